@@ -1,0 +1,129 @@
+package dev.cutover.flags;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Who or what a flag is evaluated for: a targeting key (customer, order, entity id) plus optional
+ * attributes that rules compare. Immutable and safe to share and reuse across threads; build it
+ * once per request, or once per entity, and evaluation allocates nothing.
+ *
+ * <pre>{@code
+ * EvaluationContext ctx = EvaluationContext.builder("customer-42").set("country", "DE").set("tier", 3).build();
+ * }</pre>
+ *
+ * @since 0.1.0
+ */
+public final class EvaluationContext {
+
+  /** The attribute name that rules and rollouts use to refer to the targeting key. */
+  public static final String KEY_ATTRIBUTE = "key";
+
+  private static final EvaluationContext EMPTY = new EvaluationContext(null, Map.of());
+
+  private final @Nullable String key;
+  private final Map<String, Object> attributes;
+
+  private EvaluationContext(@Nullable String key, Map<String, Object> attributes) {
+    this.key = key;
+    this.attributes = attributes;
+  }
+
+  /** A context with no key and no attributes: rules on attributes never match it. */
+  public static EvaluationContext empty() {
+    return EMPTY;
+  }
+
+  /** A context with only a targeting key. */
+  public static EvaluationContext of(String key) {
+    return new EvaluationContext(Objects.requireNonNull(key, "key"), Map.of());
+  }
+
+  /** Starts a context with a targeting key. */
+  public static Builder builder(String key) {
+    return new Builder(Objects.requireNonNull(key, "key"));
+  }
+
+  /** The targeting key, or null for {@link #empty()}. */
+  public @Nullable String key() {
+    return key;
+  }
+
+  /** The attributes, not including the key. */
+  public Map<String, Object> attributes() {
+    return attributes;
+  }
+
+  /**
+   * Looks an attribute up; {@value #KEY_ATTRIBUTE} returns the targeting key unless an attribute of
+   * that name was set explicitly.
+   */
+  public @Nullable Object get(String attribute) {
+    Object value = attributes.get(attribute);
+    if (value == null && KEY_ATTRIBUTE.equals(attribute)) {
+      return key;
+    }
+    return value;
+  }
+
+  @Override
+  public boolean equals(@Nullable Object o) {
+    return o instanceof EvaluationContext other
+        && Objects.equals(key, other.key)
+        && attributes.equals(other.attributes);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(key, attributes);
+  }
+
+  @Override
+  public String toString() {
+    return "EvaluationContext{key=" + key + ", attributes=" + attributes.keySet() + "}";
+  }
+
+  /**
+   * Builds an {@link EvaluationContext}. Attribute values are strings, numbers or booleans.
+   *
+   * @since 0.1.0
+   */
+  public static final class Builder {
+    private final String key;
+    private final LinkedHashMap<String, Object> attributes = new LinkedHashMap<>();
+
+    private Builder(String key) {
+      this.key = key;
+    }
+
+    /** Sets a string attribute. */
+    public Builder set(String name, String value) {
+      return put(name, value);
+    }
+
+    /** Sets a numeric attribute. */
+    public Builder set(String name, Number value) {
+      return put(name, value);
+    }
+
+    /** Sets a boolean attribute. */
+    public Builder set(String name, boolean value) {
+      return put(name, value);
+    }
+
+    private Builder put(String name, Object value) {
+      Objects.requireNonNull(name, "attribute name");
+      Objects.requireNonNull(value, () -> "value of attribute '" + name + "'");
+      attributes.put(name, value);
+      return this;
+    }
+
+    /** Builds the immutable context. */
+    public EvaluationContext build() {
+      return new EvaluationContext(key, Collections.unmodifiableMap(new LinkedHashMap<>(attributes)));
+    }
+  }
+}

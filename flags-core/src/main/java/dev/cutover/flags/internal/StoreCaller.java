@@ -1,0 +1,77 @@
+package dev.cutover.flags.internal;
+
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import io.github.resilience4j.timelimiter.TimeLimiter;
+import io.github.resilience4j.timelimiter.TimeLimiterConfig;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Every store call goes through here: a time limit (the call runs on a small pool the client owns
+ * and is interrupted when late), retries with exponential backoff, and a circuit breaker that stops
+ * hammering a store that keeps failing and probes it again later. Called only from the refresher
+ * thread, so retry waits never touch the evaluation path.
+ */
+final class StoreCaller implements AutoCloseable {
+  private final ThreadPoolExecutor pool;
+  private final TimeLimiter timeLimiter;
+  private final Retry retry;
+  private final CircuitBreaker breaker;
+
+  StoreCaller(String name, ClientConfig config) {
+    this.pool =
+        new ThreadPoolExecutor(
+            0, 4, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), Threads.daemon("cutover-flags-store"));
+    this.timeLimiter =
+        TimeLimiter.of(
+            name,
+            TimeLimiterConfig.custom()
+                .timeoutDuration(config.storeTimeout())
+                .cancelRunningFuture(true)
+                .build());
+    this.retry =
+        Retry.of(
+            name,
+            RetryConfig.custom()
+                .maxAttempts(config.storeAttempts())
+                .intervalFunction(
+                    IntervalFunction.ofExponentialBackoff(config.retryBackoff(), 2.0))
+                .ignoreExceptions(CallNotPermittedException.class)
+                .build());
+    Duration open = config.pollInterval().compareTo(Duration.ofSeconds(30)) < 0
+        ? config.pollInterval()
+        : Duration.ofSeconds(30);
+    this.breaker =
+        CircuitBreaker.of(
+            name,
+            CircuitBreakerConfig.custom()
+                .slidingWindowSize(10)
+                .minimumNumberOfCalls(5)
+                .failureRateThreshold(50)
+                .waitDurationInOpenState(open)
+                .permittedNumberOfCallsInHalfOpenState(1)
+                .build());
+  }
+
+  <T> T call(Callable<T> task) throws Exception {
+    return retry.executeCallable(
+        () -> breaker.executeCallable(() -> timeLimiter.executeFutureSupplier(() -> pool.submit(task))));
+  }
+
+  CircuitBreaker.State breakerState() {
+    return breaker.getState();
+  }
+
+  @Override
+  public void close() {
+    pool.shutdownNow();
+  }
+}
