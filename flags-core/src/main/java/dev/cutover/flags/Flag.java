@@ -295,6 +295,9 @@ public final class Flag {
      */
     public Builder variant(String name, Object value) {
       Objects.requireNonNull(name, "variant name");
+      if (value == null) {
+        throw new InvalidFlagException(key, "variant '" + name + "' has no value");
+      }
       JsonNode node = toNode(value);
       if (type == null) {
         type = inferType(node);

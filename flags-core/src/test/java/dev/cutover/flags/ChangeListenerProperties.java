@@ -25,7 +25,7 @@ class ChangeListenerProperties {
   private static final AuditInfo AUDIT = new AuditInfo("test", "property");
 
   /** One step: write key k to value v (v < 0 deletes), then maybe refresh. */
-  record Step(int key, int value, boolean refresh, boolean duplicateHint) {}
+  record Step(int key, int value, boolean refresh, boolean duplicateRefresh) {}
 
   @Provide
   Arbitrary<List<Step>> steps() {
@@ -77,7 +77,7 @@ class ChangeListenerProperties {
         }
         if (s.refresh()) {
           c.refreshNow();
-          if (s.duplicateHint()) {
+          if (s.duplicateRefresh()) {
             c.refreshNow();
           }
           Map<String, String> now = snapshotOf(store);
@@ -92,9 +92,14 @@ class ChangeListenerProperties {
           "listener deliveries",
           Duration.ofSeconds(10),
           () -> anyEvents.values().stream().mapToInt(AtomicInteger::get).sum() >= total);
-      // a final no-op refresh must not add events
+      // no-op refreshes must not add events; a sentinel change, delivered in order after them,
+      // proves every earlier event has been delivered before we compare
       c.refreshNow();
       c.refreshNow();
+      store.put(Flag.booleanFlag("sentinel", true), 0, AUDIT);
+      c.refreshNow();
+      Await.until("sentinel delivery", Duration.ofSeconds(10), () -> anyEvents.containsKey("sentinel"));
+      anyEvents.remove("sentinel");
       Map<String, Integer> actual = new HashMap<>();
       anyEvents.forEach((k, v) -> actual.put(k, v.get()));
       assertThat(actual).isEqualTo(expected);

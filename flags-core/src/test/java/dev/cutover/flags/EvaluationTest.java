@@ -69,7 +69,7 @@ class EvaluationTest {
         EvaluationContext.builder("c4").set("appVersion", "2.1.0").set("age", 17).build();
     Evaluation<Boolean> fall = flags.booleanDetail("orders.checkout", minor, true);
     assertThat(fall).extracting(Evaluation::value, Evaluation::reason).containsExactly(false, Reason.ROLLOUT);
-    assertThat(fall.flagVersion()).isEqualTo(0);
+    assertThat(fall.flagVersion()).as("the store's version").isEqualTo(1);
     assertThat(fall.revision()).isEqualTo(1);
   }
 

@@ -112,16 +112,27 @@ class StartupAndRecoveryTest {
   }
 
   @Test
-  void idlePollsReadOnlyTheHeadAndPushHintsReloadAtOnce() {
+  void idlePollsReadOnlyTheHead() {
     ScriptedStore store = new ScriptedStore();
     store.publish(Flag.booleanFlag("x", true));
     try (FlagClient client = FlagClient.builder(store).pollInterval(Duration.ofMillis(20)).build()) {
       Await.until("several polls", Duration.ofSeconds(10), () -> store.heads.get() >= 10);
       assertThat(store.loads.get()).isEqualTo(1);
+      assertThat(client.status().state()).isEqualTo(ClientStatus.State.READY);
+    }
+  }
+
+  @Test
+  void pushHintReloadsAtOnceWithoutWaitingForThePoll() {
+    ScriptedStore store = new ScriptedStore();
+    store.publish(Flag.booleanFlag("x", true));
+    try (FlagClient client = FlagClient.builder(store).pollInterval(Duration.ofHours(1)).build()) {
+      Await.until("subscribed", Duration.ofSeconds(10), () -> !store.listeners.isEmpty());
       store.publish(Flag.booleanFlag("x", false));
       Await.until("push applied", Duration.ofSeconds(10), () -> !client.booleanValue("x", true));
       assertThat(store.loads.get()).isEqualTo(2);
     }
+    assertThat(store.listeners).as("subscription closed with the client").isEmpty();
   }
 
   @Test

@@ -25,9 +25,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Format: one JSON object {@code {"format":"cutover-backup/1","revision":N,"savedAt":"...",
  * "sha256":"<hex>","payload":"<JSON array of flag documents, as a string>"}}. The checksum covers
- * the payload string exactly as written. Writes go to a temporary file in the same directory, are
- * forced to disk and then atomically renamed over the old file, so a crash leaves either the old or
- * the new backup, never a torn one; a file whose checksum does not match is ignored with a WARN.
+ * the revision, the save time and the payload string exactly as written. Writes go to a temporary
+ * file in the same directory, are forced to disk, atomically renamed over the old file, and the
+ * directory is forced too, so a crash leaves either the old or the new backup, never a torn one; a
+ * file whose checksum does not match is ignored with a WARN.
  */
 final class BackupFile {
   private static final Logger LOG = LoggerFactory.getLogger(BackupFile.class);
@@ -57,7 +58,7 @@ final class BackupFile {
     root.put("format", FORMAT);
     root.put("revision", snapshot.revision());
     root.put("savedAt", now.toString());
-    root.put("sha256", sha256(payload));
+    root.put("sha256", sha256(snapshot.revision() + "\n" + now + "\n" + payload));
     root.put("payload", payload);
     byte[] bytes = Json.MAPPER.writeValueAsBytes(root);
     Path dir = file.getParent();
@@ -66,7 +67,10 @@ final class BackupFile {
     try {
       try (var channel =
           java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
-        channel.write(java.nio.ByteBuffer.wrap(bytes));
+        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(bytes);
+        while (buffer.hasRemaining()) {
+          channel.write(buffer);
+        }
         channel.force(true);
       }
       try {
@@ -74,8 +78,18 @@ final class BackupFile {
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
       }
+      forceDirectory(dir);
     } finally {
       Files.deleteIfExists(tmp);
+    }
+  }
+
+  /** Makes the rename durable where the platform allows opening a directory (Linux does). */
+  private static void forceDirectory(Path dir) {
+    try (var channel = java.nio.channels.FileChannel.open(dir, java.nio.file.StandardOpenOption.READ)) {
+      channel.force(true);
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("cannot force directory {}: {}", dir, e.toString());
     }
   }
 
@@ -92,7 +106,8 @@ final class BackupFile {
       }
       String payload = root.path("payload").asText();
       String expected = root.path("sha256").asText();
-      if (!sha256(payload).equals(expected)) {
+      String signed = root.path("revision").asLong() + "\n" + root.path("savedAt").asText() + "\n" + payload;
+      if (!sha256(signed).equals(expected)) {
         LOG.warn("Ignoring flag backup {}: checksum mismatch (file corrupt or edited)", file);
         return Optional.empty();
       }

@@ -24,6 +24,30 @@ public final class Bucketing {
     return (int) Long.remainderUnsigned(h, FlagValidator.TOTAL_BUCKETS);
   }
 
+  /**
+   * The bucket of an integral value, identical to {@code bucket(seedState, Long.toString(value))}
+   * but without allocating the string.
+   */
+  public static int bucket(long seedState, long value) {
+    long h = seedState;
+    long v = value;
+    if (v < 0) {
+      h = (h ^ '-') * FNV_PRIME;
+    } else {
+      v = -v; // work in negatives so Long.MIN_VALUE needs no special case
+    }
+    long divisor = 1;
+    while (v / divisor <= -10) {
+      divisor *= 10;
+    }
+    for (; divisor > 0; divisor /= 10) {
+      long digit = -(v / divisor);
+      h = (h ^ ('0' + digit)) * FNV_PRIME;
+      v %= divisor;
+    }
+    return (int) Long.remainderUnsigned(fmix64(h), FlagValidator.TOTAL_BUCKETS);
+  }
+
   private static long absorb(long h, CharSequence s) {
     for (int i = 0, n = s.length(); i < n; i++) {
       h = (h ^ s.charAt(i)) * FNV_PRIME;

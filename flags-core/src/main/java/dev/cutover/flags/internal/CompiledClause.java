@@ -8,7 +8,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-/** A clause with its values pre-sorted by kind, so matching does no parsing or boxing. */
+/**
+ * A clause with its values pre-sorted by kind. Matching allocates nothing except for semver
+ * operators, which parse the context attribute (bounded to {@value SemVer#MAX_LENGTH} characters).
+ * Integral numbers compare exactly as {@code long}; others as {@code double}.
+ */
 final class CompiledClause {
   private final String attribute;
   private final Operator op;
@@ -16,6 +20,7 @@ final class CompiledClause {
   private final String[] strings;
   private final Set<String> stringSet;
   private final double[] numbers;
+  private final long[] integers;
   private final boolean[] booleans;
   private final SemVer[] versions;
 
@@ -25,6 +30,7 @@ final class CompiledClause {
     this.negate = clause.negate();
     List<String> s = new ArrayList<>();
     List<Double> n = new ArrayList<>();
+    List<Long> whole = new ArrayList<>();
     List<Boolean> b = new ArrayList<>();
     List<SemVer> v = new ArrayList<>();
     for (Object value : clause.values()) {
@@ -36,6 +42,8 @@ final class CompiledClause {
             v.add(parsed);
           }
         }
+      } else if (isIntegral(value)) {
+        whole.add(((Number) value).longValue());
       } else if (value instanceof Number num) {
         n.add(num.doubleValue());
       } else if (value instanceof Boolean bool) {
@@ -45,6 +53,7 @@ final class CompiledClause {
     this.strings = s.toArray(new String[0]);
     this.stringSet = new HashSet<>(s);
     this.numbers = n.stream().mapToDouble(Double::doubleValue).toArray();
+    this.integers = whole.stream().mapToLong(Long::longValue).toArray();
     this.booleans = new boolean[b.size()];
     for (int i = 0; i < b.size(); i++) {
       booleans[i] = b.get(i);
@@ -65,12 +74,7 @@ final class CompiledClause {
         if (value instanceof String s) {
           return strings.length < 4 ? containsString(s) : stringSet.contains(s);
         } else if (value instanceof Number n) {
-          double d = n.doubleValue();
-          for (double x : numbers) {
-            if (x == d) {
-              return true;
-            }
-          }
+          return compareNumber(n);
         } else if (value instanceof Boolean bool) {
           for (boolean x : booleans) {
             if (x == bool) {
@@ -95,15 +99,7 @@ final class CompiledClause {
       case LESS_THAN_OR_EQUAL:
       case GREATER_THAN:
       case GREATER_THAN_OR_EQUAL:
-        if (value instanceof Number n) {
-          double d = n.doubleValue();
-          for (double x : numbers) {
-            if (compareNumber(d, x)) {
-              return true;
-            }
-          }
-        }
-        return false;
+        return value instanceof Number n && compareNumber(n);
       case SEMVER_EQUAL:
       case SEMVER_LESS_THAN:
       case SEMVER_GREATER_THAN:
@@ -131,14 +127,52 @@ final class CompiledClause {
     return false;
   }
 
-  private boolean compareNumber(double d, double x) {
+  /** Whether the numeric attribute compares true with any value. */
+  private boolean compareNumber(Number attribute) {
+    if (isIntegral(attribute)) {
+      long a = attribute.longValue();
+      for (long x : integers) {
+        if (holds(Long.compare(a, x))) {
+          return true;
+        }
+      }
+      for (double x : numbers) {
+        if (holds(Double.compare((double) a, x))) {
+          return true;
+        }
+      }
+      return false;
+    }
+    double d = attribute.doubleValue();
+    if (Double.isNaN(d)) {
+      return false;
+    }
+    for (double x : numbers) {
+      if (holds(Double.compare(d, x))) {
+        return true;
+      }
+    }
+    for (long x : integers) {
+      if (holds(Double.compare(d, (double) x))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether a comparison result satisfies the operator; equality operators want 0. */
+  private boolean holds(int c) {
     return switch (op) {
-      case LESS_THAN -> d < x;
-      case LESS_THAN_OR_EQUAL -> d <= x;
-      case GREATER_THAN -> d > x;
-      case GREATER_THAN_OR_EQUAL -> d >= x;
-      default -> false;
+      case LESS_THAN -> c < 0;
+      case LESS_THAN_OR_EQUAL -> c <= 0;
+      case GREATER_THAN -> c > 0;
+      case GREATER_THAN_OR_EQUAL -> c >= 0;
+      default -> c == 0;
     };
+  }
+
+  static boolean isIntegral(Object value) {
+    return value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte;
   }
 
   @Override

@@ -229,9 +229,19 @@ public final class CompiledFlag {
         return fixed;
       }
       Object value = context.get(bucketBy);
-      CharSequence text =
-          value == null ? "" : value instanceof CharSequence cs ? cs : value.toString();
-      int bucket = Bucketing.bucket(seedState, text);
+      if (value == null) {
+        // without the attribute, spread by the targeting key rather than lumping such contexts
+        // into one bucket; with neither, all of them share the bucket of ""
+        value = context.key() == null ? "" : context.key();
+      }
+      int bucket;
+      if (value instanceof CharSequence cs) {
+        bucket = Bucketing.bucket(seedState, cs);
+      } else if (CompiledClause.isIntegral(value)) {
+        bucket = Bucketing.bucket(seedState, ((Number) value).longValue());
+      } else {
+        bucket = Bucketing.bucket(seedState, value.toString());
+      }
       for (int i = 0; i < upperBounds.length; i++) {
         if (bucket < upperBounds[i]) {
           return variants[i];

@@ -22,7 +22,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -85,7 +84,11 @@ public final class DefaultFlagClient implements FlagClient {
   private volatile int consecutiveFailures;
   private long effectiveCursorMillis;
   private @Nullable ScheduledFuture<?> effectiveTask;
-  private Subscription push = Subscription.NONE;
+  private volatile Subscription push = Subscription.NONE;
+  private volatile java.util.concurrent.@Nullable Future<Subscription> lateSubscription;
+  /** The backup file's flags, compiled at start: served if the store is down, and the fallback
+   * version of any flag the first store load rejects. */
+  private volatile @Nullable Snapshot backupSeed;
 
   private DefaultFlagClient(ClientConfig config) {
     this.config = config;
@@ -111,12 +114,11 @@ public final class DefaultFlagClient implements FlagClient {
   }
 
   private void begin() {
-    try {
-      push = store.subscribe(this::onHint);
-    } catch (RuntimeException e) {
-      LOG.warn("Flag store {} push subscription failed; polling only", store.describe(), e);
+    if (backup != null) {
+      backup.read().ifPresent(c -> backupSeed = compileBackup(c));
     }
     refresher.execute(this::pollTick);
+    refresher.execute(this::subscribe);
     boolean attempted;
     try {
       attempted = firstAttempt.await(config.startupTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -136,26 +138,44 @@ public final class DefaultFlagClient implements FlagClient {
     LOG.info("Flag client started: state {}, source {}, revision {}", s.state(), s.source(), s.revision());
   }
 
+  private Snapshot compileBackup(BackupFile.Content c) {
+    return assembler
+        .assemble(c.revision(), c.flags(), lastGood, ClientStatus.Source.BACKUP_FILE, c.savedAt(), clock.millis())
+        .snapshot();
+  }
+
   private void loadBackup() {
-    if (backup == null) {
+    Snapshot seed = backupSeed;
+    if (backup == null || seed == null) {
       return;
     }
-    Optional<BackupFile.Content> content = backup.read();
-    if (content.isEmpty()) {
-      return;
-    }
-    BackupFile.Content c = content.get();
     synchronized (writeLock) {
       if (lastGood.hasData()) {
         return; // the store answered meanwhile
       }
-      SnapshotAssembler.Result r =
-          assembler.assemble(
-              c.revision(), c.flags(), lastGood, ClientStatus.Source.BACKUP_FILE, c.savedAt(), clock.millis());
-      install(r.snapshot(), r.changes());
+      install(seed, List.of());
       LOG.warn(
           "Serving {} flags at revision {} from backup {} written {}",
-          r.snapshot().flags().size(), c.revision(), backup.path(), c.savedAt());
+          seed.flags().size(), seed.revision(), backup.path(), seed.dataTime());
+    }
+  }
+
+  /**
+   * Subscribes to push hints on the refresher thread under the store time limit, so a store that
+   * blocks in {@code subscribe} can delay neither {@code build()} nor polling for long.
+   */
+  private void subscribe() {
+    java.util.concurrent.Future<Subscription> pending = caller.submit(() -> store.subscribe(this::onHint));
+    try {
+      push = pending.get(config.storeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      LOG.warn("Flag store {} push subscription took longer than {}; polling only until it completes",
+          store.describe(), config.storeTimeout());
+      lateSubscription = pending;
+    } catch (ExecutionException e) {
+      LOG.warn("Flag store {} push subscription failed; polling only", store.describe(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -175,10 +195,17 @@ public final class DefaultFlagClient implements FlagClient {
   }
 
   private void pollTick() {
-    refreshOnce();
-    firstAttempt.countDown();
-    if (!closed) {
-      refresher.schedule(this::pollTick, nextDelayMillis(), TimeUnit.MILLISECONDS);
+    try {
+      refreshOnce();
+    } finally {
+      firstAttempt.countDown();
+      if (!closed) {
+        try {
+          refresher.schedule(this::pollTick, nextDelayMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+          LOG.debug("client closed; polling stops");
+        }
+      }
     }
   }
 
@@ -232,6 +259,7 @@ public final class DefaultFlagClient implements FlagClient {
       }
       StoreSnapshot loaded = caller.call(store::load);
       stats.loads.increment();
+      succeeded(); // before installing, so no reader sees store data with a failure still counted
       if (haveStoreData && loaded.revision() <= current.revision()) {
         if (loaded.revision() < current.revision()) {
           warnOnce("load-back-" + loaded.revision(),
@@ -244,11 +272,19 @@ public final class DefaultFlagClient implements FlagClient {
       Instant now = clock.instant();
       SnapshotAssembler.Result r;
       synchronized (writeLock) {
+        Snapshot seed = backupSeed;
         r = assembler.assemble(
-            loaded.revision(), loaded.flags(), lastGood, ClientStatus.Source.STORE, now, now.toEpochMilli());
+            loaded.revision(),
+            loaded.flags(),
+            lastGood,
+            !lastGood.hasData() || lastGood.source() != ClientStatus.Source.STORE
+                ? (seed == null ? Map.of() : seed.flags())
+                : Map.of(),
+            ClientStatus.Source.STORE,
+            now,
+            now.toEpochMilli());
         install(r.snapshot(), r.changes());
       }
-      succeeded();
       writeBackup(r.snapshot());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -258,7 +294,13 @@ public final class DefaultFlagClient implements FlagClient {
       stats.refreshes.increment();
       stats.refreshNanos.add(System.nanoTime() - started);
       applyStalenessPolicy();
-      refreshHooks.forEach(Runnable::run);
+      for (Runnable hook : refreshHooks) {
+        try {
+          hook.run();
+        } catch (RuntimeException e) {
+          warnOnce("hook-" + hook.getClass().getName(), "After-refresh hook {} failed", hook, e);
+        }
+      }
     }
   }
 
@@ -292,10 +334,13 @@ public final class DefaultFlagClient implements FlagClient {
   /** Publishes a snapshot; caller holds {@link #writeLock}. */
   private void install(Snapshot next, List<FlagChangeEvent> changes) {
     Snapshot current = lastGood;
-    if (current.hasData()
-        && current.source() == next.source()
-        && next.revision() < current.revision()) {
-      return; // never go back to an older revision of the same source
+    if (current.hasData() && next.revision() < current.revision()) {
+      if (current.source() == next.source()) {
+        return; // never go back to an older revision of the same source
+      }
+      // the store is authoritative over a backup, even when it was reset to a lower revision
+      LOG.warn("Flag store {} is at revision {}, below the backup's {}; serving the store",
+          store.describe(), next.revision(), current.revision());
     }
     lastGood = next;
     snapshot = next;
@@ -339,16 +384,21 @@ public final class DefaultFlagClient implements FlagClient {
     }
   }
 
+  /** Schedules the next effectiveAt event after the cursor; caller holds {@link #writeLock}. */
   private void scheduleEffectiveTick() {
     if (effectiveTask != null) {
       effectiveTask.cancel(false);
       effectiveTask = null;
     }
-    long now = clock.millis();
-    long next = snapshot.nextEffectiveAfter(now);
+    long next = lastGood.nextEffectiveAfter(effectiveCursorMillis);
     if (next != Long.MAX_VALUE && !closed) {
-      effectiveTask =
-          refresher.schedule(this::fireDueEffectiveChanges, Math.max(1, next - now), TimeUnit.MILLISECONDS);
+      try {
+        effectiveTask =
+            refresher.schedule(
+                this::fireDueEffectiveChanges, Math.max(0, next - clock.millis()), TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        LOG.debug("client closed; no effectiveAt events");
+      }
     }
   }
 
@@ -359,7 +409,7 @@ public final class DefaultFlagClient implements FlagClient {
   public void fireDueEffectiveChanges() {
     synchronized (writeLock) {
       long now = clock.millis();
-      Snapshot s = snapshot;
+      Snapshot s = lastGood;
       List<FlagChangeEvent> due = new ArrayList<>();
       for (CompiledFlag f : s.flags().values()) {
         if (f.scheduled() && f.effectiveAtMillis > effectiveCursorMillis && f.effectiveAtMillis <= now) {
@@ -377,13 +427,18 @@ public final class DefaultFlagClient implements FlagClient {
 
   @Override
   public boolean booleanValue(String key, EvaluationContext context, boolean defaultValue) {
-    CompiledFlag f = snapshot.flags().get(key);
+    Snapshot s = snapshot;
+    CompiledFlag f = s.flags().get(key);
     if (f != null && f.type == VariantType.BOOLEAN && !f.scheduled() && context != null) {
       try {
         return f.booleans[CompiledFlag.variantIndex(f.evaluate(context))];
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | StackOverflowError e) {
         return booleanDetail(key, context, defaultValue).value();
       }
+    }
+    if (f == null && key != null && s.hasData()) {
+      counters.notFound(key);
+      return defaultValue;
     }
     return booleanDetail(key, context, defaultValue).value();
   }
@@ -434,7 +489,15 @@ public final class DefaultFlagClient implements FlagClient {
     if (type == null) {
       return defaulted(snapshot, String.valueOf(key), defaultValue, Reason.ERROR, ErrorCode.INVALID_ARGUMENT);
     }
-    return evaluate(key, context, defaultValue, null, (f, i) -> Json.MAPPER.treeToValue(f.values[i], type));
+    // tree types get a copy: the shared node must never be handed out for callers to mutate
+    return evaluate(
+        key,
+        context,
+        defaultValue,
+        null,
+        (f, i) -> com.fasterxml.jackson.core.TreeNode.class.isAssignableFrom(type)
+            ? type.cast(f.values[i].deepCopy())
+            : Json.MAPPER.treeToValue(f.values[i], type));
   }
 
   /** Reads a variant value; may throw when a JSON value does not map to the requested class. */
@@ -458,13 +521,13 @@ public final class DefaultFlagClient implements FlagClient {
       CompiledFlag f = s.flags().get(key);
       if (f == null) {
         return s.hasData()
-            ? defaulted(s, key, defaultValue, Reason.FLAG_NOT_FOUND, null)
+            ? notFound(s, key, defaultValue)
             : defaulted(s, key, defaultValue, Reason.ERROR, s.missingError());
       }
       if (f.scheduled()) {
         f = f.inForce(clock.millis());
         if (f == null) {
-          return defaulted(s, key, defaultValue, Reason.FLAG_NOT_FOUND, null);
+          return notFound(s, key, defaultValue);
         }
       }
       if (expected != null && f.type != expected) {
@@ -487,23 +550,29 @@ public final class DefaultFlagClient implements FlagClient {
           f.version,
           s.revision());
     } catch (RuntimeException | StackOverflowError e) {
-      warnOnce("eval-" + key, "Evaluation of flag '{}' failed; serving the default", key, e);
+      warnOnce("eval-" + key, "Evaluation of flag '{}' failed; serving the default", key, e.toString());
       return defaulted(s, key, defaultValue, Reason.ERROR, ErrorCode.EXCEPTION);
     }
   }
 
   private <T> Evaluation<T> defaulted(
       Snapshot s, String key, T value, Reason reason, @Nullable ErrorCode code) {
-    counters.defaulted(key, reason, code);
+    counters.error(key, code);
     return new Evaluation<>(value, null, reason, code, -1, 0, s.revision());
+  }
+
+  private <T> Evaluation<T> notFound(Snapshot s, String key, T value) {
+    counters.notFound(key);
+    return new Evaluation<>(value, null, Reason.FLAG_NOT_FOUND, null, -1, 0, s.revision());
   }
 
   @Override
   public FlagsState allFlags(EvaluationContext context) {
     Snapshot s = snapshot;
+    long now = clock.millis();
     Map<String, Evaluation<JsonNode>> all = new HashMap<>();
     for (String key : s.flags().keySet()) {
-      Evaluation<JsonNode> e = evaluateIn(s, key, context);
+      Evaluation<JsonNode> e = evaluateIn(s, key, context, now);
       if (e != null) {
         all.put(key, e);
       }
@@ -511,10 +580,11 @@ public final class DefaultFlagClient implements FlagClient {
     return new FlagsState(s.revision(), all);
   }
 
-  private @Nullable Evaluation<JsonNode> evaluateIn(Snapshot s, String key, EvaluationContext context) {
+  private @Nullable Evaluation<JsonNode> evaluateIn(
+      Snapshot s, String key, EvaluationContext context, long now) {
     try {
       CompiledFlag f = s.flags().get(key);
-      f = f == null ? null : f.inForce(clock.millis());
+      f = f == null ? null : f.inForce(now);
       if (f == null) {
         return null;
       }
@@ -528,8 +598,8 @@ public final class DefaultFlagClient implements FlagClient {
           CompiledFlag.ruleIndex(packed),
           f.version,
           s.revision());
-    } catch (RuntimeException e) {
-      warnOnce("eval-" + key, "Evaluation of flag '{}' failed; leaving it out", key, e);
+    } catch (RuntimeException | StackOverflowError e) {
+      warnOnce("eval-" + key, "Evaluation of flag '{}' failed; leaving it out", key, e.toString());
       return null;
     }
   }
@@ -557,7 +627,8 @@ public final class DefaultFlagClient implements FlagClient {
       state = starting && good == serving ? ClientStatus.State.STARTING : ClientStatus.State.FAILED;
     } else if (serving.source() == ClientStatus.Source.BACKUP_FILE
         || consecutiveFailures > 0
-        || age(serving).compareTo(config.staleAfter()) > 0) {
+        || age(serving).compareTo(
+                config.maxStaleness() != null ? config.maxStaleness() : config.staleAfter()) > 0) {
       state = ClientStatus.State.STALE;
     } else {
       state = ClientStatus.State.READY;
@@ -590,6 +661,18 @@ public final class DefaultFlagClient implements FlagClient {
     }
     closed = true;
     push.close();
+    java.util.concurrent.Future<Subscription> late = lateSubscription;
+    if (late != null) {
+      if (late.isDone()) {
+        try {
+          late.get().close();
+        } catch (ExecutionException | InterruptedException | RuntimeException e) {
+          LOG.debug("late push subscription", e);
+        }
+      } else {
+        late.cancel(true);
+      }
+    }
     refresher.shutdownNow();
     caller.close();
     notifier.shutdown();

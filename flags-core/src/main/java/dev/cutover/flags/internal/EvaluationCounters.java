@@ -32,25 +32,45 @@ public final class EvaluationCounters {
 
   private final ConcurrentHashMap<Series, LongAdder> adders = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, LongAdder> unknown = new ConcurrentHashMap<>();
+  private final java.util.Set<String> errorKeys = ConcurrentHashMap.newKeySet();
 
   /** The adder of a served variant. */
   public LongAdder served(String flag, String variant, Reason reason) {
     return adders.computeIfAbsent(new Series(flag, variant, reason, ""), s -> new LongAdder());
   }
 
-  /** Counts an evaluation that served the caller's default. */
-  public void defaulted(String flag, Reason reason, @Nullable ErrorCode code) {
+  /**
+   * Counts an evaluation of a key the snapshot does not have. Allocation-free once the key has been
+   * seen; beyond {@link #MAX_UNKNOWN_KEYS} distinct keys, new ones share the {@link #OTHER_KEYS} series.
+   */
+  public void notFound(String flag) {
+    LongAdder adder = unknown.get(flag);
+    if (adder == null) {
+      String tag = unknown.size() >= MAX_UNKNOWN_KEYS ? OTHER_KEYS : flag;
+      adder = adders.computeIfAbsent(new Series(tag, "", Reason.FLAG_NOT_FOUND, ""), s -> new LongAdder());
+      if (tag.equals(flag)) {
+        unknown.putIfAbsent(flag, adder);
+      }
+    }
+    adder.increment();
+  }
+
+  /**
+   * Counts an evaluation that served the caller's default because of an error. Errors are rare, so
+   * this may allocate; distinct keys are capped like {@link #notFound}.
+   */
+  public void error(String flag, @Nullable ErrorCode code) {
     String tag = flag;
-    if (reason == Reason.FLAG_NOT_FOUND && !adders.containsKey(new Series(flag, "", reason, ""))) {
-      if (unknown.size() >= MAX_UNKNOWN_KEYS && !unknown.containsKey(flag)) {
+    if (!errorKeys.contains(flag)) {
+      if (errorKeys.size() >= MAX_UNKNOWN_KEYS) {
         tag = OTHER_KEYS;
       } else {
-        unknown.computeIfAbsent(flag, k -> new LongAdder());
+        errorKeys.add(flag);
       }
     }
     adders
         .computeIfAbsent(
-            new Series(tag, "", reason, code == null ? "" : code.name()), s -> new LongAdder())
+            new Series(tag, "", Reason.ERROR, code == null ? "" : code.name()), s -> new LongAdder())
         .increment();
   }
 

@@ -261,7 +261,9 @@ public final class FlagCodec {
   private static String requiredText(JsonNode node, String field, String key) {
     JsonNode v = node.get(field);
     if (v == null || !v.isTextual()) {
-      throw new InvalidFlagException(key, "field '" + field + "' must be a string");
+      throw new InvalidFlagException(
+          key,
+          "field '" + field + "' must be a string but was " + (v == null ? "missing" : v) + " in " + node);
     }
     return v.textValue();
   }

@@ -37,7 +37,7 @@ public final class FlagValidator {
                 + e.getKey()
                 + "' has value "
                 + e.getValue()
-                + " which is not of the flag type "
+                + " which is not a finite value of the flag type "
                 + flag.type().name().toLowerCase(java.util.Locale.ROOT));
       }
     }
@@ -77,9 +77,22 @@ public final class FlagValidator {
     return switch (flag.type()) {
       case BOOLEAN -> value.isBoolean();
       case STRING -> value.isTextual();
-      case NUMBER -> value.isNumber();
-      case JSON -> !value.isMissingNode();
+      case NUMBER -> value.isNumber() && Double.isFinite(value.doubleValue());
+      case JSON -> !value.isMissingNode() && finite(value);
     };
+  }
+
+  /** JSON output cannot represent NaN or infinity, so no number anywhere in a value may be one. */
+  private static boolean finite(JsonNode value) {
+    if (value.isNumber()) {
+      return Double.isFinite(value.doubleValue());
+    }
+    for (JsonNode child : value) {
+      if (!finite(child)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static void requireVariant(String key, Set<String> names, String variant, String where) {
@@ -122,6 +135,9 @@ public final class FlagValidator {
   private static void validateClause(String key, int rule, Clause c) {
     String where = "rules[" + rule + "] clause on '" + c.attribute() + "'";
     for (Object v : c.values()) {
+      if (v instanceof Number num && !Double.isFinite(num.doubleValue())) {
+        throw new InvalidFlagException(key, where + ": value " + v + " is not a finite number");
+      }
       if (c.operator().isNumeric() && !(v instanceof Number)) {
         throw new InvalidFlagException(
             key, where + ": operator " + c.operator().jsonName() + " needs numbers but got '" + v + "'");

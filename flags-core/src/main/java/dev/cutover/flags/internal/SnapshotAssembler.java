@@ -49,23 +49,44 @@ final class SnapshotAssembler {
       ClientStatus.Source source,
       Instant dataTime,
       long nowMillis) {
+    return assemble(revision, raw, previous, Map.of(), source, dataTime, nowMillis);
+  }
+
+  /**
+   * Assembles a snapshot. A rejected flag keeps its version from {@code previous}, or, when
+   * previous has none (a fresh instance), from {@code fallback} (the backup file's flags), so that
+   * a new instance serves the same kept version as the instances that were already running.
+   */
+  Result assemble(
+      long revision,
+      List<RawFlag> raw,
+      Snapshot previous,
+      Map<String, CompiledFlag> fallback,
+      ClientStatus.Source source,
+      Instant dataTime,
+      long nowMillis) {
     Map<String, CompiledFlag> next = new HashMap<>(raw.size() * 2);
     Set<String> seenBad = new HashSet<>();
     int rejected = 0;
     for (RawFlag doc : raw) {
       String key = doc.key();
       if (next.containsKey(key)) {
+        seenBad.add(key);
         reject(key, doc.json(), "the store returned the key twice; the first document is kept");
         rejected++;
         continue;
       }
       CompiledFlag old = previous.flags().get(key);
+      CompiledFlag keep = old != null ? old : fallback.get(key);
       try {
         if (old != null && old.json.equals(doc.json())) {
           next.put(key, old);
           continue;
         }
         Flag flag = FlagCodec.parse(doc.json(), key);
+        if (flag.version() != doc.version()) {
+          flag = flag.toBuilder().version(doc.version()).build();
+        }
         String canonical = FlagCodec.write(flag);
         if (old != null && old.json.equals(canonical)) {
           next.put(key, old);
@@ -76,16 +97,16 @@ final class SnapshotAssembler {
       } catch (InvalidFlagException e) {
         rejected++;
         seenBad.add(key);
-        reject(key, doc.json(), e.reason() + (old == null ? "" : "; keeping version " + old.version));
-        if (old != null) {
-          next.put(key, old);
+        reject(key, doc.json(), e.reason() + (keep == null ? "" : "; keeping version " + keep.version));
+        if (keep != null) {
+          next.put(key, keep);
         }
       } catch (RuntimeException e) {
         rejected++;
         seenBad.add(key);
-        reject(key, doc.json(), "unexpected " + e);
-        if (old != null) {
-          next.put(key, old);
+        reject(key, doc.json(), "unexpected " + e + (keep == null ? "" : "; keeping version " + keep.version));
+        if (keep != null) {
+          next.put(key, keep);
         }
       }
     }

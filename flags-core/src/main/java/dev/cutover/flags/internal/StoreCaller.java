@@ -66,6 +66,11 @@ final class StoreCaller implements AutoCloseable {
         () -> breaker.executeCallable(() -> timeLimiter.executeFutureSupplier(() -> pool.submit(task))));
   }
 
+  /** Runs a task on the store pool without retry or breaker; the caller bounds the wait. */
+  <T> java.util.concurrent.Future<T> submit(Callable<T> task) {
+    return pool.submit(task);
+  }
+
   CircuitBreaker.State breakerState() {
     return breaker.getState();
   }

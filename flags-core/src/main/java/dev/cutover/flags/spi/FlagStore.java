@@ -5,8 +5,9 @@ import dev.cutover.flags.Subscription;
 /**
  * A source of flag definitions.
  *
- * <p><b>Thread safety:</b> implementations must be safe for concurrent calls; the client calls
- * {@link #load()} and {@link #headRevision()} from its own refresher thread, one at a time.
+ * <p><b>Thread safety:</b> implementations must be safe for concurrent calls. The client issues
+ * one call at a time from its store pool, but a call that exceeded the client's time limit may
+ * still be running when the next one starts, and several clients may share one store.
  *
  * <p><b>Version rule:</b> the revision is a number that grows with every change of any flag and
  * never goes back (a client ignores a snapshot older than the one it serves). Each flag's version
@@ -35,7 +36,9 @@ public interface FlagStore extends AutoCloseable {
 
   /**
    * Subscribes to push hints. The default has no push and returns {@link Subscription#NONE};
-   * polling is always on as the safety net.
+   * polling is always on as the safety net. Should return promptly and connect in the background;
+   * the client waits for it at most its store time limit. Closing the returned subscription must
+   * stop any thread started for it once no subscriber is left.
    */
   default Subscription subscribe(ChangeHintListener listener) {
     return Subscription.NONE;

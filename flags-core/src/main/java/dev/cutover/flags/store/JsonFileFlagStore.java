@@ -1,5 +1,7 @@
 package dev.cutover.flags.store;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cutover.flags.Subscription;
@@ -34,8 +36,8 @@ import org.slf4j.LoggerFactory;
  * one malformed flag is rejected alone while the rest load.
  *
  * <p>The revision is the file's modification time in epoch milliseconds when its content changes
- * (or one more than the previous revision, if that is not higher), so every process reading the
- * same file reports the same revision for the same content; the head check
+ * (or one more than the previous revision, if that is not higher), so processes reading the same
+ * file normally report the same revision for the same content; the head check
  * compares the file's size and modification time and reads it only when they moved. A watcher on
  * the directory turns file changes into push hints, and the client's polling remains the safety
  * net. Replace the file atomically (write a temporary file, then rename) so no reader sees half a
@@ -51,12 +53,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class JsonFileFlagStore implements FlagStore {
   private static final Logger LOG = LoggerFactory.getLogger(JsonFileFlagStore.class);
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  /** Lenient on purpose: only to find each element's text, key and version. */
+  private static final ObjectMapper LENIENT = new ObjectMapper();
 
   private final Path file;
   private final List<ChangeHintListener> listeners = new CopyOnWriteArrayList<>();
   private @Nullable FileTime seenModified;
   private long seenSize = -1;
+  private @Nullable Object seenFileKey;
   private byte @Nullable [] seenContent;
   private long revision;
   private @Nullable StoreSnapshot current;
@@ -96,8 +101,11 @@ public final class JsonFileFlagStore implements FlagStore {
     } catch (NoSuchFileException e) {
       throw new NoSuchFileException(file.toString(), null, "flag file does not exist");
     }
-    if (current != null && attrs.size() == seenSize && attrs.lastModifiedTime().equals(seenModified)) {
-      return;
+    if (current != null
+        && attrs.size() == seenSize
+        && attrs.lastModifiedTime().equals(seenModified)
+        && java.util.Objects.equals(attrs.fileKey(), seenFileKey)) {
+      return; // an atomic replace changes the file key (inode) even within one mtime tick
     }
     byte[] bytes = Files.readAllBytes(file);
     if (current != null && Arrays.equals(bytes, seenContent)) {
@@ -114,29 +122,65 @@ public final class JsonFileFlagStore implements FlagStore {
     seenContent = bytes;
     seenSize = attrs.size();
     seenModified = attrs.lastModifiedTime();
+    seenFileKey = attrs.fileKey();
   }
 
+  /**
+   * Splits the file into its flag elements, each handed on as its exact text: the client's strict
+   * parser then judges each flag alone, so one bad flag (even one with a duplicate field, which a
+   * tree would silently collapse) is rejected without taking the others down.
+   */
   private StoreSnapshot parse(byte[] bytes, long rev) throws IOException {
-    JsonNode root;
-    try {
-      root = MAPPER.readTree(bytes);
-    } catch (IOException e) {
-      throw new IOException("flag file " + file + " is not valid JSON: " + e.getMessage(), e);
-    }
-    JsonNode flags = root == null ? null : root.get("flags");
-    if (flags == null || !flags.isArray()) {
-      throw new IOException("flag file " + file + " must be an object with a 'flags' array");
-    }
+    String text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
     List<RawFlag> raw = new ArrayList<>();
-    int i = 0;
-    for (JsonNode f : flags) {
-      JsonNode key = f.get("key");
-      String k = key != null && key.isTextual() ? key.textValue() : "flags[" + i + "]";
-      long version = f.path("version").canConvertToLong() ? f.path("version").asLong(1) : 1;
-      raw.add(new RawFlag(k, Math.max(version, 1), f.toString()));
-      i++;
+    try (JsonParser p = LENIENT.createParser(text)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw new IOException("flag file " + file + " must be an object with a 'flags' array");
+      }
+      boolean found = false;
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        JsonToken value = p.nextToken();
+        if (!"flags".equals(field)) {
+          p.skipChildren();
+          continue;
+        }
+        if (value != JsonToken.START_ARRAY) {
+          throw new IOException("flag file " + file + ": 'flags' must be an array");
+        }
+        found = true;
+        int i = 0;
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+          int start = (int) p.currentTokenLocation().getCharOffset();
+          p.skipChildren();
+          int end = (int) p.currentLocation().getCharOffset();
+          raw.add(element(text.substring(start, end), i++));
+        }
+      }
+      if (!found) {
+        throw new IOException("flag file " + file + " must be an object with a 'flags' array");
+      }
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IOException("flag file " + file + " is not valid JSON: " + e.getOriginalMessage(), e);
     }
     return new StoreSnapshot(rev, raw);
+  }
+
+  private static RawFlag element(String json, int index) {
+    String key = "flags[" + index + "]";
+    long version = 1;
+    try {
+      JsonNode node = LENIENT.readTree(json);
+      if (node != null && node.path("key").isTextual()) {
+        key = node.get("key").textValue();
+      }
+      if (node != null && node.path("version").canConvertToLong()) {
+        version = Math.max(1, node.get("version").asLong());
+      }
+    } catch (IOException e) {
+      // handed on as it is: the client rejects it with the parse error, naming the key
+    }
+    return new RawFlag(key, version, json);
   }
 
   @Override
@@ -146,7 +190,14 @@ public final class JsonFileFlagStore implements FlagStore {
     if (watcher == null) {
       startWatcher();
     }
-    return () -> listeners.remove(listener);
+    return () -> unsubscribe(listener);
+  }
+
+  private synchronized void unsubscribe(ChangeHintListener listener) {
+    listeners.remove(listener);
+    if (listeners.isEmpty()) {
+      stopWatcher(); // no thread outlives the last subscriber
+    }
   }
 
   private void startWatcher() {
@@ -204,6 +255,11 @@ public final class JsonFileFlagStore implements FlagStore {
   /** Stops the file watcher. */
   @Override
   public synchronized void close() {
+    listeners.clear();
+    stopWatcher();
+  }
+
+  private void stopWatcher() {
     if (watchService != null) {
       try {
         watchService.close();
