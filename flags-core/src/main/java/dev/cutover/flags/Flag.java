@@ -115,6 +115,16 @@ public final class Flag {
     return FlagCodec.parse(json, null);
   }
 
+  /**
+   * Parses and validates a flag document held under {@code key}: errors name that key even when
+   * the JSON is too broken to read one, and a document whose own key differs is rejected.
+   *
+   * @throws InvalidFlagException naming the key and the reason
+   */
+  public static Flag fromJson(String json, String key) {
+    return FlagCodec.parse(json, Objects.requireNonNull(key, "key"));
+  }
+
   /** The JSON form, as stores keep it. */
   public String toJson() {
     return FlagCodec.write(this);

@@ -222,18 +222,23 @@ public final class DefaultFlagClient implements FlagClient {
   /**
    * Synchronously runs one refresh cycle on the refresher thread and waits for it: for tests and
    * tools that must see a store write at once. Never throws for store failures.
+   *
+   * @return true when the cycle ran and the store answered; false when the client is closed, the
+   *     cycle did not finish within a minute, or the store failed (see {@link #status()})
    */
-  public void refreshNow() {
+  public boolean refreshNow() {
     if (closed) {
-      return;
+      return false;
     }
     try {
       refresher.submit(this::refreshOnce).get(1, TimeUnit.MINUTES);
+      return consecutiveFailures == 0;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException | TimeoutException | java.util.concurrent.RejectedExecutionException e) {
       LOG.warn("refreshNow did not complete: {}", e.toString());
     }
+    return false;
   }
 
   /** One cycle: head check, load when the revision moved, validate, install. Refresher thread only. */

@@ -46,7 +46,8 @@ public interface FlagStore extends AutoCloseable {
 
   /** A short description for logs and metric tags, such as {@code jdbc:postgresql}. */
   default String describe() {
-    return getClass().getSimpleName();
+    String simple = getClass().getSimpleName();
+    return simple.isEmpty() ? getClass().getName() : simple;
   }
 
   /** Releases the store's resources. The client does not close the store it was given. */

@@ -111,6 +111,7 @@ public final class JsonFileFlagStore implements FlagStore {
     if (current != null && Arrays.equals(bytes, seenContent)) {
       seenSize = attrs.size();
       seenModified = attrs.lastModifiedTime();
+      seenFileKey = attrs.fileKey();
       return;
     }
     // the modification time makes the revision the same in every process reading this file;
