@@ -24,12 +24,39 @@ public final class EvaluationContext {
 
   private static final EvaluationContext EMPTY = new EvaluationContext(null, Map.of());
 
+  /** Contexts up to this many attributes are looked up by a linear scan over flat arrays. */
+  private static final int SCAN_LIMIT = 12;
+
+  private static final int KEY_HASH = KEY_ATTRIBUTE.hashCode();
+
   private final @Nullable String key;
   private final Map<String, Object> attributes;
+  // flat copies for the evaluation hot path: comparing cached hash codes first makes a lookup in
+  // a small context a few integer compares; null when the context is larger than SCAN_LIMIT
+  private final String @Nullable [] names;
+  private final int @Nullable [] hashes;
+  private final Object @Nullable [] values;
 
   private EvaluationContext(@Nullable String key, Map<String, Object> attributes) {
     this.key = key;
     this.attributes = attributes;
+    if (attributes.size() <= SCAN_LIMIT) {
+      int n = attributes.size();
+      names = new String[n];
+      hashes = new int[n];
+      values = new Object[n];
+      int i = 0;
+      for (Map.Entry<String, Object> e : attributes.entrySet()) {
+        names[i] = e.getKey();
+        hashes[i] = e.getKey().hashCode();
+        values[i] = e.getValue();
+        i++;
+      }
+    } else {
+      names = null;
+      hashes = null;
+      values = null;
+    }
   }
 
   /** A context with no key and no attributes: rules on attributes never match it. */
@@ -62,8 +89,21 @@ public final class EvaluationContext {
    * that name was set explicitly.
    */
   public @Nullable Object get(String attribute) {
-    Object value = attributes.get(attribute);
-    if (value == null && KEY_ATTRIBUTE.equals(attribute)) {
+    int h = attribute.hashCode();
+    Object value = null;
+    String[] n = names;
+    if (n != null) {
+      int[] hs = hashes;
+      for (int i = 0; i < n.length; i++) {
+        if (hs[i] == h && (n[i] == attribute || n[i].equals(attribute))) {
+          value = values[i];
+          break;
+        }
+      }
+    } else {
+      value = attributes.get(attribute);
+    }
+    if (value == null && h == KEY_HASH && KEY_ATTRIBUTE.equals(attribute)) {
       return key;
     }
     return value;

@@ -146,7 +146,12 @@ public interface FlagClient extends AutoCloseable {
       return this;
     }
 
-    /** After this long without the store confirming the snapshot, apply {@code policy}. */
+    /**
+     * After this long without the store confirming the snapshot, {@code status()} reports
+     * {@code STALE} and {@code policy} applies: keep serving the last good snapshot, or serve code
+     * defaults until the store answers. Without it, a snapshot counts as stale after two poll
+     * intervals plus the store time limit of every attempt.
+     */
     public Builder maxStaleness(Duration maxStaleness, StalenessPolicy policy) {
       this.maxStaleness = positive("maxStaleness", maxStaleness);
       this.stalenessPolicy = Objects.requireNonNull(policy, "policy");

@@ -1,27 +1,35 @@
 package dev.cutover.flags.internal;
 
 /**
- * Sticky rollout hashing: {@code bucket = H(seed + "." + value) mod 100000}, where H is 64-bit
- * FNV-1a over UTF-16 code units followed by MurmurHash3's fmix64 finaliser for avalanche. The seed
- * prefix is hashed once per flag at compile time, so evaluation hashes only the value and
- * allocates nothing. Changing this function reshuffles every rollout: it is frozen.
+ * Sticky rollout hashing.
+ *
+ * <pre>
+ * seedState = fmix64(GOLDEN * (seed.hashCode() + 1) ^ seed.length())
+ * bucket    = ((fmix64(seedState ^ (value.hashCode() * GOLDEN)) &gt;&gt;&gt; 32) * 100000) &gt;&gt;&gt; 32
+ * </pre>
+ *
+ * <p>{@code value.hashCode()} is {@link String#hashCode()}, whose formula the Java language
+ * specifies, so buckets are the same on every JVM; Strings cache it, so a reused context costs no
+ * hashing at all. MurmurHash3's fmix64 finaliser, keyed by the seed (the flag key unless the
+ * rollout names another), spreads it so each flag places keys independently; a multiply-shift maps
+ * the top 32 bits onto 100,000 buckets without a division. Integral attributes hash exactly like
+ * their decimal text. Changing this function reshuffles every rollout: it is frozen from the first
+ * release on. Uniformity (each 1% range within 0.2 points over 100,000 keys, and a chi-square
+ * bound) and stickiness are property-tested.
  */
 public final class Bucketing {
-  private static final long FNV_OFFSET = 0xcbf29ce484222325L;
-  private static final long FNV_PRIME = 0x100000001b3L;
+  private static final long GOLDEN = 0x9E3779B97F4A7C15L;
 
   private Bucketing() {}
 
-  /** The hash state after {@code seed + "."}. */
+  /** The hash state of a rollout seed. */
   public static long seedState(String seed) {
-    long h = absorb(FNV_OFFSET, seed);
-    return (h ^ '.') * FNV_PRIME;
+    return fmix64(GOLDEN * (seed.hashCode() + 1L) ^ seed.length());
   }
 
   /** The bucket in [0, 100000) of {@code value} under a seed state. */
-  public static int bucket(long seedState, CharSequence value) {
-    long h = fmix64(absorb(seedState, value));
-    return (int) Long.remainderUnsigned(h, FlagValidator.TOTAL_BUCKETS);
+  public static int bucket(long seedState, String value) {
+    return toBucket(seedState, value.hashCode());
   }
 
   /**
@@ -29,10 +37,10 @@ public final class Bucketing {
    * but without allocating the string.
    */
   public static int bucket(long seedState, long value) {
-    long h = seedState;
+    int h = 0;
     long v = value;
     if (v < 0) {
-      h = (h ^ '-') * FNV_PRIME;
+      h = '-';
     } else {
       v = -v; // work in negatives so Long.MIN_VALUE needs no special case
     }
@@ -41,18 +49,15 @@ public final class Bucketing {
       divisor *= 10;
     }
     for (; divisor > 0; divisor /= 10) {
-      long digit = -(v / divisor);
-      h = (h ^ ('0' + digit)) * FNV_PRIME;
+      h = 31 * h + (int) ('0' - (v / divisor));
       v %= divisor;
     }
-    return (int) Long.remainderUnsigned(fmix64(h), FlagValidator.TOTAL_BUCKETS);
+    return toBucket(seedState, h);
   }
 
-  private static long absorb(long h, CharSequence s) {
-    for (int i = 0, n = s.length(); i < n; i++) {
-      h = (h ^ s.charAt(i)) * FNV_PRIME;
-    }
-    return h;
+  private static int toBucket(long seedState, int stringHash) {
+    long mixed = fmix64(seedState ^ (stringHash * GOLDEN));
+    return (int) (((mixed >>> 32) * FlagValidator.TOTAL_BUCKETS) >>> 32);
   }
 
   private static long fmix64(long k) {

@@ -12,12 +12,24 @@ import java.util.Set;
  * A clause with its values pre-sorted by kind. Matching allocates nothing except for semver
  * operators, which parse the context attribute (bounded to {@value SemVer#MAX_LENGTH} characters).
  * Integral numbers compare exactly as {@code long}; others as {@code double}.
+ *
+ * <p>Every method here is kept small on purpose so the JIT inlines the whole match into the rule
+ * loop; the operator is dispatched once on a precomputed int kind.
  */
 final class CompiledClause {
+  private static final int EQUALS = 0;
+  private static final int STARTS = 1;
+  private static final int ENDS = 2;
+  private static final int CONTAINS = 3;
+  private static final int NUMBER = 4;
+  private static final int SEMVER = 5;
+
   private final String attribute;
   private final Operator op;
+  private final int kind;
   private final boolean negate;
   private final String[] strings;
+  private final int[] stringHashes;
   private final Set<String> stringSet;
   private final double[] numbers;
   private final long[] integers;
@@ -27,6 +39,14 @@ final class CompiledClause {
   CompiledClause(Clause clause) {
     this.attribute = clause.attribute();
     this.op = clause.operator();
+    this.kind =
+        switch (op) {
+          case EQUALS, IN -> EQUALS;
+          case STARTS_WITH -> STARTS;
+          case ENDS_WITH -> ENDS;
+          case CONTAINS -> CONTAINS;
+          default -> op.isNumeric() ? NUMBER : SEMVER;
+        };
     this.negate = clause.negate();
     List<String> s = new ArrayList<>();
     List<Double> n = new ArrayList<>();
@@ -36,11 +56,9 @@ final class CompiledClause {
     for (Object value : clause.values()) {
       if (value instanceof String str) {
         s.add(str);
-        if (op.isSemver()) {
-          SemVer parsed = SemVer.parse(str);
-          if (parsed != null) {
-            v.add(parsed);
-          }
+        SemVer parsed = kind == SEMVER ? SemVer.parse(str) : null;
+        if (parsed != null) {
+          v.add(parsed);
         }
       } else if (isIntegral(value)) {
         whole.add(((Number) value).longValue());
@@ -51,6 +69,7 @@ final class CompiledClause {
       }
     }
     this.strings = s.toArray(new String[0]);
+    this.stringHashes = s.stream().mapToInt(String::hashCode).toArray();
     this.stringSet = new HashSet<>(s);
     this.numbers = n.stream().mapToDouble(Double::doubleValue).toArray();
     this.integers = whole.stream().mapToLong(Long::longValue).toArray();
@@ -63,64 +82,87 @@ final class CompiledClause {
 
   boolean matches(EvaluationContext context) {
     Object value = context.get(attribute);
-    boolean match = value != null && test(value);
-    return negate != match;
+    return negate != (value != null && test(value));
   }
 
   private boolean test(Object value) {
-    switch (op) {
+    switch (kind) {
       case EQUALS:
-      case IN:
-        if (value instanceof String s) {
-          return strings.length < 4 ? containsString(s) : stringSet.contains(s);
-        } else if (value instanceof Number n) {
-          return compareNumber(n);
-        } else if (value instanceof Boolean bool) {
-          for (boolean x : booleans) {
-            if (x == bool) {
-              return true;
-            }
-          }
-        }
-        return false;
-      case STARTS_WITH:
-      case ENDS_WITH:
+        return equalsAny(value);
+      case STARTS:
+        return value instanceof String s && startsWithAny(s);
+      case ENDS:
+        return value instanceof String s && endsWithAny(s);
       case CONTAINS:
-        if (value instanceof String s) {
-          for (String x : strings) {
-            if (op == Operator.STARTS_WITH ? s.startsWith(x)
-                : op == Operator.ENDS_WITH ? s.endsWith(x) : s.contains(x)) {
-              return true;
-            }
-          }
-        }
-        return false;
-      case LESS_THAN:
-      case LESS_THAN_OR_EQUAL:
-      case GREATER_THAN:
-      case GREATER_THAN_OR_EQUAL:
+        return value instanceof String s && containsAny(s);
+      case NUMBER:
         return value instanceof Number n && compareNumber(n);
-      case SEMVER_EQUAL:
-      case SEMVER_LESS_THAN:
-      case SEMVER_GREATER_THAN:
-        SemVer parsed = value instanceof String s ? SemVer.parse(s) : null;
-        if (parsed != null) {
-          for (SemVer x : versions) {
-            int c = parsed.compareTo(x);
-            if (op == Operator.SEMVER_EQUAL ? c == 0 : op == Operator.SEMVER_LESS_THAN ? c < 0 : c > 0) {
-              return true;
-            }
-          }
-        }
-        return false;
       default:
-        return false;
+        return value instanceof String s && semver(s);
     }
   }
 
+  private boolean equalsAny(Object value) {
+    if (value instanceof String s) {
+      return strings.length <= 8 ? containsString(s) : stringSet.contains(s);
+    } else if (value instanceof Number n) {
+      return compareNumber(n);
+    } else if (value instanceof Boolean bool) {
+      for (boolean x : booleans) {
+        if (x == bool) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** Few values: compare the cached hash codes first, so a miss costs no string comparison. */
   private boolean containsString(String s) {
+    int h = s.hashCode();
+    for (int i = 0; i < strings.length; i++) {
+      if (stringHashes[i] == h && strings[i].equals(s)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private boolean startsWithAny(String s) {
     for (String x : strings) {
-      if (x.equals(s)) {
+      if (s.startsWith(x)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private boolean endsWithAny(String s) {
+    for (String x : strings) {
+      if (s.regionMatches(s.length() - x.length(), x, 0, x.length())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private boolean containsAny(String s) {
+    for (String x : strings) {
+      if (s.contains(x)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private boolean semver(String s) {
+    SemVer parsed = SemVer.parse(s);
+    if (parsed == null) {
+      return false;
+    }
+    for (SemVer x : versions) {
+      int c = parsed.compareTo(x);
+      if (op == Operator.SEMVER_EQUAL ? c == 0 : op == Operator.SEMVER_LESS_THAN ? c < 0 : c > 0) {
         return true;
       }
     }
@@ -129,21 +171,24 @@ final class CompiledClause {
 
   /** Whether the numeric attribute compares true with any value. */
   private boolean compareNumber(Number attribute) {
-    if (isIntegral(attribute)) {
-      long a = attribute.longValue();
-      for (long x : integers) {
-        if (holds(Long.compare(a, x))) {
-          return true;
-        }
+    return isIntegral(attribute) ? compareLong(attribute.longValue()) : compareDouble(attribute.doubleValue());
+  }
+
+  private boolean compareLong(long a) {
+    for (long x : integers) {
+      if (holds(Long.compare(a, x))) {
+        return true;
       }
-      for (double x : numbers) {
-        if (holds(Double.compare((double) a, x))) {
-          return true;
-        }
-      }
-      return false;
     }
-    double d = attribute.doubleValue();
+    for (double x : numbers) {
+      if (holds(Double.compare((double) a, x))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private boolean compareDouble(double d) {
     if (Double.isNaN(d)) {
       return false;
     }

@@ -18,9 +18,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * A validated flag turned into arrays and pre-hashed state for evaluation.
  *
- * <p>Evaluation returns a packed {@code long} (variant index, rule index, reason) so the hot path
- * allocates nothing; {@link #variantIndex}, {@link #ruleIndex} and {@link #reason} unpack it.
- * Immutable apart from the evaluation counters, which are shared {@link LongAdder}s.
+ * <p>{@link #decide} returns a packed {@code long} (variant index, rule index, reason) so the hot
+ * path allocates nothing; {@link #variantIndex}, {@link #ruleIndex} and {@link #reason} unpack it.
+ * Immutable apart from the evaluation counters, shared {@link LongAdder}s that {@link #count}
+ * increments only while a metrics binder is attached.
  */
 public final class CompiledFlag {
   private static final Reason[] REASONS = Reason.values();
@@ -135,14 +136,13 @@ public final class CompiledFlag {
     return nowMillis >= effectiveAtMillis ? this : previous;
   }
 
-  /** Evaluates for a context and counts the result. */
-  long evaluate(EvaluationContext context) {
-    long result = decide(context);
-    counters[variantIndex(result)][reason(result).ordinal()].increment();
-    return result;
+  /** Counts one evaluation result; called only while metrics are bound. */
+  void count(long packed) {
+    counters[variantIndex(packed)][(int) (packed >>> 48)].increment();
   }
 
-  private long decide(EvaluationContext context) {
+  /** Evaluates for a context: the packed variant, rule index and reason. */
+  long decide(EvaluationContext context) {
     if (!on) {
       return pack(offIndex, -1, Reason.OFF);
     }
@@ -235,8 +235,10 @@ public final class CompiledFlag {
         value = context.key() == null ? "" : context.key();
       }
       int bucket;
-      if (value instanceof CharSequence cs) {
-        bucket = Bucketing.bucket(seedState, cs);
+      // String is final, so this is an exact class compare; an interface check (CharSequence)
+      // would go through the secondary-supers cache and cost several times more
+      if (value instanceof String s) {
+        bucket = Bucketing.bucket(seedState, s);
       } else if (CompiledClause.isIntegral(value)) {
         bucket = Bucketing.bucket(seedState, ((Number) value).longValue());
       } else {

@@ -78,6 +78,8 @@ public final class DefaultFlagClient implements FlagClient {
   /** The last snapshot with data, kept while defaults are served for staleness. */
   private volatile Snapshot lastGood;
   private volatile boolean starting = true;
+  /** Evaluations are counted only once a metrics binder asks for it: unobserved counts cost ~5 ns. */
+  private volatile boolean counting;
   private volatile boolean closed;
   private volatile @Nullable Instant lastSuccess;
   private volatile @Nullable String lastError;
@@ -436,13 +438,19 @@ public final class DefaultFlagClient implements FlagClient {
     CompiledFlag f = s.flags().get(key);
     if (f != null && f.type == VariantType.BOOLEAN && !f.scheduled() && context != null) {
       try {
-        return f.booleans[CompiledFlag.variantIndex(f.evaluate(context))];
+        long packed = f.decide(context);
+        if (counting) {
+          f.count(packed);
+        }
+        return f.booleans[CompiledFlag.variantIndex(packed)];
       } catch (RuntimeException | StackOverflowError e) {
         return booleanDetail(key, context, defaultValue).value();
       }
     }
     if (f == null && key != null && s.hasData()) {
-      counters.notFound(key);
+      if (counting) {
+        counters.notFound(key);
+      }
       return defaultValue;
     }
     return booleanDetail(key, context, defaultValue).value();
@@ -538,7 +546,10 @@ public final class DefaultFlagClient implements FlagClient {
       if (expected != null && f.type != expected) {
         return defaulted(s, key, defaultValue, Reason.ERROR, ErrorCode.WRONG_TYPE);
       }
-      long packed = f.evaluate(ctx);
+      long packed = f.decide(ctx);
+      if (counting) {
+        f.count(packed);
+      }
       int variant = CompiledFlag.variantIndex(packed);
       T value;
       try {
@@ -562,12 +573,16 @@ public final class DefaultFlagClient implements FlagClient {
 
   private <T> Evaluation<T> defaulted(
       Snapshot s, String key, T value, Reason reason, @Nullable ErrorCode code) {
-    counters.error(key, code);
+    if (counting) {
+      counters.error(key, code);
+    }
     return new Evaluation<>(value, null, reason, code, -1, 0, s.revision());
   }
 
   private <T> Evaluation<T> notFound(Snapshot s, String key, T value) {
-    counters.notFound(key);
+    if (counting) {
+      counters.notFound(key);
+    }
     return new Evaluation<>(value, null, Reason.FLAG_NOT_FOUND, null, -1, 0, s.revision());
   }
 
@@ -593,7 +608,10 @@ public final class DefaultFlagClient implements FlagClient {
       if (f == null) {
         return null;
       }
-      long packed = f.evaluate(context == null ? EvaluationContext.empty() : context);
+      long packed = f.decide(context == null ? EvaluationContext.empty() : context);
+      if (counting) {
+        f.count(packed);
+      }
       int variant = CompiledFlag.variantIndex(packed);
       return new Evaluation<>(
           f.values[variant].deepCopy(),
@@ -697,6 +715,11 @@ public final class DefaultFlagClient implements FlagClient {
   /** Evaluation counters, for the metrics binder. */
   public EvaluationCounters counters() {
     return counters;
+  }
+
+  /** Starts counting evaluations by flag, variant and reason; called by the metrics binder. */
+  public void countEvaluations() {
+    counting = true;
   }
 
   /** Refresh statistics, for the metrics binder. */

@@ -18,9 +18,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Publishes a {@link FlagClient}'s metrics to Micrometer. Evaluations are counted in lock-free
- * adders on the hot path and exposed as function counters, so metrics cost the evaluation nothing
- * but an increment.
+ * Publishes a {@link FlagClient}'s metrics to Micrometer. Evaluations are counted from the moment
+ * this binder is bound (a client without metrics does not count them), in lock-free adders
+ * published as function counters, so metrics cost an evaluation one uncontended increment (about
+ * 5 ns).
  *
  * <pre>{@code
  * FlagClientMetrics.of(flags).bindTo(meterRegistry);
@@ -69,6 +70,7 @@ public final class FlagClientMetrics implements MeterBinder {
 
   @Override
   public void bindTo(MeterRegistry registry) {
+    client.countEvaluations();
     RefreshStats stats = client.refreshStats();
     FunctionTimer.builder(
             "cutover.flags.refresh",

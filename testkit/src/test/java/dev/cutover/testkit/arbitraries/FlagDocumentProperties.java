@@ -78,12 +78,17 @@ class FlagDocumentProperties {
         catchThrowableOfType(InvalidFlagException.class, () -> Flag.fromJson(doc.json()));
     assertThat(e).as("%s was accepted", doc).isNotNull();
     if (doc.kind() == Kind.MALFORMED_JSON) {
-      // Flag.fromJson cannot know the key of a document it cannot parse; a store can (below)
+      // without a store key, a document too broken to read cannot name its key
       assertThat(e.reason()).isNotBlank();
     } else {
       assertThat(e.key()).isEqualTo(doc.key());
       assertThat(e.getMessage()).contains("'" + doc.key() + "'");
     }
+    // read under its store key, every invalid document names that key, malformed JSON included
+    InvalidFlagException keyed =
+        catchThrowableOfType(InvalidFlagException.class, () -> Flag.fromJson(doc.json(), doc.key()));
+    assertThat(keyed).as("%s was accepted under its key", doc).isNotNull();
+    assertThat(keyed.getMessage()).contains("'" + doc.key() + "'");
   }
 
   @StatisticsReport(StatisticsReport.StatisticsReportMode.OFF)
