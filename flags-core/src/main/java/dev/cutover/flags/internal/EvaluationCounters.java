@@ -80,10 +80,4 @@ public final class EvaluationCounters {
       visitor.accept(e.getKey(), e.getValue());
     }
   }
-
-  /** The current count of one series, 0 when absent. */
-  public long count(String flag, String variant, Reason reason) {
-    LongAdder a = adders.get(new Series(flag, variant, reason, ""));
-    return a == null ? 0 : a.sum();
-  }
 }

@@ -71,10 +71,6 @@ final class StoreCaller implements AutoCloseable {
     return pool.submit(task);
   }
 
-  CircuitBreaker.State breakerState() {
-    return breaker.getState();
-  }
-
   @Override
   public void close() {
     pool.shutdownNow();
