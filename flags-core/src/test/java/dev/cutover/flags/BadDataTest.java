@@ -39,6 +39,19 @@ class BadDataTest {
   }
 
   @Test
+  void aDocumentTheStoreRejectsKeepsThePreviousVersionInsteadOfVanishing() {
+    ScriptedStore store = new ScriptedStore();
+    store.publish(Flag.stringFlag("stage", "SHADOW"));
+    try (FlagClient client = FlagClient.builder(store).build()) {
+      store.publishRaw(List.of(RawFlag.rejected("stage", 2, "body of 900000 bytes exceeds the limit of 262144")));
+      ((DefaultFlagClient) client).refreshNow();
+      assertThat(client.stringValue("stage", EvaluationContext.empty(), "?")).isEqualTo("SHADOW");
+      assertThat(client.status().rejectedFlags()).isEqualTo(1);
+      assertThat(client.status().revision()).isEqualTo(2);
+    }
+  }
+
+  @Test
   void documentUnderTheWrongKeyIsRejected() {
     ScriptedStore store = new ScriptedStore();
     store.publishRaw(List.of(new RawFlag("a", 1, Flag.booleanFlag("z", true).toJson())));

@@ -74,6 +74,17 @@ class FlagModelTest {
     assertThatThrownBy(() -> Flag.fromJson(unknownVariant)).hasMessageContaining("unknown variant 'b'");
     assertThatThrownBy(() -> Flag.fromJson("{\"key\":\"f 6\",\"type\":\"string\",\"variants\":{\"a\":\"A\"}}"))
         .hasMessageContaining("'f 6'");
+    assertThatThrownBy(
+            () -> Flag.fromJson("{\"key\":\"f7\",\"type\":\"string\",\"variants\":{\"a\":\"A\"},\"fallthru\":{}}"))
+        .hasMessageContaining("'f7'")
+        .hasMessageContaining("unknown field 'fallthru'");
+    String nestedUnknown =
+        "{\"key\":\"f8\",\"type\":\"boolean\",\"variants\":{\"true\":true,\"false\":false},"
+            + "\"rules\":[{\"clauses\":[{\"attribute\":\"a\",\"op\":\"in\",\"values\":[\"x\"],\"negated\":true}],"
+            + "\"serve\":{\"variant\":\"true\"}}]}";
+    assertThatThrownBy(() -> Flag.fromJson(nestedUnknown))
+        .hasMessageContaining("'f8'")
+        .hasMessageContaining("rules[0].clauses[0] has unknown field 'negated'");
   }
 
   @Test

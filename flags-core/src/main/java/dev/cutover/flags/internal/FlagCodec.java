@@ -71,6 +71,7 @@ public final class FlagCodec {
     }
     key = docKey;
     try {
+      onlyKnown(root, FLAG_FIELDS, nested ? "previous" : "", key);
       Flag.Builder b = Flag.builder(docKey);
       b.on(optionalBoolean(root, "on", true, key));
       String typeName = requiredText(root, "type", key);
@@ -154,6 +155,7 @@ public final class FlagCodec {
     if (!t.isObject()) {
       throw new InvalidFlagException(key, "each target must be an object");
     }
+    onlyKnown(t, TARGET_FIELDS, "a target", key);
     String variant = requiredText(t, "variant", key);
     Set<String> keys = new LinkedHashSet<>();
     for (JsonNode k : array(t.get("keys"), "targets[].keys", key)) {
@@ -170,6 +172,7 @@ public final class FlagCodec {
     if (!r.isObject()) {
       throw new InvalidFlagException(key, where + " must be an object");
     }
+    onlyKnown(r, RULE_FIELDS, where, key);
     List<Clause> clauses = new ArrayList<>();
     int c = 0;
     for (JsonNode clause : array(r.get("clauses"), where + ".clauses", key)) {
@@ -189,6 +192,7 @@ public final class FlagCodec {
     if (!c.isObject()) {
       throw new InvalidFlagException(key, where + " must be an object");
     }
+    onlyKnown(c, CLAUSE_FIELDS, where, key);
     String attribute = requiredText(c, "attribute", key);
     String opName = requiredText(c, "op", key);
     Operator op = Operator.fromJsonName(opName);
@@ -220,6 +224,7 @@ public final class FlagCodec {
     if (!s.isObject()) {
       throw new InvalidFlagException(key, where + " must be an object");
     }
+    onlyKnown(s, SERVE_FIELDS, where, key);
     JsonNode variant = s.get("variant");
     JsonNode rollout = s.get("rollout");
     boolean hasVariant = variant != null && !variant.isNull();
@@ -236,8 +241,10 @@ public final class FlagCodec {
     if (!rollout.isObject()) {
       throw new InvalidFlagException(key, where + ".rollout must be an object");
     }
+    onlyKnown(rollout, ROLLOUT_FIELDS, where + ".rollout", key);
     List<Allocation> allocations = new ArrayList<>();
     for (JsonNode a : array(rollout.get("allocations"), where + ".rollout.allocations", key)) {
+      onlyKnown(a, ALLOCATION_FIELDS, where + ".rollout allocation", key);
       String v = requiredText(a, "variant", key);
       JsonNode p = a.get("percent");
       if (p == null || !p.isNumber()) {
@@ -249,6 +256,32 @@ public final class FlagCodec {
     return Serve.rollout(
         new Rollout(
             optionalText(rollout, "bucketBy", key), optionalText(rollout, "seed", key), allocations));
+  }
+
+  private static final Set<String> FLAG_FIELDS =
+      Set.of(
+          "key", "on", "type", "variants", "offVariant", "targets", "rules", "fallthrough",
+          "effectiveAt", "previous", "version", "updatedAt", "updatedBy", "description");
+  private static final Set<String> TARGET_FIELDS = Set.of("variant", "keys");
+  private static final Set<String> RULE_FIELDS = Set.of("description", "clauses", "serve");
+  private static final Set<String> CLAUSE_FIELDS = Set.of("attribute", "op", "values", "negate");
+  private static final Set<String> SERVE_FIELDS = Set.of("variant", "rollout");
+  private static final Set<String> ROLLOUT_FIELDS = Set.of("bucketBy", "seed", "allocations");
+  private static final Set<String> ALLOCATION_FIELDS = Set.of("variant", "percent");
+
+  /**
+   * Rejects fields the format does not define: a misspelt field ("fallthru") would otherwise be
+   * ignored silently and change what the flag serves.
+   */
+  private static void onlyKnown(JsonNode node, Set<String> known, String where, String key) {
+    for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+      String field = it.next();
+      if (!known.contains(field)) {
+        throw new InvalidFlagException(
+            key, (where.isEmpty() ? "" : where + " has ") + "unknown field '" + field + "'"
+                + (where.isEmpty() ? " (known: " + new java.util.TreeSet<>(known) + ")" : ""));
+      }
+    }
   }
 
   private static Iterable<JsonNode> array(@Nullable JsonNode node, String field, String key) {

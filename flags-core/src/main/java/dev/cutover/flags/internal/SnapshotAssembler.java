@@ -78,6 +78,18 @@ final class SnapshotAssembler {
       }
       CompiledFlag old = previous.flags().get(key);
       CompiledFlag keep = old != null ? old : fallback.get(key);
+      if (doc.rejection() != null) {
+        rejected++;
+        seenBad.add(key);
+        reject(
+            key,
+            "rejected by the store at version " + doc.version(),
+            doc.rejection() + (keep == null ? "" : "; keeping version " + keep.version));
+        if (keep != null) {
+          next.put(key, keep);
+        }
+        continue;
+      }
       try {
         if (old != null && old.json.equals(doc.json())) {
           next.put(key, old);

@@ -46,9 +46,13 @@ final class StoreCaller implements AutoCloseable {
                     IntervalFunction.ofExponentialBackoff(config.retryBackoff(), 2.0))
                 .ignoreExceptions(CallNotPermittedException.class)
                 .build());
-    Duration open = config.pollInterval().compareTo(Duration.ofSeconds(30)) < 0
-        ? config.pollInterval()
-        : Duration.ofSeconds(30);
+    // half a poll interval (at most 15 s): by the next poll after a failure the breaker lets a
+    // probe through, so a store that comes back is picked up within one poll interval
+    Duration half = config.pollInterval().dividedBy(2);
+    Duration open = half.compareTo(Duration.ofSeconds(15)) < 0 ? half : Duration.ofSeconds(15);
+    if (open.isZero()) {
+      open = Duration.ofMillis(1);
+    }
     this.breaker =
         CircuitBreaker.of(
             name,

@@ -1,0 +1,537 @@
+package dev.cutover.flags.jdbc;
+
+import dev.cutover.flags.Flag;
+import dev.cutover.flags.Subscription;
+import dev.cutover.flags.jdbc.internal.PgNotificationListener;
+import dev.cutover.flags.spi.AuditInfo;
+import dev.cutover.flags.spi.AuditPage;
+import dev.cutover.flags.spi.AuditRecord;
+import dev.cutover.flags.spi.ChangeHintListener;
+import dev.cutover.flags.spi.FlagStoreException;
+import dev.cutover.flags.spi.FlagWriteConflictException;
+import dev.cutover.flags.spi.RawFlag;
+import dev.cutover.flags.spi.StoreSnapshot;
+import dev.cutover.flags.spi.WritableFlagStore;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link WritableFlagStore} on PostgreSQL, MySQL/MariaDB or H2.
+ *
+ * <pre>{@code
+ * JdbcFlagStore store = JdbcFlagStore.builder(dataSource).tablePrefix("cutover_").build();
+ * store.createSchemaIfMissing();
+ * FlagClient flags = FlagClient.builder(store).build();
+ * }</pre>
+ *
+ * <p><b>Tables</b> ({@code <prefix>flags}, {@code <prefix>revision}, {@code <prefix>audit}): one
+ * row per flag with its JSON body and version; one row holding the store revision; an append-only
+ * audit trail. {@link #createSchemaIfMissing()} creates them; the same DDL ships as
+ * {@code schema/<dialect>.sql} for teams whose DBAs apply migrations.
+ *
+ * <p><b>Reads.</b> {@link #headRevision()} is one single-row query; the client loads the flags only
+ * when it moved. {@link #load()} reads the revision and then the flags in one repeatable-read
+ * transaction, so the revision never claims a change the documents lack. A body larger than
+ * {@link Builder#maxFlagBytes(int)} is handed on as {@link RawFlag#rejected rejected}, so the
+ * client keeps its previous version.
+ *
+ * <p><b>Writes</b> take the revision row's lock ({@code SELECT ... FOR UPDATE}), compare the flag's
+ * version with the expected one, write the flag, bump the revision and append the audit row in one
+ * transaction, so concurrent operators are serialized and none loses an update; the loser gets a
+ * {@link FlagWriteConflictException} naming the key, the expected and the actual version. On
+ * PostgreSQL the same transaction sends {@code NOTIFY}, delivered on commit.
+ *
+ * <p><b>Push</b> (PostgreSQL only): {@link #subscribe} opens one dedicated connection that
+ * {@code LISTEN}s on the channel, reconnects with exponential backoff when it drops, and sends a
+ * hint after each reconnect to cover the gap. Polling remains the safety net everywhere.
+ *
+ * <p><b>Safety.</b> The table prefix and channel are checked against {@code [a-z][a-z0-9_]*} and
+ * quoted; every value is a bound parameter; nothing a user or the store supplies is concatenated
+ * into SQL. Thread-safe: every call borrows its own connection from the data source.
+ *
+ * @since 0.1.0
+ */
+public final class JdbcFlagStore implements WritableFlagStore {
+  private static final Logger LOG = LoggerFactory.getLogger(JdbcFlagStore.class);
+  /** Table prefixes and channel names: lower-case letters, digits and underscores. */
+  public static final Pattern IDENTIFIER = Pattern.compile("[a-z][a-z0-9_]{0,39}");
+  static final int MAX_ACTOR = 200;
+  static final int MAX_REASON = 2000;
+
+  private final DataSource dataSource;
+  private final String prefix;
+  private final JdbcDialect dialect;
+  private final String channel;
+  private final int maxFlagBytes;
+  private final Clock clock;
+  private final Duration listenBackoff;
+  private final Duration listenMaxBackoff;
+  private final Sql sql;
+  private final Object listenLock = new Object();
+  private @Nullable PgNotificationListener listener;
+
+  private JdbcFlagStore(Builder b, JdbcDialect dialect) {
+    this.dataSource = b.dataSource;
+    this.prefix = b.tablePrefix;
+    this.dialect = dialect;
+    this.channel = b.channel == null ? b.tablePrefix + "flags" : b.channel;
+    this.maxFlagBytes = b.maxFlagBytes;
+    this.clock = b.clock;
+    this.listenBackoff = b.listenBackoff;
+    this.listenMaxBackoff = b.listenMaxBackoff;
+    this.sql = new Sql(dialect, prefix);
+  }
+
+  /** Starts configuring a store over a data source. */
+  public static Builder builder(DataSource dataSource) {
+    return new Builder(dataSource);
+  }
+
+  /** The dialect in use. */
+  public JdbcDialect dialect() {
+    return dialect;
+  }
+
+  /** The table prefix in use. */
+  public String tablePrefix() {
+    return prefix;
+  }
+
+  /** The DDL this store would run, one statement per element, for review or a migration tool. */
+  public List<String> schemaStatements() {
+    return dialect.schema(prefix);
+  }
+
+  /** Creates the tables and the revision row if they do not exist; safe to call on every start. */
+  public void createSchemaIfMissing() throws SQLException {
+    try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+      c.setAutoCommit(true);
+      for (String ddl : dialect.schema(prefix)) {
+        s.execute(ddl);
+      }
+    }
+  }
+
+  @Override
+  public StoreSnapshot load() throws SQLException {
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+      try {
+        long revision = revision(c, false);
+        List<RawFlag> flags = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql.loadAll);
+            ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            flags.add(raw(rs.getString(1), rs.getLong(2), rs.getString(3)));
+          }
+        }
+        c.commit();
+        return new StoreSnapshot(revision, flags);
+      } catch (SQLException | RuntimeException e) {
+        rollbackQuietly(c);
+        throw e;
+      }
+    }
+  }
+
+  private RawFlag raw(String key, long version, String body) {
+    int bytes = body.length() > maxFlagBytes / 4 ? body.getBytes(StandardCharsets.UTF_8).length : body.length();
+    if (bytes > maxFlagBytes) {
+      return RawFlag.rejected(
+          key, Math.max(1, version), "body of " + bytes + " bytes exceeds the limit of " + maxFlagBytes);
+    }
+    return new RawFlag(key, Math.max(1, version), body);
+  }
+
+  @Override
+  public long headRevision() throws SQLException {
+    try (Connection c = dataSource.getConnection()) {
+      return revision(c, false);
+    }
+  }
+
+  private long revision(Connection c, boolean forUpdate) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(forUpdate ? sql.lockRevision : sql.readRevision);
+        ResultSet rs = ps.executeQuery()) {
+      if (!rs.next()) {
+        throw new FlagStoreException(
+            "the revision row of " + dialect.quote(prefix + "revision")
+                + " is missing: run createSchemaIfMissing() or schema/" + dialect.name().toLowerCase(java.util.Locale.ROOT) + ".sql");
+      }
+      return rs.getLong(1);
+    }
+  }
+
+  @Override
+  public Optional<RawFlag> get(String key) throws SQLException {
+    requireKey(key);
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql.getOne)) {
+      ps.setString(1, key);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(raw(key, rs.getLong(1), rs.getString(2))) : Optional.empty();
+      }
+    }
+  }
+
+  @Override
+  public Flag put(Flag flag, long expectedVersion, AuditInfo audit) throws SQLException {
+    Objects.requireNonNull(flag, "flag");
+    checkAudit(audit);
+    Instant now = clock.instant();
+    return write(flag.key(), expectedVersion, audit, (c, current, revision) -> {
+      long version = current == null ? 1 : current.version + 1;
+      Flag stored = flag.toBuilder().version(version).updatedAt(now).updatedBy(audit.actor()).build();
+      String body = stored.toJson();
+      int bytes = body.getBytes(StandardCharsets.UTF_8).length;
+      if (bytes > maxFlagBytes) {
+        throw new IllegalArgumentException(
+            "flag '" + flag.key() + "' is " + bytes + " bytes of JSON, over the limit of " + maxFlagBytes);
+      }
+      if (current == null) {
+        try (PreparedStatement ps = c.prepareStatement(sql.insertFlag)) {
+          ps.setString(1, flag.key());
+          ps.setLong(2, version);
+          ps.setString(3, body);
+          ps.setLong(4, now.toEpochMilli());
+          ps.setString(5, audit.actor());
+          ps.executeUpdate();
+        }
+      } else {
+        try (PreparedStatement ps = c.prepareStatement(sql.updateFlag)) {
+          ps.setLong(1, version);
+          ps.setString(2, body);
+          ps.setLong(3, now.toEpochMilli());
+          ps.setString(4, audit.actor());
+          ps.setString(5, flag.key());
+          ps.setLong(6, current.version);
+          if (ps.executeUpdate() != 1) {
+            throw new IllegalStateException("flag '" + flag.key() + "' changed under the revision lock");
+          }
+        }
+      }
+      appendAudit(c, flag.key(), version, audit, current == null ? null : current.body, body, now, revision);
+      return stored;
+    });
+  }
+
+  @Override
+  public void delete(String key, long expectedVersion, AuditInfo audit) throws SQLException {
+    requireKey(key);
+    checkAudit(audit);
+    Instant now = clock.instant();
+    write(key, expectedVersion, audit, (c, current, revision) -> {
+      if (current == null) {
+        throw new FlagWriteConflictException(key, expectedVersion, 0);
+      }
+      try (PreparedStatement ps = c.prepareStatement(sql.deleteFlag)) {
+        ps.setString(1, key);
+        ps.setLong(2, current.version);
+        ps.executeUpdate();
+      }
+      appendAudit(c, key, current.version, audit, current.body, null, now, revision);
+      return null;
+    });
+  }
+
+  /** The row a write found: its version and body. */
+  private record Current(long version, String body) {}
+
+  /** The part of a write that differs between put and delete; runs under the revision lock. */
+  @FunctionalInterface
+  private interface WriteStep<T> {
+    T apply(Connection c, @Nullable Current current, long newRevision) throws SQLException;
+  }
+
+  private <T> T write(String key, long expectedVersion, AuditInfo audit, WriteStep<T> step)
+      throws SQLException {
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+      try {
+        long revision = revision(c, true) + 1;
+        Current current = null;
+        try (PreparedStatement ps = c.prepareStatement(sql.getOne)) {
+          ps.setString(1, key);
+          try (ResultSet rs = ps.executeQuery()) {
+            if (rs.next()) {
+              current = new Current(rs.getLong(1), rs.getString(2));
+            }
+          }
+        }
+        long actual = current == null ? 0 : current.version;
+        if (actual != expectedVersion) {
+          throw new FlagWriteConflictException(key, expectedVersion, actual);
+        }
+        T result = step.apply(c, current, revision);
+        try (PreparedStatement ps = c.prepareStatement(sql.bumpRevision)) {
+          ps.setLong(1, revision);
+          ps.executeUpdate();
+        }
+        if (dialect == JdbcDialect.POSTGRESQL) {
+          try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, ?)")) {
+            ps.setString(1, channel);
+            ps.setString(2, key);
+            ps.execute();
+          }
+        }
+        c.commit();
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        rollbackQuietly(c);
+        throw e;
+      }
+    }
+  }
+
+  private void appendAudit(
+      Connection c, String key, long version, AuditInfo audit, @Nullable String before,
+      @Nullable String after, Instant at, long revision) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql.insertAudit)) {
+      ps.setString(1, key);
+      ps.setLong(2, version);
+      ps.setString(3, audit.actor());
+      ps.setString(4, audit.reason());
+      ps.setString(5, before);
+      ps.setString(6, after);
+      ps.setLong(7, at.toEpochMilli());
+      ps.setLong(8, revision);
+      ps.executeUpdate();
+    }
+  }
+
+  @Override
+  public AuditPage history(String key, @Nullable String pageToken, int pageSize) throws SQLException {
+    requireKey(key);
+    if (pageSize < 1) {
+      throw new IllegalArgumentException("pageSize must be >= 1 but was " + pageSize);
+    }
+    long before = Long.MAX_VALUE;
+    if (pageToken != null) {
+      try {
+        before = Long.parseLong(pageToken);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("invalid page token '" + pageToken + "'", e);
+      }
+    }
+    List<AuditRecord> records = new ArrayList<>();
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql.history)) {
+      ps.setString(1, key);
+      ps.setLong(2, before);
+      ps.setInt(3, pageSize + 1);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          records.add(
+              new AuditRecord(
+                  key,
+                  rs.getLong(1),
+                  rs.getString(2),
+                  rs.getString(3),
+                  rs.getString(4),
+                  rs.getString(5),
+                  Instant.ofEpochMilli(rs.getLong(6)),
+                  rs.getLong(7)));
+        }
+      }
+    }
+    if (records.size() > pageSize) {
+      List<AuditRecord> page = records.subList(0, pageSize);
+      return new AuditPage(page, Long.toString(page.get(pageSize - 1).revision()));
+    }
+    return new AuditPage(records, null);
+  }
+
+  @Override
+  public Subscription subscribe(ChangeHintListener hint) {
+    Objects.requireNonNull(hint, "listener");
+    if (dialect != JdbcDialect.POSTGRESQL) {
+      return Subscription.NONE;
+    }
+    synchronized (listenLock) {
+      if (listener == null) {
+        listener =
+            new PgNotificationListener(dataSource, channel, listenBackoff, listenMaxBackoff, describe());
+        listener.start();
+      }
+      PgNotificationListener l = listener;
+      l.add(hint);
+      return () -> {
+        synchronized (listenLock) {
+          if (l.remove(hint) && listener == l) {
+            l.close();
+            listener = null;
+          }
+        }
+      };
+    }
+  }
+
+  @Override
+  public String describe() {
+    return "jdbc:" + dialect.name().toLowerCase(java.util.Locale.ROOT) + ":" + prefix;
+  }
+
+  /** Stops the LISTEN connection, if any. The data source is the application's to close. */
+  @Override
+  public void close() {
+    synchronized (listenLock) {
+      if (listener != null) {
+        listener.close();
+        listener = null;
+      }
+    }
+  }
+
+  private static void requireKey(String key) {
+    Objects.requireNonNull(key, "key");
+    if (!Flag.isValidKey(key)) {
+      throw new IllegalArgumentException(
+          "flag key must be 1 to 128 letters, digits, '.', '-' or '_' but was '" + key + "'");
+    }
+  }
+
+  private static void checkAudit(AuditInfo audit) {
+    Objects.requireNonNull(audit, "audit");
+    checkText("actor", audit.actor(), MAX_ACTOR);
+    checkText("reason", audit.reason(), MAX_REASON);
+  }
+
+  /** Rejects what a database cannot store faithfully: too long, NUL, or broken UTF-16. */
+  static void checkText(String field, String value, int max) {
+    if (value.length() > max) {
+      throw new IllegalArgumentException(field + " must be at most " + max + " characters but was " + value.length());
+    }
+    for (int i = 0; i < value.length(); i++) {
+      char ch = value.charAt(i);
+      if (ch == 0) {
+        throw new IllegalArgumentException(field + " must not contain the NUL character (at index " + i + ")");
+      }
+      if (Character.isHighSurrogate(ch)) {
+        if (i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+          i++;
+          continue;
+        }
+        throw new IllegalArgumentException(field + " has an unpaired surrogate at index " + i);
+      }
+      if (Character.isLowSurrogate(ch)) {
+        throw new IllegalArgumentException(field + " has an unpaired surrogate at index " + i);
+      }
+    }
+  }
+
+  private static void rollbackQuietly(Connection c) {
+    try {
+      c.rollback();
+    } catch (SQLException e) {
+      LOG.debug("rollback failed", e);
+    }
+  }
+
+  /**
+   * Configures a {@link JdbcFlagStore}. Each setting is checked when set, naming a bad value.
+   *
+   * @since 0.1.0
+   */
+  public static final class Builder {
+    private final DataSource dataSource;
+    private String tablePrefix = "cutover_";
+    private @Nullable JdbcDialect dialect;
+    private @Nullable String channel;
+    private int maxFlagBytes = 256 * 1024;
+    private Clock clock = Clock.systemUTC();
+    private Duration listenBackoff = Duration.ofMillis(100);
+    private Duration listenMaxBackoff = Duration.ofSeconds(30);
+
+    private Builder(DataSource dataSource) {
+      this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+    }
+
+    /** Prefix of the three table names; default {@code cutover_}. Lower-case letters, digits, {@code _}. */
+    public Builder tablePrefix(String prefix) {
+      this.tablePrefix = identifier("tablePrefix", prefix);
+      return this;
+    }
+
+    /** Overrides the dialect detected from the connection's metadata. */
+    public Builder dialect(JdbcDialect dialect) {
+      this.dialect = Objects.requireNonNull(dialect, "dialect");
+      return this;
+    }
+
+    /** PostgreSQL NOTIFY channel; default {@code <prefix>flags}. */
+    public Builder notifyChannel(String channel) {
+      this.channel = identifier("notifyChannel", channel);
+      return this;
+    }
+
+    /** Largest flag JSON body accepted on write and served on read; default 256 KiB. */
+    public Builder maxFlagBytes(int bytes) {
+      if (bytes < 256) {
+        throw new IllegalArgumentException("maxFlagBytes must be at least 256 but was " + bytes);
+      }
+      this.maxFlagBytes = bytes;
+      return this;
+    }
+
+    /** Clock for write timestamps; the system UTC clock by default. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** First and longest wait before reconnecting a dropped LISTEN connection; 100 ms and 30 s. */
+    public Builder listenReconnectBackoff(Duration first, Duration max) {
+      if (first.isNegative() || first.isZero() || max.compareTo(first) < 0) {
+        throw new IllegalArgumentException(
+            "listenReconnectBackoff needs 0 < first <= max but was " + first + ", " + max);
+      }
+      this.listenBackoff = first;
+      this.listenMaxBackoff = max;
+      return this;
+    }
+
+    /**
+     * Builds the store. Without an explicit dialect this opens one connection to detect it, and
+     * fails with a message naming the product when it is not supported.
+     */
+    public JdbcFlagStore build() throws SQLException {
+      JdbcDialect d = dialect;
+      if (d == null) {
+        try (Connection c = dataSource.getConnection()) {
+          String product = c.getMetaData().getDatabaseProductName();
+          d = JdbcDialect.fromProductName(product);
+          if (d == null) {
+            throw new IllegalArgumentException(
+                "unsupported database '" + product + "'; supported: PostgreSQL, MySQL, MariaDB, H2");
+          }
+        }
+      }
+      return new JdbcFlagStore(this, d);
+    }
+
+    private static String identifier(String what, String value) {
+      Objects.requireNonNull(value, what);
+      if (!IDENTIFIER.matcher(value).matches()) {
+        throw new IllegalArgumentException(
+            what + " must match " + IDENTIFIER.pattern() + " but was '" + value + "'");
+      }
+      return value;
+    }
+  }
+}
