@@ -321,6 +321,10 @@ public final class DefaultFlagClient implements FlagClient {
   }
 
   private void failed(Exception e) {
+    if (closed) {
+      LOG.debug("Refresh ended by close: {}", e.toString());
+      return;
+    }
     stats.refreshErrors.increment();
     consecutiveFailures++;
     Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
