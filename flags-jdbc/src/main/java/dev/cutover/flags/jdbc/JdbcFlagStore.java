@@ -130,23 +130,49 @@ public final class JdbcFlagStore implements WritableFlagStore {
 
   @Override
   public StoreSnapshot load() throws SQLException {
-    try (Connection c = dataSource.getConnection()) {
-      c.setAutoCommit(false);
-      c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-      try {
-        long revision = revision(c, false);
-        List<RawFlag> flags = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(sql.loadAll);
-            ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            flags.add(raw(rs.getString(1), rs.getLong(2), rs.getString(3)));
-          }
+    return inTransaction(Connection.TRANSACTION_REPEATABLE_READ, c -> {
+      long revision = revision(c, false);
+      List<RawFlag> flags = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement(sql.loadAll);
+          ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          flags.add(raw(rs.getString(1), rs.getLong(2), rs.getString(3)));
         }
+      }
+      return new StoreSnapshot(revision, flags);
+    });
+  }
+
+  /** Work done on one connection inside a transaction. */
+  @FunctionalInterface
+  private interface TransactionWork<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  /**
+   * Runs {@code work} in one transaction at {@code isolation}, commits, and gives the connection
+   * back with the auto-commit and isolation it was borrowed with: not every pool resets them.
+   */
+  private <T> T inTransaction(int isolation, TransactionWork<T> work) throws SQLException {
+    try (Connection c = dataSource.getConnection()) {
+      boolean autoCommit = c.getAutoCommit();
+      int previousIsolation = c.getTransactionIsolation();
+      c.setAutoCommit(false);
+      c.setTransactionIsolation(isolation);
+      try {
+        T result = work.run(c);
         c.commit();
-        return new StoreSnapshot(revision, flags);
+        return result;
       } catch (SQLException | RuntimeException e) {
         rollbackQuietly(c);
         throw e;
+      } finally {
+        try {
+          c.setTransactionIsolation(previousIsolation);
+          c.setAutoCommit(autoCommit);
+        } catch (SQLException e) {
+          LOG.debug("could not restore connection state", e);
+        }
       }
     }
   }
@@ -195,7 +221,7 @@ public final class JdbcFlagStore implements WritableFlagStore {
     Objects.requireNonNull(flag, "flag");
     checkAudit(audit);
     Instant now = clock.instant();
-    return write(flag.key(), expectedVersion, audit, (c, current, revision) -> {
+    return write(flag.key(), expectedVersion, (c, current, revision) -> {
       long version = current == null ? 1 : current.version + 1;
       Flag stored = flag.toBuilder().version(version).updatedAt(now).updatedBy(audit.actor()).build();
       String body = stored.toJson();
@@ -236,7 +262,7 @@ public final class JdbcFlagStore implements WritableFlagStore {
     requireKey(key);
     checkAudit(audit);
     Instant now = clock.instant();
-    write(key, expectedVersion, audit, (c, current, revision) -> {
+    write(key, expectedVersion, (c, current, revision) -> {
       if (current == null) {
         throw new FlagWriteConflictException(key, expectedVersion, 0);
       }
@@ -259,45 +285,37 @@ public final class JdbcFlagStore implements WritableFlagStore {
     T apply(Connection c, @Nullable Current current, long newRevision) throws SQLException;
   }
 
-  private <T> T write(String key, long expectedVersion, AuditInfo audit, WriteStep<T> step)
+  private <T> T write(String key, long expectedVersion, WriteStep<T> step)
       throws SQLException {
-    try (Connection c = dataSource.getConnection()) {
-      c.setAutoCommit(false);
-      c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
-      try {
-        long revision = revision(c, true) + 1;
-        Current current = null;
-        try (PreparedStatement ps = c.prepareStatement(sql.getOne)) {
-          ps.setString(1, key);
-          try (ResultSet rs = ps.executeQuery()) {
-            if (rs.next()) {
-              current = new Current(rs.getLong(1), rs.getString(2));
-            }
+    return inTransaction(Connection.TRANSACTION_READ_COMMITTED, c -> {
+      long revision = revision(c, true) + 1;
+      Current current = null;
+      try (PreparedStatement ps = c.prepareStatement(sql.getOne)) {
+        ps.setString(1, key);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (rs.next()) {
+            current = new Current(rs.getLong(1), rs.getString(2));
           }
         }
-        long actual = current == null ? 0 : current.version;
-        if (actual != expectedVersion) {
-          throw new FlagWriteConflictException(key, expectedVersion, actual);
-        }
-        T result = step.apply(c, current, revision);
-        try (PreparedStatement ps = c.prepareStatement(sql.bumpRevision)) {
-          ps.setLong(1, revision);
-          ps.executeUpdate();
-        }
-        if (dialect == JdbcDialect.POSTGRESQL) {
-          try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, ?)")) {
-            ps.setString(1, channel);
-            ps.setString(2, key);
-            ps.execute();
-          }
-        }
-        c.commit();
-        return result;
-      } catch (SQLException | RuntimeException e) {
-        rollbackQuietly(c);
-        throw e;
       }
-    }
+      long actual = current == null ? 0 : current.version;
+      if (actual != expectedVersion) {
+        throw new FlagWriteConflictException(key, expectedVersion, actual);
+      }
+      T result = step.apply(c, current, revision);
+      try (PreparedStatement ps = c.prepareStatement(sql.bumpRevision)) {
+        ps.setLong(1, revision);
+        ps.executeUpdate();
+      }
+      if (dialect == JdbcDialect.POSTGRESQL) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, ?)")) {
+          ps.setString(1, channel);
+          ps.setString(2, key);
+          ps.execute();
+        }
+      }
+      return result;
+    });
   }
 
   private void appendAudit(
