@@ -46,8 +46,8 @@ import org.slf4j.LoggerFactory;
  * {@code schema/<dialect>.sql} for teams whose DBAs apply migrations.
  *
  * <p><b>Reads.</b> {@link #headRevision()} is one single-row query; the client loads the flags only
- * when it moved. {@link #load()} reads the revision and then the flags in one repeatable-read
- * transaction, so the revision never claims a change the documents lack. A body larger than
+ * when it moved. {@link #load()} reads the revision and then the flags in one transaction, in that
+ * order, so the revision never claims a change the documents lack. A body larger than
  * {@link Builder#maxFlagBytes(int)} is handed on as {@link RawFlag#rejected rejected}, so the
  * client keeps its previous version.
  *
@@ -128,9 +128,15 @@ public final class JdbcFlagStore implements WritableFlagStore {
     }
   }
 
+  /**
+   * Reads the revision, then every flag, in one transaction at the connection's own isolation
+   * level. Reading the revision first is what makes this safe at any level: a write that commits
+   * in between can only make the documents newer than the revision claims (the next head check
+   * sees the higher revision and loads again), never older.
+   */
   @Override
   public StoreSnapshot load() throws SQLException {
-    return inTransaction(Connection.TRANSACTION_REPEATABLE_READ, c -> {
+    return inTransaction(c -> {
       long revision = revision(c, false);
       List<RawFlag> flags = new ArrayList<>();
       try (PreparedStatement ps = c.prepareStatement(sql.loadAll);
@@ -150,15 +156,17 @@ public final class JdbcFlagStore implements WritableFlagStore {
   }
 
   /**
-   * Runs {@code work} in one transaction at {@code isolation}, commits, and gives the connection
-   * back with the auto-commit and isolation it was borrowed with: not every pool resets them.
+   * Runs {@code work} in one transaction, commits, and gives the connection back with the
+   * auto-commit it was borrowed with (not every pool resets it). The isolation level is left as
+   * the pool set it: reads order their statements so any level is safe, and writes serialize on
+   * the revision row's lock, so changing it would only cost round trips.
    */
-  private <T> T inTransaction(int isolation, TransactionWork<T> work) throws SQLException {
+  private <T> T inTransaction(TransactionWork<T> work) throws SQLException {
     try (Connection c = dataSource.getConnection()) {
       boolean autoCommit = c.getAutoCommit();
-      int previousIsolation = c.getTransactionIsolation();
-      c.setAutoCommit(false);
-      c.setTransactionIsolation(isolation);
+      if (autoCommit) {
+        c.setAutoCommit(false);
+      }
       try {
         T result = work.run(c);
         c.commit();
@@ -167,11 +175,12 @@ public final class JdbcFlagStore implements WritableFlagStore {
         rollbackQuietly(c);
         throw e;
       } finally {
-        try {
-          c.setTransactionIsolation(previousIsolation);
-          c.setAutoCommit(autoCommit);
-        } catch (SQLException e) {
-          LOG.debug("could not restore connection state", e);
+        if (autoCommit) {
+          try {
+            c.setAutoCommit(true);
+          } catch (SQLException e) {
+            LOG.debug("could not restore auto-commit", e);
+          }
         }
       }
     }
@@ -287,7 +296,7 @@ public final class JdbcFlagStore implements WritableFlagStore {
 
   private <T> T write(String key, long expectedVersion, WriteStep<T> step)
       throws SQLException {
-    return inTransaction(Connection.TRANSACTION_READ_COMMITTED, c -> {
+    return inTransaction(c -> {
       long revision = revision(c, true) + 1;
       Current current = null;
       try (PreparedStatement ps = c.prepareStatement(sql.getOne)) {

@@ -12,7 +12,7 @@ import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 
-/** Connections go back to the pool as they were lent: auto-commit and isolation restored. */
+/** Connections go back to the pool as they were lent: auto-commit and isolation untouched. */
 class ConnectionStateTest {
 
   @Test
