@@ -10,7 +10,9 @@ import org.jspecify.annotations.Nullable;
  * <p>Every write is a compare-and-set on the flag's version: it succeeds only when the stored
  * version equals {@code expectedVersion} (0 for "must not exist"), and in the same atomic step
  * bumps the store revision and appends an {@link AuditRecord}. Two operators writing at once can
- * therefore never lose an update: one of them gets a {@link FlagWriteConflictException}.
+ * therefore never lose an update: one of them gets a {@link FlagWriteConflictException}. A flag
+ * created again after a delete continues above the highest version its key ever had, so a writer
+ * still holding a version from before the delete conflicts instead of overwriting.
  *
  * @since 0.1.0
  */

@@ -43,6 +43,8 @@ public final class InMemoryFlagStore implements WritableFlagStore {
   private final Clock clock;
   private final Map<String, RawFlag> flags = new HashMap<>();
   private final Map<String, List<AuditRecord>> history = new HashMap<>();
+  /** The last version each key ever had, so a re-created flag continues above a deleted one. */
+  private final Map<String, Long> lastVersions = new HashMap<>();
   private final List<ChangeHintListener> listeners = new CopyOnWriteArrayList<>();
   private long revision;
 
@@ -90,8 +92,10 @@ public final class InMemoryFlagStore implements WritableFlagStore {
         throw new FlagWriteConflictException(flag.key(), expectedVersion, actual);
       }
       Instant now = clock.instant();
+      long version = Math.max(actual, lastVersions.getOrDefault(flag.key(), 0L)) + 1;
+      lastVersions.put(flag.key(), version);
       stored =
-          flag.toBuilder().version(actual + 1).updatedAt(now).updatedBy(audit.actor()).build();
+          flag.toBuilder().version(version).updatedAt(now).updatedBy(audit.actor()).build();
       revision++;
       String json = stored.toJson();
       flags.put(flag.key(), new RawFlag(flag.key(), stored.version(), json));
@@ -125,7 +129,9 @@ public final class InMemoryFlagStore implements WritableFlagStore {
   public void putRaw(String key, String json) {
     synchronized (this) {
       RawFlag current = flags.get(key);
-      long version = current == null ? 1 : current.version() + 1;
+      long version =
+          Math.max(current == null ? 0 : current.version(), lastVersions.getOrDefault(key, 0L)) + 1;
+      lastVersions.put(key, version);
       revision++;
       flags.put(key, new RawFlag(key, version, json));
     }

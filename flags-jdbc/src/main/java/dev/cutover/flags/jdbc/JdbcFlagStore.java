@@ -63,7 +63,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Safety.</b> The table prefix and channel are checked against {@code [a-z][a-z0-9_]*} and
  * quoted; every value is a bound parameter; nothing a user or the store supplies is concatenated
- * into SQL. Thread-safe: every call borrows its own connection from the data source.
+ * into SQL. Thread-safe: every call borrows its own connection from the data source and commits
+ * its own transaction, so give the store a plain pool, not a transaction-aware proxy that joins
+ * the application's transactions. With push, one connection of the pool stays checked out for
+ * {@code LISTEN}: size the pool for it.
  *
  * @since 0.1.0
  */
@@ -118,13 +121,42 @@ public final class JdbcFlagStore implements WritableFlagStore {
     return dialect.schema(prefix);
   }
 
-  /** Creates the tables and the revision row if they do not exist; safe to call on every start. */
+  /**
+   * Creates the tables and the revision row if they do not exist. Safe to call on every start,
+   * also from many instances at once: when another instance wins the race to create an object,
+   * the resulting error is ignored once the schema is found complete.
+   */
   public void createSchemaIfMissing() throws SQLException {
-    try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-      c.setAutoCommit(true);
-      for (String ddl : dialect.schema(prefix)) {
-        s.execute(ddl);
+    SQLException last = null;
+    for (int attempt = 0; attempt < 3; attempt++) {
+      try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+        boolean autoCommit = c.getAutoCommit();
+        try {
+          c.setAutoCommit(true);
+          for (String ddl : dialect.schema(prefix)) {
+            s.execute(ddl);
+          }
+          return;
+        } finally {
+          restoreAutoCommit(c, autoCommit);
+        }
+      } catch (SQLException e) {
+        last = e;
+        if (schemaComplete()) {
+          return; // another instance created it concurrently
+        }
       }
+    }
+    throw last;
+  }
+
+  private boolean schemaComplete() {
+    try {
+      headRevision();
+      load();
+      return true;
+    } catch (SQLException | RuntimeException e) {
+      return false;
     }
   }
 
@@ -136,7 +168,7 @@ public final class JdbcFlagStore implements WritableFlagStore {
    */
   @Override
   public StoreSnapshot load() throws SQLException {
-    return inTransaction(c -> {
+    return inTransaction(KEEP_ISOLATION, c -> {
       long revision = revision(c, false);
       List<RawFlag> flags = new ArrayList<>();
       try (PreparedStatement ps = c.prepareStatement(sql.loadAll);
@@ -155,17 +187,26 @@ public final class JdbcFlagStore implements WritableFlagStore {
     T run(Connection c) throws SQLException;
   }
 
+  /** For {@link #inTransaction}: leave the pool's isolation level as it is. */
+  private static final int KEEP_ISOLATION = -1;
+
   /**
    * Runs {@code work} in one transaction, commits, and gives the connection back with the
-   * auto-commit it was borrowed with (not every pool resets it). The isolation level is left as
-   * the pool set it: reads order their statements so any level is safe, and writes serialize on
-   * the revision row's lock, so changing it would only cost round trips.
+   * auto-commit (and isolation) it was borrowed with: not every pool resets them. Loads keep the
+   * pool's isolation, because they order their statements so any level is safe and changing it
+   * costs round trips on every poll. Writes run at READ COMMITTED: their {@code FOR UPDATE} locks
+   * serialize them, and at REPEATABLE READ or SERIALIZABLE PostgreSQL would instead fail
+   * concurrent writers with serialization errors.
    */
-  private <T> T inTransaction(TransactionWork<T> work) throws SQLException {
+  private <T> T inTransaction(int isolation, TransactionWork<T> work) throws SQLException {
     try (Connection c = dataSource.getConnection()) {
       boolean autoCommit = c.getAutoCommit();
+      int previousIsolation = isolation == KEEP_ISOLATION ? KEEP_ISOLATION : c.getTransactionIsolation();
       if (autoCommit) {
         c.setAutoCommit(false);
+      }
+      if (isolation != KEEP_ISOLATION && previousIsolation != isolation) {
+        c.setTransactionIsolation(isolation);
       }
       try {
         T result = work.run(c);
@@ -175,24 +216,38 @@ public final class JdbcFlagStore implements WritableFlagStore {
         rollbackQuietly(c);
         throw e;
       } finally {
-        if (autoCommit) {
+        if (isolation != KEEP_ISOLATION && previousIsolation != isolation) {
           try {
-            c.setAutoCommit(true);
+            c.setTransactionIsolation(previousIsolation);
           } catch (SQLException e) {
-            LOG.debug("could not restore auto-commit", e);
+            LOG.debug("could not restore the isolation level", e);
           }
         }
+        restoreAutoCommit(c, autoCommit);
       }
     }
   }
 
+  private static void restoreAutoCommit(Connection c, boolean autoCommit) {
+    try {
+      if (c.getAutoCommit() != autoCommit) {
+        c.setAutoCommit(autoCommit);
+      }
+    } catch (SQLException e) {
+      LOG.debug("could not restore auto-commit", e);
+    }
+  }
+
   private RawFlag raw(String key, long version, String body) {
+    if (version < 1) {
+      return RawFlag.rejected(key, 1, "stored version " + version + " is not a positive number");
+    }
     int bytes = body.length() > maxFlagBytes / 4 ? body.getBytes(StandardCharsets.UTF_8).length : body.length();
     if (bytes > maxFlagBytes) {
       return RawFlag.rejected(
-          key, Math.max(1, version), "body of " + bytes + " bytes exceeds the limit of " + maxFlagBytes);
+          key, version, "body of " + bytes + " bytes exceeds the limit of " + maxFlagBytes);
     }
-    return new RawFlag(key, Math.max(1, version), body);
+    return new RawFlag(key, version, body);
   }
 
   @Override
@@ -220,7 +275,13 @@ public final class JdbcFlagStore implements WritableFlagStore {
     try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql.getOne)) {
       ps.setString(1, key);
       try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? Optional.of(raw(key, rs.getLong(1), rs.getString(2))) : Optional.empty();
+        // compare exactly: a table created with a case-insensitive collation may match "Flag" for "flag"
+        while (rs.next()) {
+          if (key.equals(rs.getString(1))) {
+            return Optional.of(raw(key, rs.getLong(2), rs.getString(3)));
+          }
+        }
+        return Optional.empty();
       }
     }
   }
@@ -228,10 +289,13 @@ public final class JdbcFlagStore implements WritableFlagStore {
   @Override
   public Flag put(Flag flag, long expectedVersion, AuditInfo audit) throws SQLException {
     Objects.requireNonNull(flag, "flag");
+    if (expectedVersion < 0) {
+      throw new IllegalArgumentException(
+          "expectedVersion of flag '" + flag.key() + "' must be >= 0 (0: create) but was " + expectedVersion);
+    }
     checkAudit(audit);
     Instant now = clock.instant();
-    return write(flag.key(), expectedVersion, (c, current, revision) -> {
-      long version = current == null ? 1 : current.version + 1;
+    return write(flag.key(), expectedVersion, (c, current, version, revision) -> {
       Flag stored = flag.toBuilder().version(version).updatedAt(now).updatedBy(audit.actor()).build();
       String body = stored.toJson();
       int bytes = body.getBytes(StandardCharsets.UTF_8).length;
@@ -257,7 +321,7 @@ public final class JdbcFlagStore implements WritableFlagStore {
           ps.setString(5, flag.key());
           ps.setLong(6, current.version);
           if (ps.executeUpdate() != 1) {
-            throw new IllegalStateException("flag '" + flag.key() + "' changed under the revision lock");
+            throw new FlagStoreException("flag '" + flag.key() + "' changed although its row was locked");
           }
         }
       }
@@ -269,16 +333,22 @@ public final class JdbcFlagStore implements WritableFlagStore {
   @Override
   public void delete(String key, long expectedVersion, AuditInfo audit) throws SQLException {
     requireKey(key);
+    if (expectedVersion < 1) {
+      throw new IllegalArgumentException(
+          "expectedVersion to delete flag '" + key + "' must be >= 1 but was " + expectedVersion);
+    }
     checkAudit(audit);
     Instant now = clock.instant();
-    write(key, expectedVersion, (c, current, revision) -> {
+    write(key, expectedVersion, (c, current, version, revision) -> {
       if (current == null) {
         throw new FlagWriteConflictException(key, expectedVersion, 0);
       }
       try (PreparedStatement ps = c.prepareStatement(sql.deleteFlag)) {
         ps.setString(1, key);
         ps.setLong(2, current.version);
-        ps.executeUpdate();
+        if (ps.executeUpdate() != 1) {
+          throw new FlagStoreException("flag '" + key + "' changed although its row was locked");
+        }
       }
       appendAudit(c, key, current.version, audit, current.body, null, now, revision);
       return null;
@@ -291,19 +361,31 @@ public final class JdbcFlagStore implements WritableFlagStore {
   /** The part of a write that differs between put and delete; runs under the revision lock. */
   @FunctionalInterface
   private interface WriteStep<T> {
-    T apply(Connection c, @Nullable Current current, long newRevision) throws SQLException;
+    /**
+     * @param current the stored row, locked, or null when absent
+     * @param nextVersion the version a put stores: above every version the key ever had
+     * @param newRevision the store revision this write produces
+     */
+    T apply(Connection c, @Nullable Current current, long nextVersion, long newRevision)
+        throws SQLException;
   }
 
   private <T> T write(String key, long expectedVersion, WriteStep<T> step)
       throws SQLException {
-    return inTransaction(c -> {
-      long revision = revision(c, true) + 1;
+    return inTransaction(Connection.TRANSACTION_READ_COMMITTED, c -> {
+      long revision = revision(c, true);
+      if (revision == Long.MAX_VALUE) {
+        throw new FlagStoreException("the store revision is at Long.MAX_VALUE and cannot grow");
+      }
+      revision++;
       Current current = null;
-      try (PreparedStatement ps = c.prepareStatement(sql.getOne)) {
+      try (PreparedStatement ps = c.prepareStatement(sql.lockOne)) {
         ps.setString(1, key);
         try (ResultSet rs = ps.executeQuery()) {
-          if (rs.next()) {
-            current = new Current(rs.getLong(1), rs.getString(2));
+          while (rs.next()) {
+            if (key.equals(rs.getString(1))) {
+              current = new Current(rs.getLong(2), rs.getString(3));
+            }
           }
         }
       }
@@ -311,7 +393,16 @@ public final class JdbcFlagStore implements WritableFlagStore {
       if (actual != expectedVersion) {
         throw new FlagWriteConflictException(key, expectedVersion, actual);
       }
-      T result = step.apply(c, current, revision);
+      long floor = actual;
+      if (current == null) {
+        try (PreparedStatement ps = c.prepareStatement(sql.lastVersion)) {
+          ps.setString(1, key);
+          try (ResultSet rs = ps.executeQuery()) {
+            floor = rs.next() ? rs.getLong(1) : 0;
+          }
+        }
+      }
+      T result = step.apply(c, current, floor + 1, revision);
       try (PreparedStatement ps = c.prepareStatement(sql.bumpRevision)) {
         ps.setLong(1, revision);
         ps.executeUpdate();

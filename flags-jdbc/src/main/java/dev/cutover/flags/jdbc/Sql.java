@@ -10,6 +10,8 @@ final class Sql {
   final String bumpRevision;
   final String loadAll;
   final String getOne;
+  final String lockOne;
+  final String lastVersion;
   final String insertFlag;
   final String updateFlag;
   final String deleteFlag;
@@ -24,7 +26,9 @@ final class Sql {
     lockRevision = readRevision + " FOR UPDATE";
     bumpRevision = "UPDATE " + revision + " SET revision = ? WHERE id = 1";
     loadAll = "SELECT flag_key, version, body FROM " + flags;
-    getOne = "SELECT version, body FROM " + flags + " WHERE flag_key = ?";
+    getOne = "SELECT flag_key, version, body FROM " + flags + " WHERE flag_key = ?";
+    lockOne = getOne + " FOR UPDATE";
+    lastVersion = "SELECT COALESCE(MAX(version), 0) FROM " + audit + " WHERE flag_key = ?";
     insertFlag =
         "INSERT INTO " + flags + " (flag_key, version, body, updated_at_ms, updated_by) VALUES (?, ?, ?, ?, ?)";
     updateFlag =

@@ -46,11 +46,9 @@ class ConnectionStateTest {
     AuditInfo audit = new AuditInfo("ops", "state");
     store.put(Flag.booleanFlag("a", true), 0, audit);
     store.load();
-    try {
-      store.put(Flag.booleanFlag("a", false), 0, audit);
-    } catch (FlagWriteConflictException expected) {
-      // the failed write must restore the connection too
-    }
+    // the failed write must restore the connection too
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.put(Flag.booleanFlag("a", false), 0, audit))
+        .isInstanceOf(FlagWriteConflictException.class);
     assertThat(shared.getAutoCommit()).isTrue();
     assertThat(shared.getTransactionIsolation()).isEqualTo(Connection.TRANSACTION_SERIALIZABLE);
     assertThat(store.get("a").orElseThrow().version()).isEqualTo(1);

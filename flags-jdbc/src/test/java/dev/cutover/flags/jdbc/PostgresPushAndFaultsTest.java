@@ -64,7 +64,7 @@ class PostgresPushAndFaultsTest {
       long start = System.nanoTime();
       admin.put(Flag.booleanFlag("switch", false), 1, AUDIT);
       await("push applied", Duration.ofSeconds(5), () -> !client.booleanValue("switch", true));
-      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
     }
   }
 
@@ -137,7 +137,8 @@ class PostgresPushAndFaultsTest {
         long restarted = System.nanoTime();
         await("READY after restart", Duration.ofSeconds(10), () -> client.status().state() == ClientStatus.State.READY);
         Duration recovery = Duration.ofNanos(System.nanoTime() - restarted);
-        assertThat(recovery).as("recovery after restart").isLessThan(poll.plus(Duration.ofMillis(900)));
+        // one poll interval (plus jitter) and the reload; generous for a loaded CI machine
+        assertThat(recovery).as("recovery after restart").isLessThan(poll.multipliedBy(3));
       } finally {
         running.set(false);
         reader.join();

@@ -296,7 +296,13 @@ public abstract class WritableFlagStoreContract<S extends WritableFlagStore>
     Flag v1 = store.put(Flag.booleanFlag("contract.again", true), 0, AUDIT);
     store.delete("contract.again", v1.version(), AUDIT);
     Flag again = store.put(Flag.booleanFlag("contract.again", false), 0, AUDIT);
-    assertTrue(again.version() >= 1);
+    // a version above the deleted one: an operator still holding the old version must conflict
+    assertTrue(
+        again.version() > v1.version(),
+        "re-created at version " + again.version() + ", not above the deleted " + v1.version());
+    assertThrows(
+        FlagWriteConflictException.class,
+        () -> store.put(Flag.booleanFlag("contract.again", true), v1.version(), AUDIT));
     assertEquals(again, Flag.fromJson(current("contract.again").json()));
   }
 
@@ -671,10 +677,34 @@ public abstract class WritableFlagStoreContract<S extends WritableFlagStore>
       return;
     }
     awaitTrue(() -> hints.get() > 0, () -> "no push hint within " + pushDeadline() + " after put()");
-    int beforeDelete = hints.get();
-    store.delete("contract.push-cas", flag.version(), AUDIT);
+    // a store may also hint when it (re)connects: wait for quiet so only the write can count
+    int beforeUpdate = quiet(hints);
+    Flag updated = store.put(Flag.booleanFlag("contract.push-cas", false), flag.version(), AUDIT);
+    awaitTrue(
+        () -> hints.get() > beforeUpdate,
+        () -> "no push hint within " + pushDeadline() + " after put()");
+    int beforeDelete = quiet(hints);
+    store.delete("contract.push-cas", updated.version(), AUDIT);
     awaitTrue(
         () -> hints.get() > beforeDelete,
         () -> "no push hint within " + pushDeadline() + " after delete()");
+  }
+
+  /** Waits until no hint has arrived for 300 ms (at most the push deadline); returns the count. */
+  private int quiet(AtomicInteger hints) {
+    long end = System.nanoTime() + pushDeadline().toNanos();
+    int seen = hints.get();
+    long stableSince = System.nanoTime();
+    while (System.nanoTime() < end) {
+      java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
+      int now = hints.get();
+      if (now != seen) {
+        seen = now;
+        stableSince = System.nanoTime();
+      } else if (System.nanoTime() - stableSince > 300_000_000L) {
+        break;
+      }
+    }
+    return seen;
   }
 }

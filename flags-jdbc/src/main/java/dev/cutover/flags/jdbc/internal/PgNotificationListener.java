@@ -23,7 +23,10 @@ import org.slf4j.LoggerFactory;
  * <p>Design: a single daemon thread owns the connection. It waits for notifications in short
  * slices ({@link #WAIT_MILLIS}), checks the connection with {@code SELECT 1} every
  * {@link #CHECK_EVERY} so a silently dead socket is noticed, and on any failure closes the
- * connection and reconnects with exponential backoff (with jitter) up to a maximum. After every
+ * connection and reconnects with exponential backoff (with jitter) up to a maximum; the backoff
+ * starts over only after a connection stayed up for {@link #STABLE}, so a connection that dies at
+ * once cannot cause a hint storm. On close it runs {@code UNLISTEN *} before handing the
+ * connection back, because a pool would otherwise lend out a connection still listening. After every
  * (re)connect it sends one hint, because notifications sent while it was away are lost: the client
  * answers a hint with a head check, so a spurious hint costs one small query. Hints are only hints;
  * the client's polling stays on as the safety net.
@@ -32,6 +35,8 @@ public final class PgNotificationListener implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PgNotificationListener.class);
   private static final int WAIT_MILLIS = 500;
   private static final Duration CHECK_EVERY = Duration.ofSeconds(60);
+  /** A connection up this long counts as stable: a later failure starts the backoff over. */
+  private static final Duration STABLE = Duration.ofSeconds(10);
 
   private final DataSource dataSource;
   private final String channel;
@@ -84,43 +89,71 @@ public final class PgNotificationListener implements AutoCloseable {
   private void run() {
     Duration backoff = firstBackoff;
     while (!closed) {
+      long connectedAt = 0;
       try (Connection c = dataSource.getConnection()) {
         connection = c;
-        c.setAutoCommit(true);
-        try (Statement s = c.createStatement()) {
-          s.execute("LISTEN \"" + channel + "\"");
-        }
-        PGConnection pg = c.unwrap(PGConnection.class);
-        connects++;
-        if (connects > 1) {
-          LOG.info("{}: LISTEN connection re-established; hinting a reload to cover the gap", name);
-        }
-        backoff = firstBackoff;
-        hint(); // anything sent while we were not listening is lost: have the client look
-        long nextCheck = System.nanoTime() + CHECK_EVERY.toNanos();
-        while (!closed) {
-          PGNotification[] notes = pg.getNotifications(WAIT_MILLIS);
-          if (notes != null && notes.length > 0) {
-            hint();
+        boolean autoCommit = c.getAutoCommit();
+        try {
+          c.setAutoCommit(true);
+          try (Statement s = c.createStatement()) {
+            s.execute("LISTEN \"" + channel + "\"");
           }
-          if (System.nanoTime() > nextCheck) {
-            try (Statement s = c.createStatement()) {
-              s.execute("SELECT 1");
+          PGConnection pg = c.unwrap(PGConnection.class);
+          connects++;
+          connectedAt = System.nanoTime();
+          if (connects > 1) {
+            LOG.info("{}: LISTEN connection re-established; hinting a reload to cover the gap", name);
+          }
+          hint(); // anything sent while we were not listening is lost: have the client look
+          long nextCheck = System.nanoTime() + CHECK_EVERY.toNanos();
+          while (!closed) {
+            PGNotification[] notes = pg.getNotifications(WAIT_MILLIS);
+            if (notes != null && notes.length > 0) {
+              hint();
             }
-            nextCheck = System.nanoTime() + CHECK_EVERY.toNanos();
+            if (System.nanoTime() > nextCheck) {
+              try (Statement s = c.createStatement()) {
+                s.setQueryTimeout(10); // a dead socket must not hang the listener
+                s.execute("SELECT 1");
+              }
+              nextCheck = System.nanoTime() + CHECK_EVERY.toNanos();
+            }
           }
+          // closing: a pooled connection goes back to the pool, so it must stop listening first
+          try (Statement s = c.createStatement()) {
+            s.execute("UNLISTEN *");
+          }
+          c.setAutoCommit(autoCommit);
+        } catch (SQLException | RuntimeException e) {
+          // a connection in an unknown state must not go back to a pool
+          abortQuietly(c);
+          throw e;
         }
       } catch (SQLException | RuntimeException e) {
         if (closed) {
           break;
         }
+        if (connectedAt != 0 && System.nanoTime() - connectedAt > STABLE.toNanos()) {
+          backoff = firstBackoff; // the connection had been fine: start over quickly
+        }
         long jittered = (long) (backoff.toMillis() * (0.5 + ThreadLocalRandom.current().nextDouble()));
         LOG.warn("{}: LISTEN connection lost ({}); reconnecting in {} ms", name, e.toString(), jittered);
-        LockSupport.parkNanos(Duration.ofMillis(jittered).toNanos());
+        long wakeAt = System.nanoTime() + Duration.ofMillis(jittered).toNanos();
+        while (!closed && System.nanoTime() < wakeAt) {
+          LockSupport.parkNanos(wakeAt - System.nanoTime());
+        }
         backoff = backoff.multipliedBy(2).compareTo(maxBackoff) > 0 ? maxBackoff : backoff.multipliedBy(2);
       } finally {
         connection = null;
       }
+    }
+  }
+
+  private static void abortQuietly(Connection c) {
+    try {
+      c.abort(Runnable::run);
+    } catch (SQLException | RuntimeException e) {
+      LOG.debug("aborting LISTEN connection", e);
     }
   }
 
@@ -134,23 +167,27 @@ public final class PgNotificationListener implements AutoCloseable {
     }
   }
 
-  /** Stops the thread and closes the connection. */
+  /**
+   * Stops listening. The listener's own thread sees the flag within {@link #WAIT_MILLIS}, runs
+   * {@code UNLISTEN *} and hands its connection back; only if it does not finish in time is the
+   * connection aborted from here. Safe to call from a hint callback on the listener's thread.
+   */
   @Override
   public void close() {
     closed = true;
     LockSupport.unpark(thread);
-    Connection c = connection;
-    if (c != null) {
-      try {
-        c.close();
-      } catch (SQLException e) {
-        LOG.debug("{}: closing LISTEN connection", name, e);
-      }
+    if (Thread.currentThread() == thread) {
+      return; // called from a hint: the loop ends by itself after the callback returns
     }
     try {
       thread.join(Duration.ofSeconds(5).toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    Connection c = connection;
+    if (thread.isAlive() && c != null) {
+      LOG.warn("{}: LISTEN thread did not stop in time; aborting its connection", name);
+      abortQuietly(c);
     }
   }
 }
