@@ -1,0 +1,522 @@
+package dev.cutover.flags.dynamodb;
+
+import dev.cutover.flags.Flag;
+import dev.cutover.flags.Subscription;
+import dev.cutover.flags.dynamodb.internal.StreamHints;
+import dev.cutover.flags.spi.ChangeHintListener;
+import dev.cutover.flags.spi.AuditInfo;
+import dev.cutover.flags.spi.AuditPage;
+import dev.cutover.flags.spi.AuditRecord;
+import dev.cutover.flags.spi.FlagStoreException;
+import dev.cutover.flags.spi.FlagWriteConflictException;
+import dev.cutover.flags.spi.RawFlag;
+import dev.cutover.flags.spi.StoreSnapshot;
+import dev.cutover.flags.spi.WritableFlagStore;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+
+/**
+ * A {@link WritableFlagStore} on one DynamoDB table.
+ *
+ * <pre>{@code
+ * DynamoDbFlagStore store = DynamoDbFlagStore.builder(dynamoDb, "cutover-flags").keyPrefix("prod/").build();
+ * store.createTableIfMissing();
+ * FlagClient flags = FlagClient.builder(store).build();
+ * }</pre>
+ *
+ * <p><b>Table layout</b> (string partition key {@code pk}, string sort key {@code sk}; {@code P}
+ * is the key prefix, empty by default, so several environments can share a table):
+ *
+ * <table>
+ *   <caption>Items</caption>
+ *   <tr><th>item</th><th>pk</th><th>sk</th><th>attributes</th></tr>
+ *   <tr><td>head</td><td>{@code P#head}</td><td>{@code head}</td><td>{@code revision} (N)</td></tr>
+ *   <tr><td>flag</td><td>{@code P#flags}</td><td>flag key</td><td>{@code body} (S, flag JSON),
+ *       {@code version} (N), {@code updatedAt} (N, epoch ms), {@code updatedBy} (S), {@code deleted}
+ *       (BOOL, a tombstone that keeps the version so it never repeats)</td></tr>
+ *   <tr><td>audit</td><td>{@code P#audit#<key>}</td><td>revision, 20 digits</td><td>{@code version},
+ *       {@code actor}, {@code reason}, {@code before}, {@code after}, {@code at}, {@code revision}</td></tr>
+ * </table>
+ *
+ * <p><b>Reads.</b> {@link #headRevision()} is one {@code GetItem} of the head item, however many
+ * flags there are; {@link #load()} reads the head, then queries the flags partition (every page).
+ * Reading the revision first means the documents are never older than the revision claims.
+ *
+ * <p><b>Writes</b> are one {@code TransactWriteItems}: the flag conditioned on its expected version,
+ * the head revision conditioned on the value just read, and the audit item, all or nothing. A
+ * version condition failure becomes a {@link FlagWriteConflictException} naming the key, the
+ * expected and the actual version; a lost race on the head (another flag written meanwhile) is
+ * retried. Flag bodies are limited to {@value #MAX_BODY_BYTES} bytes so an audit item holding
+ * before and after stays under DynamoDB's 400 KB item limit; larger ones are refused before any
+ * call. Thread-safe.
+ *
+ * @since 0.1.0
+ */
+public final class DynamoDbFlagStore implements WritableFlagStore {
+  /** Largest flag JSON, so that an audit item with before and after fits in 400 KB. */
+  public static final int MAX_BODY_BYTES = 190 * 1024;
+  /** Key prefixes: letters, digits and {@code _ . / -}, at most 64 characters. */
+  public static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9_./-]{0,64}");
+  private static final Pattern TABLE = Pattern.compile("[A-Za-z0-9_.-]{3,255}");
+  private static final int HEAD_RETRIES = 10;
+
+  private final DynamoDbClient dynamoDb;
+  private final String table;
+  private final String prefix;
+  private final boolean consistentRead;
+  private final Clock clock;
+  private final @Nullable DynamoDbStreamsClient streams;
+  private final Duration streamPoll;
+  private final Object streamLock = new Object();
+  private @Nullable StreamHints reader;
+
+  private DynamoDbFlagStore(Builder b) {
+    this.dynamoDb = b.dynamoDb;
+    this.table = b.table;
+    this.prefix = b.prefix;
+    this.consistentRead = b.consistentRead;
+    this.clock = b.clock;
+    this.streams = b.streams;
+    this.streamPoll = b.streamPoll;
+  }
+
+  /** Starts configuring a store on {@code table}. */
+  public static Builder builder(DynamoDbClient dynamoDb, String table) {
+    return new Builder(dynamoDb, table);
+  }
+
+  /** The table name. */
+  public String table() {
+    return table;
+  }
+
+  /** The key prefix. */
+  public String keyPrefix() {
+    return prefix;
+  }
+
+  /**
+   * Creates the table if it does not exist: on-demand billing, a stream with new and old images,
+   * and waits until it is active. Teams that provision tables themselves use the equivalent
+   * CloudFormation or CLI snippet in the README.
+   */
+  public void createTableIfMissing() {
+    try {
+      dynamoDb.createTable(r -> r.tableName(table)
+          .keySchema(
+              KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build(),
+              KeySchemaElement.builder().attributeName("sk").keyType(KeyType.RANGE).build())
+          .attributeDefinitions(
+              AttributeDefinition.builder().attributeName("pk").attributeType(ScalarAttributeType.S).build(),
+              AttributeDefinition.builder().attributeName("sk").attributeType(ScalarAttributeType.S).build())
+          .billingMode(BillingMode.PAY_PER_REQUEST)
+          .streamSpecification(s -> s.streamEnabled(true).streamViewType(StreamViewType.NEW_AND_OLD_IMAGES)));
+    } catch (ResourceInUseException e) {
+      // exists already
+    }
+    dynamoDb.waiter().waitUntilTableExists(r -> r.tableName(table));
+  }
+
+  private Map<String, AttributeValue> headKey() {
+    return Map.of("pk", s(prefix + "#head"), "sk", s("head"));
+  }
+
+  private Map<String, AttributeValue> flagKey(String key) {
+    return Map.of("pk", s(prefix + "#flags"), "sk", s(key));
+  }
+
+  private String auditPartition(String key) {
+    return prefix + "#audit#" + key;
+  }
+
+  @Override
+  public long headRevision() {
+    GetItemResponse r = dynamoDb.getItem(g -> g.tableName(table).key(headKey())
+        .consistentRead(consistentRead).projectionExpression("revision"));
+    return r.hasItem() && r.item().containsKey("revision") ? Long.parseLong(r.item().get("revision").n()) : 0;
+  }
+
+  @Override
+  public StoreSnapshot load() {
+    long revision = headRevision();
+    List<RawFlag> flags = new ArrayList<>();
+    Map<String, AttributeValue> start = null;
+    do {
+      QueryRequest.Builder q = QueryRequest.builder().tableName(table)
+          .keyConditionExpression("pk = :pk")
+          .expressionAttributeValues(Map.of(":pk", s(prefix + "#flags")))
+          .consistentRead(consistentRead);
+      if (start != null) {
+        q.exclusiveStartKey(start);
+      }
+      QueryResponse page = dynamoDb.query(q.build());
+      for (Map<String, AttributeValue> item : page.items()) {
+        RawFlag raw = raw(item);
+        if (raw != null) {
+          flags.add(raw);
+        }
+      }
+      start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+    } while (start != null);
+    return new StoreSnapshot(revision, flags);
+  }
+
+  /** The document of a flag item, a rejection for a malformed item, or null for a tombstone. */
+  private static @Nullable RawFlag raw(Map<String, AttributeValue> item) {
+    String key = item.get("sk").s();
+    AttributeValue deleted = item.get("deleted");
+    if (deleted != null && Boolean.TRUE.equals(deleted.bool())) {
+      return null;
+    }
+    AttributeValue version = item.get("version");
+    AttributeValue body = item.get("body");
+    long v;
+    try {
+      v = version == null || version.n() == null ? -1 : Long.parseLong(version.n());
+    } catch (NumberFormatException e) {
+      v = -1;
+    }
+    if (v < 1) {
+      return RawFlag.rejected(key, 1, "item has no positive numeric 'version' attribute: " + version);
+    }
+    if (body == null || body.s() == null) {
+      return RawFlag.rejected(key, v, "item 'body' is not a string attribute: " + body);
+    }
+    return new RawFlag(key, v, body.s());
+  }
+
+  @Override
+  public Optional<RawFlag> get(String key) {
+    requireKey(key);
+    GetItemResponse r = dynamoDb.getItem(g -> g.tableName(table).key(flagKey(key)).consistentRead(true));
+    return r.hasItem() ? Optional.ofNullable(raw(r.item())) : Optional.empty();
+  }
+
+  @Override
+  public Flag put(Flag flag, long expectedVersion, AuditInfo audit) {
+    Objects.requireNonNull(flag, "flag");
+    Objects.requireNonNull(audit, "audit");
+    if (expectedVersion < 0) {
+      throw new IllegalArgumentException(
+          "expectedVersion of flag '" + flag.key() + "' must be >= 0 (0: create) but was " + expectedVersion);
+    }
+    Instant now = clock.instant();
+    Flag[] stored = new Flag[1];
+    write(flag.key(), expectedVersion, audit, now, (current, nextVersion) -> {
+      stored[0] = flag.toBuilder().version(nextVersion).updatedAt(now).updatedBy(audit.actor()).build();
+      String body = stored[0].toJson();
+      int bytes = body.getBytes(StandardCharsets.UTF_8).length;
+      if (bytes > MAX_BODY_BYTES) {
+        throw new IllegalArgumentException("flag '" + flag.key() + "' is " + bytes
+            + " bytes of JSON, over the limit of " + MAX_BODY_BYTES + " (DynamoDB items are at most 400 KB)");
+      }
+      Map<String, AttributeValue> item = new HashMap<>(flagKey(flag.key()));
+      item.put("body", s(body));
+      item.put("version", n(nextVersion));
+      item.put("updatedAt", n(now.toEpochMilli()));
+      item.put("updatedBy", s(audit.actor()));
+      return TransactWriteItem.builder().put(p -> p.tableName(table).item(item)
+          .conditionExpression(current == null
+              ? "attribute_not_exists(pk) OR deleted = :true"
+              : "version = :expected AND attribute_not_exists(deleted)")
+          .expressionAttributeValues(current == null
+              ? Map.of(":true", AttributeValue.fromBool(true))
+              : Map.of(":expected", n(expectedVersion)))).build();
+    });
+    return stored[0];
+  }
+
+  @Override
+  public void delete(String key, long expectedVersion, AuditInfo audit) {
+    requireKey(key);
+    Objects.requireNonNull(audit, "audit");
+    if (expectedVersion < 1) {
+      throw new IllegalArgumentException(
+          "expectedVersion to delete flag '" + key + "' must be >= 1 but was " + expectedVersion);
+    }
+    write(key, expectedVersion, audit, clock.instant(), (current, nextVersion) ->
+        TransactWriteItem.builder().update(u -> u.tableName(table).key(flagKey(key))
+            .updateExpression("SET deleted = :true REMOVE body")
+            .conditionExpression("version = :expected AND attribute_not_exists(deleted)")
+            .expressionAttributeValues(Map.of(":true", AttributeValue.fromBool(true), ":expected", n(expectedVersion))))
+            .build());
+  }
+
+  /** The flag item's current state as read before the transaction. */
+  private record Current(long version, @Nullable String body) {}
+
+  /** Builds the flag's own part of the transaction. */
+  @FunctionalInterface
+  private interface FlagWrite {
+    TransactWriteItem build(@Nullable Current current, long nextVersion);
+  }
+
+  private void write(String key, long expectedVersion, AuditInfo audit, Instant now, FlagWrite flagWrite) {
+    for (int attempt = 0; ; attempt++) {
+      long revision = headRevisionConsistent();
+      GetItemResponse r = dynamoDb.getItem(g -> g.tableName(table).key(flagKey(key)).consistentRead(true));
+      Current current = null;
+      long lastVersion = 0;
+      if (r.hasItem()) {
+        lastVersion = Long.parseLong(r.item().get("version").n());
+        AttributeValue deleted = r.item().get("deleted");
+        if (deleted == null || !Boolean.TRUE.equals(deleted.bool())) {
+          AttributeValue body = r.item().get("body");
+          current = new Current(lastVersion, body == null ? null : body.s());
+        }
+      }
+      long actual = current == null ? 0 : current.version;
+      if (actual != expectedVersion) {
+        throw new FlagWriteConflictException(key, expectedVersion, actual);
+      }
+      long next = revision + 1;
+      long nextVersion = lastVersion + 1;
+      TransactWriteItem flagItem = flagWrite.build(current, nextVersion);
+      boolean deleting = flagItem.update() != null;
+      Map<String, AttributeValue> auditItem = new HashMap<>();
+      auditItem.put("pk", s(auditPartition(key)));
+      auditItem.put("sk", s(String.format("%020d", next)));
+      auditItem.put("version", n(deleting ? actual : nextVersion));
+      auditItem.put("actor", s(audit.actor()));
+      auditItem.put("reason", s(audit.reason()));
+      if (current != null && current.body != null) {
+        auditItem.put("before", s(current.body));
+      }
+      if (!deleting && flagItem.put() != null) {
+        auditItem.put("after", flagItem.put().item().get("body"));
+      }
+      auditItem.put("at", n(now.toEpochMilli()));
+      auditItem.put("revision", n(next));
+      Map<String, AttributeValue> head = new HashMap<>(headKey());
+      head.put("revision", n(next));
+      TransactWriteItem headItem = TransactWriteItem.builder().put(p -> p.tableName(table).item(head)
+          .conditionExpression(revision == 0 ? "attribute_not_exists(revision) OR revision = :rev" : "revision = :rev")
+          .expressionAttributeValues(Map.of(":rev", n(revision)))).build();
+      TransactWriteItem auditWrite = TransactWriteItem.builder().put(p -> p.tableName(table).item(auditItem)
+          .conditionExpression("attribute_not_exists(pk)")).build();
+      try {
+        dynamoDb.transactWriteItems(t -> t.transactItems(flagItem, headItem, auditWrite));
+        return;
+      } catch (TransactionCanceledException e) {
+        List<CancellationReason> reasons = e.cancellationReasons();
+        boolean flagFailed = !reasons.isEmpty() && "ConditionalCheckFailed".equals(reasons.get(0).code());
+        if (flagFailed) {
+          long now2 = get(key).map(RawFlag::version).orElse(0L);
+          throw new FlagWriteConflictException(key, expectedVersion, now2);
+        }
+        if (attempt >= HEAD_RETRIES) {
+          throw new FlagStoreException(
+              "write of flag '" + key + "' kept losing the race for the head revision: " + e.getMessage(), e);
+        }
+        // another flag was written meanwhile (head moved) or a transaction conflict: read again
+      }
+    }
+  }
+
+  private long headRevisionConsistent() {
+    GetItemResponse r = dynamoDb.getItem(g -> g.tableName(table).key(headKey()).consistentRead(true));
+    return r.hasItem() && r.item().containsKey("revision") ? Long.parseLong(r.item().get("revision").n()) : 0;
+  }
+
+  @Override
+  public AuditPage history(String key, @Nullable String pageToken, int pageSize) {
+    requireKey(key);
+    if (pageSize < 1) {
+      throw new IllegalArgumentException("pageSize must be >= 1 but was " + pageSize);
+    }
+    if (pageToken != null && !pageToken.matches("\\d{20}")) {
+      throw new IllegalArgumentException("invalid page token '" + pageToken + "'");
+    }
+    Map<String, AttributeValue> values = new HashMap<>();
+    values.put(":pk", s(auditPartition(key)));
+    String condition = "pk = :pk";
+    if (pageToken != null) {
+      condition += " AND sk < :before";
+      values.put(":before", s(pageToken));
+    }
+    String keyCondition = condition;
+    QueryResponse page = dynamoDb.query(q -> q.tableName(table).keyConditionExpression(keyCondition)
+        .expressionAttributeValues(values).scanIndexForward(false).limit(pageSize + 1).consistentRead(true));
+    List<AuditRecord> records = new ArrayList<>();
+    for (Map<String, AttributeValue> item : page.items()) {
+      records.add(new AuditRecord(
+          key,
+          Long.parseLong(item.get("version").n()),
+          item.get("actor").s(),
+          item.get("reason").s(),
+          item.containsKey("before") ? item.get("before").s() : null,
+          item.containsKey("after") ? item.get("after").s() : null,
+          Instant.ofEpochMilli(Long.parseLong(item.get("at").n())),
+          Long.parseLong(item.get("revision").n())));
+    }
+    if (records.size() > pageSize) {
+      List<AuditRecord> first = records.subList(0, pageSize);
+      return new AuditPage(first, String.format("%020d", first.get(pageSize - 1).revision()));
+    }
+    return new AuditPage(records, null);
+  }
+
+  /**
+   * Push hints from the table's stream, when the builder was given a streams client: one reader
+   * thread per store follows every shard (see {@code StreamHints}); polling stays on.
+   */
+  @Override
+  public Subscription subscribe(ChangeHintListener hint) {
+    Objects.requireNonNull(hint, "listener");
+    DynamoDbStreamsClient client = streams;
+    if (client == null) {
+      return Subscription.NONE;
+    }
+    synchronized (streamLock) {
+      if (reader == null) {
+        String arn = dynamoDb.describeTable(r -> r.tableName(table)).table().latestStreamArn();
+        if (arn == null) {
+          throw new IllegalStateException(
+              "table '" + table + "' has no stream: enable it with NEW_AND_OLD_IMAGES (createTableIfMissing does)");
+        }
+        reader = new StreamHints(client, arn, prefix + "#head", streamPoll, Duration.ofSeconds(30), describe());
+        reader.start();
+      }
+      StreamHints r = reader;
+      r.add(hint);
+      return () -> {
+        synchronized (streamLock) {
+          if (r.remove(hint) && reader == r) {
+            r.close();
+            reader = null;
+          }
+        }
+      };
+    }
+  }
+
+  /** Stops the stream reader, if any. The clients are the application's to close. */
+  @Override
+  public void close() {
+    synchronized (streamLock) {
+      if (reader != null) {
+        reader.close();
+        reader = null;
+      }
+    }
+  }
+
+  @Override
+  public String describe() {
+    return "dynamodb:" + table + (prefix.isEmpty() ? "" : ":" + prefix);
+  }
+
+  private static void requireKey(String key) {
+    Objects.requireNonNull(key, "key");
+    if (!Flag.isValidKey(key)) {
+      throw new IllegalArgumentException(
+          "flag key must be 1 to 128 letters, digits, '.', '-' or '_' but was '" + key + "'");
+    }
+  }
+
+  private static AttributeValue s(String value) {
+    return AttributeValue.fromS(value);
+  }
+
+  private static AttributeValue n(long value) {
+    return AttributeValue.fromN(Long.toString(value));
+  }
+
+  /**
+   * Configures a {@link DynamoDbFlagStore}. Each setting is checked when set, naming a bad value.
+   *
+   * @since 0.1.0
+   */
+  public static final class Builder {
+    private final DynamoDbClient dynamoDb;
+    private final String table;
+    private String prefix = "";
+    private boolean consistentRead = true;
+    private Clock clock = Clock.systemUTC();
+    private @Nullable DynamoDbStreamsClient streams;
+    private Duration streamPoll = Duration.ofMillis(250);
+
+    private Builder(DynamoDbClient dynamoDb, String table) {
+      this.dynamoDb = Objects.requireNonNull(dynamoDb, "dynamoDb");
+      Objects.requireNonNull(table, "table");
+      if (!TABLE.matcher(table).matches()) {
+        throw new IllegalArgumentException(
+            "table name must be 3 to 255 letters, digits, '_', '-' or '.' but was '" + table + "'");
+      }
+      this.table = table;
+    }
+
+    /** Prefix of every partition key, so environments or applications can share a table. */
+    public Builder keyPrefix(String prefix) {
+      Objects.requireNonNull(prefix, "keyPrefix");
+      if (!PREFIX.matcher(prefix).matches()) {
+        throw new IllegalArgumentException("keyPrefix must match " + PREFIX.pattern() + " but was '" + prefix + "'");
+      }
+      this.prefix = prefix;
+      return this;
+    }
+
+    /** Strongly consistent reads for the head check and the load (default true; twice the read units). */
+    public Builder consistentRead(boolean consistentRead) {
+      this.consistentRead = consistentRead;
+      return this;
+    }
+
+    /** Clock for write timestamps. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Enables push: the table's stream is followed with this client and every write becomes a
+     * reload hint within about {@code pollEvery} (default 250 ms; each open shard costs one
+     * {@code GetRecords} per interval, which DynamoDB Streams does not bill).
+     */
+    public Builder streams(DynamoDbStreamsClient streams) {
+      this.streams = Objects.requireNonNull(streams, "streams");
+      return this;
+    }
+
+    /** How often each open stream shard is read; default 250 ms. */
+    public Builder streamPollInterval(Duration every) {
+      Objects.requireNonNull(every, "streamPollInterval");
+      if (every.isNegative() || every.isZero()) {
+        throw new IllegalArgumentException("streamPollInterval must be positive but was " + every);
+      }
+      this.streamPoll = every;
+      return this;
+    }
+
+    /** Builds the store; makes no call. */
+    public DynamoDbFlagStore build() {
+      return new DynamoDbFlagStore(this);
+    }
+  }
+}

@@ -1,0 +1,27 @@
+package dev.cutover.flags.dynamodb;
+
+import com.amazonaws.services.dynamodbv2.local.embedded.DynamoDBEmbedded;
+import com.amazonaws.services.dynamodbv2.local.shared.access.AmazonDynamoDBLocal;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+
+/** DynamoDB Local, in-process, started once per test JVM by the tests themselves. */
+final class LocalDynamoDb {
+  private static AmazonDynamoDBLocal local;
+
+  private LocalDynamoDb() {}
+
+  static synchronized DynamoDbStreamsClient streams() {
+    client();
+    return local.dynamoDbStreamsClient();
+  }
+
+  static synchronized DynamoDbClient client() {
+    if (local == null) {
+      local = DynamoDBEmbedded.create();
+      AmazonDynamoDBLocal started = local;
+      Runtime.getRuntime().addShutdownHook(new Thread(started::shutdown, "dynamodb-local-shutdown"));
+    }
+    return local.dynamoDbClient();
+  }
+}
