@@ -266,7 +266,6 @@ public final class DefaultFlagClient implements FlagClient {
       }
       StoreSnapshot loaded = caller.call(store::load);
       stats.loads.increment();
-      succeeded(); // before installing, so no reader sees store data with a failure still counted
       if (haveStoreData && loaded.revision() <= current.revision()) {
         if (loaded.revision() < current.revision()) {
           warnOnce("load-back-" + loaded.revision(),
@@ -291,6 +290,9 @@ public final class DefaultFlagClient implements FlagClient {
             now,
             now.toEpochMilli());
         install(r.snapshot(), r.changes());
+        // under the same lock as the install: status() never pairs new data with an old failure,
+        // nor READY with the snapshot that was served before this load
+        succeeded();
       }
       writeBackup(r.snapshot());
     } catch (InterruptedException e) {
@@ -645,6 +647,12 @@ public final class DefaultFlagClient implements FlagClient {
 
   @Override
   public ClientStatus status() {
+    synchronized (writeLock) {
+      return statusLocked();
+    }
+  }
+
+  private ClientStatus statusLocked() {
     Snapshot serving = snapshot;
     Snapshot good = lastGood;
     ClientStatus.State state;

@@ -334,7 +334,10 @@ public final class DynamoDbFlagStore implements WritableFlagStore {
           throw new FlagStoreException(
               "write of flag '" + key + "' kept losing the race for the head revision: " + e.getMessage(), e);
         }
-        // another flag was written meanwhile (head moved) or a transaction conflict: read again
+        // another flag was written meanwhile (head moved) or a transaction conflict: back off, read again
+        long capMillis = Math.min(1_000, 10L << Math.min(attempt, 6));
+        java.util.concurrent.locks.LockSupport.parkNanos(
+            java.time.Duration.ofMillis(java.util.concurrent.ThreadLocalRandom.current().nextLong(1, capMillis + 1)).toNanos());
       }
     }
   }
