@@ -26,7 +26,8 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
  * Turns a table's DynamoDB Stream into change hints.
  *
  * <p>Design: one daemon thread follows every shard of the stream. Shards that exist when it starts
- * are read from {@code LATEST}; shards discovered later (children of a split, or the next shard
+ * are read from {@code LATEST}, and one hint is sent once they are open, because a write made
+ * before that is not in the stream for this reader; shards discovered later (children of a split, or the next shard
  * after one closes) are read from {@code TRIM_HORIZON}, so no record after a split is missed. A
  * shard whose iterator comes back null is closed and dropped, and the stream is described again
  * to find its children; the stream is also re-described every {@link #DESCRIBE_EVERY}. An expired
@@ -95,6 +96,11 @@ public final class StreamHints implements AutoCloseable {
       try {
         if (iterators.isEmpty() || System.nanoTime() > nextDescribe) {
           discover(first ? ShardIteratorType.LATEST : ShardIteratorType.TRIM_HORIZON);
+          if (first) {
+            // a write between subscribe() and these LATEST iterators is not in the stream for us:
+            // one hint makes the client look, as after any gap
+            hint();
+          }
           first = false;
           nextDescribe = System.nanoTime() + DESCRIBE_EVERY.toNanos();
         }
