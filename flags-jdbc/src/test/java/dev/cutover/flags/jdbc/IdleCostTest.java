@@ -43,7 +43,9 @@ class IdleCostTest {
       assertThat(idle).isNotEmpty();
       assertThat(idle).allSatisfy(sql -> assertThat(sql).startsWith("SELECT revision FROM"));
       assertThat(idle.size()).as("head checks in 1 s at a 100 ms interval").isBetween(3, 12);
-      assertThat(connections).as("one connection borrowed per head check").isEqualTo(idle.size());
+      // a head check in flight at either edge of the window may be counted on one side only
+      assertThat(connections).as("one connection borrowed per head check")
+          .isBetween(idle.size() - 1, idle.size() + 1);
     }
   }
 }
