@@ -499,8 +499,11 @@ public final class DynamoDbFlagStore implements WritableFlagStore {
 
     /**
      * Enables push: the table's stream is followed with this client and every write becomes a
-     * reload hint within about {@code pollEvery} (default 250 ms; each open shard costs one
-     * {@code GetRecords} per interval, which DynamoDB Streams does not bill).
+     * reload hint within about the stream poll interval (default 250 ms). Each open shard costs one
+     * {@code GetRecords} request per interval, billed as a streams read request. DynamoDB
+     * advises at most two concurrent readers per shard: more are throttled, back off, and rely on
+     * polling, so for a larger fleet enable push on at most two instances (or relay the hints)
+     * and let the others poll.
      */
     public Builder streams(DynamoDbStreamsClient streams) {
       this.streams = Objects.requireNonNull(streams, "streams");
