@@ -283,7 +283,7 @@ public final class FlipPropagation {
     } catch (Exception | Error e) {
       System.out.flush();
       System.err.println("flip propagation benchmark could not run: " + e);
-      e.printStackTrace();
+      e.printStackTrace(System.err);
       System.exit(1);
       return;
     }
