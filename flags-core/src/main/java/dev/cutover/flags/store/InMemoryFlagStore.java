@@ -6,6 +6,7 @@ import dev.cutover.flags.spi.AuditInfo;
 import dev.cutover.flags.spi.AuditPage;
 import dev.cutover.flags.spi.AuditRecord;
 import dev.cutover.flags.spi.ChangeHintListener;
+import dev.cutover.flags.spi.ChangeHints;
 import dev.cutover.flags.spi.FlagWriteConflictException;
 import dev.cutover.flags.spi.RawFlag;
 import dev.cutover.flags.spi.StoreSnapshot;
@@ -18,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,7 +45,7 @@ public final class InMemoryFlagStore implements WritableFlagStore {
   private final Map<String, List<AuditRecord>> history = new HashMap<>();
   /** The last version each key ever had, so a re-created flag continues above a deleted one. */
   private final Map<String, Long> lastVersions = new HashMap<>();
-  private final List<ChangeHintListener> listeners = new CopyOnWriteArrayList<>();
+  private final ChangeHints hints = new ChangeHints("in-memory");
   private long revision;
 
   /** A store on the system UTC clock. */
@@ -71,8 +71,8 @@ public final class InMemoryFlagStore implements WritableFlagStore {
   @Override
   public Subscription subscribe(ChangeHintListener listener) {
     Objects.requireNonNull(listener, "listener");
-    listeners.add(listener);
-    return () -> listeners.remove(listener);
+    hints.add(listener);
+    return () -> hints.remove(listener);
   }
 
   @Override
@@ -175,12 +175,7 @@ public final class InMemoryFlagStore implements WritableFlagStore {
   }
 
   private void hint() {
-    for (ChangeHintListener listener : listeners) {
-      try {
-        listener.changed();
-      } catch (RuntimeException e) {
-        LOG.warn("change hint listener failed", e);
-      }
-    }
+    hints.fire();
   }
+
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cutover.flags.Subscription;
 import dev.cutover.flags.spi.ChangeHintListener;
+import dev.cutover.flags.spi.ChangeHints;
 import dev.cutover.flags.spi.FlagStore;
 import dev.cutover.flags.spi.RawFlag;
 import dev.cutover.flags.spi.StoreSnapshot;
@@ -24,7 +25,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,7 +58,7 @@ public final class JsonFileFlagStore implements FlagStore {
   private static final ObjectMapper LENIENT = new ObjectMapper();
 
   private final Path file;
-  private final List<ChangeHintListener> listeners = new CopyOnWriteArrayList<>();
+  private final ChangeHints hints;
   private @Nullable FileTime seenModified;
   private long seenSize = -1;
   private @Nullable Object seenFileKey;
@@ -70,6 +70,7 @@ public final class JsonFileFlagStore implements FlagStore {
 
   private JsonFileFlagStore(Path file) {
     this.file = file.toAbsolutePath().normalize();
+    this.hints = new ChangeHints("file:" + this.file.getFileName());
   }
 
   /** A store over {@code file}; the file need not exist yet (the store is unavailable until it does). */
@@ -187,7 +188,7 @@ public final class JsonFileFlagStore implements FlagStore {
   @Override
   public synchronized Subscription subscribe(ChangeHintListener listener) {
     Objects.requireNonNull(listener, "listener");
-    listeners.add(listener);
+    hints.add(listener);
     if (watcher == null) {
       startWatcher();
     }
@@ -195,8 +196,7 @@ public final class JsonFileFlagStore implements FlagStore {
   }
 
   private synchronized void unsubscribe(ChangeHintListener listener) {
-    listeners.remove(listener);
-    if (listeners.isEmpty()) {
+    if (hints.remove(listener)) {
       stopWatcher(); // no thread outlives the last subscriber
     }
   }
@@ -234,13 +234,7 @@ public final class JsonFileFlagStore implements FlagStore {
         }
         key.reset();
         if (ours) {
-          for (ChangeHintListener l : listeners) {
-            try {
-              l.changed();
-            } catch (RuntimeException e) {
-              LOG.warn("change hint listener failed", e);
-            }
-          }
+          hints.fire();
         }
       }
     } catch (InterruptedException | ClosedWatchServiceException e) {
@@ -256,7 +250,7 @@ public final class JsonFileFlagStore implements FlagStore {
   /** Stops the file watcher. */
   @Override
   public synchronized void close() {
-    listeners.clear();
+    hints.clear();
     stopWatcher();
   }
 

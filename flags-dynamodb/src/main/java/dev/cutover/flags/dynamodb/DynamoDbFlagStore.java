@@ -4,6 +4,7 @@ import dev.cutover.flags.Flag;
 import dev.cutover.flags.Subscription;
 import dev.cutover.flags.dynamodb.internal.StreamHints;
 import dev.cutover.flags.spi.ChangeHintListener;
+import dev.cutover.flags.spi.ChangeHints;
 import dev.cutover.flags.spi.AuditInfo;
 import dev.cutover.flags.spi.AuditPage;
 import dev.cutover.flags.spi.AuditRecord;
@@ -95,6 +96,7 @@ public final class DynamoDbFlagStore implements WritableFlagStore {
   private final Duration streamPoll;
   private final Object streamLock = new Object();
   private @Nullable StreamHints reader;
+  private final ChangeHints hints;
 
   private DynamoDbFlagStore(Builder b) {
     this.dynamoDb = b.dynamoDb;
@@ -104,6 +106,7 @@ public final class DynamoDbFlagStore implements WritableFlagStore {
     this.clock = b.clock;
     this.streams = b.streams;
     this.streamPoll = b.streamPoll;
+    this.hints = new ChangeHints(describe());
   }
 
   /** Starts configuring a store on {@code table}. */
@@ -397,21 +400,21 @@ public final class DynamoDbFlagStore implements WritableFlagStore {
       return Subscription.NONE;
     }
     synchronized (streamLock) {
+      hints.add(hint);
       if (reader == null) {
         String arn = dynamoDb.describeTable(r -> r.tableName(table)).table().latestStreamArn();
         if (arn == null) {
+          hints.remove(hint);
           throw new IllegalStateException(
               "table '" + table + "' has no stream: enable it with NEW_AND_OLD_IMAGES (createTableIfMissing does)");
         }
-        reader = new StreamHints(client, arn, prefix + "#head", streamPoll, Duration.ofSeconds(30), describe());
+        reader = new StreamHints(client, arn, prefix + "#head", streamPoll, Duration.ofSeconds(30), describe(), hints);
         reader.start();
       }
-      StreamHints r = reader;
-      r.add(hint);
       return () -> {
         synchronized (streamLock) {
-          if (r.remove(hint) && reader == r) {
-            r.close();
+          if (hints.remove(hint) && reader != null) {
+            reader.close();
             reader = null;
           }
         }

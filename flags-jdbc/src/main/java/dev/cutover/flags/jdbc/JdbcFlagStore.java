@@ -7,6 +7,7 @@ import dev.cutover.flags.spi.AuditInfo;
 import dev.cutover.flags.spi.AuditPage;
 import dev.cutover.flags.spi.AuditRecord;
 import dev.cutover.flags.spi.ChangeHintListener;
+import dev.cutover.flags.spi.ChangeHints;
 import dev.cutover.flags.spi.FlagStoreException;
 import dev.cutover.flags.spi.FlagWriteConflictException;
 import dev.cutover.flags.spi.RawFlag;
@@ -87,6 +88,7 @@ public final class JdbcFlagStore implements WritableFlagStore {
   private final Duration listenMaxBackoff;
   private final Sql sql;
   private final Object listenLock = new Object();
+  private final ChangeHints hints;
   private @Nullable PgNotificationListener listener;
 
   private JdbcFlagStore(Builder b, JdbcDialect dialect) {
@@ -99,6 +101,7 @@ public final class JdbcFlagStore implements WritableFlagStore {
     this.listenBackoff = b.listenBackoff;
     this.listenMaxBackoff = b.listenMaxBackoff;
     this.sql = new Sql(dialect, prefix);
+    this.hints = new ChangeHints(describe());
   }
 
   /** Starts configuring a store over a data source. */
@@ -482,17 +485,16 @@ public final class JdbcFlagStore implements WritableFlagStore {
       return Subscription.NONE;
     }
     synchronized (listenLock) {
+      hints.add(hint);
       if (listener == null) {
         listener =
-            new PgNotificationListener(dataSource, channel, listenBackoff, listenMaxBackoff, describe());
+            new PgNotificationListener(dataSource, channel, listenBackoff, listenMaxBackoff, describe(), hints);
         listener.start();
       }
-      PgNotificationListener l = listener;
-      l.add(hint);
       return () -> {
         synchronized (listenLock) {
-          if (l.remove(hint) && listener == l) {
-            l.close();
+          if (hints.remove(hint) && listener != null) {
+            listener.close();
             listener = null;
           }
         }

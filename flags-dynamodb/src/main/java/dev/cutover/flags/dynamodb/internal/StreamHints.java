@@ -1,13 +1,12 @@
 package dev.cutover.flags.dynamodb.internal;
 
-import dev.cutover.flags.spi.ChangeHintListener;
+import dev.cutover.flags.spi.ChangeHints;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
 import org.jspecify.annotations.Nullable;
@@ -46,7 +45,7 @@ public final class StreamHints implements AutoCloseable {
   private final Duration pollEvery;
   private final Duration maxBackoff;
   private final String name;
-  private final List<ChangeHintListener> listeners = new CopyOnWriteArrayList<>();
+  private final ChangeHints hints;
   private final Thread thread;
   private volatile boolean closed;
   /** Open shards and their current iterators. */
@@ -61,7 +60,8 @@ public final class StreamHints implements AutoCloseable {
    */
   public StreamHints(
       DynamoDbStreamsClient streams, String streamArn, String headPartition, Duration pollEvery,
-      Duration maxBackoff, String name) {
+      Duration maxBackoff, String name, ChangeHints hints) {
+    this.hints = hints;
     this.streams = streams;
     this.streamArn = streamArn;
     this.headPartition = headPartition;
@@ -75,17 +75,6 @@ public final class StreamHints implements AutoCloseable {
   /** Starts following the stream. */
   public void start() {
     thread.start();
-  }
-
-  /** Adds a hint listener. */
-  public void add(ChangeHintListener listener) {
-    listeners.add(listener);
-  }
-
-  /** Removes a hint listener; returns true when none is left. */
-  public boolean remove(ChangeHintListener listener) {
-    listeners.remove(listener);
-    return listeners.isEmpty();
   }
 
   private void run() {
@@ -192,13 +181,7 @@ public final class StreamHints implements AutoCloseable {
   }
 
   private void hint() {
-    for (ChangeHintListener l : listeners) {
-      try {
-        l.changed();
-      } catch (RuntimeException e) {
-        LOG.warn("{}: change hint listener failed", name, e);
-      }
-    }
+    hints.fire();
   }
 
   private void park(Duration d) {

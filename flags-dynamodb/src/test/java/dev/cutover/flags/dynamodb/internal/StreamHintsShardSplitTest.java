@@ -2,6 +2,7 @@ package dev.cutover.flags.dynamodb.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cutover.flags.spi.ChangeHints;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -98,9 +99,10 @@ class StreamHintsShardSplitTest {
     ScriptedStream stream = new ScriptedStream();
     stream.open("shard-a", null);
     AtomicInteger hints = new AtomicInteger();
+    ChangeHints subscribers = new ChangeHints("test");
+    subscribers.add(hints::incrementAndGet);
     try (StreamHints reader = new StreamHints(
-        stream, "arn:stream", "prod#head", Duration.ofMillis(10), Duration.ofMillis(100), "test")) {
-      reader.add(hints::incrementAndGet);
+        stream, "arn:stream", "prod#head", Duration.ofMillis(10), Duration.ofMillis(100), "test", subscribers)) {
       reader.start();
       await("start hint", () -> hints.get() == 1);
       stream.write("shard-a", "prod#head");

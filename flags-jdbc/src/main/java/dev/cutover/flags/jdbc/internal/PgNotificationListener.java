@@ -1,12 +1,10 @@
 package dev.cutover.flags.jdbc.internal;
 
-import dev.cutover.flags.spi.ChangeHintListener;
+import dev.cutover.flags.spi.ChangeHints;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
 import javax.sql.DataSource;
@@ -43,7 +41,7 @@ public final class PgNotificationListener implements AutoCloseable {
   private final Duration firstBackoff;
   private final Duration maxBackoff;
   private final String name;
-  private final List<ChangeHintListener> listeners = new CopyOnWriteArrayList<>();
+  private final ChangeHints hints;
   private final Thread thread;
   private volatile boolean closed;
   private volatile @Nullable Connection connection;
@@ -55,7 +53,9 @@ public final class PgNotificationListener implements AutoCloseable {
    * @param channel a validated identifier
    */
   public PgNotificationListener(
-      DataSource dataSource, String channel, Duration firstBackoff, Duration maxBackoff, String name) {
+      DataSource dataSource, String channel, Duration firstBackoff, Duration maxBackoff, String name,
+      ChangeHints hints) {
+    this.hints = hints;
     this.dataSource = dataSource;
     this.channel = channel;
     this.firstBackoff = firstBackoff;
@@ -68,17 +68,6 @@ public final class PgNotificationListener implements AutoCloseable {
   /** Starts listening. */
   public void start() {
     thread.start();
-  }
-
-  /** Adds a hint listener. */
-  public void add(ChangeHintListener listener) {
-    listeners.add(listener);
-  }
-
-  /** Removes a hint listener; returns true when none is left. */
-  public boolean remove(ChangeHintListener listener) {
-    listeners.remove(listener);
-    return listeners.isEmpty();
   }
 
   /** How many times a LISTEN connection was established; for tests and diagnostics. */
@@ -158,13 +147,7 @@ public final class PgNotificationListener implements AutoCloseable {
   }
 
   private void hint() {
-    for (ChangeHintListener l : listeners) {
-      try {
-        l.changed();
-      } catch (RuntimeException e) {
-        LOG.warn("{}: change hint listener failed", name, e);
-      }
-    }
+    hints.fire();
   }
 
   /**
