@@ -3,6 +3,7 @@ package dev.cutover.flags.dynamodb;
 import dev.cutover.flags.Flag;
 import dev.cutover.flags.Subscription;
 import dev.cutover.flags.dynamodb.internal.StreamHints;
+import dev.cutover.flags.dynamodb.internal.WriteRetry;
 import dev.cutover.flags.spi.ChangeHintListener;
 import dev.cutover.flags.spi.ChangeHints;
 import dev.cutover.flags.spi.AuditInfo;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -67,13 +69,18 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
  *
  * <p><b>Reads.</b> {@link #headRevision()} is one {@code GetItem} of the head item, however many
  * flags there are; {@link #load()} reads the head, then queries the flags partition (every page).
- * Reading the revision first means the documents are never older than the revision claims.
+ * Reading the revision first means the documents are never older than the revision claims. A
+ * throttled read fails the call; the {@code FlagClient} retries it with backoff and keeps serving
+ * its last good snapshot meanwhile.
  *
  * <p><b>Writes</b> are one {@code TransactWriteItems}: the flag conditioned on its expected version,
  * the head revision conditioned on the value just read, and the audit item, all or nothing. A
  * version condition failure becomes a {@link FlagWriteConflictException} naming the key, the
- * expected and the actual version; a lost race on the head (another flag written meanwhile) is
- * retried. Flag bodies are limited to {@value #MAX_BODY_BYTES} bytes so an audit item holding
+ * expected and the actual version and is never retried. A lost race on the head (another flag
+ * written meanwhile), a transaction conflict and throttling are retried with jittered backoff
+ * through Resilience4j ({@link Builder#writeRetry}) and counted ({@link DynamoDbFlagStoreMetrics}).
+ * Each attempt carries its own client request token, so a request the SDK resends after a lost
+ * response is recognized rather than failed on its own conditions. Flag bodies are limited to {@value #MAX_BODY_BYTES} bytes so an audit item holding
  * before and after stays under DynamoDB's 400 KB item limit; larger ones are refused before any
  * call. Thread-safe.
  *
@@ -85,7 +92,6 @@ public final class DynamoDbFlagStore implements WritableFlagStore {
   /** Key prefixes: letters, digits and {@code _ . / -}, at most 64 characters. */
   public static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9_./-]{0,64}");
   private static final Pattern TABLE = Pattern.compile("[A-Za-z0-9_.-]{3,255}");
-  private static final int HEAD_RETRIES = 10;
 
   private final DynamoDbClient dynamoDb;
   private final String table;
@@ -97,6 +103,7 @@ public final class DynamoDbFlagStore implements WritableFlagStore {
   private final Object streamLock = new Object();
   private @Nullable StreamHints reader;
   private final ChangeHints hints;
+  private final WriteRetry writes;
 
   private DynamoDbFlagStore(Builder b) {
     this.dynamoDb = b.dynamoDb;
@@ -107,6 +114,12 @@ public final class DynamoDbFlagStore implements WritableFlagStore {
     this.streams = b.streams;
     this.streamPoll = b.streamPoll;
     this.hints = new ChangeHints(describe());
+    this.writes = new WriteRetry(describe(), b.writeAttempts, b.writeBackoff);
+  }
+
+  /** The retry of writes and the throttling counts, for {@link DynamoDbFlagStoreMetrics}. */
+  WriteRetry retries() {
+    return writes;
   }
 
   /** Starts configuring a store on {@code table}. */
@@ -160,8 +173,8 @@ public final class DynamoDbFlagStore implements WritableFlagStore {
 
   @Override
   public long headRevision() {
-    GetItemResponse r = dynamoDb.getItem(g -> g.tableName(table).key(headKey())
-        .consistentRead(consistentRead).projectionExpression("revision"));
+    GetItemResponse r = writes.read(() -> dynamoDb.getItem(g -> g.tableName(table).key(headKey())
+        .consistentRead(consistentRead).projectionExpression("revision")));
     return r.hasItem() && r.item().containsKey("revision") ? Long.parseLong(r.item().get("revision").n()) : 0;
   }
 
@@ -178,7 +191,8 @@ public final class DynamoDbFlagStore implements WritableFlagStore {
       if (start != null) {
         q.exclusiveStartKey(start);
       }
-      QueryResponse page = dynamoDb.query(q.build());
+      QueryRequest request = q.build();
+      QueryResponse page = writes.read(() -> dynamoDb.query(request));
       for (Map<String, AttributeValue> item : page.items()) {
         RawFlag raw = raw(item);
         if (raw != null) {
@@ -217,7 +231,8 @@ public final class DynamoDbFlagStore implements WritableFlagStore {
   @Override
   public Optional<RawFlag> get(String key) {
     requireKey(key);
-    GetItemResponse r = dynamoDb.getItem(g -> g.tableName(table).key(flagKey(key)).consistentRead(true));
+    GetItemResponse r =
+        writes.read(() -> dynamoDb.getItem(g -> g.tableName(table).key(flagKey(key)).consistentRead(true)));
     return r.hasItem() ? Optional.ofNullable(raw(r.item())) : Optional.empty();
   }
 
@@ -281,68 +296,80 @@ public final class DynamoDbFlagStore implements WritableFlagStore {
   }
 
   private void write(String key, long expectedVersion, AuditInfo audit, Instant now, FlagWrite flagWrite) {
-    for (int attempt = 0; ; attempt++) {
-      long revision = headRevisionConsistent();
-      GetItemResponse r = dynamoDb.getItem(g -> g.tableName(table).key(flagKey(key)).consistentRead(true));
-      Current current = null;
-      long lastVersion = 0;
-      if (r.hasItem()) {
-        lastVersion = Long.parseLong(r.item().get("version").n());
-        AttributeValue deleted = r.item().get("deleted");
-        if (deleted == null || !Boolean.TRUE.equals(deleted.bool())) {
-          AttributeValue body = r.item().get("body");
-          current = new Current(lastVersion, body == null ? null : body.s());
-        }
-      }
-      long actual = current == null ? 0 : current.version;
-      if (actual != expectedVersion) {
-        throw new FlagWriteConflictException(key, expectedVersion, actual);
-      }
-      long next = revision + 1;
-      long nextVersion = lastVersion + 1;
-      TransactWriteItem flagItem = flagWrite.build(current, nextVersion);
-      boolean deleting = flagItem.update() != null;
-      Map<String, AttributeValue> auditItem = new HashMap<>();
-      auditItem.put("pk", s(auditPartition(key)));
-      auditItem.put("sk", s(String.format("%020d", next)));
-      auditItem.put("version", n(deleting ? actual : nextVersion));
-      auditItem.put("actor", s(audit.actor()));
-      auditItem.put("reason", s(audit.reason()));
-      if (current != null && current.body != null) {
-        auditItem.put("before", s(current.body));
-      }
-      if (!deleting && flagItem.put() != null) {
-        auditItem.put("after", flagItem.put().item().get("body"));
-      }
-      auditItem.put("at", n(now.toEpochMilli()));
-      auditItem.put("revision", n(next));
-      Map<String, AttributeValue> head = new HashMap<>(headKey());
-      head.put("revision", n(next));
-      TransactWriteItem headItem = TransactWriteItem.builder().put(p -> p.tableName(table).item(head)
-          .conditionExpression(revision == 0 ? "attribute_not_exists(revision) OR revision = :rev" : "revision = :rev")
-          .expressionAttributeValues(Map.of(":rev", n(revision)))).build();
-      TransactWriteItem auditWrite = TransactWriteItem.builder().put(p -> p.tableName(table).item(auditItem)
-          .conditionExpression("attribute_not_exists(pk)")).build();
-      try {
-        dynamoDb.transactWriteItems(t -> t.transactItems(flagItem, headItem, auditWrite));
-        return;
-      } catch (TransactionCanceledException e) {
-        List<CancellationReason> reasons = e.cancellationReasons();
-        boolean flagFailed = !reasons.isEmpty() && "ConditionalCheckFailed".equals(reasons.get(0).code());
-        if (flagFailed) {
-          long now2 = get(key).map(RawFlag::version).orElse(0L);
-          throw new FlagWriteConflictException(key, expectedVersion, now2);
-        }
-        if (attempt >= HEAD_RETRIES) {
-          throw new FlagStoreException(
-              "write of flag '" + key + "' kept losing the race for the head revision: " + e.getMessage(), e);
-        }
-        // another flag was written meanwhile (head moved) or a transaction conflict: back off, read again
-        long capMillis = Math.min(1_000, 10L << Math.min(attempt, 6));
-        java.util.concurrent.locks.LockSupport.parkNanos(
-            java.time.Duration.ofMillis(java.util.concurrent.ThreadLocalRandom.current().nextLong(1, capMillis + 1)).toNanos());
+    writes.run(key, () -> {
+      attemptWrite(key, expectedVersion, audit, now, flagWrite);
+      return null;
+    });
+  }
+
+  /**
+   * One attempt: read the head and the flag, check the expected version, and write flag, head and
+   * audit in one transaction. A lost race for the head throws {@link WriteRetry.Transient};
+   * throttling and transaction conflicts are classified by {@link WriteRetry#run}.
+   */
+  private void attemptWrite(String key, long expectedVersion, AuditInfo audit, Instant now, FlagWrite flagWrite) {
+    long revision = headRevisionConsistent();
+    GetItemResponse r = dynamoDb.getItem(g -> g.tableName(table).key(flagKey(key)).consistentRead(true));
+    Current current = null;
+    long lastVersion = 0;
+    if (r.hasItem()) {
+      lastVersion = Long.parseLong(r.item().get("version").n());
+      AttributeValue deleted = r.item().get("deleted");
+      if (deleted == null || !Boolean.TRUE.equals(deleted.bool())) {
+        AttributeValue body = r.item().get("body");
+        current = new Current(lastVersion, body == null ? null : body.s());
       }
     }
+    long actual = current == null ? 0 : current.version;
+    if (actual != expectedVersion) {
+      throw new FlagWriteConflictException(key, expectedVersion, actual);
+    }
+    long next = revision + 1;
+    long nextVersion = lastVersion + 1;
+    TransactWriteItem flagItem = flagWrite.build(current, nextVersion);
+    boolean deleting = flagItem.update() != null;
+    Map<String, AttributeValue> auditItem = new HashMap<>();
+    auditItem.put("pk", s(auditPartition(key)));
+    auditItem.put("sk", s(String.format("%020d", next)));
+    auditItem.put("version", n(deleting ? actual : nextVersion));
+    auditItem.put("actor", s(audit.actor()));
+    auditItem.put("reason", s(audit.reason()));
+    if (current != null && current.body != null) {
+      auditItem.put("before", s(current.body));
+    }
+    if (!deleting && flagItem.put() != null) {
+      auditItem.put("after", flagItem.put().item().get("body"));
+    }
+    auditItem.put("at", n(now.toEpochMilli()));
+    auditItem.put("revision", n(next));
+    Map<String, AttributeValue> head = new HashMap<>(headKey());
+    head.put("revision", n(next));
+    TransactWriteItem headItem = TransactWriteItem.builder().put(p -> p.tableName(table).item(head)
+        .conditionExpression(revision == 0 ? "attribute_not_exists(revision) OR revision = :rev" : "revision = :rev")
+        .expressionAttributeValues(Map.of(":rev", n(revision)))).build();
+    TransactWriteItem auditWrite = TransactWriteItem.builder().put(p -> p.tableName(table).item(auditItem)
+        .conditionExpression("attribute_not_exists(pk)")).build();
+    // one token per attempt: should the SDK resend this request after losing its response, DynamoDB
+    // recognizes it instead of failing it on the conditions it already satisfied
+    String token = UUID.randomUUID().toString();
+    try {
+      dynamoDb.transactWriteItems(t -> t.transactItems(flagItem, headItem, auditWrite).clientRequestToken(token));
+    } catch (TransactionCanceledException e) {
+      List<CancellationReason> reasons = e.cancellationReasons();
+      if (failedCondition(reasons, 0)) {
+        long now2 = get(key).map(RawFlag::version).orElse(0L);
+        throw new FlagWriteConflictException(key, expectedVersion, now2);
+      }
+      if (failedCondition(reasons, 1) || failedCondition(reasons, 2)) {
+        throw new WriteRetry.Transient(WriteRetry.Cause.HEAD_MOVED,
+            "the head revision moved from " + revision + " while writing flag '" + key + "'", e);
+      }
+      throw e;
+    }
+  }
+
+  private static boolean failedCondition(List<CancellationReason> reasons, int item) {
+    return reasons.size() > item && "ConditionalCheckFailed".equals(reasons.get(item).code());
   }
 
   private long headRevisionConsistent() {
@@ -367,8 +394,8 @@ public final class DynamoDbFlagStore implements WritableFlagStore {
       values.put(":before", s(pageToken));
     }
     String keyCondition = condition;
-    QueryResponse page = dynamoDb.query(q -> q.tableName(table).keyConditionExpression(keyCondition)
-        .expressionAttributeValues(values).scanIndexForward(false).limit(pageSize + 1).consistentRead(true));
+    QueryResponse page = writes.read(() -> dynamoDb.query(q -> q.tableName(table).keyConditionExpression(keyCondition)
+        .expressionAttributeValues(values).scanIndexForward(false).limit(pageSize + 1).consistentRead(true)));
     List<AuditRecord> records = new ArrayList<>();
     for (Map<String, AttributeValue> item : page.items()) {
       records.add(new AuditRecord(
@@ -467,6 +494,8 @@ public final class DynamoDbFlagStore implements WritableFlagStore {
     private Clock clock = Clock.systemUTC();
     private @Nullable DynamoDbStreamsClient streams;
     private Duration streamPoll = Duration.ofMillis(250);
+    private int writeAttempts = 10;
+    private Duration writeBackoff = Duration.ofMillis(20);
 
     private Builder(DynamoDbClient dynamoDb, String table) {
       this.dynamoDb = Objects.requireNonNull(dynamoDb, "dynamoDb");
@@ -520,6 +549,27 @@ public final class DynamoDbFlagStore implements WritableFlagStore {
         throw new IllegalArgumentException("streamPollInterval must be positive but was " + every);
       }
       this.streamPoll = every;
+      return this;
+    }
+
+    /**
+     * How often a write is attempted before it fails with a {@code FlagStoreException} (default 10,
+     * the first included) and the first wait between attempts (default 20 ms; each later wait
+     * doubles, randomized by half, up to 2 s). A write is retried when DynamoDB refuses it for
+     * capacity after the SDK's own retries ({@code ProvisionedThroughputExceeded}, request limits,
+     * throttled transaction items), when another transaction holds one of its items, and when
+     * another flag's write moved the head revision first. A version conflict is never retried.
+     */
+    public Builder writeRetry(int maxAttempts, Duration initialBackoff) {
+      Objects.requireNonNull(initialBackoff, "initialBackoff");
+      if (maxAttempts < 1) {
+        throw new IllegalArgumentException("writeRetry maxAttempts must be >= 1 but was " + maxAttempts);
+      }
+      if (initialBackoff.isNegative() || initialBackoff.isZero()) {
+        throw new IllegalArgumentException("writeRetry initialBackoff must be positive but was " + initialBackoff);
+      }
+      this.writeAttempts = maxAttempts;
+      this.writeBackoff = initialBackoff;
       return this;
     }
 

@@ -10,6 +10,7 @@ import dev.cutover.flags.FlagClient;
 import dev.cutover.flags.Reason;
 import dev.cutover.flags.internal.DefaultFlagClient;
 import dev.cutover.flags.spi.AuditInfo;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -67,6 +68,12 @@ class DynamoDbBadInputTest {
         .hasMessageContaining("table name must be 3 to 255").hasMessageContaining("'x'");
     assertThatThrownBy(() -> DynamoDbFlagStore.builder(DDB, TABLE).keyPrefix("prod#1"))
         .hasMessageContaining("keyPrefix must match").hasMessageContaining("'prod#1'");
+    assertThatThrownBy(() -> DynamoDbFlagStore.builder(DDB, TABLE).writeRetry(0, Duration.ofMillis(20)))
+        .hasMessageContaining("maxAttempts must be >= 1 but was 0");
+    assertThatThrownBy(() -> DynamoDbFlagStore.builder(DDB, TABLE).writeRetry(3, Duration.ofMillis(-5)))
+        .hasMessageContaining("initialBackoff must be positive but was PT-0.005S");
+    assertThatThrownBy(() -> DynamoDbFlagStore.builder(DDB, TABLE).streamPollInterval(Duration.ZERO))
+        .hasMessageContaining("streamPollInterval must be positive but was PT0S");
     DynamoDbFlagStore store = DynamoDbFlagStore.builder(DDB, TABLE).keyPrefix("limits").build();
     assertThatThrownBy(() -> store.put(
             Flag.builder("huge").variant("v", "x".repeat(DynamoDbFlagStore.MAX_BODY_BYTES)).build(), 0, AUDIT))

@@ -9,13 +9,12 @@ import dev.cutover.flags.EvaluationContext;
 import dev.cutover.flags.Flag;
 import dev.cutover.flags.FlagClient;
 import dev.cutover.flags.spi.AuditInfo;
+import dev.cutover.testkit.Eventually;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -64,7 +63,7 @@ class DynamoDbFaultsTest {
       AmazonDynamoDBLocal second = seeded(2);
       try {
         endpoint.up(second.dynamoDbClient());
-        await("READY on the new instance", () -> cold.status().state() == ClientStatus.State.READY);
+        Eventually.within(Duration.ofSeconds(15), "READY on the new instance", () -> cold.status().state() == ClientStatus.State.READY);
         assertThat(cold.booleanValue("switch", true)).isFalse();
       } finally {
         endpoint.down();
@@ -99,11 +98,11 @@ class DynamoDbFaultsTest {
       try {
         endpoint.down();
         first.shutdown();
-        await("STALE", () -> client.status().state() == ClientStatus.State.STALE);
+        Eventually.within(Duration.ofSeconds(15), "STALE", () -> client.status().state() == ClientStatus.State.STALE);
         assertThat(client.booleanValue("switch", false)).isTrue();
         second = seeded(2);
         endpoint.up(second.dynamoDbClient());
-        await("READY again", () -> client.status().state() == ClientStatus.State.READY);
+        Eventually.within(Duration.ofSeconds(15), "READY again", () -> client.status().state() == ClientStatus.State.READY);
         assertThat(client.booleanValue("switch", true)).isFalse();
       } finally {
         running.set(false);
@@ -116,16 +115,6 @@ class DynamoDbFaultsTest {
       if (second != null) {
         second.shutdown();
       }
-    }
-  }
-
-  private static void await(String what, BooleanSupplier condition) {
-    long end = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > end) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      LockSupport.parkNanos(10_000_000L);
     }
   }
 }

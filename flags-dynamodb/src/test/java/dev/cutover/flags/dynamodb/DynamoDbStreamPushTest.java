@@ -5,10 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cutover.flags.Flag;
 import dev.cutover.flags.FlagClient;
 import dev.cutover.flags.spi.AuditInfo;
+import dev.cutover.testkit.Eventually;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.DescribeStreamRequest;
 import software.amazon.awssdk.services.dynamodb.model.DescribeStreamResponse;
@@ -75,30 +74,20 @@ class DynamoDbStreamPushTest {
       AtomicInteger hints = new AtomicInteger();
       dev.cutover.flags.Subscription counting = store.subscribe(hints::incrementAndGet);
       try {
-        await("reader reading the stream", () -> faulty.reads.get() > 0);
+        Eventually.within(Duration.ofSeconds(10), "reader reading the stream", () -> faulty.reads.get() > 0);
         long start = System.nanoTime();
         store.put(Flag.booleanFlag("switch", false), 1, AUDIT);
-        await("pushed within 5 s", () -> !client.booleanValue("switch", true));
+        Eventually.within(Duration.ofSeconds(10), "pushed within 5 s", () -> !client.booleanValue("switch", true));
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
         // an iterator expires: the reader restarts the shard and hints, so nothing is missed
         int before = hints.get();
         faulty.expireNext.set(1);
-        await("expired iterator handled", () -> faulty.expired.get() == 1 && hints.get() > before);
+        Eventually.within(Duration.ofSeconds(10), "expired iterator handled", () -> faulty.expired.get() == 1 && hints.get() > before);
         store.put(Flag.booleanFlag("switch", true), 2, AUDIT);
-        await("push resumed", () -> client.booleanValue("switch", false));
+        Eventually.within(Duration.ofSeconds(10), "push resumed", () -> client.booleanValue("switch", false));
       } finally {
         counting.close();
       }
-    }
-  }
-
-  private static void await(String what, BooleanSupplier condition) {
-    long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > end) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      LockSupport.parkNanos(5_000_000L);
     }
   }
 }

@@ -9,6 +9,7 @@ import dev.cutover.flags.FlagClient;
 import dev.cutover.flags.jdbc.support.EmbeddedPostgresServer;
 import dev.cutover.flags.jdbc.support.TestDatabase;
 import dev.cutover.flags.spi.AuditInfo;
+import dev.cutover.testkit.Eventually;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -17,8 +18,6 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -63,7 +62,7 @@ class PostgresPushAndFaultsTest {
       awaitListening();
       long start = System.nanoTime();
       admin.put(Flag.booleanFlag("switch", false), 1, AUDIT);
-      await("push applied", Duration.ofSeconds(5), () -> !client.booleanValue("switch", true));
+      Eventually.within(Duration.ofSeconds(5), "push applied", () -> !client.booleanValue("switch", true));
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
     }
   }
@@ -86,7 +85,7 @@ class PostgresPushAndFaultsTest {
         assertThat(withoutBackup.status().state()).isEqualTo(ClientStatus.State.FAILED);
         assertThat(withoutBackup.booleanValue("switch", false)).isFalse();
         PG.start();
-        await("READY once the database appears", Duration.ofSeconds(10),
+        Eventually.within(Duration.ofSeconds(10), "READY once the database appears",
             () -> withBackup.status().state() == ClientStatus.State.READY
                 && withoutBackup.status().state() == ClientStatus.State.READY);
         assertThat(withoutBackup.booleanValue("switch", false)).isTrue();
@@ -130,12 +129,12 @@ class PostgresPushAndFaultsTest {
       reader.start();
       try {
         PG.stop();
-        await("STALE", Duration.ofSeconds(10), () -> client.status().state() == ClientStatus.State.STALE);
+        Eventually.within(Duration.ofSeconds(10), "STALE", () -> client.status().state() == ClientStatus.State.STALE);
         long during = evaluations.get();
-        await("evaluations continue while down", Duration.ofSeconds(5), () -> evaluations.get() > during + 1000);
+        Eventually.within(Duration.ofSeconds(5), "evaluations continue while down", () -> evaluations.get() > during + 1000);
         PG.start();
         long restarted = System.nanoTime();
-        await("READY after restart", Duration.ofSeconds(10), () -> client.status().state() == ClientStatus.State.READY);
+        Eventually.within(Duration.ofSeconds(10), "READY after restart", () -> client.status().state() == ClientStatus.State.READY);
         Duration recovery = Duration.ofNanos(System.nanoTime() - restarted);
         // one poll interval (plus jitter) and the reload; generous for a loaded CI machine
         assertThat(recovery).as("recovery after restart").isLessThan(poll.multipliedBy(3));
@@ -158,10 +157,10 @@ class PostgresPushAndFaultsTest {
       terminateListeners();
       // the write lands while the listener is away: the hint sent after reconnecting covers it
       admin.put(Flag.booleanFlag("switch", false), 1, AUDIT);
-      await("gap covered after reconnect", Duration.ofSeconds(10), () -> !client.booleanValue("switch", true));
+      Eventually.within(Duration.ofSeconds(10), "gap covered after reconnect", () -> !client.booleanValue("switch", true));
       awaitListening();
       admin.put(Flag.booleanFlag("switch", true), 2, AUDIT);
-      await("hints resumed", Duration.ofSeconds(5), () -> client.booleanValue("switch", false));
+      Eventually.within(Duration.ofSeconds(5), "hints resumed", () -> client.booleanValue("switch", false));
     }
   }
 
@@ -174,13 +173,13 @@ class PostgresPushAndFaultsTest {
       awaitListening();
       terminateListeners();
       admin.put(Flag.booleanFlag("switch", false), 1, AUDIT);
-      await("polling picked the write up", Duration.ofSeconds(5), () -> !client.booleanValue("switch", true));
+      Eventually.within(Duration.ofSeconds(5), "polling picked the write up", () -> !client.booleanValue("switch", true));
       assertThat(listeners()).isZero();
     }
   }
 
   private void awaitListening() throws Exception {
-    await("LISTEN connection", Duration.ofSeconds(10), () -> {
+    Eventually.within(Duration.ofSeconds(10), "LISTEN connection", () -> {
       try {
         return listeners() > 0;
       } catch (Exception e) {
@@ -213,15 +212,5 @@ class PostgresPushAndFaultsTest {
   private static String databaseName() {
     String url = DB.jdbcUrl();
     return url.substring(url.lastIndexOf('/') + 1).replaceAll("\\?.*", "");
-  }
-
-  private static void await(String what, Duration deadline, BooleanSupplier condition) {
-    long end = System.nanoTime() + deadline.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > end) {
-        throw new AssertionError("timed out after " + deadline + " waiting for " + what);
-      }
-      LockSupport.parkNanos(5_000_000L);
-    }
   }
 }

@@ -3,6 +3,7 @@ package dev.cutover.flags.dynamodb.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cutover.flags.spi.ChangeHints;
+import dev.cutover.testkit.Eventually;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,8 +12,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.DescribeStreamRequest;
@@ -104,28 +103,18 @@ class StreamHintsShardSplitTest {
     try (StreamHints reader = new StreamHints(
         stream, "arn:stream", "prod#head", Duration.ofMillis(10), Duration.ofMillis(100), "test", subscribers)) {
       reader.start();
-      await("start hint", () -> hints.get() == 1);
+      Eventually.within(Duration.ofSeconds(10), "start hint", () -> hints.get() == 1);
       stream.write("shard-a", "prod#head");
-      await("hint from the open shard", () -> hints.get() == 2);
+      Eventually.within(Duration.ofSeconds(10), "hint from the open shard", () -> hints.get() == 2);
       stream.write("shard-a", "other#head"); // another prefix's writes are not hints
       // the split: a closes, b and c open, and a write lands in b before the reader looks
       stream.open("shard-b", "shard-a");
       stream.open("shard-c", "shard-a");
       stream.write("shard-b", "prod#head");
       stream.close("shard-a");
-      await("hint from the child shard", () -> hints.get() == 3);
+      Eventually.within(Duration.ofSeconds(10), "hint from the child shard", () -> hints.get() == 3);
       stream.write("shard-c", "prod#head");
-      await("hint from the other child", () -> hints.get() == 4);
-    }
-  }
-
-  private static void await(String what, BooleanSupplier condition) {
-    long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > end) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      LockSupport.parkNanos(5_000_000L);
+      Eventually.within(Duration.ofSeconds(10), "hint from the other child", () -> hints.get() == 4);
     }
   }
 }
