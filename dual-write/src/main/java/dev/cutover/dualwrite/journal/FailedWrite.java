@@ -9,6 +9,16 @@ import org.jspecify.annotations.Nullable;
  * no arguments or entity data, only what reconciliation needs to repair exactly that key from the
  * authoritative store.
  *
+ * <pre>{@code
+ * FailedWrite missed = new FailedWrite("OrderRepository", "save", "order-42",
+ *     FailedWrite.Target.NEW, FailedWrite.Reason.FAILED, e.toString(), Instant.now());
+ * long id = journal.append(missed);
+ * }</pre>
+ *
+ * <p>Journals store identifying fields unaltered or reject them: see {@link FailedWriteJournal}
+ * and the limits of {@link JdbcFailedWriteJournal} (entity keys up to
+ * {@value JdbcFailedWriteJournal#MAX_ENTITY_KEY_LENGTH} characters).
+ *
  * @param repository the repository interface's simple name, for example {@code OrderRepository}
  * @param method the method called, for example {@code save}
  * @param entityKey the entity key of the call, or null when it has none (repair then needs a full
@@ -28,7 +38,11 @@ public record FailedWrite(
     String detail,
     Instant at) {
 
-  /** Which store missed the write. */
+  /**
+   * Which store missed the write.
+   *
+   * @since 0.1.0
+   */
   public enum Target {
     /** The old store (stages LIVE and RAMP_DOWN, where the new store is authoritative). */
     OLD,
@@ -36,7 +50,11 @@ public record FailedWrite(
     NEW
   }
 
-  /** Why a shadow write did not succeed. */
+  /**
+   * Why a shadow write did not succeed.
+   *
+   * @since 0.1.0
+   */
   public enum Reason {
     /** The shadow store threw. */
     FAILED,
@@ -50,6 +68,11 @@ public record FailedWrite(
     CANCELLED
   }
 
+  /**
+   * Checks that every field but {@code entityKey} is present.
+   *
+   * @throws NullPointerException naming the missing field
+   */
   public FailedWrite {
     Objects.requireNonNull(repository, "repository");
     Objects.requireNonNull(method, "method");

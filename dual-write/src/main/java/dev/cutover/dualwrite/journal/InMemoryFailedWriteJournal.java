@@ -10,12 +10,19 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A {@link FailedWriteJournal} in memory, for tests and for services that reconcile fully anyway:
- * entries are lost when the process ends. Use {@code JdbcFailedWriteJournal} to keep them.
+ * entries are lost when the process ends. Use {@link JdbcFailedWriteJournal} to keep them.
  *
  * <pre>{@code
  * InMemoryFailedWriteJournal journal = new InMemoryFailedWriteJournal();
  * OrderRepository orders = DualWrite.of(OrderRepository.class)...journal(journal).build();
+ * ...
+ * assertThat(journal.pending()).extracting(e -> e.write().entityKey()).containsExactly("order-42");
  * }</pre>
+ *
+ * <p>It applies the same limits as {@link JdbcFailedWriteJournal} (identifying fields rejected
+ * beyond their length, detail shortened), so a test fails where production would. Resolved
+ * entries are dropped. Thread-safe and lock-free: a counter assigns ids, a concurrent sorted map
+ * holds the pending entries.
  *
  * @since 0.1.0
  */
@@ -23,11 +30,14 @@ public final class InMemoryFailedWriteJournal implements FailedWriteJournal {
   private final AtomicLong ids = new AtomicLong();
   private final ConcurrentSkipListMap<Long, FailedWrite> pending = new ConcurrentSkipListMap<>();
 
+  /** An empty journal. */
+  public InMemoryFailedWriteJournal() {}
+
   @Override
   public long append(FailedWrite write) {
-    Objects.requireNonNull(write, "write");
+    FailedWrite checked = FailedWriteChecks.checked(write);
     long id = ids.incrementAndGet();
-    pending.put(id, write);
+    pending.put(id, checked);
     return id;
   }
 
@@ -55,6 +65,9 @@ public final class InMemoryFailedWriteJournal implements FailedWriteJournal {
   public void resolve(Collection<Long> ids) {
     Objects.requireNonNull(ids, "ids");
     for (Long id : ids) {
+      Objects.requireNonNull(id, "ids must not contain null");
+    }
+    for (Long id : ids) {
       pending.remove(id);
     }
   }
@@ -62,5 +75,10 @@ public final class InMemoryFailedWriteJournal implements FailedWriteJournal {
   @Override
   public long pendingCount() {
     return pending.size();
+  }
+
+  @Override
+  public String toString() {
+    return "InMemoryFailedWriteJournal[" + pending.size() + " pending]";
   }
 }
