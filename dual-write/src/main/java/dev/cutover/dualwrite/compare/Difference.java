@@ -6,7 +6,17 @@ import org.jspecify.annotations.Nullable;
 /**
  * One field where the old and the new result differ, after normalization.
  *
- * @param path where, as a JSON Pointer into the result ({@code /lines/0/price}; {@code ""} is the
+ * <pre>{@code
+ * for (Difference d : result.differences()) {
+ *   log.warn("{} {} ({} -> {})", d.path(), d.kind(), d.oldHash(), d.newHash());
+ * }
+ * }</pre>
+ *
+ * <p>Values are in their canonical JSON text (numbers by value, fields sorted; see {@link
+ * Comparison}), and a difference at an object or an array covers everything below it.
+ *
+ * @param path where, as a JSON Pointer into the normalized result ({@code /lines/0/price}, with
+ *     {@code ~} and {@code /} in names escaped as {@code ~0} and {@code ~1}; {@code ""} is the
  *     whole result)
  * @param kind how they differ
  * @param oldHash a keyed hash of the old value (null when absent): equal values give equal hashes
