@@ -51,11 +51,17 @@ public record ComparisonReport(
   public enum Outcome {
     /** Both results are equivalent (possibly only on the re-check: the shadow caught up). */
     MATCH,
-    /** The results differ, also on the re-check. */
+    /**
+     * The results differ, also on the re-check; or one store threw an exception the method
+     * declares (such as "not found") where the other returned a value or threw another.
+     */
     MISMATCH,
     /** The authoritative result changed between the read and its re-check: a write in flight. */
     CHANGED,
-    /** The shadow read failed, or the results could not be compared. */
+    /**
+     * One store failed where the other did not (threw an exception the method does not declare),
+     * or the results could not be compared.
+     */
     ERROR,
     /** The shadow read did not answer within the time budget. */
     TIMED_OUT,

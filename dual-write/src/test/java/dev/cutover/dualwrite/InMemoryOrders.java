@@ -16,6 +16,8 @@ public class InMemoryOrders implements OrderRepository {
   private final AtomicLong ids = new AtomicLong();
   private final ConcurrentSkipListMap<String, Order> orders = new ConcurrentSkipListMap<>();
   public final ConcurrentLinkedQueue<Applied> applied = new ConcurrentLinkedQueue<>();
+  /** Every find, with the thread that made it. */
+  public final ConcurrentLinkedQueue<Applied> finds = new ConcurrentLinkedQueue<>();
 
   public InMemoryOrders(String idPrefix) {
     this.idPrefix = idPrefix;
@@ -23,6 +25,7 @@ public class InMemoryOrders implements OrderRepository {
 
   @Override
   public Optional<Order> find(String id) {
+    finds.add(new Applied("find", id, Thread.currentThread().getName()));
     return Optional.ofNullable(orders.get(id));
   }
 

@@ -5,16 +5,18 @@ import dev.cutover.dualwrite.Side;
 import dev.cutover.dualwrite.compare.Comparison;
 import dev.cutover.dualwrite.compare.ComparisonResult;
 import dev.cutover.dualwrite.compare.Difference;
+import java.lang.reflect.Method;
 import java.util.List;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Decides what two answered reads amount to. Exceptions are outcomes too: the same exception class
- * on both sides is a match (an order not found in either store); the shadow store throwing where
- * the authoritative one returned is an error of the shadow store; the authoritative store throwing
- * where the shadow did not is a mismatch. Messages name classes, never exception messages, which
- * may carry data. {@link Optional} results are unwrapped before comparing. Not API.
+ * on both sides is a match (an order not found in either store). An exception the method declares
+ * is a business answer, so one store declaring "not found" where the other returns a value is a
+ * mismatch; any other exception (a runtime failure of a store) on one side only is an error, not a
+ * statement about the data. Messages name classes, never exception messages, which may carry data.
+ * {@link Optional} results are unwrapped before comparing. Not API.
  *
  * @param outcome MATCH, MISMATCH or ERROR
  * @param differences from the comparison, when both returned
@@ -22,7 +24,8 @@ import org.jspecify.annotations.Nullable;
  */
 record ReadVerdict(Outcome outcome, List<Difference> differences, @Nullable String error) {
 
-  static ReadVerdict of(Comparison comparison, Side authoritative, CallOutcome auth, CallOutcome shadow) {
+  static ReadVerdict of(
+      Comparison comparison, Method method, Side authoritative, CallOutcome auth, CallOutcome shadow) {
     CallOutcome old = authoritative == Side.OLD ? auth : shadow;
     CallOutcome neu = authoritative == Side.OLD ? shadow : auth;
     if (auth.kind() == CallOutcome.Kind.RETURNED && shadow.kind() == CallOutcome.Kind.RETURNED) {
@@ -38,10 +41,24 @@ record ReadVerdict(Outcome outcome, List<Difference> differences, @Nullable Stri
       return new ReadVerdict(Outcome.MATCH, List.of(), null);
     }
     String what = "old " + did(old) + "; new " + did(neu);
-    if (auth.kind() == CallOutcome.Kind.RETURNED) {
-      return new ReadVerdict(Outcome.ERROR, List.of(), what);
+    boolean business = declared(method, auth.error()) && declared(method, shadow.error());
+    return new ReadVerdict(business ? Outcome.MISMATCH : Outcome.ERROR, List.of(), what);
+  }
+
+  /** Whether {@code error} is absent or declared by the method (a checked, business exception). */
+  private static boolean declared(Method method, @Nullable Throwable error) {
+    if (error == null) {
+      return true;
     }
-    return new ReadVerdict(Outcome.MISMATCH, List.of(), what);
+    if (error instanceof RuntimeException || error instanceof Error) {
+      return false;
+    }
+    for (Class<?> type : method.getExceptionTypes()) {
+      if (type.isInstance(error)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Whether two answers of the authoritative store are the same (the key did not change). */

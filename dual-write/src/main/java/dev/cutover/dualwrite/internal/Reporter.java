@@ -62,7 +62,7 @@ final class Reporter {
     StringBuilder sb = new StringBuilder()
         .append(r.repository()).append('.').append(r.method())
         .append(": ").append(r.outcome())
-        .append(" for key ").append(r.entityKey())
+        .append(r.entityKey() == null ? " (no key)" : " for key " + r.entityKey())
         .append(" in stage ").append(r.stage());
     if (r.rechecked()) {
       sb.append(" (re-checked)");

@@ -44,7 +44,7 @@ final class ShadowRead extends ShadowTask {
       case TIMED_OUT -> report(Outcome.TIMED_OUT, List.of(), "no answer within the " + ctx.budget + " budget", false);
       case CANCELLED -> { }
       case RETURNED, THREW -> {
-        ReadVerdict v = ReadVerdict.of(ctx.comparison, stage.authoritative(), auth, s);
+        ReadVerdict v = ReadVerdict.of(ctx.comparison, plan.method(), stage.authoritative(), auth, s);
         Duration delay = ctx.comparison.recheckDelay();
         if (v.outcome() == Outcome.MISMATCH && !delay.isZero()) {
           first = v;
@@ -72,7 +72,7 @@ final class ShadowRead extends ShadowTask {
       report(mismatch, "the re-check could not read the " + side(stage.shadow()) + " store");
       return;
     }
-    ReadVerdict v = ReadVerdict.of(ctx.comparison, stage.authoritative(), again, shadowAgain);
+    ReadVerdict v = ReadVerdict.of(ctx.comparison, plan.method(), stage.authoritative(), again, shadowAgain);
     report(v.outcome(), v.differences(), v.error(), true);
   }
 

@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * <p><b>Guarantees.</b> (1) A caller never blocks here: {@link #submit} is a few atomic operations
  * and a queue offer. (2) At most {@code capacity} tasks wait in the lanes; a task beyond that is
  * shed, and the shedding is recorded on a shadow thread through a separate notice lane with its own
- * bound (a journal append must never run on the caller's thread). (3) Every task submitted is
+ * bound of at least {@value #MIN_NOTICES} (a journal append must never run on the caller's
+ * thread); past that too, the write is logged at ERROR with its key and counted as a journal
+ * error. (3) Every task submitted is
  * exactly once run, cancelled, shed or refused, so every shadow write that does not succeed reaches
  * the journal. (4) After {@link #close} returns true, no thread this object started is alive.
  *
@@ -46,11 +48,14 @@ public final class ShadowWork {
   private static final int CLOSING = 1;
   private static final int CANCELLING = 2;
   private static final int CLOSED = 3;
+  /** Shed notices are small (no arguments, no results); keep room for a burst of them. */
+  private static final int MIN_NOTICES = 10_000;
 
   private final String repository;
   private final Lane[] lanes;
   private final Lane notices;
   private final int capacity;
+  private final int noticeCapacity;
   private final @Nullable ThreadPoolExecutor owned;
   private final ScheduledThreadPoolExecutor scheduler;
   private final AtomicInteger queued = new AtomicInteger();
@@ -73,6 +78,7 @@ public final class ShadowWork {
   public ShadowWork(String repository, @Nullable Executor executor, int threads, int capacity) {
     this.repository = repository;
     this.capacity = capacity;
+    this.noticeCapacity = Math.max(capacity, MIN_NOTICES);
     Executor exec;
     if (executor == null) {
       ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
@@ -108,7 +114,7 @@ public final class ShadowWork {
     }
     if (queued.incrementAndGet() > capacity) {
       queued.decrementAndGet();
-      if (noticesQueued.incrementAndGet() > capacity) {
+      if (noticesQueued.incrementAndGet() > noticeCapacity) {
         noticesQueued.decrementAndGet();
         pending.decrementAndGet();
         task.shedUnrecorded();

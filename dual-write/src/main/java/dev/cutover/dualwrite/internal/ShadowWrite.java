@@ -64,7 +64,13 @@ final class ShadowWrite extends ShadowTask {
 
   @Override
   LaneTask shedNotice(String why) {
-    return notice(key, () -> missed(Reason.SHED, why));
+    // capture what the journal needs, not the arguments and result, while the notice waits
+    JournalRecorder journal = ctx.journal;
+    MethodPlan p = plan;
+    String k = key;
+    Side target = stage.shadow();
+    long r = returned;
+    return notice(k, () -> journal.missed(p, k, target, Reason.SHED, why, r));
   }
 
   @Override
