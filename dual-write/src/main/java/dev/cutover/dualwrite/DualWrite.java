@@ -42,8 +42,9 @@ import org.jspecify.annotations.Nullable;
  * {@link Read @Read}/{@link Write @Write}, else by name ({@code find}, {@code get}, {@code list},
  * {@code count}, {@code exists} read; the rest write). {@code default} methods run their body
  * against the proxy unless classified explicitly; {@code equals} and {@code hashCode} are the
- * proxy's identity; checked exceptions pass through as from a plain implementation. A default
- * method of a non-public interface cannot be run by the proxy; make the interface public.
+ * proxy's identity; checked exceptions pass through as from a plain implementation. (The default
+ * methods of a non-public interface run through a private lookup, which needs the interface's
+ * package open to this library: always so on the class path; in a named module, open it.)
  *
  * <p><b>Lifecycle:</b> {@link #control(Object)} closes the proxy's threads
  * ({@link DualWriteControl#close(Duration)}), waits for idle, and shows counts and breakers.

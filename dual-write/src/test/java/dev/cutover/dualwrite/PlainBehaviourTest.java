@@ -31,6 +31,32 @@ class PlainBehaviourTest {
     }
   }
 
+  /** Not public: the proxy cannot use invokeDefault and falls back to a private lookup. */
+  interface Greetings {
+    Optional<String> findName(String id);
+
+    default String greet(String id) throws OrderNotFoundException {
+      return "hello " + findName(id).orElseThrow(() -> new OrderNotFoundException(id));
+    }
+  }
+
+  @Test
+  void defaultMethodsOfANonPublicInterfaceRunToo() throws Exception {
+    try (Harness h = Harness.at(Stage.SHADOW)) {
+      Greetings names = id -> id.equals("ann") ? Optional.of("Ann") : Optional.empty();
+      Greetings greetings = DualWrite.of(Greetings.class).oldStore(names).newStore(id -> Optional.of("Ann"))
+          .stageFlag(h.flags.client(), Harness.FLAG).listener(h.listener).build();
+      try {
+        assertThat(greetings.greet("ann")).isEqualTo("hello Ann");
+        assertThatThrownBy(() -> greetings.greet("bob")).isInstanceOf(OrderNotFoundException.class);
+        assertThat(DualWrite.control(greetings).awaitIdle(java.time.Duration.ofSeconds(5))).isTrue();
+        assertThat(h.listener.reports).extracting(ComparisonReport::method).containsExactly("findName", "findName");
+      } finally {
+        DualWrite.control(greetings).close();
+      }
+    }
+  }
+
   @Test
   void checkedExceptionsPassThroughUnchanged() {
     OrderNotFoundException thrown = new OrderNotFoundException("x");

@@ -31,6 +31,40 @@ class ShadowIsolationTest {
   }
 
   @Test
+  void shadowWritesOfOneKeyApplyInTheOrderTheCallerMadeThem() {
+    java.util.Map<String, List<String>> seen = new java.util.concurrent.ConcurrentHashMap<>();
+    InMemoryOrders recording = new InMemoryOrders("new-") {
+      @Override
+      public Order save(Order order) {
+        seen.computeIfAbsent(order.id(), k -> java.util.Collections.synchronizedList(new java.util.ArrayList<>()))
+            .add(order.status());
+        return super.save(order);
+      }
+    };
+    try (Harness h = Harness.at(Stage.DUAL_WRITE)) {
+      OrderRepository orders = DualWrite.of(OrderRepository.class).oldStore(h.oldStore).newStore(recording)
+          .stageFlag(h.flags.client(), Harness.FLAG).entityKey("save", a -> ((Order) a[0]).id())
+          .journal(h.journal).shadowThreads(4).shadowTimeout(Duration.ofSeconds(30)).build();
+      DualWriteControl control = DualWrite.control(orders);
+      try {
+        List<String> versions = java.util.stream.IntStream.range(0, 60).mapToObj(v -> "v" + v).toList();
+        for (String version : versions) {
+          for (int k = 0; k < 12; k++) {
+            orders.save(new Order("o-" + k, "c", version, k));
+          }
+        }
+        assertThat(control.awaitIdle(Duration.ofSeconds(10))).isTrue();
+        assertThat(h.journaled()).isEmpty();
+        assertThat(seen).hasSize(12).allSatisfy((key, applied) -> assertThat(applied).isEqualTo(versions));
+      } catch (InterruptedException e) {
+        throw new AssertionError(e);
+      } finally {
+        control.close();
+      }
+    }
+  }
+
+  @Test
   void aSlowShadowDoesNotSlowTheCallerAndIsJournaledTimedOut() {
     try (Harness h = Harness.at(Stage.SHADOW, b -> b.shadowTimeout(Duration.ofMillis(200)))) {
       h.faults.put("save o-1", Fault.DELAY); // 2 s, past the 200 ms budget

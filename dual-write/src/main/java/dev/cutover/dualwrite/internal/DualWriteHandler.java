@@ -6,6 +6,7 @@ import dev.cutover.dualwrite.compare.Comparison;
 import dev.cutover.dualwrite.internal.MethodPlan.Kind;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import java.lang.invoke.MethodHandle;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -30,6 +31,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class DualWriteHandler implements InvocationHandler {
   private static final Logger LOG = LoggerFactory.getLogger(DualWriteHandler.class);
+  private static final Object[] NO_ARGS = {};
 
   private final String description;
   private final MethodTable table;
@@ -54,8 +56,8 @@ public final class DualWriteHandler implements InvocationHandler {
     this.work = new ShadowWork(repo, s.executor(), s.shadowThreads(), s.shadowQueue());
     CircuitBreakerConfig config = s.circuitBreaker() != null ? s.circuitBreaker() : defaultBreaker(s.shadowTimeout());
     this.ctx = new ShadowContext(repo, oldStore, newStore,
-        CircuitBreaker.of(DaemonThreads.PREFIX + repo + "-old", config),
-        CircuitBreaker.of(DaemonThreads.PREFIX + repo + "-new", config),
+        CircuitBreaker.of(ShadowThreads.PREFIX + repo + "-old", config),
+        CircuitBreaker.of(ShadowThreads.PREFIX + repo + "-new", config),
         s.shadowTimeout(), comparison, s.handoff(), work,
         new JournalRecorder(repo, s.journal(), s.listener(), telemetry),
         new Reporter(s.listener(), telemetry), telemetry);
@@ -122,12 +124,22 @@ public final class DualWriteHandler implements InvocationHandler {
       return route(plan, kind == Kind.WRITE, args);
     }
     return switch (kind) {
-      case DEFAULT -> InvocationHandler.invokeDefault(proxy, method, args);
+      case DEFAULT -> defaultMethod(plan, proxy, method, args);
       case EQUALS -> args != null && proxy == args[0];
       case HASH_CODE -> System.identityHashCode(proxy);
       case TO_STRING -> description;
       case READ, WRITE -> throw new AssertionError(kind);
     };
+  }
+
+  private static @Nullable Object defaultMethod(MethodPlan plan, Object proxy, Method method, Object @Nullable [] args)
+      throws Throwable {
+    MethodHandle body = plan.body();
+    if (body == null) {
+      return InvocationHandler.invokeDefault(proxy, method, args);
+    }
+    Object[] arguments = args == null ? NO_ARGS : args;
+    return (Object) body.invokeExact(proxy, arguments);
   }
 
   private @Nullable Object route(MethodPlan plan, boolean write, Object @Nullable [] args) throws Throwable {

@@ -1,5 +1,6 @@
 package dev.cutover.dualwrite.internal;
 
+import java.lang.invoke.MethodHandle;
 import java.lang.reflect.Method;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -14,8 +15,17 @@ import org.jspecify.annotations.Nullable;
  * @param key how to get the entity key from the arguments
  * @param compared whether reads of this method are compared (not for results that can be consumed
  *     only once, such as streams and iterators)
+ * @param body for a default method of an interface the proxy cannot reach with
+ *     {@code InvocationHandler.invokeDefault} (a non-public one): its body as a handle of type
+ *     {@code (Object proxy, Object[] args)Object}; null otherwise
  */
-public record MethodPlan(int index, Method method, Kind kind, KeyExtractor key, boolean compared) {
+public record MethodPlan(
+    int index, Method method, Kind kind, KeyExtractor key, boolean compared, @Nullable MethodHandle body) {
+
+  /** A plan without a default-method handle. */
+  public MethodPlan(int index, Method method, Kind kind, KeyExtractor key, boolean compared) {
+    this(index, method, kind, key, compared, null);
+  }
 
   /** What the proxy does with a call. */
   public enum Kind {

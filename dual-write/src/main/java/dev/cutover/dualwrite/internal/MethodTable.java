@@ -1,10 +1,12 @@
 package dev.cutover.dualwrite.internal;
 
-import dev.cutover.dualwrite.EntityKey;
 import dev.cutover.dualwrite.Read;
 import dev.cutover.dualwrite.Write;
 import dev.cutover.dualwrite.internal.MethodPlan.KeyExtractor;
 import dev.cutover.dualwrite.internal.MethodPlan.Kind;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
@@ -17,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.Spliterator;
-import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Future;
 import java.util.function.Function;
@@ -76,11 +77,11 @@ public final class MethodTable {
         continue;
       }
       if (kind == Kind.DEFAULT) {
-        plans.put(m, new MethodPlan(-1, m, kind, KeyExtractor.NONE, false));
+        plans.put(m, new MethodPlan(-1, m, kind, KeyExtractor.NONE, false, defaultBody(repo, m, problems)));
         continue;
       }
       m.trySetAccessible();
-      KeyExtractor key = keyOf(repo, m, keyFunctions.get(m.getName()), onKeyError, problems);
+      KeyExtractor key = EntityKeys.of(repo, m, keyFunctions.get(m.getName()), onKeyError, problems);
       MethodPlan plan = new MethodPlan(routed.size(), m, kind, key, kind == Kind.READ && comparable(m));
       plans.put(m, plan);
       routed.add(plan);
@@ -147,51 +148,6 @@ public final class MethodTable {
     return false;
   }
 
-  private static KeyExtractor keyOf(
-      String repo,
-      Method m,
-      @Nullable Function<Object[], @Nullable String> function,
-      Runnable onKeyError,
-      List<String> problems) {
-    if (function != null) {
-      return KeyExtractor.function(function, onKeyError);
-    }
-    var annotations = m.getParameterAnnotations();
-    Class<?>[] types = m.getParameterTypes();
-    int marked = -1;
-    for (int i = 0; i < annotations.length; i++) {
-      for (var a : annotations[i]) {
-        if (a instanceof EntityKey) {
-          if (marked >= 0) {
-            problems.add(describe(repo, m) + " has more than one @EntityKey parameter");
-            return KeyExtractor.NONE;
-          }
-          marked = i;
-        }
-      }
-    }
-    if (marked >= 0) {
-      if (!keyType(types[marked])) {
-        problems.add(describe(repo, m) + ": @EntityKey parameter " + marked + " is a "
-            + types[marked].getSimpleName() + "; it must be a CharSequence, a number or a UUID, or"
-            + " use .entityKey(\"" + m.getName() + "\", args -> ...)");
-        return KeyExtractor.NONE;
-      }
-      return KeyExtractor.argument(marked);
-    }
-    return types.length > 0 && keyType(types[0]) ? KeyExtractor.argument(0) : KeyExtractor.NONE;
-  }
-
-  private static boolean keyType(Class<?> type) {
-    return CharSequence.class.isAssignableFrom(type)
-        || Number.class.isAssignableFrom(type)
-        || UUID.class == type
-        || type == long.class
-        || type == int.class
-        || type == short.class
-        || type == byte.class;
-  }
-
   /** Results that a comparison would consume, leaving nothing for the caller. */
   private static boolean comparable(Method m) {
     Class<?> type = m.getReturnType();
@@ -199,6 +155,38 @@ public final class MethodTable {
         || Iterator.class.isAssignableFrom(type)
         || Spliterator.class.isAssignableFrom(type)
         || type == void.class);
+  }
+
+  /**
+   * Null when {@code InvocationHandler.invokeDefault} can run the default method (its interface is
+   * public and exported to us); else the body as a handle found through a private lookup in the
+   * interface (allowed on the class path, where every package is open).
+   */
+  private static @Nullable MethodHandle defaultBody(String repo, Method m, List<String> problems) {
+    Class<?> iface = m.getDeclaringClass();
+    if (reachable(iface)) {
+      return null;
+    }
+    try {
+      return MethodHandles.privateLookupIn(iface, MethodHandles.lookup())
+          .unreflectSpecial(m, iface)
+          .asSpreader(Object[].class, m.getParameterCount())
+          .asType(MethodType.methodType(Object.class, Object.class, Object[].class));
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      problems.add(describe(repo, m) + " is a default method of an interface dual-write cannot reach ("
+          + e.getClass().getSimpleName() + "); make the interface public, or open its package to"
+          + " dev.cutover.dualwrite");
+      return null;
+    }
+  }
+
+  private static boolean reachable(Class<?> type) {
+    for (Class<?> c = type; c != null; c = c.getEnclosingClass()) {
+      if (!Modifier.isPublic(c.getModifiers())) {
+        return false;
+      }
+    }
+    return type.getModule().isExported(type.getPackageName(), MethodTable.class.getModule());
   }
 
   private static boolean redeclaresObjectMethod(Method m) {

@@ -4,13 +4,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,9 +25,8 @@ import org.slf4j.LoggerFactory;
  * shed, and the shedding is recorded on a shadow thread through a separate notice lane with its own
  * bound of at least {@value #MIN_NOTICES} (a journal append must never run on the caller's
  * thread); past that too, the write is logged at ERROR with its key and counted as a journal
- * error. (3) Every task submitted is
- * exactly once run, cancelled, shed or refused, so every shadow write that does not succeed reaches
- * the journal. (4) After {@link #close} returns true, no thread this object started is alive.
+ * error. (3) Every task submitted is exactly once run, cancelled, shed or refused, so every shadow
+ * write that does not succeed reaches the journal. (4) After {@link #close} returns true, no thread this object started is alive.
  *
  * <p><b>Why it holds.</b> {@code pending} counts every task from submission to its end,
  * including scheduled re-checks. A submitter increments it <i>before</i> reading {@code state}; the
@@ -56,8 +51,7 @@ public final class ShadowWork {
   private final Lane notices;
   private final int capacity;
   private final int noticeCapacity;
-  private final @Nullable ThreadPoolExecutor owned;
-  private final ScheduledThreadPoolExecutor scheduler;
+  private final ShadowThreads threads;
   private final AtomicInteger queued = new AtomicInteger();
   private final AtomicInteger noticesQueued = new AtomicInteger();
   private final AtomicInteger pending = new AtomicInteger();
@@ -79,20 +73,8 @@ public final class ShadowWork {
     this.repository = repository;
     this.capacity = capacity;
     this.noticeCapacity = Math.max(capacity, MIN_NOTICES);
-    Executor exec;
-    if (executor == null) {
-      ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
-          new LinkedBlockingQueue<>(), DaemonThreads.named(repository, "shadow"));
-      pool.allowCoreThreadTimeOut(true);
-      this.owned = pool;
-      exec = pool;
-    } else {
-      this.owned = null;
-      exec = executor;
-    }
-    this.scheduler = new ScheduledThreadPoolExecutor(1, DaemonThreads.named(repository, "timer"));
-    scheduler.setRemoveOnCancelPolicy(true);
-    scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    this.threads = new ShadowThreads(repository, executor, threads);
+    Executor exec = this.threads.executor();
     this.lanes = new Lane[threads * 4];
     for (int i = 0; i < lanes.length; i++) {
       lanes[i] = new Lane(this, exec);
@@ -138,17 +120,14 @@ public final class ShadowWork {
       return;
     }
     delayed.add(task);
-    try {
-      scheduler.schedule(() -> {
-        if (delayed.remove(task)) {
-          laneOf(task.key()).offer(task);
-        }
-      }, delayNanos, TimeUnit.NANOSECONDS);
-    } catch (RejectedExecutionException e) {
+    ScheduledFuture<?> timer = threads.schedule(() -> {
       if (delayed.remove(task)) {
-        pending.decrementAndGet();
-        task.cancel();
+        laneOf(task.key()).offer(task);
       }
+    }, delayNanos);
+    if (timer == null && delayed.remove(task)) {
+      pending.decrementAndGet();
+      task.cancel();
     }
   }
 
@@ -179,11 +158,7 @@ public final class ShadowWork {
 
   /** Schedules {@code action} on the timer thread; null when the timer is shut down. */
   @Nullable ScheduledFuture<?> schedule(Runnable action, long delayNanos) {
-    try {
-      return scheduler.schedule(action, delayNanos, TimeUnit.NANOSECONDS);
-    } catch (RejectedExecutionException e) {
-      return null;
-    }
+    return threads.schedule(action, delayNanos);
   }
 
   /**
@@ -270,7 +245,7 @@ public final class ShadowWork {
       }
       state = CANCELLING;
       cancelEverything(deadline);
-      boolean terminated = terminate(scheduler, deadline) & (owned == null || terminate(owned, deadline));
+      boolean terminated = threads.terminate(deadline);
       int left = pending.get();
       state = CLOSED;
       if (!terminated || left > 0) {
@@ -302,7 +277,7 @@ public final class ShadowWork {
     for (Future<?> call : running) {
       call.cancel(true);
     }
-    scheduler.shutdownNow();
+    threads.stopTimer();
     // tasks still queued are cancelled here; one a caller was offering while we switched state is
     // in pending, so keep sweeping until pending is empty or the bound is spent
     while (true) {
@@ -320,16 +295,6 @@ public final class ShadowWork {
   private void sweep(Lane lane) {
     for (LaneTask t = lane.poll(); t != null; t = lane.poll()) {
       execute(t);
-    }
-  }
-
-  private static boolean terminate(ExecutorService executor, long deadline) {
-    executor.shutdown();
-    try {
-      return executor.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return executor.isTerminated();
     }
   }
 
