@@ -18,6 +18,8 @@ public class InMemoryOrders implements OrderRepository {
   public final ConcurrentLinkedQueue<Applied> applied = new ConcurrentLinkedQueue<>();
   /** Every find, with the thread that made it. */
   public final ConcurrentLinkedQueue<Applied> finds = new ConcurrentLinkedQueue<>();
+  /** How long each save takes, to widen races in concurrency tests; 0 by default. */
+  public volatile long saveNanos;
 
   public InMemoryOrders(String idPrefix) {
     this.idPrefix = idPrefix;
@@ -41,6 +43,9 @@ public class InMemoryOrders implements OrderRepository {
 
   @Override
   public Order save(Order order) {
+    if (saveNanos > 0) {
+      java.util.concurrent.locks.LockSupport.parkNanos(saveNanos);
+    }
     Order stored = order.id() == null ? order.withId(idPrefix + ids.incrementAndGet()) : order;
     orders.put(stored.id(), stored);
     applied.add(new Applied("save", stored.id(), Thread.currentThread().getName()));

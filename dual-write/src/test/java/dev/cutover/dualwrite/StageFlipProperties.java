@@ -38,13 +38,16 @@ class StageFlipProperties {
 
   private static final int OPS_PER_THREAD = 150;
 
-  @Property(tries = 6, shrinking = ShrinkingMode.OFF)
+  @Property(tries = 8, shrinking = ShrinkingMode.OFF)
   void noCallSeesTwoStagesAndNoWriteIsLost(@ForAll("walks") List<Stage> walk, @ForAll @IntRange(min = 4, max = 8) int threads)
       throws Exception {
     try (TestFlags flags = new TestFlags()) {
       flags.set(Harness.FLAG, walk.get(0).name());
       Harness h = Harness.on(flags, Duration.ofSeconds(1), b -> b.shadowTimeout(Duration.ofSeconds(5)).shadowQueue(5_000));
       try {
+        // saves take a little while, so flips often land while a call is under way
+        h.oldStore.saveNanos = 100_000;
+        h.newData.saveNanos = 100_000;
         AtomicInteger published = new AtomicInteger();
         AtomicInteger ops = new AtomicInteger();
         ConcurrentLinkedQueue<Call> writes = new ConcurrentLinkedQueue<>();
