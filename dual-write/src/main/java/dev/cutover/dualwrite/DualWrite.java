@@ -46,6 +46,12 @@ import org.jspecify.annotations.Nullable;
  * methods of a non-public interface run through a private lookup, which needs the interface's
  * package open to this library: always so on the class path; in a named module, open it.)
  *
+ * <p><b>Ordering:</b> shadow work runs in serial lanes chosen by entity key, so writes of one key
+ * made one after the other reach the shadow store in the order they reached the authoritative
+ * one. Two threads writing the same key at the same moment may reach the shadow store in the
+ * other order, and a timed-out shadow write may land late; both leave that key different until it
+ * is written again, which comparisons report and reconciliation (versioned apply) repairs.
+ *
  * <p><b>Lifecycle:</b> {@link #control(Object)} closes the proxy's threads
  * ({@link DualWriteControl#close(Duration)}), waits for idle, and shows counts and breakers.
  *

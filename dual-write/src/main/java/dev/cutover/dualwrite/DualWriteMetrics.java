@@ -127,7 +127,7 @@ public final class DualWriteMetrics implements MeterBinder {
       this.journalErrors = Counter.builder("cutover.dualwrite.journal.errors")
           .description("missed shadow writes the journal could not record").tags(tags).register(registry);
       this.listenerErrors = Counter.builder("cutover.dualwrite.listener.errors")
-          .description("migration listener calls that threw").tags(tags).register(registry);
+          .description("reports or failed writes the listener (or the log) could not take").tags(tags).register(registry);
     }
 
     @Override

@@ -163,7 +163,7 @@ class ComparisonReportTest {
 
   @Test
   void aFailingShadowIsAnErrorAndASlowOneTimedOut() {
-    try (Harness h = Harness.at(Stage.SHADOW, b -> b.shadowTimeout(Duration.ofMillis(150)).comparison(FAST_RECHECK))) {
+    try (Harness h = Harness.at(Stage.SHADOW, b -> b.shadowTimeout(Duration.ofMillis(500)).comparison(FAST_RECHECK))) {
       h.faults.put("find a", Fault.THROW);
       h.faults.put("find b", Fault.DELAY);
       h.orders.find("a");

@@ -66,8 +66,8 @@ class ShadowIsolationTest {
 
   @Test
   void aSlowShadowDoesNotSlowTheCallerAndIsJournaledTimedOut() {
-    try (Harness h = Harness.at(Stage.SHADOW, b -> b.shadowTimeout(Duration.ofMillis(200)))) {
-      h.faults.put("save o-1", Fault.DELAY); // 2 s, past the 200 ms budget
+    try (Harness h = Harness.at(Stage.SHADOW, b -> b.shadowTimeout(Duration.ofMillis(600)))) {
+      h.faults.put("save o-1", Fault.DELAY); // 2 s, past the 600 ms budget
       h.faults.put("find o-1", Fault.DELAY);
 
       long start = System.nanoTime();

@@ -51,7 +51,7 @@ class ShadowSafetyProperties {
     Harness.assertNoLibraryThreads();
   }
 
-  @Property(tries = 36)
+  @Property(tries = 100)
   void callerSeesOnlyTheAuthoritativeStore(
       @ForAll Stage stage, @ForAll("calls") List<Call> calls, @ForAll("faults") Map<String, Fault> faults)
       throws Exception {

@@ -84,7 +84,7 @@ final class StageResolver {
     if (warned.size() < MAX_WARNED && warned.add(value)) {
       LOG.warn("{}: stage flag '{}' has the value '{}', which names no stage (one of OLD_ONLY,"
               + " DUAL_WRITE, SHADOW, LIVE, RAMP_DOWN, NEW_ONLY); serving the default stage {}",
-          repository, flagKey, value, defaultStage);
+          repository, flagKey, value.length() > 64 ? value.substring(0, 64) + "..." : value, defaultStage);
     }
     return defaultStage;
   }
