@@ -22,6 +22,10 @@ public final class EvaluationContext {
   /** The attribute name that rules and rollouts use to refer to the targeting key. */
   public static final String KEY_ATTRIBUTE = "key";
 
+  // declared before EMPTY: static fields initialize in order, and EMPTY's constructor uses them
+  private static final String[] NO_NAMES = {};
+  private static final int[] NO_HASHES = {};
+  private static final Object[] NO_VALUES = {};
   private static final EvaluationContext EMPTY = new EvaluationContext(null, Map.of());
 
   /** Contexts up to this many attributes are looked up by a linear scan over flat arrays. */
@@ -40,7 +44,12 @@ public final class EvaluationContext {
   private EvaluationContext(@Nullable String key, Map<String, Object> attributes) {
     this.key = key;
     this.attributes = attributes;
-    if (attributes.size() <= SCAN_LIMIT) {
+    if (attributes.isEmpty()) {
+      // the common keyed context (a customer id and nothing else) allocates only itself
+      names = NO_NAMES;
+      hashes = NO_HASHES;
+      values = NO_VALUES;
+    } else if (attributes.size() <= SCAN_LIMIT) {
       int n = attributes.size();
       names = new String[n];
       hashes = new int[n];
