@@ -12,6 +12,7 @@ import dev.cutover.flags.jdbc.support.TestDatabase;
 import dev.cutover.flags.spi.AuditInfo;
 import dev.cutover.flags.spi.FlagStore;
 import dev.cutover.flags.spi.StoreSnapshot;
+import dev.cutover.flags.spi.WritableFlagStore;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.io.PrintStream;
@@ -433,7 +434,7 @@ public final class FlipPropagation {
   }
 
   /** The latest time in {@code applied}, or -1 if some instance never served the value. */
-  private static long slowest(long[] applied) {
+  static long slowest(long[] applied) {
     long max = 0;
     for (long a : applied) {
       if (a < 0) {
@@ -545,14 +546,18 @@ public final class FlipPropagation {
 
   // ---------------------------------------------------------------- the instances and the writer
 
-  /** Flips the flag through its own store, which is not one of the instances. */
-  private static final class Writer {
-    private final JdbcFlagStore store;
+  /**
+   * Flips the flag through its own store, which is not one of the instances. Creates the flag,
+   * {@code false}, at version 1; the store must not hold it yet. Shared with {@link
+   * DynamoDbFlipPropagation}.
+   */
+  static final class Writer {
+    private final WritableFlagStore store;
     private final AuditInfo audit = new AuditInfo("flip-propagation", "benchmark flip");
     private long version;
     private boolean value;
 
-    Writer(JdbcFlagStore store) throws Exception {
+    Writer(WritableFlagStore store) throws Exception {
       this.store = store;
       this.version = store.put(Flag.booleanFlag(FLAG, false), 0, new AuditInfo("flip-propagation", "benchmark setup")).version();
     }
@@ -563,6 +568,11 @@ public final class FlipPropagation {
       version = store.put(Flag.booleanFlag(FLAG, next), version, audit).version();
       value = next;
       return next;
+    }
+
+    /** The value last written. */
+    boolean value() {
+      return value;
     }
   }
 
@@ -787,7 +797,7 @@ public final class FlipPropagation {
         i.connectionsOpenedPerMinute(), i.connectionsMean(), i.connectionsMax()));
   }
 
-  private static String seconds(Duration d) {
+  static String seconds(Duration d) {
     if (d.toMillis() % 1000 == 0) {
       return d.toSeconds() + " s";
     }
