@@ -30,7 +30,7 @@ class DynamoDbFaultsTest {
   @TempDir Path dir;
 
   private static AmazonDynamoDBLocal seeded(int writes) throws Exception {
-    AmazonDynamoDBLocal local = DynamoDBEmbedded.create();
+    AmazonDynamoDBLocal local = DynamoDBEmbedded.create(true);
     DynamoDbFlagStore store = DynamoDbFlagStore.builder(local.dynamoDbClient(), TABLE).build();
     store.createTableIfMissing();
     long version = 0;

@@ -5,7 +5,7 @@ import com.amazonaws.services.dynamodbv2.local.shared.access.AmazonDynamoDBLocal
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 
-/** DynamoDB Local, in-process, started once per test JVM by the tests themselves. */
+/** DynamoDB Local, in-process, started once per test JVM by the tests themselves; {@code create(true)} turns its telemetry off. */
 final class LocalDynamoDb {
   private static AmazonDynamoDBLocal local;
 
@@ -18,7 +18,7 @@ final class LocalDynamoDb {
 
   static synchronized DynamoDbClient client() {
     if (local == null) {
-      local = DynamoDBEmbedded.create();
+      local = DynamoDBEmbedded.create(true);
       AmazonDynamoDBLocal started = local;
       Runtime.getRuntime().addShutdownHook(new Thread(started::shutdown, "dynamodb-local-shutdown"));
     }
