@@ -17,6 +17,8 @@ final class ShadowWrite extends ShadowTask {
   private final @Nullable Object result;
   /** Counted down when this write has ended, for callers fenced behind it ({@link WriteFences}). */
   final CountDownLatch done = new CountDownLatch(1);
+  /** Set by {@link WriteFences#opened} on the caller's thread before the write is queued. */
+  long sequence;
 
   ShadowWrite(ShadowContext ctx, MethodPlan plan, @Nullable String key, Stage stage, Object @Nullable [] args,
       @Nullable Object result, long started, long returned) {

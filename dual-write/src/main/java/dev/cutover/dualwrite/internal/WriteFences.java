@@ -1,9 +1,11 @@
 package dev.cutover.dualwrite.internal;
 
 import dev.cutover.dualwrite.Side;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -25,35 +27,69 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>Cost.</b> With no shadow write to S in flight, one volatile read. Otherwise a map lookup,
  * and a wait only right after an authority flip, bounded by the shadow budget. Calls without a key
- * are not fenced. Thread-safe. Not API.
+ * are not fenced. Opening and closing a shadow write cost two concurrent-map updates.
+ *
+ * <p>The same bookkeeping lets the re-check of a read without a key (a listing, a count) wait
+ * until the shadow writes submitted before its first comparison have ended ({@link #endedUpTo}),
+ * so a shadow store that merely lags is not reported as a confirmed mismatch. Thread-safe. Not API.
  */
 final class WriteFences {
-  private final AtomicInteger[] inFlight = {new AtomicInteger(), new AtomicInteger()};
-  @SuppressWarnings("unchecked")
-  private final ConcurrentHashMap<String, ShadowWrite>[] latest = new ConcurrentHashMap[] {
-      new ConcurrentHashMap<String, ShadowWrite>(), new ConcurrentHashMap<String, ShadowWrite>()};
+  /** The shadow writes headed to one store. */
+  private static final class Track {
+    final AtomicInteger inFlight = new AtomicInteger();
+    final Set<ShadowWrite> all = ConcurrentHashMap.newKeySet();
+    final ConcurrentHashMap<String, ShadowWrite> latest = new ConcurrentHashMap<>();
+  }
+
+  private final AtomicLong sequence = new AtomicLong();
+  private final Track toOld = new Track();
+  private final Track toNew = new Track();
+
+  private Track track(Side store) {
+    return store == Side.OLD ? toOld : toNew;
+  }
 
   /** Records a shadow write about to be submitted; on the caller's thread. */
   void opened(ShadowWrite write) {
+    write.sequence = sequence.incrementAndGet();
+    Track t = track(write.stage.shadow());
+    t.all.add(write);
+    t.inFlight.incrementAndGet();
     String key = write.key;
-    if (key == null) {
-      return;
+    if (key != null) {
+      t.latest.put(key, write);
     }
-    int side = write.stage.shadow().ordinal();
-    inFlight[side].incrementAndGet();
-    latest[side].put(key, write);
   }
 
   /** Records that a shadow write ended, whatever the way; called exactly once per opened write. */
   void closed(ShadowWrite write) {
+    Track t = track(write.stage.shadow());
     String key = write.key;
-    if (key == null) {
-      return;
+    if (key != null) {
+      t.latest.remove(key, write);
     }
-    int side = write.stage.shadow().ordinal();
-    latest[side].remove(key, write);
-    inFlight[side].decrementAndGet();
+    t.all.remove(write);
+    t.inFlight.decrementAndGet();
     write.done.countDown();
+  }
+
+  /** The sequence number of the last shadow write opened. */
+  long sequence() {
+    return sequence.get();
+  }
+
+  /**
+   * Whether every shadow write to {@code store} opened up to sequence number {@code barrier} has
+   * ended: what a re-check of a read without a key waits for, since it cannot wait in one key's
+   * lane. Iterates the writes in flight, so call it on a shadow thread.
+   */
+  boolean endedUpTo(Side store, long barrier) {
+    for (ShadowWrite w : track(store).all) {
+      if (w.sequence <= barrier) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
@@ -61,11 +97,11 @@ final class WriteFences {
    * submitted so far have ended or passed their budget.
    */
   void await(@Nullable String key, Side authoritative) {
-    int side = authoritative.ordinal();
-    if (key == null || inFlight[side].get() == 0) {
+    Track t = track(authoritative);
+    if (key == null || t.inFlight.get() == 0) {
       return;
     }
-    ShadowWrite pending = latest[side].get(key);
+    ShadowWrite pending = t.latest.get(key);
     if (pending == null) {
       return;
     }

@@ -12,7 +12,7 @@ final class LocalDynamoDb {
 
   static synchronized DynamoDbClient client() {
     if (local == null) {
-      local = DynamoDBEmbedded.create();
+      local = DynamoDBEmbedded.create(true);
       AmazonDynamoDBLocal started = local;
       Runtime.getRuntime().addShutdownHook(new Thread(started::shutdown, "dynamodb-local-shutdown"));
     }
