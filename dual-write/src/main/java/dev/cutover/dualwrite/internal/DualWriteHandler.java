@@ -149,9 +149,12 @@ public final class DualWriteHandler implements InvocationHandler {
     MetricsSink sink = telemetry.sink();
     boolean timed = shadow || sink.enabled();
     long start = timed ? System.nanoTime() : 0L;
+    Side authoritative = stage.authoritative();
+    // right after an authority flip, wait for this key's shadow writes still headed to that store
+    ctx.fences.await(key, authoritative);
     Object result;
     try {
-      result = plan.method().invoke(stage.authoritative() == Side.OLD ? oldStore : newStore, args);
+      result = plan.method().invoke(authoritative == Side.OLD ? oldStore : newStore, args);
     } catch (InvocationTargetException e) {
       Throwable cause = e.getCause();
       if (timed) {
@@ -168,9 +171,13 @@ public final class DualWriteHandler implements InvocationHandler {
       long end = System.nanoTime();
       sink.call(plan.index(), stage, end - start);
       if (shadow) {
-        work.submit(write
-            ? new ShadowWrite(ctx, plan, key, stage, args, result, start, end)
-            : new ShadowRead(ctx, plan, key, stage, args, CallOutcome.returned(result, end - start), start, end));
+        if (write) {
+          ShadowWrite task = new ShadowWrite(ctx, plan, key, stage, args, result, start, end);
+          ctx.fences.opened(task);
+          work.submit(task);
+        } else {
+          work.submit(new ShadowRead(ctx, plan, key, stage, args, CallOutcome.returned(result, end - start), start, end));
+        }
       }
     }
     return result;

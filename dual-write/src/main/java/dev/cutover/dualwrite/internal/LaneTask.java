@@ -20,4 +20,10 @@ abstract class LaneTask {
 
   /** The proxy is closing and the work will not be done: record that (journal, count). */
   abstract void cancel();
+
+  /**
+   * Called once when the task has ended for good: after {@link #run()} or {@link #cancel()}, or
+   * when it was shed or refused without either. Nothing by default.
+   */
+  void ended() {}
 }

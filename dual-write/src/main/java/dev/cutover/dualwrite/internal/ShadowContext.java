@@ -25,6 +25,7 @@ final class ShadowContext {
   final JournalRecorder journal;
   final Reporter reporter;
   final Telemetry telemetry;
+  final WriteFences fences = new WriteFences();
 
   ShadowContext(String repository, Object oldStore, Object newStore, CircuitBreaker oldBreaker,
       CircuitBreaker newBreaker, Duration budget, Comparison comparison, WriteHandoff handoff,

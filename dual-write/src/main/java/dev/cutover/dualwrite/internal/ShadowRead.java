@@ -13,12 +13,20 @@ import org.jspecify.annotations.Nullable;
  * Repeats a read on the shadow store and compares. A mismatch is not reported at once: after the
  * comparison's re-check delay (scheduled on the timer, never slept) both stores are read again on
  * the same lane; if the authoritative answer changed meanwhile the key was being written and the
- * report is CHANGED, not a mismatch; otherwise the re-check's verdict is reported. Not API.
+ * report is CHANGED, not a mismatch; otherwise the re-check's verdict is reported. A read without
+ * a key re-checks only once the shadow writes submitted before its first comparison have ended
+ * (see {@link WriteFences}), or reports the mismatch unconfirmed when they have not within the
+ * budget. Not API.
  */
 final class ShadowRead extends ShadowTask {
+  private static final long RECHECK_POLL_NANOS = 10_000_000L;
   private final CallOutcome auth;
   private @Nullable CallOutcome shadow;
   private @Nullable ReadVerdict first;
+  /** For a read without a key: the last shadow write opened when the mismatch was first seen. */
+  private long barrier;
+  /** {@link System#nanoTime()} after which a re-check stops waiting for that barrier. */
+  private long barrierDeadline;
 
   ShadowRead(ShadowContext ctx, MethodPlan plan, @Nullable String key, Stage stage, Object @Nullable [] args,
       CallOutcome auth, long started, long returned) {
@@ -48,6 +56,8 @@ final class ShadowRead extends ShadowTask {
         Duration delay = ctx.comparison.recheckDelay();
         if (v.outcome() == Outcome.MISMATCH && !delay.isZero()) {
           first = v;
+          barrier = ctx.fences.sequence();
+          barrierDeadline = System.nanoTime() + delay.toNanos() + ctx.budgetNanos;
           ctx.work.later(this, delay.toNanos());
         } else {
           report(v.outcome(), v.differences(), v.error(), false);
@@ -57,6 +67,15 @@ final class ShadowRead extends ShadowTask {
   }
 
   private void recheck(ReadVerdict mismatch) {
+    if (key == null && !ctx.fences.endedUpTo(stage.shadow(), barrier)) {
+      // no lane orders this read after the writes it lists: wait for them, on the timer, bounded
+      if (System.nanoTime() - barrierDeadline < 0) {
+        ctx.work.later(this, RECHECK_POLL_NANOS);
+      } else {
+        report(mismatch, "shadow writes submitted before the read had not finished within the budget");
+      }
+      return;
+    }
     long deadline = System.nanoTime() + ctx.budgetNanos;
     CallOutcome again = call(stage.authoritative(), deadline, null);
     if (!again.answered()) {

@@ -92,6 +92,7 @@ public final class ShadowWork {
             + " writes it would have shadowed as CANCELLED", repository);
       }
       task.refuse();
+      task.ended();
       return;
     }
     if (queued.incrementAndGet() > capacity) {
@@ -100,11 +101,14 @@ public final class ShadowWork {
         noticesQueued.decrementAndGet();
         pending.decrementAndGet();
         task.shedUnrecorded();
+        task.ended();
         return;
       }
       LaneTask notice = task.shedNotice("the shadow queue was full (" + capacity + " tasks)");
       notice.quota = noticesQueued;
       notices.offer(notice);
+      // the write itself will never run: a caller fenced behind it need not wait for the notice
+      task.ended();
       return;
     }
     task.quota = queued;
@@ -153,6 +157,7 @@ public final class ShadowWork {
       LOG.error("{}: a shadow task failed unexpectedly (a bug in dual-write)", repository, t);
     } finally {
       pending.decrementAndGet();
+      task.ended();
     }
   }
 

@@ -4,6 +4,7 @@ import dev.cutover.dualwrite.Side;
 import dev.cutover.dualwrite.Stage;
 import dev.cutover.dualwrite.journal.FailedWrite.Reason;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import java.util.concurrent.CountDownLatch;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -14,6 +15,10 @@ import org.jspecify.annotations.Nullable;
  */
 final class ShadowWrite extends ShadowTask {
   private final @Nullable Object result;
+  /** Counted down when this write has ended, for callers fenced behind it ({@link WriteFences}). */
+  final CountDownLatch done = new CountDownLatch(1);
+  /** Set by {@link WriteFences#opened} on the caller's thread before the write is queued. */
+  long sequence;
 
   ShadowWrite(ShadowContext ctx, MethodPlan plan, @Nullable String key, Stage stage, Object @Nullable [] args,
       @Nullable Object result, long started, long returned) {
@@ -60,6 +65,11 @@ final class ShadowWrite extends ShadowTask {
   @Override
   void cancel() {
     missed(Reason.CANCELLED, "the proxy closed before the write ran");
+  }
+
+  @Override
+  void ended() {
+    ctx.fences.closed(this);
   }
 
   @Override
