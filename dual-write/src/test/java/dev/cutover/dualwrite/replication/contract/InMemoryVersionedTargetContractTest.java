@@ -1,0 +1,12 @@
+package dev.cutover.dualwrite.replication.contract;
+
+import dev.cutover.dualwrite.replication.InMemoryVersionedTarget;
+import dev.cutover.dualwrite.replication.VersionedTarget;
+import java.time.Clock;
+
+class InMemoryVersionedTargetContractTest extends VersionedTargetContract {
+  @Override
+  protected VersionedTarget createTarget() {
+    return new InMemoryVersionedTarget(3, Clock.systemUTC());
+  }
+}
