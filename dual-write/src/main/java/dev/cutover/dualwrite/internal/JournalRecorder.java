@@ -24,6 +24,7 @@ final class JournalRecorder {
   private final MigrationListener listener;
   private final Telemetry telemetry;
   private final RateLimitedLog warnings = new RateLimitedLog(10, TimeUnit.SECONDS);
+  private final RateLimitedLog overflow = new RateLimitedLog(1, TimeUnit.SECONDS);
 
   JournalRecorder(String repository, FailedWriteJournal journal, MigrationListener listener, Telemetry telemetry) {
     this.repository = repository;
@@ -68,8 +69,13 @@ final class JournalRecorder {
   void unrecorded(MethodPlan plan, @Nullable String key, Side target, String detail) {
     telemetry.writeMissed(plan.index(), FailedWrite.Reason.SHED);
     telemetry.journalError();
-    LOG.error("{}.{}: shadow write of key {} to the {} store shed and not journaled ({}); repair this"
-        + " key by hand or reconcile fully", repository, plan.name(), key, target, detail);
+    // on the caller's thread, in an overload: one line a second at most, never one per write
+    long suppressed = overflow.permit("unrecorded");
+    if (suppressed >= 0) {
+      LOG.error("{}.{}: shadow write of key {} to the {} store shed and not journaled ({}); reconcile fully"
+          + " (cutover.dualwrite.journal.errors counts every such write){}", repository, plan.name(), key, target,
+          detail, RateLimitedLog.suppressed(suppressed));
+    }
   }
 
   private FailedWrite write(MethodPlan plan, @Nullable String key, Side target, FailedWrite.Reason reason,
