@@ -22,8 +22,8 @@ import java.util.Optional;
  *       nothing (idempotence); applying any permutation of a set of changes leaves the same state
  *       (the highest version of each key).
  *   <li>{@link #apply} returns one outcome per change, in input order. Each change is atomic on its
- *       own; a batch is not a transaction. When it throws, any prefix of the batch may have been
- *       applied: applying the batch again is safe.
+ *       own; a batch is not a transaction. When it throws, any subset of the batch may have been
+ *       applied (stores may write a batch's changes in parallel): applying the batch again is safe.
  *   <li>Thread-safe; any number of processes may apply to the same store at once.
  * </ul>
  *
