@@ -1,0 +1,53 @@
+package dev.cutover.dualwrite.replication;
+
+import java.util.List;
+
+/**
+ * What a {@link Repair} did, key by key counted once each.
+ *
+ * <pre>{@code
+ * RepairResult result = Repair.from(report).direction(Repair.Direction.OLD_TO_NEW)
+ *     .authority(oldStore::read).apply(newStore);
+ * if (result.failed() > 0) {
+ *   log.warn("repair incomplete: {}", result.failedKeys());
+ * }
+ * }</pre>
+ *
+ * @param keys keys examined (journal entries with the same key count once per pass)
+ * @param upserted keys written with the authority's live row
+ * @param deleted keys deleted (a tombstone written) because the authority has none
+ * @param alreadyCurrent keys the target already held as the authority does (same version, or
+ *     both without a live row)
+ * @param keptNewer keys where the target holds a newer version than the authority, or was written
+ *     while the repair ran: never overwritten
+ * @param skipped keys not repaired on purpose: collisions, rows the transform leaves out, deletes
+ *     when {@code repairDeletes} is off, keyless journal entries without a later reconciliation
+ * @param failed keys where reading or applying threw; their journal entries stay pending
+ * @param journalResolved journal entries marked repaired
+ * @param keptNewerKeys up to 1,000 of the keys counted in {@code keptNewer}
+ * @param failedKeys up to 1,000 of the keys counted in {@code failed}
+ * @since 0.1.0
+ */
+public record RepairResult(long keys, long upserted, long deleted, long alreadyCurrent, long keptNewer, long skipped,
+    long failed, long journalResolved, List<String> keptNewerKeys, List<String> failedKeys) {
+
+  /** The most keys each list holds. */
+  public static final int MAX_LISTED = 1000;
+
+  public RepairResult {
+    keptNewerKeys = List.copyOf(keptNewerKeys);
+    failedKeys = List.copyOf(failedKeys);
+  }
+
+  /** Keys changed in the target: upserted plus deleted. */
+  public long repaired() {
+    return upserted + deleted;
+  }
+
+  @Override
+  public String toString() {
+    return "RepairResult[keys=" + keys + ", upserted=" + upserted + ", deleted=" + deleted + ", alreadyCurrent="
+        + alreadyCurrent + ", keptNewer=" + keptNewer + ", skipped=" + skipped + ", failed=" + failed
+        + ", journalResolved=" + journalResolved + "]";
+  }
+}

@@ -1,0 +1,36 @@
+package dev.cutover.dualwrite.replication.internal;
+
+import dev.cutover.dualwrite.journal.FailedWriteJournal;
+import dev.cutover.dualwrite.replication.Change;
+import dev.cutover.dualwrite.replication.ChangeQueue;
+import dev.cutover.dualwrite.replication.MirrorFailure;
+import dev.cutover.dualwrite.replication.VersionedTarget;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Everything a mirror was configured with, each value already validated by {@code MirrorBuilder}.
+ *
+ * @param <E> the application's event type
+ */
+public record MirrorSettings<E>(
+    String name,
+    VersionedTarget target,
+    Function<? super E, List<Change>> mapping,
+    BooleanSupplier gate,
+    String gateDescription,
+    ChangeQueue queue,
+    Duration maxBlock,
+    int workers,
+    int batchSize,
+    Duration linger,
+    int retryAttempts,
+    Duration retryBackoff,
+    @Nullable Consumer<MirrorFailure> failureListener,
+    @Nullable FailedWriteJournal journal,
+    Clock clock) {}

@@ -1,0 +1,105 @@
+package dev.cutover.dualwrite.replication.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cutover.dualwrite.replication.Change;
+import dev.cutover.dualwrite.replication.ReconciliationException;
+import dev.cutover.dualwrite.replication.ReconciliationReport.RowError;
+import java.security.SecureRandom;
+import java.util.BitSet;
+import java.util.Optional;
+
+/**
+ * The first pass over one side: per bucket, the number of live rows and the sum of their row
+ * digests (see {@link ReconcileRowDigest}). Memory is three numbers per bucket, whatever the size
+ * of the store.
+ *
+ * <p>Tombstones count as absent: a key deleted on one side and never written on the other agree.
+ * A row whose payload cannot be brought to canonical form gets a random digest, so that its
+ * bucket differs for certain and the second pass reports it as an error rather than letting two
+ * broken rows pass for equal. Not thread-safe: one per side per run.
+ */
+final class ReconcileDigests {
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final ReconcileSettings settings;
+  private final ReconcileRowDigest digest = new ReconcileRowDigest();
+  private final long[] pair = new long[2];
+  final int[] rows;
+  final long[] sumA;
+  final long[] sumB;
+  long liveRows;
+  long notMigrated;
+
+  private ReconcileDigests(ReconcileSettings settings) {
+    this.settings = settings;
+    this.rows = new int[settings.buckets()];
+    this.sumA = new long[settings.buckets()];
+    this.sumB = new long[settings.buckets()];
+  }
+
+  /** Digests the old side through the transform; rows it fails on go to {@code findings}. */
+  static ReconcileDigests ofOld(ReconcileSettings s, ReconcileFindings findings) throws ReconciliationException {
+    ReconcileDigests d = new ReconcileDigests(s);
+    ReconcileScan.all(s.oldSide(), "old", s.pageSize(), raw -> {
+      Optional<Change> row;
+      try {
+        row = transform(s, raw);
+      } catch (RuntimeException e) {
+        findings.error(new RowError(raw.key(), "old", "the transform threw " + e.getClass().getName()));
+        return;
+      }
+      if (row.isEmpty()) {
+        d.notMigrated++;
+      } else {
+        d.add(row.get());
+      }
+    });
+    return d;
+  }
+
+  /** Digests the new side as it is. */
+  static ReconcileDigests ofNew(ReconcileSettings s) throws ReconciliationException {
+    ReconcileDigests d = new ReconcileDigests(s);
+    ReconcileScan.all(s.newSide(), "new", s.pageSize(), d::add);
+    return d;
+  }
+
+  /** The transform, checked: it must not return null, nor a null inside the optional. */
+  static Optional<Change> transform(ReconcileSettings s, Change raw) {
+    Optional<Change> row = s.transform().apply(raw);
+    if (row == null) {
+      throw new IllegalStateException("the transform returned null");
+    }
+    return row;
+  }
+
+  private void add(Change row) {
+    if (row.isDelete()) {
+      return;
+    }
+    int bucket = settings.bucketOf(row.key());
+    JsonNode canonical;
+    try {
+      canonical = settings.comparison().canonicalize(row.payload());
+      digest.digest(row.key(), canonical, pair);
+    } catch (IllegalArgumentException e) {
+      pair[0] = RANDOM.nextLong();
+      pair[1] = RANDOM.nextLong();
+    }
+    liveRows++;
+    rows[bucket]++;
+    sumA[bucket] += pair[0];
+    sumB[bucket] += pair[1];
+  }
+
+  /** The buckets whose rows differ between this side and {@code other}. */
+  BitSet differing(ReconcileDigests other) {
+    BitSet out = new BitSet(rows.length);
+    for (int b = 0; b < rows.length; b++) {
+      if (rows[b] != other.rows[b] || sumA[b] != other.sumA[b] || sumB[b] != other.sumB[b]) {
+        out.set(b);
+      }
+    }
+    return out;
+  }
+}

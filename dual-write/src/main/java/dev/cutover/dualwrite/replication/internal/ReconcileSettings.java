@@ -1,0 +1,33 @@
+package dev.cutover.dualwrite.replication.internal;
+
+import dev.cutover.dualwrite.compare.Comparison;
+import dev.cutover.dualwrite.replication.Change;
+import dev.cutover.dualwrite.replication.Reconciler;
+import dev.cutover.dualwrite.replication.SegmentedSource;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+
+/** Everything a reconciler was configured with, each value validated by {@code Reconciler.Builder}. */
+public record ReconcileSettings(
+    SegmentedSource oldSide,
+    SegmentedSource newSide,
+    Function<Change, Optional<Change>> transform,
+    Comparison comparison,
+    int buckets,
+    int pageSize,
+    int maxRowsInMemory,
+    int reportLimit,
+    Reconciler.@Nullable KeyReader oldReader,
+    Reconciler.@Nullable KeyReader newReader,
+    Duration recheckAfter,
+    Clock clock) {
+
+  /** The bucket of a key in the new store's key space: a mix of its (specified) String hash. */
+  int bucketOf(String key) {
+    int h = key.hashCode() * 0x9E3779B9;
+    return Math.floorMod(h ^ (h >>> 16), buckets);
+  }
+}

@@ -1,0 +1,5 @@
+/** Internals of replication; not API. */
+@NullMarked
+package dev.cutover.dualwrite.replication.internal;
+
+import org.jspecify.annotations.NullMarked;
