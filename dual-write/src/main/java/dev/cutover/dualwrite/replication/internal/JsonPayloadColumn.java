@@ -1,0 +1,78 @@
+package dev.cutover.dualwrite.replication.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cutover.dualwrite.replication.JdbcDialect;
+import dev.cutover.dualwrite.replication.JdbcPayloadColumns;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/** The default payload layout: the whole payload as JSON text in one column. */
+public final class JsonPayloadColumn implements JdbcPayloadColumns {
+  private final String column;
+  private final ObjectMapper mapper;
+
+  public JsonPayloadColumn(String column, ObjectMapper mapper) {
+    this.column = Objects.requireNonNull(column, "column");
+    this.mapper = Objects.requireNonNull(mapper, "mapper");
+  }
+
+  @Override
+  public List<String> columns() {
+    return List.of(column);
+  }
+
+  @Override
+  public List<String> definitions(JdbcDialect dialect) {
+    String type = switch (dialect) {
+      case POSTGRESQL -> "JSONB";
+      case MYSQL -> "JSON";
+      case H2 -> "CLOB";
+    };
+    return List.of(column + " " + type);
+  }
+
+  @Override
+  public String placeholder(String column, JdbcDialect dialect) {
+    return dialect == JdbcDialect.POSTGRESQL ? "CAST(? AS jsonb)" : "?";
+  }
+
+  @Override
+  public void bind(PreparedStatement ps, int first, @Nullable JsonNode payload) throws SQLException {
+    if (payload == null) {
+      ps.setNull(first, Types.VARCHAR);
+      return;
+    }
+    try {
+      ps.setString(first, mapper.writeValueAsString(payload));
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("payload cannot be written as JSON: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  @Override
+  public JsonNode read(ResultSet rs, int first) throws SQLException {
+    String json = rs.getString(first);
+    if (json == null) {
+      throw new SQLException("column " + column + " of a live row is NULL");
+    }
+    try {
+      return mapper.readTree(json);
+    } catch (JsonProcessingException e) {
+      // the location only: the message of a parse error quotes the data
+      throw new SQLException("column " + column + " does not hold JSON (line " + e.getLocation().getLineNr()
+          + ", column " + e.getLocation().getColumnNr() + ")");
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "json(" + column + ")";
+  }
+}

@@ -1,0 +1,117 @@
+package dev.cutover.dualwrite.replication.internal;
+
+import dev.cutover.dualwrite.replication.Change;
+import dev.cutover.dualwrite.replication.HybridLogicalClock;
+import dev.cutover.dualwrite.replication.JdbcRowMapper;
+import dev.cutover.dualwrite.replication.SegmentedSource.Page;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.BiConsumer;
+import java.util.zip.CRC32;
+import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Reads pages of a JDBC source's segments: keyset reads between the segment's boundary keys,
+ * rows turned into upserts or rejected. A token is {@code "<segment>:<fingerprint>:<last key>"};
+ * the fingerprint (CRC-32 of the source and its boundaries) rejects tokens of a source split
+ * differently. Thread-safe: each read borrows its own connection.
+ */
+public final class SourcePages {
+  private final DataSource dataSource;
+  private final SourceSql sql;
+  private final SourceKeys kind;
+  private final List<String> boundaries;
+  private final String fingerprint;
+  private final @Nullable String versionColumn;
+  private final @Nullable HybridLogicalClock clock;
+  private final JdbcRowMapper mapper;
+  private final BiConsumer<String, String> rejector;
+  private final String keyColumn;
+
+  public SourcePages(DataSource dataSource, SourceSql sql, SourceKeys kind, List<String> boundaries, String identity,
+      String keyColumn, @Nullable String versionColumn, @Nullable HybridLogicalClock clock, JdbcRowMapper mapper,
+      BiConsumer<String, String> rejector) {
+    this.dataSource = dataSource;
+    this.sql = sql;
+    this.kind = kind;
+    this.boundaries = boundaries;
+    this.versionColumn = versionColumn;
+    this.clock = clock;
+    this.mapper = mapper;
+    this.rejector = rejector;
+    this.keyColumn = keyColumn;
+    CRC32 crc = new CRC32();
+    crc.update(identity.getBytes(StandardCharsets.UTF_8));
+    for (String b : boundaries) {
+      crc.update(0);
+      crc.update(b.getBytes(StandardCharsets.UTF_8));
+    }
+    this.fingerprint = String.format("%08x", crc.getValue());
+  }
+
+  public Page read(int segment, @Nullable String token, int limit) throws SQLException {
+    String after = token == null ? null : keyOf(segment, token);
+    String lower = segment == 0 ? null : boundaries.get(segment - 1);
+    String upper = segment == boundaries.size() ? null : boundaries.get(segment);
+    List<Change> rows = new ArrayList<>();
+    String last = null;
+    int scanned = 0;
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = sql.page(c, kind, lower, after, upper, limit);
+        ResultSet rs = ps.executeQuery()) {
+      int keyIndex = rs.findColumn(keyColumn);
+      int versionIndex = versionColumn == null ? 0 : rs.findColumn(versionColumn);
+      while (rs.next()) {
+        scanned++;
+        String key = Objects.requireNonNull(kind.read(rs, keyIndex), "key"); // the WHERE excludes NULL keys
+        last = key;
+        Change change = change(rs, key, versionIndex);
+        if (change != null) {
+          rows.add(change);
+        }
+      }
+      if (!c.getAutoCommit()) {
+        c.commit(); // end the read's transaction on a pool lending connections without auto-commit
+      }
+    }
+    return new Page(rows, scanned == limit ? segment + ":" + fingerprint + ":" + last : null);
+  }
+
+  private @Nullable Change change(ResultSet rs, String key, int versionIndex) throws SQLException {
+    String bad = Keys.unstorable(key);
+    if (bad != null || key.isEmpty() || key.length() > Change.MAX_KEY_LENGTH) {
+      rejector.accept(key, "key " + (bad != null ? bad : "has " + key.length() + " characters, not 1 to "
+          + Change.MAX_KEY_LENGTH));
+      return null;
+    }
+    long version;
+    if (versionIndex > 0) {
+      version = rs.getLong(versionIndex);
+      boolean isNull = rs.wasNull();
+      if (isNull || version < 1) {
+        rejector.accept(key, "version column " + versionColumn + " is " + (isNull ? "NULL" : version + ", below 1"));
+        return null;
+      }
+    } else {
+      version = Objects.requireNonNull(clock).next();
+    }
+    return Change.upsert(key, version, mapper.map(rs));
+  }
+
+  private String keyOf(int segment, String token) {
+    String[] parts = token.split(":", 3);
+    if (parts.length != 3 || !parts[0].equals(Integer.toString(segment)) || !parts[1].equals(fingerprint)
+        || !kind.accepts(parts[2])) {
+      throw new IllegalArgumentException("token " + Keys.escape(token) + " was not issued for segment " + segment
+          + " of this source (fingerprint " + fingerprint + ")");
+    }
+    return parts[2];
+  }
+}
