@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
  * <pre>{@code
  * JdbcPayloadColumns columns = new JdbcPayloadColumns() {
  *   public List<String> columns() { return List.of("name", "email"); }
- *   public List<String> definitions(JdbcDialect d) { return List.of("name VARCHAR(200)", "email VARCHAR(320)"); }
+ *   public List<String> definitions(SqlDialect d) { return List.of("name VARCHAR(200)", "email VARCHAR(320)"); }
  *   public void bind(PreparedStatement ps, int first, @Nullable JsonNode p) throws SQLException {
  *     ps.setString(first, p == null ? null : p.path("name").asText(null));      // a tombstone: NULLs
  *     ps.setString(first + 1, p == null ? null : p.path("email").asText(null));
@@ -47,10 +47,10 @@ public interface JdbcPayloadColumns {
   List<String> columns();
 
   /** Column definitions ({@code "name VARCHAR(200)"}) for {@link JdbcVersionedTarget#createTableIfMissing()}. */
-  List<String> definitions(JdbcDialect dialect);
+  List<String> definitions(SqlDialect dialect);
 
   /** The SQL placeholder of a column's value: {@code ?}, or an expression around it such as {@code CAST(? AS jsonb)}. */
-  default String placeholder(String column, JdbcDialect dialect) {
+  default String placeholder(String column, SqlDialect dialect) {
     return "?";
   }
 

@@ -31,7 +31,7 @@ import org.jspecify.annotations.Nullable;
  *     .table("customers_v2")
  *     .segments(16)          // for backfill checks and reconciliation; default 8
  *     .batchSize(200)        // changes per round trip; default 100
- *     .build();              // detects the dialect, or .dialect(JdbcDialect.POSTGRESQL)
+ *     .build();              // detects the dialect, or .dialect(SqlDialect.POSTGRESQL)
  * target.createTableIfMissing();
  * List<ApplyOutcome> outcomes = target.apply(changes);   // APPLIED, SUPERSEDED or DUPLICATE each
  * }</pre>
@@ -43,7 +43,7 @@ import org.jspecify.annotations.Nullable;
  * your own, see {@link JdbcPayloadColumns}), {@code applied_at} (when the row was last written,
  * by this process's clock, to the millisecond), and an index {@code <table>_segments} on {@code
  * (bucket, entity_key)}. {@link #createTableIfMissing()} creates them; {@link #schemaStatements()}
- * shows the DDL, and {@link JdbcDialect#targetSchemaResource()} ships it for DBAs. PostgreSQL
+ * shows the DDL, and {@link SqlDialect#targetSchemaResource()} ships it for DBAs. PostgreSQL
  * limits an index entry to about 2,700 bytes, so it rejects keys longer than that in UTF-8.
  *
  * <p><b>Apply.</b> A change lands only if its version is greater than the stored one, tombstones
@@ -103,7 +103,7 @@ public final class JdbcVersionedTarget implements VersionedTarget {
   private final VersionedApply applier;
   private final TargetReads reads;
 
-  private JdbcVersionedTarget(Builder b, JdbcDialect dialect, String table) {
+  private JdbcVersionedTarget(Builder b, SqlDialect dialect, String table) {
     this.dataSource = b.dataSource;
     this.table = table;
     this.segments = b.segments;
@@ -119,7 +119,7 @@ public final class JdbcVersionedTarget implements VersionedTarget {
   }
 
   /** The dialect in use, detected or set. */
-  public JdbcDialect dialect() {
+  public SqlDialect dialect() {
     return sql.dialect;
   }
 
@@ -212,7 +212,7 @@ public final class JdbcVersionedTarget implements VersionedTarget {
   public static final class Builder {
     private final DataSource dataSource;
     private @Nullable String table;
-    private @Nullable JdbcDialect dialect;
+    private @Nullable SqlDialect dialect;
     private int segments = 8;
     private int batchSize = 100;
     private Clock clock = Clock.systemUTC();
@@ -234,7 +234,7 @@ public final class JdbcVersionedTarget implements VersionedTarget {
     }
 
     /** Sets the dialect instead of detecting it; {@link #build()} then opens no connection. */
-    public Builder dialect(JdbcDialect dialect) {
+    public Builder dialect(SqlDialect dialect) {
       this.dialect = Objects.requireNonNull(dialect, "dialect");
       return this;
     }
@@ -297,7 +297,7 @@ public final class JdbcVersionedTarget implements VersionedTarget {
       if (table == null) {
         throw new IllegalStateException("table(...) was not set");
       }
-      JdbcDialect d = dialect != null ? dialect : JdbcDialect.detect(dataSource);
+      SqlDialect d = dialect != null ? dialect : SqlDialect.detect(dataSource);
       return new JdbcVersionedTarget(this, d, table);
     }
   }

@@ -2,7 +2,7 @@ package dev.cutover.dualwrite.replication.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cutover.dualwrite.replication.Change;
-import dev.cutover.dualwrite.replication.JdbcDialect;
+import dev.cutover.dualwrite.replication.SqlDialect;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -16,7 +16,7 @@ final class ChangeChecks {
    * @throws IllegalArgumentException for a key no database stores, or (PostgreSQL) a payload
    *     holding a NUL character, naming the change
    */
-  static void check(List<Change> changes, JdbcDialect dialect) {
+  static void check(List<Change> changes, SqlDialect dialect) {
     Objects.requireNonNull(changes, "changes");
     for (int i = 0; i < changes.size(); i++) {
       int index = i;
@@ -26,7 +26,7 @@ final class ChangeChecks {
         throw new IllegalArgumentException("key " + Keys.escape(c.key()) + " of " + c.kind() + " v" + c.version()
             + " (index " + i + ") cannot be stored: it " + bad);
       }
-      if (dialect == JdbcDialect.POSTGRESQL && c.payload() != null && holdsNul(c.payload())) {
+      if (dialect == SqlDialect.POSTGRESQL && c.payload() != null && holdsNul(c.payload())) {
         throw new IllegalArgumentException("payload of " + c + " (index " + i + ") holds a NUL character"
             + " (\\u0000), which PostgreSQL's jsonb cannot store");
       }

@@ -3,7 +3,7 @@ package dev.cutover.dualwrite.replication.internal;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.cutover.dualwrite.replication.JdbcDialect;
+import dev.cutover.dualwrite.replication.SqlDialect;
 import dev.cutover.dualwrite.replication.JdbcPayloadColumns;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -29,7 +29,7 @@ public final class JsonPayloadColumn implements JdbcPayloadColumns {
   }
 
   @Override
-  public List<String> definitions(JdbcDialect dialect) {
+  public List<String> definitions(SqlDialect dialect) {
     String type = switch (dialect) {
       case POSTGRESQL -> "JSONB";
       case MYSQL -> "JSON";
@@ -39,8 +39,8 @@ public final class JsonPayloadColumn implements JdbcPayloadColumns {
   }
 
   @Override
-  public String placeholder(String column, JdbcDialect dialect) {
-    return dialect == JdbcDialect.POSTGRESQL ? "CAST(? AS jsonb)" : "?";
+  public String placeholder(String column, SqlDialect dialect) {
+    return dialect == SqlDialect.POSTGRESQL ? "CAST(? AS jsonb)" : "?";
   }
 
   @Override

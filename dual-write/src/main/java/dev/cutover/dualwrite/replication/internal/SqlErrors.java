@@ -1,6 +1,6 @@
 package dev.cutover.dualwrite.replication.internal;
 
-import dev.cutover.dualwrite.replication.JdbcDialect;
+import dev.cutover.dualwrite.replication.SqlDialect;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,17 +17,17 @@ final class SqlErrors {
    * transaction because of other writers: deadlock, serialization failure, lock wait timeout,
    * H2's concurrent update. Such a statement wrote nothing and may run again.
    */
-  static boolean isContention(SQLException e, JdbcDialect dialect) {
+  static boolean isContention(SQLException e, SqlDialect dialect) {
     for (SQLException x : chain(e)) {
       String state = x.getSQLState() == null ? "" : x.getSQLState();
       if (state.startsWith("40")) {
         return true; // 40001 serialization failure or deadlock, 40P01 deadlock
       }
       int code = x.getErrorCode();
-      if (dialect == JdbcDialect.MYSQL && (code == 1205 || code == 1213)) {
+      if (dialect == SqlDialect.MYSQL && (code == 1205 || code == 1213)) {
         return true;
       }
-      if (dialect == JdbcDialect.H2 && (code == 90131 || code == 50200 || code == 40001)) {
+      if (dialect == SqlDialect.H2 && (code == 90131 || code == 50200 || code == 40001)) {
         return true;
       }
     }
@@ -35,12 +35,12 @@ final class SqlErrors {
   }
 
   /** Whether {@code e} is a duplicate key (unique violation) error. */
-  static boolean isDuplicateKey(SQLException e, JdbcDialect dialect) {
+  static boolean isDuplicateKey(SQLException e, SqlDialect dialect) {
     for (SQLException x : chain(e)) {
       if ("23505".equals(x.getSQLState())) {
         return true;
       }
-      if (dialect == JdbcDialect.MYSQL && x.getErrorCode() == 1062) {
+      if (dialect == SqlDialect.MYSQL && x.getErrorCode() == 1062) {
         return true;
       }
     }

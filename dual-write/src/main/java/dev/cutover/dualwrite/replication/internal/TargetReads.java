@@ -2,7 +2,7 @@ package dev.cutover.dualwrite.replication.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cutover.dualwrite.replication.Change;
-import dev.cutover.dualwrite.replication.JdbcDialect;
+import dev.cutover.dualwrite.replication.SqlDialect;
 import dev.cutover.dualwrite.replication.SegmentedSource.Page;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -67,7 +67,7 @@ public final class TargetReads {
           if (token == null) {
             ps.setInt(p++, first);
             ps.setInt(p++, end);
-          } else if (sql.dialect == JdbcDialect.POSTGRESQL) {
+          } else if (sql.dialect == SqlDialect.POSTGRESQL) {
             ps.setInt(p++, Keys.bucket(token));
             sql.bindKey(ps, p++, token);
             ps.setInt(p++, end);

@@ -1,6 +1,6 @@
 package dev.cutover.dualwrite.replication.internal;
 
-import dev.cutover.dualwrite.replication.JdbcDialect;
+import dev.cutover.dualwrite.replication.SqlDialect;
 import dev.cutover.dualwrite.replication.JdbcPayloadColumns;
 import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
@@ -27,7 +27,7 @@ import java.util.StringJoiner;
  * characters never do as UTF-8. PostgreSQL orders keys by {@code COLLATE "C"} (code points).
  */
 public final class TargetSql {
-  public final JdbcDialect dialect;
+  public final SqlDialect dialect;
   public final String table;
   public final JdbcPayloadColumns payload;
   final int payloadCount;
@@ -43,7 +43,7 @@ public final class TargetSql {
   private final String row;
   private final String upsertSuffix;
 
-  public TargetSql(JdbcDialect dialect, String tableName, JdbcPayloadColumns payload) {
+  public TargetSql(SqlDialect dialect, String tableName, JdbcPayloadColumns payload) {
     this.dialect = dialect;
     this.table = quote(dialect, tableName);
     this.payload = payload;
@@ -70,14 +70,14 @@ public final class TargetSql {
     excluded.add("applied_at = EXCLUDED.applied_at");
     update = "UPDATE " + table + " SET " + set + " WHERE entity_key = ? AND version < ?";
     row = rowValues.toString();
-    insertPrefix = "INSERT INTO " + table + (dialect == JdbcDialect.POSTGRESQL ? " AS cur" : "")
+    insertPrefix = "INSERT INTO " + table + (dialect == SqlDialect.POSTGRESQL ? " AS cur" : "")
         + " (entity_key, bucket, version, deleted, " + payloadList + ", applied_at) VALUES ";
     upsertSuffix = " ON CONFLICT (entity_key) DO UPDATE SET " + excluded
         + " WHERE cur.version < EXCLUDED.version RETURNING entity_key";
     String select = "SELECT entity_key, version, deleted, " + payloadList + " FROM " + table;
     String order = " ORDER BY bucket, entity_key LIMIT ?";
     pageFirst = select + " WHERE bucket >= ? AND bucket < ?" + order;
-    pageAfter = dialect == JdbcDialect.POSTGRESQL
+    pageAfter = dialect == SqlDialect.POSTGRESQL
         ? select + " WHERE (bucket, entity_key) > (?, ?) AND bucket < ?" + order
         : select + " WHERE ((bucket = ? AND entity_key > ?) OR (bucket > ? AND bucket < ?))" + order;
     purgeBucket = "DELETE FROM " + table + " WHERE bucket = ? AND deleted = TRUE AND applied_at < ?";
@@ -103,7 +103,7 @@ public final class TargetSql {
   }
 
   void bindKey(PreparedStatement ps, int index, String key) throws SQLException {
-    if (dialect == JdbcDialect.MYSQL) {
+    if (dialect == SqlDialect.MYSQL) {
       ps.setBytes(index, key.getBytes(StandardCharsets.UTF_8));
     } else {
       ps.setString(index, key);
@@ -111,7 +111,7 @@ public final class TargetSql {
   }
 
   String readKey(ResultSet rs, int index) throws SQLException {
-    if (dialect == JdbcDialect.MYSQL) {
+    if (dialect == SqlDialect.MYSQL) {
       return new String(rs.getBytes(index), StandardCharsets.UTF_8);
     }
     return rs.getString(index);
@@ -119,7 +119,7 @@ public final class TargetSql {
 
   void bindInstant(PreparedStatement ps, int index, Instant at) throws SQLException {
     Instant ms = at.truncatedTo(ChronoUnit.MILLIS);
-    if (dialect == JdbcDialect.MYSQL) {
+    if (dialect == SqlDialect.MYSQL) {
       // DATETIME holds what it is given: always UTC, whatever the session time zone
       ps.setObject(index, LocalDateTime.ofInstant(ms, ZoneOffset.UTC));
     } else {
@@ -140,10 +140,10 @@ public final class TargetSql {
     columns.add("version BIGINT NOT NULL");
     columns.add("deleted BOOLEAN NOT NULL");
     columns.addAll(payload.definitions(dialect));
-    columns.add("applied_at " + (dialect == JdbcDialect.MYSQL ? "DATETIME(3)" : "TIMESTAMP(3) WITH TIME ZONE")
+    columns.add("applied_at " + (dialect == SqlDialect.MYSQL ? "DATETIME(3)" : "TIMESTAMP(3) WITH TIME ZONE")
         + " NOT NULL");
     String body = "CREATE TABLE IF NOT EXISTS " + table + " (\n  " + String.join(",\n  ", columns);
-    if (dialect == JdbcDialect.MYSQL) {
+    if (dialect == SqlDialect.MYSQL) {
       // InnoDB appends the primary key to a secondary index: (bucket) is ordered by (bucket, entity_key)
       return List.of(body + ",\n  INDEX " + index + " (bucket)\n) ENGINE=InnoDB ROW_FORMAT=DYNAMIC"
           + " DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin");
@@ -152,8 +152,8 @@ public final class TargetSql {
   }
 
   /** Quotes an identifier that has already been validated. */
-  public static String quote(JdbcDialect dialect, String identifier) {
-    char q = dialect == JdbcDialect.MYSQL ? '`' : '"';
+  public static String quote(SqlDialect dialect, String identifier) {
+    char q = dialect == SqlDialect.MYSQL ? '`' : '"';
     return q + identifier + q;
   }
 }

@@ -2,7 +2,7 @@ package dev.cutover.dualwrite.replication.internal;
 
 import dev.cutover.dualwrite.replication.ApplyOutcome;
 import dev.cutover.dualwrite.replication.Change;
-import dev.cutover.dualwrite.replication.JdbcDialect;
+import dev.cutover.dualwrite.replication.SqlDialect;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -116,7 +116,7 @@ public final class VersionedApply {
     SQLException contention = null;
     for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       try {
-        if (sql.dialect == JdbcDialect.POSTGRESQL) {
+        if (sql.dialect == SqlDialect.POSTGRESQL) {
           upsertReturning(c, changes, pending, out);
         } else {
           readUpdateInsert(c, changes, pending, out);

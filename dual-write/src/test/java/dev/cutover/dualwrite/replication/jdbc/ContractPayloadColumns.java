@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cutover.dualwrite.replication.JdbcDialect;
+import dev.cutover.dualwrite.replication.SqlDialect;
 import dev.cutover.dualwrite.replication.JdbcPayloadColumns;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -26,7 +26,7 @@ final class ContractPayloadColumns implements JdbcPayloadColumns {
   }
 
   @Override
-  public List<String> definitions(JdbcDialect dialect) {
+  public List<String> definitions(SqlDialect dialect) {
     return List.of("id VARCHAR(1024)", "name VARCHAR(200)", "rev BIGINT", "tags VARCHAR(2000)");
   }
 

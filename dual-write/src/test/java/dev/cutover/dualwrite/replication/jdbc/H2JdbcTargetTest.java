@@ -3,7 +3,7 @@ package dev.cutover.dualwrite.replication.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.cutover.dualwrite.replication.JdbcDialect;
+import dev.cutover.dualwrite.replication.SqlDialect;
 import dev.cutover.dualwrite.replication.JdbcVersionedTarget;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +21,7 @@ class H2JdbcTargetTest extends JdbcTargetChecks {
 
   @Example
   void theShippedSchemaFilesAreWhatTheTargetRuns() throws Exception {
-    for (JdbcDialect dialect : JdbcDialect.values()) {
+    for (SqlDialect dialect : SqlDialect.values()) {
       JdbcVersionedTarget target = JdbcVersionedTarget.builder(TABLES.dataSource())
           .table("versioned_entities").dialect(dialect).build();
       String expected = String.join(";\n\n", target.schemaStatements()) + ";\n";
@@ -51,7 +51,7 @@ class H2JdbcTargetTest extends JdbcTargetChecks {
 
   @Example
   void theDialectIsDetected() throws Exception {
-    assertThat(fresh().dialect()).isEqualTo(JdbcDialect.H2);
+    assertThat(fresh().dialect()).isEqualTo(SqlDialect.H2);
     assertThat(fresh().describe()).contains("h2").contains("4 segments");
   }
 }

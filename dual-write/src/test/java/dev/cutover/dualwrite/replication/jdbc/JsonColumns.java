@@ -2,7 +2,7 @@ package dev.cutover.dualwrite.replication.jdbc;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import dev.cutover.dualwrite.replication.JdbcDialect;
+import dev.cutover.dualwrite.replication.SqlDialect;
 import dev.cutover.dualwrite.replication.JdbcPayloadColumns;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
 /** Payload columns that only name columns: for the builder's checks. */
 record JsonColumns(List<String> columns) implements JdbcPayloadColumns {
   @Override
-  public List<String> definitions(JdbcDialect dialect) {
+  public List<String> definitions(SqlDialect dialect) {
     return columns.stream().map(c -> c + " VARCHAR(100)").toList();
   }
 

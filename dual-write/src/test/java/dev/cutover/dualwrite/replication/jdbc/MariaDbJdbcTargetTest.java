@@ -6,7 +6,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.cutover.dualwrite.replication.ApplyOutcome;
 import dev.cutover.dualwrite.replication.Change;
-import dev.cutover.dualwrite.replication.JdbcDialect;
+import dev.cutover.dualwrite.replication.SqlDialect;
 import dev.cutover.dualwrite.replication.JdbcVersionedTarget;
 import dev.cutover.flags.jdbc.support.EmbeddedMariaDb;
 import dev.cutover.flags.jdbc.support.TestDatabase;
@@ -27,7 +27,7 @@ class MariaDbJdbcTargetTest extends JdbcTargetChecks {
 
   @Example
   void theDialectIsDetected() throws Exception {
-    assertThat(fresh().dialect()).isEqualTo(JdbcDialect.MYSQL);
+    assertThat(fresh().dialect()).isEqualTo(SqlDialect.MYSQL);
   }
 
   /** 1,024 three-byte characters are 3,072 UTF-8 bytes: InnoDB's index limit, which the key column fits. */

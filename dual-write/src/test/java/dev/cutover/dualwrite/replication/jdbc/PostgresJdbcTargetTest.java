@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cutover.dualwrite.replication.Change;
-import dev.cutover.dualwrite.replication.JdbcDialect;
+import dev.cutover.dualwrite.replication.SqlDialect;
 import dev.cutover.dualwrite.replication.JdbcVersionedTarget;
 import java.util.List;
 import net.jqwik.api.Example;
@@ -20,7 +20,7 @@ class PostgresJdbcTargetTest extends JdbcTargetChecks {
 
   @Example
   void theDialectIsDetected() throws Exception {
-    assertThat(fresh().dialect()).isEqualTo(JdbcDialect.POSTGRESQL);
+    assertThat(fresh().dialect()).isEqualTo(SqlDialect.POSTGRESQL);
   }
 
   @Example

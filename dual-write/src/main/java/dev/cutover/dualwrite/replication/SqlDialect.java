@@ -15,13 +15,13 @@ import org.jspecify.annotations.Nullable;
  * <pre>{@code
  * JdbcVersionedTarget target = JdbcVersionedTarget.builder(pool)
  *     .table("customers_v2")
- *     .dialect(JdbcDialect.MYSQL)   // instead of detecting it
+ *     .dialect(SqlDialect.MYSQL)   // instead of detecting it
  *     .build();
  * }</pre>
  *
  * @since 0.1.0
  */
-public enum JdbcDialect {
+public enum SqlDialect {
   /** PostgreSQL 12 or later. */
   POSTGRESQL,
   /** MySQL 8 or MariaDB 10.5 or later; InnoDB. */
@@ -33,7 +33,7 @@ public enum JdbcDialect {
    * The dialect for a JDBC product name ({@code "PostgreSQL"}, {@code "MySQL"}, {@code
    * "MariaDB"}, {@code "H2"}), or null when it is not one of these.
    */
-  public static @Nullable JdbcDialect fromProductName(String productName) {
+  public static @Nullable SqlDialect fromProductName(String productName) {
     String p = productName.toLowerCase(Locale.ROOT);
     if (p.contains("postgres")) {
       return POSTGRESQL;
@@ -50,11 +50,11 @@ public enum JdbcDialect {
    *
    * @throws IllegalArgumentException when the database is not supported, naming it
    */
-  public static JdbcDialect detect(DataSource dataSource) throws SQLException {
+  public static SqlDialect detect(DataSource dataSource) throws SQLException {
     Objects.requireNonNull(dataSource, "dataSource");
     try (Connection c = dataSource.getConnection()) {
       String product = c.getMetaData().getDatabaseProductName();
-      JdbcDialect d = fromProductName(product);
+      SqlDialect d = fromProductName(product);
       if (d == null) {
         throw new IllegalArgumentException(
             "unsupported database '" + product + "'; supported: PostgreSQL, MySQL, MariaDB, H2;"
