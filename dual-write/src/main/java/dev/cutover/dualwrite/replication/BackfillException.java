@@ -1,0 +1,37 @@
+package dev.cutover.dualwrite.replication;
+
+import java.util.Objects;
+
+/**
+ * Thrown by {@link Backfill#run()} when a call to the source, the target or the checkpoint store
+ * failed (or the transform threw an {@link Error}). The other workers finished their page and
+ * released their claims; every checkpoint saved is kept, so running the backfill again resumes
+ * where it stopped, at most one page before the failure.
+ *
+ * <pre>{@code
+ * try {
+ *   backfill.run();
+ * } catch (BackfillException e) {
+ *   log.error("backfill stopped after {} rows", e.result().counts().read(), e);
+ * }
+ * }</pre>
+ *
+ * @since 0.1.0
+ */
+public final class BackfillException extends Exception {
+  private static final long serialVersionUID = 1L;
+
+  /** The run's result; never serialized. */
+  private final transient BackfillResult result;
+
+  /** A failure with the run's partial result and the first error met. */
+  public BackfillException(String message, BackfillResult result, Throwable cause) {
+    super(message, cause);
+    this.result = Objects.requireNonNull(result, "result");
+  }
+
+  /** What the run did before it failed, with status {@link BackfillResult.Status#FAILED}. */
+  public BackfillResult result() {
+    return result;
+  }
+}

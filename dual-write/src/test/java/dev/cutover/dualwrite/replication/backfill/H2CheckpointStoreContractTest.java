@@ -1,0 +1,15 @@
+package dev.cutover.dualwrite.replication.backfill;
+
+import dev.cutover.dualwrite.replication.CheckpointStore;
+import dev.cutover.dualwrite.replication.JdbcCheckpointStore;
+import java.time.Clock;
+
+/** The checkpoint store contract on H2: a new table per try. */
+class H2CheckpointStoreContractTest extends CheckpointStoreContract {
+  @Override
+  protected CheckpointStore createStore(Clock clock) {
+    return JdbcCheckpointStore.builder(TestDatabases.h2(), TestDatabases.uniqueName("contract"))
+        .clock(clock)
+        .build();
+  }
+}

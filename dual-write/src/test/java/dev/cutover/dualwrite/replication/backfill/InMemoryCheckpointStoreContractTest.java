@@ -1,0 +1,12 @@
+package dev.cutover.dualwrite.replication.backfill;
+
+import dev.cutover.dualwrite.replication.CheckpointStore;
+import dev.cutover.dualwrite.replication.InMemoryCheckpointStore;
+import java.time.Clock;
+
+class InMemoryCheckpointStoreContractTest extends CheckpointStoreContract {
+  @Override
+  protected CheckpointStore createStore(Clock clock) {
+    return new InMemoryCheckpointStore(clock);
+  }
+}
