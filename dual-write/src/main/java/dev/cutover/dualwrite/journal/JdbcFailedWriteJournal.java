@@ -14,6 +14,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import dev.cutover.dualwrite.internal.DatabaseProducts;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -406,15 +407,8 @@ public final class JdbcFailedWriteJournal implements FailedWriteJournal {
     }
 
     static @Nullable Dialect fromProductName(String productName) {
-      String p = productName.toLowerCase(Locale.ROOT);
-      if (p.contains("postgres")) {
-        return POSTGRESQL;
-      } else if (p.contains("mysql") || p.contains("mariadb")) {
-        return MYSQL;
-      } else if (p.equals("h2")) {
-        return H2;
-      }
-      return null;
+      DatabaseProducts.Family f = DatabaseProducts.of(productName);
+      return f == null ? null : valueOf(f.name());
     }
   }
 

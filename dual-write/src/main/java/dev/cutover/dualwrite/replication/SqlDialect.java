@@ -1,5 +1,6 @@
 package dev.cutover.dualwrite.replication;
 
+import dev.cutover.dualwrite.internal.DatabaseProducts;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Locale;
@@ -34,15 +35,8 @@ public enum SqlDialect {
    * "MariaDB"}, {@code "H2"}), or null when it is not one of these.
    */
   public static @Nullable SqlDialect fromProductName(String productName) {
-    String p = productName.toLowerCase(Locale.ROOT);
-    if (p.contains("postgres")) {
-      return POSTGRESQL;
-    } else if (p.contains("mysql") || p.contains("mariadb")) {
-      return MYSQL;
-    } else if (p.equals("h2")) {
-      return H2;
-    }
-    return null;
+    DatabaseProducts.Family f = DatabaseProducts.of(productName);
+    return f == null ? null : valueOf(f.name());
   }
 
   /**

@@ -1,7 +1,7 @@
 package dev.cutover.dualwrite.replication.backfill.internal;
 
 import java.util.List;
-import java.util.Locale;
+import dev.cutover.dualwrite.internal.DatabaseProducts;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -19,15 +19,8 @@ public final class CheckpointSql {
 
     /** The dialect of a JDBC product name, or null when not supported. */
     public static @Nullable Dialect fromProductName(String productName) {
-      String p = productName.toLowerCase(Locale.ROOT);
-      if (p.contains("postgres")) {
-        return POSTGRESQL;
-      } else if (p.contains("mysql") || p.contains("mariadb")) {
-        return MYSQL;
-      } else if (p.equals("h2")) {
-        return H2;
-      }
-      return null;
+      DatabaseProducts.Family f = DatabaseProducts.of(productName);
+      return f == null ? null : valueOf(f.name());
     }
   }
 
