@@ -11,6 +11,7 @@ import dev.cutover.dualwrite.replication.CheckpointStore;
 import dev.cutover.dualwrite.replication.InMemoryCheckpointStore;
 import dev.cutover.dualwrite.replication.InMemoryVersionedTarget;
 import dev.cutover.dualwrite.replication.JdbcCheckpointStore;
+import dev.cutover.dualwrite.replication.contract.MutableClock;
 import dev.cutover.testkit.Eventually;
 import java.time.Clock;
 import java.time.Duration;

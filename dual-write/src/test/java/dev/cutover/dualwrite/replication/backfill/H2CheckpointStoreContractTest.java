@@ -2,6 +2,7 @@ package dev.cutover.dualwrite.replication.backfill;
 
 import dev.cutover.dualwrite.replication.CheckpointStore;
 import dev.cutover.dualwrite.replication.JdbcCheckpointStore;
+import dev.cutover.dualwrite.replication.contract.CheckpointStoreContract;
 import java.time.Clock;
 
 /** The checkpoint store contract on H2: a new table per try. */

@@ -3,11 +3,13 @@ package dev.cutover.dualwrite.replication.mirror;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cutover.dualwrite.replication.InMemoryVersionedTarget;
+import dev.cutover.dualwrite.replication.JdbcVersionedTarget;
 import dev.cutover.dualwrite.replication.Mirror;
 import dev.cutover.dualwrite.replication.MirrorCounts;
 import dev.cutover.dualwrite.replication.ReconciliationReport;
 import dev.cutover.dualwrite.replication.Reconciler;
 import dev.cutover.dualwrite.replication.VersionedTarget;
+import dev.cutover.dualwrite.replication.integration.RealStores;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -32,7 +34,7 @@ import net.jqwik.api.lifecycle.AfterTry;
  */
 class MirrorConvergenceProperties {
   private static final Duration WAIT = Duration.ofSeconds(30);
-  private final List<AutoCloseable> toClose = new ArrayList<>();
+  private final List<String> tables = new ArrayList<>();
 
   /** A history and how it is delivered: threads, workers and batch size of the mirror. */
   record Run(List<TestEvent> made, long seed, int observers, int workers, int batchSize) {
@@ -81,8 +83,9 @@ class MirrorConvergenceProperties {
 
   @Property(tries = 30)
   void anyHistoryThroughTheMirrorConvergesOnPostgres(@ForAll("runs") Run run) throws Exception {
-    PostgresTestTarget target = PostgresTestTarget.create(2);
-    toClose.add(target);
+    JdbcVersionedTarget target = RealStores.freshTarget(RealStores.Store.POSTGRES, "mirror_converge",
+        b -> b.segments(2).batchSize(Math.max(1, run.batchSize() / 3)));
+    tables.add(target.table());
     assertConverges(run, target);
   }
 
@@ -123,9 +126,9 @@ class MirrorConvergenceProperties {
 
   @AfterTry
   void dropTables() throws Exception {
-    for (AutoCloseable c : toClose) {
-      c.close();
+    for (String table : tables) {
+      RealStores.drop(RealStores.Store.POSTGRES, table);
     }
-    toClose.clear();
+    tables.clear();
   }
 }

@@ -12,7 +12,7 @@ import dev.cutover.dualwrite.replication.ReconciliationReport.Discrepancy;
 import dev.cutover.dualwrite.replication.Reconciler;
 import dev.cutover.dualwrite.replication.SegmentedSource;
 import dev.cutover.dualwrite.replication.VersionedTarget;
-import dev.cutover.dualwrite.replication.mirror.PostgresTestTarget;
+import dev.cutover.dualwrite.replication.integration.RealStores;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -109,7 +109,9 @@ class ReconcilerProperties {
   void theReportIsTheModelsDifferenceAgainstPostgres(@ForAll("cases") Case c) throws Exception {
     InMemoryVersionedTarget old = new InMemoryVersionedTarget(c.segments(), Clock.systemUTC());
     old.apply(c.side(0));
-    try (PostgresTestTarget neu = PostgresTestTarget.create(c.segments())) {
+    try (RealStores.ScopedTarget scoped = RealStores.scopedTarget(RealStores.Store.POSTGRES, "reconcile",
+        b -> b.segments(c.segments()))) {
+      VersionedTarget neu = scoped.target();
       neu.apply(c.side(1));
       check(c, Reconciler.between(old, neu).recheck(old::read), old, neu);
     }

@@ -10,7 +10,10 @@ import dev.cutover.dualwrite.replication.ReconciliationReport;
 import dev.cutover.dualwrite.replication.Reconciler;
 import dev.cutover.dualwrite.replication.Repair;
 import dev.cutover.dualwrite.replication.RepairResult;
-import dev.cutover.dualwrite.replication.mirror.PostgresTestTarget;
+import dev.cutover.dualwrite.replication.VersionedTarget;
+import dev.cutover.dualwrite.replication.integration.RealStores;
+import dev.cutover.dualwrite.replication.integration.RealStores.ScopedTarget;
+import dev.cutover.dualwrite.replication.integration.RealStores.Store;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,9 +32,10 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.RandomDistribution;
 
 /**
- * Repair on PostgreSQL: it never overwrites a newer write, not even one landing while it runs,
- * and after it reconciliation finds nothing (except where the new store holds newer versions,
- * which it must keep).
+ * Repair into a {@link dev.cutover.dualwrite.replication.JdbcVersionedTarget} on PostgreSQL and
+ * MariaDB: it never overwrites a newer write, not even one landing while it runs, and after it
+ * reconciliation finds nothing (except where the new store holds newer versions, which it must
+ * keep).
  */
 class RepairProperties {
   private static final Duration NO_DELAY = Duration.ZERO;
@@ -52,7 +56,7 @@ class RepairProperties {
     }
 
     /** Fills both stores; returns the keys where new holds a newer version than old. */
-    Set<String> fill(InMemoryVersionedTarget old, PostgresTestTarget neu, boolean newerInNew) throws Exception {
+    Set<String> fill(InMemoryVersionedTarget old, VersionedTarget neu, boolean newerInNew) throws Exception {
       List<Change> oldRows = new ArrayList<>();
       List<Change> newRows = new ArrayList<>();
       Set<String> newer = new TreeSet<>();
@@ -107,10 +111,34 @@ class RepairProperties {
   }
 
   @Property(tries = 30)
-  void repairNeverOverwritesAWriteLandingMeanwhileAndLeavesNothingToFind(@ForAll("scenarios") Scenario s)
+  void repairNeverOverwritesAWriteLandingMeanwhileOnPostgres(@ForAll("scenarios") Scenario s) throws Exception {
+    repairNeverOverwritesAWriteLandingMeanwhileAndLeavesNothingToFind(s, Store.POSTGRES);
+  }
+
+  @Property(tries = 10)
+  void repairNeverOverwritesAWriteLandingMeanwhileOnMariaDb(@ForAll("scenarios") Scenario s) throws Exception {
+    repairNeverOverwritesAWriteLandingMeanwhileAndLeavesNothingToFind(s, Store.MARIADB);
+  }
+
+  @Property(tries = 20)
+  void aNewerVersionInTheTargetIsKeptOnPostgres(@ForAll("scenarios") Scenario s) throws Exception {
+    aNewerVersionInTheTargetIsKeptAndTheRestIsRepaired(s, Store.POSTGRES);
+  }
+
+  @Property(tries = 8)
+  void aNewerVersionInTheTargetIsKeptOnMariaDb(@ForAll("scenarios") Scenario s) throws Exception {
+    aNewerVersionInTheTargetIsKeptAndTheRestIsRepaired(s, Store.MARIADB);
+  }
+
+  private static ScopedTarget target(Store store) throws Exception {
+    return RealStores.scopedTarget(store, "repair", b -> b.segments(2).batchSize(5));
+  }
+
+  private static void repairNeverOverwritesAWriteLandingMeanwhileAndLeavesNothingToFind(Scenario s, Store store)
       throws Exception {
     InMemoryVersionedTarget old = new InMemoryVersionedTarget();
-    try (PostgresTestTarget neu = PostgresTestTarget.create(2)) {
+    try (ScopedTarget scoped = target(store)) {
+      VersionedTarget neu = scoped.target();
       s.fill(old, neu, false);
       ReconciliationReport report = reconcile(old, neu);
       Map<String, Change> landed = new HashMap<>();
@@ -147,10 +175,10 @@ class RepairProperties {
     }
   }
 
-  @Property(tries = 20)
-  void aNewerVersionInTheTargetIsKeptAndTheRestIsRepaired(@ForAll("scenarios") Scenario s) throws Exception {
+  private static void aNewerVersionInTheTargetIsKeptAndTheRestIsRepaired(Scenario s, Store store) throws Exception {
     InMemoryVersionedTarget old = new InMemoryVersionedTarget();
-    try (PostgresTestTarget neu = PostgresTestTarget.create(2)) {
+    try (ScopedTarget scoped = target(store)) {
+      VersionedTarget neu = scoped.target();
       Set<String> newer = s.fill(old, neu, true);
       Map<String, Optional<Change>> before = new HashMap<>();
       for (String key : newer) {
@@ -172,7 +200,7 @@ class RepairProperties {
     }
   }
 
-  private static ReconciliationReport reconcile(InMemoryVersionedTarget old, PostgresTestTarget neu) throws Exception {
+  private static ReconciliationReport reconcile(InMemoryVersionedTarget old, VersionedTarget neu) throws Exception {
     return Reconciler.between(old, neu).buckets(16).recheck(old::read).recheckAfter(NO_DELAY).run();
   }
 }

@@ -1,4 +1,4 @@
-package dev.cutover.dualwrite.replication.backfill;
+package dev.cutover.dualwrite.replication.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -29,12 +29,21 @@ import net.jqwik.api.constraints.IntRange;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The contract of {@link CheckpointStore}: any sequence of claims, saves, done marks, releases and
- * clock moves by three owners leaves the store in the model's state with the model's answers:
- * one live claim per segment, takeover only after the lease, fenced saves, done is final. A store
- * extends this class and returns a fresh, empty store on the given clock.
+ * The contract of {@link CheckpointStore}, as jqwik properties and examples: any sequence of
+ * claims, saves, done marks, releases and clock moves by three owners leaves the store in the
+ * model's state with the model's answers: one live claim per segment, takeover only after the
+ * lease, fenced saves, done is final. A store extends this class and returns a fresh, empty store
+ * that judges leases by the given clock (a {@link MutableClock} the properties move).
+ *
+ * <pre>{@code
+ * class PostgresCheckpointStoreContractTest extends CheckpointStoreContract {
+ *   @Override protected CheckpointStore createStore(Clock clock) {
+ *     return JdbcCheckpointStore.builder(dataSource, "contract_" + counter.incrementAndGet()).clock(clock).build();
+ *   }
+ * }
+ * }</pre>
  */
-abstract class CheckpointStoreContract {
+public abstract class CheckpointStoreContract {
   static final Duration LEASE = Duration.ofSeconds(10);
   static final List<String> OWNERS = List.of("owner-a", "owner-b", "owner-é/c");
 
