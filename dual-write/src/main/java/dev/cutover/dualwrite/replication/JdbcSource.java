@@ -27,10 +27,17 @@ import org.slf4j.LoggerFactory;
  *     .versionColumn("rev")               // or .stampWith(clock): a version at read time
  *     .segments(16)                       // boundaries computed once, at build()
  *     .build();
- * List<String> boundaries = customers.boundaries();  // hand these to the other processes:
+ * List<String> boundaries = customers.boundaries();  // keep these with the backfill, for every process
+ *                                                    // and every restart:
  * JdbcSource same = JdbcSource.builder(oldPool).table("customers").keyColumn("id")
  *     .versionColumn("rev").boundaries(boundaries).build();
  * }</pre>
+ *
+ * <p><b>Resuming a backfill</b> needs the same boundaries: a checkpoint's token is tied to the
+ * boundaries of the source that issued it, and boundaries computed again after live writes moved
+ * the data differ. Compute them once when the backfill starts, store them next to its checkpoints
+ * (a config map, a table), and build every process's source, including restarted ones, with
+ * {@link Builder#boundaries}. A source with other boundaries refuses the tokens, naming them.
  *
  * <p><b>Segments</b> are ranges of the key: {@code n} segments have {@code n - 1} boundary keys,
  * computed at {@link Builder#build()} from the data (a count, then one {@code ORDER BY key LIMIT 1

@@ -110,7 +110,8 @@ public final class SourcePages {
     if (parts.length != 3 || !parts[0].equals(Integer.toString(segment)) || !parts[1].equals(fingerprint)
         || !kind.accepts(parts[2])) {
       throw new IllegalArgumentException("token " + Keys.escape(token) + " was not issued for segment " + segment
-          + " of this source (fingerprint " + fingerprint + ")");
+          + " of this source (fingerprint " + fingerprint + "); a token from a source with other boundaries"
+          + " cannot resume: build the source with .boundaries(...) of the run that wrote it");
     }
     return parts[2];
   }
