@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
 
@@ -71,5 +72,10 @@ final class OldJdbcTable {
   /** The library's source over this table, with boundaries computed from the rows there now. */
   JdbcSource source(int segments) throws SQLException {
     return JdbcSource.builder(pool).table(table).keyColumn("id").versionColumn("version").segments(segments).build();
+  }
+
+  /** The source as a restarted process builds it: with the boundaries the first run kept. */
+  JdbcSource source(List<String> boundaries) throws SQLException {
+    return JdbcSource.builder(pool).table(table).keyColumn("id").versionColumn("version").boundaries(boundaries).build();
   }
 }
