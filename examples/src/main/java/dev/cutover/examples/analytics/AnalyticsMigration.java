@@ -1,0 +1,464 @@
+package dev.cutover.examples.analytics;
+
+import dev.cutover.dualwrite.ComparisonReport.Outcome;
+import dev.cutover.dualwrite.DualWrite;
+import dev.cutover.dualwrite.DualWriteControl;
+import dev.cutover.dualwrite.Stage;
+import dev.cutover.dualwrite.StageFlag;
+import dev.cutover.dualwrite.compare.Comparison;
+import dev.cutover.dualwrite.journal.InMemoryFailedWriteJournal;
+import dev.cutover.dualwrite.replication.Backfill;
+import dev.cutover.dualwrite.replication.BackfillCounts;
+import dev.cutover.dualwrite.replication.BackfillResult;
+import dev.cutover.dualwrite.replication.Change;
+import dev.cutover.dualwrite.replication.JdbcCheckpointStore;
+import dev.cutover.dualwrite.replication.Mirror;
+import dev.cutover.dualwrite.replication.MirrorCounts;
+import dev.cutover.dualwrite.replication.MirrorFailure;
+import dev.cutover.dualwrite.replication.Reconciler;
+import dev.cutover.dualwrite.replication.ReconciliationReport;
+import dev.cutover.examples.LiveStatus;
+import dev.cutover.examples.MigrationReport;
+import dev.cutover.flags.Flag;
+import dev.cutover.flags.FlagClient;
+import dev.cutover.flags.jdbc.JdbcFlagStore;
+import dev.cutover.flags.spi.AuditInfo;
+import dev.cutover.flags.spi.RawFlag;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+/**
+ * Migration 1: the presentation app's analytics move from its event collection to a star-schema
+ * warehouse while the app keeps writing, and nothing of the app changes. In order:
+ *
+ * <ol>
+ *   <li><b>History.</b> The app runs with the mirror flag off: its events are only in the old store.
+ *   <li><b>Observer.</b> The flag goes on; the {@link Mirror} wrapped around the app's listener maps
+ *       every event to a versioned change (the event's sequence number is the version; a delete
+ *       is a tombstone) and sends it through a queue that reorders and redelivers ({@link
+ *       ShufflingQueue}) into the {@link StarSchema}, one table per entity type.
+ *   <li><b>Backfill.</b> The entities that existed before are copied at the version they have,
+ *       while the app goes on writing; the versioned apply lets the newer write win either way.
+ *   <li><b>Stages.</b> A {@link DualWrite} proxy of the {@link Analytics} API moves, by a stage flag
+ *       in the same flag store, through SHADOW (old answers, warehouse compared; its first run finds
+ *       two explained differences of form, fixed with normalizers), LIVE, a rollback to SHADOW,
+ *       LIVE again, RAMP_DOWN and NEW_ONLY.
+ *   <li><b>Proof.</b> Traffic stops, the queue drains, and the {@link Reconciler} compares every
+ *       entity of the old store with the warehouse: nothing missing, extra or different.
+ * </ol>
+ *
+ * <p><b>Size.</b> {@code size} scales the history (12,000 events and 400 viewers per unit); the live
+ * traffic (300 actions a second) and the reads per stage do not. Size 1 takes about 45 to 70 s on
+ * two cores including PostgreSQL's start, with some 25,000 events in the end. Time grows a little
+ * faster than linearly with size, because the old analytics, still read in SHADOW and LIVE, replay
+ * the whole history on every call: size 5 takes about 2 to 3 minutes.
+ */
+public final class AnalyticsMigration {
+  static final String MIRROR_FLAG = "analytics.mirror";
+  static final String STAGE_FLAG = "analytics.migration";
+  private static final Duration RECHECK = Duration.ofSeconds(1);
+  private static final long READ_PACE_NANOS = TimeUnit.MILLISECONDS.toNanos(150);
+
+  /**
+   * How big a run is.
+   *
+   * @param historyEvents events the app writes before mirroring starts, at least 100
+   * @param viewers registered viewers, at least 10
+   * @param trafficPerSecond user actions per second while migrating, 10 to 10,000
+   * @param readsPerStage analytics reads in each stage that compares, at least 3
+   * @param seed the seed of the users' choices and of the queue's shuffles
+   */
+  public record Options(int historyEvents, int viewers, int trafficPerSecond, int readsPerStage, long seed) {
+    public Options {
+      check("historyEvents", historyEvents, 100, Integer.MAX_VALUE);
+      check("viewers", viewers, 10, Integer.MAX_VALUE);
+      check("trafficPerSecond", trafficPerSecond, 10, 10_000);
+      check("readsPerStage", readsPerStage, 3, Integer.MAX_VALUE);
+    }
+
+    /** The options of a scale factor from 1 (the default) to 100. */
+    public static Options ofSize(int size) {
+      check("size", size, 1, 100);
+      return new Options(12_000 * size, 400 * size, 300, 16, 20_240_501L);
+    }
+
+    private static void check(String name, int value, int min, int max) {
+      if (value < min || value > max) {
+        throw new IllegalArgumentException(name + " must be " + min + " to " + max + " but was " + value);
+      }
+    }
+  }
+
+  /** A flag write by the operator. */
+  private interface FlagMove {
+    void run() throws Exception;
+  }
+
+  private final Options options;
+  private final LiveStatus status;
+  private final MigrationReport report =
+      new MigrationReport("Migration 1: analytics from an event collection to a star-schema warehouse");
+  private final ShadowDashboard dashboard = new ShadowDashboard();
+  private final LongAdder eventsSeen = new LongAdder();
+  private final AtomicLong readErrors = new AtomicLong();
+  private final ConcurrentLinkedQueue<MirrorFailure> mirrorFailures = new ConcurrentLinkedQueue<>();
+  private final List<String> stages = new ArrayList<>(List.of(Stage.OLD_ONLY.name()));
+  private final long started = System.nanoTime();
+  private long historyEvents;
+  private long historyActions;
+
+  private AnalyticsMigration(Options options, LiveStatus status) {
+    this.options = options;
+    this.status = status;
+  }
+
+  /**
+   * Runs the migration at a scale factor from 1 to 100; see the class comment for counts and time.
+   *
+   * @return the facts of the run, and a problem for anything lost, different or failed
+   */
+  public static MigrationReport run(int size, LiveStatus status) throws Exception {
+    return run(Options.ofSize(size), status);
+  }
+
+  /** Runs the migration with explicit options (smaller ones for tests). */
+  public static MigrationReport run(Options options, LiveStatus status) throws Exception {
+    return new AnalyticsMigration(options, status).migrate();
+  }
+
+  /** Runs the migration at the size given as the first argument (default 1); exits 1 unless clean. */
+  public static void main(String[] args) throws Exception {
+    int size = args.length > 0 ? Integer.parseInt(args[0]) : 1;
+    MigrationReport result;
+    try (LiveStatus status = new LiveStatus(System.out, System.console() != null)) {
+      result = run(size, status);
+    }
+    result.print(System.out);
+    System.exit(result.clean() ? 0 : 1);
+  }
+
+  /** An event as a versioned change of its entity: the mirror's mapping. */
+  static Change toChange(Event e) {
+    return e.data() == null ? Change.delete(e.entityId(), e.seq()) : Change.upsert(e.entityId(), e.seq(), e.data());
+  }
+
+  private MigrationReport migrate() throws Exception {
+    status.phase("starting PostgreSQL: old event store, warehouse, flags", () -> millisSince(started) / 1000 + " s");
+    try (Database db = Database.start(12)) {
+      EventStore events = new EventStore(db.pool());
+      events.createSchema();
+      StarSchema warehouse = StarSchema.create(db.pool());
+      JdbcFlagStore flagStore = JdbcFlagStore.builder(db.pool()).build();
+      flagStore.createSchemaIfMissing();
+      flagStore.put(Flag.booleanFlag(MIRROR_FLAG, false), 0, audit("mirror stays off until the warehouse is ready"));
+      flagStore.put(StageFlag.definition(STAGE_FLAG, Stage.OLD_ONLY), 0, audit("the old analytics answer"));
+      ShufflingQueue queue = new ShufflingQueue(20_000, 0.05, options.seed());
+      try (FlagClient flags = FlagClient.builder(flagStore).pollInterval(Duration.ofMillis(500)).build();
+          Mirror<Event> mirror = Mirror.to(warehouse)
+              .mapping((Event e) -> List.of(toChange(e)))
+              .name("analytics-warehouse")
+              .gate(flags, MIRROR_FLAG)                 // on and off at runtime, like the story's feature flag
+              .queue(queue)
+              .workers(2)
+              .batchSize(200)
+              .onFailure(mirrorFailures::add)           // none expected; each would name its key
+              .build()) {
+        // The app's own listener (in production: pushes the new state to the screens), wrapped by the
+        // mirror. This line is the only change to the app's wiring; the app's code stays as it is.
+        Consumer<Event> screens = e -> eventsSeen.increment();
+        PresentationApp app = new PresentationApp(events, new SimulatedClock(Instant.parse("2024-05-01T08:00:00Z")),
+            mirror.tap(screens));
+        Traffic traffic = new Traffic(app, options.seed(), options.viewers());
+        try {
+          history(traffic);
+          observe(flagStore, flags, mirror, traffic);
+          backfill(db, events, warehouse, mirror, traffic, queue);
+          stages(flagStore, flags, events, db, mirror, traffic);
+        } finally {
+          traffic.stop();
+        }
+        drain(mirror, queue, traffic);
+        reconcile(db, events, warehouse);
+        long errors = traffic.errors() + readErrors.get();
+        report.fact("events written", events.count())
+            .fact("errors seen by the application", errors)
+            .fact("elapsed", millisSince(started) / 1000 + " s");
+        report.expect(errors == 0, errors + " errors seen by the application; first: " + traffic.firstError());
+      } finally {
+        flagStore.close();
+      }
+    }
+    return report;
+  }
+
+  private void history(Traffic traffic) {
+    long target = options.historyEvents();
+    status.phase("1/6 history: the app writes, the mirror flag is off",
+        () -> "events " + eventsSeen.sum() + " " + LiveStatus.bar(eventsSeen.sum(), target));
+    long t0 = System.nanoTime();
+    traffic.runUntil(() -> eventsSeen.sum() >= target);
+    historyEvents = eventsSeen.sum();
+    historyActions = traffic.actions();
+    report.fact("events before mirroring (history)", historyEvents)
+        .fact("history time", millisSince(t0) + " ms");
+  }
+
+  private void observe(JdbcFlagStore flagStore, FlagClient flags, Mirror<Event> mirror, Traffic traffic)
+      throws Exception {
+    status.phase("2/6 observer: mirror flag on, app traffic continues",
+        () -> "events " + eventsSeen.sum() + " | mirrored " + mirror.counts().mirrored());
+    RawFlag off = flagStore.get(MIRROR_FLAG).orElseThrow();
+    long flipped = System.nanoTime();
+    flagStore.put(Flag.booleanFlag(MIRROR_FLAG, true), off.version(), audit("start feeding the warehouse"));
+    await(Duration.ofSeconds(10), mirror::enabled);
+    status.note(MIRROR_FLAG + " -> on; the mirror saw it after " + millisSince(flipped) + " ms");
+    traffic.start(options.trafficPerSecond());
+  }
+
+  private void backfill(Database db, EventStore events, StarSchema warehouse, Mirror<Event> mirror, Traffic traffic,
+      ShufflingQueue queue) throws Exception {
+    CurrentStates old = new CurrentStates(events, db.pool());
+    long estimate = old.count();
+    // Started after the mirror is on: every entity changed before that is read here, every change
+    // after it reaches the warehouse through the mirror; where both carry one, the newer version wins.
+    try (Backfill backfill = Backfill.from(old.source(8)).to(warehouse)
+        .name("analytics-warehouse")
+        .checkpoints(JdbcCheckpointStore.builder(db.pool(), "analytics_warehouse").build())
+        .workers(2)
+        .batchSize(500)
+        .estimatedRows(estimate)
+        .build()) {
+      status.phase("3/6 backfill: entities that existed before mirroring, traffic continues", () -> {
+        BackfillCounts c = backfill.progress().counts();
+        return "rows " + c.read() + " " + LiveStatus.bar(c.read(), estimate) + " | traffic " + traffic.actions()
+            + " actions | mirrored " + mirror.counts().mirrored() + ", queued " + queue.depth();
+      });
+      BackfillResult result = backfill.run();
+      BackfillCounts c = result.counts();
+      report.fact("entities live when the backfill started", estimate)
+          .fact("backfill: rows read", c.read())
+          .fact("rows backfilled", c.applied())
+          .fact("rows already newer in the warehouse (superseded)", c.superseded())
+          .fact("rows already there (duplicate)", c.duplicate())
+          .fact("backfill time", result.duration().toMillis() + " ms");
+      report.expect(result.status() == BackfillResult.Status.COMPLETED, "backfill ended " + result.status())
+          .expect(c.rejected() + c.collisions() == 0, "backfill rejected " + c.rejected() + " rows, "
+              + c.collisions() + " collisions");
+    }
+  }
+
+  private void stages(JdbcFlagStore flagStore, FlagClient flags, EventStore events, Database db, Mirror<Event> mirror,
+      Traffic traffic) throws Exception {
+    long t0 = System.nanoTime();
+    OldAnalytics old = new OldAnalytics(events);
+    NewAnalytics warehouse = new NewAnalytics(db.pool());
+    // First the comparison as strict as it comes: every difference is reported, and looked at.
+    Analytics analytics = proxy(flags, old, warehouse, Comparison.builder().recheckAfter(RECHECK).build());
+    status.phase("4/6 stages: the analytics API behind a dual-read proxy", () -> "stage " + stages.get(stages.size() - 1));
+    move(flagStore, DualWrite.control(analytics), Stage.DUAL_WRITE, "the API has no writes: nothing changes for it");
+    read("DUAL_WRITE", false, analytics, traffic, mirror, options.readsPerStage() / 3);
+    move(flagStore, DualWrite.control(analytics), Stage.SHADOW, "compare the warehouse with every report");
+    read("SHADOW, strict comparison", true, analytics, traffic, mirror, options.readsPerStage());
+    DualWrite.control(analytics).close(Duration.ofSeconds(10));
+
+    // The two differences found are of form, not of content (see ShadowDashboard.EXPLAINED):
+    // normalizers say so, and the proxy is rebuilt with them (in production: a deploy).
+    Comparison normalized = Comparison.builder()
+        .numericScale(2)
+        .unorderedArrays("/countries")
+        .recheckAfter(RECHECK)
+        .build();
+    analytics = proxy(flags, old, warehouse, normalized);
+    DualWriteControl control = DualWrite.control(analytics);
+    status.note("normalizers deployed: numericScale(2), unorderedArrays(\"/countries\")");
+    read("SHADOW, normalized", false, analytics, traffic, mirror, options.readsPerStage());
+    move(flagStore, control, Stage.LIVE, "shadow reads clean");
+    read("LIVE", false, analytics, traffic, mirror, options.readsPerStage());
+    move(flagStore, control, Stage.SHADOW, "rollback drill: the old analytics answer again, at once");
+    read("SHADOW after the rollback", false, analytics, traffic, mirror, options.readsPerStage());
+    move(flagStore, control, Stage.LIVE, "drill done");
+    read("LIVE again", false, analytics, traffic, mirror, options.readsPerStage());
+    move(flagStore, control, Stage.RAMP_DOWN, "the warehouse answers; stop comparing");
+    read("RAMP_DOWN", false, analytics, traffic, mirror, options.readsPerStage() / 3);
+    move(flagStore, control, Stage.NEW_ONLY, "the old analytics are retired");
+    read("NEW_ONLY", false, analytics, traffic, mirror, options.readsPerStage() / 3);
+    control.close(Duration.ofSeconds(10));
+    stageFacts();
+    report.fact("stages time", millisSince(t0) / 1000 + " s");
+  }
+
+  private Analytics proxy(FlagClient flags, Analytics old, Analytics warehouse, Comparison comparison) {
+    return DualWrite.of(Analytics.class)
+        .oldStore(old)
+        .newStore(warehouse)
+        .stageFlag(flags, STAGE_FLAG)
+        .entityKey("listTopPresentations", args -> null)  // a ranking is about no one presentation
+        .comparison(comparison)
+        .listener(dashboard)
+        .shadowThreads(2)
+        .shadowTimeout(Duration.ofSeconds(10))            // the old side replays the whole history
+        .journal(new InMemoryFailedWriteJournal())        // the API has no writes: nothing to journal
+        .build();
+  }
+
+  /** Moves the stage flag one step, as an operator does, and waits until the proxy serves it. */
+  private void move(JdbcFlagStore flagStore, DualWriteControl control, Stage to, String why) throws Exception {
+    Stage from = control.stage(null);
+    boolean back = to.ordinal() < from.ordinal();
+    FlagMove write = back ? () -> StageFlag.rollBack(flagStore, STAGE_FLAG, audit(why))
+        : () -> StageFlag.advance(flagStore, STAGE_FLAG, audit(why));
+    long t0 = System.nanoTime();
+    write.run();
+    boolean served = await(Duration.ofSeconds(10), () -> control.stage(null) == to);
+    report.expect(served, "the proxy did not serve " + to + " within 10 s of the flag write");
+    stages.add(to.name() + (back ? " (rollback)" : ""));
+    status.note(from + " -> " + to + (back ? " (ROLLBACK)" : "") + ": " + why + "; served after " + millisSince(t0)
+        + " ms");
+  }
+
+  /** The reporting screens: {@code reads} paced calls of the API through the proxy. */
+  private void read(String stage, boolean strict, Analytics analytics, Traffic traffic, Mirror<Event> mirror,
+      int reads) throws InterruptedException {
+    ShadowDashboard.Run run = dashboard.startRun(stage, strict);
+    AtomicLong done = new AtomicLong();
+    status.phase("4/6 stages: " + stage, () -> "reads " + LiveStatus.bar(done.get(), reads) + " | compared " + run.compared()
+        + ", mismatches " + run.count(Outcome.MISMATCH) + ", in flux "
+        + run.count(Outcome.CHANGED) + " | traffic " + traffic.actions()
+        + " actions, mirrored " + mirror.counts().mirrored());
+    SplittableRandom random = new SplittableRandom(options.seed() + dashboard.runs().size());
+    long next = System.nanoTime();
+    for (int i = 0; i < reads; i++) {
+      int r = random.nextInt(100);
+      String presentation = traffic.pickPresentation(random, random.nextInt(100) < 80);
+      try {
+        if (r < 20 || presentation == null) {
+          analytics.listTopPresentations(5);
+        } else if (r < 60) {
+          analytics.getReport(presentation);
+        } else {
+          analytics.listViewersByCountry(presentation);
+        }
+      } catch (RuntimeException e) {
+        readErrors.incrementAndGet();
+        report.problem("a report read failed in " + stage + ": " + e);
+      }
+      done.incrementAndGet();
+      next += READ_PACE_NANOS;
+      LockSupport.parkNanos(Math.max(0, next - System.nanoTime()));
+    }
+    // let the comparisons of this run (re-checks included) finish before the next flag move
+    report.expect(DualWrite.control(analytics).awaitIdle(Duration.ofSeconds(60)), "comparisons of " + stage
+        + " did not finish within 60 s");
+  }
+
+  private void drain(Mirror<Event> mirror, ShufflingQueue queue, Traffic traffic) {
+    status.phase("5/6 traffic stops; the queue drains", () -> "queued " + queue.depth());
+    boolean quiet = mirror.awaitQuiet(Duration.ofSeconds(60));
+    report.expect(quiet, "the mirror did not drain within 60 s: " + queue.depth() + " changes still queued");
+    report.fact("events while migrating", eventsSeen.sum() - historyEvents)
+        .fact("user actions while migrating", traffic.actions() - historyActions);
+    MirrorCounts m = mirror.counts();
+    long deliveries = m.mirrored() + queue.redelivered();
+    report.fact("mirror: events skipped while the flag was off", m.skipped())
+        .fact("changes mirrored", m.mirrored())
+        .fact("redelivered by the queue", queue.redelivered())
+        .fact("deliveries (mirrored + redelivered)", deliveries)
+        .fact("applied", m.applied())
+        .fact("superseded (a newer version was there)", m.superseded())
+        .fact("duplicates", m.duplicate())
+        .fact("dropped or failed", m.dropped() + m.failed());
+    report.expect(m.applied() + m.superseded() + m.duplicate() == deliveries,
+        "applied + superseded + duplicates = " + (m.applied() + m.superseded() + m.duplicate()) + " but "
+            + deliveries + " changes were delivered")
+        .expect(m.dropped() + m.failed() + m.unmapped() == 0, "the mirror lost " + (m.dropped() + m.failed())
+            + " changes and could not map " + m.unmapped() + " events; first: " + mirrorFailures.peek());
+  }
+
+  private void reconcile(Database db, EventStore events, StarSchema warehouse) throws Exception {
+    CurrentStates old = new CurrentStates(events, db.pool());
+    long total = old.count() + warehouseRows(db);
+    LongAdder rows = new LongAdder();
+    status.phase("6/6 reconciliation: every entity, old store vs warehouse",
+        () -> "rows " + rows.sum() + " " + LiveStatus.bar(rows.sum(), total));
+    ReconciliationReport r = Reconciler.between(new CountingSource(old.source(8), rows), new CountingSource(warehouse, rows))
+        .recheck(old::read, warehouse::read)
+        .run();
+    ReconciliationReport.Counts c = r.counts();
+    report.fact("reconciliation: old entities / warehouse rows", c.oldRows() + " / " + c.newRows())
+        .fact("missing in warehouse", c.missingInNew())
+        .fact("extra in warehouse", c.extraInNew())
+        .fact("different", c.different())
+        .fact("reconciliation time", r.duration().toMillis() + " ms");
+    report.expect(r.clean() && c.errors() == 0, "reconciliation found " + c.missingInNew() + " missing, "
+        + c.extraInNew() + " extra, " + c.different() + " different, " + c.errors() + " errors: " + r.summary());
+  }
+
+  /** What the comparisons found, run by run, and the way the stage flag went. */
+  private void stageFacts() {
+    for (ShadowDashboard.Run run : dashboard.runs()) {
+      long mismatches = run.count(Outcome.MISMATCH);
+      if (run.compared() == 0) {
+        continue;
+      }
+      report.fact("comparisons in " + run.label, run.compared() + " (mismatches " + mismatches + ", in flux "
+          + run.count(Outcome.CHANGED) + ")");
+      run.explained().forEach((why, reports) -> report.fact("  " + reports + " x " + why.method() + " " + why.shown(),
+          why.why()));
+      report.expect(run.unexplained().isEmpty(), "unexplained mismatches in " + run.label + ": " + run.unexplained())
+          .expect(run.strict || mismatches == 0, mismatches + " mismatches in " + run.label + " after the normalizers")
+          .expect(run.count(Outcome.ERROR) == 0, "comparison errors in " + run.label);
+    }
+    report.fact("report latency, median old vs warehouse", String.format("%.1f ms vs %.1f ms",
+        dashboard.medianOldMillis(), dashboard.medianNewMillis()));
+    report.fact("stage changes", String.join(" > ", stages));
+    report.expect(stages.stream().anyMatch(s -> s.contains("rollback")), "no rollback happened");
+    report.expect(stages.get(stages.size() - 1).equals(Stage.NEW_ONLY.name()), "the migration ended in "
+        + stages.get(stages.size() - 1));
+  }
+
+  private static long warehouseRows(Database db) throws SQLException {
+    long rows = 0;
+    try (Connection c = db.pool().getConnection(); Statement s = c.createStatement()) {
+      for (String prefix : StarSchema.layout().keySet()) {
+        try (ResultSet rs = s.executeQuery("SELECT count(*) FROM " + StarSchema.tableOf(prefix))) {
+          rs.next();
+          rows += rs.getLong(1);
+        }
+      }
+    }
+    return rows;
+  }
+
+  private static AuditInfo audit(String why) {
+    return new AuditInfo("analytics-ops", why);
+  }
+
+  private static boolean await(Duration bound, BooleanSupplier condition) {
+    long end = System.nanoTime() + bound.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() - end > 0) {
+        return false;
+      }
+      LockSupport.parkNanos(2_000_000L);
+    }
+    return true;
+  }
+
+  private static long millisSince(long nanos) {
+    return (System.nanoTime() - nanos) / 1_000_000;
+  }
+}

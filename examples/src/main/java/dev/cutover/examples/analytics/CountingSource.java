@@ -1,0 +1,34 @@
+package dev.cutover.examples.analytics;
+
+import dev.cutover.dualwrite.replication.SegmentedSource;
+import java.util.Objects;
+import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
+
+/** A source that counts the rows read through it: the progress bar of a reconciliation. */
+final class CountingSource implements SegmentedSource {
+  private final SegmentedSource source;
+  private final LongAdder rows;
+
+  CountingSource(SegmentedSource source, LongAdder rows) {
+    this.source = Objects.requireNonNull(source, "source");
+    this.rows = Objects.requireNonNull(rows, "rows");
+  }
+
+  @Override
+  public int segments() {
+    return source.segments();
+  }
+
+  @Override
+  public Page read(int segment, @Nullable String token, int limit) throws Exception {
+    Page page = source.read(segment, token, limit);
+    rows.add(page.rows().size());
+    return page;
+  }
+
+  @Override
+  public String describe() {
+    return source.describe();
+  }
+}
