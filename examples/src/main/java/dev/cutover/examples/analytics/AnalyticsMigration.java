@@ -277,12 +277,7 @@ public final class AnalyticsMigration {
 
     // The two differences found are of form, not of content (see ShadowDashboard.EXPLAINED):
     // normalizers say so, and the proxy is rebuilt with them (in production: a deploy).
-    Comparison normalized = Comparison.builder()
-        .numericScale(2)
-        .unorderedArrays("/countries")
-        .recheckAfter(RECHECK)
-        .build();
-    analytics = proxy(flags, old, warehouse, normalized);
+    analytics = proxy(flags, old, warehouse, normalizedComparison());
     DualWriteControl control = DualWrite.control(analytics);
     status.note("normalizers deployed: numericScale(2), unorderedArrays(\"/countries\")");
     read("SHADOW, normalized", false, analytics, traffic, mirror, options.readsPerStage());
@@ -299,6 +294,15 @@ public final class AnalyticsMigration {
     control.close(Duration.ofSeconds(10));
     stageFacts();
     report.fact("stages time", millisSince(t0) / 1000 + " s");
+  }
+
+  /** The comparison with the normalizers for the two explained differences of form. */
+  static Comparison normalizedComparison() {
+    return Comparison.builder()
+        .numericScale(2)                 // the warehouse's exact NUMERIC averages vs the old doubles
+        .unorderedArrays("/countries")   // the old HashMap order vs the warehouse's ORDER BY
+        .recheckAfter(RECHECK)
+        .build();
   }
 
   private Analytics proxy(FlagClient flags, Analytics old, Analytics warehouse, Comparison comparison) {

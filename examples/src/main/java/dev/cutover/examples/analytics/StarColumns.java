@@ -103,6 +103,11 @@ public final class StarColumns implements JdbcPayloadColumns {
     return a.isTextual() && b.isTextual() ? instant(b, to).toEpochMilli() - instant(a, from).toEpochMilli() : null;
   }
 
+  /** The columns that hold payload fields, in order (every column but the measures). */
+  public List<Column> fieldColumns() {
+    return columns.stream().filter(c -> c.field() != null).toList();
+  }
+
   @Override
   public List<String> columns() {
     return columns.stream().map(Column::name).toList();
