@@ -1,12 +1,8 @@
 package dev.cutover.examples.analytics;
 
-import dev.cutover.dualwrite.ComparisonReport.Outcome;
 import dev.cutover.dualwrite.DualWrite;
-import dev.cutover.dualwrite.DualWriteControl;
 import dev.cutover.dualwrite.Stage;
 import dev.cutover.dualwrite.StageFlag;
-import dev.cutover.dualwrite.compare.Comparison;
-import dev.cutover.dualwrite.journal.InMemoryFailedWriteJournal;
 import dev.cutover.dualwrite.replication.Backfill;
 import dev.cutover.dualwrite.replication.BackfillCounts;
 import dev.cutover.dualwrite.replication.BackfillResult;
@@ -30,12 +26,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -69,9 +61,6 @@ import java.util.function.Consumer;
  */
 public final class AnalyticsMigration {
   static final String MIRROR_FLAG = "analytics.mirror";
-  static final String STAGE_FLAG = "analytics.migration";
-  private static final Duration RECHECK = Duration.ofSeconds(1);
-  private static final long READ_PACE_NANOS = TimeUnit.MILLISECONDS.toNanos(150);
 
   /**
    * How big a run is.
@@ -103,23 +92,16 @@ public final class AnalyticsMigration {
     }
   }
 
-  /** A flag write by the operator. */
-  private interface FlagMove {
-    void run() throws Exception;
-  }
-
   private final Options options;
   private final LiveStatus status;
   private final MigrationReport report =
       new MigrationReport("Migration 1: analytics from an event collection to a star-schema warehouse");
-  private final ShadowDashboard dashboard = new ShadowDashboard();
   private final LongAdder eventsSeen = new LongAdder();
-  private final AtomicLong readErrors = new AtomicLong();
   private final ConcurrentLinkedQueue<MirrorFailure> mirrorFailures = new ConcurrentLinkedQueue<>();
-  private final List<String> stages = new ArrayList<>(List.of(Stage.OLD_ONLY.name()));
   private final long started = System.nanoTime();
   private long historyEvents;
   private long historyActions;
+  private long readErrors;
 
   private AnalyticsMigration(Options options, LiveStatus status) {
     this.options = options;
@@ -159,13 +141,14 @@ public final class AnalyticsMigration {
   private MigrationReport migrate() throws Exception {
     status.phase("starting PostgreSQL: old event store, warehouse, flags", () -> millisSince(started) / 1000 + " s");
     try (Database db = Database.start(12)) {
+      report.fact("PostgreSQL started in", millisSince(started) + " ms");
       EventStore events = new EventStore(db.pool());
       events.createSchema();
       StarSchema warehouse = StarSchema.create(db.pool());
       JdbcFlagStore flagStore = JdbcFlagStore.builder(db.pool()).build();
       flagStore.createSchemaIfMissing();
       flagStore.put(Flag.booleanFlag(MIRROR_FLAG, false), 0, audit("mirror stays off until the warehouse is ready"));
-      flagStore.put(StageFlag.definition(STAGE_FLAG, Stage.OLD_ONLY), 0, audit("the old analytics answer"));
+      flagStore.put(StageFlag.definition(StageWalk.STAGE_FLAG, Stage.OLD_ONLY), 0, audit("the old analytics answer"));
       ShufflingQueue queue = new ShufflingQueue(20_000, 0.05, options.seed());
       try (FlagClient flags = FlagClient.builder(flagStore).pollInterval(Duration.ofMillis(500)).build();
           Mirror<Event> mirror = Mirror.to(warehouse)
@@ -193,7 +176,7 @@ public final class AnalyticsMigration {
         }
         drain(mirror, queue, traffic);
         reconcile(db, events, warehouse);
-        long errors = traffic.errors() + readErrors.get();
+        long errors = traffic.errors() + readErrors;
         report.fact("events written", events.count())
             .fact("errors seen by the application", errors)
             .fact("elapsed", millisSince(started) / 1000 + " s");
@@ -224,7 +207,7 @@ public final class AnalyticsMigration {
     RawFlag off = flagStore.get(MIRROR_FLAG).orElseThrow();
     long flipped = System.nanoTime();
     flagStore.put(Flag.booleanFlag(MIRROR_FLAG, true), off.version(), audit("start feeding the warehouse"));
-    await(Duration.ofSeconds(10), mirror::enabled);
+    report.expect(await(Duration.ofSeconds(10), mirror::enabled), "the mirror did not see its flag on within 10 s");
     status.note(MIRROR_FLAG + " -> on; the mirror saw it after " + millisSince(flipped) + " ms");
     traffic.start(options.trafficPerSecond());
   }
@@ -264,109 +247,11 @@ public final class AnalyticsMigration {
   private void stages(JdbcFlagStore flagStore, FlagClient flags, EventStore events, Database db, Mirror<Event> mirror,
       Traffic traffic) throws Exception {
     long t0 = System.nanoTime();
-    OldAnalytics old = new OldAnalytics(events);
-    NewAnalytics warehouse = new NewAnalytics(db.pool());
-    // First the comparison as strict as it comes: every difference is reported, and looked at.
-    Analytics analytics = proxy(flags, old, warehouse, Comparison.builder().recheckAfter(RECHECK).build());
-    status.phase("4/6 stages: the analytics API behind a dual-read proxy", () -> "stage " + stages.get(stages.size() - 1));
-    move(flagStore, DualWrite.control(analytics), Stage.DUAL_WRITE, "the API has no writes: nothing changes for it");
-    read("DUAL_WRITE", false, analytics, traffic, mirror, options.readsPerStage() / 3);
-    move(flagStore, DualWrite.control(analytics), Stage.SHADOW, "compare the warehouse with every report");
-    read("SHADOW, strict comparison", true, analytics, traffic, mirror, options.readsPerStage());
-    DualWrite.control(analytics).close(Duration.ofSeconds(10));
-
-    // The two differences found are of form, not of content (see ShadowDashboard.EXPLAINED):
-    // normalizers say so, and the proxy is rebuilt with them (in production: a deploy).
-    analytics = proxy(flags, old, warehouse, normalizedComparison());
-    DualWriteControl control = DualWrite.control(analytics);
-    status.note("normalizers deployed: numericScale(2), unorderedArrays(\"/countries\")");
-    read("SHADOW, normalized", false, analytics, traffic, mirror, options.readsPerStage());
-    move(flagStore, control, Stage.LIVE, "shadow reads clean");
-    read("LIVE", false, analytics, traffic, mirror, options.readsPerStage());
-    move(flagStore, control, Stage.SHADOW, "rollback drill: the old analytics answer again, at once");
-    read("SHADOW after the rollback", false, analytics, traffic, mirror, options.readsPerStage());
-    move(flagStore, control, Stage.LIVE, "drill done");
-    read("LIVE again", false, analytics, traffic, mirror, options.readsPerStage());
-    move(flagStore, control, Stage.RAMP_DOWN, "the warehouse answers; stop comparing");
-    read("RAMP_DOWN", false, analytics, traffic, mirror, options.readsPerStage() / 3);
-    move(flagStore, control, Stage.NEW_ONLY, "the old analytics are retired");
-    read("NEW_ONLY", false, analytics, traffic, mirror, options.readsPerStage() / 3);
-    control.close(Duration.ofSeconds(10));
-    stageFacts();
+    StageWalk walk = new StageWalk(flagStore, flags, new OldAnalytics(events), new NewAnalytics(db.pool()), traffic,
+        () -> "mirrored " + mirror.counts().mirrored(), status, report, options.readsPerStage(), options.seed());
+    walk.run();
+    readErrors = walk.readErrors();
     report.fact("stages time", millisSince(t0) / 1000 + " s");
-  }
-
-  /** The comparison with the normalizers for the two explained differences of form. */
-  static Comparison normalizedComparison() {
-    return Comparison.builder()
-        .numericScale(2)                 // the warehouse's exact NUMERIC averages vs the old doubles
-        .unorderedArrays("/countries")   // the old HashMap order vs the warehouse's ORDER BY
-        .recheckAfter(RECHECK)
-        .build();
-  }
-
-  private Analytics proxy(FlagClient flags, Analytics old, Analytics warehouse, Comparison comparison) {
-    return DualWrite.of(Analytics.class)
-        .oldStore(old)
-        .newStore(warehouse)
-        .stageFlag(flags, STAGE_FLAG)
-        .entityKey("listTopPresentations", args -> null)  // a ranking is about no one presentation
-        .comparison(comparison)
-        .listener(dashboard)
-        .shadowThreads(2)
-        .shadowTimeout(Duration.ofSeconds(10))            // the old side replays the whole history
-        .journal(new InMemoryFailedWriteJournal())        // the API has no writes: nothing to journal
-        .build();
-  }
-
-  /** Moves the stage flag one step, as an operator does, and waits until the proxy serves it. */
-  private void move(JdbcFlagStore flagStore, DualWriteControl control, Stage to, String why) throws Exception {
-    Stage from = control.stage(null);
-    boolean back = to.ordinal() < from.ordinal();
-    FlagMove write = back ? () -> StageFlag.rollBack(flagStore, STAGE_FLAG, audit(why))
-        : () -> StageFlag.advance(flagStore, STAGE_FLAG, audit(why));
-    long t0 = System.nanoTime();
-    write.run();
-    boolean served = await(Duration.ofSeconds(10), () -> control.stage(null) == to);
-    report.expect(served, "the proxy did not serve " + to + " within 10 s of the flag write");
-    stages.add(to.name() + (back ? " (rollback)" : ""));
-    status.note(from + " -> " + to + (back ? " (ROLLBACK)" : "") + ": " + why + "; served after " + millisSince(t0)
-        + " ms");
-  }
-
-  /** The reporting screens: {@code reads} paced calls of the API through the proxy. */
-  private void read(String stage, boolean strict, Analytics analytics, Traffic traffic, Mirror<Event> mirror,
-      int reads) throws InterruptedException {
-    ShadowDashboard.Run run = dashboard.startRun(stage, strict);
-    AtomicLong done = new AtomicLong();
-    status.phase("4/6 stages: " + stage, () -> "reads " + LiveStatus.bar(done.get(), reads) + " | compared " + run.compared()
-        + ", mismatches " + run.count(Outcome.MISMATCH) + ", in flux "
-        + run.count(Outcome.CHANGED) + " | traffic " + traffic.actions()
-        + " actions, mirrored " + mirror.counts().mirrored());
-    SplittableRandom random = new SplittableRandom(options.seed() + dashboard.runs().size());
-    long next = System.nanoTime();
-    for (int i = 0; i < reads; i++) {
-      int r = random.nextInt(100);
-      String presentation = traffic.pickPresentation(random, random.nextInt(100) < 80);
-      try {
-        if (r < 20 || presentation == null) {
-          analytics.listTopPresentations(5);
-        } else if (r < 60) {
-          analytics.getReport(presentation);
-        } else {
-          analytics.listViewersByCountry(presentation);
-        }
-      } catch (RuntimeException e) {
-        readErrors.incrementAndGet();
-        report.problem("a report read failed in " + stage + ": " + e);
-      }
-      done.incrementAndGet();
-      next += READ_PACE_NANOS;
-      LockSupport.parkNanos(Math.max(0, next - System.nanoTime()));
-    }
-    // let the comparisons of this run (re-checks included) finish before the next flag move
-    report.expect(DualWrite.control(analytics).awaitIdle(Duration.ofSeconds(60)), "comparisons of " + stage
-        + " did not finish within 60 s");
   }
 
   private void drain(Mirror<Event> mirror, ShufflingQueue queue, Traffic traffic) {
@@ -411,29 +296,6 @@ public final class AnalyticsMigration {
         + c.extraInNew() + " extra, " + c.different() + " different, " + c.errors() + " errors: " + r.summary());
   }
 
-  /** What the comparisons found, run by run, and the way the stage flag went. */
-  private void stageFacts() {
-    for (ShadowDashboard.Run run : dashboard.runs()) {
-      long mismatches = run.count(Outcome.MISMATCH);
-      if (run.compared() == 0) {
-        continue;
-      }
-      report.fact("comparisons in " + run.label, run.compared() + " (mismatches " + mismatches + ", in flux "
-          + run.count(Outcome.CHANGED) + ")");
-      run.explained().forEach((why, reports) -> report.fact("  " + reports + " x " + why.method() + " " + why.shown(),
-          why.why()));
-      report.expect(run.unexplained().isEmpty(), "unexplained mismatches in " + run.label + ": " + run.unexplained())
-          .expect(run.strict || mismatches == 0, mismatches + " mismatches in " + run.label + " after the normalizers")
-          .expect(run.count(Outcome.ERROR) == 0, "comparison errors in " + run.label);
-    }
-    report.fact("report latency, median old vs warehouse", String.format("%.1f ms vs %.1f ms",
-        dashboard.medianOldMillis(), dashboard.medianNewMillis()));
-    report.fact("stage changes", String.join(" > ", stages));
-    report.expect(stages.stream().anyMatch(s -> s.contains("rollback")), "no rollback happened");
-    report.expect(stages.get(stages.size() - 1).equals(Stage.NEW_ONLY.name()), "the migration ended in "
-        + stages.get(stages.size() - 1));
-  }
-
   private static long warehouseRows(Database db) throws SQLException {
     long rows = 0;
     try (Connection c = db.pool().getConnection(); Statement s = c.createStatement()) {
@@ -451,7 +313,7 @@ public final class AnalyticsMigration {
     return new AuditInfo("analytics-ops", why);
   }
 
-  private static boolean await(Duration bound, BooleanSupplier condition) {
+  static boolean await(Duration bound, BooleanSupplier condition) {
     long end = System.nanoTime() + bound.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() - end > 0) {
@@ -462,7 +324,7 @@ public final class AnalyticsMigration {
     return true;
   }
 
-  private static long millisSince(long nanos) {
+  static long millisSince(long nanos) {
     return (System.nanoTime() - nanos) / 1_000_000;
   }
 }

@@ -17,7 +17,7 @@ class AnalyticsMigrationTest {
   void migratesWithoutLossOrDifferenceAndRollsBackOnce() throws Exception {
     MigrationReport report;
     try (LiveStatus status = LiveStatus.silent()) {
-      report = AnalyticsMigration.run(new AnalyticsMigration.Options(3_000, 100, 200, 6, 7L), status);
+      report = AnalyticsMigration.run(new AnalyticsMigration.Options(2_000, 80, 200, 6, 7L), status);
     }
     report.print(System.out);
 
@@ -26,7 +26,7 @@ class AnalyticsMigrationTest {
     assertThat(number(report, "errors seen by the application")).isZero();
 
     long history = number(report, "events before mirroring (history)");
-    assertThat(history).isGreaterThanOrEqualTo(3_000);
+    assertThat(history).isGreaterThanOrEqualTo(2_000);
     assertThat(number(report, "mirror: events skipped while the flag was off")).isEqualTo(history);
     assertThat(number(report, "events written")).isEqualTo(history + number(report, "events while migrating"));
     assertThat(number(report, "changes mirrored")).isEqualTo(number(report, "events while migrating")).isPositive();

@@ -97,7 +97,7 @@ class WarehouseProperties {
 
     Analytics old = new OldAnalytics(events);
     Analytics warehouseApi = new NewAnalytics(db.pool());
-    Comparison comparison = AnalyticsMigration.normalizedComparison();
+    Comparison comparison = StageWalk.normalizedComparison();
     List<String> presentations = changes.stream().map(Change::key).filter(k -> k.startsWith("pres-")).distinct().toList();
     assertThat(presentations).isNotEmpty();
     for (String p : presentations) {
