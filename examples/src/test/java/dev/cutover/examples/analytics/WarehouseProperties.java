@@ -27,6 +27,7 @@ import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
@@ -145,8 +146,7 @@ class WarehouseProperties {
       case TIMESTAMP -> Arbitraries.longs().between(0, 7_258_118_400_000_000L)
           .map(us -> TextNode.valueOf(Instant.ofEpochSecond(us / 1_000_000, us % 1_000_000 * 1_000).toString()));
     };
-    return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(4, value), net.jqwik.api.Tuple.of(1,
-        Arbitraries.just((JsonNode) NullNode.getInstance())));
+    return Arbitraries.frequencyOf(Tuple.of(4, value), Tuple.of(1, Arbitraries.just((JsonNode) NullNode.getInstance())));
   }
 
   private static void clear() throws Exception {
