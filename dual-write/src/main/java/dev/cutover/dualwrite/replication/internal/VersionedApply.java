@@ -1,5 +1,6 @@
 package dev.cutover.dualwrite.replication.internal;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.cutover.dualwrite.replication.ApplyOutcome;
 import dev.cutover.dualwrite.replication.Change;
 import dev.cutover.dualwrite.replication.SqlDialect;
@@ -8,7 +9,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -145,8 +145,13 @@ public final class VersionedApply {
   private void upsertReturning(Connection c, List<Change> changes, List<Integer> pending, ApplyOutcome[] out)
       throws SQLException {
     Set<String> applied = new HashSet<>();
-    try (PreparedStatement ps = c.prepareStatement(sql.insert(pending.size(), true))) {
-      bindRows(ps, changes, pending);
+    try (PreparedStatement ps = c.prepareStatement(sql.upsertArrays != null ? sql.upsertArrays
+        : sql.insert(pending.size(), true))) {
+      if (sql.upsertArrays != null) {
+        bindArrays(c, ps, changes, pending);
+      } else {
+        bindRows(ps, changes, pending);
+      }
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           applied.add(sql.readKey(rs, 1));
@@ -261,7 +266,7 @@ public final class VersionedApply {
   }
 
   private void bindRows(PreparedStatement ps, List<Change> changes, List<Integer> rows) throws SQLException {
-    Instant now = clock.instant();
+    Object now = sql.timestamp(clock.instant());
     int p = 1;
     for (int i : rows) {
       Change ch = changes.get(i);
@@ -270,9 +275,36 @@ public final class VersionedApply {
       ps.setLong(p + 2, ch.version());
       ps.setBoolean(p + 3, ch.isDelete());
       sql.payload.bind(ps, p + 4, ch.payload());
-      sql.bindInstant(ps, p + 4 + sql.payloadCount, now);
+      ps.setObject(p + 4 + sql.payloadCount, now);
       p += sql.rowParameters();
     }
+  }
+
+  /** Binds the rows of {@link TargetSql#upsertArrays}: the time, then one array per column. */
+  private void bindArrays(Connection c, PreparedStatement ps, List<Change> changes, List<Integer> rows)
+      throws SQLException {
+    JsonPayloadColumn json = (JsonPayloadColumn) sql.payload;
+    int n = rows.size();
+    String[] keys = new String[n];
+    Short[] buckets = new Short[n];
+    Long[] versions = new Long[n];
+    Boolean[] deleted = new Boolean[n];
+    String[] payloads = new String[n];
+    for (int k = 0; k < n; k++) {
+      Change ch = changes.get(rows.get(k));
+      keys[k] = ch.key();
+      buckets[k] = (short) Keys.bucket(ch.key());
+      versions[k] = ch.version();
+      deleted[k] = ch.isDelete();
+      JsonNode payload = ch.payload();
+      payloads[k] = payload == null ? null : json.text(payload);
+    }
+    ps.setObject(1, sql.timestamp(clock.instant()));
+    ps.setArray(2, c.createArrayOf("text", keys));
+    ps.setArray(3, c.createArrayOf("int2", buckets));
+    ps.setArray(4, c.createArrayOf("int8", versions));
+    ps.setArray(5, c.createArrayOf("bool", deleted));
+    ps.setArray(6, c.createArrayOf("text", payloads));
   }
 
   private void bindUpdate(PreparedStatement ps, Change ch) throws SQLException {
@@ -280,7 +312,7 @@ public final class VersionedApply {
     ps.setBoolean(2, ch.isDelete());
     sql.payload.bind(ps, 3, ch.payload());
     int p = 3 + sql.payloadCount;
-    sql.bindInstant(ps, p, clock.instant());
+    ps.setObject(p, sql.timestamp(clock.instant()));
     sql.bindKey(ps, p + 1, ch.key());
     ps.setLong(p + 2, ch.version());
   }
