@@ -154,6 +154,11 @@ class BackfillStopAndFailureTest {
       }
 
       @Override
+      public String layout() {
+        return oldStore.layout();
+      }
+
+      @Override
       public Page read(int segment, @Nullable String token, int limit) throws Exception {
         if (reads.incrementAndGet() == 7) {
           throw new java.sql.SQLTransientConnectionException("connection reset");

@@ -19,6 +19,11 @@ final class CountingSource implements SegmentedSource {
   }
 
   @Override
+  public String layout() {
+    return delegate.layout();
+  }
+
+  @Override
   public Page read(int segment, @Nullable String token, int limit) throws Exception {
     Page page = delegate.read(segment, token, limit);
     rowsRead.addAndGet(page.rows().size());
