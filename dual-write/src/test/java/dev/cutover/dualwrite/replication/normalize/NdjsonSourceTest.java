@@ -20,7 +20,9 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -155,6 +157,35 @@ class NdjsonSourceTest {
     assertThatThrownBy(() -> source.read(2, token, 1)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> source.read(4, null, 1)).hasMessageContaining("but was 4");
     assertThatThrownBy(() -> source.read(0, null, 0)).hasMessageContaining("but was 0");
+  }
+
+  @Test
+  void theLayoutFollowsTheSegmentsByteRanges() throws Exception {
+    StringBuilder content = new StringBuilder();
+    for (int i = 0; i < 100; i++) {
+      content.append("{\"id\":\"k").append(i).append("\",\"v\":1}\n");
+    }
+    Path file = write("layout.json", content.toString());
+    long size = Files.size(file);
+    NdjsonSource first = NdjsonSource.builder(file).keyField("id").versionField("v").segments(4).build();
+    assertThat(first.layout()).matches("ndjson byte ranges, 4 segments, " + size + " bytes, starts sha-256 [0-9a-f]{16}");
+    NdjsonSource rebuilt = NdjsonSource.builder(file).format(Format.PLAIN).keyField("id").stampWith(new HybridLogicalClock())
+        .segments(4).build();
+    assertThat(rebuilt.layout()).as("the same file and count, other settings").isEqualTo(first.layout());
+    assertThat(NdjsonSource.builder(file).keyField("id").versionField("v").segments(5).build().layout())
+        .isNotEqualTo(first.layout());
+
+    // the same lines in reverse order: the same size, but the segments start at other offsets
+    List<String> lines = new ArrayList<>(content.toString().lines().toList());
+    Collections.reverse(lines);
+    Path other = write("layout-reversed.json", String.join("\n", lines) + "\n");
+    NdjsonSource otherStarts = NdjsonSource.builder(other).keyField("id").versionField("v").segments(4).build();
+    assertThat(Files.size(other)).isEqualTo(size);
+    assertThat(otherStarts.layout()).isNotEqualTo(first.layout());
+
+    Files.writeString(file, "{\"id\":\"k100\",\"v\":1}\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+    NdjsonSource grown = NdjsonSource.builder(file).keyField("id").versionField("v").segments(4).build();
+    assertThat(grown.layout()).as("the file grew").isNotEqualTo(first.layout());
   }
 
   @Test
