@@ -13,7 +13,6 @@ import dev.cutover.dualwrite.replication.InMemoryCheckpointStore;
 import dev.cutover.dualwrite.replication.InMemoryVersionedTarget;
 import dev.cutover.dualwrite.replication.SegmentedSource;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import net.jqwik.api.Example;
@@ -24,43 +23,9 @@ import org.jspecify.annotations.Nullable;
  * anything, a later run whose source is split otherwise; the layouts of the in-memory sources.
  */
 class BackfillLayoutTest {
-
-  /** {@code source} claiming the layout {@code layout}: a source rebuilt with other boundaries. */
-  private static SegmentedSource splitAs(SegmentedSource source, String layout) {
-    return new SegmentedSource() {
-      @Override
-      public int segments() {
-        return source.segments();
-      }
-
-      @Override
-      public String layout() {
-        return layout;
-      }
-
-      @Override
-      public Page read(int segment, @Nullable String token, int limit) throws Exception {
-        return source.read(segment, token, limit);
-      }
-
-      @Override
-      public String describe() {
-        return "source split as " + layout;
-      }
-    };
-  }
-
-  private static List<Change> rows(int n) {
-    List<Change> rows = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      rows.add(Rows.row("layout-" + i, 1 + i));
-    }
-    return rows;
-  }
-
   @Example
   void aRunWithTheSourceSplitOtherwiseFailsBeforeCopyingAndTheOriginalSplitResumes() throws Exception {
-    InMemoryVersionedTarget oldStore = Rows.source(4, rows(200));
+    InMemoryVersionedTarget oldStore = Rows.source(4, Rows.numbered("layout-", 200, 1));
     InMemoryVersionedTarget target = new InMemoryVersionedTarget();
     InMemoryCheckpointStore checkpoints = new InMemoryCheckpointStore();
     AtomicReference<@Nullable Backfill> first = new AtomicReference<>();
@@ -77,14 +42,14 @@ class BackfillLayoutTest {
         }
       }
     };
-    first.set(Backfill.from(splitAs(oldStore, "ranges v1")).to(target).checkpoints(checkpoints).workers(1)
+    first.set(Backfill.from(new CountingSource(oldStore, "ranges v1")).to(target).checkpoints(checkpoints).workers(1)
         .batchSize(10).listener(stopAfterTwoSegments).build());
     assertThat(first.get().run().status()).isEqualTo(BackfillResult.Status.STOPPED);
     List<Checkpoint> stopped = checkpoints.checkpoints();
     assertThat(stopped).filteredOn(Checkpoint::done).hasSize(2);
     List<Change> copied = target.all();
 
-    Backfill recomputed = Backfill.from(splitAs(oldStore, "ranges v2")).to(target).checkpoints(checkpoints)
+    Backfill recomputed = Backfill.from(new CountingSource(oldStore, "ranges v2")).to(target).checkpoints(checkpoints)
         .name("orders").build();
     assertThatThrownBy(recomputed::run).isInstanceOf(BackfillException.class)
         .hasMessageStartingWith("backfill 'orders' cannot start, nothing was copied")
@@ -96,7 +61,7 @@ class BackfillLayoutTest {
     assertThat(checkpoints.checkpoints()).isEqualTo(stopped);
     assertThat(checkpoints.layout()).hasValue("ranges v1");
 
-    BackfillResult resumed = Backfill.from(splitAs(oldStore, "ranges v1")).to(target).checkpoints(checkpoints)
+    BackfillResult resumed = Backfill.from(new CountingSource(oldStore, "ranges v1")).to(target).checkpoints(checkpoints)
         .build().run();
     assertThat(resumed.status()).isEqualTo(BackfillResult.Status.COMPLETED);
     Rows.assertSameRows(target, oldStore);
@@ -106,11 +71,11 @@ class BackfillLayoutTest {
   void anotherSegmentCountOrABlankLayoutCannotStart() throws Exception {
     InMemoryCheckpointStore checkpoints = new InMemoryCheckpointStore();
     InMemoryVersionedTarget target = new InMemoryVersionedTarget();
-    Backfill.from(Rows.source(4, rows(20))).to(target).checkpoints(checkpoints).build().run();
-    assertThatThrownBy(() -> Backfill.from(Rows.source(3, rows(20))).to(target).checkpoints(checkpoints).build().run())
+    Backfill.from(Rows.source(4, Rows.numbered("layout-", 20, 1))).to(target).checkpoints(checkpoints).build().run();
+    assertThatThrownBy(() -> Backfill.from(Rows.source(3, Rows.numbered("layout-", 20, 1))).to(target).checkpoints(checkpoints).build().run())
         .isInstanceOf(BackfillException.class).hasMessageContaining("cannot start")
         .hasMessageContaining("'string hash, 4 segments'").hasMessageContaining("'string hash, 3 segments'");
-    assertThatThrownBy(() -> Backfill.from(splitAs(Rows.source(2, rows(5)), " ")).to(target).build().run())
+    assertThatThrownBy(() -> Backfill.from(new CountingSource(Rows.source(2, Rows.numbered("layout-", 5, 1)), " ")).to(target).build().run())
         .isInstanceOf(BackfillException.class).hasMessageContaining("cannot start")
         .hasCauseInstanceOf(IllegalArgumentException.class);
   }

@@ -38,6 +38,15 @@ class NdjsonSourceTest {
     return Files.write(dir.resolve(name), content.getBytes(StandardCharsets.UTF_8));
   }
 
+  /** Lines {@code {"id":"k0","v":1}} to {@code {"id":"k99","v":1}}. */
+  private static String hundredLines() {
+    StringBuilder content = new StringBuilder();
+    for (int i = 0; i < 100; i++) {
+      content.append("{\"id\":\"k").append(i).append("\",\"v\":1}\n");
+    }
+    return content.toString();
+  }
+
   private static List<Change> readAll(NdjsonSource source, int limit) throws Exception {
     List<Change> all = new ArrayList<>();
     for (int s = 0; s < source.segments(); s++) {
@@ -137,11 +146,7 @@ class NdjsonSourceTest {
 
   @Test
   void tokensAreCheckedAgainstTheSegmentAndLineStarts() throws Exception {
-    StringBuilder content = new StringBuilder();
-    for (int i = 0; i < 100; i++) {
-      content.append("{\"id\":\"k").append(i).append("\",\"v\":1}\n");
-    }
-    Path file = write("tokens.json", content.toString());
+    Path file = write("tokens.json", hundredLines());
     NdjsonSource source = NdjsonSource.builder(file).keyField("id").versionField("v").segments(4).build();
     Page page = source.read(1, null, 3);
     String token = page.next();
@@ -161,11 +166,7 @@ class NdjsonSourceTest {
 
   @Test
   void theLayoutFollowsTheSegmentsByteRanges() throws Exception {
-    StringBuilder content = new StringBuilder();
-    for (int i = 0; i < 100; i++) {
-      content.append("{\"id\":\"k").append(i).append("\",\"v\":1}\n");
-    }
-    Path file = write("layout.json", content.toString());
+    Path file = write("layout.json", hundredLines());
     long size = Files.size(file);
     NdjsonSource first = NdjsonSource.builder(file).keyField("id").versionField("v").segments(4).build();
     assertThat(first.layout()).matches("ndjson byte ranges, 4 segments, " + size + " bytes, starts sha-256 [0-9a-f]{16}");
@@ -176,7 +177,7 @@ class NdjsonSourceTest {
         .isNotEqualTo(first.layout());
 
     // the same lines in reverse order: the same size, but the segments start at other offsets
-    List<String> lines = new ArrayList<>(content.toString().lines().toList());
+    List<String> lines = new ArrayList<>(hundredLines().lines().toList());
     Collections.reverse(lines);
     Path other = write("layout-reversed.json", String.join("\n", lines) + "\n");
     NdjsonSource otherStarts = NdjsonSource.builder(other).keyField("id").versionField("v").segments(4).build();
