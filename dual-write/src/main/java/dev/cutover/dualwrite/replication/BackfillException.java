@@ -8,6 +8,12 @@ import java.util.Objects;
  * released their claims; every checkpoint saved is kept, so running the backfill again resumes
  * where it stopped, at most one page before the failure.
  *
+ * <p>Also thrown before anything is copied when the checkpoint store refuses the source: its
+ * {@link SegmentedSource#layout()} or segment count is not the one the checkpoints were written
+ * under. The message then starts {@code "backfill '<name>' cannot start"}, names both layouts and
+ * what to do, and the cause is the store's {@link IllegalStateException}; running again with the
+ * same source fails the same way.
+ *
  * <pre>{@code
  * try {
  *   backfill.run();
