@@ -32,7 +32,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>Resuming and sharing.</b> After each applied page the segment's resume token is saved in
  * the {@link CheckpointStore}, under a lease; a killed backfill, run again with the same
- * checkpoints, re-reads at most the page each worker was in. Several processes with the same
+ * checkpoints, reads again at most two pages per worker: the page it was applying and the one
+ * it had read ahead (each worker reads its next page while the current one is applied). Several processes with the same
  * checkpoint store and distinct owners share the segments: each claims segments through a
  * conditional write, and takes over a segment whose owner's lease expired. A process that lost
  * its lease stops copying that segment (its checkpoint save is refused). A process restarted with

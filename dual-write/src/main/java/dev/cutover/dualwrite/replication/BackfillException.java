@@ -6,7 +6,8 @@ import java.util.Objects;
  * Thrown by {@link Backfill#run()} when a call to the source, the target or the checkpoint store
  * failed (or the transform threw an {@link Error}). The other workers finished their page and
  * released their claims; every checkpoint saved is kept, so running the backfill again resumes
- * where it stopped, at most one page before the failure.
+ * where it stopped, at most two pages per worker before the failure (the page being applied and
+ * the one read ahead).
  *
  * <p>Also thrown before anything is copied when the checkpoint store refuses the source: its
  * {@link SegmentedSource#layout()} or segment count is not the one the checkpoints were written

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,16 +72,17 @@ public final class VersionedApply {
   }
 
   public List<ApplyOutcome> apply(List<Change> changes) throws SQLException {
-    ChangeChecks.check(changes, sql.dialect);
+    ChangeChecks.check(changes, sql.dialect, sql.upsertArrays == null && sql.dialect == SqlDialect.POSTGRESQL);
     if (changes.isEmpty()) {
       return List.of();
     }
+    String[] json = sql.upsertArrays == null ? null : jsonTexts(changes);
     ApplyOutcome[] outcomes = new ApplyOutcome[changes.size()];
     try (Connection c = dataSource.getConnection()) {
       Transactions.inAutoCommit(c, () -> {
         for (int from = 0; from < changes.size(); from += batchSize) {
           for (List<Integer> run : runs(changes, from, Math.min(changes.size(), from + batchSize))) {
-            applyRun(c, changes, run, outcomes);
+            applyRun(c, changes, json, run, outcomes);
           }
         }
         return null;
@@ -110,14 +112,33 @@ public final class VersionedApply {
     return runs;
   }
 
-  private void applyRun(Connection c, List<Change> changes, List<Integer> run, ApplyOutcome[] out)
-      throws SQLException {
+  /**
+   * The payloads as the JSON text the arrays upsert binds, written once per call and checked
+   * before anything is written: PostgreSQL's jsonb refuses a NUL character.
+   */
+  private String[] jsonTexts(List<Change> changes) {
+    JsonPayloadColumn column = (JsonPayloadColumn) sql.payload;
+    String[] json = new String[changes.size()];
+    for (int i = 0; i < json.length; i++) {
+      JsonNode payload = changes.get(i).payload();
+      if (payload != null) {
+        json[i] = column.text(payload);
+        if (ChangeChecks.jsonHoldsNul(json[i])) {
+          throw ChangeChecks.nulInPayload(changes.get(i), i);
+        }
+      }
+    }
+    return json;
+  }
+
+  private void applyRun(Connection c, List<Change> changes, String @Nullable [] json, List<Integer> run,
+      ApplyOutcome[] out) throws SQLException {
     List<Integer> pending = new ArrayList<>(run);
     SQLException contention = null;
     for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       try {
         if (sql.dialect == SqlDialect.POSTGRESQL) {
-          upsertReturning(c, changes, pending, out);
+          upsertReturning(c, changes, json, pending, out);
         } else {
           readUpdateInsert(c, changes, pending, out);
         }
@@ -142,13 +163,13 @@ public final class VersionedApply {
   }
 
   /** PostgreSQL: one conditional upsert; removes from {@code pending} what it settled. */
-  private void upsertReturning(Connection c, List<Change> changes, List<Integer> pending, ApplyOutcome[] out)
-      throws SQLException {
+  private void upsertReturning(Connection c, List<Change> changes, String @Nullable [] json, List<Integer> pending,
+      ApplyOutcome[] out) throws SQLException {
     Set<String> applied = new HashSet<>();
     try (PreparedStatement ps = c.prepareStatement(sql.upsertArrays != null ? sql.upsertArrays
         : sql.insert(pending.size(), true))) {
-      if (sql.upsertArrays != null) {
-        bindArrays(c, ps, changes, pending);
+      if (json != null) {
+        bindArrays(c, ps, changes, json, pending);
       } else {
         bindRows(ps, changes, pending);
       }
@@ -281,9 +302,8 @@ public final class VersionedApply {
   }
 
   /** Binds the rows of {@link TargetSql#upsertArrays}: the time, then one array per column. */
-  private void bindArrays(Connection c, PreparedStatement ps, List<Change> changes, List<Integer> rows)
+  private void bindArrays(Connection c, PreparedStatement ps, List<Change> changes, String[] json, List<Integer> rows)
       throws SQLException {
-    JsonPayloadColumn json = (JsonPayloadColumn) sql.payload;
     int n = rows.size();
     String[] keys = new String[n];
     Short[] buckets = new Short[n];
@@ -291,13 +311,13 @@ public final class VersionedApply {
     Boolean[] deleted = new Boolean[n];
     String[] payloads = new String[n];
     for (int k = 0; k < n; k++) {
-      Change ch = changes.get(rows.get(k));
+      int i = rows.get(k);
+      Change ch = changes.get(i);
       keys[k] = ch.key();
       buckets[k] = (short) Keys.bucket(ch.key());
       versions[k] = ch.version();
       deleted[k] = ch.isDelete();
-      JsonNode payload = ch.payload();
-      payloads[k] = payload == null ? null : json.text(payload);
+      payloads[k] = json[i];
     }
     ps.setObject(1, sql.timestamp(clock.instant()));
     ps.setArray(2, c.createArrayOf("text", keys));

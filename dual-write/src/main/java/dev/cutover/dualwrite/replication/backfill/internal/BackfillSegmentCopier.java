@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Copies one claimed segment, page by page: read, pace, transform, apply, then checkpoint, with
  * the next page read on a thread of its own meanwhile (one page ahead), so the source's work
- * overlaps the target's. The checkpoint is saved only after its page was applied, so a crash at any point re-reads at most
- * the page it was in; applying that page again is harmless, because the target applies a version
+ * overlaps the target's. The checkpoint is saved only after its page was applied, so a crash at
+ * any point reads again at most the page it was in and the one read ahead; applying that page again is harmless, because the target applies a version
  * only once (DUPLICATE the second time). A save or done mark the store refuses means the lease
  * was lost: the copier stops at once, without writing anything more, and the segment's new owner
  * continues from the last checkpoint.
