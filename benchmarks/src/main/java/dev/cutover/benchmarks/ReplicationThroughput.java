@@ -49,6 +49,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -263,15 +264,28 @@ public final class ReplicationThroughput {
       log.printf(Locale.ROOT, "%,d rows generated, payload %d to %d bytes of JSON (mean %.0f)%n",
           s.rows(), rows.minBytes, rows.maxBytes, rows.meanBytes);
       Postgres p = new Postgres(pool, rewritingPool, s, rows, counts, log);
-      results.addAll(p.apply());
-      results.addAll(p.backfillAndReconcile());
+      if (PARTS.contains("apply")) {
+        results.addAll(p.apply());
+      }
+      if (PARTS.contains("backfill")) {
+        results.addAll(p.backfillAndReconcile());
+      }
       plainForms = List.copyOf(p.plainForms);
     }
-    results.add(dynamo(s, Rows.generate(s.dynamoItems()), counts, log));
+    if (PARTS.contains("dynamo")) {
+      results.add(dynamo(s, Rows.generate(s.dynamoItems()), counts, log));
+    }
     log.println("load average at end: " + loadAverage());
     log.printf(Locale.ROOT, "run took %d s%n", (System.nanoTime() - started) / 1_000_000_000L);
     return new Report(s, environment, results, plainForms, counts);
   }
+
+  /**
+   * The parts to run, from the system property {@code replication.parts} (comma-separated {@code
+   * apply}, {@code backfill} (with reconciliation), {@code dynamo}); all by default. A partial run is
+   * for profiling: without {@code apply}, the raw copy uses {@code INSERT ... SELECT FROM unnest}.
+   */
+  static final Set<String> PARTS = Set.of(System.getProperty("replication.parts", "apply,backfill,dynamo").split(","));
 
   /** Segments of the old table's {@link JdbcSource}. */
   static final int SOURCE_SEGMENTS = 8;
@@ -365,7 +379,7 @@ public final class ReplicationThroughput {
     /** The plain insert forms measured in (1), in {@link PlainInsert} order. */
     final List<Series> plainForms = new ArrayList<>();
     /** The fastest of them, which the raw copy uses. */
-    PlainInsert fastest = PlainInsert.VALUES;
+    PlainInsert fastest = PlainInsert.UNNEST;
 
     Postgres(HikariDataSource pool, HikariDataSource rewritingPool, Settings s, Rows rows, Map<Count, Long> counts,
         PrintStream log) {
@@ -439,16 +453,16 @@ public final class ReplicationThroughput {
           new Result("update, every change one version newer", "rows", new Series("apply", s.rows(), update),
               baseline, Double.NaN),
           new Result("diagnostic: the target's upsert statement on bare JDBC, empty table", "rows",
-              new Series("INSERT ... ON CONFLICT DO UPDATE ... WHERE ... RETURNING", s.rows(), bareUpsert), baseline,
+              new Series("INSERT ... SELECT FROM unnest ... ON CONFLICT DO UPDATE ... WHERE ... RETURNING", s.rows(), bareUpsert), baseline,
               Double.NaN));
     }
 
     /**
      * A diagnostic, not Cutover's code path: the statement the target sends for a batch on
-     * PostgreSQL (a multi-row {@code INSERT ... ON CONFLICT (entity_key) DO UPDATE ... WHERE
-     * cur.version < EXCLUDED.version RETURNING entity_key}), written here and run with bare JDBC
-     * into a fresh versioned table, the keys read back, nothing else: what the database costs, apart
-     * from the target's Java code. Returns seconds.
+     * PostgreSQL (an {@code INSERT ... SELECT ... FROM unnest(arrays) ON CONFLICT (entity_key) DO
+     * UPDATE ... WHERE cur.version < EXCLUDED.version RETURNING entity_key}), written here and run
+     * with bare JDBC into a fresh versioned table, the keys read back, nothing else: what the
+     * database costs, apart from the target's Java code. Returns seconds.
      */
     private double bareUpsertRound(String table) throws Exception {
       JdbcVersionedTarget target = target(table);
@@ -458,18 +472,27 @@ public final class ReplicationThroughput {
       long t0 = System.nanoTime();
       for (int from = 0; from < rows.v1.size(); from += s.batchSize()) {
         List<Change> batch = rows.v1.subList(from, Math.min(rows.v1.size(), from + s.batchSize()));
-        try (Connection c = pool.getConnection();
-            PreparedStatement ps = c.prepareStatement(upsertSql(q(table), batch.size()))) {
-          OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MILLIS);
-          int p = 1;
-          for (Change ch : batch) {
-            ps.setString(p++, ch.key());
-            ps.setInt(p++, bucket(ch.key()));
-            ps.setLong(p++, ch.version());
-            ps.setBoolean(p++, false);
-            ps.setString(p++, MAPPER.writeValueAsString(ch.payload()));
-            ps.setObject(p++, now);
-          }
+        int n = batch.size();
+        String[] keys = new String[n];
+        Short[] buckets = new Short[n];
+        Long[] versions = new Long[n];
+        Boolean[] deleted = new Boolean[n];
+        String[] payloads = new String[n];
+        for (int i = 0; i < n; i++) {
+          Change ch = batch.get(i);
+          keys[i] = ch.key();
+          buckets[i] = (short) bucket(ch.key());
+          versions[i] = ch.version();
+          deleted[i] = false;
+          payloads[i] = MAPPER.writeValueAsString(ch.payload());
+        }
+        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(upsertSql(q(table)))) {
+          ps.setObject(1, OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MILLIS));
+          ps.setArray(2, c.createArrayOf("text", keys));
+          ps.setArray(3, c.createArrayOf("int2", buckets));
+          ps.setArray(4, c.createArrayOf("int8", versions));
+          ps.setArray(5, c.createArrayOf("bool", deleted));
+          ps.setArray(6, c.createArrayOf("text", payloads));
           try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
               returned++;
@@ -986,20 +1009,15 @@ public final class ReplicationThroughput {
   }
 
   private static final Map<String, String> VALUES_SQL = new HashMap<>();
-  private static final Map<String, String> UPSERT_SQL = new HashMap<>();
 
-  /** The target's conditional upsert of {@code n} rows, as {@code TargetSql} builds it for PostgreSQL. */
-  private static synchronized String upsertSql(String table, int n) {
-    return UPSERT_SQL.computeIfAbsent(table + "/" + n, k -> {
-      StringBuilder b = new StringBuilder("INSERT INTO ").append(table).append(" AS cur ").append(PLAIN_COLUMNS)
-          .append(" VALUES ");
-      for (int i = 0; i < n; i++) {
-        b.append(i == 0 ? "" : ", ").append(PLAIN_ROW);
-      }
-      return b.append(" ON CONFLICT (entity_key) DO UPDATE SET version = EXCLUDED.version, deleted = EXCLUDED.deleted,"
-          + " payload = EXCLUDED.payload, applied_at = EXCLUDED.applied_at WHERE cur.version < EXCLUDED.version"
-          + " RETURNING entity_key").toString();
-    });
+  /** The target's conditional upsert of a batch, as {@code TargetSql} builds it for PostgreSQL. */
+  private static String upsertSql(String table) {
+    return "INSERT INTO " + table + " AS cur " + PLAIN_COLUMNS
+        + " SELECT k, b, v, d, CAST(p AS jsonb), CAST(? AS timestamptz) FROM unnest(CAST(? AS text[]),"
+        + " CAST(? AS int2[]), CAST(? AS int8[]), CAST(? AS bool[]), CAST(? AS text[])) AS u(k, b, v, d, p)"
+        + " ON CONFLICT (entity_key) DO UPDATE SET version = EXCLUDED.version, deleted = EXCLUDED.deleted,"
+        + " payload = EXCLUDED.payload, applied_at = EXCLUDED.applied_at WHERE cur.version < EXCLUDED.version"
+        + " RETURNING entity_key";
   }
 
   private static synchronized String valuesSql(String table, int n) {

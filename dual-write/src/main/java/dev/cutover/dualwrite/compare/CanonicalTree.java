@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.node.POJONode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
-import java.util.ArrayDeque;
 import java.util.Base64;
 import java.util.Map;
 
@@ -98,32 +97,27 @@ final class CanonicalTree extends TreeRewriter {
 
   /**
    * Whether a tree nests containers more than {@code max} deep (a scalar is depth 0, {@code {}}
-   * is 1). Iterative, so that a tree too deep for the recursive steps is refused without a
-   * {@link StackOverflowError}.
+   * is 1). Recursive, but never deeper than {@code max + 1} frames whatever the tree, so a tree too
+   * deep for the recursive steps is refused without a {@link StackOverflowError} ({@code max} is
+   * at most 1,000: {@code Comparison.Builder.DEPTH_LIMIT}).
    */
   static boolean depthExceeds(JsonNode root, int max) {
-    ArrayDeque<JsonNode> nodes = new ArrayDeque<>();
-    ArrayDeque<Integer> depths = new ArrayDeque<>();
-    nodes.push(root);
-    depths.push(0);
-    while (!nodes.isEmpty()) {
-      JsonNode node = nodes.pop();
-      int depth = depths.pop();
-      if (!node.isContainerNode()) {
-        continue;
-      }
-      if (depth + 1 > max) {
-        return true;
-      }
-      if (node.isObject()) {
-        for (Map.Entry<String, JsonNode> field : node.properties()) {
-          nodes.push(field.getValue());
-          depths.push(depth + 1);
+    if (!root.isContainerNode()) {
+      return false;
+    }
+    if (max == 0) {
+      return true;
+    }
+    if (root.isObject()) {
+      for (Map.Entry<String, JsonNode> field : root.properties()) {
+        if (depthExceeds(field.getValue(), max - 1)) {
+          return true;
         }
-      } else {
-        for (JsonNode element : node) {
-          nodes.push(element);
-          depths.push(depth + 1);
+      }
+    } else {
+      for (JsonNode element : root) {
+        if (depthExceeds(element, max - 1)) {
+          return true;
         }
       }
     }

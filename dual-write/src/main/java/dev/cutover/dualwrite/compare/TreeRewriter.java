@@ -6,9 +6,9 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.Map;
+import java.util.Arrays;
+import java.util.Iterator;
 import java.util.Objects;
-import java.util.TreeMap;
 
 /**
  * The walk shared by the built-in normalizers: rebuilds a tree into new containers, never
@@ -39,15 +39,19 @@ abstract class TreeRewriter implements Normalizer {
       return DROP;
     }
     if (entered.isObject()) {
-      TreeMap<String, JsonNode> fields = new TreeMap<>();
-      for (Map.Entry<String, JsonNode> field : entered.properties()) {
-        JsonNode child = rewrite(field.getValue(), path.field(field.getKey()));
+      String[] names = new String[entered.size()];
+      int n = 0;
+      for (Iterator<String> it = entered.fieldNames(); it.hasNext(); ) {
+        names[n++] = it.next();
+      }
+      Arrays.sort(names, 0, n);
+      ObjectNode copy = JsonNodeFactory.instance.objectNode();
+      for (int i = 0; i < n; i++) {
+        JsonNode child = rewrite(entered.get(names[i]), path.field(names[i]));
         if (!child.isMissingNode()) {
-          fields.put(field.getKey(), child);
+          copy.set(names[i], child);
         }
       }
-      ObjectNode copy = JsonNodeFactory.instance.objectNode();
-      fields.forEach(copy::set);
       return exit(copy, path);
     }
     if (entered.isArray()) {

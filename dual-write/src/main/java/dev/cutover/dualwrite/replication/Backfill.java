@@ -32,11 +32,22 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>Resuming and sharing.</b> After each applied page the segment's resume token is saved in
  * the {@link CheckpointStore}, under a lease; a killed backfill, run again with the same
- * checkpoints, re-reads at most the page each worker was in. Several processes with the same
+ * checkpoints, reads again at most two pages per worker: the page it was applying and the one
+ * it had read ahead (each worker reads its next page while the current one is applied). Several processes with the same
  * checkpoint store and distinct owners share the segments: each claims segments through a
  * conditional write, and takes over a segment whose owner's lease expired. A process that lost
  * its lease stops copying that segment (its checkpoint save is refused). A process restarted with
  * the same owner takes its segments back at once; give every live process its own owner.
+ *
+ * <p><b>Same segments on every run.</b> The checkpoints hold, per segment number, whether it is
+ * done and where it got to; that means something only while the source splits its keys the same
+ * way. So {@link #run()} first records the source's {@link SegmentedSource#layout()} with the
+ * checkpoints (the first run) or compares it with the recorded one (every later run, in any
+ * process), and fails before it copies anything, with a {@link BackfillException} naming both
+ * layouts, when they differ. A {@link JdbcSource} whose boundaries were computed again after live
+ * writes moved the data is such a source: build every process's source with the boundaries the
+ * backfill started with ({@link JdbcSource.Builder#boundaries}), or start over with new
+ * checkpoints (another backfill name).
  *
  * <p><b>Threads.</b> {@link #run()} copies on {@link BackfillBuilder#workers} threads that it creates and
  * shuts down before it returns; it returns when every segment is done (waiting for segments held
@@ -67,7 +78,9 @@ public final class Backfill implements AutoCloseable {
    * @return {@link BackfillResult.Status#COMPLETED} or {@link BackfillResult.Status#STOPPED}, with
    *     this run's counts, rejections and collisions
    * @throws BackfillException when a source, target or checkpoint call failed; the checkpoints
-   *     are kept, so running again resumes
+   *     are kept, so running again resumes. Also, before anything is copied, when the checkpoints
+   *     were written under another layout of the source (see the class comment) or another
+   *     segment count: then running again fails the same way
    * @throws InterruptedException when the calling thread was interrupted; the workers were
    *     stopped first
    * @throws IllegalStateException when this backfill is already running

@@ -6,7 +6,14 @@ import java.util.Objects;
  * Thrown by {@link Backfill#run()} when a call to the source, the target or the checkpoint store
  * failed (or the transform threw an {@link Error}). The other workers finished their page and
  * released their claims; every checkpoint saved is kept, so running the backfill again resumes
- * where it stopped, at most one page before the failure.
+ * where it stopped, at most two pages per worker before the failure (the page being applied and
+ * the one read ahead).
+ *
+ * <p>Also thrown before anything is copied when the checkpoint store refuses the source: its
+ * {@link SegmentedSource#layout()} or segment count is not the one the checkpoints were written
+ * under. The message then starts {@code "backfill '<name>' cannot start"}, names both layouts and
+ * what to do, and the cause is the store's {@link IllegalStateException}; running again with the
+ * same source fails the same way.
  *
  * <pre>{@code
  * try {

@@ -10,7 +10,7 @@ import java.util.Optional;
  * segments without copying one twice at the same time.
  *
  * <pre>{@code
- * CheckpointStore checkpoints = JdbcCheckpointStore.builder(dataSource).backfill("orders").build();
+ * CheckpointStore checkpoints = JdbcCheckpointStore.builder(dataSource, "orders").build();
  * Backfill.from(source).to(target).checkpoints(checkpoints).owner("pod-7").build().run();
  * }</pre>
  *
@@ -26,6 +26,12 @@ import java.util.Optional;
  *       claim and its lease has not expired; otherwise they change nothing and return false, and
  *       the caller must stop copying that segment. {@link #save} renews the lease.
  *   <li>A done segment is never claimed again and its checkpoint never changes again.
+ *   <li>The checkpoints belong to one split of the source into segments: the first {@link
+ *       #prepare} records the segment count and the source's {@link SegmentedSource#layout()},
+ *       and every later one with another count or layout is refused, changing nothing, also when
+ *       several processes prepare at once for the first time (exactly one layout wins, and every
+ *       preparer with another is refused). A segment done or begun under one layout may cover
+ *       other keys under another, so resuming under another would skip rows.
  *   <li>Lease expiry is judged by the store's clock (for a shared store, keep the clocks of its
  *       users synchronized and the lease far longer than their skew).
  *   <li>Thread-safe; any number of processes may use the same store at once.
@@ -40,12 +46,25 @@ public interface CheckpointStore {
 
   /**
    * Creates a not-yet-claimed checkpoint for each of segments {@code 0} to {@code segments - 1}
-   * that is missing (and whatever storage they need). Safe to call from many processes at once.
+   * that is missing (and whatever storage they need), and records {@code layout} with them when
+   * there were none. Safe to call from many processes at once. A {@link Backfill} calls it with its
+   * source's {@link SegmentedSource#segments()} and {@link SegmentedSource#layout()} before it
+   * copies anything.
    *
-   * @throws IllegalStateException when the store already holds checkpoints of a backfill with
-   *     another number of segments, naming both numbers
+   * @throws IllegalStateException when the store already holds checkpoints with another number of
+   *     segments or another layout (or another preparer recorded those first), naming both counts
+   *     and both layouts and what to do: resume with the source split as before, or start over
+   *     with new checkpoints
+   * @throws IllegalArgumentException when {@code segments} is below 1, or {@code layout} is blank
+   *     or longer than {@value SegmentedSource#MAX_LAYOUT_LENGTH} characters
    */
-  void prepare(int segments) throws Exception;
+  void prepare(int segments, String layout) throws Exception;
+
+  /**
+   * The layout recorded by the first {@link #prepare}: how the source was split into segments when
+   * the backfill started. Empty before.
+   */
+  Optional<String> layout() throws Exception;
 
   /**
    * Up to {@code limit} segments that {@code owner} may claim now (not done; unclaimed, lease

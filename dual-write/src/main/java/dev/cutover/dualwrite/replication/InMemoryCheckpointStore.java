@@ -1,5 +1,6 @@
 package dev.cutover.dualwrite.replication;
 
+import dev.cutover.dualwrite.replication.internal.SegmentLayouts;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,6 +32,8 @@ public final class InMemoryCheckpointStore implements CheckpointStore {
 
   private final Clock clock;
   private final List<State> segments = new ArrayList<>();
+  /** The layout of the first prepare; null before. */
+  private @Nullable String layout;
 
   /** A store on the system clock. */
   public InMemoryCheckpointStore() {
@@ -43,17 +46,24 @@ public final class InMemoryCheckpointStore implements CheckpointStore {
   }
 
   @Override
-  public synchronized void prepare(int segments) {
+  public synchronized void prepare(int segments, String layout) {
     if (segments < 1) {
       throw new IllegalArgumentException("segments must be >= 1 but was " + segments);
     }
-    if (!this.segments.isEmpty() && this.segments.size() != segments) {
-      throw new IllegalStateException("the store holds checkpoints of " + this.segments.size()
-          + " segments, but the source has " + segments + ": use another checkpoint store to copy it again");
+    SegmentLayouts.check(layout);
+    String recorded = this.layout;
+    if (recorded != null && (this.segments.size() != segments || !recorded.equals(layout))) {
+      throw SegmentLayouts.mismatch("the in-memory checkpoint store", this.segments.size(), recorded, segments, layout);
     }
+    this.layout = layout;
     while (this.segments.size() < segments) {
       this.segments.add(new State(null, null, Instant.EPOCH, null, 0, false));
     }
+  }
+
+  @Override
+  public synchronized Optional<String> layout() {
+    return Optional.ofNullable(layout);
   }
 
   @Override

@@ -113,6 +113,12 @@ public final class InMemoryVersionedTarget implements VersionedTarget {
     return new Page(page, null);
   }
 
+  /** {@code "string hash, <n> segments"}: a key's segment is its {@link String#hashCode()} modulo the count. */
+  @Override
+  public String layout() {
+    return "string hash, " + segments + " segments";
+  }
+
   private int segmentOf(String key) {
     return Math.floorMod(key.hashCode(), segments);
   }

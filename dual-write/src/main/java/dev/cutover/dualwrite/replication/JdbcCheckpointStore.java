@@ -2,6 +2,7 @@ package dev.cutover.dualwrite.replication;
 
 import dev.cutover.dualwrite.replication.backfill.internal.CheckpointSql;
 import dev.cutover.dualwrite.replication.backfill.internal.CheckpointTable;
+import dev.cutover.dualwrite.replication.internal.SegmentLayouts;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -28,11 +29,18 @@ import javax.sql.DataSource;
  *
  * <p><b>Table</b> {@code <prefix><backfill>} ({@code cutover_backfill_orders_v2} above), created
  * if missing by {@link #prepare}: one row per segment with {@code segment_no} (primary key),
- * {@code total_segments}, {@code owner_id}, {@code claim_id}, {@code lease_until_ms},
- * {@code resume_token}, {@code rows_read}, {@code is_done}, {@code revision} and {@code
- * updated_at_ms}. Teams that provision tables themselves find the DDL in {@link
+ * {@code total_segments}, {@code source_layout}, {@code owner_id}, {@code claim_id}, {@code
+ * lease_until_ms}, {@code resume_token}, {@code rows_read}, {@code is_done}, {@code revision} and
+ * {@code updated_at_ms}. Teams that provision tables themselves find the DDL in {@link
  * #schemaStatements()}. To copy a source again from the start, use another backfill name (or drop
  * the table).
+ *
+ * <p><b>Layout.</b> Every row records the segment count and the {@link SegmentedSource#layout()}
+ * of the source the backfill started with; {@link #prepare} refuses a source with another count
+ * or layout, naming both, before anything is copied (see {@link CheckpointStore}). Segment 0's row
+ * is inserted first and fixes them, so processes preparing at once for the first time agree. A
+ * table created before {@code source_layout} existed (a 0.1.0 snapshot) fails on the missing
+ * column: drop it and start over, or add the column with the layout the backfill started with.
  *
  * <p><b>Claims</b> are one conditional {@code UPDATE ... WHERE segment_no = ? AND is_done = FALSE
  * AND (owner_id IS NULL OR lease_until_ms <= now OR owner_id = ?)} setting a fresh random {@code
@@ -84,11 +92,17 @@ public final class JdbcCheckpointStore implements CheckpointStore {
   }
 
   @Override
-  public void prepare(int segments) throws SQLException {
+  public void prepare(int segments, String layout) throws SQLException {
     if (segments < 1) {
       throw new IllegalArgumentException("segments must be >= 1 but was " + segments);
     }
-    table.prepare(segments, clock.millis());
+    table.prepare(segments, SegmentLayouts.check(layout), clock.millis());
+  }
+
+  /** {@inheritDoc} Also empty when the table does not exist yet. */
+  @Override
+  public Optional<String> layout() throws SQLException {
+    return table.layout();
   }
 
   @Override

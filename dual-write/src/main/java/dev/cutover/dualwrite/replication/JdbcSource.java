@@ -1,6 +1,7 @@
 package dev.cutover.dualwrite.replication;
 
 import dev.cutover.dualwrite.replication.internal.Keys;
+import dev.cutover.dualwrite.replication.internal.SegmentLayouts;
 import dev.cutover.dualwrite.replication.internal.SourceKeys;
 import dev.cutover.dualwrite.replication.internal.SourcePages;
 import dev.cutover.dualwrite.replication.internal.SourceSql;
@@ -33,11 +34,16 @@ import org.slf4j.LoggerFactory;
  *     .versionColumn("rev").boundaries(boundaries).build();
  * }</pre>
  *
- * <p><b>Resuming a backfill</b> needs the same boundaries: a checkpoint's token is tied to the
- * boundaries of the source that issued it, and boundaries computed again after live writes moved
- * the data differ. Compute them once when the backfill starts, store them next to its checkpoints
- * (a config map, a table), and build every process's source, including restarted ones, with
- * {@link Builder#boundaries}. A source with other boundaries refuses the tokens, naming them.
+ * <p><b>Resuming a backfill</b> needs the same boundaries: segments done or begun are ranges
+ * between the boundaries of the source that started the backfill, and boundaries computed again
+ * after live writes moved the data differ, so the same segment numbers would cover other keys.
+ * Compute them once when the backfill starts, store them next to its checkpoints (a config map, a
+ * table), and build every process's source, including restarted ones, with {@link
+ * Builder#boundaries}. The checkpoints record the source's {@link #layout()}, a digest of its
+ * boundaries, when the backfill starts; a backfill run with a source of other boundaries fails
+ * before it copies anything, with a {@link BackfillException} naming both layouts. To copy with
+ * new boundaries instead, start over with new checkpoints (another backfill name). A token, too,
+ * carries a fingerprint of the boundaries, and a source with other boundaries refuses it.
  *
  * <p><b>Segments</b> are ranges of the key: {@code n} segments have {@code n - 1} boundary keys,
  * computed at {@link Builder#build()} from the data (a count, then one {@code ORDER BY key LIMIT 1
@@ -91,6 +97,7 @@ public final class JdbcSource implements SegmentedSource {
 
   private final String description;
   private final List<String> boundaries;
+  private final String layout;
   private final long nullKeyRows;
   private final SourcePages pages;
   private final AtomicLong rejected = new AtomicLong();
@@ -99,6 +106,8 @@ public final class JdbcSource implements SegmentedSource {
   private JdbcSource(Builder b, SourceSql sql, SourceKeys kind, List<String> boundaries, long nullKeyRows) {
     this.description = "JDBC source " + b.from + " by " + b.keyColumn;
     this.boundaries = List.copyOf(boundaries);
+    this.layout = "jdbc key ranges, " + (this.boundaries.size() + 1) + " segments, boundaries sha-256 "
+        + SegmentLayouts.digest(this.boundaries);
     this.nullKeyRows = nullKeyRows;
     this.listener = b.listener;
     this.pages = new SourcePages(b.dataSource, sql, kind, this.boundaries, b.from + "/" + b.keyColumn,
@@ -128,6 +137,17 @@ public final class JdbcSource implements SegmentedSource {
   @Override
   public int segments() {
     return boundaries.size() + 1;
+  }
+
+  /**
+   * {@code "jdbc key ranges, <n> segments, boundaries sha-256 <16 hex digits>"}: the digest of the
+   * {@link #boundaries()}, so two sources have the same layout exactly when they have the same
+   * boundaries (whatever their table, query or settings). A backfill's checkpoints record it, and
+   * refuse a resumed source whose boundaries were computed again and differ.
+   */
+  @Override
+  public String layout() {
+    return layout;
   }
 
   @Override

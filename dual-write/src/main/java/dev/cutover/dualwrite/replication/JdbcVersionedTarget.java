@@ -183,6 +183,15 @@ public final class JdbcVersionedTarget implements VersionedTarget {
     return segments;
   }
 
+  /**
+   * {@code "crc-32c buckets of 1024, <n> segments"}: a key's segment is the range of buckets its
+   * {@code bucket} column falls in, so the layout depends on the segment count only.
+   */
+  @Override
+  public String layout() {
+    return "crc-32c buckets of " + Keys.BUCKETS + ", " + segments + " segments";
+  }
+
   @Override
   public Page read(int segment, @Nullable String token, int limit) throws SQLException {
     if (segment < 0 || segment >= segments) {

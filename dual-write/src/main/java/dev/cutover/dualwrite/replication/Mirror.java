@@ -1,5 +1,6 @@
 package dev.cutover.dualwrite.replication;
 
+import dev.cutover.dualwrite.replication.internal.ListenerTap;
 import dev.cutover.dualwrite.replication.internal.MirrorEngine;
 import java.time.Duration;
 import java.util.List;
@@ -12,7 +13,7 @@ import java.util.function.Function;
 /**
  * The observer hook: mirrors the application's existing event stream into the new store through
  * the versioned apply, without changing the application's code. Attach it by wrapping a listener
- * ({@link #tap}), by subscribing to a {@link Flow.Publisher} ({@link #subscribeTo}), or by calling
+ * (a {@link Consumer} or a listener interface of the application's own: {@link #tap}), by subscribing to a {@link Flow.Publisher} ({@link #subscribeTo}), or by calling
  * {@link #observe} where events are handled.
  *
  * <pre>{@code
@@ -119,6 +120,31 @@ public final class Mirror<E> implements AutoCloseable {
       original.accept(event);
       engine.observe(event);
     };
+  }
+
+  /**
+   * Wraps a listener of any interface the application already registers (an event bus's {@code
+   * OrderListener} with several methods, say): the returned listener implements {@code
+   * listenerType} and forwards every call to {@code original} first, exactly as before (its return
+   * value and exceptions unchanged; a call it threw on is not mirrored), then mirrors each argument
+   * of that call that is an instance of {@code eventType}. Calls without such an argument, and
+   * {@code equals}, {@code hashCode} and {@code toString}, are only forwarded.
+   *
+   * <pre>{@code
+   * OrderListener listener = mirror.tap(OrderListener.class, existingListener, OrderEvent.class);
+   * eventBus.register(listener);
+   * }</pre>
+   *
+   * @throws IllegalArgumentException when {@code listenerType} is not an interface
+   */
+  public <L> L tap(Class<L> listenerType, L original, Class<? extends E> eventType) {
+    Objects.requireNonNull(listenerType, "listenerType");
+    Objects.requireNonNull(original, "original");
+    Objects.requireNonNull(eventType, "eventType");
+    if (!listenerType.isInterface()) {
+      throw new IllegalArgumentException("listenerType must be an interface but was the class " + listenerType.getName());
+    }
+    return ListenerTap.wrap(listenerType, original, eventType, engine::observe);
   }
 
   /**

@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Segments</b> are byte ranges of about equal size, each starting at a line start; the pass
  * at {@link Builder#build()} also numbers the lines. The file must not change afterwards (a backup
- * does not). A token is {@code "<byte offset>:<line number>"} of the next line, checked to lie in
+ * does not); a backfill resumed over a file whose segments moved is refused (see {@link
+ * #layout()}). A token is {@code "<byte offset>:<line number>"} of the next line, checked to lie in
  * the segment at a line start. Lines end at {@code \n} ({@code \r\n} too); empty and blank lines
  * are skipped (they hold nothing).
  *
@@ -108,6 +109,18 @@ public final class NdjsonSource implements SegmentedSource {
   @Override
   public int segments() {
     return layout.segments();
+  }
+
+  /**
+   * {@code "ndjson byte ranges, <n> segments, <size> bytes, starts sha-256 <16 hex digits>"}: the
+   * segments' byte ranges, which {@link Builder#build()} places from the segment count and the
+   * file's content. A source built again over the same, unchanged file with the same count has
+   * the same layout, so a backfill resumes; one over a file whose size or segment starts changed
+   * gets another, and the backfill's checkpoints refuse it.
+   */
+  @Override
+  public String layout() {
+    return layout.id();
   }
 
   /** Lines rejected so far, counting a line again each time it is read. */

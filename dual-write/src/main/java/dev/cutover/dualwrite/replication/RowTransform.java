@@ -1,5 +1,6 @@
 package dev.cutover.dualwrite.replication;
 
+import dev.cutover.dualwrite.replication.internal.IdentityTransform;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
@@ -31,7 +32,7 @@ public interface RowTransform {
 
   /** Copies rows unchanged. */
   static RowTransform identity() {
-    return TransformResult::accept;
+    return IdentityTransform.INSTANCE;
   }
 
   /**

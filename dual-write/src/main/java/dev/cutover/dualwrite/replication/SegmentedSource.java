@@ -17,12 +17,43 @@ import org.jspecify.annotations.Nullable;
  * {@link HybridLogicalClock}). Tombstones are returned as deletes by stores that keep them. A
  * token is an opaque string that a later call, in this process or another, accepts. Thread-safe.
  *
+ * <p><b>Layout.</b> {@link #layout()} names how keys are assigned to segments. A {@link
+ * CheckpointStore} records it when a backfill first prepares its checkpoints, and a backfill
+ * resumed with a source of another layout is refused before it copies anything: a segment done
+ * under one layout may cover other keys under another, and those would never be copied. A source
+ * whose segments depend on more than their count (key boundaries computed from the data, byte
+ * ranges of a file) must override it, and a source that wraps another (to count or fail reads)
+ * must return the wrapped source's layout.
+ *
  * @since 0.1.0
  */
 public interface SegmentedSource {
+  /** Longest {@link #layout()} accepted by a {@link Backfill} and its checkpoint stores, in {@code char}s. */
+  int MAX_LAYOUT_LENGTH = 200;
 
   /** How many segments; at least 1, the same for every call. */
   int segments();
+
+  /**
+   * An identifier of how keys are split into segments: two sources with equal layouts assign every
+   * key to the same segment, so checkpoints written while reading one are valid for the other. It
+   * includes whatever decides the split: the scheme, the segment count, and boundaries or ranges
+   * taken from the data (as a digest where they are long). Non-blank, at most {@value
+   * #MAX_LAYOUT_LENGTH} characters, the same for every call, without credentials.
+   *
+   * <p>The default, {@code "<segments> segments"}, is right only for a source whose split depends
+   * on nothing but the segment count (a hash of the key modulo the count, a parallel scan); a
+   * source whose segments are ranges computed from the data must override it, or a backfill
+   * restarted with recomputed ranges may skip rows.
+   *
+   * <pre>{@code
+   * JdbcSource source = JdbcSource.builder(pool).table("orders").keyColumn("id").versionColumn("rev").build();
+   * source.layout();  // "jdbc key ranges, 8 segments, boundaries sha-256 3f9a0c1d2e4b5a69"
+   * }</pre>
+   */
+  default String layout() {
+    return segments() + " segments";
+  }
 
   /**
    * Reads up to {@code limit} rows of {@code segment} after {@code token} (null: from the start).

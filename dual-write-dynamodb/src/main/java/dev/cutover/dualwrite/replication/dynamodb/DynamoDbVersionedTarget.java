@@ -142,6 +142,15 @@ public final class DynamoDbVersionedTarget implements VersionedTarget, AutoClose
     return segments;
   }
 
+  /**
+   * {@code "dynamodb parallel scan, <n> segments"}: DynamoDB assigns items to the {@code Segment}s
+   * of a scan by their partition key and {@code TotalSegments} alone.
+   */
+  @Override
+  public String layout() {
+    return "dynamodb parallel scan, " + segments + " segments";
+  }
+
   @Override
   public Page read(int segment, @Nullable String token, int limit) {
     Tables.checkPage(segment, segments, limit);

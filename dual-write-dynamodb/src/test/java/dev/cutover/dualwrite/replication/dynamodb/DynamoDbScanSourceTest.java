@@ -77,6 +77,18 @@ class DynamoDbScanSourceTest {
   }
 
   @Test
+  void theLayoutIsTheParallelScanOfTheSegmentCount() {
+    DynamoDbScanSource three = DynamoDbScanSource.builder(old.dynamoDb, old.name).key(OldTable.KEY)
+        .version(ItemVersion.attribute("version")).segments(3).build();
+    DynamoDbScanSource stamped = DynamoDbScanSource.builder(old.dynamoDb, old.name).key(OldTable.KEY)
+        .version(ItemVersion.stamped(new HybridLogicalClock())).consistentRead(false).segments(3).build();
+    assertThat(three.layout()).isEqualTo("dynamodb parallel scan, 3 segments").isEqualTo(stamped.layout());
+    assertThat(DynamoDbScanSource.builder(old.dynamoDb, old.name).key(OldTable.KEY)
+        .version(ItemVersion.attribute("version")).segments(4).build().layout())
+        .isEqualTo("dynamodb parallel scan, 4 segments");
+  }
+
+  @Test
   void badTokensAndSettingsAreNamed() {
     DynamoDbScanSource source = DynamoDbScanSource.builder(old.dynamoDb, old.name).key(OldTable.KEY)
         .version(ItemVersion.attribute("version")).segments(2).build();

@@ -156,6 +156,15 @@ class DynamoDbVersionedTargetTest {
   }
 
   @Test
+  void theLayoutIsTheParallelScanOfTheSegmentCount() {
+    try (DynamoDbVersionedTarget two = DynamoDbVersionedTarget.builder(LocalDynamoDb.client(), TABLE).segments(2).build();
+        DynamoDbVersionedTarget five = DynamoDbVersionedTarget.builder(LocalDynamoDb.client(), TABLE).segments(5).build()) {
+      assertThat(two.layout()).isEqualTo("dynamodb parallel scan, 2 segments");
+      assertThat(five.layout()).isEqualTo("dynamodb parallel scan, 5 segments");
+    }
+  }
+
+  @Test
   void settingsAreCheckedNamingTheBadValue() {
     var b = DynamoDbVersionedTarget.builder(LocalDynamoDb.client(), TABLE);
     assertThatThrownBy(() -> b.segments(0)).hasMessageContaining("but was 0");

@@ -49,8 +49,13 @@ public final class JsonPayloadColumn implements JdbcPayloadColumns {
       ps.setNull(first, Types.VARCHAR);
       return;
     }
+    ps.setString(first, text(payload));
+  }
+
+  /** The payload as the JSON text this column stores. */
+  public String text(JsonNode payload) {
     try {
-      ps.setString(first, mapper.writeValueAsString(payload));
+      return mapper.writeValueAsString(payload);
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("payload cannot be written as JSON: " + e.getOriginalMessage(), e);
     }

@@ -63,4 +63,10 @@ public record NdjsonLayout(long size, long[] starts, long[] firstLines) {
   public int segments() {
     return starts.length - 1;
   }
+
+  /** The source's layout: the segments' start offsets decide which lines each holds. */
+  public String id() {
+    return "ndjson byte ranges, " + segments() + " segments, " + size + " bytes, starts sha-256 "
+        + SegmentLayouts.digest(starts);
+  }
 }

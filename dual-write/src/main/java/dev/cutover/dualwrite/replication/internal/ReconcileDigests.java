@@ -7,6 +7,7 @@ import dev.cutover.dualwrite.replication.ReconciliationReport.RowError;
 import java.security.SecureRandom;
 import java.util.BitSet;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
 
 /**
  * The first pass over one side: per bucket, the number of live rows and the sum of their row
@@ -38,7 +39,8 @@ final class ReconcileDigests {
   }
 
   /** Digests the old side through the transform; rows it fails on go to {@code findings}. */
-  static ReconcileDigests ofOld(ReconcileSettings s, ReconcileFindings findings) throws ReconciliationException {
+  static ReconcileDigests ofOld(ReconcileSettings s, ReconcileFindings findings, ExecutorService io)
+      throws ReconciliationException, InterruptedException {
     ReconcileDigests d = new ReconcileDigests(s);
     ReconcileScan.all(s.oldSide(), "old", s.pageSize(), raw -> {
       Optional<Change> row;
@@ -53,14 +55,15 @@ final class ReconcileDigests {
       } else {
         d.add(row.get());
       }
-    });
+    }, io);
     return d;
   }
 
   /** Digests the new side as it is. */
-  static ReconcileDigests ofNew(ReconcileSettings s) throws ReconciliationException {
+  static ReconcileDigests ofNew(ReconcileSettings s, ExecutorService io)
+      throws ReconciliationException, InterruptedException {
     ReconcileDigests d = new ReconcileDigests(s);
-    ReconcileScan.all(s.newSide(), "new", s.pageSize(), d::add);
+    ReconcileScan.all(s.newSide(), "new", s.pageSize(), d::add, io);
     return d;
   }
 

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
 
 /**
  * The second pass: reads the rows of the buckets that differed, on both sides, and hands each key
@@ -31,12 +32,12 @@ final class ReconcileDrill {
     this.judge = judge;
   }
 
-  void run(BitSet differing, ReconcileDigests old, ReconcileDigests neu)
+  void run(BitSet differing, ReconcileDigests old, ReconcileDigests neu, ExecutorService io)
       throws ReconciliationException, InterruptedException {
     for (BitSet group : groups(differing, old, neu)) {
       Map<String, List<OldRow>> olds = new HashMap<>();
       Map<String, Change> news = new HashMap<>();
-      ReconcileScan.all(s.oldSide(), "old", s.pageSize(), raw -> {
+      Parallel.both(io, () -> ReconcileScan.all(s.oldSide(), "old", s.pageSize(), raw -> {
         Optional<Change> row;
         try {
           row = ReconcileDigests.transform(s, raw);
@@ -46,12 +47,11 @@ final class ReconcileDrill {
         if (row.isPresent() && !row.get().isDelete() && group.get(s.bucketOf(row.get().key()))) {
           olds.computeIfAbsent(row.get().key(), k -> new ArrayList<>(1)).add(new OldRow(raw.key(), row.get()));
         }
-      });
-      ReconcileScan.all(s.newSide(), "new", s.pageSize(), row -> {
+      }, io), () -> ReconcileScan.all(s.newSide(), "new", s.pageSize(), row -> {
         if (!row.isDelete() && group.get(s.bucketOf(row.key()))) {
           news.put(row.key(), row);
         }
-      });
+      }, io));
       TreeSet<String> keys = new TreeSet<>(olds.keySet());
       keys.addAll(news.keySet());
       for (String key : keys) {

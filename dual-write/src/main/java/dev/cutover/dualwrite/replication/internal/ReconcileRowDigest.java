@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * A 128-bit digest of one normalized row (its key and its canonical payload), to be summed into
@@ -14,7 +13,7 @@ import java.util.TreeMap;
  *
  * <p>Design: SHA-256 over an unambiguous encoding of the tree: every node starts with its type
  * tag, strings and names carry their length, containers their size, object fields go in name
- * order. So two trees get the same bytes exactly when they are equal, {@code NaN} cannot pass for
+ * order (canonical trees hold them so). So two trees get the same bytes exactly when they are equal, {@code NaN} cannot pass for
  * the string {@code "NaN"}, and field order does not matter. The first 16 bytes of the hash are
  * two longs. A bucket's digest is the count of its rows and the sums (mod 2^64) of those longs:
  * addition is order-independent, so a source read in any order (a DynamoDB scan) gives the same
@@ -23,6 +22,7 @@ import java.util.TreeMap;
 final class ReconcileRowDigest {
   private final MessageDigest sha;
   private final ByteBuffer scratch = ByteBuffer.allocate(8);
+  private final byte[] ascii = new byte[256];
 
   ReconcileRowDigest() {
     try {
@@ -32,7 +32,10 @@ final class ReconcileRowDigest {
     }
   }
 
-  /** Digests {@code key} and {@code canonicalPayload}; returns the two halves in {@code out}. */
+  /**
+   * Digests {@code key} and {@code canonicalPayload} (as {@code Comparison.canonicalize} returns
+   * it: fields sorted by name); returns the two halves in {@code out}.
+   */
   void digest(String key, JsonNode canonicalPayload, long[] out) {
     sha.reset();
     text('K', key);
@@ -46,14 +49,9 @@ final class ReconcileRowDigest {
   private void node(JsonNode n) {
     switch (n.getNodeType()) {
       case OBJECT -> {
-        TreeMap<String, JsonNode> fields = new TreeMap<>();
+        // canonical trees hold their fields sorted by name, without MissingNodes (CanonicalTree)
+        length('O', n.size());
         for (Map.Entry<String, JsonNode> f : n.properties()) {
-          if (!f.getValue().isMissingNode()) {
-            fields.put(f.getKey(), f.getValue());
-          }
-        }
-        length('O', fields.size());
-        for (Map.Entry<String, JsonNode> f : fields.entrySet()) {
           text('F', f.getKey());
           node(f.getValue());
         }
@@ -73,6 +71,20 @@ final class ReconcileRowDigest {
   }
 
   private void text(char tag, String s) {
+    int n = s.length();
+    if (n <= ascii.length) {
+      // the common case without allocating: ASCII text is its own UTF-8
+      int i = 0;
+      while (i < n && s.charAt(i) < 0x80) {
+        ascii[i] = (byte) s.charAt(i);
+        i++;
+      }
+      if (i == n) {
+        length(tag, n);
+        sha.update(ascii, 0, n);
+        return;
+      }
+    }
     byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
     length(tag, bytes.length);
     sha.update(bytes);

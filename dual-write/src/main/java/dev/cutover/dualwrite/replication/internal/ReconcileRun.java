@@ -4,6 +4,7 @@ import dev.cutover.dualwrite.replication.ReconciliationException;
 import dev.cutover.dualwrite.replication.ReconciliationReport;
 import java.time.Instant;
 import java.util.BitSet;
+import java.util.concurrent.ExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,13 +21,23 @@ public final class ReconcileRun {
   public ReconciliationReport run() throws ReconciliationException, InterruptedException {
     Instant started = settings.clock().instant();
     ReconcileFindings findings = new ReconcileFindings(settings.reportLimit());
-    ReconcileDigests old = ReconcileDigests.ofOld(settings, findings);
-    ReconcileDigests neu = ReconcileDigests.ofNew(settings);
-    BitSet differing = old.differing(neu);
+    ExecutorService io = Parallel.threads("cutover-reconcile");
+    BitSet differing;
     ReconcileJudge judge = new ReconcileJudge(settings, findings);
-    if (!differing.isEmpty()) {
-      new ReconcileDrill(settings, judge).run(differing, old, neu);
+    ReconcileDigests[] sides = new ReconcileDigests[2];
+    try {
+      // both sides at once: the old on this thread, the new on one of io's
+      Parallel.both(io, () -> sides[0] = ReconcileDigests.ofOld(settings, findings, io),
+          () -> sides[1] = ReconcileDigests.ofNew(settings, io));
+      differing = sides[0].differing(sides[1]);
+      if (!differing.isEmpty()) {
+        new ReconcileDrill(settings, judge).run(differing, sides[0], sides[1], io);
+      }
+    } finally {
+      io.shutdownNow();
     }
+    ReconcileDigests old = sides[0];
+    ReconcileDigests neu = sides[1];
     if (judge.recheckFailures > 0) {
       LOG.warn("reconciliation {} -> {}: {} re-checks failed to read; those keys are reported as scanned",
           settings.oldSide().describe(), settings.newSide().describe(), judge.recheckFailures);

@@ -1,5 +1,6 @@
 package dev.cutover.dualwrite.replication.internal;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.cutover.dualwrite.replication.ApplyOutcome;
 import dev.cutover.dualwrite.replication.Change;
 import dev.cutover.dualwrite.replication.SqlDialect;
@@ -8,7 +9,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,16 +72,17 @@ public final class VersionedApply {
   }
 
   public List<ApplyOutcome> apply(List<Change> changes) throws SQLException {
-    ChangeChecks.check(changes, sql.dialect);
+    ChangeChecks.check(changes, sql.dialect, sql.upsertArrays == null && sql.dialect == SqlDialect.POSTGRESQL);
     if (changes.isEmpty()) {
       return List.of();
     }
+    String[] json = sql.upsertArrays == null ? null : jsonTexts(changes);
     ApplyOutcome[] outcomes = new ApplyOutcome[changes.size()];
     try (Connection c = dataSource.getConnection()) {
       Transactions.inAutoCommit(c, () -> {
         for (int from = 0; from < changes.size(); from += batchSize) {
           for (List<Integer> run : runs(changes, from, Math.min(changes.size(), from + batchSize))) {
-            applyRun(c, changes, run, outcomes);
+            applyRun(c, changes, json, run, outcomes);
           }
         }
         return null;
@@ -110,14 +112,33 @@ public final class VersionedApply {
     return runs;
   }
 
-  private void applyRun(Connection c, List<Change> changes, List<Integer> run, ApplyOutcome[] out)
-      throws SQLException {
+  /**
+   * The payloads as the JSON text the arrays upsert binds, written once per call and checked
+   * before anything is written: PostgreSQL's jsonb refuses a NUL character.
+   */
+  private String[] jsonTexts(List<Change> changes) {
+    JsonPayloadColumn column = (JsonPayloadColumn) sql.payload;
+    String[] json = new String[changes.size()];
+    for (int i = 0; i < json.length; i++) {
+      JsonNode payload = changes.get(i).payload();
+      if (payload != null) {
+        json[i] = column.text(payload);
+        if (ChangeChecks.jsonHoldsNul(json[i])) {
+          throw ChangeChecks.nulInPayload(changes.get(i), i);
+        }
+      }
+    }
+    return json;
+  }
+
+  private void applyRun(Connection c, List<Change> changes, String @Nullable [] json, List<Integer> run,
+      ApplyOutcome[] out) throws SQLException {
     List<Integer> pending = new ArrayList<>(run);
     SQLException contention = null;
     for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       try {
         if (sql.dialect == SqlDialect.POSTGRESQL) {
-          upsertReturning(c, changes, pending, out);
+          upsertReturning(c, changes, json, pending, out);
         } else {
           readUpdateInsert(c, changes, pending, out);
         }
@@ -142,11 +163,16 @@ public final class VersionedApply {
   }
 
   /** PostgreSQL: one conditional upsert; removes from {@code pending} what it settled. */
-  private void upsertReturning(Connection c, List<Change> changes, List<Integer> pending, ApplyOutcome[] out)
-      throws SQLException {
+  private void upsertReturning(Connection c, List<Change> changes, String @Nullable [] json, List<Integer> pending,
+      ApplyOutcome[] out) throws SQLException {
     Set<String> applied = new HashSet<>();
-    try (PreparedStatement ps = c.prepareStatement(sql.insert(pending.size(), true))) {
-      bindRows(ps, changes, pending);
+    try (PreparedStatement ps = c.prepareStatement(sql.upsertArrays != null ? sql.upsertArrays
+        : sql.insert(pending.size(), true))) {
+      if (json != null) {
+        bindArrays(c, ps, changes, json, pending);
+      } else {
+        bindRows(ps, changes, pending);
+      }
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           applied.add(sql.readKey(rs, 1));
@@ -261,7 +287,7 @@ public final class VersionedApply {
   }
 
   private void bindRows(PreparedStatement ps, List<Change> changes, List<Integer> rows) throws SQLException {
-    Instant now = clock.instant();
+    Object now = sql.timestamp(clock.instant());
     int p = 1;
     for (int i : rows) {
       Change ch = changes.get(i);
@@ -270,9 +296,35 @@ public final class VersionedApply {
       ps.setLong(p + 2, ch.version());
       ps.setBoolean(p + 3, ch.isDelete());
       sql.payload.bind(ps, p + 4, ch.payload());
-      sql.bindInstant(ps, p + 4 + sql.payloadCount, now);
+      ps.setObject(p + 4 + sql.payloadCount, now);
       p += sql.rowParameters();
     }
+  }
+
+  /** Binds the rows of {@link TargetSql#upsertArrays}: the time, then one array per column. */
+  private void bindArrays(Connection c, PreparedStatement ps, List<Change> changes, String[] json, List<Integer> rows)
+      throws SQLException {
+    int n = rows.size();
+    String[] keys = new String[n];
+    Short[] buckets = new Short[n];
+    Long[] versions = new Long[n];
+    Boolean[] deleted = new Boolean[n];
+    String[] payloads = new String[n];
+    for (int k = 0; k < n; k++) {
+      int i = rows.get(k);
+      Change ch = changes.get(i);
+      keys[k] = ch.key();
+      buckets[k] = (short) Keys.bucket(ch.key());
+      versions[k] = ch.version();
+      deleted[k] = ch.isDelete();
+      payloads[k] = json[i];
+    }
+    ps.setObject(1, sql.timestamp(clock.instant()));
+    ps.setArray(2, c.createArrayOf("text", keys));
+    ps.setArray(3, c.createArrayOf("int2", buckets));
+    ps.setArray(4, c.createArrayOf("int8", versions));
+    ps.setArray(5, c.createArrayOf("bool", deleted));
+    ps.setArray(6, c.createArrayOf("text", payloads));
   }
 
   private void bindUpdate(PreparedStatement ps, Change ch) throws SQLException {
@@ -280,7 +332,7 @@ public final class VersionedApply {
     ps.setBoolean(2, ch.isDelete());
     sql.payload.bind(ps, 3, ch.payload());
     int p = 3 + sql.payloadCount;
-    sql.bindInstant(ps, p, clock.instant());
+    ps.setObject(p, sql.timestamp(clock.instant()));
     sql.bindKey(ps, p + 1, ch.key());
     ps.setLong(p + 2, ch.version());
   }

@@ -102,6 +102,11 @@ class BackfillProgressTest {
       }
 
       @Override
+      public String layout() {
+        return rows.layout();
+      }
+
+      @Override
       public Page read(int segment, @Nullable String token, int limit) {
         return rows.read(segment, token, limit);
       }

@@ -16,7 +16,6 @@ import dev.cutover.dualwrite.replication.SegmentedSource;
 import dev.cutover.testkit.Eventually;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -39,11 +38,7 @@ import org.jspecify.annotations.Nullable;
 class BackfillStopAndFailureTest {
 
   private static List<Change> rows(int n) {
-    List<Change> rows = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      rows.add(Rows.row("stop-" + i, 5 + i));
-    }
-    return rows;
+    return Rows.numbered("stop-", n, 5);
   }
 
   @Example
@@ -151,6 +146,11 @@ class BackfillStopAndFailureTest {
       @Override
       public int segments() {
         return oldStore.segments();
+      }
+
+      @Override
+      public String layout() {
+        return oldStore.layout();
       }
 
       @Override

@@ -23,9 +23,15 @@ final class CrashingCheckpointStore implements CheckpointStore {
   }
 
   @Override
-  public void prepare(int segments) throws Exception {
+  public void prepare(int segments, String layout) throws Exception {
     crash.checkAlive();
-    delegate.prepare(segments);
+    delegate.prepare(segments, layout);
+  }
+
+  @Override
+  public Optional<String> layout() throws Exception {
+    crash.checkAlive();
+    return delegate.layout();
   }
 
   @Override

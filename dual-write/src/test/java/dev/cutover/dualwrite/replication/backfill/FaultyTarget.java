@@ -65,6 +65,11 @@ final class FaultyTarget implements VersionedTarget {
   }
 
   @Override
+  public String layout() {
+    return delegate.layout();
+  }
+
+  @Override
   public Page read(int segment, @Nullable String token, int limit) throws Exception {
     return delegate.read(segment, token, limit);
   }

@@ -33,6 +33,15 @@ final class Rows {
     return Change.upsert(key, version, payload(key, version));
   }
 
+  /** {@code n} upserts keyed {@code prefix + i}, versions {@code firstVersion + i}. */
+  static List<Change> numbered(String prefix, int n, long firstVersion) {
+    List<Change> rows = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      rows.add(row(prefix + i, firstVersion + i));
+    }
+    return rows;
+  }
+
   /**
    * 0 to {@code maxRows} rows with distinct keys (some non-ASCII), versions 1 to 1,000,000 and
    * about one tombstone in seven.

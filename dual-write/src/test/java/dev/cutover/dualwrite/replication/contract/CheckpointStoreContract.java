@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.cutover.dualwrite.replication.Checkpoint;
 import dev.cutover.dualwrite.replication.CheckpointClaim;
 import dev.cutover.dualwrite.replication.CheckpointStore;
+import dev.cutover.dualwrite.replication.SegmentedSource;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,7 +33,9 @@ import org.jspecify.annotations.Nullable;
  * The contract of {@link CheckpointStore}, as jqwik properties and examples: any sequence of
  * claims, saves, done marks, releases and clock moves by three owners leaves the store in the
  * model's state with the model's answers: one live claim per segment, takeover only after the
- * lease, fenced saves, done is final. A store extends this class and returns a fresh, empty store
+ * lease, fenced saves, done is final; the first prepare records the source's layout and every
+ * later one with another layout or segment count is refused, also among concurrent first
+ * preparers. A store extends this class and returns a fresh, empty store
  * that judges leases by the given clock (a {@link MutableClock} the properties move).
  *
  * <pre>{@code
@@ -103,8 +106,8 @@ public abstract class CheckpointStoreContract {
       throws Exception {
     MutableClock clock = new MutableClock();
     CheckpointStore store = createStore(clock);
-    store.prepare(segments);
-    store.prepare(segments); // idempotent
+    store.prepare(segments, layout(segments));
+    store.prepare(segments, layout(segments)); // idempotent
     List<Model> model = new ArrayList<>();
     for (int i = 0; i < segments; i++) {
       model.add(new Model());
@@ -197,7 +200,7 @@ public abstract class CheckpointStoreContract {
   @Example
   void concurrentClaimsHaveOneWinner() throws Exception {
     CheckpointStore store = createStore(Clock.systemUTC());
-    store.prepare(5);
+    store.prepare(5, layout(5));
     int claimers = 6;
     ExecutorService pool = Executors.newFixedThreadPool(claimers);
     try {
@@ -242,7 +245,7 @@ public abstract class CheckpointStoreContract {
       for (int i = 0; i < 4; i++) {
         prepared.add(pool.submit(() -> {
           start.await();
-          store.prepare(16);
+          store.prepare(16, layout(16));
           return null;
         }));
       }
@@ -260,12 +263,119 @@ public abstract class CheckpointStoreContract {
   @Example
   void aSourceWithAnotherSegmentCountIsRefused() throws Exception {
     CheckpointStore store = createStore(Clock.systemUTC());
-    store.prepare(4);
-    assertThatThrownBy(() -> store.prepare(8)).isInstanceOf(IllegalStateException.class)
+    store.prepare(4, "ranges v1");
+    assertThatThrownBy(() -> store.prepare(8, "ranges v1")).isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("4").hasMessageContaining("8");
-    assertThatThrownBy(() -> store.prepare(2)).isInstanceOf(IllegalStateException.class)
+    assertThatThrownBy(() -> store.prepare(2, "ranges v1")).isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("4").hasMessageContaining("2");
     assertThat(store.checkpoints()).hasSize(4);
-    assertThatThrownBy(() -> store.prepare(0)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0");
+    assertThatThrownBy(() -> store.prepare(0, "ranges v1")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("0");
+  }
+
+  /** The layout a source whose split depends on its segment count only has by default. */
+  private static String layout(int segments) {
+    return segments + " segments";
+  }
+
+  @Example
+  void theFirstPrepareRecordsTheLayoutAndTheSameLayoutResumes() throws Exception {
+    MutableClock clock = new MutableClock();
+    CheckpointStore store = createStore(clock);
+    assertThat(store.layout()).as("before prepare").isEmpty();
+    store.prepare(3, "jdbc key ranges, 3 segments, boundaries sha-256 0123456789abcdef");
+    assertThat(store.layout()).hasValue("jdbc key ranges, 3 segments, boundaries sha-256 0123456789abcdef");
+    CheckpointClaim done = store.claim(0, OWNERS.get(0), LEASE).orElseThrow();
+    assertThat(store.markDone(done, 7)).isTrue();
+    CheckpointClaim begun = store.claim(2, OWNERS.get(0), LEASE).orElseThrow();
+    assertThat(store.save(begun, "after-é", 4, LEASE)).isTrue();
+    List<Checkpoint> before = store.checkpoints();
+
+    store.prepare(3, "jdbc key ranges, 3 segments, boundaries sha-256 0123456789abcdef"); // a restart
+    assertThat(store.checkpoints()).isEqualTo(before);
+    assertThat(store.layout()).hasValue("jdbc key ranges, 3 segments, boundaries sha-256 0123456789abcdef");
+  }
+
+  @Example
+  void anotherLayoutIsRefusedNamingBothAndChangingNothing() throws Exception {
+    MutableClock clock = new MutableClock();
+    CheckpointStore store = createStore(clock);
+    String started = "key ranges, 4 segments, boundaries 1111";
+    store.prepare(4, started);
+    CheckpointClaim done = store.claim(1, OWNERS.get(1), LEASE).orElseThrow();
+    assertThat(store.markDone(done, 10)).isTrue();
+    List<Checkpoint> before = store.checkpoints();
+
+    String recomputed = "key ranges, 4 segments, boundaries 2222";
+    assertThatThrownBy(() -> store.prepare(4, recomputed)).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining(started).hasMessageContaining(recomputed);
+    assertThatThrownBy(() -> store.prepare(4, "4 segments")).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining(started).hasMessageContaining("'4 segments'");
+    assertThat(store.checkpoints()).isEqualTo(before);
+    assertThat(store.layout()).hasValue(started);
+    assertThat(store.claimable(OWNERS.get(0), 10)).containsExactly(0, 2, 3);
+  }
+
+  @Example
+  void aBlankOrOverlongLayoutIsRejected() throws Exception {
+    CheckpointStore store = createStore(Clock.systemUTC());
+    assertThatThrownBy(() -> store.prepare(2, " ")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("layout");
+    String overlong = "x".repeat(SegmentedSource.MAX_LAYOUT_LENGTH + 1);
+    assertThatThrownBy(() -> store.prepare(2, overlong)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(Integer.toString(SegmentedSource.MAX_LAYOUT_LENGTH + 1));
+    String longest = "y".repeat(SegmentedSource.MAX_LAYOUT_LENGTH - 1) + "é";
+    store.prepare(2, longest);
+    assertThat(store.layout()).hasValue(longest);
+  }
+
+  /**
+   * Processes with two layouts prepare a fresh store at once: exactly one layout is recorded, every
+   * preparer with it succeeds, every other is refused, and the checkpoints are complete.
+   */
+  @Example
+  void concurrentPreparersAgreeOnOneLayout() throws Exception {
+    int preparers = 6;
+    for (int round = 0; round < 4; round++) {
+      CheckpointStore store = createStore(Clock.systemUTC());
+      ExecutorService pool = Executors.newFixedThreadPool(preparers);
+      List<String> layouts = new ArrayList<>();
+      List<Future<@Nullable Throwable>> outcomes = new ArrayList<>();
+      try {
+        CountDownLatch start = new CountDownLatch(1);
+        for (int i = 0; i < preparers; i++) {
+          String layout = "round " + round + (i % 2 == 0 ? " split a" : " split b");
+          layouts.add(layout);
+          Callable<@Nullable Throwable> prepare = () -> {
+            start.await();
+            try {
+              store.prepare(8, layout);
+              return null;
+            } catch (IllegalStateException e) {
+              return e;
+            }
+          };
+          outcomes.add(pool.submit(prepare));
+        }
+        start.countDown();
+        String recorded = null;
+        for (int i = 0; i < preparers; i++) {
+          Throwable refused = outcomes.get(i).get();
+          if (recorded == null) {
+            recorded = store.layout().orElseThrow();
+          }
+          if (layouts.get(i).equals(recorded)) {
+            assertThat(refused).as("preparer %d with the recorded layout", i).isNull();
+          } else {
+            assertThat(refused).as("preparer %d with another layout", i).isNotNull()
+                .hasMessageContaining(recorded).hasMessageContaining(layouts.get(i));
+          }
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+      assertThat(store.checkpoints()).extracting(Checkpoint::segment).containsExactlyElementsOf(
+          IntStream.range(0, 8).boxed().toList());
+    }
   }
 }

@@ -84,6 +84,11 @@ final class DyingProcess {
       }
 
       @Override
+      public String layout() {
+        return source.layout();
+      }
+
+      @Override
       public Page read(int segment, @Nullable String token, int limit) throws Exception {
         checkAlive();
         Page page = source.read(segment, token, limit);
@@ -123,6 +128,11 @@ final class DyingProcess {
       }
 
       @Override
+      public String layout() {
+        return target.layout();
+      }
+
+      @Override
       public Page read(int segment, @Nullable String token, int limit) throws Exception {
         checkAlive();
         return target.read(segment, token, limit);
@@ -139,9 +149,15 @@ final class DyingProcess {
   CheckpointStore checkpoints(CheckpointStore store) {
     return new CheckpointStore() {
       @Override
-      public void prepare(int segments) throws Exception {
+      public void prepare(int segments, String layout) throws Exception {
         checkAlive();
-        store.prepare(segments);
+        store.prepare(segments, layout);
+      }
+
+      @Override
+      public Optional<String> layout() throws Exception {
+        checkAlive();
+        return store.layout();
       }
 
       @Override

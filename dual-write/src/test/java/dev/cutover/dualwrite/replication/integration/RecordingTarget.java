@@ -71,6 +71,11 @@ final class RecordingTarget implements VersionedTarget {
   }
 
   @Override
+  public String layout() {
+    return target.layout();
+  }
+
+  @Override
   public Page read(int segment, @Nullable String token, int limit) throws Exception {
     return target.read(segment, token, limit);
   }

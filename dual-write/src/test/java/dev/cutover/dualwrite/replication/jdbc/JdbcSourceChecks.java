@@ -209,6 +209,36 @@ abstract class JdbcSourceChecks {
   }
 
   @Example
+  void theLayoutIsADigestOfTheBoundariesAndMovesWithThem() throws Exception {
+    List<String> keys = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      keys.add(String.format("order-%03d", 100 + i));
+    }
+    String table = textTable(keys, Set.of());
+    JdbcSource first = JdbcSource.builder(tables().dataSource()).table(table).keyColumn("id").versionColumn("rev")
+        .segments(4).build();
+    assertThat(first.layout()).matches("jdbc key ranges, 4 segments, boundaries sha-256 [0-9a-f]{16}");
+    JdbcSource kept = JdbcSource.builder(tables().dataSource())
+        .query("SELECT id AS k, rev FROM " + table).keyColumn("k").stampWith(new HybridLogicalClock())
+        .boundaries(first.boundaries()).build();
+    assertThat(kept.layout()).as("the same boundaries over a query").isEqualTo(first.layout());
+
+    List<String> below = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      below.add(String.format("order-%03d", 10 + i));
+    }
+    insert(table, below, Set.of());
+    JdbcSource recomputed = JdbcSource.builder(tables().dataSource()).table(table).keyColumn("id")
+        .versionColumn("rev").segments(4).build();
+    assertThat(recomputed.boundaries()).isNotEqualTo(first.boundaries());
+    assertThat(recomputed.segments()).isEqualTo(first.segments());
+    assertThat(recomputed.layout()).isNotEqualTo(first.layout()).startsWith("jdbc key ranges, 4 segments, ");
+    JdbcSource whole = JdbcSource.builder(tables().dataSource()).table(table).keyColumn("id").versionColumn("rev")
+        .segments(1).build();
+    assertThat(whole.layout()).matches("jdbc key ranges, 1 segments, boundaries sha-256 [0-9a-f]{16}");
+  }
+
+  @Example
   void nullKeysAreCountedAndUnsupportedKeyTypesRefused() throws Exception {
     String name = "src_nulls_" + TABLES.incrementAndGet();
     tables().execute("CREATE TABLE " + name + " (id VARCHAR(20), rev BIGINT, born DATE)");

@@ -212,6 +212,14 @@ abstract class JdbcTargetChecks {
 
   /** Keys that a padding or case-insensitive collation would merge stay apart. */
   @Example
+  void theLayoutIsTheBucketRangesOfTheSegmentCount() throws Exception {
+    JdbcVersionedTarget four = tables().freshTarget(b -> b.segments(4));
+    assertThat(four.layout()).isEqualTo("crc-32c buckets of 1024, 4 segments")
+        .isEqualTo(tables().freshTarget(b -> b.segments(4)).layout());
+    assertThat(tables().freshTarget(b -> b.segments(8)).layout()).isEqualTo("crc-32c buckets of 1024, 8 segments");
+  }
+
+  @Example
   void keysDifferingOnlyInCaseTrailingSpaceOrNormalizationStayApart() throws Exception {
     JdbcVersionedTarget target = fresh();
     List<String> keys = List.of("key", "KEY", "key ", " key", "é", "e\u0301", "ß", "ss");

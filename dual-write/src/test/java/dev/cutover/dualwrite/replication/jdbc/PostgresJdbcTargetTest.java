@@ -33,4 +33,15 @@ class PostgresJdbcTargetTest extends JdbcTargetChecks {
         .hasMessageContaining("NUL");
     assertThat(target.read("ok")).isEmpty();
   }
+
+  @Example
+  void aNulInAFieldNameIsRejectedAndTextThatOnlyLooksLikeOneIsStored() throws Exception {
+    JdbcVersionedTarget target = fresh();
+    Change badName = Change.upsert("k", 1, JSON.objectNode().put("a\u0000", 1));
+    assertThatThrownBy(() -> target.apply(List.of(badName))).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("NUL");
+    Change lookalike = Change.upsert("k", 2, JSON.objectNode().put("note", "\\u0000 is how JSON writes a NUL"));
+    target.apply(List.of(lookalike));
+    assertThat(target.read("k")).contains(lookalike);
+  }
 }

@@ -41,6 +41,77 @@ class MirrorTapTest {
     }
   }
 
+  /** A listener interface of the application's own, with several methods. */
+  interface OrderListener {
+    void onChanged(TestEvent event);
+
+    String onTwo(String note, TestEvent first, TestEvent second);
+
+    int onNothing(int value);
+  }
+
+  @Test
+  void aListenerInterfaceIsTappedWithoutChangingTheApplicationsListener() {
+    List<String> calls = new CopyOnWriteArrayList<>();
+    InMemoryVersionedTarget target = new InMemoryVersionedTarget();
+    OrderListener original = new OrderListener() {
+      @Override
+      public void onChanged(TestEvent event) {
+        calls.add("original " + event.key());
+      }
+
+      @Override
+      public String onTwo(String note, TestEvent first, TestEvent second) {
+        calls.add("original " + note);
+        return note + "!";
+      }
+
+      @Override
+      public int onNothing(int value) {
+        return value + 1;
+      }
+
+      @Override
+      public String toString() {
+        return "the order listener";
+      }
+    };
+    try (Mirror<TestEvent> mirror = Mirror.to(target).mapping((TestEvent e) -> {
+      calls.add("mapping " + e.key());
+      return TestEvent.toChanges(e);
+    }).build()) {
+      OrderListener tapped = mirror.tap(OrderListener.class, original, TestEvent.class);
+      tapped.onChanged(TestEvent.upsert("a", 1, "x"));
+      assertThat(tapped.onTwo("pair", TestEvent.upsert("b", 1, "y"), TestEvent.delete("a", 2))).isEqualTo("pair!");
+      assertThat(tapped.onNothing(41)).isEqualTo(42);
+      assertThat(mirror.awaitQuiet(WAIT)).isTrue();
+      assertThat(calls).containsExactly("original a", "mapping a", "original pair", "mapping b", "mapping a");
+      assertThat(target.read("b")).contains(TestEvent.upsert("b", 1, "y").toChange());
+      assertThat(target.read("a")).contains(TestEvent.delete("a", 2).toChange());
+      assertThat(mirror.counts().observed()).isEqualTo(3);
+      assertThat(tapped.toString()).contains("the order listener");
+      assertThat(tapped).isEqualTo(tapped).isNotEqualTo(original);
+    }
+  }
+
+  @Test
+  void aTappedListenerInterfacesOwnExceptionPropagatesUnchangedAndItsEventsAreNotMirrored() {
+    InMemoryVersionedTarget target = new InMemoryVersionedTarget();
+    IllegalStateException thrown = new IllegalStateException("the application's own failure");
+    Consumer<TestEvent> failing = e -> {
+      throw thrown;
+    };
+    try (Mirror<TestEvent> mirror = Mirror.to(target).mapping(TestEvent::toChanges).build()) {
+      @SuppressWarnings("unchecked")
+      Consumer<TestEvent> tapped = mirror.tap(Consumer.class, failing, TestEvent.class);
+      assertThatThrownBy(() -> tapped.accept(TestEvent.upsert("a", 1, "x"))).isSameAs(thrown);
+      assertThat(mirror.awaitQuiet(WAIT)).isTrue();
+      assertThat(mirror.counts().observed()).isZero();
+      assertThatThrownBy(() -> mirror.tap(Object.class, new Object(), TestEvent.class))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("java.lang.Object");
+    }
+  }
+
   @Test
   void theOriginalsExceptionPropagatesUnchangedAndItsEventIsNotMirrored() {
     InMemoryVersionedTarget target = new InMemoryVersionedTarget();

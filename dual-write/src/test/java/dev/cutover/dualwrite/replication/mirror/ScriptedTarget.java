@@ -74,6 +74,11 @@ final class ScriptedTarget implements VersionedTarget {
   }
 
   @Override
+  public String layout() {
+    return store.layout();
+  }
+
+  @Override
   public Page read(int segment, @Nullable String token, int limit) {
     return store.read(segment, token, limit);
   }

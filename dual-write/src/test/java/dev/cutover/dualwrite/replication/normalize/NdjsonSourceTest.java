@@ -20,7 +20,9 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,6 +36,15 @@ class NdjsonSourceTest {
 
   private Path write(String name, String content) throws Exception {
     return Files.write(dir.resolve(name), content.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Lines {@code {"id":"k0","v":1}} to {@code {"id":"k99","v":1}}. */
+  private static String hundredLines() {
+    StringBuilder content = new StringBuilder();
+    for (int i = 0; i < 100; i++) {
+      content.append("{\"id\":\"k").append(i).append("\",\"v\":1}\n");
+    }
+    return content.toString();
   }
 
   private static List<Change> readAll(NdjsonSource source, int limit) throws Exception {
@@ -135,11 +146,7 @@ class NdjsonSourceTest {
 
   @Test
   void tokensAreCheckedAgainstTheSegmentAndLineStarts() throws Exception {
-    StringBuilder content = new StringBuilder();
-    for (int i = 0; i < 100; i++) {
-      content.append("{\"id\":\"k").append(i).append("\",\"v\":1}\n");
-    }
-    Path file = write("tokens.json", content.toString());
+    Path file = write("tokens.json", hundredLines());
     NdjsonSource source = NdjsonSource.builder(file).keyField("id").versionField("v").segments(4).build();
     Page page = source.read(1, null, 3);
     String token = page.next();
@@ -155,6 +162,31 @@ class NdjsonSourceTest {
     assertThatThrownBy(() -> source.read(2, token, 1)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> source.read(4, null, 1)).hasMessageContaining("but was 4");
     assertThatThrownBy(() -> source.read(0, null, 0)).hasMessageContaining("but was 0");
+  }
+
+  @Test
+  void theLayoutFollowsTheSegmentsByteRanges() throws Exception {
+    Path file = write("layout.json", hundredLines());
+    long size = Files.size(file);
+    NdjsonSource first = NdjsonSource.builder(file).keyField("id").versionField("v").segments(4).build();
+    assertThat(first.layout()).matches("ndjson byte ranges, 4 segments, " + size + " bytes, starts sha-256 [0-9a-f]{16}");
+    NdjsonSource rebuilt = NdjsonSource.builder(file).format(Format.PLAIN).keyField("id").stampWith(new HybridLogicalClock())
+        .segments(4).build();
+    assertThat(rebuilt.layout()).as("the same file and count, other settings").isEqualTo(first.layout());
+    assertThat(NdjsonSource.builder(file).keyField("id").versionField("v").segments(5).build().layout())
+        .isNotEqualTo(first.layout());
+
+    // the same lines in reverse order: the same size, but the segments start at other offsets
+    List<String> lines = new ArrayList<>(hundredLines().lines().toList());
+    Collections.reverse(lines);
+    Path other = write("layout-reversed.json", String.join("\n", lines) + "\n");
+    NdjsonSource otherStarts = NdjsonSource.builder(other).keyField("id").versionField("v").segments(4).build();
+    assertThat(Files.size(other)).isEqualTo(size);
+    assertThat(otherStarts.layout()).isNotEqualTo(first.layout());
+
+    Files.writeString(file, "{\"id\":\"k100\",\"v\":1}\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+    NdjsonSource grown = NdjsonSource.builder(file).keyField("id").versionField("v").segments(4).build();
+    assertThat(grown.layout()).as("the file grew").isNotEqualTo(first.layout());
   }
 
   @Test

@@ -4,6 +4,7 @@ import dev.cutover.dualwrite.replication.BackfillCollision;
 import dev.cutover.dualwrite.replication.BackfillRejection;
 import dev.cutover.dualwrite.replication.Change;
 import dev.cutover.dualwrite.replication.RowTransform;
+import dev.cutover.dualwrite.replication.internal.IdentityTransform;
 import dev.cutover.dualwrite.replication.TransformResult;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +27,9 @@ final class BackfillRowMapper {
   BackfillRowMapper(BackfillSettings settings, BackfillCounters counters, BackfillReports reports) {
     this.transform = settings.transform();
     this.normalizer = settings.normalizer();
-    this.tracker = new BackfillKeyTracker(settings.collisionTracking());
+    // with keys copied unchanged, two old keys cannot become one: nothing to track
+    boolean keysChange = settings.normalizer() != null || !(settings.transform() instanceof IdentityTransform);
+    this.tracker = new BackfillKeyTracker(keysChange ? settings.collisionTracking() : 0);
     this.counters = counters;
     this.reports = reports;
   }

@@ -7,6 +7,7 @@ import dev.cutover.dualwrite.replication.BackfillRowEstimate;
 import dev.cutover.dualwrite.replication.Checkpoint;
 import dev.cutover.dualwrite.replication.CheckpointClaim;
 import dev.cutover.dualwrite.replication.CheckpointStore;
+import dev.cutover.dualwrite.replication.internal.SegmentLayouts;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -68,11 +69,16 @@ final class BackfillRun {
         new BackfillPacer(settings.rateLimiter()), counters, reports);
   }
 
-  /** Prepares the checkpoints and reads where the backfill stands; returns the segments left. */
+  /**
+   * Prepares the checkpoints and reads where the backfill stands; returns the segments left.
+   *
+   * @throws IllegalStateException when the checkpoints were written under another layout of the
+   *     source (or another segment count): before anything is copied
+   */
   int open() throws Exception {
     segmentsTotal = settings.source().segments();
     CheckpointStore checkpoints = settings.checkpoints();
-    checkpoints.prepare(segmentsTotal);
+    checkpoints.prepare(segmentsTotal, SegmentLayouts.check(settings.source().layout()));
     List<Checkpoint> all = checkpoints.checkpoints();
     doneAtStart = (int) all.stream().filter(Checkpoint::done).count();
     rowsBefore = all.stream().mapToLong(Checkpoint::rows).sum();

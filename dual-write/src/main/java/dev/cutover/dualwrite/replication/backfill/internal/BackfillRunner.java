@@ -47,6 +47,8 @@ public final class BackfillRunner {
     int left;
     try {
       left = run.open();
+    } catch (IllegalStateException | IllegalArgumentException e) {
+      throw refused(e);
     } catch (Exception e) {
       throw failed(e);
     }
@@ -112,6 +114,15 @@ public final class BackfillRunner {
     run.reports.finished(result);
     return new BackfillException("backfill '" + settings.name() + "' failed after " + result.counts().read()
         + " rows read; run it again to resume from its checkpoints: " + cause, result, cause);
+  }
+
+  /** The checkpoints or the source refused to start (another layout, a bad setting): running again won't help. */
+  private BackfillException refused(RuntimeException cause) {
+    BackfillResult result = run.result(BackfillResult.Status.FAILED);
+    LOG.warn("backfill '{}' cannot start: {}", settings.name(), cause.getMessage());
+    run.reports.finished(result);
+    return new BackfillException("backfill '" + settings.name() + "' cannot start, nothing was copied: "
+        + cause.getMessage(), result, cause);
   }
 
   private static ThreadFactory threadFactory(String name) {

@@ -7,14 +7,19 @@ import dev.cutover.dualwrite.replication.CheckpointStore;
 import dev.cutover.dualwrite.replication.SegmentedSource;
 import dev.cutover.dualwrite.replication.VersionedTarget;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Copies one claimed segment, page by page: read, pace, transform, apply, then checkpoint. The
- * checkpoint is saved only after its page was applied, so a crash at any point re-reads at most
- * the page it was in; applying that page again is harmless, because the target applies a version
+ * Copies one claimed segment, page by page: read, pace, transform, apply, then checkpoint, with
+ * the next page read on a thread of its own meanwhile (one page ahead), so the source's work
+ * overlaps the target's. The checkpoint is saved only after its page was applied, so a crash at
+ * any point reads again at most the page it was in and the one read ahead; applying that page again is harmless, because the target applies a version
  * only once (DUPLICATE the second time). A save or done mark the store refuses means the lease
  * was lost: the copier stops at once, without writing anything more, and the segment's new owner
  * continues from the last checkpoint.
@@ -47,13 +52,26 @@ final class BackfillSegmentCopier {
     int segment = claim.segment();
     @Nullable String token = claim.token();
     long rows = claim.rows();
+    // one page ahead: the next page is read while this one is transformed and applied
+    ExecutorService ahead = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "cutover-backfill-" + settings.name() + "-read-" + segment);
+      t.setDaemon(true);
+      return t;
+    });
+    @Nullable Future<SegmentedSource.Page> pending = read(ahead, source, segment, token);
     try {
       while (true) {
         if (run.stopping()) {
           checkpoints.release(claim);
           return;
         }
-        SegmentedSource.Page page = source.read(segment, token, settings.batchSize());
+        SegmentedSource.Page page = take(pending);
+        String next = page.next();
+        if (next != null && page.rows().isEmpty() && next.equals(token)) {
+          throw new IllegalStateException(source.describe() + " returned an empty page of segment " + segment
+              + " that resumes at the same token: the segment would be read forever");
+        }
+        pending = next == null ? null : read(ahead, source, segment, next);
         if (!pacer.acquire(page.rows().size(), run::stopping)) {
           checkpoints.release(claim);
           return;
@@ -67,7 +85,6 @@ final class BackfillSegmentCopier {
         }
         counters.outcomes(outcomes);
         rows += page.rows().size();
-        String next = page.next();
         if (next == null) {
           if (!checkpoints.markDone(claim, rows)) {
             leaseLost(segment);
@@ -79,10 +96,6 @@ final class BackfillSegmentCopier {
           reports.progress(run.progress());
           return;
         }
-        if (page.rows().isEmpty() && next.equals(token)) {
-          throw new IllegalStateException(source.describe() + " returned an empty page of segment " + segment
-              + " that resumes at the same token: the segment would be read forever");
-        }
         if (!checkpoints.save(claim, next, rows, settings.lease())) {
           leaseLost(segment);
           return;
@@ -92,6 +105,35 @@ final class BackfillSegmentCopier {
       }
     } catch (Exception | Error e) {
       releaseQuietly(checkpoints, claim, e);
+      throw e;
+    } finally {
+      if (pending != null) {
+        pending.cancel(true);
+      }
+      ahead.shutdownNow();
+    }
+  }
+
+  private Future<SegmentedSource.Page> read(ExecutorService ahead, SegmentedSource source, int segment,
+      @Nullable String token) {
+    return ahead.submit(() -> source.read(segment, token, settings.batchSize()));
+  }
+
+  /** The page read ahead, or what its read threw. */
+  private static SegmentedSource.Page take(@Nullable Future<SegmentedSource.Page> page) throws Exception {
+    if (page == null) {
+      throw new IllegalStateException("no page was read ahead");
+    }
+    try {
+      return page.get();
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof Exception x) {
+        throw x;
+      }
+      if (cause instanceof Error x) {
+        throw x;
+      }
       throw e;
     }
   }

@@ -1,7 +1,8 @@
 package dev.cutover.dualwrite.replication.backfill.internal;
 
-import java.util.List;
 import dev.cutover.dualwrite.internal.DatabaseProducts;
+import dev.cutover.dualwrite.replication.SegmentedSource;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -27,6 +28,7 @@ public final class CheckpointSql {
   public final String table;
   public final String existing;
   public final String shape;
+  public final String layout;
   public final String insert;
   public final String claimable;
   public final String claim;
@@ -39,10 +41,12 @@ public final class CheckpointSql {
   public CheckpointSql(String table) {
     this.table = table;
     existing = "SELECT segment_no FROM " + table;
-    shape = "SELECT COUNT(*), MIN(total_segments), MAX(total_segments) FROM " + table;
-    insert = "INSERT INTO " + table + " (segment_no, total_segments, owner_id, claim_id, lease_until_ms,"
-        + " resume_token, rows_read, is_done, revision, updated_at_ms)"
-        + " VALUES (?, ?, NULL, NULL, 0, NULL, 0, FALSE, 0, ?)";
+    shape = "SELECT COUNT(*), MIN(total_segments), MAX(total_segments), MIN(source_layout), MAX(source_layout)"
+        + " FROM " + table;
+    layout = "SELECT source_layout FROM " + table + " WHERE segment_no = 0";
+    insert = "INSERT INTO " + table + " (segment_no, total_segments, source_layout, owner_id, claim_id,"
+        + " lease_until_ms, resume_token, rows_read, is_done, revision, updated_at_ms)"
+        + " VALUES (?, ?, ?, NULL, NULL, 0, NULL, 0, FALSE, 0, ?)";
     String claimableBy = " is_done = FALSE AND (owner_id IS NULL OR lease_until_ms <= ? OR owner_id = ?)";
     claimable = "SELECT segment_no FROM " + table + " WHERE" + claimableBy + " ORDER BY segment_no LIMIT ?";
     claim = "UPDATE " + table + " SET owner_id = ?, claim_id = ?, lease_until_ms = ?, revision = revision + 1,"
@@ -64,6 +68,7 @@ public final class CheckpointSql {
     String token = dialect == Dialect.H2 ? "VARCHAR(" + maxTokenLength + ")" : "TEXT";
     String columns = "  segment_no INT NOT NULL PRIMARY KEY,\n"
         + "  total_segments INT NOT NULL,\n"
+        + "  source_layout VARCHAR(" + SegmentedSource.MAX_LAYOUT_LENGTH + ") NOT NULL,\n"
         + "  owner_id VARCHAR(" + maxOwnerLength + "),\n"
         + "  claim_id VARCHAR(64),\n"
         + "  lease_until_ms BIGINT NOT NULL,\n"

@@ -1,6 +1,7 @@
 package dev.cutover.dualwrite.replication.backfill.internal;
 
 import dev.cutover.dualwrite.replication.backfill.internal.CheckpointSql.Dialect;
+import dev.cutover.dualwrite.replication.internal.SegmentLayouts;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -9,8 +10,10 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +24,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class CheckpointTable {
   private static final Logger LOG = LoggerFactory.getLogger(CheckpointTable.class);
+  /** SQL states of a missing table: PostgreSQL's, then MySQL's, MariaDB's and H2's. */
+  private static final Set<String> MISSING_TABLE = Set.of("42P01", "42S02");
 
   /** Work on one borrowed connection. */
   public interface Work<T> {
@@ -71,10 +76,17 @@ public final class CheckpointTable {
     return CheckpointSql.schema(dialect, sql.table, maxOwnerLength, maxTokenLength);
   }
 
-  /** Creates the table if missing and a row per missing segment; checks the segment count. */
-  public void prepare(int segments, long nowMillis) throws SQLException {
+  /**
+   * Creates the table if missing and a row per missing segment, each recording the segment count
+   * and the layout; checks that every row has this count and layout.
+   *
+   * <p>Concurrent first preparers agree because segment 0's row is inserted first, by exactly one
+   * of them, and nobody inserts another row before checking that every row present has its count
+   * and layout: so every row carries segment 0's, and a preparer with another count or layout is
+   * refused before it inserts anything.
+   */
+  public void prepare(int segments, String layout, long nowMillis) throws SQLException {
     createTableIfMissing();
-    checkShape(segments, false);
     Set<Integer> present = new HashSet<>(call(c -> {
       try (PreparedStatement ps = c.prepareStatement(sql.existing); ResultSet rs = ps.executeQuery()) {
         List<Integer> out = new ArrayList<>();
@@ -84,12 +96,33 @@ public final class CheckpointTable {
         return out;
       }
     }));
-    for (int segment = 0; segment < segments; segment++) {
+    if (!present.contains(0)) {
+      insert(0, segments, layout, nowMillis);
+    }
+    checkShape(segments, layout, false);
+    for (int segment = 1; segment < segments; segment++) {
       if (!present.contains(segment)) {
-        insert(segment, segments, nowMillis);
+        insert(segment, segments, layout, nowMillis);
       }
     }
-    checkShape(segments, true);
+    checkShape(segments, layout, true);
+  }
+
+  /** The layout recorded with segment 0; empty when the table or the row is missing. */
+  public Optional<String> layout() throws SQLException {
+    try {
+      return call(c -> {
+        try (PreparedStatement ps = c.prepareStatement(sql.layout); ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+        }
+      });
+    } catch (SQLException e) {
+      String state = e.getSQLState();
+      if (state != null && MISSING_TABLE.contains(state)) {
+        return Optional.empty();
+      }
+      throw e;
+    }
   }
 
   private void createTableIfMissing() throws SQLException {
@@ -124,13 +157,14 @@ public final class CheckpointTable {
     }
   }
 
-  private void insert(int segment, int segments, long nowMillis) throws SQLException {
+  private void insert(int segment, int segments, String layout, long nowMillis) throws SQLException {
     try {
       call(c -> {
         try (PreparedStatement ps = c.prepareStatement(sql.insert)) {
           ps.setInt(1, segment);
           ps.setInt(2, segments);
-          ps.setLong(3, nowMillis);
+          ps.setString(3, layout);
+          ps.setLong(4, nowMillis);
           return ps.executeUpdate();
         }
       });
@@ -143,20 +177,27 @@ public final class CheckpointTable {
     }
   }
 
-  private void checkShape(int segments, boolean complete) throws SQLException {
-    long[] shape = call(c -> {
+  private void checkShape(int segments, String layout, boolean complete) throws SQLException {
+    Shape shape = call(c -> {
       try (PreparedStatement ps = c.prepareStatement(sql.shape); ResultSet rs = ps.executeQuery()) {
         rs.next();
-        return new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)};
+        return new Shape(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getString(4), rs.getString(5));
       }
     });
-    if (shape[0] == 0 && !complete) {
+    if (shape.rows() == 0 && !complete) {
       return;
     }
-    if (shape[1] != segments || shape[2] != segments || (complete && shape[0] != segments)) {
-      long other = shape[1] != segments ? shape[1] : shape[2] != segments ? shape[2] : shape[0];
-      throw new IllegalStateException(sql.table + " holds checkpoints of " + other + " segments, but the source has "
-          + segments + ": a source must keep its segment count; to copy it again use another backfill name");
+    boolean sameCount = shape.minSegments() == segments && shape.maxSegments() == segments
+        && (!complete || shape.rows() == segments);
+    if (!sameCount || !layout.equals(shape.minLayout()) || !layout.equals(shape.maxLayout())) {
+      long other = shape.minSegments() != segments ? shape.minSegments()
+          : shape.maxSegments() != segments ? shape.maxSegments() : shape.rows();
+      String stored = layout.equals(shape.minLayout()) ? shape.maxLayout() : shape.minLayout();
+      throw SegmentLayouts.mismatch(sql.table, other, String.valueOf(stored), segments, layout);
     }
   }
+
+  /** What the table holds: its row count, and the least and greatest segment count and layout. */
+  private record Shape(long rows, long minSegments, long maxSegments, @Nullable String minLayout,
+      @Nullable String maxLayout) {}
 }
