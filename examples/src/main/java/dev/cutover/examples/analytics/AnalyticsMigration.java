@@ -299,7 +299,7 @@ public final class AnalyticsMigration {
   private static long warehouseRows(Database db) throws SQLException {
     long rows = 0;
     try (Connection c = db.pool().getConnection(); Statement s = c.createStatement()) {
-      for (String prefix : StarSchema.layout().keySet()) {
+      for (String prefix : StarSchema.columnsByPrefix().keySet()) {
         try (ResultSet rs = s.executeQuery("SELECT count(*) FROM " + StarSchema.tableOf(prefix))) {
           rs.next();
           rows += rs.getLong(1);

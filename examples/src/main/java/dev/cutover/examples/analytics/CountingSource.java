@@ -27,6 +27,12 @@ final class CountingSource implements SegmentedSource {
     return page;
   }
 
+  /** The wrapped source's: counting reads changes nothing about which keys are in which segment. */
+  @Override
+  public String layout() {
+    return source.layout();
+  }
+
   @Override
   public String describe() {
     return source.describe();

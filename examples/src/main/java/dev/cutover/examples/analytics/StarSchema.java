@@ -57,7 +57,7 @@ public final class StarSchema implements VersionedTarget {
   }
 
   /** The tables' columns, by the key prefix of the entities each holds. */
-  static Map<String, StarColumns> layout() {
+  static Map<String, StarColumns> columnsByPrefix() {
     Map<String, StarColumns> layout = new LinkedHashMap<>();
     layout.put("pres", StarColumns.of(text("title"), text("presenter"), integer("slideCount"), timestamp("startedAt"),
         timestamp("endedAt")));
@@ -88,7 +88,7 @@ public final class StarSchema implements VersionedTarget {
   /** Builds the six targets and creates their tables, and the facts' indexes, unless they exist. */
   public static StarSchema create(DataSource dataSource) throws SQLException {
     Map<String, JdbcVersionedTarget> byPrefix = new LinkedHashMap<>();
-    for (Map.Entry<String, StarColumns> e : layout().entrySet()) {
+    for (Map.Entry<String, StarColumns> e : columnsByPrefix().entrySet()) {
       JdbcVersionedTarget table = JdbcVersionedTarget.builder(dataSource).table(tableOf(e.getKey()))
           .payloadColumns(e.getValue()).segments(SEGMENTS_PER_TABLE).batchSize(500).build();
       table.createTableIfMissing();
@@ -145,6 +145,12 @@ public final class StarSchema implements VersionedTarget {
       throw new IllegalArgumentException("segment must be 0 to " + (segments() - 1) + " but was " + segment);
     }
     return tables.get(segment / SEGMENTS_PER_TABLE).read(segment % SEGMENTS_PER_TABLE, token, limit);
+  }
+
+  /** The tables in a fixed order, each split as its target splits it. */
+  @Override
+  public String layout() {
+    return "star schema, " + tables.size() + " tables by key prefix, each " + tables.get(0).layout();
   }
 
   @Override

@@ -121,9 +121,9 @@ class WarehouseProperties {
 
   @Provide
   Arbitrary<Sample> payloads() {
-    return Arbitraries.of(List.copyOf(StarSchema.layout().keySet())).flatMap(prefix -> {
+    return Arbitraries.of(List.copyOf(StarSchema.columnsByPrefix().keySet())).flatMap(prefix -> {
       List<Arbitrary<JsonNode>> fields = new ArrayList<>();
-      List<StarColumns.Column> columns = StarSchema.layout().get(prefix).fieldColumns();
+      List<StarColumns.Column> columns = StarSchema.columnsByPrefix().get(prefix).fieldColumns();
       for (StarColumns.Column c : columns) {
         fields.add(value(c.type()));
       }
@@ -152,7 +152,7 @@ class WarehouseProperties {
   private static void clear() throws Exception {
     try (Connection c = db.pool().getConnection(); Statement s = c.createStatement()) {
       s.execute("TRUNCATE events RESTART IDENTITY");
-      for (String prefix : StarSchema.layout().keySet()) {
+      for (String prefix : StarSchema.columnsByPrefix().keySet()) {
         s.execute("TRUNCATE " + StarSchema.tableOf(prefix));
       }
     }
