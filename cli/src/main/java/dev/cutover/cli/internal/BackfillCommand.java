@@ -146,7 +146,7 @@ public final class BackfillCommand implements Callable<Integer> {
   private int run(ReplicationOptions.Sides opened, JdbcCheckpointStore checkpoints, ProgressPrinter.Mode mode)
       throws Exception {
     try {
-      checkpoints.prepare(opened.oldSide().segments());
+      checkpoints.prepare(opened.oldSide().segments(), opened.oldSide().layout());
     } catch (IllegalStateException e) {
       throw new CliException(Exit.REFUSED, "backfill '" + backfillId + "': " + e.getMessage()
           + "; use the segments of the first run, or another --backfill-id");

@@ -50,9 +50,6 @@ public final class FlagsRollbackCommand extends StoreCommand {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(),
           "Invalid value for option '--to-version': versions start at 1 but was " + toVersion);
     }
-    if (effectiveAt != null) {
-      Instants.requireFuture(effectiveAt, Instant.now());
-    }
   }
 
   @Override

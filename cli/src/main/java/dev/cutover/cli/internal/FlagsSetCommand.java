@@ -48,7 +48,7 @@ public final class FlagsSetCommand extends StoreCommand {
   @Nullable String variant;
 
   @Option(names = "--rollout", paramLabel = "PERCENT", converter = Percent.class,
-      description = "Serve --variant (true for a boolean flag) to this percentage of contexts, sticky; the rest get the off variant. 0 to 100, e.g. 25 or 12.5%.")
+      description = "Serve --variant (true for a boolean flag) to this percentage of contexts, sticky; the rest get the off variant. 0 to 100, e.g. 25 or 12.5%%.")
   @Nullable Double rollout;
 
   @Option(names = "--effective-at", paramLabel = "INSTANT", converter = Instants.class,
@@ -77,9 +77,6 @@ public final class FlagsSetCommand extends StoreCommand {
     if (expectVersion != null && expectVersion < 0) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(),
           "Invalid value for option '--expect-version': must be >= 0 (0: absent) but was " + expectVersion);
-    }
-    if (effectiveAt != null) {
-      Instants.requireFuture(effectiveAt, Instant.now());
     }
   }
 

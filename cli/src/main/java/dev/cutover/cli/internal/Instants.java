@@ -6,11 +6,23 @@ import java.time.format.DateTimeParseException;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
-/** An ISO-8601 instant for {@code --effective-at}: {@code 2026-03-01T02:00:00Z} or with an offset. */
+/**
+ * A future ISO-8601 instant for {@code --effective-at}: {@code 2026-03-01T02:00:00Z} or with an
+ * offset. An instant that is not in the future is refused: a unison flip is published ahead of time.
+ */
 public final class Instants implements ITypeConverter<Instant> {
 
   @Override
   public Instant convert(String value) {
+    Instant at = parse(value);
+    Instant now = Instant.now();
+    if (!at.isAfter(now)) {
+      throw new TypeConversionException(at + " is not in the future (now " + now + "); leave it out to change now");
+    }
+    return at;
+  }
+
+  private static Instant parse(String value) {
     try {
       return Instant.parse(value.strip());
     } catch (DateTimeParseException notUtc) {
@@ -20,14 +32,6 @@ public final class Instants implements ITypeConverter<Instant> {
         throw new TypeConversionException("expected an ISO-8601 instant such as 2026-03-01T02:00:00Z or"
             + " 2026-03-01T03:00:00+01:00 but was '" + value + "'");
       }
-    }
-  }
-
-  /** Refuses an instant that is not in the future: a unison flip is published ahead of time. */
-  static void requireFuture(Instant at, Instant now) {
-    if (!at.isAfter(now)) {
-      throw new CliException(Exit.USAGE, "Invalid value for option '--effective-at': " + at
-          + " is not in the future (now " + now + "); leave it out to change the flag now");
     }
   }
 }

@@ -69,9 +69,6 @@ public final class StageCommand extends StoreCommand {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(),
           "--effective-at needs a move: --next, --back or --to STAGE");
     }
-    if (effectiveAt != null) {
-      Instants.requireFuture(effectiveAt, Instant.now());
-    }
   }
 
   @Override
