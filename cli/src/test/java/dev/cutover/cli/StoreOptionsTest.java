@@ -34,6 +34,14 @@ class StoreOptionsTest {
   }
 
   @Test
+  void aDatabaseWithoutTheFlagTablesIsNamed() {
+    Result r = Cli.run("flags", "list", "--jdbc-url", "jdbc:h2:mem:cli_empty");
+    assertThat(r.code()).as("%s", r).isEqualTo(1);
+    assertThat(r.err()).contains("cannot read the flag store at jdbc:h2:mem:cli_empty")
+        .contains("cutover_revision").contains("createSchemaIfMissing()");
+  }
+
+  @Test
   void badDynamoDbEndpointAndRegionAreNamed() {
     Result endpoint = Cli.run("flags", "list", "--dynamodb-table", "t", "--region", "us-east-1",
         "--endpoint-override", "localhost:8000");

@@ -57,6 +57,14 @@ public final class FlagStoreOptions {
       if (w.jdbcUrl != null) {
         DataSource ds = Jdbc.open(spec, "--jdbc-url", w.jdbcUrl, user, password);
         JdbcFlagStore store = JdbcFlagStore.builder(ds).tablePrefix(tablePrefix).build();
+        try {
+          store.headRevision();
+        } catch (SQLException e) {
+          store.close();
+          throw new CliException(Exit.FAILED, "cannot read the flag store at " + Jdbc.redact(w.jdbcUrl) + " (tables "
+              + tablePrefix + "flags, " + tablePrefix + "revision, " + tablePrefix + "audit; create them with the DDL"
+              + " in the flags-jdbc jar or JdbcFlagStore.createSchemaIfMissing()): " + e.getMessage());
+        }
         return new OpenStore(store, store::close);
       }
       DynamoDbClient client = dynamoDb.client(spec);
