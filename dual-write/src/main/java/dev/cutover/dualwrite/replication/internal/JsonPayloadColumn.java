@@ -70,9 +70,31 @@ public final class JsonPayloadColumn implements JdbcPayloadColumns {
     try {
       return mapper.readTree(json);
     } catch (JsonProcessingException e) {
-      // the location only: the message of a parse error quotes the data
-      throw new SQLException("column " + column + " does not hold JSON (line " + e.getLocation().getLineNr()
-          + ", column " + e.getLocation().getColumnNr() + ")");
+      throw notJson(e);
+    }
+  }
+
+  /** The location only: the message of a parse error quotes the data. */
+  private SQLException notJson(JsonProcessingException e) {
+    return new SQLException("column " + column + " does not hold JSON (line " + e.getLocation().getLineNr()
+        + ", column " + e.getLocation().getColumnNr() + ")");
+  }
+
+  /**
+   * Reads the column's JSON from its bytes, which pgJDBC hands over as received (UTF-8 text) for
+   * a {@code jsonb} column: the parser reads them directly, without decoding a String first.
+   */
+  public JsonNode readUtf8(ResultSet rs, int first) throws SQLException {
+    byte[] json = rs.getBytes(first);
+    if (json == null) {
+      throw new SQLException("column " + column + " of a live row is NULL");
+    }
+    try {
+      return mapper.readTree(json);
+    } catch (JsonProcessingException e) {
+      throw notJson(e);
+    } catch (java.io.IOException e) {
+      throw new SQLException("column " + column + " could not be read", e);
     }
   }
 
