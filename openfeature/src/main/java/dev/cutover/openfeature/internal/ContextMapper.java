@@ -28,7 +28,8 @@ import org.jspecify.annotations.Nullable;
  *       values that flatten to one name are rejected with {@link ErrorCode#INVALID_CONTEXT}, naming
  *       the attribute: Cutover rules compare single strings, numbers and booleans, and nothing is
  *       silently left out of an evaluation.
- *   <li>Attributes without a targeting key are rejected with {@link ErrorCode#TARGETING_KEY_MISSING}:
+ *   <li>Non-null attributes without a targeting key are rejected with
+ *       {@link ErrorCode#TARGETING_KEY_MISSING}:
  *       a Cutover context carries attributes only beside a key. A context with neither is
  *       {@link EvaluationContext#empty()}.
  * </ul>
@@ -57,8 +58,13 @@ public final class ContextMapper {
     String key = context.getTargetingKey();
     Map<String, Value> attributes = context.asUnmodifiableMap();
     if (key == null) {
-      Set<String> names = new TreeSet<>(attributes.keySet());
-      names.remove(TARGETING_KEY);
+      Set<String> names = new TreeSet<>();
+      attributes.forEach(
+          (name, value) -> {
+            if (value != null && !value.isNull() && !TARGETING_KEY.equals(name)) {
+              names.add(name);
+            }
+          });
       if (names.isEmpty()) {
         return EvaluationContext.empty();
       }
