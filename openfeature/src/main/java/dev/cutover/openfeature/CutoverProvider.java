@@ -88,6 +88,7 @@ public final class CutoverProvider extends EventProvider {
   private final FlagClient client;
   private final boolean ownsClient;
   private final StatusMonitor monitor;
+  private final EvaluationMapper results = new EvaluationMapper();
   private final Object lifecycle = new Object();
   private boolean shutDown;
 
@@ -172,7 +173,7 @@ public final class CutoverProvider extends EventProvider {
     try {
       Evaluation<Boolean> e =
           client.booleanDetail(key, ContextMapper.map(ctx), defaultValue != null && defaultValue);
-      return EvaluationMapper.map(key, e, e.isDefault() ? defaultValue : e.value(), "boolean");
+      return results.map(key, e, e.isDefault() ? defaultValue : e.value(), "boolean");
     } catch (ContextException e) {
       return EvaluationMapper.error(defaultValue, e.errorCode(), e.getMessage());
     } catch (RuntimeException | StackOverflowError e) {
@@ -186,7 +187,7 @@ public final class CutoverProvider extends EventProvider {
     try {
       Evaluation<String> e =
           client.stringDetail(key, ContextMapper.map(ctx), defaultValue == null ? "" : defaultValue);
-      return EvaluationMapper.map(key, e, e.isDefault() ? defaultValue : e.value(), "string");
+      return results.map(key, e, e.isDefault() ? defaultValue : e.value(), "string");
     } catch (ContextException e) {
       return EvaluationMapper.error(defaultValue, e.errorCode(), e.getMessage());
     } catch (RuntimeException | StackOverflowError e) {
@@ -200,7 +201,7 @@ public final class CutoverProvider extends EventProvider {
     try {
       Evaluation<Integer> e =
           client.intDetail(key, ContextMapper.map(ctx), defaultValue == null ? 0 : defaultValue);
-      return EvaluationMapper.map(key, e, e.isDefault() ? defaultValue : e.value(), "number");
+      return results.map(key, e, e.isDefault() ? defaultValue : e.value(), "number");
     } catch (ContextException e) {
       return EvaluationMapper.error(defaultValue, e.errorCode(), e.getMessage());
     } catch (RuntimeException | StackOverflowError e) {
@@ -214,7 +215,7 @@ public final class CutoverProvider extends EventProvider {
     try {
       Evaluation<Double> e =
           client.doubleDetail(key, ContextMapper.map(ctx), defaultValue == null ? 0.0 : defaultValue);
-      return EvaluationMapper.map(key, e, e.isDefault() ? defaultValue : e.value(), "number");
+      return results.map(key, e, e.isDefault() ? defaultValue : e.value(), "number");
     } catch (ContextException e) {
       return EvaluationMapper.error(defaultValue, e.errorCode(), e.getMessage());
     } catch (RuntimeException | StackOverflowError e) {
@@ -228,7 +229,7 @@ public final class CutoverProvider extends EventProvider {
     try {
       Evaluation<JsonNode> e =
           client.jsonDetail(key, ContextMapper.map(ctx), JsonNode.class, NullNode.getInstance());
-      return EvaluationMapper.map(
+      return results.map(
           key, e, e.isDefault() ? defaultValue : JsonValues.toValue(e.value()), "JSON");
     } catch (ContextException e) {
       return EvaluationMapper.error(defaultValue, e.errorCode(), e.getMessage());

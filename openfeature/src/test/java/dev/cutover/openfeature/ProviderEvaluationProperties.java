@@ -201,6 +201,9 @@ class ProviderEvaluationProperties {
               ? p.getFlagMetadata()
               : ((FlagEvaluationDetails<?>) openFeature).getFlagMetadata();
       assertThat(metadata.getLong("flagVersion")).isEqualTo(direct.flagVersion());
+      assertThat(metadata.getLong("revision")).isEqualTo(direct.revision());
+      assertThat(metadata.getInteger("ruleIndex"))
+          .isEqualTo(direct.ruleIndex() >= 0 ? Integer.valueOf(direct.ruleIndex()) : null);
     }
   }
 

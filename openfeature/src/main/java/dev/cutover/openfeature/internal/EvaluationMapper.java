@@ -11,7 +11,12 @@ import org.jspecify.annotations.Nullable;
  * Turns a Cutover {@link Evaluation} into an OpenFeature {@link ProviderEvaluation}: the variant
  * name as it is, the reason and error code mapped as the module documentation tables show, a
  * message on every error, and flag metadata ({@value #FLAG_VERSION}, {@value #REVISION}, and
- * {@value #RULE_INDEX} for a rule match). Stateless and thread-safe.
+ * {@value #RULE_INDEX} for a rule match).
+ *
+ * <p>Thread-safe. The metadata of a successful evaluation depends only on flag version, revision
+ * and rule index, so it is kept in a small direct-mapped cache of immutable entries: an evaluation
+ * that hits it allocates no metadata. Slots are written without locks; a reader sees either an
+ * older complete entry (final fields) or the new one, and a stale or colliding entry only misses.
  */
 public final class EvaluationMapper {
 
@@ -22,7 +27,20 @@ public final class EvaluationMapper {
   /** Metadata key: the index of the matching rule, for a rule match only ({@code int}). */
   public static final String RULE_INDEX = "ruleIndex";
 
-  private EvaluationMapper() {}
+  private static final int SLOTS = 256;
+
+  private record Cached(long flagVersion, long revision, int ruleIndex, ImmutableMetadata metadata) {}
+
+  private final Cached[] metadata = new Cached[SLOTS];
+
+  private static final String DISABLED = Reason.DISABLED.name();
+  private static final String TARGETING_MATCH = Reason.TARGETING_MATCH.name();
+  private static final String SPLIT = Reason.SPLIT.name();
+  private static final String DEFAULT = Reason.DEFAULT.name();
+  private static final String ERROR = Reason.ERROR.name();
+
+  /** A mapper with an empty metadata cache. */
+  public EvaluationMapper() {}
 
   /**
    * The OpenFeature result of a Cutover evaluation.
@@ -33,14 +51,14 @@ public final class EvaluationMapper {
    *     {@code evaluation} served the default
    * @param type the requested type, for messages
    */
-  public static <T> ProviderEvaluation<T> map(
+  public <T> ProviderEvaluation<T> map(
       @Nullable String key, Evaluation<?> evaluation, @Nullable T value, String type) {
-    ProviderEvaluation.ProviderEvaluationBuilder<T, ?, ?> b = ProviderEvaluation.<T>builder().value(value);
+    String reason;
     switch (evaluation.reason()) {
-      case OFF -> b.reason(Reason.DISABLED.name());
-      case TARGET_MATCH, RULE_MATCH -> b.reason(Reason.TARGETING_MATCH.name());
-      case ROLLOUT -> b.reason(Reason.SPLIT.name());
-      case FALLTHROUGH -> b.reason(Reason.DEFAULT.name());
+      case OFF -> reason = DISABLED;
+      case TARGET_MATCH, RULE_MATCH -> reason = TARGETING_MATCH;
+      case ROLLOUT -> reason = SPLIT;
+      case FALLTHROUGH -> reason = DEFAULT;
       case FLAG_NOT_FOUND -> {
         return error(value, ErrorCode.FLAG_NOT_FOUND, "no flag '" + key + "' in the served snapshot (revision "
             + evaluation.revision() + ")");
@@ -48,23 +66,39 @@ public final class EvaluationMapper {
       case ERROR -> {
         return error(value, errorCode(evaluation.errorCode()), message(key, evaluation, type));
       }
+      default -> throw new IllegalStateException("unknown reason " + evaluation.reason());
     }
-    b.variant(evaluation.variant());
-    ImmutableMetadata.ImmutableMetadataBuilder metadata =
-        ImmutableMetadata.builder()
-            .addLong(FLAG_VERSION, evaluation.flagVersion())
-            .addLong(REVISION, evaluation.revision());
-    if (evaluation.ruleIndex() >= 0) {
-      metadata.addInteger(RULE_INDEX, evaluation.ruleIndex());
+    return new ProviderEvaluation<>(
+        value,
+        evaluation.variant(),
+        reason,
+        null,
+        null,
+        metadata(evaluation.flagVersion(), evaluation.revision(), evaluation.ruleIndex()));
+  }
+
+  private ImmutableMetadata metadata(long flagVersion, long revision, int ruleIndex) {
+    long h = (flagVersion * 0x9E3779B97F4A7C15L) ^ (revision * 0xC2B2AE3D27D4EB4FL) ^ ruleIndex;
+    int slot = (int) (h ^ (h >>> 32)) & (SLOTS - 1);
+    Cached c = metadata[slot];
+    if (c != null && c.flagVersion == flagVersion && c.revision == revision && c.ruleIndex == ruleIndex) {
+      return c.metadata;
     }
-    return b.flagMetadata(metadata.build()).build();
+    ImmutableMetadata.ImmutableMetadataBuilder b =
+        ImmutableMetadata.builder().addLong(FLAG_VERSION, flagVersion).addLong(REVISION, revision);
+    if (ruleIndex >= 0) {
+      b.addInteger(RULE_INDEX, ruleIndex);
+    }
+    ImmutableMetadata built = b.build();
+    metadata[slot] = new Cached(flagVersion, revision, ruleIndex, built);
+    return built;
   }
 
   /** An error result serving {@code value}. */
   public static <T> ProviderEvaluation<T> error(@Nullable T value, ErrorCode code, String message) {
     return ProviderEvaluation.<T>builder()
         .value(value)
-        .reason(Reason.ERROR.name())
+        .reason(ERROR)
         .errorCode(code)
         .errorMessage(message)
         .build();
