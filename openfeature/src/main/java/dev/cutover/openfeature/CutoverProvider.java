@@ -19,6 +19,7 @@ import dev.openfeature.sdk.Value;
 import dev.openfeature.sdk.exceptions.FatalError;
 import dev.openfeature.sdk.exceptions.ProviderNotReadyError;
 import java.util.Objects;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -170,77 +171,62 @@ public final class CutoverProvider extends EventProvider {
   @Override
   public ProviderEvaluation<Boolean> getBooleanEvaluation(
       String key, Boolean defaultValue, EvaluationContext ctx) {
-    try {
-      Evaluation<Boolean> e =
-          client.booleanDetail(key, ContextMapper.map(ctx), defaultValue != null && defaultValue);
-      return results.map(key, e, e.isDefault() ? defaultValue : e.value(), "boolean");
-    } catch (ContextException e) {
-      return EvaluationMapper.error(defaultValue, e.errorCode(), e.getMessage());
-    } catch (RuntimeException | StackOverflowError e) {
-      return failed(key, defaultValue, e);
-    }
+    boolean fallback = defaultValue != null && defaultValue;
+    return evaluate(key, defaultValue, ctx, "boolean", c -> client.booleanDetail(key, c, fallback), v -> v);
   }
 
   @Override
   public ProviderEvaluation<String> getStringEvaluation(
       String key, String defaultValue, EvaluationContext ctx) {
-    try {
-      Evaluation<String> e =
-          client.stringDetail(key, ContextMapper.map(ctx), defaultValue == null ? "" : defaultValue);
-      return results.map(key, e, e.isDefault() ? defaultValue : e.value(), "string");
-    } catch (ContextException e) {
-      return EvaluationMapper.error(defaultValue, e.errorCode(), e.getMessage());
-    } catch (RuntimeException | StackOverflowError e) {
-      return failed(key, defaultValue, e);
-    }
+    String fallback = defaultValue == null ? "" : defaultValue;
+    return evaluate(key, defaultValue, ctx, "string", c -> client.stringDetail(key, c, fallback), v -> v);
   }
 
   @Override
   public ProviderEvaluation<Integer> getIntegerEvaluation(
       String key, Integer defaultValue, EvaluationContext ctx) {
-    try {
-      Evaluation<Integer> e =
-          client.intDetail(key, ContextMapper.map(ctx), defaultValue == null ? 0 : defaultValue);
-      return results.map(key, e, e.isDefault() ? defaultValue : e.value(), "number");
-    } catch (ContextException e) {
-      return EvaluationMapper.error(defaultValue, e.errorCode(), e.getMessage());
-    } catch (RuntimeException | StackOverflowError e) {
-      return failed(key, defaultValue, e);
-    }
+    int fallback = defaultValue == null ? 0 : defaultValue;
+    return evaluate(key, defaultValue, ctx, "number", c -> client.intDetail(key, c, fallback), v -> v);
   }
 
   @Override
   public ProviderEvaluation<Double> getDoubleEvaluation(
       String key, Double defaultValue, EvaluationContext ctx) {
-    try {
-      Evaluation<Double> e =
-          client.doubleDetail(key, ContextMapper.map(ctx), defaultValue == null ? 0.0 : defaultValue);
-      return results.map(key, e, e.isDefault() ? defaultValue : e.value(), "number");
-    } catch (ContextException e) {
-      return EvaluationMapper.error(defaultValue, e.errorCode(), e.getMessage());
-    } catch (RuntimeException | StackOverflowError e) {
-      return failed(key, defaultValue, e);
-    }
+    double fallback = defaultValue == null ? 0.0 : defaultValue;
+    return evaluate(key, defaultValue, ctx, "number", c -> client.doubleDetail(key, c, fallback), v -> v);
   }
 
   @Override
   public ProviderEvaluation<Value> getObjectEvaluation(
       String key, Value defaultValue, EvaluationContext ctx) {
+    return evaluate(
+        key,
+        defaultValue,
+        ctx,
+        "JSON",
+        c -> client.jsonDetail(key, c, JsonNode.class, NullNode.getInstance()),
+        JsonValues::toValue);
+  }
+
+  /**
+   * One evaluation: maps the context, asks the client, and maps the result, serving
+   * {@code defaultValue} (which may be null) whenever the client served its default. Never throws.
+   */
+  private <R, T> ProviderEvaluation<T> evaluate(
+      @Nullable String key,
+      @Nullable T defaultValue,
+      @Nullable EvaluationContext ctx,
+      String type,
+      Function<dev.cutover.flags.EvaluationContext, Evaluation<R>> detail,
+      Function<R, T> convert) {
     try {
-      Evaluation<JsonNode> e =
-          client.jsonDetail(key, ContextMapper.map(ctx), JsonNode.class, NullNode.getInstance());
-      return results.map(
-          key, e, e.isDefault() ? defaultValue : JsonValues.toValue(e.value()), "JSON");
+      Evaluation<R> e = detail.apply(ContextMapper.map(ctx));
+      return results.map(key, e, e.isDefault() ? defaultValue : convert.apply(e.value()), type);
     } catch (ContextException e) {
       return EvaluationMapper.error(defaultValue, e.errorCode(), e.getMessage());
     } catch (RuntimeException | StackOverflowError e) {
-      return failed(key, defaultValue, e);
+      return EvaluationMapper.error(
+          defaultValue, ErrorCode.GENERAL, "evaluation of flag '" + key + "' failed: " + e);
     }
-  }
-
-  private static <T> ProviderEvaluation<T> failed(
-      @Nullable String key, @Nullable T defaultValue, Throwable e) {
-    return EvaluationMapper.error(
-        defaultValue, ErrorCode.GENERAL, "evaluation of flag '" + key + "' failed: " + e);
   }
 }
