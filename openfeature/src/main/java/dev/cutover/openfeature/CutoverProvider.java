@@ -74,8 +74,9 @@ import org.jspecify.annotations.Nullable;
  * {@code PROVIDER_FATAL}. The status is read after every refresh cycle and at least once a second.
  * Events are emitted in order from one daemon thread, never from the client's threads.
  *
- * <p><b>Thread safety.</b> All methods may be called from any thread. Evaluations share no mutable
- * state; {@link #initialize} and {@link #shutdown()} are idempotent.
+ * <p><b>Thread safety.</b> All methods may be called from any thread. Evaluations take no lock;
+ * the only state they share is a cache of immutable flag metadata. {@link #initialize} and
+ * {@link #shutdown()} are idempotent.
  *
  * @since 0.1.0
  */
