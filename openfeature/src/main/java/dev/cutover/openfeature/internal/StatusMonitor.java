@@ -79,7 +79,7 @@ public final class StatusMonitor implements AutoCloseable {
   private final AtomicBoolean started = new AtomicBoolean();
   private volatile boolean closed;
   private long pendingRevision;
-  /** Written on the monitor thread only (and before it starts); volatile for {@link #reported()}. */
+  /** Written on the monitor thread only, and by {@link #start} before that thread reads it. */
   private volatile Reported reported = Reported.READY;
   private Subscription changes = Subscription.NONE;
   private Subscription refreshes = Subscription.NONE;
@@ -119,11 +119,6 @@ public final class StatusMonitor implements AutoCloseable {
       LOG.debug("monitor closed while starting");
     }
     requestCheck();
-  }
-
-  /** The state last reported; for tests and diagnostics. */
-  public Reported reported() {
-    return reported;
   }
 
   private void onChange(FlagChangeEvent event) {
