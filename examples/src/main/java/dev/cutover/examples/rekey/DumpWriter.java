@@ -34,7 +34,8 @@ final class DumpWriter {
       Map<String, AttributeValue> start = null;
       do {
         Map<String, AttributeValue> from = start;
-        ScanResponse page = dynamoDb.scan(s -> s.tableName(table).consistentRead(true).exclusiveStartKey(from));
+        ScanResponse page = dynamoDb.scan(s -> s.tableName(table).consistentRead(true).limit(500) // short calls
+            .exclusiveStartKey(from));
         for (Map<String, AttributeValue> item : page.items()) {
           ObjectNode line = JSON.objectNode();
           ObjectNode typed = line.putObject("Item");

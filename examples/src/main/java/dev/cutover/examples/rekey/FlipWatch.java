@@ -27,6 +27,7 @@ final class FlipWatch {
    * @param from the stage before
    * @param to the stage after
    * @param effectiveAt the instant every service was to switch at
+   * @param lead how long before {@code effectiveAt} the flip was published
    * @param heldBefore how long before {@code effectiveAt} the last service had the scheduled flip
    *     in its snapshot (negative: after it, too late)
    * @param agreedWithin the longest time from {@code effectiveAt} to a service's first read on the
@@ -37,7 +38,7 @@ final class FlipWatch {
    * @param lateReads reads started after the instant and answered by the previous stage's table
    * @param earlyReads reads ended before the instant and answered by the new stage's table
    */
-  record Result(Stage from, Stage to, Instant effectiveAt, Duration heldBefore, @Nullable Duration agreedWithin,
+  record Result(Stage from, Stage to, Instant effectiveAt, Duration lead, Duration heldBefore, @Nullable Duration agreedWithin,
       int servicesAgreed, int services, long readsAfter, long lateReads, long earlyReads) {
 
     /** Every service held the flip in time, read on the new stage, and none read a mixed stage. */
@@ -49,21 +50,35 @@ final class FlipWatch {
   private final int services;
   private volatile @Nullable Armed armed;
 
-  private record Armed(Stage from, Stage to, long atMillis, AtomicLongArray firstRead, LongAdder after,
-      LongAdder late, LongAdder early) {}
+  private record Armed(Stage from, Stage to, long atMillis, long armedMillis, AtomicLongArray firstRead, AtomicLongArray anyRead,
+      LongAdder after, LongAdder late, LongAdder early) {}
 
   FlipWatch(int services) {
     this.services = services;
   }
 
-  /** Starts watching a flip from {@code from} to {@code to} at {@code effectiveAt}. */
+  /** Starts watching a flip from {@code from} to {@code to} at {@code effectiveAt}, about to be published. */
   void arm(Stage from, Stage to, Instant effectiveAt) {
     AtomicLongArray firstRead = new AtomicLongArray(services);
     for (int i = 0; i < services; i++) {
       firstRead.set(i, Long.MAX_VALUE);
     }
-    armed = new Armed(from, to, effectiveAt.toEpochMilli(), firstRead, new LongAdder(), new LongAdder(),
-        new LongAdder());
+    armed = new Armed(from, to, effectiveAt.toEpochMilli(), System.currentTimeMillis(), firstRead, new AtomicLongArray(services),
+        new LongAdder(), new LongAdder(), new LongAdder());
+  }
+
+  /** Whether every service has read since the armed flip's instant, on either stage. */
+  boolean everyServiceReadAfter() {
+    Armed a = armed;
+    if (a == null) {
+      return false;
+    }
+    for (int i = 0; i < services; i++) {
+      if (a.anyRead.get(i) == 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Records one read of {@code service}, answered by {@code side}. */
@@ -76,6 +91,7 @@ final class FlipWatch {
     Side after = a.to.authoritative();
     if (startMillis >= a.atMillis) {
       a.after.increment();
+      a.anyRead.set(service, 1);
       if (side == after) {
         a.firstRead.accumulateAndGet(service, startMillis, Math::min);
       } else {
@@ -102,7 +118,7 @@ final class FlipWatch {
       }
     }
     Instant at = Instant.ofEpochMilli(a.atMillis);
-    return new Result(a.from, a.to, at, Duration.between(heldAt, at), agreed == services ? Duration.ofMillis(slowest)
+    return new Result(a.from, a.to, at, Duration.ofMillis(a.atMillis - a.armedMillis), Duration.between(heldAt, at), agreed == services ? Duration.ofMillis(slowest)
         : null, agreed, services, a.after.sum(), a.late.sum(), a.early.sum());
   }
 }

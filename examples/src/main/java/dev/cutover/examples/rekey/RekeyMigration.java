@@ -2,32 +2,27 @@ package dev.cutover.examples.rekey;
 
 import dev.cutover.dualwrite.ComparisonReport;
 import dev.cutover.dualwrite.Stage;
-import dev.cutover.dualwrite.StageFlag;
-import dev.cutover.dualwrite.replication.Backfill;
 import dev.cutover.dualwrite.replication.BackfillCollision;
 import dev.cutover.dualwrite.replication.BackfillCounts;
 import dev.cutover.dualwrite.replication.BackfillResult;
 import dev.cutover.dualwrite.replication.KeyNormalizer;
-import dev.cutover.dualwrite.replication.NdjsonSource;
 import dev.cutover.dualwrite.replication.ReconciliationReport;
 import dev.cutover.dualwrite.replication.Reconciler;
 import dev.cutover.dualwrite.replication.dynamodb.DynamoDbVersionedTarget;
 import dev.cutover.examples.LiveStatus;
 import dev.cutover.examples.MigrationReport;
 import dev.cutover.flags.dynamodb.DynamoDbFlagStore;
-import dev.cutover.flags.spi.AuditInfo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -43,9 +38,9 @@ import java.util.stream.Stream;
  *       copying every write to the new table (normalized key, versioned apply). The services start,
  *       all at {@code OLD_ONLY}.
  *   <li>A {@link DumpWriter} dump of the old table (typed DynamoDB JSON lines, like the seed's S3
- *       backups) seeds the new table through a {@link Backfill} from an {@link NdjsonSource} with
- *       NFKC key normalization: every near-duplicate is reported as a collision with both old ids,
- *       and the second order is held back, never merged.
+ *       backups) seeds the new table through a {@link DumpBackfill} (a {@code Backfill} from an
+ *       {@code NdjsonSource}) with NFKC key normalization: every near-duplicate is reported as a
+ *       collision with both old ids, and the second order is held back, never merged.
  *   <li>The stage flag, in a DynamoDB flag table, moves to {@code DUAL_WRITE} and {@code SHADOW};
  *       a {@link Reconciler} compares the tables while the services run.
  *   <li>Three flips, each published with an {@code effectiveAt} instant a second ahead: to
@@ -68,7 +63,6 @@ import java.util.stream.Stream;
  */
 public final class RekeyMigration {
   private static final KeyNormalizer KEYS = KeyNormalizer.nfkc();
-  private static final AuditInfo AUDIT = new AuditInfo("operator", "orders re-key: move the stage");
   private static final Duration BOUND = Duration.ofSeconds(60);
 
   /**
@@ -79,8 +73,10 @@ public final class RekeyMigration {
    * @param services services reading and writing through the dual-write proxy
    * @param backfillRate rows per second the backfill may copy
    * @param stepEvery how often each service reads (and every fourth time writes)
-   * @param flipLead how far ahead a flip's {@code effectiveAt} is published
-   * @param settle how long traffic runs on after a flip before the next step
+   * @param flipLead how far ahead a flip's {@code effectiveAt} is published at least (three times
+   *     the longest a stage move took to reach every service, when that is longer)
+   * @param settle how long traffic runs on after a flip's instant at least (and on until every
+   *     service has read)
    */
   public record Options(int orders, int nearDuplicates, int services, int backfillRate, Duration stepEvery,
       Duration flipLead, Duration settle) {
@@ -144,17 +140,21 @@ public final class RekeyMigration {
   /** Runs it standalone: {@code [size]}, default 1; exits 1 when the report is not clean. */
   public static void main(String[] args) throws Exception {
     int size = args.length > 0 ? Integer.parseInt(args[0]) : 1;
-    MigrationReport result;
+    MigrationReport result = null;
     try (LiveStatus status = new LiveStatus(System.out, System.console() != null)) {
       result = run(size, status);
+    } catch (Exception e) {
+      e.printStackTrace();
     }
-    result.print(System.out);
-    System.exit(result.clean() ? 0 : 1); // DynamoDB Local leaves non-daemon threads behind
+    if (result != null) {
+      result.print(System.out);
+    }
+    System.exit(result == null ? 2 : result.clean() ? 0 : 1); // DynamoDB Local leaves non-daemon threads behind
   }
 
   private MigrationReport run() throws Exception {
     long started = System.nanoTime();
-    Path dir = Files.createTempDirectory("cutover-rekey");
+    Path dump = Files.createTempFile("orders-dump-", ".json");
     status.phase("starting DynamoDB Local (in-process, with Streams)", () -> millis(started) / 1000 + " s");
     try (EmbeddedDynamoDb dynamoDb = EmbeddedDynamoDb.start()) {
       report.fact("DynamoDB Local started in", millis(started) + " ms");
@@ -163,9 +163,7 @@ public final class RekeyMigration {
       Map<String, Long> versions = seed(old, keys);
       String streamArn = old.enableStream();
 
-      DynamoDbFlagStore operator = DynamoDbFlagStore.builder(dynamoDb.client(), ServiceFleet.FLAG_TABLE).build();
-      operator.createTableIfMissing();
-      operator.put(StageFlag.definition(ServiceFleet.STAGE_FLAG, Stage.OLD_ONLY), 0, AUDIT);
+      DynamoDbFlagStore flags = StageSwitch.createFlagTable(dynamoDb.client());
       try (DynamoDbVersionedTarget target = DynamoDbVersionedTarget.builder(dynamoDb.client(), "orders-v2")
               .segments(4).build();
           StreamSync sync = new StreamSync(dynamoDb.client(), dynamoDb.streams(), streamArn, target, KEYS);
@@ -174,30 +172,34 @@ public final class RekeyMigration {
         target.createTableIfMissing();
         sync.start();
         fleet.start();
+        StageSwitch stage = new StageSwitch(flags, fleet, watch);
         report.fact("services", fleet.size() + " (each its own flag client and dual-write proxy; 2 follow the"
             + " flag table's stream, 10 poll it every 250 ms)");
 
-        Path dump = dump(old, dir, fleet, sync);
+        dump(old, dump, fleet, sync);
         BackfillResult backfill = backfill(dump, target, keys, fleet, sync);
-        await(sync.awaitCaughtUp(old.streamRecords(), BOUND), "the stream did not catch up after the backfill");
+        report.expect(sync.awaitCaughtUp(old.streamRecords(), BOUND), "the stream did not catch up after the backfill");
 
         status.phase("dual writes, then shadow reads", () -> traffic(fleet, sync));
-        move(operator, fleet, Stage.DUAL_WRITE);
-        move(operator, fleet, Stage.SHADOW);
+        move(stage, Stage.DUAL_WRITE);
+        move(stage, Stage.SHADOW);
         ReconciliationReport before = reconcile("reconciliation while the services run", old, target, fleet, sync);
         check("reconciliation before the flips", before, keys);
 
         status.phase("flips in unison, scheduled by effectiveAt", () -> traffic(fleet, sync));
-        List<FlipWatch.Result> flips = List.of(flip(operator, fleet, Stage.SHADOW, Stage.LIVE),
-            flip(operator, fleet, Stage.LIVE, Stage.SHADOW), flip(operator, fleet, Stage.SHADOW, Stage.LIVE));
+        List<FlipWatch.Result> flips = List.of(flip(stage, Stage.SHADOW, Stage.LIVE),
+            flip(stage, Stage.LIVE, Stage.SHADOW), flip(stage, Stage.SHADOW, Stage.LIVE));
 
         status.phase("traffic stopped; the stream catches up", () -> traffic(fleet, sync));
         fleet.stop(Duration.ofSeconds(10));
-        await(sync.awaitCaughtUp(old.streamRecords(), BOUND), "the stream did not catch up after the traffic stopped");
+        report.expect(sync.awaitCaughtUp(old.streamRecords(), BOUND),
+            "the stream did not catch up after the traffic stopped");
         ReconciliationReport after = reconcile("final reconciliation", old, target, fleet, sync);
 
         facts(keys, backfill, fleet, sync, before, flips, after);
       }
+    } finally {
+      Files.deleteIfExists(dump);
     }
     report.fact("runtime", String.format("%.1f s", (System.nanoTime() - started) / 1e9));
     return report;
@@ -217,53 +219,31 @@ public final class RekeyMigration {
   }
 
   /** Dumps the old table while the services already write to it (and its stream is on). */
-  private Path dump(OldTable old, Path dir, ServiceFleet fleet, StreamSync sync) throws Exception {
-    Path file = dir.resolve("orders-dump.json");
+  private void dump(OldTable old, Path file, ServiceFleet fleet, StreamSync sync) throws Exception {
     AtomicLong lines = new AtomicLong();
     long items = old.items();
     status.phase("dump of the old table (typed DynamoDB JSON lines)",
         () -> LiveStatus.bar(lines.get(), items) + "  " + lines.get() + " lines | " + traffic(fleet, sync));
     DumpWriter.write(old.dynamoDb(), OldTable.NAME, file, lines);
     report.fact("dump", String.format("%,d lines, %,d bytes", lines.get(), Files.size(file)));
-    return file;
   }
 
   /** Seeds the new table from the dump, normalizing every key; collisions are held back. */
   private BackfillResult backfill(Path dump, DynamoDbVersionedTarget target, DirtyKeys keys, ServiceFleet fleet,
       StreamSync sync) throws Exception {
-    LongAdder normalized = new LongAdder();
-    NdjsonSource source = NdjsonSource.builder(dump)
-        .format(NdjsonSource.Format.DYNAMODB_JSON)   // {"Item": {"id": {"S": ...}}} per line
-        .keyField("id")
-        .versionField("version")                     // the version at dump time: newer writes win
-        .segments(4)
-        .build();
-    long lines;
-    try (Stream<String> all = Files.lines(dump)) {
-      lines = all.count();
-    }
-    // Checkpoints stay in memory here; give a long backfill a CheckpointStore so a crash resumes.
-    Backfill backfill = Backfill.from(source).to(target).name("orders-v2-from-dump")
-        .normalizeKeys(id -> {
-          String key = KEYS.normalize(id);
-          if (!key.equals(id)) {
-            normalized.increment();
-          }
-          return key;
-        })
-        .workers(2).batchSize(100).rateLimit(options.backfillRate()).estimatedRows(lines)
-        .build();
+    DumpBackfill backfill = new DumpBackfill(dump, target, KEYS, options.backfillRate());
+    long lines = backfill.lines();
     status.phase("backfill from the dump into the new table (keys normalized)", () -> {
-      BackfillCounts c = backfill.progress().counts();
+      BackfillCounts c = backfill.progress();
       return LiveStatus.bar(c.read(), lines) + String.format("  %,d lines, %,d keys normalized, %d collisions | ",
-          c.read(), normalized.sum(), c.collisions()) + traffic(fleet, sync);
+          c.read(), backfill.normalized(), c.collisions()) + traffic(fleet, sync);
     });
     BackfillResult result = backfill.run();
     BackfillCounts c = result.counts();
     report.fact("dump lines backfilled", String.format("%,d of %,d: %,d applied, %,d superseded (newer live write),"
         + " %,d duplicate, %,d rejected", c.read(), lines, c.applied(), c.superseded(), c.duplicate(), c.rejected()));
     report.fact("keys normalized", String.format("%,d of %,d lines (NFKC, zero-width and control characters"
-        + " stripped, trimmed)", normalized.sum(), lines));
+        + " stripped, trimmed)", backfill.normalized(), lines));
     report.fact("collisions", result.collisions().size() + " (two old ids, one new key: the first applied, the"
         + " other held back for a person to decide)");
     int n = 0;
@@ -283,33 +263,26 @@ public final class RekeyMigration {
     return result;
   }
 
-  /** Moves the stage one step at once (no schedule) and waits for every service to have it. */
-  private void move(DynamoDbFlagStore operator, ServiceFleet fleet, Stage to) throws Exception {
-    long start = System.nanoTime();
-    StageFlag.moveTo(operator, ServiceFleet.STAGE_FLAG, to, AUDIT);
-    Optional<Instant> held = fleet.awaitRevision(operator.headRevision(), BOUND);
-    status.note("stage -> " + to + ": every service had it after " + millis(start) + " ms (no schedule:"
-        + " each switched at its own refresh; one step apart, so writes land where both stages read)");
-    report.fact("stage -> " + to, held.isPresent() ? "held by every service after " + millis(start) + " ms"
-        : "not held by every service within " + BOUND.toSeconds() + " s");
+  /** Moves the stage one step, at once, and waits for every service to have it. */
+  private void move(StageSwitch stage, Stage to) throws Exception {
+    Optional<Duration> held = stage.move(to, BOUND);
+    String outcome = held.map(d -> "held by every service after " + d.toMillis() + " ms")
+        .orElse("not held by every service within " + BOUND.toSeconds() + " s");
+    status.note("stage -> " + to + ": " + outcome + " (each at its own refresh; neighbouring stages agree on"
+        + " where writes land)");
+    report.fact("stage -> " + to, outcome);
     report.expect(held.isPresent(), "the fleet did not pick up " + to + " within " + BOUND.toSeconds() + " s");
   }
 
-  /** Publishes a move {@link Options#flipLead()} ahead and watches every service switch at the instant. */
-  private FlipWatch.Result flip(DynamoDbFlagStore operator, ServiceFleet fleet, Stage from, Stage to)
-      throws Exception {
-    Instant at = Instant.ofEpochMilli(System.currentTimeMillis() + options.flipLead().toMillis());
-    watch.arm(from, to, at);
-    StageFlag.moveTo(operator, ServiceFleet.STAGE_FLAG, to, at, AUDIT);
-    status.note(from + " -> " + to + " published, effectiveAt " + at);
-    Instant heldAt = fleet.awaitRevision(operator.headRevision(), options.flipLead().plus(options.settle()))
-        .orElse(Instant.now());
-    waitUntil(at.plus(options.settle()));
-    FlipWatch.Result r = watch.result(heldAt);
+  /** One flip published at least {@link Options#flipLead()} ahead, watched at every service. */
+  private FlipWatch.Result flip(StageSwitch stage, Stage from, Stage to) throws Exception {
+    Duration lead = stage.lead(options.flipLead());
+    status.note(from + " -> " + to + " published, effective " + lead.toMillis() + " ms from now");
+    FlipWatch.Result r = stage.flip(from, to, lead, options.settle(), BOUND);
     status.note(String.format("%s -> %s at %s: held by every service %d ms before; %d of %d read on %s, the"
-        + " last %s after the instant; %d reads on a mixed stage", from, to, at, r.heldBefore().toMillis(),
-        r.servicesAgreed(), r.services(), to, r.agreedWithin() == null ? "never" : r.agreedWithin().toMillis()
-        + " ms", r.lateReads() + r.earlyReads()));
+        + " last %s after the instant; %d reads on a mixed stage", from, to, r.effectiveAt(),
+        r.heldBefore().toMillis(), r.servicesAgreed(), r.services(), to,
+        r.agreedWithin() == null ? "never" : r.agreedWithin().toMillis() + " ms", r.lateReads() + r.earlyReads()));
     return r;
   }
 
@@ -321,9 +294,20 @@ public final class RekeyMigration {
     long expected = (options.nearDuplicates() > 0 ? 4 : 2) * old.items();
     status.phase(phase, () -> LiveStatus.bar(rows.sum(), expected) + String.format("  %,d rows read | ", rows.sum())
         + traffic(fleet, sync));
+    // A key written while the scans ran differs until the stream has copied the write: re-read
+    // each difference once the stream has delivered everything the old table had written by then.
+    AtomicBoolean caughtUp = new AtomicBoolean();
+    Reconciler.KeyReader newSide = key -> {
+      if (caughtUp.compareAndSet(false, true)) {
+        sync.awaitCaughtUp(old.streamRecords(), BOUND);
+      }
+      return target.read(key);
+    };
     return Reconciler.between(new CountingSource(old.scan(4), rows), new CountingSource(target, rows))
         .transform(row -> Optional.of(KEYS.normalize(row)))   // old rows in the new key space
-        .recheck(old::read, target::read)                     // a write in flight is not drift
+        .recheck(old::read, newSide)
+        .recheckAfter(Duration.ZERO)
+        .pageSize(250)                                        // short scans leave room for the traffic
         .run();
   }
 
@@ -344,9 +328,9 @@ public final class RekeyMigration {
       ReconciliationReport before, List<FlipWatch.Result> flips, ReconciliationReport after) throws Exception {
     for (int i = 0; i < flips.size(); i++) {
       FlipWatch.Result r = flips.get(i);
-      report.fact("flip " + (i + 1) + ": " + r.from() + " -> " + r.to(), String.format("effectiveAt %s; held by"
-          + " every service %d ms before; all %d agreed within %s; %d late and %d early reads of %,d after",
-          r.effectiveAt(), r.heldBefore().toMillis(), r.services(), r.agreedWithin() == null ? "- (not all)"
+      report.fact("flip " + (i + 1) + ": " + r.from() + " -> " + r.to(), String.format("effectiveAt %s, published"
+          + " %,d ms ahead; held by every service %,d ms before; all %d agreed within %s; %d late and %d early"
+          + " reads of %,d after", r.effectiveAt(), r.lead().toMillis(), r.heldBefore().toMillis(), r.services(), r.agreedWithin() == null ? "- (not all)"
           : r.agreedWithin().toMillis() + " ms", r.lateReads(), r.earlyReads(), r.readsAfter()));
       report.expect(r.unison(), "flip " + (i + 1) + " " + r.from() + " -> " + r.to() + " was not in unison: " + r);
     }
@@ -384,16 +368,6 @@ public final class RekeyMigration {
 
   private static Set<Set<String>> pairs(Stream<Set<String>> pairs) {
     return pairs.collect(Collectors.toSet());
-  }
-
-  private void await(boolean done, String problem) {
-    report.expect(done, problem);
-  }
-
-  private static void waitUntil(Instant instant) {
-    while (Instant.now().isBefore(instant)) {
-      LockSupport.parkNanos(2_000_000L);
-    }
   }
 
   private static long millis(long sinceNanos) {

@@ -71,7 +71,7 @@ final class Service implements AutoCloseable {
         .stageFlag(flags, ServiceFleet.STAGE_FLAG)
         .entityKey("save", args -> ((Order) args[0]).id())
         .shadowThreads(2)
-        .shadowTimeout(Duration.ofSeconds(2))
+        .shadowTimeout(Duration.ofSeconds(5))  // generous: the stores share two busy cores with the rest
         .journal(journal)        // shared here; per service a durable one (JDBC) in production
         .listener(comparisons)
         .build();

@@ -22,11 +22,13 @@ class RekeyMigrationTest {
     try (LiveStatus status = LiveStatus.silent()) {
       report = RekeyMigration.run(small, status);
     }
+    report.print(System.out);
 
     assertThat(report.problems()).as("problems").isEmpty();
     assertThat(report.clean()).isTrue();
     assertThat(report.value("old table")).contains("603 orders", "3 near-duplicate pairs");
-    assertThat(report.value("dump lines backfilled")).startsWith("603 of 603").contains("0 rejected");
+    // the dump is taken while the services write, so it holds about 603 lines; every one is read
+    assertThat(report.value("dump lines backfilled")).matches("(\\d+) of \\1: .*, 0 rejected");
     assertThat(report.value("collisions")).startsWith("3 ");
     for (int i = 1; i <= 3; i++) {
       assertThat(report.value("  collision " + i)).as("collision %d lists both old ids", i)
