@@ -3,6 +3,7 @@ package dev.cutover.examples.rekey;
 import dev.cutover.dualwrite.ComparisonReport;
 import dev.cutover.dualwrite.MigrationListener;
 import dev.cutover.dualwrite.Stage;
+import dev.cutover.dualwrite.journal.FailedWrite;
 import dev.cutover.dualwrite.journal.FailedWriteJournal;
 import dev.cutover.dualwrite.journal.InMemoryFailedWriteJournal;
 import java.time.Duration;
@@ -30,6 +31,7 @@ final class ServiceFleet implements AutoCloseable {
   private final List<Service> services = new ArrayList<>();
   private final FailedWriteJournal journal = new InMemoryFailedWriteJournal();
   private final Map<ComparisonReport.Outcome, LongAdder> comparisons = new EnumMap<>(ComparisonReport.Outcome.class);
+  private final LongAdder missed = new LongAdder();
 
   /**
    * @param ids the ids the services read; each service writes every n-th of them
@@ -44,6 +46,11 @@ final class ServiceFleet implements AutoCloseable {
       @Override
       public void onComparison(ComparisonReport report) {
         comparisons.get(report.outcome()).increment();
+      }
+
+      @Override
+      public void onShadowWriteFailed(FailedWrite write) {
+        missed.increment();
       }
     };
     for (int i = 0; i < size; i++) {
@@ -118,9 +125,14 @@ final class ServiceFleet implements AutoCloseable {
     return comparisons.get(outcome).sum();
   }
 
-  /** Shadow writes that did not succeed, journaled for repair. */
-  long shadowWritesMissed() throws Exception {
-    return journal.pendingCount();
+  /** Shadow writes that did not succeed, each journaled for repair. */
+  long shadowWritesMissed() {
+    return missed.sum();
+  }
+
+  /** Where the services journal the shadow writes they missed. */
+  FailedWriteJournal journal() {
+    return journal;
   }
 
   @Override

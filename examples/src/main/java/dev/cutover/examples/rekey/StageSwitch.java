@@ -1,5 +1,6 @@
 package dev.cutover.examples.rekey;
 
+import dev.cutover.dualwrite.Side;
 import dev.cutover.dualwrite.Stage;
 import dev.cutover.dualwrite.StageFlag;
 import dev.cutover.flags.dynamodb.DynamoDbFlagStore;
@@ -21,13 +22,15 @@ final class StageSwitch {
   private final DynamoDbFlagStore flags;
   private final ServiceFleet fleet;
   private final FlipWatch watch;
+  private final JournalRepair repair;
   /** The longest a move took to reach every service so far. */
   private Duration slowest = Duration.ZERO;
 
-  StageSwitch(DynamoDbFlagStore flags, ServiceFleet fleet, FlipWatch watch) {
+  StageSwitch(DynamoDbFlagStore flags, ServiceFleet fleet, FlipWatch watch, JournalRepair repair) {
     this.flags = flags;
     this.fleet = fleet;
     this.watch = watch;
+    this.repair = repair;
   }
 
   /** Creates the flag table (with a stream, for push) holding the stage flag at {@code OLD_ONLY}. */
@@ -56,12 +59,13 @@ final class StageSwitch {
   }
 
   /**
-   * How far ahead to publish a flip: {@code atLeast}, or three times the longest a move took to
+   * How far ahead to publish a flip: {@code atLeast}, or four times the longest a move took to
    * reach every service so far, whichever is longer. Every service must hold the flip before its
-   * instant, or it switches late.
+   * instant, or it switches late: choose it well above the poll interval and the pauses a busy
+   * host can cause.
    */
   Duration lead(Duration atLeast) {
-    Duration measured = slowest.multipliedBy(3);
+    Duration measured = slowest.multipliedBy(4);
     return measured.compareTo(atLeast) > 0 ? measured : atLeast;
   }
 
@@ -78,11 +82,27 @@ final class StageSwitch {
     StageFlag.moveTo(flags, ServiceFleet.STAGE_FLAG, to, at, AUDIT);
     Instant heldAt = fleet.awaitRevision(flags.headRevision(), lead.plus(bound)).orElse(Instant.now());
     slowest(Duration.ofNanos(System.nanoTime() - start));
+    // Back to the old table: it must first get the shadow writes it missed while the new table
+    // answered. Repair once before the instant, and once after it for writes missed in between.
+    boolean backToOld = from.authoritative() == Side.NEW && to.authoritative() == Side.OLD;
+    if (backToOld) {
+      repair.run();
+    }
+    waitUntil(at);
+    if (backToOld) {
+      repair.run();
+    }
     Instant settled = at.plus(settle);
     Instant end = at.plus(bound);
     while (Instant.now().isBefore(settled) || !watch.everyServiceReadAfter() && Instant.now().isBefore(end)) {
       LockSupport.parkNanos(2_000_000L);
     }
     return watch.result(heldAt);
+  }
+
+  private static void waitUntil(Instant instant) {
+    while (Instant.now().isBefore(instant)) {
+      LockSupport.parkNanos(1_000_000L);
+    }
   }
 }

@@ -47,6 +47,22 @@ class FlipWatchTest {
   }
 
   @Test
+  void everyServiceHasReadOnceEachReadAfterTheInstant() {
+    FlipWatch watch = new FlipWatch(3);
+    watch.arm(Stage.SHADOW, Stage.LIVE, AT);
+    watch.read(0, T + 1, T + 2, Side.NEW);
+    watch.read(1, T - 20, T - 10, Side.OLD);
+    assertThat(watch.everyServiceReadAfter()).isFalse();
+    watch.read(1, T + 2, T + 3, Side.OLD);
+    watch.read(2, T + 4, T + 5, Side.NEW);
+
+    assertThat(watch.everyServiceReadAfter()).isTrue();
+    FlipWatch.Result r = watch.result(AT.minusMillis(500));
+    assertThat(r.servicesAgreed() + r.lateReads()).isEqualTo(3);
+    assertThat(r.readsAfter()).isEqualTo(3);
+  }
+
+  @Test
   void aReadOnTheNewStageBeforeTheInstantIsEarly() {
     FlipWatch watch = new FlipWatch(1);
     watch.arm(Stage.SHADOW, Stage.LIVE, AT);

@@ -16,8 +16,8 @@ class RekeyMigrationTest {
 
   @Test
   void aSmallRunIsCleanReportsTheNearDuplicatesAndFlipsInUnison() throws Exception {
-    RekeyMigration.Options small = new RekeyMigration.Options(600, 3, 12, 600, Duration.ofMillis(20),
-        Duration.ofMillis(800), Duration.ofMillis(800));
+    RekeyMigration.Options small = new RekeyMigration.Options(600, 3, 12, 600, Duration.ofMillis(40),
+        Duration.ofSeconds(2), Duration.ofMillis(800));
     MigrationReport report;
     try (LiveStatus status = LiveStatus.silent()) {
       report = RekeyMigration.run(small, status);
