@@ -164,7 +164,7 @@ public final class RekeyMigration {
       String streamArn = old.enableStream();
 
       DynamoDbFlagStore flags = StageSwitch.createFlagTable(dynamoDb.client());
-      try (DynamoDbVersionedTarget target = DynamoDbVersionedTarget.builder(dynamoDb.client(), "orders-v2")
+      try (flags; DynamoDbVersionedTarget target = DynamoDbVersionedTarget.builder(dynamoDb.client(), "orders-v2")
               .segments(4).build();
           StreamSync sync = new StreamSync(dynamoDb.client(), dynamoDb.streams(), streamArn, target, KEYS);
           ServiceFleet fleet = new ServiceFleet(options.services(), dynamoDb, old, new NewTable(target, KEYS),
