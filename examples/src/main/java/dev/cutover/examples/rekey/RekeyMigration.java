@@ -53,8 +53,9 @@ import java.util.stream.Stream;
  *
  * <p><b>Size.</b> {@code size} scales the data: 3,000 orders and 3 near-duplicate pairs per unit,
  * and the backfill's rate limit with them. The traffic (12 services, a read every 40 ms each, a
- * write every fourth step) and the flip timings do not scale. Size 1 takes about 40 to 60 s on two
- * shared cores, DynamoDB Local's start included; each further unit adds about 6 s (size 10: 110 s).
+ * write every fourth step) and the flips (about 20 s with the stage moves and reconciliations) do
+ * not. Measured on two cores shared with other builds, DynamoDB Local's start (4 to 13 s)
+ * included: size 1 in 36 to 60 s, size 5 in 81 s; up to twice that while the cores are saturated.
  *
  * <pre>{@code
  * MigrationReport report = RekeyMigration.run(1, LiveStatus.silent());
