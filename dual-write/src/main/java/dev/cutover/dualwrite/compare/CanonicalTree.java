@@ -29,7 +29,9 @@ final class CanonicalTree extends TreeRewriter {
   private static final int PLAIN_INTEGER_DIGITS = 100;
   private static final CanonicalTree INSTANCE = new CanonicalTree();
 
-  private CanonicalTree() {}
+  private CanonicalTree() {
+    super(false); // its hooks ignore paths
+  }
 
   /** The canonical form of a tree; never mutates it. */
   static JsonNode of(JsonNode tree) {
@@ -52,6 +54,9 @@ final class CanonicalTree extends TreeRewriter {
 
   /** A number as a stripped decimal, or a double when it is not finite. */
   static JsonNode number(JsonNode number) {
+    if (number.isInt() || number.isLong() || number.isShort()) {
+      return DecimalNode.valueOf(BigDecimal.valueOf(number.longValue())); // already scale 0, as below
+    }
     if (nonFinite(number)) {
       return DoubleNode.valueOf(number.doubleValue());
     }

@@ -26,6 +26,17 @@ import java.util.Objects;
 abstract class TreeRewriter implements Normalizer {
   static final JsonNode DROP = MissingNode.getInstance();
 
+  /** Whether the hooks look at their path; if not, every node gets the root's, and none is built. */
+  private final boolean paths;
+
+  TreeRewriter() {
+    this(true);
+  }
+
+  TreeRewriter(boolean paths) {
+    this.paths = paths;
+  }
+
   @Override
   public final JsonNode normalize(JsonNode tree) {
     Objects.requireNonNull(tree, "tree");
@@ -47,7 +58,7 @@ abstract class TreeRewriter implements Normalizer {
       Arrays.sort(names, 0, n);
       ObjectNode copy = JsonNodeFactory.instance.objectNode();
       for (int i = 0; i < n; i++) {
-        JsonNode child = rewrite(entered.get(names[i]), path.field(names[i]));
+        JsonNode child = rewrite(entered.get(names[i]), paths ? path.field(names[i]) : path);
         if (!child.isMissingNode()) {
           copy.set(names[i], child);
         }
@@ -57,7 +68,7 @@ abstract class TreeRewriter implements Normalizer {
     if (entered.isArray()) {
       ArrayNode copy = JsonNodeFactory.instance.arrayNode(entered.size());
       for (int i = 0; i < entered.size(); i++) {
-        JsonNode child = rewrite(entered.get(i), path.index(i));
+        JsonNode child = rewrite(entered.get(i), paths ? path.index(i) : path);
         copy.add(child.isMissingNode() ? NullNode.getInstance() : child);
       }
       return exit(copy, path);

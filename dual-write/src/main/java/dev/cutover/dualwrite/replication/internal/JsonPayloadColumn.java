@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cutover.dualwrite.replication.SqlDialect;
 import dev.cutover.dualwrite.replication.JdbcPayloadColumns;
+import java.io.IOException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -64,15 +65,35 @@ public final class JsonPayloadColumn implements JdbcPayloadColumns {
   @Override
   public JsonNode read(ResultSet rs, int first) throws SQLException {
     String json = rs.getString(first);
-    if (json == null) {
+    return parse(json, () -> mapper.readTree(Objects.requireNonNull(json)));
+  }
+
+  /**
+   * Reads the column's JSON from its bytes, which pgJDBC hands over as received (UTF-8 text) for
+   * a {@code jsonb} column: the parser reads them directly, without decoding a String first.
+   */
+  public JsonNode readUtf8(ResultSet rs, int first) throws SQLException {
+    byte[] json = rs.getBytes(first);
+    return parse(json, () -> mapper.readTree(Objects.requireNonNull(json)));
+  }
+
+  /** A parse of a column's value. */
+  private interface Parse {
+    JsonNode run() throws IOException;
+  }
+
+  private JsonNode parse(@Nullable Object value, Parse parse) throws SQLException {
+    if (value == null) {
       throw new SQLException("column " + column + " of a live row is NULL");
     }
     try {
-      return mapper.readTree(json);
+      return parse.run();
     } catch (JsonProcessingException e) {
       // the location only: the message of a parse error quotes the data
       throw new SQLException("column " + column + " does not hold JSON (line " + e.getLocation().getLineNr()
           + ", column " + e.getLocation().getColumnNr() + ")");
+    } catch (IOException e) {
+      throw new SQLException("column " + column + " could not be read", e);
     }
   }
 

@@ -96,7 +96,9 @@ public final class TargetReads {
       if (deleted) {
         return Change.delete(key, version);
       }
-      JsonNode payload = sql.payload.read(rs, payloadColumn);
+      JsonNode payload = sql.dialect == SqlDialect.POSTGRESQL && sql.payload instanceof JsonPayloadColumn json
+          ? json.readUtf8(rs, payloadColumn) // jsonb text as pgJDBC received it: no String in between
+          : sql.payload.read(rs, payloadColumn);
       return Change.upsert(key, version, payload);
     } catch (SQLException | IllegalArgumentException e) {
       throw new SQLException("row " + Keys.escape(key) + " of " + sql.table + " cannot be read: " + e.getMessage(), e);
