@@ -7,11 +7,10 @@ import dev.cutover.dualwrite.compare.Difference;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
-import java.util.Set;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
@@ -19,16 +18,22 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The migration's dashboard: the proxy's comparison reports counted by run (one run per stage
- * visit), each mismatching field sorted into a difference we can explain, or not. Also keeps the
- * latencies of both sides.
+ * visit), and every mismatch sorted, once {@link StageWalk} has compared its two answers again:
+ * explained, settled, or unexplained. Also keeps the latencies of both sides.
  *
- * <p>An explained difference is one where both answers are right and differ in form only; each
- * has a normalizer that makes the comparison ignore it. Any other difference is a bug in the
- * warehouse or its feed, and the migration stops short of it.
+ * <ul>
+ *   <li><b>Explained</b>: in the strict run, the answers differ again, only at the fields of an
+ *       {@link Explanation}, and are equal under the normalizers: both are right and differ in
+ *       form only.
+ *   <li><b>Settled</b>: equal when compared again: the warehouse, fed through a queue, had not
+ *       caught up by the proxy's re-check (on a busy machine the feed can lag by more).
+ *   <li><b>Unexplained</b>: still different. A bug in the warehouse or its feed, and a problem in
+ *       the report.
+ * </ul>
  */
 final class ShadowDashboard implements MigrationListener {
 
-  /** A difference both sides are right about, and the normalizer that says so. */
+  /** A difference of form: where it shows, why, and the normalizer for it. */
   record Explanation(String method, String shown, Pattern path, String why) {}
 
   static final List<Explanation> EXPLAINED = List.of(
@@ -45,8 +50,10 @@ final class ShadowDashboard implements MigrationListener {
     /** Whether the comparison had no normalizers: explained differences are expected then. */
     final boolean strict;
     private final Map<Outcome, Long> outcomes = new EnumMap<>(Outcome.class);
+    private final List<ComparisonReport> mismatches = new ArrayList<>();
     private final Map<Explanation, Long> explained = new LinkedHashMap<>();
     private final List<String> unexplained = new ArrayList<>();
+    private long settled;
 
     Run(String label, boolean strict) {
       this.label = label;
@@ -61,37 +68,45 @@ final class ShadowDashboard implements MigrationListener {
       return outcomes.values().stream().mapToLong(Long::longValue).sum();
     }
 
+    /** The mismatches reported in this run. */
+    synchronized List<ComparisonReport> mismatches() {
+      return List.copyOf(mismatches);
+    }
+
+    /** A mismatch whose answers, compared again, differ only in form, as {@code why} explains. */
+    synchronized void explained(Explanation why) {
+      explained.merge(why, 1L, Long::sum);
+    }
+
+    /** A mismatch whose answers were equal when compared again. */
+    synchronized void settled() {
+      settled++;
+    }
+
+    /** A mismatch whose answers still differ: {@code now} lists where. */
+    synchronized void unexplained(ComparisonReport mismatch, List<Difference> now) {
+      unexplained.add(mismatch.method() + "(" + mismatch.entityKey() + ") in " + mismatch.stage() + ": "
+          + now.stream().map(d -> d.path() + " " + d.kind()).toList());
+    }
+
     /** How many mismatches each explanation covered. */
-    synchronized Map<Explanation, Long> explained() {
+    synchronized Map<Explanation, Long> explanations() {
       return new LinkedHashMap<>(explained);
     }
 
-    /** Mismatches with a field no explanation covers, described. */
+    synchronized long settledCount() {
+      return settled;
+    }
+
+    /** Mismatches still different when compared again, described. */
     synchronized List<String> unexplained() {
       return List.copyOf(unexplained);
     }
 
     synchronized void add(ComparisonReport report) {
       outcomes.merge(report.outcome(), 1L, Long::sum);
-      if (!report.isMismatch()) {
-        return;
-      }
-      Set<Explanation> found = new LinkedHashSet<>();
-      boolean allExplained = !report.differences().isEmpty();
-      for (Difference d : report.differences()) {
-        Explanation e = explanation(report.method(), d.path());
-        if (e == null) {
-          allExplained = false;
-        } else {
-          found.add(e);
-        }
-      }
-      if (allExplained) {
-        found.forEach(e -> explained.merge(e, 1L, Long::sum));
-      } else {
-        unexplained.add(report.method() + "(" + report.entityKey() + ") in " + report.stage() + ": "
-            + report.differences().stream().map(d -> d.path() + " " + d.kind()).toList()
-            + (report.error() == null ? "" : " " + report.error()));
+      if (report.isMismatch()) {
+        mismatches.add(report);
       }
     }
 
@@ -135,9 +150,11 @@ final class ShadowDashboard implements MigrationListener {
     return median(newMicros);
   }
 
-  static @Nullable Explanation explanation(String method, String path) {
+  /** The explanation whose fields hold every one of {@code differences}, or null. */
+  static @Nullable Explanation explanation(String method, List<Difference> differences) {
     for (Explanation e : EXPLAINED) {
-      if (e.method().equals(method) && e.path().matcher(path).matches()) {
+      if (e.method().equals(method) && !differences.isEmpty()
+          && differences.stream().allMatch(d -> e.path().matcher(d.path()).matches())) {
         return e;
       }
     }
@@ -153,6 +170,6 @@ final class ShadowDashboard implements MigrationListener {
   private static double median(ConcurrentLinkedQueue<Long> micros) {
     List<Long> sorted = new ArrayList<>(micros);
     sorted.sort(null);
-    return sorted.isEmpty() ? 0 : sorted.get(sorted.size() / 2) / 1000.0;
+    return sorted.isEmpty() ? 0 : Objects.requireNonNull(sorted.get(sorted.size() / 2)) / 1000.0;
   }
 }
