@@ -22,7 +22,8 @@ import org.jspecify.annotations.Nullable;
  * sequence, the entity id and the operation are columns, for the indexes.
  *
  * <pre>{@code
- * CREATE TABLE events (seq BIGSERIAL PRIMARY KEY, entity_id VARCHAR(64) NOT NULL, op VARCHAR(8) NOT NULL, body TEXT NOT NULL)
+ * CREATE TABLE events (seq BIGSERIAL PRIMARY KEY, entity_id VARCHAR(64) NOT NULL, op VARCHAR(8) NOT NULL,
+ *     body TEXT NOT NULL)
  * }</pre>
  *
  * <p>Thread-safe: every call borrows its own connection.
@@ -52,7 +53,8 @@ public final class EventStore {
         .put("at", at.toString());
     body.set("data", data);
     try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement("INSERT INTO events (entity_id, op, body) VALUES (?, ?, ?) RETURNING seq")) {
+        PreparedStatement ps =
+            c.prepareStatement("INSERT INTO events (entity_id, op, body) VALUES (?, ?, ?) RETURNING seq")) {
       ps.setString(1, entityId);
       ps.setString(2, op.name());
       ps.setString(3, body.toString());
@@ -108,8 +110,9 @@ public final class EventStore {
     try {
       JsonNode doc = JSON.readTree(body);
       JsonNode data = doc.get("data");
-      return new Event(seq, doc.get("type").asText(), doc.get("entityId").asText(), Event.Op.valueOf(doc.get("op").asText()),
-          Instant.parse(doc.get("at").asText()), data instanceof ObjectNode o ? o : null);
+      return new Event(seq, doc.get("type").asText(), doc.get("entityId").asText(),
+          Event.Op.valueOf(doc.get("op").asText()), Instant.parse(doc.get("at").asText()),
+          data instanceof ObjectNode o ? o : null);
     } catch (JsonProcessingException | RuntimeException e) {
       throw new IllegalStateException("event " + seq + " is not a valid event document: " + e.getMessage(), e);
     }

@@ -50,8 +50,8 @@ public final class NewAnalytics implements Analytics {
         avg = rs.getBigDecimal(4);
       }
       List<SlideViews> slides = new ArrayList<>();
-      try (ResultSet rs = query(c, "SELECT slide, count(*) FROM fact_slide_view WHERE presentation_id = ? AND NOT deleted"
-          + " GROUP BY slide ORDER BY slide", presentationId)) {
+      try (ResultSet rs = query(c, "SELECT slide, count(*) FROM fact_slide_view"
+          + " WHERE presentation_id = ? AND NOT deleted GROUP BY slide ORDER BY slide", presentationId)) {
         while (rs.next()) {
           slides.add(new SlideViews(rs.getInt(1), rs.getLong(2)));
         }
@@ -98,7 +98,8 @@ public final class NewAnalytics implements Analytics {
     List<TopPresentation> top = new ArrayList<>();
     try (Connection c = dataSource.getConnection();
         PreparedStatement ps = c.prepareStatement("SELECT p.entity_key, p.title, count(DISTINCT a.viewer_id) AS viewers"
-            + " FROM dim_presentation p LEFT JOIN fact_attendance a ON a.presentation_id = p.entity_key AND NOT a.deleted"
+            + " FROM dim_presentation p"
+            + " LEFT JOIN fact_attendance a ON a.presentation_id = p.entity_key AND NOT a.deleted"
             + " WHERE NOT p.deleted AND p.ended_at IS NOT NULL"
             + " GROUP BY p.entity_key, p.title ORDER BY viewers DESC, p.entity_key LIMIT ?")) {
       ps.setInt(1, limit);

@@ -58,8 +58,8 @@ public final class OldAnalytics implements Analytics {
         sessions++;
         if (!f.get("leftAt").isNull()) {
           ended++;
-          watched += Duration.between(Instant.parse(f.get("joinedAt").asText()), Instant.parse(f.get("leftAt").asText()))
-              .toMillis();
+          Instant joined = Instant.parse(f.get("joinedAt").asText());
+          watched += Duration.between(joined, Instant.parse(f.get("leftAt").asText())).toMillis();
         }
       } else if (id.startsWith("view-")) {
         slides.merge(f.get("slide").asInt(), 1L, Long::sum);
@@ -75,7 +75,8 @@ public final class OldAnalytics implements Analytics {
     List<SlideViews> slideViews = new ArrayList<>();
     slides.forEach((slide, n) -> slideViews.add(new SlideViews(slide, n)));
     List<PollResult> pollResults = new ArrayList<>();
-    polls.forEach((k, n) -> pollResults.add(new PollResult(k.substring(0, k.indexOf(' ')), k.substring(k.indexOf(' ') + 1), n)));
+    polls.forEach((k, n) ->
+        pollResults.add(new PollResult(k.substring(0, k.indexOf(' ')), k.substring(k.indexOf(' ') + 1), n)));
     return new PresentationReport(presentationId, p.get("title").asText(), p.get("presenter").asText(), viewers.size(),
         sessions, watched, avg, slideViews, pollResults, questions, upvotes);
   }

@@ -108,7 +108,8 @@ public final class PresentationApp {
   public synchronized String viewSlide(String presentationId, String viewerId, int slide) throws SQLException {
     int slides = running(presentationId).get("slideCount").asInt();
     if (slide < 1 || slide > slides) {
-      throw new IllegalStateException("presentation " + presentationId + " has slides 1 to " + slides + ", not " + slide);
+      throw new IllegalStateException(
+          "presentation " + presentationId + " has slides 1 to " + slides + ", not " + slide);
     }
     return create("view", "slide.viewed", fact(presentationId, viewerId).put("slide", slide).put("viewedAt", now()));
   }

@@ -38,11 +38,10 @@ final class ShadowDashboard implements MigrationListener {
 
   static final List<Explanation> EXPLAINED = List.of(
       new Explanation("getReport", "/avgWatchSeconds", Pattern.compile("/avgWatchSeconds"),
-          "the warehouse averages in exact NUMERIC, the old code in double: they part after the 16th digit;"
-              + " reports show 2 decimals, so compare with numericScale(2)"),
+          "exact NUMERIC in the warehouse, a double in the old code; equal to the 2 decimals shown: numericScale(2)"),
       new Explanation("listViewersByCountry", "/countries order", Pattern.compile("/countries(/.*)?"),
-          "the old code lists countries in HashMap order, the warehouse sorted; the API promises no order,"
-              + " so compare with unorderedArrays(\"/countries\")"));
+          "HashMap order in the old code, sorted in the warehouse; no order is promised:"
+              + " unorderedArrays(\"/countries\")"));
 
   /** The reports of one visit to a stage. */
   static final class Run {

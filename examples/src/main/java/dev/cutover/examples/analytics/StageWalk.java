@@ -85,7 +85,8 @@ final class StageWalk {
   void run() throws Exception {
     // First the comparison as strict as it comes: every difference is reported, and looked at.
     Analytics analytics = proxy(Comparison.builder().recheckAfter(RECHECK).build());
-    status.phase("4/6 stages: the analytics API behind a dual-read proxy", () -> "stage " + stages.get(stages.size() - 1));
+    status.phase("4/6 stages: the analytics API behind a dual-read proxy",
+        () -> "stage " + stages.get(stages.size() - 1));
     move(DualWrite.control(analytics), Stage.DUAL_WRITE, "the API has no writes: nothing changes for it");
     read("DUAL_WRITE", false, analytics, reads / 3);
     move(DualWrite.control(analytics), Stage.SHADOW, "compare the warehouse with every report");

@@ -61,7 +61,8 @@ public final class StarColumns implements JdbcPayloadColumns {
    * @param type its type
    * @param measure how a measure is computed from the payload (null: SQL NULL); null for a field
    */
-  public record Column(String name, @Nullable String field, Type type, @Nullable Function<JsonNode, @Nullable Long> measure) {}
+  public record Column(
+      String name, @Nullable String field, Type type, @Nullable Function<JsonNode, @Nullable Long> measure) {}
 
   private final List<Column> columns;
   private final Set<String> fields;
@@ -211,7 +212,8 @@ public final class StarColumns implements JdbcPayloadColumns {
     try {
       return Instant.parse(value.asText());
     } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException("field '" + field + "' must be an ISO-8601 instant but was '" + value.asText() + "'", e);
+      throw new IllegalArgumentException(
+          "field '" + field + "' must be an ISO-8601 instant but was '" + value.asText() + "'", e);
     }
   }
 

@@ -64,7 +64,8 @@ public final class StarSchema implements VersionedTarget {
     layout.put("viewer", StarColumns.of(text("name"), text("country")));
     layout.put("att", StarColumns.of(text("presentationId"), text("viewerId"), timestamp("joinedAt"),
         timestamp("leftAt"), measure("watch_ms", a -> StarColumns.millisBetween(a, "joinedAt", "leftAt"))));
-    layout.put("view", StarColumns.of(text("presentationId"), text("viewerId"), integer("slide"), timestamp("viewedAt")));
+    layout.put("view", StarColumns.of(text("presentationId"), text("viewerId"), integer("slide"),
+        timestamp("viewedAt")));
     layout.put("answer", StarColumns.of(text("presentationId"), text("viewerId"), text("poll"), text("choice"),
         timestamp("answeredAt")));
     layout.put("question", StarColumns.of(text("presentationId"), text("viewerId"), text("text"), integer("upvotes"),

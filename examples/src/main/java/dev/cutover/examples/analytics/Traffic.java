@@ -25,7 +25,8 @@ import org.jspecify.annotations.Nullable;
 final class Traffic {
   private static final int LIVE_PRESENTATIONS = 4;
   private static final String[] COUNTRIES = {"BR", "DE", "ES", "FR", "GB", "IN", "IT", "JP", "NL", "PL", "SE", "US"};
-  private static final String[] PRESENTERS = {"Ada", "Grace", "Linus", "Barbara", "Ken", "Margaret", "Dennis", "Frances"};
+  private static final String[] PRESENTERS =
+      {"Ada", "Grace", "Linus", "Barbara", "Ken", "Margaret", "Dennis", "Frances"};
 
   /** A presentation on the air, as the users know it. */
   private static final class Live {

@@ -51,8 +51,8 @@ class AnalyticsMigrationTest {
     assertThat(report.value("stage changes"))
         .isEqualTo("OLD_ONLY > DUAL_WRITE > SHADOW > LIVE > SHADOW (rollback) > LIVE > RAMP_DOWN > NEW_ONLY");
     // every mismatch explained or settled: the report would hold a problem otherwise
-    for (String run : new String[] {"SHADOW, strict comparison", "SHADOW, normalized", "LIVE", "SHADOW after the rollback",
-        "LIVE again"}) {
+    for (String run : new String[] {"SHADOW, strict comparison", "SHADOW, normalized", "LIVE",
+        "SHADOW after the rollback", "LIVE again"}) {
       assertThat(report.value("comparisons in " + run)).as(run).isNotNull().startsWith("6 (");
     }
   }

@@ -99,10 +99,12 @@ class WarehouseProperties {
     Analytics old = new OldAnalytics(events);
     Analytics warehouseApi = new NewAnalytics(db.pool());
     Comparison comparison = StageWalk.normalizedComparison();
-    List<String> presentations = changes.stream().map(Change::key).filter(k -> k.startsWith("pres-")).distinct().toList();
+    List<String> presentations =
+        changes.stream().map(Change::key).filter(k -> k.startsWith("pres-")).distinct().toList();
     assertThat(presentations).isNotEmpty();
     for (String p : presentations) {
-      assertThat(comparison.compare(old.getReport(p), warehouseApi.getReport(p)).matches()).as("report of %s", p).isTrue();
+      assertThat(comparison.compare(old.getReport(p), warehouseApi.getReport(p)).matches())
+          .as("report of %s", p).isTrue();
       assertThat(comparison.compare(old.listViewersByCountry(p), warehouseApi.listViewersByCountry(p)).matches())
           .as("countries of %s", p).isTrue();
     }
@@ -112,7 +114,8 @@ class WarehouseProperties {
 
   @Example
   void aPayloadFieldWithoutAColumnIsRefusedByName() {
-    ObjectNode viewer = JsonNodeFactory.instance.objectNode().put("name", "Ada").put("country", "GB").put("email", "a@b");
+    ObjectNode viewer =
+        JsonNodeFactory.instance.objectNode().put("name", "Ada").put("country", "GB").put("email", "a@b");
     assertThatThrownBy(() -> warehouse.apply(List.of(Change.upsert("viewer-x", 1, viewer))))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'email'");
     assertThatThrownBy(() -> warehouse.apply(List.of(Change.upsert("nobody-1", 1, viewer))))
@@ -146,7 +149,8 @@ class WarehouseProperties {
       case TIMESTAMP -> Arbitraries.longs().between(0, 7_258_118_400_000_000L)
           .map(us -> TextNode.valueOf(Instant.ofEpochSecond(us / 1_000_000, us % 1_000_000 * 1_000).toString()));
     };
-    return Arbitraries.frequencyOf(Tuple.of(4, value), Tuple.of(1, Arbitraries.just((JsonNode) NullNode.getInstance())));
+    return Arbitraries.frequencyOf(
+        Tuple.of(4, value), Tuple.of(1, Arbitraries.just((JsonNode) NullNode.getInstance())));
   }
 
   private static void clear() throws Exception {
