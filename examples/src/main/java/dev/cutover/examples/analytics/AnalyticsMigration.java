@@ -14,6 +14,7 @@ import dev.cutover.dualwrite.replication.MirrorFailure;
 import dev.cutover.dualwrite.replication.Reconciler;
 import dev.cutover.dualwrite.replication.ReconciliationReport;
 import dev.cutover.dualwrite.replication.SegmentedSource;
+import dev.cutover.examples.CountingSource;
 import dev.cutover.examples.LiveStatus;
 import dev.cutover.examples.MigrationReport;
 import dev.cutover.flags.Flag;

@@ -9,6 +9,7 @@ import dev.cutover.dualwrite.replication.KeyNormalizer;
 import dev.cutover.dualwrite.replication.ReconciliationReport;
 import dev.cutover.dualwrite.replication.Reconciler;
 import dev.cutover.dualwrite.replication.dynamodb.DynamoDbVersionedTarget;
+import dev.cutover.examples.CountingSource;
 import dev.cutover.examples.LiveStatus;
 import dev.cutover.examples.MigrationReport;
 import dev.cutover.flags.dynamodb.DynamoDbFlagStore;

@@ -1,4 +1,4 @@
-package dev.cutover.examples.analytics;
+package dev.cutover.examples;
 
 import dev.cutover.dualwrite.replication.SegmentedSource;
 import java.util.Objects;
@@ -6,11 +6,11 @@ import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 
 /** A source that counts the rows read through it: the progress bar of a reconciliation. */
-final class CountingSource implements SegmentedSource {
+public final class CountingSource implements SegmentedSource {
   private final SegmentedSource source;
   private final LongAdder rows;
 
-  CountingSource(SegmentedSource source, LongAdder rows) {
+  public CountingSource(SegmentedSource source, LongAdder rows) {
     this.source = Objects.requireNonNull(source, "source");
     this.rows = Objects.requireNonNull(rows, "rows");
   }
