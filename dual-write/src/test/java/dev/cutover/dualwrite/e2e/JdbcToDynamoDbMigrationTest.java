@@ -226,6 +226,16 @@ class JdbcToDynamoDbMigrationTest {
   /** A flip that changes the authoritative store, under full traffic. */
   private void flipAuthority(Stores stores, DualWriteControl control, KeyCopier copier, Traffic traffic,
       FlagMove move, Stage from, Stage to) throws Exception {
+    // the operator's step before authority moves: the writes the shadow side missed so far are
+    // copied from the store that is authoritative now, with callers held and shadow work drained,
+    // so no miss of this stage is left for a stage in which the other store is authoritative
+    traffic.pause();
+    try {
+      assertThat(control.awaitIdle(Duration.ofSeconds(30))).as("shadow work drained before " + to).isTrue();
+      log("journal repair before " + from + " -> " + to + ": " + copier.repairJournal(stores.journal, from));
+    } finally {
+      traffic.resume();
+    }
     long start = System.nanoTime();
     move(control, move, to);
     log(from + " -> " + to + " under traffic, served after " + (System.nanoTime() - start) / 1_000_000 + " ms");
