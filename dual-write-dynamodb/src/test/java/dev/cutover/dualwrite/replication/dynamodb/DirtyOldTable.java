@@ -1,10 +1,6 @@
 package dev.cutover.dualwrite.replication.dynamodb;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cutover.dualwrite.replication.Change;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -38,7 +34,6 @@ import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
  * Thread-safe.
  */
 final class DirtyOldTable {
-  private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   final DynamoDbClient dynamoDb = LocalDynamoDb.client();
@@ -101,10 +96,7 @@ final class DirtyOldTable {
         Map<String, AttributeValue> from = start;
         ScanResponse page = dynamoDb.scan(s -> s.tableName(name).consistentRead(true).limit(7).exclusiveStartKey(from));
         for (Map<String, AttributeValue> item : page.items()) {
-          ObjectNode line = JSON.objectNode();
-          ObjectNode typed = line.putObject("Item");
-          item.forEach((attribute, value) -> typed.set(attribute, typed(value)));
-          out.write(MAPPER.writeValueAsString(line));
+          out.write(MAPPER.writeValueAsString(DynamoDbJson.toExportLine(item)));
           out.write('\n');
           items++;
         }
@@ -112,28 +104,5 @@ final class DirtyOldTable {
       } while (start != null);
     }
     return items;
-  }
-
-  /** One value in DynamoDB's typed JSON, {@code {"S": "..."}}, for the types this table uses. */
-  private static JsonNode typed(AttributeValue v) {
-    ObjectNode o = JSON.objectNode();
-    if (v.s() != null) {
-      o.put("S", v.s());
-    } else if (v.n() != null) {
-      o.put("N", v.n());
-    } else if (v.bool() != null) {
-      o.put("BOOL", v.bool());
-    } else if (Boolean.TRUE.equals(v.nul())) {
-      o.put("NULL", true);
-    } else if (v.hasM()) {
-      ObjectNode m = o.putObject("M");
-      v.m().forEach((k, x) -> m.set(k, typed(x)));
-    } else if (v.hasL()) {
-      ArrayNode l = o.putArray("L");
-      v.l().forEach(x -> l.add(typed(x)));
-    } else {
-      throw new IllegalArgumentException("a type this table does not use: " + v);
-    }
-    return o;
   }
 }

@@ -1,6 +1,7 @@
 package dev.cutover.dualwrite.replication.dynamodb;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -13,9 +14,12 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Payloads survive the new table value for value: any JSON tree written through the target reads
@@ -68,6 +72,37 @@ class DynamoDbJsonProperties {
     JsonNode back = TARGET.read(key).orElseThrow().payload();
     assertThat(back).isEqualTo(DynamoDbJson.toJson(DynamoDbJson.toAttribute(payload)));
     assertThat(back.equals((a, b) -> sameValue(a, b) ? 0 : 1, payload)).as("%s read back as %s", payload, back).isTrue();
+  }
+
+  /** A dump line written by {@code toExportLine} reads back, as NdjsonSource reads dumps, as the item. */
+  @Property(tries = 200)
+  void exportLinesReadBackAsTheItem(@ForAll("trees") JsonNode field) {
+    ObjectNode payload = JSON.objectNode();
+    payload.put("id", "k" + KEYS.incrementAndGet());
+    payload.set("field", field);
+    Map<String, AttributeValue> item = DynamoDbJson.toItem(payload);
+    ObjectNode line = DynamoDbJson.toExportLine(item);
+    assertThat(line.fieldNames()).toIterable().containsExactly("Item");
+    JsonNode read = dev.cutover.dualwrite.replication.internal.DynamoDbJson.item(line);
+    JsonNode expected = DynamoDbJson.toJson(item);
+    assertThat(read.equals((a, b) -> sameValue(a, b) ? 0 : 1, expected)).as("%s read as %s", line, read).isTrue();
+  }
+
+  @Example
+  void setsBinaryAndTypelessValuesInExportLines() {
+    Map<String, AttributeValue> item = Map.of(
+        "b", AttributeValue.fromB(SdkBytes.fromUtf8String("hi")),
+        "ss", AttributeValue.fromSs(List.of("x", "y")),
+        "ns", AttributeValue.fromNs(List.of("1", "2.5")),
+        "bs", AttributeValue.fromBs(List.of(SdkBytes.fromUtf8String("a"))));
+    ObjectNode typed = (ObjectNode) DynamoDbJson.toExportLine(item).get("Item");
+    assertThat(typed.get("b").get("B").asText()).isEqualTo("aGk=");
+    assertThat(typed.get("ss").get("SS")).hasSize(2);
+    assertThat(typed.get("ns").get("NS").get(1).asText()).isEqualTo("2.5");
+    assertThat(typed.get("bs").get("BS").get(0).asText()).isEqualTo("YQ==");
+    Map<String, AttributeValue> typeless = Map.of("m", AttributeValue.fromM(Map.of("x", AttributeValue.builder().build())));
+    assertThatThrownBy(() -> DynamoDbJson.toExportLine(typeless)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("m.x");
   }
 
   private static boolean sameValue(JsonNode a, JsonNode b) {
