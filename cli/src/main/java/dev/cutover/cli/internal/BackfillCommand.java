@@ -34,7 +34,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code cutover backfill}: copies the old store into the new one, resumable, with progress. */
 @Command(name = "backfill", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Copy every row of the old store into the new one through the versioned apply: a row lands only",
+    description = {"Copy the old store into the new one through the versioned apply, resumably.", "",
+        "Copy every row of the old store into the new one through the versioned apply: a row lands only",
         "if it is newer than what the new store holds, so live writes are never overwritten. Checkpoints are",
         "saved after every page in a JDBC database: run the same command again to resume, or in several",
         "processes (distinct --owner) to share the segments. Progress goes to standard error."})

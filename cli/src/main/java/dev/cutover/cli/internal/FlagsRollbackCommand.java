@@ -20,8 +20,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code cutover flags rollback KEY --to-version N}: writes an earlier definition again, as a new version. */
 @Command(name = "rollback", mixinStandardHelpOptions = true,
-    description = {"Write the definition a flag had at an earlier version again, as a new version (compare-and-set,",
-        "audited). The history keeps everything; nothing is erased."})
+    description = {"Restore the definition a flag had at an earlier version, as a new version.", "",
+        "A compare-and-set write with an audit record. The history keeps everything; nothing is erased."})
 public final class FlagsRollbackCommand extends StoreCommand {
   @Parameters(index = "0", paramLabel = "KEY", description = "The flag key.")
   String key = "";

@@ -19,7 +19,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code cutover flags set KEY ...}: one compare-and-set write with an audit record. */
 @Command(name = "set", mixinStandardHelpOptions = true,
-    description = {"Change a flag's kill switch or what it serves, as one compare-and-set write with an audit record.",
+    description = {"Change a flag's kill switch or what it serves (compare-and-set, audited).", "",
+        "One compare-and-set write with an audit record.",
         "Targets and rules are kept. A flag that does not exist is created (boolean, or string with --variants)."})
 public final class FlagsSetCommand extends StoreCommand {
 

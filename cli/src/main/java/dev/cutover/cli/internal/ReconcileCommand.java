@@ -27,7 +27,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code cutover reconcile}: compares old and new, and with {@code --repair} fixes what differs. */
 @Command(name = "reconcile", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Compare the old store with the new one by chunk hashes, drill down to the rows that differ,",
+    description = {"Compare the old store with the new one, report differences, optionally repair.", "",
+        "Compare the old store with the new one by chunk hashes, drill down to the rows that differ,",
         "re-read each before reporting it, and print a summary (and a JSON report). With --repair and an",
         "explicit --direction, repair every reported key through the versioned apply, then reconcile again."})
 public final class ReconcileCommand implements Callable<Integer> {

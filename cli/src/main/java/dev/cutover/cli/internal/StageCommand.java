@@ -24,8 +24,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code cutover stage KEY --next | --back | --to STAGE}: moves a migration stage flag one step. */
 @Command(name = "stage", mixinStandardHelpOptions = true,
-    description = {"Show or move a dual-write migration stage flag, one step at a time:",
-        "OLD_ONLY, DUAL_WRITE, SHADOW, LIVE, RAMP_DOWN, NEW_ONLY. A move that would skip a stage is refused.",
+    description = {"Show or move a dual-write migration stage flag, one step at a time.", "",
+        "The stages, in order: OLD_ONLY, DUAL_WRITE, SHADOW, LIVE, RAMP_DOWN, NEW_ONLY. A move that would skip a stage is refused.",
         "Without --next, --back or --to it shows the stage."})
 public final class StageCommand extends StoreCommand {
 
