@@ -49,6 +49,11 @@ public final class TargetSql {
    * connection and parses five array parameters instead of six per row; null elsewhere.
    */
   final @Nullable String upsertArrays;
+  /**
+   * The same rows as {@link #upsertArrays} in a plain {@code INSERT}: every row lands, or the
+   * statement fails on a key already stored and nothing does. Null where {@code upsertArrays} is.
+   */
+  final @Nullable String insertArrays;
 
   public TargetSql(SqlDialect dialect, String tableName, JdbcPayloadColumns payload) {
     this.dialect = dialect;
@@ -81,12 +86,12 @@ public final class TargetSql {
         + " (entity_key, bucket, version, deleted, " + payloadList + ", applied_at) VALUES ";
     upsertSuffix = " ON CONFLICT (entity_key) DO UPDATE SET " + excluded
         + " WHERE cur.version < EXCLUDED.version RETURNING entity_key";
-    upsertArrays = dialect == SqlDialect.POSTGRESQL && payload instanceof JsonPayloadColumn
+    insertArrays = dialect == SqlDialect.POSTGRESQL && payload instanceof JsonPayloadColumn
         ? insertPrefix.substring(0, insertPrefix.length() - " VALUES ".length())
             + " SELECT k, b, v, d, CAST(p AS jsonb), CAST(? AS timestamptz) FROM unnest(CAST(? AS text[]),"
             + " CAST(? AS int2[]), CAST(? AS int8[]), CAST(? AS bool[]), CAST(? AS text[])) AS u(k, b, v, d, p)"
-            + upsertSuffix
         : null;
+    upsertArrays = insertArrays == null ? null : insertArrays + upsertSuffix;
     String select = "SELECT entity_key, version, deleted, " + payloadList + " FROM " + table;
     String order = " ORDER BY bucket, entity_key LIMIT ?";
     pageFirst = select + " WHERE bucket >= ? AND bucket < ?" + order;

@@ -17,6 +17,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -63,6 +64,10 @@ public final class VersionedApply {
   private final TargetSql sql;
   private final int batchSize;
   private final Clock clock;
+  /** Whether to try a plain insert first: {@link #insertedAsNew}. */
+  private final Optimism optimism = new Optimism();
+  /** The most runs skipped after failed plain inserts. */
+  static final int MAX_OPTIMISM_SKIPS = 64;
 
   public VersionedApply(DataSource dataSource, TargetSql sql, int batchSize, Clock clock) {
     this.dataSource = dataSource;
@@ -162,9 +167,45 @@ public final class VersionedApply {
     throw failed;
   }
 
+  /**
+   * PostgreSQL with arrays: a plain insert of the run first, when recent runs suggest its keys are
+   * new (a backfill into an empty table, a mirror creating entities). It lands whole, every change
+   * {@link ApplyOutcome#APPLIED} (no row was stored, so nothing was newer), or fails on a key
+   * already stored and writes nothing, and the conditional upsert follows. After a failure the
+   * next runs skip the attempt, twice as many after each further failure (up to {@value
+   * #MAX_OPTIMISM_SKIPS}), so a workload of updates pays for about one failed insert in 64 runs.
+   *
+   * @return whether the insert settled the whole run
+   */
+  private boolean insertedAsNew(Connection c, List<Change> changes, String[] json, List<Integer> pending,
+      ApplyOutcome[] out) throws SQLException {
+    if (sql.insertArrays == null || optimism.skip()) {
+      return false;
+    }
+    try (PreparedStatement ps = c.prepareStatement(sql.insertArrays)) {
+      bindArrays(c, ps, changes, json, pending);
+      ps.executeUpdate();
+    } catch (SQLException e) {
+      if (SqlErrors.isDuplicateKey(e, sql.dialect)) {
+        optimism.failed();
+        return false;
+      }
+      throw e;
+    }
+    optimism.succeeded();
+    for (int i : pending) {
+      out[i] = ApplyOutcome.APPLIED;
+    }
+    pending.clear();
+    return true;
+  }
+
   /** PostgreSQL: one conditional upsert; removes from {@code pending} what it settled. */
   private void upsertReturning(Connection c, List<Change> changes, String @Nullable [] json, List<Integer> pending,
       ApplyOutcome[] out) throws SQLException {
+    if (json != null && insertedAsNew(c, changes, json, pending, out)) {
+      return;
+    }
     Set<String> applied = new HashSet<>();
     try (PreparedStatement ps = c.prepareStatement(sql.upsertArrays != null ? sql.upsertArrays
         : sql.insert(pending.size(), true))) {
@@ -335,5 +376,28 @@ public final class VersionedApply {
     ps.setObject(p, sql.timestamp(clock.instant()));
     sql.bindKey(ps, p + 1, ch.key());
     ps.setLong(p + 2, ch.version());
+  }
+
+  /**
+   * The backoff of the plain-insert attempt, shared by the threads of one target. Races only make
+   * an attempt more or less likely; every outcome stays exact.
+   */
+  static final class Optimism {
+    private final AtomicInteger skips = new AtomicInteger();
+    private final AtomicInteger backoff = new AtomicInteger();
+
+    /** Whether to skip the attempt this time (counting the skip). */
+    boolean skip() {
+      return skips.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
+    }
+
+    void failed() {
+      int next = backoff.updateAndGet(b -> Math.min(MAX_OPTIMISM_SKIPS, Math.max(1, b * 2)));
+      skips.set(next);
+    }
+
+    void succeeded() {
+      backoff.set(0);
+    }
   }
 }
