@@ -48,7 +48,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>Apply.</b> A change lands only if its version is greater than the stored one, tombstones
  * included, by a conditional write: on PostgreSQL {@code INSERT ... ON CONFLICT (entity_key) DO
- * UPDATE ... WHERE cur.version < EXCLUDED.version}, elsewhere {@code UPDATE ... WHERE version <
+ * UPDATE ... WHERE cur.version < EXCLUDED.version} (with the default JSON payload column, a plain
+ * {@code INSERT} of the batch first while batches bring only new keys: it lands whole or writes
+ * nothing), elsewhere {@code UPDATE ... WHERE version <
  * ?} plus an {@code INSERT} that fails on a key created meanwhile. Changes go in chunks of the
  * batch size, cut into runs of consecutive distinct keys; each run is one statement (PostgreSQL)
  * or one short transaction holding a JDBC batch of updates and one multi-row insert, and lands
