@@ -146,7 +146,8 @@ public final class RekeyMigration {
     try (LiveStatus status = new LiveStatus(System.out, System.console() != null)) {
       result = run(size, status);
     } catch (Exception e) {
-      e.printStackTrace();
+      System.err.println("the re-key migration could not run: " + e);
+      e.printStackTrace(System.err);
     }
     if (result != null) {
       result.print(System.out);
