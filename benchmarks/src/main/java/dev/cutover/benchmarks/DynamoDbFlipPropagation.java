@@ -254,20 +254,7 @@ public final class DynamoDbFlipPropagation {
 
   /** Runs the standard settings and prints the results; exit status 1 only when setup fails. */
   public static void main(String[] args) {
-    Report report;
-    try {
-      report = run(Settings.standard(), System.out);
-    } catch (Exception | Error e) {
-      System.out.flush();
-      System.err.println("DynamoDB flip propagation benchmark could not run: " + e);
-      e.printStackTrace(System.err);
-      System.exit(1);
-      return;
-    }
-    System.out.println();
-    System.out.println(markdown(report));
-    System.out.flush();
-    System.exit(0);
+    Mains.run("DynamoDB flip propagation", () -> markdown(run(Settings.standard(), System.out)), () -> { });
   }
 
   /** Starts DynamoDB Local in this JVM, creates the table, measures both sets, and stops it. */

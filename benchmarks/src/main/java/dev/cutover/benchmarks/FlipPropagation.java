@@ -278,24 +278,12 @@ public final class FlipPropagation {
 
   /** Runs the standard settings and prints the results; exit status 1 only when setup fails. */
   public static void main(String[] args) {
-    Report report;
-    try {
-      report = run(Settings.standard(), System.out);
-    } catch (Exception | Error e) {
-      System.out.flush();
-      System.err.println("flip propagation benchmark could not run: " + e);
-      e.printStackTrace(System.err);
-      System.exit(1);
-      return;
-    }
-    System.out.println();
-    System.out.println(markdown(report));
-    System.out.flush();
     // stopped here, so zonky's own shutdown hook finds nothing left to stop; the support's hook
     // then deletes the data directory
-    EmbeddedPostgresServer.get().stop();
-    System.exit(0);
+    Mains.run("flip propagation", () -> markdown(run(Settings.standard(), System.out)),
+        () -> EmbeddedPostgresServer.get().stop());
   }
+
 
   /** Starts (or reuses) the embedded server, creates a database, and measures both modes. */
   public static Report run(Settings settings, PrintStream log) throws Exception {

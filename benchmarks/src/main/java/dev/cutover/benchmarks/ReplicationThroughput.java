@@ -230,21 +230,8 @@ public final class ReplicationThroughput {
 
   /** Runs the standard settings and prints the results; exit status 1 when anything fails. */
   public static void main(String[] args) {
-    Report report;
-    try {
-      report = run(Settings.standard(), System.out);
-    } catch (Exception | Error e) {
-      System.out.flush();
-      System.err.println("replication throughput benchmark could not run: " + e);
-      e.printStackTrace(System.err);
-      System.exit(1);
-      return;
-    }
-    System.out.println();
-    System.out.println(markdown(report));
-    System.out.flush();
-    EmbeddedPostgresServer.get().stop();
-    System.exit(0);
+    Mains.run("replication throughput", () -> markdown(run(Settings.standard(), System.out)),
+        () -> EmbeddedPostgresServer.get().stop());
   }
 
   /** Starts (or reuses) the embedded PostgreSQL and an in-process DynamoDB Local, and measures everything. */
