@@ -4,6 +4,7 @@ import dev.cutover.dualwrite.compare.Comparison;
 import dev.cutover.dualwrite.internal.DualWriteHandler;
 import dev.cutover.dualwrite.internal.Settings;
 import dev.cutover.dualwrite.journal.FailedWriteJournal;
+import dev.cutover.dualwrite.internal.KeyLedger;
 import dev.cutover.dualwrite.journal.InMemoryFailedWriteJournal;
 import dev.cutover.flags.Flag;
 import dev.cutover.flags.FlagClient;
@@ -116,6 +117,8 @@ public final class DualWrite {
     private Duration shadowTimeout = Duration.ofSeconds(1);
     private @Nullable CircuitBreakerConfig circuitBreaker;
     private @Nullable FailedWriteJournal journal;
+    private int pendingKeysBound = KeyLedger.DEFAULT_MAX_KEYS;
+    private Duration runHeartbeat = KeyLedger.DEFAULT_HEARTBEAT;
     private Comparison comparison = Comparison.defaults();
     private MigrationListener listener = MigrationListener.none();
     private WriteHandoff handoff = WriteHandoff.sameArguments();
@@ -262,11 +265,40 @@ public final class DualWrite {
     }
 
     /**
-     * Where shadow writes that did not succeed are recorded for reconciliation. Default: an
-     * {@link InMemoryFailedWriteJournal}, with a WARN at build that it does not survive a restart.
+     * Where the keys of shadow writes that did not succeed are recorded for repair, and gaps and
+     * this process's run record are kept. Default: an {@link InMemoryFailedWriteJournal}, with a
+     * WARN at build that it does not survive a restart. The proxy never calls it on the caller's
+     * thread: keys wait in a bounded in-memory set ({@link #pendingKeysBound}) and a background
+     * thread appends them, retrying while the journal fails.
      */
     public Builder<R> journal(FailedWriteJournal journal) {
       this.journal = Objects.requireNonNull(journal, "journal");
+      return this;
+    }
+
+    /**
+     * How many distinct keys may wait in memory for the journal (while it is slow or down) before
+     * further ones are covered by a {@link dev.cutover.dualwrite.journal.Gap} instead; default
+     * 1,000,000 (about 100 MB at most for keys of 20 characters).
+     */
+    public Builder<R> pendingKeysBound(int keys) {
+      if (keys < 1) {
+        throw new IllegalArgumentException("pendingKeysBound must be >= 1 but was " + keys);
+      }
+      this.pendingKeysBound = keys;
+      return this;
+    }
+
+    /**
+     * How often the proxy renews its run record in the journal; default 10 s. The record's lease is
+     * three heartbeats: that long after a process dies, its run reads as a gap.
+     */
+    public Builder<R> runHeartbeat(Duration heartbeat) {
+      Objects.requireNonNull(heartbeat, "runHeartbeat");
+      if (heartbeat.toMillis() < 1) {
+        throw new IllegalArgumentException("runHeartbeat must be at least 1 ms but was " + heartbeat);
+      }
+      this.runHeartbeat = heartbeat;
       return this;
     }
 
@@ -316,7 +348,8 @@ public final class DualWrite {
       FailedWriteJournal j = journal;
       Settings settings = new Settings(repository, o, n, f, k, reads, writes, keyFunctions, defaultStage,
           executor, shadowThreads, shadowQueue, shadowTimeout, circuitBreaker,
-          j != null ? j : new InMemoryFailedWriteJournal(), j == null, comparison, listener, handoff);
+          j != null ? j : new InMemoryFailedWriteJournal(), j == null, pendingKeysBound, runHeartbeat, comparison,
+          listener, handoff);
       return repository.cast(DualWriteHandler.create(settings));
     }
   }

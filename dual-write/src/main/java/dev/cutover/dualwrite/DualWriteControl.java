@@ -23,7 +23,9 @@ import org.jspecify.annotations.Nullable;
  * shadow work: a production service often still takes requests while it shuts down, and failing
  * them would turn a clean shutdown into errors. A write that would have been shadowed is journaled
  * as {@link FailedWrite.Reason#CANCELLED} on the caller's thread (there are no shadow threads any
- * more), so reconciliation still repairs it; the first such call logs one WARN.
+ * more), so a repair still finds its key; if the journal fails then, a gap is recorded for it on
+ * that thread, and only if that fails too is the key left to an ERROR log line naming it. The first
+ * such call logs one WARN.
  *
  * <p>Thread-safe.
  *
@@ -82,13 +84,33 @@ public interface DualWriteControl extends AutoCloseable {
   /** What the proxy counted since it was built. */
   Counts counts();
 
+  /** Where the keys of missed shadow writes stand on their way to the journal. */
+  JournalStatus journalStatus();
+
+  /**
+   * The state of the proxy's journaling.
+   *
+   * @param waiting distinct keys waiting in memory for the journal (0 once it caught up)
+   * @param journaled entries appended since the proxy was built (one per key and drain, not per
+   *     write: writes of one key that wait together are journaled once)
+   * @param journalErrors journal calls that failed and were retried; no key is lost by them
+   * @param pastBound writes whose key did not fit within {@code pendingKeysBound}; each is
+   *     covered by an {@link dev.cutover.dualwrite.journal.Gap.Kind#OVERFLOW} gap
+   * @param gapOpened whether this proxy recorded a gap (overflow or a key the journal refused):
+   *     no stage may move past SHADOW until a full reconciliation and repair close it
+   * @param lastError the last journal failure, or null when the last call succeeded
+   * @since 0.1.0
+   */
+  record JournalStatus(
+      int waiting, long journaled, long journalErrors, long pastBound, boolean gapOpened, @Nullable String lastError) {}
+
   /**
    * Counts since the proxy was built; counted whether or not metrics are bound.
    *
    * @param shadowWritesSucceeded shadow writes that returned normally
    * @param shadowWritesMissed shadow writes that did not succeed, by the reason they were journaled
    * @param comparisons shadow reads by report outcome
-   * @param journalErrors journal appends that threw (the write is then only in the ERROR log)
+   * @param journalErrors journal calls that failed and were retried (the keys wait in memory)
    * @param listenerErrors listener calls that threw
    * @param unknownStages calls whose stage flag named no stage
    * @since 0.1.0

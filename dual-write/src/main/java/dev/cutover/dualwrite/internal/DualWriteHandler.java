@@ -10,6 +10,7 @@ import java.lang.invoke.MethodHandle;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.time.Clock;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.List;
@@ -41,6 +42,7 @@ public final class DualWriteHandler implements InvocationHandler {
   private final Comparison comparison;
   private final ShadowContext ctx;
   private final ShadowWork work;
+  private final KeyLedger ledger;
   private final Telemetry telemetry;
   private final ProxyControl control;
 
@@ -54,12 +56,14 @@ public final class DualWriteHandler implements InvocationHandler {
     this.newStore = s.newStore();
     this.comparison = s.comparison();
     this.work = new ShadowWork(repo, s.executor(), s.shadowThreads(), s.shadowQueue());
+    this.ledger = new KeyLedger(repo, s.journal(), s.pendingKeysBound(), s.runHeartbeat(), Clock.systemUTC(),
+        JournalRecorder.notifying(repo, s.listener(), telemetry), telemetry::journalError);
     CircuitBreakerConfig config = s.circuitBreaker() != null ? s.circuitBreaker() : defaultBreaker(s.shadowTimeout());
     this.ctx = new ShadowContext(repo, oldStore, newStore,
         CircuitBreaker.of(ShadowThreads.PREFIX + repo + "-old", config),
         CircuitBreaker.of(ShadowThreads.PREFIX + repo + "-new", config),
         s.shadowTimeout(), comparison, s.handoff(), work,
-        new JournalRecorder(repo, s.journal(), s.listener(), telemetry),
+        new JournalRecorder(repo, ledger, telemetry),
         new Reporter(s.listener(), telemetry), telemetry);
     this.control = new ProxyControl(this);
   }
@@ -201,6 +205,11 @@ public final class DualWriteHandler implements InvocationHandler {
   /** The shadow executor, for the queue gauge. */
   public ShadowWork work() {
     return work;
+  }
+
+  /** The keys on their way to the journal. */
+  public KeyLedger ledger() {
+    return ledger;
   }
 
   /** Breakers, for the circuit gauges. */

@@ -22,7 +22,11 @@ public final class ProxyControl implements DualWriteControl {
     if (bound.isNegative()) {
       throw new IllegalArgumentException("close bound must not be negative but was " + bound);
     }
-    return handler.work().close(saturatedNanos(bound));
+    long deadline = System.nanoTime() + saturatedNanos(bound);
+    boolean shadowDone = handler.work().close(saturatedNanos(bound) / 2);
+    // the shadow work's last keys (cancelled writes) are in the ledger now: journal them
+    boolean journaled = handler.ledger().close(Math.max(0, deadline - System.nanoTime()));
+    return shadowDone && journaled;
   }
 
   @Override
@@ -33,7 +37,8 @@ public final class ProxyControl implements DualWriteControl {
   @Override
   public boolean awaitIdle(Duration bound) throws InterruptedException {
     Objects.requireNonNull(bound, "bound");
-    return handler.work().awaitIdle(System.nanoTime() + saturatedNanos(bound));
+    long deadline = System.nanoTime() + saturatedNanos(bound);
+    return handler.work().awaitIdle(deadline) && handler.ledger().awaitIdle(deadline);
   }
 
   @Override
@@ -49,6 +54,13 @@ public final class ProxyControl implements DualWriteControl {
   @Override
   public CircuitBreaker circuitBreaker(Side side) {
     return handler.breaker(Objects.requireNonNull(side, "side"));
+  }
+
+  @Override
+  public JournalStatus journalStatus() {
+    KeyLedger l = handler.ledger();
+    return new JournalStatus(l.size(), l.journaled(), l.journalErrors(), l.overflowed(), l.gapOpened(),
+        l.lastError());
   }
 
   @Override

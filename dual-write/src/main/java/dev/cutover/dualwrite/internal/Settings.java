@@ -33,6 +33,8 @@ import org.jspecify.annotations.Nullable;
  * @param circuitBreaker the shadow stores' breaker settings, or null for the defaults
  * @param journal where missed shadow writes go
  * @param journalDefaulted whether the journal is the in-memory default (a WARN at build)
+ * @param pendingKeysBound how many keys may wait in memory for the journal
+ * @param runHeartbeat how often the run record is renewed
  * @param comparison how reads are compared
  * @param listener told about reports and failed shadow writes
  * @param handoff turns the caller's arguments into the shadow write's
@@ -54,6 +56,8 @@ public record Settings(
     @Nullable CircuitBreakerConfig circuitBreaker,
     FailedWriteJournal journal,
     boolean journalDefaulted,
+    int pendingKeysBound,
+    Duration runHeartbeat,
     Comparison comparison,
     MigrationListener listener,
     WriteHandoff handoff) {

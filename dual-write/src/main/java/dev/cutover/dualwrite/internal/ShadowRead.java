@@ -133,12 +133,12 @@ final class ShadowRead extends ShadowTask {
   }
 
   @Override
-  LaneTask shedNotice(String why) {
+  LaneTask shed(String why) {
     return notice(key, () -> report(Outcome.SHED, List.of(), why, false));
   }
 
   @Override
-  void shedUnrecorded() {
+  void shedUncompared() {
     ctx.telemetry.comparison(plan.index(), Outcome.SHED);
   }
 

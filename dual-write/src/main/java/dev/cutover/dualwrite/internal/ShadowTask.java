@@ -7,7 +7,7 @@ import org.jspecify.annotations.Nullable;
  * The shadow half of one proxied call, pinned to the stage the call resolved: a write to repeat
  * on the shadow store, or a read to repeat and compare. Created on the caller's thread after the
  * authoritative call returned; everything after that happens on shadow threads, except
- * {@link #refuse()} and {@link #shedUnrecorded()}. Not API.
+ * {@link #refuse()} and {@link #shed}. Not API.
  */
 abstract class ShadowTask extends LaneTask {
   final ShadowContext ctx;
@@ -36,11 +36,14 @@ abstract class ShadowTask extends LaneTask {
     return key;
   }
 
-  /** The shadow queue was full; record it on a shadow thread (the returned task does). */
-  abstract LaneTask shedNotice(String why);
+  /**
+   * The shadow queue was full; on the caller's thread. A write records its key at once (O(1)) and
+   * returns null; a read returns the notice that reports it on a shadow thread.
+   */
+  abstract @Nullable LaneTask shed(String why);
 
-  /** Even the notice queue was full: count and log on the caller's thread, nothing slower. */
-  abstract void shedUnrecorded();
+  /** A read's notice did not fit either: count it on the caller's thread, nothing slower. */
+  abstract void shedUncompared();
 
   /** The proxy is closed: on the caller's thread, record that the shadow half was not done. */
   abstract void refuse();

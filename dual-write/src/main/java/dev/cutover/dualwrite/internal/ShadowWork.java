@@ -22,11 +22,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Guarantees.</b> (1) A caller never blocks here: {@link #submit} is a few atomic operations
  * and a queue offer. (2) At most {@code capacity} tasks wait in the lanes; a task beyond that is
- * shed, and the shedding is recorded on a shadow thread through a separate notice lane with its own
- * bound of at least {@value #MIN_NOTICES} (a journal append must never run on the caller's
- * thread); past that too, the write is logged at ERROR with its key and counted as a journal
- * error. (3) Every task submitted is exactly once run, cancelled, shed or refused, so every shadow
- * write that does not succeed reaches the journal. (4) After {@link #close} returns true, no thread this object started is alive.
+ * shed. A shed write puts its key in the proxy's {@link KeyLedger} on the caller's thread (one map
+ * insert; the journal append happens on the ledger's thread), so no bound can lose it. A shed read
+ * is reported SHED through a separate notice lane with its own bound of at least
+ * {@value #MIN_NOTICES} (the listener must never run on the caller's thread); past that it is only
+ * counted. (3) Every task submitted is exactly once run, cancelled, shed or refused, so every
+ * shadow write that does not succeed reaches the ledger. (4) After {@link #close} returns true, no thread this object started is alive.
  *
  * <p><b>Why it holds.</b> {@code pending} counts every task from submission to its end,
  * including scheduled re-checks. A submitter increments it <i>before</i> reading {@code state}; the
@@ -97,17 +98,23 @@ public final class ShadowWork {
     }
     if (queued.incrementAndGet() > capacity) {
       queued.decrementAndGet();
-      if (noticesQueued.incrementAndGet() > noticeCapacity) {
-        noticesQueued.decrementAndGet();
+      String why = "the shadow queue was full (" + capacity + " tasks)";
+      LaneTask notice = task.shed(why);
+      if (notice == null) {
+        // a write: its key is already in the ledger, nothing is left to run
         pending.decrementAndGet();
-        task.shedUnrecorded();
         task.ended();
         return;
       }
-      LaneTask notice = task.shedNotice("the shadow queue was full (" + capacity + " tasks)");
+      if (noticesQueued.incrementAndGet() > noticeCapacity) {
+        noticesQueued.decrementAndGet();
+        pending.decrementAndGet();
+        task.shedUncompared();
+        task.ended();
+        return;
+      }
       notice.quota = noticesQueued;
       notices.offer(notice);
-      // the write itself will never run: a caller fenced behind it need not wait for the notice
       task.ended();
       return;
     }

@@ -73,19 +73,14 @@ final class ShadowWrite extends ShadowTask {
   }
 
   @Override
-  LaneTask shedNotice(String why) {
-    // capture what the journal needs, not the arguments and result, while the notice waits
-    JournalRecorder journal = ctx.journal;
-    MethodPlan p = plan;
-    String k = key;
-    Side target = stage.shadow();
-    long r = returned;
-    return notice(k, () -> journal.missed(p, k, target, Reason.SHED, why, r));
+  @Nullable LaneTask shed(String why) {
+    missed(Reason.SHED, why + "; the write was never attempted");
+    return null;
   }
 
   @Override
-  void shedUnrecorded() {
-    ctx.journal.unrecorded(plan, key, stage.shadow(), "the shadow queue and the notice queue were full");
+  void shedUncompared() {
+    throw new AssertionError("a shed write records its key and has no notice");
   }
 
   @Override

@@ -49,6 +49,16 @@ final class FailedWriteChecks {
         detail, write.at());
   }
 
+  /** A gap as the journals of this package store it: id and repository checked, detail shortened. */
+  static Gap checked(Gap gap) {
+    Objects.requireNonNull(gap, "gap");
+    requireStorable("id", gap.id(), JdbcFailedWriteJournal.MAX_GAP_ID_LENGTH, " of a gap");
+    requireStorable("repository", gap.repository(), MAX_REPOSITORY_LENGTH, " of gap " + gap.id());
+    String detail = shortDetail(gap.detail());
+    return detail.equals(gap.detail()) ? gap
+        : new Gap(gap.id(), gap.repository(), gap.kind(), gap.from(), gap.to(), detail);
+  }
+
   private static void requireStorable(String field, String value, int max, String where) {
     if (value.length() > max) {
       throw new IllegalArgumentException(

@@ -1,16 +1,20 @@
 package dev.cutover.dualwrite.journal;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link FailedWriteJournal} in memory, for tests and for services that reconcile fully anyway:
- * entries are lost when the process ends. Use {@link JdbcFailedWriteJournal} to keep them.
+ * entries and gaps are lost when the process ends. Use {@link JdbcFailedWriteJournal} to keep them.
  *
  * <pre>{@code
  * InMemoryFailedWriteJournal journal = new InMemoryFailedWriteJournal();
@@ -20,15 +24,26 @@ import java.util.concurrent.atomic.AtomicLong;
  * }</pre>
  *
  * <p>It applies the same limits as {@link JdbcFailedWriteJournal} (identifying fields rejected
- * beyond their length, detail shortened), so a test fails where production would. Resolved
- * entries are dropped. Thread-safe and lock-free: a counter assigns ids, a concurrent sorted map
- * holds the pending entries.
+ * beyond their length, detail shortened), so a test fails where production would, and coalesces
+ * the same way: one pending entry per repository, key and target, so it holds at most as many
+ * entries as distinct keys were appended. Resolved entries are dropped. Thread-safe: a counter
+ * assigns ids, a concurrent sorted map holds the pending entries, and an append replaces the
+ * entry of its key atomically (one {@code compute} per key).
  *
  * @since 0.1.0
  */
 public final class InMemoryFailedWriteJournal implements FailedWriteJournal {
   private final AtomicLong ids = new AtomicLong();
   private final ConcurrentSkipListMap<Long, FailedWrite> pending = new ConcurrentSkipListMap<>();
+  private final ConcurrentHashMap<Slot, Long> byKey = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Gap> gaps = new ConcurrentHashMap<>();
+
+  /** The coalescing key of an entry. */
+  private record Slot(String repository, @Nullable String key, FailedWrite.Target target) {
+    static Slot of(FailedWrite w) {
+      return new Slot(w.repository(), w.entityKey(), w.target());
+    }
+  }
 
   /** An empty journal. */
   public InMemoryFailedWriteJournal() {}
@@ -36,9 +51,16 @@ public final class InMemoryFailedWriteJournal implements FailedWriteJournal {
   @Override
   public long append(FailedWrite write) {
     FailedWrite checked = FailedWriteChecks.checked(write);
-    long id = ids.incrementAndGet();
-    pending.put(id, checked);
-    return id;
+    long[] id = new long[1];
+    byKey.compute(Slot.of(checked), (slot, old) -> {
+      if (old != null) {
+        pending.remove(old);
+      }
+      id[0] = ids.incrementAndGet();
+      pending.put(id[0], checked);
+      return id[0];
+    });
+    return id[0];
   }
 
   @Override
@@ -68,7 +90,16 @@ public final class InMemoryFailedWriteJournal implements FailedWriteJournal {
       Objects.requireNonNull(id, "ids must not contain null");
     }
     for (Long id : ids) {
-      pending.remove(id);
+      FailedWrite w = pending.get(id);
+      if (w != null) {
+        byKey.computeIfPresent(Slot.of(w), (slot, current) -> {
+          if (current.equals(id)) {
+            pending.remove(id);
+            return null;
+          }
+          return current;
+        });
+      }
     }
   }
 
@@ -78,7 +109,38 @@ public final class InMemoryFailedWriteJournal implements FailedWriteJournal {
   }
 
   @Override
+  public void putGap(Gap gap) {
+    Objects.requireNonNull(gap, "gap");
+    Gap checked = FailedWriteChecks.checked(gap);
+    gaps.put(checked.id(), checked);
+  }
+
+  @Override
+  public void removeGap(String id) {
+    gaps.remove(Objects.requireNonNull(id, "id"));
+  }
+
+  @Override
+  public List<Gap> gaps() {
+    List<Gap> all = new ArrayList<>(gaps.values());
+    all.sort(Comparator.comparing(Gap::from).thenComparing(Gap::id));
+    return all;
+  }
+
+  @Override
+  public int closeGaps(Instant reconciledFrom) {
+    Objects.requireNonNull(reconciledFrom, "reconciledFrom");
+    int closed = 0;
+    for (Gap g : gaps.values()) {
+      if (g.to().isBefore(reconciledFrom) && gaps.remove(g.id(), g)) {
+        closed++;
+      }
+    }
+    return closed;
+  }
+
+  @Override
   public String toString() {
-    return "InMemoryFailedWriteJournal[" + pending.size() + " pending]";
+    return "InMemoryFailedWriteJournal[" + pending.size() + " pending, " + gaps.size() + " gaps]";
   }
 }

@@ -42,12 +42,18 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p><b>Table</b> {@code <prefix>failed_writes}: {@code id} (auto-numbered {@code BIGINT}),
+ * <p><b>Tables.</b> {@code <prefix>failed_writes}: {@code id} (auto-numbered {@code BIGINT}),
  * {@code repository}, {@code method}, {@code entity_key} (nullable), {@code target},
  * {@code reason}, {@code detail}, {@code at} and {@code resolved_at} (nullable; set once by
  * {@link #resolve}), with an index {@code <prefix>failed_writes_pending} that serves
  * {@link #pending} and {@link #pendingCount()} without reading resolved rows (a partial index on
- * PostgreSQL). {@link #createSchemaIfMissing()} creates both. Teams that provision tables
+ * PostgreSQL) and an index {@code <prefix>failed_writes_key} that serves the coalescing delete of
+ * {@link #append}. An append deletes the pending rows of its repository, key and target and
+ * inserts one, in one transaction, so the pending rows grow with distinct keys; two appenders
+ * racing on one key (one per instance at most, since each process appends one key at a time) can
+ * leave a row each. {@code <prefix>gaps}: {@code id}, {@code repository}, {@code kind},
+ * {@code from_at}, {@code to_at}, {@code detail}, {@code closed_at} (nullable).
+ * {@link #createSchemaIfMissing()} creates all of them. Teams that provision tables
  * themselves find the same DDL, for the default prefix, in the resource
  * {@link Dialect#schemaResource()} ({@code dev/cutover/dualwrite/journal/schema/postgresql.sql},
  * {@code mysql.sql}, {@code h2.sql}) and, for any prefix, in {@link #schemaStatements()}. Resolved
@@ -89,6 +95,8 @@ public final class JdbcFailedWriteJournal implements FailedWriteJournal {
   public static final int MAX_METHOD_LENGTH = 200;
   /** Longest {@link FailedWrite#entityKey()} accepted, in {@code char}s. */
   public static final int MAX_ENTITY_KEY_LENGTH = 512;
+  /** Longest {@link Gap#id()} accepted, in {@code char}s. */
+  public static final int MAX_GAP_ID_LENGTH = 64;
   /** Longest {@link FailedWrite#detail()} kept, in {@code char}s; a longer one is shortened. */
   public static final int MAX_DETAIL_LENGTH = 1000;
 
@@ -158,14 +166,25 @@ public final class JdbcFailedWriteJournal implements FailedWriteJournal {
   }
 
   /**
-   * Inserts one row and returns the id the database generated.
+   * In one transaction, deletes the pending rows of the same repository, key and target and
+   * inserts one row; returns the id the database generated.
    *
    * @throws IllegalArgumentException when an identifying field exceeds its limit (see above)
    */
   @Override
   public long append(FailedWrite write) throws SQLException {
     FailedWrite w = FailedWriteChecks.checked(write);
-    return call(c -> {
+    return inTransaction(c -> {
+      boolean keyless = w.entityKey() == null;
+      try (PreparedStatement del = c.prepareStatement(keyless ? sql.deleteSameNullKey : sql.deleteSameKey)) {
+        int i = 1;
+        if (!keyless) {
+          del.setString(i++, w.entityKey());
+        }
+        del.setString(i++, w.repository());
+        del.setString(i, w.target().name());
+        del.executeUpdate();
+      }
       boolean returning = dialect == Dialect.POSTGRESQL;
       try (PreparedStatement ps = returning
           ? c.prepareStatement(sql.insert)
@@ -185,6 +204,100 @@ public final class JdbcFailedWriteJournal implements FailedWriteJournal {
           }
           return keys.getLong(1);
         }
+      }
+    });
+  }
+
+  /**
+   * Updates the gap row with this id (opening it again) or inserts one.
+   *
+   * @throws IllegalArgumentException when the id or the repository exceeds its limit
+   */
+  @Override
+  public void putGap(Gap gap) throws SQLException {
+    Gap g = FailedWriteChecks.checked(gap);
+    for (int attempt = 0; ; attempt++) {
+      try {
+        call(c -> {
+          try (PreparedStatement up = c.prepareStatement(sql.gapUpdate)) {
+            bindGap(up, g);
+            if (up.executeUpdate() > 0) {
+              return null;
+            }
+          }
+          try (PreparedStatement in = c.prepareStatement(sql.gapInsert)) {
+            bindGap(in, g);
+            in.executeUpdate();
+          }
+          return null;
+        });
+        return;
+      } catch (SQLException e) {
+        // two writers of one id raced to insert it: the update wins the second time
+        if (attempt > 0) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private void bindGap(PreparedStatement ps, Gap g) throws SQLException {
+    ps.setString(1, g.repository());
+    ps.setString(2, g.kind().name());
+    setInstant(ps, 3, g.from());
+    setInstant(ps, 4, g.to());
+    ps.setString(5, g.detail());
+    ps.setString(6, g.id());
+  }
+
+  @Override
+  public void removeGap(String id) throws SQLException {
+    Objects.requireNonNull(id, "id");
+    call(c -> {
+      try (PreparedStatement ps = c.prepareStatement(sql.gapDelete)) {
+        ps.setString(1, id);
+        ps.executeUpdate();
+      }
+      return null;
+    });
+  }
+
+  /**
+   * @throws SQLException also when a row holds a kind this version does not know
+   */
+  @Override
+  public List<Gap> gaps() throws SQLException {
+    return call(c -> {
+      try (PreparedStatement ps = c.prepareStatement(sql.gaps); ResultSet rs = ps.executeQuery()) {
+        List<Gap> all = new ArrayList<>();
+        while (rs.next()) {
+          String id = rs.getString(1);
+          Gap.Kind kind;
+          try {
+            kind = Gap.Kind.valueOf(rs.getString(3));
+          } catch (IllegalArgumentException | NullPointerException e) {
+            throw new SQLException("gap " + id + " has kind '" + rs.getString(3) + "', which is not a "
+                + Gap.Kind.class.getName() + " of this version", e);
+          }
+          Instant from = getInstant(rs, 4);
+          Instant to = getInstant(rs, 5);
+          String detail = rs.getString(6);
+          all.add(new Gap(id, rs.getString(2), kind, from, to.isBefore(from) ? from : to, detail == null ? "" : detail));
+        }
+        return all;
+      }
+    });
+  }
+
+  @Override
+  public int closeGaps(Instant reconciledFrom) throws SQLException {
+    Objects.requireNonNull(reconciledFrom, "reconciledFrom");
+    Instant now = clock.instant();
+    return call(c -> {
+      try (PreparedStatement ps = c.prepareStatement(sql.gapClose)) {
+        setInstant(ps, 1, now);
+        setInstant(ps, 2, reconciledFrom);
+        return ps.executeUpdate();
       }
     });
   }

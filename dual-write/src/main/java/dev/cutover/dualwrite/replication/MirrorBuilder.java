@@ -1,6 +1,8 @@
 package dev.cutover.dualwrite.replication;
 
+import dev.cutover.dualwrite.internal.KeyLedger;
 import dev.cutover.dualwrite.journal.FailedWriteJournal;
+import dev.cutover.dualwrite.journal.InMemoryFailedWriteJournal;
 import dev.cutover.dualwrite.replication.internal.MirrorEngine;
 import dev.cutover.dualwrite.replication.internal.MirrorSettings;
 import dev.cutover.flags.FlagClient;
@@ -51,6 +53,8 @@ public final class MirrorBuilder<E> {
   private Duration retryBackoff = Duration.ofMillis(100);
   private @Nullable Consumer<MirrorFailure> failureListener;
   private @Nullable FailedWriteJournal journal;
+  private int pendingKeysBound = KeyLedger.DEFAULT_MAX_KEYS;
+  private Duration runHeartbeat = KeyLedger.DEFAULT_HEARTBEAT;
   private Clock clock = Clock.systemUTC();
 
   MirrorBuilder(VersionedTarget target, Function<? super E, List<Change>> mapping) {
@@ -169,12 +173,41 @@ public final class MirrorBuilder<E> {
   }
 
   /**
-   * Appends every change that was not applied to {@code journal} (repository: the mirror's name,
-   * method {@code mirror}, target {@code NEW}), where {@link Repair} finds it. The entry names the
-   * change's key in the target's key space. Appends run on the thread that gave up on the change.
+   * Records the key of every change that was not applied in {@code journal} (repository: the
+   * mirror's name, method {@code mirror}, target {@code NEW}), where {@link Repair} finds it. The
+   * entry names the change's key in the target's key space. Keys wait in a bounded in-memory set
+   * ({@link #pendingKeysBound}) and the mirror's journal thread appends them, retrying while the
+   * journal fails; no application thread ever calls the journal. Default: an in-memory journal,
+   * with a WARN at build that it does not survive a restart.
    */
   public MirrorBuilder<E> journal(FailedWriteJournal journal) {
     this.journal = Objects.requireNonNull(journal, "journal");
+    return this;
+  }
+
+  /**
+   * How many distinct keys may wait in memory for the journal (while it is slow or down) before
+   * further ones are covered by a {@link dev.cutover.dualwrite.journal.Gap} instead; default
+   * 1,000,000.
+   */
+  public MirrorBuilder<E> pendingKeysBound(int keys) {
+    if (keys < 1) {
+      throw new IllegalArgumentException("pendingKeysBound must be >= 1 but was " + keys);
+    }
+    this.pendingKeysBound = keys;
+    return this;
+  }
+
+  /**
+   * How often the mirror renews its run record in the journal; default 10 s. The record's lease is
+   * three heartbeats: that long after a process dies, its run reads as a gap.
+   */
+  public MirrorBuilder<E> runHeartbeat(Duration heartbeat) {
+    Objects.requireNonNull(heartbeat, "runHeartbeat");
+    if (heartbeat.toMillis() < 1) {
+      throw new IllegalArgumentException("runHeartbeat must be at least 1 ms but was " + heartbeat);
+    }
+    this.runHeartbeat = heartbeat;
     return this;
   }
 
@@ -188,7 +221,9 @@ public final class MirrorBuilder<E> {
   public Mirror<E> build() {
     ChangeQueue q = queue != null ? queue : ChangeQueue.inProcess(capacity);
     MirrorSettings<E> settings = new MirrorSettings<>(name, target, mapping, gate, gateDescription, q, maxBlock,
-        workers, batchSize, linger, retryAttempts, retryBackoff, failureListener, journal, clock);
+        workers, batchSize, linger, retryAttempts, retryBackoff, failureListener,
+        journal != null ? journal : new InMemoryFailedWriteJournal(), journal == null, pendingKeysBound, runHeartbeat,
+        clock);
     return new Mirror<>(new MirrorEngine<>(settings));
   }
 

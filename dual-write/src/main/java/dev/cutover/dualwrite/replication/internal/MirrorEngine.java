@@ -4,6 +4,7 @@ import dev.cutover.dualwrite.replication.Change;
 import dev.cutover.dualwrite.replication.ChangeQueue;
 import dev.cutover.dualwrite.replication.MirrorCounts;
 import dev.cutover.dualwrite.replication.MirrorFailure;
+import dev.cutover.dualwrite.internal.KeyLedger;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,7 +63,14 @@ public final class MirrorEngine<E> {
   public MirrorEngine(MirrorSettings<E> settings) {
     this.settings = settings;
     this.queue = settings.queue();
-    this.failures = new MirrorFailures(settings.name(), settings.failureListener(), settings.journal(), settings.clock());
+    if (settings.journalDefaulted()) {
+      LOG.warn("mirror '{}': the keys of changes not applied go to an in-memory journal and are lost when the process"
+          + " ends; pass .journal(...) a durable journal for production", settings.name());
+    }
+    this.failures = new MirrorFailures(settings.name(), settings.failureListener(),
+        new KeyLedger(settings.name(), settings.journal(), settings.pendingKeysBound(), settings.runHeartbeat(),
+            settings.clock(), w -> { }, () -> { }),
+        settings.clock());
     this.applier = new MirrorApplier(settings, counters, failures);
     this.intake = new MirrorIntake<>(settings, counters, failures);
     for (int i = 0; i < settings.workers(); i++) {
@@ -204,6 +212,9 @@ public final class MirrorEngine<E> {
         drained = false;
       }
     }
+    // the keys of everything not applied are in the ledger now: journal them within the bound
+    boolean journaled = failures.ledger().close(Math.max(1_000_000_000L, deadline - System.nanoTime()));
+    drained = drained && journaled;
     if (!joined) {
       LOG.warn("mirror '{}': a worker did not stop within the close timeout (a target call that ignores interrupts)",
           name());

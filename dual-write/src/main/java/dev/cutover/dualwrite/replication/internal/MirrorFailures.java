@@ -1,7 +1,7 @@
 package dev.cutover.dualwrite.replication.internal;
 
 import dev.cutover.dualwrite.journal.FailedWrite;
-import dev.cutover.dualwrite.journal.FailedWriteJournal;
+import dev.cutover.dualwrite.internal.KeyLedger;
 import dev.cutover.dualwrite.replication.Change;
 import dev.cutover.dualwrite.replication.MirrorFailure;
 import java.time.Clock;
@@ -14,14 +14,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Where a mirror's failures go: the listener and the journal get every one, with its key; the log
- * gets the first of each reason per second, with its key and how many were suppressed, so a burst
- * of drops stays readable and never goes unmentioned.
+ * Where a mirror's failures go: the listener and the key ledger get every one, with its key; the
+ * log gets the first of each reason per second, with its key and how many were suppressed, so a
+ * burst of drops stays readable and never goes unmentioned.
  *
  * <p>Design: called on observing threads (drops) and workers (apply failures) at once. The rate
- * limit is one CAS per reason per second; the listener and the journal run on the calling thread
- * and must be thread-safe. Whatever they throw is caught and logged: a failure while recording a
- * failure must not reach the application.
+ * limit is one CAS per reason per second; the listener runs on the calling thread and must be
+ * thread-safe and fast; the key goes to a {@link KeyLedger} (one map insert), whose own thread
+ * appends it to the journal and retries while the journal fails, so a journal on the same failing
+ * database as the target neither loses keys nor slows the application. Whatever the listener
+ * throws is caught and logged: a failure while recording a failure must not reach the application.
  */
 public final class MirrorFailures {
   private static final Logger LOG = LoggerFactory.getLogger("dev.cutover.dualwrite.replication.Mirror");
@@ -29,17 +31,17 @@ public final class MirrorFailures {
 
   private final String name;
   private final @Nullable Consumer<MirrorFailure> listener;
-  private final @Nullable FailedWriteJournal journal;
+  private final KeyLedger ledger;
   private final Clock clock;
   private final Map<MirrorFailure.Reason, AtomicLong> lastLogged = new EnumMap<>(MirrorFailure.Reason.class);
   private final Map<MirrorFailure.Reason, AtomicLong> suppressed = new EnumMap<>(MirrorFailure.Reason.class);
   private final AtomicLong lastHandlerLog = new AtomicLong(Long.MIN_VALUE);
 
   public MirrorFailures(
-      String name, @Nullable Consumer<MirrorFailure> listener, @Nullable FailedWriteJournal journal, Clock clock) {
+      String name, @Nullable Consumer<MirrorFailure> listener, KeyLedger ledger, Clock clock) {
     this.name = name;
     this.listener = listener;
-    this.journal = journal;
+    this.ledger = ledger;
     this.clock = clock;
     for (MirrorFailure.Reason r : MirrorFailure.Reason.values()) {
       lastLogged.put(r, new AtomicLong(Long.MIN_VALUE));
@@ -63,15 +65,14 @@ public final class MirrorFailures {
         handlerFailed("failure listener", failure, e);
       }
     }
-    if (journal != null) {
-      try {
-        journal.append(new FailedWrite(name, "mirror", failure.key(), FailedWrite.Target.NEW,
-            journalReason(failure.reason()), failure.detail(), failure.at()));
-      } catch (Exception | Error e) {
-        rethrowIfFatal(e);
-        handlerFailed("failed-write journal", failure, e);
-      }
-    }
+    // O(1) and never blocking: the ledger's own thread appends to the journal
+    ledger.record(new FailedWrite(name, "mirror", failure.key(), FailedWrite.Target.NEW,
+        journalReason(failure.reason()), failure.detail(), failure.at()));
+  }
+
+  /** The keys on their way to the journal. */
+  public KeyLedger ledger() {
+    return ledger;
   }
 
   private void log(MirrorFailure f) {

@@ -32,5 +32,8 @@ public record MirrorSettings<E>(
     int retryAttempts,
     Duration retryBackoff,
     @Nullable Consumer<MirrorFailure> failureListener,
-    @Nullable FailedWriteJournal journal,
+    FailedWriteJournal journal,
+    boolean journalDefaulted,
+    int pendingKeysBound,
+    Duration runHeartbeat,
     Clock clock) {}
