@@ -110,7 +110,7 @@ public final class KeyLedger {
     this.onJournalError = onJournalError;
     this.startedAt = clock.instant();
     renewRun();
-    this.drainer = new Thread(this::drainLoop, "cutover-journal-" + name);
+    this.drainer = new Thread(this::drainLoop, "cutover-dualwrite-journal-" + name);
     drainer.setDaemon(true);
     drainer.start();
   }
