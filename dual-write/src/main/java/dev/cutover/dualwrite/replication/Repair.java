@@ -50,6 +50,14 @@ import org.jspecify.annotations.Nullable;
  *       partial source, or keys that cannot be mapped back).
  * </ul>
  *
+ * <h2>Gaps</h2>
+ *
+ * A repair given both a report and the journal, that ends with no failed key, closes every
+ * {@link dev.cutover.dualwrite.journal.Gap} of that journal that ended before the report's
+ * reconciliation started: that reconciliation compared every row written before it began, and
+ * everything it found is now repaired. Only then may a stage move past SHADOW again. A repair
+ * from the journal alone closes no gap.
+ *
  * Journal keys and report keys name the authority's rows: a journal entry's key is read on the
  * authority as it is; a report's entry by its old key ({@code OLD_TO_NEW}) or its key ({@code
  * NEW_TO_OLD}); an extra key of {@code OLD_TO_NEW} is looked up on the old side by its new key.

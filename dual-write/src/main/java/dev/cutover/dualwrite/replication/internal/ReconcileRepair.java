@@ -26,6 +26,7 @@ import org.jspecify.annotations.Nullable;
  * settles the journal.
  */
 public final class ReconcileRepair {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ReconcileRepair.class);
   private final @Nullable ReconciliationReport report;
   private final @Nullable FailedWriteJournal journal;
   private final Repair.Direction direction;
@@ -57,6 +58,14 @@ public final class ReconcileRepair {
         tally.journalResolved += keyless.size();
       } else {
         tally.skipped += keyless.size();
+      }
+    }
+    if (report != null && journal != null && tally.failed == 0) {
+      // the reconciliation saw every write made before it started, and everything it found is
+      // repaired: the gaps that ended before it are covered
+      int closed = journal.closeGaps(report.startedAt());
+      if (closed > 0) {
+        LOG.info("closed {} gap(s) that ended before the reconciliation started at {}", closed, report.startedAt());
       }
     }
     return tally.result();
