@@ -43,9 +43,12 @@ import org.slf4j.LoggerFactory;
  * <p><b>Rejections.</b> A line that is not valid UTF-8 JSON, not an object, longer than {@link
  * Builder#maxLineBytes}, not typed DynamoDB JSON (in that format), or whose key or version cannot
  * be extracted (missing, of the wrong type, a key longer than {@value Change#MAX_KEY_LENGTH}
- * characters, a version below 1), is skipped and reported: logged at WARN with the line number,
- * counted ({@link #rejectedCount()}) and handed to the listener. Reasons name line numbers and
- * field names, never the line's data. A line is reported each time it is read, so a segment read
+ * characters, a version below 1), is not migrated, and reported: returned in the page's {@link
+ * SegmentedSource.Page#rejected()} (its key when one was read, and a reason starting {@code "line
+ * <n> (byte <offset>): "}), so a backfill counts and lists it and a reconciliation reports it as
+ * not migrated; logged at WARN with the line number, counted ({@link #rejectedCount()}) and handed
+ * to the listener. Reasons name line numbers and field names, never the line's data. A rejected
+ * line counts toward a page's limit. A line is reported each time it is read, so a segment read
  * twice reports its bad lines twice.
  *
  * <p><b>Versions.</b> With {@link Builder#versionField} each row carries its own; with {@link

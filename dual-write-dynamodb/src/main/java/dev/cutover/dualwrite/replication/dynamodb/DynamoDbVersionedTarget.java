@@ -2,6 +2,8 @@ package dev.cutover.dualwrite.replication.dynamodb;
 
 import dev.cutover.dualwrite.replication.ApplyOutcome;
 import dev.cutover.dualwrite.replication.Change;
+import dev.cutover.dualwrite.replication.SegmentedSource;
+import dev.cutover.dualwrite.replication.SourceRejection;
 import dev.cutover.dualwrite.replication.VersionedTarget;
 import dev.cutover.dualwrite.replication.dynamodb.internal.Calls;
 import dev.cutover.dualwrite.replication.dynamodb.internal.ConditionalPuts;
@@ -164,16 +166,28 @@ public final class DynamoDbVersionedTarget implements VersionedTarget, AutoClose
     ScanRequest request = scan.build();
     ScanResponse page = Tables.scan(() -> calls.call("scan of segment " + segment, () -> dynamoDb.scan(request)), token, describe());
     List<Change> rows = new ArrayList<>(page.count());
+    List<SourceRejection> rejected = new ArrayList<>();
     for (Map<String, AttributeValue> item : page.items()) {
       try {
         rows.add(items.change(item));
       } catch (RuntimeException e) {
         rejectedItems.increment();
         LOG.warn("{}: skipped an item of segment {}: {}", describe(), segment, e.getMessage());
+        rejected.add(new SourceRejection(keyOrNull(item), "item of segment " + segment + " cannot be read: "
+            + e.getMessage()));
       }
     }
     boolean more = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty();
-    return new Page(rows, more ? ScanTokens.encode(segment, page.lastEvaluatedKey()) : null);
+    return new Page(rows, rejected, more ? ScanTokens.encode(segment, page.lastEvaluatedKey()) : null);
+  }
+
+  /** The change key of a malformed item, or null when even that cannot be read. */
+  private @Nullable String keyOrNull(Map<String, AttributeValue> item) {
+    try {
+      return items.keyOf(item);
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 
   /** Requests refused for capacity, and their retries; for {@link DynamoDbReplicationMetrics}. */
@@ -186,7 +200,11 @@ public final class DynamoDbVersionedTarget implements VersionedTarget, AutoClose
     return writes.fallbackReads();
   }
 
-  /** Items of this target's key space that {@link #read(int, String, int)} skipped as malformed. */
+  /**
+   * Items of this target's key space that {@link #read(int, String, int)} skipped as malformed;
+   * each is also returned in its page's {@link SegmentedSource.Page#rejected()}, so a
+   * reconciliation reports it.
+   */
   public long rejectedItems() {
     return rejectedItems.sum();
   }
