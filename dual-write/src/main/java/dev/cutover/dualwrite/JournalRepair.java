@@ -317,7 +317,7 @@ public final class JournalRepair {
             for (List<JournalEntry> group : groups.values()) {
               FailedWrite w = group.get(0).write();
               keys++;
-              if (repair(repo, w.entityKey(), w.target())) {
+              if (repair(w.repository(), w.entityKey(), w.target())) {
                 group.forEach(e -> done.add(e.id()));
               }
             }
@@ -335,9 +335,9 @@ public final class JournalRepair {
       }
 
       /** Repairs one key; true when its entries may be resolved. */
-      private boolean repair(String repo, @Nullable String key, FailedWrite.Target target)
+      private boolean repair(String repository, @Nullable String key, FailedWrite.Target target)
           throws InterruptedException {
-        if (!repo.equals(handler.repository()) || key == null) {
+        if (!repository.equals(handler.repository()) || key == null) {
           skipped++;
           return false;
         }
