@@ -279,22 +279,6 @@ class ShadowIsolationTest {
       check();
       return delegate.closeGaps(reconciledFrom);
     }
-
-    @Override
-    public void putGap(dev.cutover.dualwrite.journal.Gap gap) {}
-
-    @Override
-    public void removeGap(String id) {}
-
-    @Override
-    public List<dev.cutover.dualwrite.journal.Gap> gaps() {
-      return List.of();
-    }
-
-    @Override
-    public int closeGaps(java.time.Instant reconciledFrom) {
-      return 0;
-    }
   }
 
   @Test
