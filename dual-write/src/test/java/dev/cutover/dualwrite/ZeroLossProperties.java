@@ -52,7 +52,7 @@ import net.jqwik.api.lifecycle.AfterContainer;
  *       and then the stage may move past SHADOW.
  * </ul>
  *
- * <p>Tries: 100 with the journal in memory, 60 on PostgreSQL, 50 down with the store: 210. The long variant runs each try's traffic for longer:
+ * <p>Tries: 120 with the journal in memory, 50 on PostgreSQL, 40 down with the store: 210. The long variant runs each try's traffic for longer:
  * {@code -Dcutover.chaos.millis=3000} (default 150). Each caller writes its own keys: concurrent
  * writes of one key from two callers can reach the shadow store in another order than the
  * authoritative one, which reconciliation (not the journal) repairs.
@@ -85,17 +85,17 @@ class ZeroLossProperties {
                 new Chaos(callers, keys, throwRate, stallRate, queue, bound, downFrom, downFor, moves)));
   }
 
-  @Property(tries = 100)
+  @Property(tries = 120)
   void nothingUnrecordedWithTheJournalInMemory(@ForAll("chaos") Chaos chaos) throws Exception {
     run(chaos, JournalKind.MEMORY);
   }
 
-  @Property(tries = 60)
+  @Property(tries = 50)
   void nothingUnrecordedWithTheJournalOnPostgres(@ForAll("chaos") Chaos chaos) throws Exception {
     run(chaos, JournalKind.POSTGRES);
   }
 
-  @Property(tries = 50)
+  @Property(tries = 40)
   void nothingUnrecordedWithTheJournalDownWithTheStore(@ForAll("chaos") Chaos chaos) throws Exception {
     run(chaos, JournalKind.POSTGRES_DOWN_WITH_STORE);
   }
