@@ -66,6 +66,25 @@ public final class InMemoryVersionedTarget implements VersionedTarget {
     return outcomes;
   }
 
+  /**
+   * Replaces the row when it is live at {@code expectedVersion} with the expected digest, in one
+   * atomic step per key ({@link ConcurrentSkipListMap#compute}), like {@link #apply}.
+   */
+  @Override
+  public ReplaceOutcome replaceIfUnchanged(long expectedVersion, String expectedDigest, Change row) {
+    VersionedTarget.checkReplacement(expectedVersion, expectedDigest, row);
+    ReplaceOutcome[] outcome = {ReplaceOutcome.CHANGED};
+    rows.computeIfPresent(row.key(), (k, stored) -> {
+      Change c = stored.change();
+      if (c.isDelete() || c.version() != expectedVersion || !PayloadDigest.of(c).equals(expectedDigest)) {
+        return stored;
+      }
+      outcome[0] = ReplaceOutcome.REPLACED;
+      return new Stored(row, clock.instant());
+    });
+    return outcome[0];
+  }
+
   @Override
   public Optional<Change> read(String key) {
     Stored s = rows.get(Objects.requireNonNull(key, "key"));
