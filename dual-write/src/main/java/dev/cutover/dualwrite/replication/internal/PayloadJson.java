@@ -2,7 +2,14 @@ package dev.cutover.dualwrite.replication.internal;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.DecimalNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigDecimal;
 
 /**
  * The one mapper replication reads and writes payload JSON with, so that a payload read back is
@@ -24,7 +31,44 @@ public final class PayloadJson {
 
   private PayloadJson() {}
 
-  /** A mapper configured as {@link #MAPPER}, plus whatever {@code more} adds: for other readers. */
+  /**
+   * A deep copy of {@code payload} holding what {@link #MAPPER} would read back from its JSON text:
+   * {@code int}, {@code short} and {@code BigInteger} nodes within {@code long} range as {@code
+   * long}; finite {@code float} and {@code double} nodes as the {@code BigDecimal} of their decimal
+   * text; everything else as it is. For stores that keep trees rather than text.
+   */
+  public static JsonNode exactCopy(JsonNode payload) {
+    return switch (payload.getNodeType()) {
+      case OBJECT -> {
+        ObjectNode copy = JsonNodeFactory.instance.objectNode();
+        payload.properties().forEach(f -> copy.set(f.getKey(), exactCopy(f.getValue())));
+        yield copy;
+      }
+      case ARRAY -> {
+        ArrayNode copy = JsonNodeFactory.instance.arrayNode(payload.size());
+        payload.forEach(e -> copy.add(exactCopy(e)));
+        yield copy;
+      }
+      case NUMBER -> exactNumber(payload);
+      default -> payload.deepCopy();
+    };
+  }
+
+  private static JsonNode exactNumber(JsonNode n) {
+    if (n.isInt() || n.isShort() || n.isLong()) {
+      return LongNode.valueOf(n.longValue());
+    }
+    if (n.isBigInteger()) {
+      return n.canConvertToLong() ? LongNode.valueOf(n.longValue()) : n;
+    }
+    if ((n.isDouble() || n.isFloat()) && Double.isFinite(n.doubleValue())) {
+      String text = n.isFloat() ? Float.toString(n.floatValue()) : Double.toString(n.doubleValue());
+      return DecimalNode.valueOf(new BigDecimal(text));
+    }
+    return n;
+  }
+
+  /** A mapper configured as {@link #MAPPER}, to configure further: for other readers. */
   public static JsonMapper.Builder builder() {
     return MAPPER.rebuild();
   }
