@@ -8,8 +8,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.DecimalNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.NumericNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.ValueNode;
 import java.math.BigDecimal;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one mapper replication reads and writes payload JSON with, so that a payload read back is
@@ -20,16 +23,59 @@ import java.math.BigDecimal;
  * {@code 1}, {@code 1.0} and {@code 1.00}) are told apart here but equal in canonical form
  * ({@code Comparison.canonicalize}, {@link dev.cutover.dualwrite.replication.PayloadDigest}).
  * Immutable and thread-safe.
+ *
+ * <p>Integers become {@code long} nodes through the node factory, not {@code USE_LONG_FOR_INTS}:
+ * that feature makes Jackson read every integer as a {@code long} and fail on one beyond {@code
+ * long} range ({@code 9223372036854775808}), which must come back as a {@code BigInteger}.
  */
 public final class PayloadJson {
   /** The shared mapper; configured once, never changed. */
   public static final JsonMapper MAPPER = JsonMapper.builder()
       .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-      .enable(DeserializationFeature.USE_LONG_FOR_INTS)
       .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
+      .nodeFactory(new LongNodes())
       .build();
 
   private PayloadJson() {}
+
+  /** Integer nodes as {@code long} nodes, whatever the number's size in the text. */
+  private static final class LongNodes extends JsonNodeFactory {
+    private static final long serialVersionUID = 1L;
+
+    LongNodes() {
+      super(false);
+    }
+
+    @Override
+    public NumericNode numberNode(byte v) {
+      return LongNode.valueOf(v);
+    }
+
+    @Override
+    public NumericNode numberNode(short v) {
+      return LongNode.valueOf(v);
+    }
+
+    @Override
+    public NumericNode numberNode(int v) {
+      return LongNode.valueOf(v);
+    }
+
+    @Override
+    public ValueNode numberNode(@Nullable Byte v) {
+      return v == null ? nullNode() : LongNode.valueOf(v);
+    }
+
+    @Override
+    public ValueNode numberNode(@Nullable Short v) {
+      return v == null ? nullNode() : LongNode.valueOf(v);
+    }
+
+    @Override
+    public ValueNode numberNode(@Nullable Integer v) {
+      return v == null ? nullNode() : LongNode.valueOf(v);
+    }
+  }
 
   /**
    * A deep copy of {@code payload} holding what {@link #MAPPER} would read back from its JSON text:
