@@ -1,5 +1,6 @@
 package dev.cutover.dualwrite.replication.internal;
 
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -24,6 +25,11 @@ import org.jspecify.annotations.Nullable;
  * ({@code Comparison.canonicalize}, {@link dev.cutover.dualwrite.replication.PayloadDigest}).
  * Immutable and thread-safe.
  *
+ * <p>Decimals are written without exponent ({@code 1E+5} as {@code 100000}, {@code 0E+1} as
+ * {@code 0}): MariaDB's {@code JSON_VALID}, the check of its {@code JSON} columns, refuses {@code
+ * 0E+1}. The value is kept; a negative scale is not. Jackson refuses to write a decimal whose
+ * scale is beyond 9,999 either way, rather than writing a megabyte of zeros.
+ *
  * <p>Integers become {@code long} nodes through the node factory, not {@code USE_LONG_FOR_INTS}:
  * that feature makes Jackson read every integer as a {@code long} and fail on one beyond {@code
  * long} range ({@code 9223372036854775808}), which must come back as a {@code BigInteger}.
@@ -33,6 +39,7 @@ public final class PayloadJson {
   public static final JsonMapper MAPPER = JsonMapper.builder()
       .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
       .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
+      .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
       .nodeFactory(new LongNodes())
       .build();
 
