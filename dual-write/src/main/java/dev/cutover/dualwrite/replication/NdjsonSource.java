@@ -3,9 +3,9 @@ package dev.cutover.dualwrite.replication;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.cutover.dualwrite.replication.internal.NdjsonLayout;
 import dev.cutover.dualwrite.replication.internal.NdjsonReader;
+import dev.cutover.dualwrite.replication.internal.PayloadJson;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -175,9 +175,8 @@ public final class NdjsonSource implements SegmentedSource {
     private int segments = 8;
     private int maxLineBytes = 16 * 1024 * 1024;
     private Consumer<Rejection> listener = r -> {};
-    private ObjectMapper mapper = JsonMapper.builder()
+    private ObjectMapper mapper = PayloadJson.builder()
         .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-        .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
         .build();
 
     private Builder(Path file) {
@@ -271,7 +270,10 @@ public final class NdjsonSource implements SegmentedSource {
       return this;
     }
 
-    /** The mapper lines are parsed with; default fails on trailing content and keeps decimals exact. */
+    /**
+     * The mapper lines are parsed with; default fails on trailing content and reads payloads
+     * exactly: integers as {@code long} (or {@code BigInteger}), decimals as {@code BigDecimal}.
+     */
     public Builder objectMapper(ObjectMapper mapper) {
       this.mapper = Objects.requireNonNull(mapper, "objectMapper");
       return this;

@@ -111,14 +111,25 @@ public record ReconciliationReport(
    * @param newVersion the new row's version, 0 when absent
    * @param differences the differing field paths (empty unless different)
    * @param differencesTruncated whether more fields differ than listed
+   * @param oldDigest for a different row, the {@link PayloadDigest} of the old row as stored
+   *     (before the transform), which a {@code NEW_TO_OLD} repair expects to find; else null
+   * @param newDigest for a different row, the {@link PayloadDigest} of the new row as stored,
+   *     which an {@code OLD_TO_NEW} repair expects to find; else null
    * @since 0.1.0
    */
   public record Discrepancy(String key, List<String> oldKeys, long oldVersion, long newVersion,
-      List<Difference> differences, boolean differencesTruncated) {
+      List<Difference> differences, boolean differencesTruncated, @Nullable String oldDigest,
+      @Nullable String newDigest) {
     public Discrepancy {
       Objects.requireNonNull(key, "key");
       oldKeys = List.copyOf(oldKeys);
       differences = List.copyOf(differences);
+    }
+
+    /** A discrepancy without content digests: a missing or extra key, or a report of an earlier release. */
+    public Discrepancy(String key, List<String> oldKeys, long oldVersion, long newVersion,
+        List<Difference> differences, boolean differencesTruncated) {
+      this(key, oldKeys, oldVersion, newVersion, differences, differencesTruncated, null, null);
     }
   }
 
@@ -212,7 +223,9 @@ public record ReconciliationReport(
    * }</pre>
    *
    * Differences carry {@code oldValue} and {@code newValue} only when the comparison reveals
-   * values; hashes and values are omitted when absent.
+   * values; hashes and values are omitted when absent. A different row carries the {@link
+   * PayloadDigest}s of both rows as stored ({@code oldDigest}, {@code newDigest}): what a repair
+   * in another process compares the target's row with before it overwrites same-version drift.
    */
   public void writeJson(Path file) throws IOException {
     ReconciliationJson.write(this, Objects.requireNonNull(file, "file"));

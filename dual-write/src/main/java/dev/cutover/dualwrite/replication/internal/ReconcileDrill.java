@@ -53,7 +53,7 @@ final class ReconcileDrill {
           return; // reported by the first pass
         }
         if (row.isPresent() && !row.get().isDelete() && group.get(s.bucketOf(row.get().key()))) {
-          olds.computeIfAbsent(row.get().key(), k -> new ArrayList<>(1)).add(new OldRow(raw.key(), row.get()));
+          olds.computeIfAbsent(row.get().key(), k -> new ArrayList<>(1)).add(new OldRow(raw.key(), row.get(), raw.payload()));
         }
       }, r -> keep(group, oldRejected, ReconcileDigests.newKeyOf(s, r.key())), io),
           () -> ReconcileScan.all(s.newSide(), "new", s.pageSize(), row -> {

@@ -128,7 +128,10 @@ public final class ReconcileRepair {
       add(steps, d.key(), oldToNew ? d.key() : null);
     }
     for (Discrepancy d : r.different()) {
-      add(steps, oldToNew ? oldKey(d) : d.key(), oldToNew ? d.key() : oldKey(d));
+      // same-version drift needs what the reconciliation saw in the repaired side
+      add(steps, oldToNew ? oldKey(d) : d.key(), oldToNew ? d.key() : oldKey(d),
+          oldToNew ? new ReconcileRepairBatch.Seen(d.newVersion(), d.newDigest())
+              : new ReconcileRepairBatch.Seen(d.oldVersion(), d.oldDigest()));
     }
     tally.keys += r.collisions().size();
     tally.skipped += r.collisions().size();
@@ -138,11 +141,16 @@ public final class ReconcileRepair {
   }
 
   private void add(List<ReconcileRepairBatch.Step> steps, @Nullable String authorityKey, @Nullable String targetKey) {
+    add(steps, authorityKey, targetKey, null);
+  }
+
+  private void add(List<ReconcileRepairBatch.Step> steps, @Nullable String authorityKey, @Nullable String targetKey,
+      ReconcileRepairBatch.@Nullable Seen seen) {
     if (authorityKey == null) {
       tally.keys++;
       tally.skipped++;
     } else if (done.add(authorityKey)) {
-      steps.add(new ReconcileRepairBatch.Step(authorityKey, targetKey));
+      steps.add(new ReconcileRepairBatch.Step(authorityKey, targetKey, seen));
     }
   }
 

@@ -100,6 +100,8 @@ public final class ReconciliationJson {
         putIfPresent(x, "newValue", diff.newValue());
       }
       o.put("differencesTruncated", d.differencesTruncated());
+      putIfPresent(o, "oldDigest", d.oldDigest());
+      putIfPresent(o, "newDigest", d.newDigest());
     }
   }
 
@@ -146,7 +148,8 @@ public final class ReconciliationJson {
           optional(d, "newHash"), optional(d, "oldValue"), optional(d, "newValue")));
     }
     return new Discrepancy(text(n, "key"), strings(n.path("oldKeys")), n.path("oldVersion").asLong(),
-        n.path("newVersion").asLong(), diffs, n.path("differencesTruncated").asBoolean());
+        n.path("newVersion").asLong(), diffs, n.path("differencesTruncated").asBoolean(), optional(n, "oldDigest"),
+        optional(n, "newDigest"));
   }
 
   private static <T> List<T> list(JsonNode root, String field, Function<JsonNode, T> reader) {
