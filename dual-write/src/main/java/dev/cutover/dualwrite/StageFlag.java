@@ -198,6 +198,20 @@ public final class StageFlag {
   }
 
   /**
+   * Like {@link #moveTo(WritableFlagStore, String, Stage, Instant, AuditInfo)}, refusing a move past
+   * {@link Stage#SHADOW} while {@code journal} holds an open {@link Gap} now.
+   *
+   * @throws OpenGapsException when the move goes past SHADOW and a gap is open
+   */
+  public static Flag moveTo(WritableFlagStore store, String flagKey, Stage target, Instant effectiveAt,
+      AuditInfo audit, FailedWriteJournal journal) throws Exception {
+    Objects.requireNonNull(effectiveAt, "effectiveAt");
+    Objects.requireNonNull(journal, "journal");
+    Current c = read(store, flagKey);
+    return write(store, c, definition(flagKey, target, c), target, effectiveAt, audit, journal);
+  }
+
+  /**
    * Like {@link #ramp(WritableFlagStore, String, Stage, double, AuditInfo)}, refusing a ramp past
    * {@link Stage#SHADOW} while {@code journal} holds an open {@link Gap}.
    *
