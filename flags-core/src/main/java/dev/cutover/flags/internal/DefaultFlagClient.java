@@ -138,10 +138,12 @@ public final class DefaultFlagClient implements FlagClient {
       attempted = false;
     }
     if (!lastGood.hasData()) {
+      String error = lastError;
       LOG.warn(
-          "Flag store {} gave no data {}; trying the backup file",
+          "Flag store {} gave no data {}{}; trying the backup file",
           store.describe(),
-          attempted ? "on the first attempt" : "within " + config.startupTimeout());
+          attempted ? "on the first attempt" : "within " + config.startupTimeout(),
+          error == null ? "" : " (" + error + ")");
       loadBackup();
     }
     starting = false;
@@ -378,9 +380,13 @@ public final class DefaultFlagClient implements FlagClient {
     stats.refreshErrors.increment();
     consecutiveFailures++;
     Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-    lastError = cause.toString();
+    // a store's own FlagStoreException says what to fix in its message; the class name adds nothing
+    lastError = cause instanceof dev.cutover.flags.spi.FlagStoreException && cause.getMessage() != null
+        ? cause.getMessage()
+        : cause.toString();
     if (consecutiveFailures == 1) {
-      LOG.warn("Flag store {} refresh failed; serving the last good snapshot: {}", store.describe(), lastError);
+      LOG.warn("Flag store {} refresh failed; serving {}: {}", store.describe(),
+          lastGood.hasData() ? "the last good snapshot" : "code defaults", lastError);
     } else {
       LOG.debug("Flag store {} refresh failed again ({} in a row): {}", store.describe(), consecutiveFailures, lastError);
     }
