@@ -34,6 +34,10 @@ final class Json {
     private static final long serialVersionUID = 1L;
     private final int[] ascii = standardAsciiEscapesForJSON();
 
+    ForgingEscapes() {
+      ascii[0x7F] = ESCAPE_CUSTOM; // DEL: ASCII, so not covered by getEscapeSequence's non-ASCII path
+    }
+
     @Override
     public int[] getEscapeCodesForAscii() {
       return ascii;
