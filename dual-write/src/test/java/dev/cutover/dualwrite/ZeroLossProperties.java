@@ -8,6 +8,7 @@ import dev.cutover.dualwrite.journal.Gap;
 import dev.cutover.dualwrite.journal.InMemoryFailedWriteJournal;
 import dev.cutover.dualwrite.journal.JdbcFailedWriteJournal;
 import dev.cutover.dualwrite.journal.JournalEntry;
+import dev.cutover.dualwrite.replication.RepairResult;
 import dev.cutover.flags.jdbc.support.EmbeddedPostgresServer;
 import dev.cutover.testkit.TestFlags;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
@@ -48,8 +49,8 @@ import net.jqwik.api.lifecycle.AfterContainer;
  *   <li>no caller saw anything but the old (authoritative) store's result;
  *   <li>every key whose stores differ is pending in the journal, or was written inside a recorded gap;
  *   <li>the journal never holds more entries than distinct keys were written;
- *   <li>a journal repair, plus a full copy where a gap is open, leaves no drift, closes the gaps,
- *       and then the stage may move past SHADOW.
+ *   <li>a journal repair ({@link JournalRepair}, through the proxy's own stores), plus a full
+ *       copy where a gap is open, leaves no drift and closes the gaps.
  * </ul>
  *
  * <p>Tries: 120 with the journal in memory, 50 on PostgreSQL, 40 down with the store: 210. The long variant runs each try's traffic for longer:
@@ -117,11 +118,15 @@ class ZeroLossProperties {
 
   private void run(Chaos chaos, JournalKind kind) throws Exception {
     AtomicReference<Boolean> down = new AtomicReference<>(false);
+    AtomicReference<Boolean> calm = new AtomicReference<>(false);
     InMemoryOrders oldStore = new InMemoryOrders("old-");
     InMemoryOrders newData = new InMemoryOrders("new-");
     FaultyOrders newStore = new FaultyOrders(newData, (method, key) -> {
       if (down.get()) {
         return Fault.THROW;
+      }
+      if (calm.get()) {
+        return Fault.NONE;
       }
       double r = ThreadLocalRandom.current().nextDouble();
       return r < chaos.throwRate() ? Fault.THROW : r < chaos.throwRate() + chaos.stallRate() ? Fault.DELAY : Fault.NONE;
@@ -233,9 +238,12 @@ class ZeroLossProperties {
         }
         journal.closeGaps(reconciliationStarted);
       }
-      for (JournalEntry e : journal.pending(0, Integer.MAX_VALUE)) {
-        copy(oldStore, newData, e.write().entityKey());
-        journal.resolve(List.of(e.id()));
+      // the new store recovers; the journal's keys are repaired through the proxy's own stores
+      calm.set(true);
+      control.circuitBreaker(Side.NEW).reset();
+      for (int pass = 0; pass < 20 && journal.pendingCount() > 0; pass++) {
+        RepairResult repaired = JournalRepair.of(orders, journal).read("find").write("save").delete("delete").run();
+        assertThat(repaired.failed() == 0 || pass < 19).as("repair pass %s: %s", pass, repaired).isTrue();
       }
       for (String key : written.keySet()) {
         assertThat(newData.peek(key)).as("no drift for %s after repair", key).isEqualTo(oldStore.peek(key));

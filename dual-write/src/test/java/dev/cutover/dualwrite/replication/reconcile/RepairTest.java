@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cutover.dualwrite.journal.FailedWrite;
+import dev.cutover.dualwrite.journal.Gap;
 import dev.cutover.dualwrite.journal.InMemoryFailedWriteJournal;
 import dev.cutover.dualwrite.journal.JournalEntry;
 import dev.cutover.dualwrite.replication.Change;
@@ -49,11 +50,37 @@ class RepairTest {
     assertThat(fromJournal.keys()).isEqualTo(2);
     assertThat(fromJournal.upserted()).isEqualTo(1);
     assertThat(fromJournal.deleted()).isEqualTo(1);
-    assertThat(fromJournal.journalResolved()).isEqualTo(3);
+    assertThat(fromJournal.journalResolved()).as("the two misses of a coalesced into one entry").isEqualTo(2);
     assertThat(neu.read("a")).contains(live("a", 3, "x"));
     assertThat(neu.read("gone")).contains(Change.delete("gone", 3));
     assertThat(journal.pending()).extracting(JournalEntry::id).containsExactly(otherSide);
     assertThat(reconcile(old, neu).missingInNew()).extracting(d -> d.key()).containsExactly("b");
+  }
+
+  @Test
+  void aRepairWithAReportClosesTheGapsThatEndedBeforeTheReconciliation() throws Exception {
+    InMemoryVersionedTarget old = store(live("a", 1, "x"), live("b", 2, "y"));
+    InMemoryVersionedTarget neu = new InMemoryVersionedTarget();
+    Instant t = Instant.now().minusSeconds(60);
+    journal.putGap(new Gap("overflow", "OrderRepository", Gap.Kind.OVERFLOW, t, t.plusSeconds(1), "past the bound"));
+    journal.putGap(new Gap("live-run", "OrderRepository", Gap.Kind.RUN, t, Instant.now().plusSeconds(600), "alive"));
+    // from the journal alone: no reconciliation saw the gap's writes
+    Repair.fromJournal(journal).direction(Repair.Direction.OLD_TO_NEW).authority(old::read).apply(neu);
+    assertThat(journal.openGaps(Instant.now())).extracting(Gap::id).containsExactly("overflow");
+    // a repair that fails a key leaves the gap open
+    ReconciliationReport report = reconcile(old, neu);
+    RepairResult failing = Repair.from(report).journal(journal).direction(Repair.Direction.OLD_TO_NEW)
+        .authority(key -> {
+          throw new java.io.IOException("old store down");
+        }).apply(neu);
+    assertThat(failing.failed()).isPositive();
+    assertThat(journal.openGaps(Instant.now())).extracting(Gap::id).containsExactly("overflow");
+    // a full reconciliation started after the gap, repaired without failures, closes it; a live run stays
+    RepairResult repaired = Repair.from(reconcile(old, neu)).journal(journal).direction(Repair.Direction.OLD_TO_NEW)
+        .authority(old::read).apply(neu);
+    assertThat(repaired.failed()).isZero();
+    assertThat(journal.openGaps(Instant.now())).isEmpty();
+    assertThat(journal.gaps()).extracting(Gap::id).containsExactly("live-run");
   }
 
   @Test
