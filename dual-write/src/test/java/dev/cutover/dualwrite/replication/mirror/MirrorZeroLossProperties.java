@@ -42,6 +42,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterContainer;
+import net.jqwik.api.statistics.Statistics;
 
 /**
  * Nothing unrecorded, under overload and every fault: a chaos property over the mirror, the twin
@@ -62,9 +63,9 @@ import net.jqwik.api.lifecycle.AfterContainer;
  *       never waits for the journal;
  *   <li>once quiet, every key whose target row differs from the model's latest (version, payload
  *       or tombstone) had its latest version recorded as not applied, and is pending in the journal
- *       or was observed before the end of a recorded open gap; every change recorded as not applied
- *       whose key is not pending lies inside an open gap; the journal holds one entry per key at
- *       most;
+ *       or was observed before the end of a recorded open OVERFLOW gap; every change recorded as
+ *       not applied whose key is not pending lies inside one; the journal holds one entry per key
+ *       at most;
  *   <li>a repair from the journal, plus a full reconciliation and a repair from its report where a
  *       gap is open, leaves the target equal to the model, closes every gap and resolves every
  *       entry; the mirror then closes cleanly and removes its run record.
@@ -283,7 +284,10 @@ class MirrorZeroLossProperties {
       assertThat(pending.add(e.write().entityKey())).as("one entry per key: %s", e.write().entityKey()).isTrue();
     }
     assertThat(entries.size()).as("journal entries never exceed distinct keys").isLessThanOrEqualTo(seen.size());
-    List<Gap> gaps = journal.openGaps(Instant.now());
+    // the mirror lives through the try, so its own run record covers nothing: a key it did not
+    // keep is covered by an OVERFLOW gap (a live run's record may still lapse on a starved machine)
+    List<Gap> gaps = journal.openGaps(Instant.now()).stream().filter(g -> g.kind() != Gap.Kind.RUN).toList();
+    Statistics.label("open gaps").collect(!gaps.isEmpty());
     Map<String, List<MirrorFailure>> failed = new ConcurrentHashMap<>();
     for (MirrorFailure f : failures) {
       assertThat(f.key()).as("every failure names its key: %s", f).isNotNull();
@@ -315,6 +319,9 @@ class MirrorZeroLossProperties {
         inGapsOnly.add(key);
       }
     }
+    Statistics.label("keys journaled").collect(!pending.isEmpty());
+    Statistics.label("open gaps").coverage(check -> check.check(true).percentage(p -> p >= 10));
+    Statistics.label("keys journaled").coverage(check -> check.check(true).percentage(p -> p >= 50));
   }
 
   private static Thread started(Runnable body) {
