@@ -114,6 +114,25 @@ class KeyLedgerTest {
   }
 
   @Test
+  void aLongDrainKeepsTheRunRecordAliveSoALiveRunNeverReadsAsAGap() throws Exception {
+    BlockingJournal journal = new BlockingJournal();
+    journal.appendMillis = 5;
+    // a 50 ms heartbeat: a 150 ms lease, and a backlog of 60 keys takes at least 300 ms to append
+    KeyLedger ledger = ledger(journal, 100);
+    for (int i = 0; i < 60; i++) {
+      ledger.record(write("k" + i));
+    }
+    List<Gap> lapsed = new CopyOnWriteArrayList<>();
+    while (!ledger.idle()) {
+      lapsed.addAll(journal.delegate.openGaps(Instant.now()));
+      Thread.sleep(5);
+    }
+    assertThat(lapsed).as("the run record of a live ledger never read as a gap").isEmpty();
+    assertThat(journal.delegate.pending()).hasSize(60);
+    assertThat(ledger.close(5 * SECOND)).isTrue();
+  }
+
+  @Test
   void aKeyTheJournalRefusesIsAGap() throws Exception {
     InMemoryFailedWriteJournal journal = new InMemoryFailedWriteJournal();
     KeyLedger ledger = ledger(journal, 100);
@@ -172,6 +191,7 @@ class KeyLedgerTest {
     final AtomicBoolean down = new AtomicBoolean();
     final AtomicInteger calls = new AtomicInteger();
     volatile int failEvery;
+    volatile long appendMillis;
 
     private void check() throws java.io.IOException {
       int n = failEvery;
@@ -183,6 +203,9 @@ class KeyLedgerTest {
     @Override
     public long append(FailedWrite write) throws Exception {
       check();
+      if (appendMillis > 0) {
+        Thread.sleep(appendMillis);
+      }
       return delegate.append(write);
     }
 
