@@ -34,7 +34,12 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code shadowRead}: the old store is authoritative and the new store is read too and
  *       compared (Cutover {@code SHADOW}, LaunchDarkly {@code shadow}, a Scientist4J experiment);
  *       the old store takes {@link MigrationFixture#OLD_LATENCY} of CPU on the caller's thread, the
- *       new store waits 10 times as long.
+ *       new store waits 10 times as long;
+ *   <li>{@code shadowWrite}: the same stores and stage, for {@code save}: the old store is written
+ *       on the caller's thread and the new store in the background (Cutover only, against the old
+ *       store called directly). The benchmark loop writes faster than the shadow side absorbs, so
+ *       most shadow writes are shed and their keys recorded on the caller's thread: the caller's
+ *       cost of a shadow write under overload.
  * </ul>
  *
  * <p>Every call is for the next of the {@link MigrationFixture#ACCOUNTS}, in turn ({@link
@@ -323,6 +328,23 @@ public class DualWriteBenchmark {
   @Benchmark
   public Optional<Account> cutover_shadowRead(CutoverShadowState s, Cursor c) {
     return s.accounts.find(c.nextId());
+  }
+
+  // ---- shadowWrite ----
+
+  /** The old store (20 µs) written directly: the baseline. */
+  @Benchmark
+  public void direct_shadowWrite(DirectShadowState s, Cursor c) {
+    s.old.save(c.nextAccount());
+  }
+
+  /**
+   * Cutover's proxy at {@code SHADOW}: the old store is written on the caller's thread, the new one
+   * in the background; a shadow write that is shed puts its key in the journal's ledger.
+   */
+  @Benchmark
+  public void cutover_shadowWrite(CutoverShadowState s, Cursor c) {
+    s.accounts.save(c.nextAccount());
   }
 
   /** Cutover's proxy at {@code SHADOW}, 10% of reads compared. */
