@@ -302,11 +302,15 @@ public final class ShadowWriteOverload {
     /** Adds a phase's writes, after it ended (not on the callers' path). */
     synchronized void add(Phase p) {
       for (int j = 0; j < p.keys.length; j++) {
-        long at = p.startNanos[j] + p.epochOffset;
-        first[p.keys[j]] = Math.min(first[p.keys[j]], at);
-        last[p.keys[j]] = Math.max(last[p.keys[j]], at);
+        wrote(p.keys[j], p.startNanos[j] + p.epochOffset);
       }
-      writes.addAndGet(p.keys.length);
+    }
+
+    /** One write of {@code key} started at {@code epochNanos}. */
+    synchronized void wrote(int key, long epochNanos) {
+      first[key] = Math.min(first[key], epochNanos);
+      last[key] = Math.max(last[key], epochNanos);
+      writes.incrementAndGet();
     }
 
     long writes() {
