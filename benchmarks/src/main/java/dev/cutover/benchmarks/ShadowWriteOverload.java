@@ -427,12 +427,22 @@ public final class ShadowWriteOverload {
         t.start();
       }
       ready.await();
+      java.util.Map<String, Long> cpuBefore = libraryCpu(mx);
       t0[0] = System.nanoTime() + 1_000_000L;
       go.countDown();
       for (Thread t : threads) {
         t.join();
       }
       double seconds = (System.nanoTime() - t0[0]) / 1e9;
+      java.util.Map<String, Long> cpuAfter = libraryCpu(mx);
+      StringBuilder cpu = new StringBuilder();
+      cpuAfter.forEach((thread, nanos) -> {
+        long used = nanos - cpuBefore.getOrDefault(thread, 0L);
+        if (used > 0) {
+          cpu.append(cpu.length() == 0 ? "" : ", ").append(thread)
+              .append(String.format(Locale.ROOT, " %.0f%%", 100.0 * used / 1e9 / seconds));
+        }
+      });
       if (failure[0] != null) {
         throw new IllegalStateException(name + ": a write threw", failure[0]);
       }
@@ -448,7 +458,24 @@ public final class ShadowWriteOverload {
           us(l.p(l.fromDue(), 0.999)), us(l.fromDue()[l.fromDue().length - 1]), us(l.p(l.service(), 0.5)),
           us(l.p(l.service(), 0.99)), us(l.p(l.service(), 0.999)), us(l.p(l.lateStart(), 0.99)),
           l.callerBytesPerWrite());
+      if (cpu.length() > 0) {
+        log.println("  CPU of the proxy's own threads over the phase (% of one core): " + cpu);
+      }
       return p;
+    }
+
+    /** CPU time so far of every live thread the proxy started ({@code cutover-*}), by name. */
+    static java.util.Map<String, Long> libraryCpu(ThreadMXBean mx) {
+      java.util.Map<String, Long> cpu = new java.util.TreeMap<>();
+      for (Thread t : Thread.getAllStackTraces().keySet()) {
+        if (t.getName().startsWith("cutover-")) {
+          long nanos = mx.getThreadCpuTime(t.getId());
+          if (nanos > 0) {
+            cpu.merge(t.getName(), nanos, Long::sum);
+          }
+        }
+      }
+      return cpu;
     }
 
     static Latencies merge(String system, List<Phase> phases) {
