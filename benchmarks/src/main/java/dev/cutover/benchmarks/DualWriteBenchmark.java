@@ -39,7 +39,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *       on the caller's thread and the new store in the background (Cutover only, against the old
  *       store called directly). The benchmark loop writes faster than the shadow side absorbs, so
  *       most shadow writes are shed and their keys recorded on the caller's thread: the caller's
- *       cost of a shadow write under overload.
+ *       cost of a shadow write under overload;
+ *   <li>{@code shedWrite}: {@code save} in {@code SHADOW} with an old store without latency, so the
+ *       loop writes about a million times a second and nearly every shadow write is shed: the
+ *       caller's cost of the shed path in ns, which a 20 µs old store hides in its noise.
  * </ul>
  *
  * <p>Every call is for the next of the {@link MigrationFixture#ACCOUNTS}, in turn ({@link
@@ -176,6 +179,27 @@ public class DualWriteBenchmark {
     @TearDown
     public void tearDown() throws InterruptedException {
       System.out.println("\n[cutover SHADOW] " + dualWrite.drainAndSummarize());
+      dualWrite.close();
+    }
+  }
+
+  /** Cutover's proxy at {@code SHADOW} over an old store without latency and the usual new store. */
+  @State(Scope.Benchmark)
+  public static class CutoverShedState {
+    CutoverDualWrite dualWrite;
+    Accounts accounts;
+
+    /** Builds the proxy. */
+    @Setup
+    public void setUp() throws Exception {
+      dualWrite = new CutoverDualWrite(SimulatedAccounts.instant(ACCOUNTS), newStore(), Stage.SHADOW);
+      accounts = dualWrite.accounts();
+    }
+
+    /** Prints the shadow counts, shed writes included, and closes the proxy. */
+    @TearDown
+    public void tearDown() throws InterruptedException {
+      System.out.println("\n[cutover SHADOW, old store without latency] " + dualWrite.drainAndSummarize());
       dualWrite.close();
     }
   }
@@ -344,6 +368,20 @@ public class DualWriteBenchmark {
    */
   @Benchmark
   public void cutover_shadowWrite(CutoverShadowState s, Cursor c) {
+    s.accounts.save(c.nextAccount());
+  }
+
+  // ---- shedWrite ----
+
+  /** The old store without latency, written directly: the baseline. */
+  @Benchmark
+  public void direct_shedWrite(DirectOldOnlyState s, Cursor c) {
+    s.old.save(c.nextAccount());
+  }
+
+  /** Cutover's proxy at {@code SHADOW} over an old store without latency: nearly every shadow write is shed. */
+  @Benchmark
+  public void cutover_shedWrite(CutoverShedState s, Cursor c) {
     s.accounts.save(c.nextAccount());
   }
 

@@ -156,6 +156,27 @@ class DualWriteBenchmarkTest {
   }
 
   @Test
+  void cutoverShedWriteJournalsTheKeysOfShedWrites() throws Exception {
+    DualWriteBenchmark.CutoverShedState s = new DualWriteBenchmark.CutoverShedState();
+    s.setUp();
+    try {
+      Cursor c = new Cursor();
+      for (int i = 0; i < 5_000; i++) {
+        bench.cutover_shedWrite(s, c);
+      }
+      String summary = s.dualWrite.drainAndSummarize();
+      DualWriteControl.Counts counts = s.dualWrite.control().counts();
+      long missed = counts.shadowWritesMissed().values().stream().mapToLong(Long::longValue).sum();
+      assertThat(counts.shadowWritesSucceeded() + missed).as(summary).isEqualTo(5_000);
+      assertThat(counts.shadowWritesMissed(dev.cutover.dualwrite.journal.FailedWrite.Reason.SHED)).as(summary)
+          .isPositive();
+      assertThat(s.dualWrite.journal().pendingCount()).as(summary).isBetween(1L, 1_024L);
+    } finally {
+      s.tearDown();
+    }
+  }
+
+  @Test
   void launchDarklyParallelShadowReadWaitsForTheNewStore() throws Exception {
     DualWriteBenchmark.LaunchDarklyParallelShadowState s =
         new DualWriteBenchmark.LaunchDarklyParallelShadowState();
