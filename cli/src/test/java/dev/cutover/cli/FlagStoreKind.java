@@ -14,6 +14,8 @@ enum FlagStoreKind {
     List<String> freshStore() throws Exception {
       TestDatabase db = Stores.postgres("cli_flags");
       JdbcFlagStore.builder(db.dataSource()).build().createSchemaIfMissing();
+      // the migration's journal beside the flags: a move past SHADOW reads its gaps
+      dev.cutover.dualwrite.journal.JdbcFailedWriteJournal.builder(db.dataSource()).build().createSchemaIfMissing();
       return List.of("--jdbc-url", db.jdbcUrl(), "--jdbc-user", db.user());
     }
   },
@@ -29,6 +31,11 @@ enum FlagStoreKind {
       return options;
     }
   };
+
+  /** Options a move past SHADOW needs on this store: DynamoDB holds no journal, so the check is waived. */
+  String[] pastShadow() {
+    return this == DYNAMODB ? new String[] {"--no-journal-check"} : new String[0];
+  }
 
   /** The command-line options of a new, empty store. */
   abstract List<String> freshStore() throws Exception;

@@ -14,6 +14,45 @@ import org.junit.jupiter.params.provider.EnumSource;
 /** {@code cutover stage}: one step at a time, refusals named with the allowed moves, on both stores. */
 class StageCommandTest {
 
+  private static String[] with(String[] extra, String... args) {
+    String[] all = java.util.Arrays.copyOf(args, args.length + extra.length);
+    System.arraycopy(extra, 0, all, args.length, extra.length);
+    return all;
+  }
+
+  @org.junit.jupiter.api.Test
+  void aMovePastShadowIsRefusedWhileTheJournalHoldsAnOpenGap() throws Exception {
+    dev.cutover.flags.jdbc.support.TestDatabase db = Stores.postgres("cli_gaps");
+    dev.cutover.flags.jdbc.JdbcFlagStore.builder(db.dataSource()).build().createSchemaIfMissing();
+    List<String> store = List.of("--jdbc-url", db.jdbcUrl(), "--jdbc-user", db.user());
+    run(store, 0, "stage", "m", "--to", "DUAL_WRITE", "--actor", "a", "--reason", "r");
+    run(store, 0, "stage", "m", "--next", "--actor", "a", "--reason", "r");
+    // no journal tables in this database: the move past SHADOW cannot be checked, so it is not made
+    assertThat(run(store, 1, "stage", "m", "--next", "--actor", "a", "--reason", "r").err())
+        .contains("cannot read the journal's gaps (table cutover_gaps").contains("--journal-jdbc-url")
+        .contains("--no-journal-check").contains("nothing was written");
+
+    dev.cutover.dualwrite.journal.JdbcFailedWriteJournal journal =
+        dev.cutover.dualwrite.journal.JdbcFailedWriteJournal.builder(db.dataSource()).build();
+    journal.createSchemaIfMissing();
+    Instant from = Instant.now().minusSeconds(60);
+    journal.putGap(new dev.cutover.dualwrite.journal.Gap("g1", "OrderRepository",
+        dev.cutover.dualwrite.journal.Gap.Kind.OVERFLOW, from, from.plusSeconds(1), "past the bound"));
+    Result refused = run(store, 4, "stage", "m", "--next", "--actor", "a", "--reason", "r");
+    assertThat(refused.err()).contains("may not move to LIVE while 1 gap(s) are open")
+        .contains("OVERFLOW of OrderRepository").contains("nothing was written");
+    assertThat(run(store, 4, "stage", "m", "--to", "LIVE", "--actor", "a", "--reason", "r").err())
+        .contains("may not move to LIVE");
+    assertThat(run(store, 0, "stage", "m").out()).contains("serves SHADOW");
+    // back is never refused
+    run(store, 0, "stage", "m", "--back", "--actor", "a", "--reason", "r");
+    run(store, 0, "stage", "m", "--next", "--actor", "a", "--reason", "r");
+    // a full reconciliation and repair closed the gap: the move is allowed
+    journal.closeGaps(Instant.now());
+    assertThat(run(store, 0, "stage", "m", "--next", "--actor", "a", "--reason", "r").out())
+        .contains("SHADOW -> LIVE");
+  }
+
   private static Result run(List<String> store, int expected, String... args) {
     Result r = Cli.run(store, args);
     assertThat(r.code()).as("%s", r).isEqualTo(expected);
@@ -40,8 +79,8 @@ class StageCommandTest {
         .contains("stages move one step at a time; allowed from here: DUAL_WRITE, LIVE");
     assertThat(run(store, 0, "stage", "orders.migration").out()).contains("serves SHADOW (version 2)");
 
-    JsonNode next = new ObjectMapper().readTree(run(store, 0, "stage", "orders.migration", "--next", "--actor", "bob",
-        "--reason", "OPS-3", "-o", "json").out());
+    JsonNode next = new ObjectMapper().readTree(run(store, 0, with(kind.pastShadow(), "stage", "orders.migration",
+        "--next", "--actor", "bob", "--reason", "OPS-3", "-o", "json")).out());
     assertThat(next.get("from").get(0).asText()).isEqualTo("SHADOW");
     assertThat(next.get("to").get(0).asText()).isEqualTo("LIVE");
     assertThat(next.get("version").asLong()).isEqualTo(3);
@@ -56,7 +95,7 @@ class StageCommandTest {
   void refusesPastTheLastStageAndWhileAMoveIsScheduled(FlagStoreKind kind) throws Exception {
     List<String> store = kind.freshStore();
     for (int i = 0; i < 5; i++) {
-      run(store, 0, "stage", "m", "--next", "--actor", "a", "--reason", "step " + i);
+      run(store, 0, with(kind.pastShadow(), "stage", "m", "--next", "--actor", "a", "--reason", "step " + i));
     }
     assertThat(run(store, 0, "stage", "m").out()).contains("serves NEW_ONLY").contains("next: none, back: RAMP_DOWN");
     assertThat(run(store, 4, "stage", "m", "--next", "--actor", "a", "--reason", "r").err())

@@ -41,7 +41,14 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  *   <tr><td>cutover.dualwrite.shadow.pending</td><td>gauge</td><td></td></tr>
  *   <tr><td>cutover.dualwrite.circuit.open</td><td>gauge, 1 or 0</td><td>side</td></tr>
  *   <tr><td>cutover.dualwrite.stage.unknown</td><td>counter</td><td></td></tr>
- *   <tr><td>cutover.dualwrite.journal.errors</td><td>counter</td><td></td></tr>
+ *   <tr><td>cutover.dualwrite.journal.errors</td><td>counter</td><td>journal calls that failed and were
+ *       retried; no key is lost by them</td></tr>
+ *   <tr><td>cutover.dualwrite.journal.waiting</td><td>gauge</td><td>keys waiting in memory for the
+ *       journal</td></tr>
+ *   <tr><td>cutover.dualwrite.journal.past.bound</td><td>gauge</td><td>writes past the bound, covered by
+ *       a gap</td></tr>
+ *   <tr><td>cutover.dualwrite.journal.gap</td><td>gauge, 1 or 0</td><td>whether this proxy recorded a
+ *       gap</td></tr>
  *   <tr><td>cutover.dualwrite.listener.errors</td><td>counter</td><td></td></tr>
  * </table>
  *
@@ -83,6 +90,16 @@ public final class DualWriteMetrics implements MeterBinder {
         .description("shadow tasks waiting in the lanes").tags(tags).register(registry);
     Gauge.builder("cutover.dualwrite.shadow.pending", handler.work(), w -> w.pending())
         .description("shadow tasks queued, running or scheduled").tags(tags).register(registry);
+    Gauge.builder("cutover.dualwrite.journal.waiting", handler.ledger(), l -> l.size())
+        .description("distinct keys of missed shadow writes waiting in memory for the journal")
+        .tags(tags).register(registry);
+    Gauge.builder("cutover.dualwrite.journal.past.bound", handler.ledger(), l -> l.overflowed())
+        .description("missed shadow writes past pendingKeysBound, covered by a gap instead of an entry")
+        .tags(tags).register(registry);
+    Gauge.builder("cutover.dualwrite.journal.gap", handler.ledger(), l -> l.gapOpened() ? 1 : 0)
+        .description("whether this proxy recorded a gap: no stage may move past SHADOW until a full"
+            + " reconciliation and repair close it")
+        .tags(tags).register(registry);
     for (Side side : Side.values()) {
       CircuitBreaker breaker = handler.breaker(side);
       Gauge.builder("cutover.dualwrite.circuit.open", breaker, DualWriteMetrics::open)

@@ -12,8 +12,11 @@ import dev.cutover.flags.spi.AuditInfo;
 import dev.cutover.flags.spi.FlagWriteConflictException;
 import dev.cutover.flags.spi.RawFlag;
 import dev.cutover.flags.spi.WritableFlagStore;
+import dev.cutover.dualwrite.journal.FailedWriteJournal;
+import dev.cutover.dualwrite.journal.Gap;
 import java.time.Instant;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -37,6 +40,13 @@ import org.jspecify.annotations.Nullable;
  * ramp, the earlier) stage, so the flag's kill switch never skips a stage. A flag that does not exist
  * counts as {@link Stage#OLD_ONLY}. A flag written by other means is read as the set of stages it
  * can serve (targets, rules, fallthrough); every one of them must be within one step of the target.
+ *
+ * <p><b>Gaps.</b> The overloads that take the migration's {@link FailedWriteJournal} refuse any
+ * forward move to a stage past {@link Stage#SHADOW} (LIVE, RAMP_DOWN, NEW_ONLY) while the journal
+ * holds an open {@link Gap} ({@link OpenGapsException}): writes in that range may differ between
+ * the stores without their keys being journaled, so the new store must not become authoritative
+ * until a full reconciliation and repair have closed it. Moves back are never refused. Use these
+ * overloads for every move in production; the ones without a journal check nothing.
  *
  * @since 0.1.0
  */
@@ -122,6 +132,22 @@ public final class StageFlag {
   }
 
   /**
+   * Like {@link #advance(WritableFlagStore, String, AuditInfo)}, refusing a move past
+   * {@link Stage#SHADOW} while {@code journal} holds an open {@link Gap}.
+   *
+   * @throws OpenGapsException when the move goes past SHADOW and a gap is open
+   */
+  public static Flag advance(WritableFlagStore store, String flagKey, AuditInfo audit, FailedWriteJournal journal)
+      throws Exception {
+    Objects.requireNonNull(journal, "journal");
+    Current c = read(store, flagKey);
+    Stage highest = max(c.stages);
+    Stage target = c.stages.size() > 1 ? highest : highest.next()
+        .orElseThrow(() -> refused(flagKey, c.stages, highest));
+    return write(store, c, definition(flagKey, target, c), target, null, audit, journal);
+  }
+
+  /**
    * Moves one step back (cancelling a ramp, if one is under way).
    *
    * @throws IllegalStageMoveException at {@link Stage#OLD_ONLY}
@@ -159,6 +185,45 @@ public final class StageFlag {
   }
 
   /**
+   * Like {@link #moveTo(WritableFlagStore, String, Stage, AuditInfo)}, refusing a move past
+   * {@link Stage#SHADOW} while {@code journal} holds an open {@link Gap}.
+   *
+   * @throws OpenGapsException when the move goes past SHADOW and a gap is open
+   */
+  public static Flag moveTo(WritableFlagStore store, String flagKey, Stage target, AuditInfo audit,
+      FailedWriteJournal journal) throws Exception {
+    Objects.requireNonNull(journal, "journal");
+    Current c = read(store, flagKey);
+    return write(store, c, definition(flagKey, target, c), target, null, audit, journal);
+  }
+
+  /**
+   * Like {@link #moveTo(WritableFlagStore, String, Stage, Instant, AuditInfo)}, refusing a move past
+   * {@link Stage#SHADOW} while {@code journal} holds an open {@link Gap} now.
+   *
+   * @throws OpenGapsException when the move goes past SHADOW and a gap is open
+   */
+  public static Flag moveTo(WritableFlagStore store, String flagKey, Stage target, Instant effectiveAt,
+      AuditInfo audit, FailedWriteJournal journal) throws Exception {
+    Objects.requireNonNull(effectiveAt, "effectiveAt");
+    Objects.requireNonNull(journal, "journal");
+    Current c = read(store, flagKey);
+    return write(store, c, definition(flagKey, target, c), target, effectiveAt, audit, journal);
+  }
+
+  /**
+   * Like {@link #ramp(WritableFlagStore, String, Stage, double, AuditInfo)}, refusing a ramp past
+   * {@link Stage#SHADOW} while {@code journal} holds an open {@link Gap}.
+   *
+   * @throws OpenGapsException when the ramp goes past SHADOW and a gap is open
+   */
+  public static Flag ramp(WritableFlagStore store, String flagKey, Stage target, double percent, AuditInfo audit,
+      FailedWriteJournal journal) throws Exception {
+    Objects.requireNonNull(journal, "journal");
+    return rampGuarded(store, flagKey, target, percent, audit, journal);
+  }
+
+  /**
    * Serves {@code target} to {@code percent} of entity keys (sticky: raising the percentage only
    * adds keys) and the adjacent stage served now to the rest. The flag must serve one stage next to
    * {@code target}, or already ramp between that stage and {@code target}.
@@ -168,6 +233,11 @@ public final class StageFlag {
    */
   public static Flag ramp(WritableFlagStore store, String flagKey, Stage target, double percent, AuditInfo audit)
       throws Exception {
+    return rampGuarded(store, flagKey, target, percent, audit, null);
+  }
+
+  private static Flag rampGuarded(WritableFlagStore store, String flagKey, Stage target, double percent,
+      AuditInfo audit, @Nullable FailedWriteJournal journal) throws Exception {
     Objects.requireNonNull(target, "target");
     if (!(percent >= 0 && percent <= 100)) {
       throw new IllegalArgumentException("ramp percent must be between 0 and 100 but was " + percent);
@@ -185,7 +255,7 @@ public final class StageFlag {
             new Allocation(from.name(), 100 - percent))))
         .description(c.description(flagKey))
         .build();
-    return write(store, c, ramped, target, null, audit);
+    return write(store, c, ramped, target, null, audit, journal);
   }
 
   private static Flag definition(String flagKey, Stage target, Current c) {
@@ -194,8 +264,19 @@ public final class StageFlag {
 
   private static Flag write(WritableFlagStore store, Current c, Flag next, Stage target, @Nullable Instant effectiveAt,
       AuditInfo audit) throws Exception {
+    return write(store, c, next, target, effectiveAt, audit, null);
+  }
+
+  private static Flag write(WritableFlagStore store, Current c, Flag next, Stage target, @Nullable Instant effectiveAt,
+      AuditInfo audit, @Nullable FailedWriteJournal journal) throws Exception {
     Objects.requireNonNull(target, "target");
     Objects.requireNonNull(audit, "audit");
+    if (journal != null && target.compareTo(Stage.SHADOW) > 0 && target.compareTo(max(c.stages)) > 0) {
+      List<Gap> open = journal.openGaps(Instant.now());
+      if (!open.isEmpty()) {
+        throw new OpenGapsException(next.key(), target, open);
+      }
+    }
     Set<Stage> allowed = allowed(c.stages);
     boolean ok = true;
     for (Stage s : c.stages) {

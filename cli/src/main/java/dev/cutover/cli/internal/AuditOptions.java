@@ -8,7 +8,11 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
-/** Who makes a write and why: required for every write, recorded in the audit history. */
+/**
+ * Who makes a write and why: required for every write, recorded in the audit history. An actor is
+ * one line of plain text ({@link AuditInfo}); a reason may span lines and is shown escaped on one
+ * line by {@code flags history}.
+ */
 public final class AuditOptions {
   @Option(names = "--actor", paramLabel = "WHO", description = "Who makes the change (required for writes).")
   @Nullable String actor;
@@ -29,6 +33,11 @@ public final class AuditOptions {
       throw new ParameterException(spec.commandLine(), "Every write needs --actor and --reason; missing or blank: "
           + String.join(", ", missing));
     }
-    return new AuditInfo(actor.strip(), reason.strip());
+    try {
+      return new AuditInfo(actor.strip(), reason.strip());
+    } catch (IllegalArgumentException e) {
+      // an actor with a control character, a line separator or a bidirectional control
+      throw new ParameterException(spec.commandLine(), "Invalid value for option '--actor': " + e.getMessage());
+    }
   }
 }

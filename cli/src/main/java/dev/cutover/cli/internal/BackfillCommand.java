@@ -38,7 +38,12 @@ import picocli.CommandLine.Spec;
         "Copy every row of the old store into the new one through the versioned apply: a row lands only",
         "if it is newer than what the new store holds, so live writes are never overwritten. Checkpoints are",
         "saved after every page in a JDBC database: run the same command again to resume, or in several",
-        "processes (distinct --owner) to share the segments. Progress goes to standard error."})
+        "processes (distinct --owner) to share the segments. Progress goes to standard error.", "",
+        "A row the old store holds but that cannot be copied is rejected, counted and listed with its key",
+        "and reason: a version that is NULL, 0 or negative, a key or payload that cannot be read, a key",
+        "normalizer or transform that refuses it. Such rows are not migrated: the backfill then exits 6.",
+        "Exit codes: 0 every row read was copied (or was already newer), 1 failed or stopped (run again to",
+        "resume), 2 bad arguments, 4 refused, 6 done but rows were rejected or collided (see the report)."})
 public final class BackfillCommand implements Callable<Integer> {
   /** The value of the report's {@code schema} field. */
   static final String SCHEMA = "cutover.backfill/1";
@@ -227,7 +232,12 @@ public final class BackfillCommand implements Callable<Integer> {
         + ", already newer " + ProgressPrinter.number(c.superseded()) + ", duplicate "
         + ProgressPrinter.number(c.duplicate()) + ", rejected " + c.rejected() + ", collisions " + c.collisions()
         + (rowsBefore > 0 ? "; " + ProgressPrinter.number(rowsBefore) + " rows read by earlier runs" : ""));
-    r.rejections().stream().limit(20).forEach(x -> out.println("  rejected " + x.key() + ": " + x.reason()));
+    r.rejections().stream().limit(20).forEach(x -> out.println("  rejected " + (x.key() == null ? "(no key)" : x.key())
+        + " (" + x.step().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + "): " + x.reason()));
+    if (c.rejected() > 20) {
+      out.println("  ... " + (c.rejected() - 20) + " more rejected rows" + (report != null ? ", listed in the report"
+          + (r.truncated() ? " (the first " + BackfillResult.MAX_REPORTED + ")" : "") : "; --report FILE lists them"));
+    }
     r.collisions().stream().limit(20).forEach(x -> out.println("  collision " + x.newKey() + ": " + x.firstKey()
         + " and " + x.collidingKey()));
     if (report != null) {
@@ -249,7 +259,7 @@ public final class BackfillCommand implements Callable<Integer> {
     ArrayNode rejections = root.putArray("rejections");
     for (BackfillRejection x : r.rejections()) {
       rejections.addObject().put("key", x.key()).put("version", x.version()).put("segment", x.segment())
-          .put("reason", x.reason());
+          .put("step", x.step().name()).put("reason", x.reason());
     }
     ArrayNode collisions = root.putArray("collisions");
     for (BackfillCollision x : r.collisions()) {

@@ -3,6 +3,7 @@ package dev.cutover.cli.internal;
 import dev.cutover.flags.Flag;
 import dev.cutover.flags.spi.AuditPage;
 import dev.cutover.flags.spi.AuditRecord;
+import dev.cutover.flags.spi.AuditText;
 import dev.cutover.flags.spi.FlagWriteConflictException;
 import dev.cutover.flags.spi.WritableFlagStore;
 import java.util.ArrayList;
@@ -45,7 +46,7 @@ final class Conflicts {
       }
       for (AuditRecord r : meanwhile.subList(from, meanwhile.size())) {
         msg.append("\n  version ").append(r.version()).append(" at ").append(r.at()).append(" by ")
-            .append(r.actor()).append(": ").append(r.reason()).append(" (").append(change(r)).append(')');
+            .append(AuditText.oneLine(r.actor())).append(": ").append(AuditText.oneLine(r.reason())).append(" (").append(change(r)).append(')');
       }
     }
     msg.append("\nLook again (cutover flags get ").append(e.key()).append("), then retry.");

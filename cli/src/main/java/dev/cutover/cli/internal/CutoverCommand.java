@@ -14,7 +14,8 @@ import picocli.CommandLine.IVersionProvider;
     footer = {"  0  done", "  1  failed: a store could not be reached or failed", "  2  bad arguments",
         "  3  write conflict: the flag changed meanwhile; nothing written",
         "  4  refused (a stage move that skips a stage, a change while another is scheduled)",
-        "  5  flag or version not found", "  6  done, but reconciliation found differences or a backfill rejected rows"})
+        "  5  flag or version not found", "  6  done, but attention is needed: reconciliation found differences or rows it could not read",
+        "     (rejected, not migrated), or a backfill rejected rows or found key collisions"})
 public final class CutoverCommand {
 
   /** The version from the jar's build. */

@@ -16,7 +16,10 @@ public final class Exit {
   public static final int REFUSED = 4;
   /** The flag, or the version asked for, does not exist. */
   public static final int NOT_FOUND = 5;
-  /** Done, but attention is needed: reconciliation found differences, or a backfill rejected rows. */
+  /**
+   * Done, but attention is needed: reconciliation found differences or rows a store could not
+   * read (rejected, not migrated), or a backfill rejected rows or found key collisions.
+   */
   public static final int DIFFERENCES = 6;
 
   private Exit() {}

@@ -50,6 +50,11 @@ public final class FlagStoreOptions {
 
   @Mixin DynamoDbOptions dynamoDb = new DynamoDbOptions();
 
+  /** The flag store's JDBC URL, or null when it is on DynamoDB. */
+  @Nullable String jdbcUrl() {
+    return which == null ? null : which.jdbcUrl;
+  }
+
   /** Opens the store; the caller closes it. */
   OpenStore open(CommandSpec spec) {
     Which w = java.util.Objects.requireNonNull(which, "store");

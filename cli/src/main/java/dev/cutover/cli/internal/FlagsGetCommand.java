@@ -1,6 +1,7 @@
 package dev.cutover.cli.internal;
 
 import dev.cutover.flags.Flag;
+import dev.cutover.flags.spi.AuditText;
 import dev.cutover.flags.spi.RawFlag;
 import dev.cutover.flags.spi.WritableFlagStore;
 import java.util.Optional;
@@ -33,7 +34,7 @@ public final class FlagsGetCommand extends StoreCommand {
     out().println("flag     " + key);
     out().println("version  " + r.version());
     if (r.rejection() != null) {
-      out().println("INVALID  " + r.rejection());
+      out().println("INVALID  " + AuditText.oneLine(r.rejection()));
     } else {
       try {
         Flag flag = Flag.fromJson(r.json(), key);
@@ -43,9 +44,9 @@ public final class FlagsGetCommand extends StoreCommand {
         flag.previous().ifPresent(p -> out().println("until    " + flag.effectiveAt().orElseThrow() + ": "
             + Describe.serving(p)));
         out().println("updated  " + flag.updatedAt().map(Object::toString).orElse("-") + " by "
-            + flag.updatedBy().orElse("-"));
+            + flag.updatedBy().map(AuditText::oneLine).orElse("-"));
       } catch (RuntimeException invalid) {
-        out().println("INVALID  " + invalid.getMessage());
+        out().println("INVALID  " + AuditText.oneLine(String.valueOf(invalid.getMessage())));
       }
     }
     out().println(Json.MAPPER.writeValueAsString(Json.parse(r.json())));

@@ -30,7 +30,12 @@ import picocli.CommandLine.Spec;
     description = {"Compare the old store with the new one, report differences, optionally repair.", "",
         "Compare the old store with the new one by chunk hashes, drill down to the rows that differ,",
         "re-read each before reporting it, and print a summary (and a JSON report). With --repair and an",
-        "explicit --direction, repair every reported key through the versioned apply, then reconcile again."})
+        "explicit --direction, repair every reported key through the versioned apply, then reconcile again.", "",
+        "A row a store holds but that cannot be read (a version that is NULL, 0 or negative, a key or payload",
+        "that cannot be read) is reported as rejected, not migrated, with its key and reason: the stores",
+        "do not agree while it remains, and a repair cannot fix it (fix the row in its store).",
+        "Exit codes: 0 the stores agree (after the repair, with --repair), 1 failed, 2 bad arguments,",
+        "4 refused, 6 differences or rejected rows remain."})
 public final class ReconcileCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -103,6 +108,10 @@ public final class ReconcileCommand implements Callable<Integer> {
             + repaired.alreadyCurrent() + " already current, " + repaired.keptNewer() + " kept newer, "
             + repaired.skipped() + " skipped, " + repaired.failed() + " failed");
         repaired.failedKeys().stream().limit(20).forEach(k -> out.println("  failed: " + k));
+        if (first.counts().rejected() > 0) {
+          out.println("  " + first.counts().rejected() + " rejected rows are not repaired: a store cannot read them;"
+              + " fix them there");
+        }
         out.println("after repair: " + after.summary());
       }
     } else if (repair && !output.json()) {
@@ -179,6 +188,12 @@ public final class ReconcileCommand implements Callable<Integer> {
     r.collisions().stream().limit(20).forEach(c -> out.println("  collision: " + c.key() + " from "
         + String.join(", ", c.oldKeys())));
     r.errors().stream().limit(20).forEach(e -> out.println("  error: " + e.key() + " (" + e.side() + "): " + e.detail()));
+    r.rejected().stream().limit(20).forEach(x -> out.println("  rejected (" + x.side() + ", not migrated): "
+        + (x.key() == null ? "(no key)" : x.key()) + ": " + x.reason()));
+    if (r.counts().rejected() > 20) {
+      out.println("  ... " + (r.counts().rejected() - 20) + " more rejected rows; the JSON report lists "
+          + (r.rejected().size() < r.counts().rejected() ? "the first " + r.rejected().size() : "them all"));
+    }
   }
 
   private static JsonNode tree(ReconciliationReport r) throws IOException {

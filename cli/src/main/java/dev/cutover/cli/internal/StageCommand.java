@@ -3,18 +3,25 @@ package dev.cutover.cli.internal;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cutover.dualwrite.IllegalStageMoveException;
+import dev.cutover.dualwrite.OpenGapsException;
 import dev.cutover.dualwrite.Stage;
 import dev.cutover.dualwrite.StageFlag;
+import dev.cutover.dualwrite.journal.FailedWriteJournal;
+import dev.cutover.dualwrite.journal.Gap;
+import dev.cutover.dualwrite.journal.JdbcFailedWriteJournal;
 import dev.cutover.flags.Flag;
 import dev.cutover.flags.spi.AuditInfo;
 import dev.cutover.flags.spi.FlagWriteConflictException;
 import dev.cutover.flags.spi.RawFlag;
 import dev.cutover.flags.spi.WritableFlagStore;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -26,7 +33,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "stage", mixinStandardHelpOptions = true,
     description = {"Show or move a dual-write migration stage flag, one step at a time.", "",
         "The stages, in order: OLD_ONLY, DUAL_WRITE, SHADOW, LIVE, RAMP_DOWN, NEW_ONLY. A move that would skip a stage is refused.",
-        "Without --next, --back or --to it shows the stage."})
+        "Without --next, --back or --to it shows the stage.",
+        "A move past SHADOW (to LIVE, RAMP_DOWN or NEW_ONLY) is refused while the migration's journal holds an open"
+            + " gap; moves back are never refused."})
 public final class StageCommand extends StoreCommand {
 
   /** The move. */
@@ -58,6 +67,20 @@ public final class StageCommand extends StoreCommand {
   @Nullable Instant effectiveAt;
 
   @Mixin AuditOptions audit = new AuditOptions();
+
+  @Option(names = "--journal-jdbc-url", paramLabel = "URL",
+      description = "JDBC URL of the migration's failed-write journal, whose open gaps refuse a move past SHADOW;"
+          + " default: the flag store's --jdbc-url. Uses --jdbc-user and --jdbc-password.")
+  @Nullable String journalUrl;
+
+  @Option(names = "--journal-prefix", paramLabel = "PREFIX", defaultValue = "cutover_",
+      description = "Table prefix of the journal (tables PREFIXfailed_writes, PREFIXgaps); default ${DEFAULT-VALUE}.")
+  String journalPrefix = "cutover_";
+
+  @Option(names = "--no-journal-check",
+      description = "Move past SHADOW without reading the journal's gaps (when the migration has no durable journal)."
+          + " Say why in --reason.")
+  boolean noJournalCheck;
 
   private @Nullable AuditInfo auditInfo;
 
@@ -117,6 +140,31 @@ public final class StageCommand extends StoreCommand {
 
   private Flag write(WritableFlagStore store, Set<Stage> before, AuditInfo info) throws Exception {
     Move m = java.util.Objects.requireNonNull(move);
+    Stage highest = EnumSet.copyOf(before).stream().max(Stage::compareTo).orElse(Stage.OLD_ONLY);
+    Stage dest = m.to != null ? m.to : step(before, m.next).orElse(highest);
+    boolean legal = before.stream().allMatch(s -> s.canMoveTo(dest)); // an illegal move is refused as such first
+    if (legal && dest.compareTo(Stage.SHADOW) > 0 && dest.compareTo(highest) > 0 && !noJournalCheck) {
+      FailedWriteJournal journal = journal();
+      try {
+        if (m.to != null && effectiveAt == null) {
+          return StageFlag.moveTo(store, key, m.to, info, journal);
+        }
+        if (effectiveAt == null) {
+          return StageFlag.advance(store, key, info, journal);
+        }
+        List<Gap> open = journal.openGaps(Instant.now());
+        if (!open.isEmpty()) {
+          throw new OpenGapsException(key, dest, open);
+        }
+      } catch (OpenGapsException e) {
+        throw new CliException(Exit.REFUSED, e.getMessage() + "; nothing was written");
+      } catch (SQLException e) {
+        throw new CliException(Exit.FAILED, "cannot read the journal's gaps (table " + journalPrefix + "gaps at "
+            + Jdbc.redact(journalUrl()) + "): " + e.getMessage() + "; a move past SHADOW needs the migration's journal:"
+            + " pass --journal-jdbc-url and --journal-prefix, or --no-journal-check when it has no durable journal;"
+            + " nothing was written");
+      }
+    }
     if (m.to != null) {
       return effectiveAt == null ? StageFlag.moveTo(store, key, m.to, info)
           : StageFlag.moveTo(store, key, m.to, effectiveAt, info);
@@ -129,6 +177,30 @@ public final class StageCommand extends StoreCommand {
       return m.next ? StageFlag.advance(store, key, info) : StageFlag.rollBack(store, key, info);
     }
     return StageFlag.moveTo(store, key, target.get(), effectiveAt, info);
+  }
+
+  private String journalUrl() {
+    String url = journalUrl != null ? journalUrl : storeOptions.jdbcUrl();
+    if (url == null) {
+      throw new CliException(Exit.REFUSED, "a move past SHADOW reads the migration's journal for open gaps: pass"
+          + " --journal-jdbc-url (the flag store is not on JDBC), or --no-journal-check; nothing was written");
+    }
+    return url;
+  }
+
+  private FailedWriteJournal journal() {
+    if (!JdbcFailedWriteJournal.IDENTIFIER.matcher(journalPrefix).matches()) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Invalid value for option"
+          + " '--journal-prefix': expected a lower-case letter, then up to 39 lower-case letters, digits or '_', but"
+          + " was '" + journalPrefix + "'");
+    }
+    String url = journalUrl();
+    DataSource ds = Jdbc.open(spec, "--journal-jdbc-url", url, storeOptions.user, storeOptions.password);
+    try {
+      return JdbcFailedWriteJournal.builder(ds).tablePrefix(journalPrefix).build();
+    } catch (SQLException | IllegalArgumentException e) {
+      throw new CliException(Exit.FAILED, "cannot open the journal at " + Jdbc.redact(url) + ": " + e.getMessage());
+    }
   }
 
   /** Where --next or --back goes from the stages served now (the other end of a ramp, or one step). */

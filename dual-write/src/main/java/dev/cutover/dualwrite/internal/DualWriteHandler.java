@@ -192,6 +192,11 @@ public final class DualWriteHandler implements InvocationHandler {
     return stages.resolve(key);
   }
 
+  /** Repairs single keys from the authoritative store on their shadow lanes (for a journal repair). */
+  public LaneRepairs laneRepairs() {
+    return new LaneRepairs(ctx, stages::resolve);
+  }
+
   /** The control of this proxy. */
   public ProxyControl control() {
     return control;

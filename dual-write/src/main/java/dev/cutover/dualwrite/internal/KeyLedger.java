@@ -110,7 +110,7 @@ public final class KeyLedger {
     this.onJournalError = onJournalError;
     this.startedAt = clock.instant();
     renewRun();
-    this.drainer = new Thread(this::drainLoop, "cutover-journal-" + name);
+    this.drainer = new Thread(this::drainLoop, "cutover-dualwrite-journal-" + name);
     drainer.setDaemon(true);
     drainer.start();
   }
@@ -277,14 +277,19 @@ public final class KeyLedger {
       }
     }
     if (idle()) {
-      try {
-        journal.removeGap(runId);
-        return;
-      } catch (Throwable e) {
-        LOG.warn("{}: could not remove this run's record {} from the journal ({}); it reads as a gap once its lease"
-            + " passes, until a full reconciliation closes it", name, runId, e.toString());
-        return;
+      Throwable last = null;
+      for (int attempt = 0; attempt < 3; attempt++) {
+        try {
+          journal.removeGap(runId);
+          return;
+        } catch (Throwable e) {
+          last = e;
+          LockSupport.parkNanos(MIN_BACKOFF_NANOS << attempt);
+        }
       }
+      LOG.warn("{}: could not remove this run's record {} from the journal ({}); it reads as a gap once its lease"
+          + " passes, until a full reconciliation closes it", name, runId, String.valueOf(last));
+      return;
     }
     LOG.error("{}: closed with {} key(s) not journaled ({}); the run record {} stays and reads as a gap once its"
         + " lease passes: reconcile fully before moving past SHADOW", name, size(), lastError, runId);

@@ -40,7 +40,7 @@ final class ShadowContext {
     this.comparison = comparison;
     this.handoff = handoff;
     this.work = work;
-    this.caller = new StoreCaller(work);
+    this.caller = new StoreCaller(work, budget.toNanos());
     this.journal = journal;
     this.reporter = reporter;
     this.telemetry = telemetry;

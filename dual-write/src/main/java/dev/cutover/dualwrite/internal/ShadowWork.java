@@ -142,6 +142,21 @@ public final class ShadowWork {
     }
   }
 
+  /**
+   * Queues {@code task} on its key's lane, outside the queue bound, so it runs serially with that
+   * key's shadow work (a journal repair, see {@link LaneRepairs}); never on the caller's path.
+   * Returns false, without running or cancelling the task, when the proxy no longer accepts work.
+   */
+  boolean offerKeyed(LaneTask task) {
+    pending.incrementAndGet();
+    if (state != RUNNING) {
+      pending.decrementAndGet();
+      return false;
+    }
+    laneOf(task.key()).offer(task);
+    return true;
+  }
+
   private Lane laneOf(@Nullable String key) {
     int h = key == null ? roundRobin.getAndIncrement() : key.hashCode() * 0x9E3779B9;
     return lanes[(h >>> 1) % lanes.length];

@@ -23,13 +23,23 @@ import org.jspecify.annotations.Nullable;
  * call is still running, and does not return from {@code run()} until a cancelling interrupt has
  * been delivered, so clearing the flag right after {@code run()} is enough. A store that ignores
  * interrupts holds the lane until it returns; tasks behind it that pass their own deadline are then
- * shed. Not API.
+ * shed.
+ *
+ * <p><b>The breaker judges the store, not the queue.</b> A call admitted late in its budget is cut
+ * short at the deadline; under overload most are. Counting those as failures would open the
+ * breaker because of the queue, and every half-open probe, admitted just as late, would reopen it,
+ * so the breaker would stay open for as long as the overload lasts. A timeout counts as a failure
+ * only when the call itself ran at least the slow-call threshold (the budget); a shorter one gives
+ * its permit back. Not API.
  */
 final class StoreCaller {
   private final ShadowWork work;
+  /** A call that ran this long was slow by the breaker's own measure, whatever cut it. */
+  private final long slowNanos;
 
-  StoreCaller(ShadowWork work) {
+  StoreCaller(ShadowWork work, long slowNanos) {
     this.work = work;
+    this.slowNanos = slowNanos;
   }
 
   /**
@@ -92,7 +102,13 @@ final class StoreCaller {
         return CallOutcome.CANCELLED;
       }
       if (breaker != null) {
-        breaker.onError(nanos, TimeUnit.NANOSECONDS, new TimeoutException("shadow call past its budget"));
+        if (nanos >= slowNanos) {
+          breaker.onError(nanos, TimeUnit.NANOSECONDS, new TimeoutException("shadow call past its budget"));
+        } else {
+          // cut short by what was left of a budget the queue had spent: the store's health is
+          // unknown, so the call counts neither way (in HALF_OPEN the probe's permit comes back)
+          breaker.releasePermission();
+        }
       }
       return new CallOutcome(CallOutcome.Kind.TIMED_OUT, null, null, nanos);
     } catch (ExecutionException e) {

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLTransactionRollbackException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
@@ -47,11 +48,11 @@ import org.slf4j.LoggerFactory;
  * {@code reason}, {@code detail}, {@code at} and {@code resolved_at} (nullable; set once by
  * {@link #resolve}), with an index {@code <prefix>failed_writes_pending} that serves
  * {@link #pending} and {@link #pendingCount()} without reading resolved rows (a partial index on
- * PostgreSQL) and an index {@code <prefix>failed_writes_key} that serves the coalescing delete of
- * {@link #append}. An append deletes the pending rows of its repository, key and target and
- * inserts one, in one transaction, so the pending rows grow with distinct keys; two appenders
+ * PostgreSQL) and an index {@code <prefix>failed_writes_key} that serves the coalescing look-up of
+ * {@link #append}. An append inserts a row and deletes the pending rows of its repository, key
+ * and target that it found before, so the pending rows grow with distinct keys; two appenders
  * racing on one key (one per instance at most, since each process appends one key at a time) can
- * leave a row each. {@code <prefix>gaps}: {@code id}, {@code repository}, {@code kind},
+ * leave a row each, and the next append of that key replaces both. {@code <prefix>gaps}: {@code id}, {@code repository}, {@code kind},
  * {@code from_at}, {@code to_at}, {@code detail}, {@code closed_at} (nullable).
  * {@link #createSchemaIfMissing()} creates all of them. Teams that provision tables
  * themselves find the same DDL, for the default prefix, in the resource
@@ -166,25 +167,64 @@ public final class JdbcFailedWriteJournal implements FailedWriteJournal {
   }
 
   /**
-   * In one transaction, deletes the pending rows of the same repository, key and target and
-   * inserts one row; returns the id the database generated.
+   * Finds the pending rows of the same repository, key and target, inserts one row, then deletes
+   * the rows it found; returns the id the database generated. Each step is one statement by
+   * primary key or over the key index, with no transaction around them: there is never a moment
+   * without a pending row for the key, and no range locks that concurrent appenders could
+   * deadlock on. A deadlock or serialization failure reported anyway is retried twice.
    *
    * @throws IllegalArgumentException when an identifying field exceeds its limit (see above)
    */
   @Override
   public long append(FailedWrite write) throws SQLException {
     FailedWrite w = FailedWriteChecks.checked(write);
-    return inTransaction(c -> {
-      boolean keyless = w.entityKey() == null;
-      try (PreparedStatement del = c.prepareStatement(keyless ? sql.deleteSameNullKey : sql.deleteSameKey)) {
+    for (int attempt = 0; ; attempt++) {
+      try {
+        List<Long> replaced = sameKey(w);
+        long id = insert(w);
+        if (!replaced.isEmpty()) {
+          call(c -> {
+            try (PreparedStatement del = c.prepareStatement(sql.deletePending(replaced.size()))) {
+              for (int i = 0; i < replaced.size(); i++) {
+                del.setLong(i + 1, replaced.get(i));
+              }
+              del.executeUpdate();
+            }
+            return null;
+          });
+        }
+        return id;
+      } catch (SQLTransactionRollbackException e) {
+        if (attempt >= 2) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private List<Long> sameKey(FailedWrite w) throws SQLException {
+    boolean keyless = w.entityKey() == null;
+    return call(c -> {
+      try (PreparedStatement ps = c.prepareStatement(keyless ? sql.sameNullKey : sql.sameKey)) {
         int i = 1;
         if (!keyless) {
-          del.setString(i++, w.entityKey());
+          ps.setString(i++, w.entityKey());
         }
-        del.setString(i++, w.repository());
-        del.setString(i, w.target().name());
-        del.executeUpdate();
+        ps.setString(i++, w.repository());
+        ps.setString(i, w.target().name());
+        try (ResultSet rs = ps.executeQuery()) {
+          List<Long> ids = new ArrayList<>();
+          while (rs.next()) {
+            ids.add(rs.getLong(1));
+          }
+          return ids;
+        }
       }
+    });
+  }
+
+  private long insert(FailedWrite w) throws SQLException {
+    return call(c -> {
       boolean returning = dialect == Dialect.POSTGRESQL;
       try (PreparedStatement ps = returning
           ? c.prepareStatement(sql.insert)

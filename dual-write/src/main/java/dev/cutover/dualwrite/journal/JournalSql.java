@@ -22,8 +22,9 @@ final class JournalSql {
   final String insert;
   final String pending;
   final String pendingCount;
-  final String deleteSameKey;
-  final String deleteSameNullKey;
+  final String sameKey;
+  final String sameNullKey;
+  private final String deletePrefix;
   final String gaps;
   final String gapUpdate;
   final String gapInsert;
@@ -41,10 +42,11 @@ final class JournalSql {
         "SELECT id, repository, method, entity_key, target, reason, detail, at FROM " + table
             + " WHERE resolved_at IS NULL AND id > ? ORDER BY id LIMIT ?";
     pendingCount = "SELECT COUNT(*) FROM " + table + " WHERE resolved_at IS NULL";
-    deleteSameKey = "DELETE FROM " + table
+    sameKey = "SELECT id FROM " + table
         + " WHERE resolved_at IS NULL AND entity_key = ? AND repository = ? AND target = ?";
-    deleteSameNullKey = "DELETE FROM " + table
+    sameNullKey = "SELECT id FROM " + table
         + " WHERE resolved_at IS NULL AND entity_key IS NULL AND repository = ? AND target = ?";
+    deletePrefix = "DELETE FROM " + table + " WHERE resolved_at IS NULL AND id IN (";
     String gapTable = quote(dialect, prefix + "gaps");
     gaps = "SELECT id, repository, kind, from_at, to_at, detail FROM " + gapTable
         + " WHERE closed_at IS NULL ORDER BY from_at, id";
@@ -60,6 +62,15 @@ final class JournalSql {
   /** Marks up to {@link #RESOLVE_CHUNK} ids resolved; parameter 1 is the time, then the ids. */
   String resolve(int ids) {
     return ids == RESOLVE_CHUNK ? resolveFullChunk : buildResolve(ids);
+  }
+
+  /** Deletes pending rows by id (the ones an append replaced); parameters: the ids. */
+  String deletePending(int ids) {
+    StringBuilder sql = new StringBuilder(deletePrefix.length() + ids * 3 + 1).append(deletePrefix);
+    for (int i = 0; i < ids; i++) {
+      sql.append(i == 0 ? "?" : ", ?");
+    }
+    return sql.append(')').toString();
   }
 
   private String buildResolve(int ids) {

@@ -15,7 +15,9 @@ package dev.cutover.dualwrite.replication;
  * @param applied rows the target took: it held an older version of the key, or none
  * @param superseded rows the target already held a newer version of (a live write or delete won)
  * @param duplicate rows the target already held at this very version (copied before)
- * @param rejected rows the transform or the key normalizer rejected, each reported with its key
+ * @param rejected rows not applied because the source could not read them (a NULL, zero or negative
+ *     version, an unreadable key or payload, a malformed line) or the transform or the key
+ *     normalizer rejected them, each reported with its key ({@link BackfillResult#rejections()})
  * @param collisions rows whose new key another old key already maps to, each reported, not applied
  * @param leasesLost segments this process stopped copying because its lease was taken over
  * @param segmentsCopied segments this process copied to their end

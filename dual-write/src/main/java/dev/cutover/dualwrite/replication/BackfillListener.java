@@ -23,7 +23,10 @@ public interface BackfillListener {
   /** After each page was applied and its checkpoint saved. */
   default void onProgress(BackfillProgress progress) {}
 
-  /** A row was rejected by the transform or the key normalizer; it was not applied. */
+  /**
+   * A row was rejected by the source (it could not be read), the transform or the key
+   * normalizer ({@link BackfillRejection#step()}); it was not applied.
+   */
   default void onRejected(BackfillRejection rejection) {}
 
   /** A row's new key is already the new key of another old key; it was not applied. */

@@ -12,7 +12,7 @@ import java.util.Objects;
  * <pre>{@code
  * BackfillResult result = backfill.run();
  * if (result.counts().rejected() > 0 || result.counts().collisions() > 0) {
- *   result.rejections().forEach(r -> log.warn("not copied: {} ({})", r.key(), r.reason()));
+ *   result.rejections().forEach(r -> log.warn("not copied: {} ({}: {})", r.key(), r.step(), r.reason()));
  * }
  * }</pre>
  *
@@ -20,7 +20,8 @@ import java.util.Objects;
  * @param counts what this process did in the run
  * @param segmentsDone segments done by any process when the run ended
  * @param segmentsTotal the source's segments
- * @param rejections the rows rejected, in the order met, at most {@value #MAX_REPORTED}
+ * @param rejections the rows rejected (by the source, the transform or the key normalizer), in the
+ *     order met, at most {@value #MAX_REPORTED}; {@link BackfillCounts#rejected()} counts them all
  * @param collisions the key collisions, in the order met, at most {@value #MAX_REPORTED}
  * @param truncated whether more rejections or collisions occurred than the lists hold
  * @param collisionTrackingSaturated whether the collision tracker reached its bound ({@link

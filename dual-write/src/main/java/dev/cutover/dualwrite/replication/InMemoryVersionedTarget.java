@@ -1,5 +1,7 @@
 package dev.cutover.dualwrite.replication;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cutover.dualwrite.replication.internal.PayloadJson;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,7 +15,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * A {@link VersionedTarget} in memory: for tests of a migration's wiring, and the reference the
  * store contract is checked against. One segment per {@code segments} argument, keys assigned by
- * hash; pages in key order; the token is the last key read.
+ * hash; pages in key order; the token is the last key read. Payloads are kept as deep copies, as
+ * a store of JSON text would give them back: integers as {@code long} ({@code BigInteger} beyond),
+ * finite doubles as {@code BigDecimal}, so that a test against it sees what a real store returns
+ * and a caller changing a tree after applying it changes nothing stored.
  *
  * <pre>{@code
  * InMemoryVersionedTarget target = new InMemoryVersionedTarget();
@@ -49,8 +54,8 @@ public final class InMemoryVersionedTarget implements VersionedTarget {
   @Override
   public List<ApplyOutcome> apply(List<Change> changes) {
     List<ApplyOutcome> outcomes = new ArrayList<>(changes.size());
-    for (Change c : changes) {
-      Objects.requireNonNull(c, "change");
+    for (Change given : changes) {
+      Change c = stored(Objects.requireNonNull(given, "change"));
       ApplyOutcome[] outcome = new ApplyOutcome[1];
       // compute is atomic per key: the in-memory equivalent of one conditional write
       rows.compute(c.key(), (k, stored) -> {
@@ -64,6 +69,31 @@ public final class InMemoryVersionedTarget implements VersionedTarget {
       outcomes.add(outcome[0]);
     }
     return outcomes;
+  }
+
+  /**
+   * Replaces the row when it is live at {@code expectedVersion} with the expected digest, in one
+   * atomic step per key ({@link ConcurrentSkipListMap#compute}), like {@link #apply}.
+   */
+  @Override
+  public ReplaceOutcome replaceIfUnchanged(long expectedVersion, String expectedDigest, Change row) {
+    VersionedTarget.checkReplacement(expectedVersion, expectedDigest, row);
+    ReplaceOutcome[] outcome = {ReplaceOutcome.CHANGED};
+    rows.computeIfPresent(row.key(), (k, stored) -> {
+      Change c = stored.change();
+      if (c.isDelete() || c.version() != expectedVersion || !PayloadDigest.of(c).equals(expectedDigest)) {
+        return stored;
+      }
+      outcome[0] = ReplaceOutcome.REPLACED;
+      return new Stored(stored(row), clock.instant());
+    });
+    return outcome[0];
+  }
+
+  /** The change as kept: its payload an exact copy, so that what is read is what a store of JSON text gives. */
+  private static Change stored(Change c) {
+    JsonNode payload = c.payload();
+    return payload == null ? c : Change.upsert(c.key(), c.version(), PayloadJson.exactCopy(payload));
   }
 
   @Override

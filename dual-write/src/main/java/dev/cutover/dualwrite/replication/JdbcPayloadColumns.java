@@ -66,8 +66,9 @@ public interface JdbcPayloadColumns {
   /**
    * One JSON column: {@code jsonb} on PostgreSQL, {@code JSON} on MySQL/MariaDB, {@code CLOB} on
    * H2, written and read with {@code mapper}. JSON text does not keep Java's number types: read
-   * back, an integer is whatever {@code mapper} makes of it (the target's default mapper reads
-   * every integer as a {@code long}), so compare payloads by value, as {@code Comparison} does.
+   * back, a number is whatever {@code mapper} makes of it (the target's default mapper reads every
+   * integer as a {@code long} and every decimal as an exact {@code BigDecimal}), so compare
+   * payloads by value, as {@code Comparison} and {@link PayloadDigest} do.
    */
   static JdbcPayloadColumns json(String column, ObjectMapper mapper) {
     return new JsonPayloadColumn(column, mapper);

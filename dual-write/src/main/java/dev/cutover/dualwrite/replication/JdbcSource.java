@@ -63,9 +63,13 @@ import org.slf4j.LoggerFactory;
  * one stamped earlier loses, which is right as the row already includes it. So stamp with the
  * observer's clock, and start the observer before the backfill.
  *
- * <p><b>Rejections.</b> A row whose version is NULL or below 1, or whose key is longer than {@value
- * Change#MAX_KEY_LENGTH} characters or not storable, is skipped and reported: logged at WARN with
- * its key, counted ({@link #rejectedCount()}) and handed to the listener. Rows with a NULL key are
+ * <p><b>Rejections.</b> A row whose version is NULL, below 1 or not an integer, whose key is longer
+ * than {@value Change#MAX_KEY_LENGTH} characters or not storable, or whose payload the {@link
+ * JdbcRowMapper} cannot read (it throws, or returns null) is not migrated, and reported: returned
+ * in the page's {@link SegmentedSource.Page#rejected()} with its key and the reason (so a backfill
+ * counts and lists it, and a reconciliation reports it as not migrated), logged at WARN, counted
+ * ({@link #rejectedCount()}) and handed to the listener. A failure of the read itself (the
+ * connection, SQLSTATE class 08, a transient error) fails the page instead. Rows with a NULL key are
  * never reached by keyset reads: {@link Builder#build()} counts them ({@link #nullKeyRows()}) and
  * logs a WARN when there are any.
  *

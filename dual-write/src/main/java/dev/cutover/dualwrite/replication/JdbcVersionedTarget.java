@@ -1,10 +1,10 @@
 package dev.cutover.dualwrite.replication;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.cutover.dualwrite.replication.internal.Keys;
+import dev.cutover.dualwrite.replication.internal.PayloadJson;
 import dev.cutover.dualwrite.replication.internal.TargetReads;
+import dev.cutover.dualwrite.replication.internal.TargetReplace;
 import dev.cutover.dualwrite.replication.internal.TargetSql;
 import dev.cutover.dualwrite.replication.internal.VersionedApply;
 import java.sql.Connection;
@@ -59,8 +59,17 @@ import org.jspecify.annotations.Nullable;
  * when other processes apply the same changes at the same time (exactly one of them is told
  * {@link ApplyOutcome#APPLIED}). Keys with a NUL character or a broken surrogate pair, and on
  * PostgreSQL payloads with a NUL character, are rejected with an {@link IllegalArgumentException}
- * naming the change before anything is written. Payloads round-trip as JSON text, so an integer
- * read back is a {@code long} (see {@link JdbcPayloadColumns#json}).
+ * naming the change before anything is written. Payloads round-trip exactly (with the default
+ * JSON column and mapper): an integer comes back as a {@code long} ({@code BigInteger} beyond),
+ * a decimal as the same {@code BigDecimal} ({@code 12345678901234567.89}, not a {@code double}),
+ * nested objects, arrays and Unicode text as written. MySQL's own {@code JSON} type (unlike
+ * MariaDB's, which is text) stores fractions as binary doubles, so there use {@link
+ * JdbcPayloadColumns} of your own for decimals beyond 15 significant digits.
+ *
+ * <p><b>Same-version drift.</b> {@link #replaceIfUnchanged} overwrites a row at the same version
+ * only while it still holds the content a reconciliation saw: in one transaction, a {@code SELECT
+ * ... FOR UPDATE} of the row, its content digest compared in Java, and an {@code UPDATE ... WHERE
+ * version = ?} under the row's lock.
  *
  * <p><b>Tombstones and the horizon.</b> A delete keeps the row with {@code deleted = TRUE} and the
  * delete's version, so a late upsert, a duplicate or a backfilled row with a lower version cannot
@@ -104,6 +113,7 @@ public final class JdbcVersionedTarget implements VersionedTarget {
   private final TargetSql sql;
   private final VersionedApply applier;
   private final TargetReads reads;
+  private final TargetReplace replacer;
 
   private JdbcVersionedTarget(Builder b, SqlDialect dialect, String table) {
     this.dataSource = b.dataSource;
@@ -113,6 +123,7 @@ public final class JdbcVersionedTarget implements VersionedTarget {
     this.sql = new TargetSql(dialect, table, payload);
     this.applier = new VersionedApply(dataSource, sql, b.batchSize, b.clock);
     this.reads = new TargetReads(dataSource, sql, segments);
+    this.replacer = new TargetReplace(dataSource, sql, reads, b.clock);
   }
 
   /** Starts configuring a target over a data source (ideally a connection pool). */
@@ -164,6 +175,19 @@ public final class JdbcVersionedTarget implements VersionedTarget {
   @Override
   public List<ApplyOutcome> apply(List<Change> changes) throws SQLException {
     return applier.apply(changes);
+  }
+
+  /**
+   * Replaces a live row at {@code expectedVersion} whose content digest is {@code expectedDigest}:
+   * one transaction reads the row with {@code SELECT ... FOR UPDATE}, compares its digest in Java,
+   * and updates it {@code WHERE version = ?}; the row's lock keeps every other write out between
+   * the comparison and the update. See {@link VersionedTarget#replaceIfUnchanged}.
+   */
+  @Override
+  public ReplaceOutcome replaceIfUnchanged(long expectedVersion, String expectedDigest, Change row)
+      throws SQLException {
+    VersionedTarget.checkReplacement(expectedVersion, expectedDigest, row);
+    return replacer.replaceIfUnchanged(expectedVersion, expectedDigest, row);
   }
 
   @Override
@@ -227,7 +251,7 @@ public final class JdbcVersionedTarget implements VersionedTarget {
     private int segments = 8;
     private int batchSize = 100;
     private Clock clock = Clock.systemUTC();
-    private ObjectMapper mapper = JsonMapper.builder().enable(DeserializationFeature.USE_LONG_FOR_INTS).build();
+    private ObjectMapper mapper = PayloadJson.MAPPER;
     private @Nullable JdbcPayloadColumns payloadColumns;
 
     private Builder(DataSource dataSource) {
@@ -274,7 +298,12 @@ public final class JdbcVersionedTarget implements VersionedTarget {
       return this;
     }
 
-    /** The mapper of the default JSON payload column; default reads integers as {@code long}. */
+    /**
+     * The mapper of the default JSON payload column. The default reads payloads back exactly as
+     * written: integers as {@code long} (a {@code BigInteger} beyond), numbers with a fraction or
+     * an exponent as {@code BigDecimal} with their scale, never a {@code double}. A mapper given
+     * here is used as it is.
+     */
     public Builder objectMapper(ObjectMapper mapper) {
       this.mapper = Objects.requireNonNull(mapper, "objectMapper");
       return this;

@@ -3,9 +3,9 @@ package dev.cutover.dualwrite.replication;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.cutover.dualwrite.replication.internal.NdjsonLayout;
 import dev.cutover.dualwrite.replication.internal.NdjsonReader;
+import dev.cutover.dualwrite.replication.internal.PayloadJson;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -43,9 +43,12 @@ import org.slf4j.LoggerFactory;
  * <p><b>Rejections.</b> A line that is not valid UTF-8 JSON, not an object, longer than {@link
  * Builder#maxLineBytes}, not typed DynamoDB JSON (in that format), or whose key or version cannot
  * be extracted (missing, of the wrong type, a key longer than {@value Change#MAX_KEY_LENGTH}
- * characters, a version below 1), is skipped and reported: logged at WARN with the line number,
- * counted ({@link #rejectedCount()}) and handed to the listener. Reasons name line numbers and
- * field names, never the line's data. A line is reported each time it is read, so a segment read
+ * characters, a version below 1), is not migrated, and reported: returned in the page's {@link
+ * SegmentedSource.Page#rejected()} (its key when one was read, and a reason starting {@code "line
+ * <n> (byte <offset>): "}), so a backfill counts and lists it and a reconciliation reports it as
+ * not migrated; logged at WARN with the line number, counted ({@link #rejectedCount()}) and handed
+ * to the listener. Reasons name line numbers and field names, never the line's data. A rejected
+ * line counts toward a page's limit. A line is reported each time it is read, so a segment read
  * twice reports its bad lines twice.
  *
  * <p><b>Versions.</b> With {@link Builder#versionField} each row carries its own; with {@link
@@ -172,9 +175,8 @@ public final class NdjsonSource implements SegmentedSource {
     private int segments = 8;
     private int maxLineBytes = 16 * 1024 * 1024;
     private Consumer<Rejection> listener = r -> {};
-    private ObjectMapper mapper = JsonMapper.builder()
+    private ObjectMapper mapper = PayloadJson.builder()
         .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-        .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
         .build();
 
     private Builder(Path file) {
@@ -268,7 +270,10 @@ public final class NdjsonSource implements SegmentedSource {
       return this;
     }
 
-    /** The mapper lines are parsed with; default fails on trailing content and keeps decimals exact. */
+    /**
+     * The mapper lines are parsed with; default fails on trailing content and reads payloads
+     * exactly: integers as {@code long} (or {@code BigInteger}), decimals as {@code BigDecimal}.
+     */
     public Builder objectMapper(ObjectMapper mapper) {
       this.mapper = Objects.requireNonNull(mapper, "objectMapper");
       return this;

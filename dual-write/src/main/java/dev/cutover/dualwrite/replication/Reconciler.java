@@ -47,6 +47,13 @@ import org.jspecify.annotations.Nullable;
  *
  * Versions are not compared, only content: a source without versions stamps them at read time.
  *
+ * <p><b>Rejected rows.</b> A row a source read but could not make a change of ({@link
+ * SegmentedSource.Page#rejected()}: a version NULL or below 1, an unreadable key or payload, a
+ * malformed line) is reported in {@link ReconciliationReport#rejected()} with its key and reason,
+ * and the report is not {@linkplain ReconciliationReport#clean() clean} while any remains. Its key
+ * is not compared: the other side's row at that key is neither missing nor extra, so a repair
+ * leaves it alone. Fix such rows in their store; the next reconciliation reads them again.
+ *
  * @since 0.1.0
  */
 public final class Reconciler {

@@ -8,13 +8,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a {@link Reconciler} found between the old and the new store, in the new store's key space:
  * keys missing in new, extra in new, different (with the differing field paths), old keys that
- * collide on one new key, and rows that could not be compared. Counts are exact; the lists hold at
- * most the reconciler's {@code reportLimit} entries each ({@link #truncated()} says when more
- * were found). An empty report ({@link #clean()}) means the stores agree.
+ * collide on one new key, rows that could not be compared, and rows a side could not read at all
+ * (rejected: not migrated). Counts are exact; the lists hold at most the reconciler's {@code
+ * reportLimit} entries each ({@link #truncated()} says when more were found). An empty report
+ * ({@link #clean()}) means the stores agree.
  *
  * <pre>{@code
  * ReconciliationReport report = Reconciler.between(oldStore, newStore).recheck(oldStore::get).run();
@@ -42,6 +44,9 @@ import java.util.Objects;
  * @param different live on both sides with different normalized content
  * @param collisions new keys that several live old keys map to; never compared nor repaired
  * @param errors rows that could not be transformed or compared
+ * @param rejected rows a side's source read but could not make a change of (a version NULL or
+ *     below 1, a key or payload that cannot be read, a malformed line): not migrated, and never
+ *     repaired by a {@link Repair}, which cannot read them either; fix the rows in the store
  * @since 0.1.0
  */
 public record ReconciliationReport(
@@ -57,7 +62,8 @@ public record ReconciliationReport(
     List<Discrepancy> extraInNew,
     List<Discrepancy> different,
     List<Collision> collisions,
-    List<RowError> errors) {
+    List<RowError> errors,
+    List<Rejection> rejected) {
 
   /** The value of the {@code schema} field of the JSON file. */
   public static final String SCHEMA = "cutover.reconciliation/1";
@@ -73,6 +79,7 @@ public record ReconciliationReport(
     different = List.copyOf(different);
     collisions = List.copyOf(collisions);
     errors = List.copyOf(errors);
+    rejected = List.copyOf(rejected);
   }
 
   /**
@@ -88,10 +95,12 @@ public record ReconciliationReport(
    * @param errors rows that could not be transformed or compared
    * @param settledOnRecheck keys that differed in the scan but agreed when read again (writes in
    *     flight): not reported
+   * @param rejected rows either side read but could not make a change of: not migrated, not in
+   *     {@code oldRows} or {@code newRows}
    * @since 0.1.0
    */
   public record Counts(long oldRows, long newRows, long notMigrated, long missingInNew, long extraInNew,
-      long different, long collisions, long errors, long settledOnRecheck) {}
+      long different, long collisions, long errors, long settledOnRecheck, long rejected) {}
 
   /**
    * One key where the stores disagree.
@@ -102,14 +111,25 @@ public record ReconciliationReport(
    * @param newVersion the new row's version, 0 when absent
    * @param differences the differing field paths (empty unless different)
    * @param differencesTruncated whether more fields differ than listed
+   * @param oldDigest for a different row, the {@link PayloadDigest} of the old row as stored
+   *     (before the transform), which a {@code NEW_TO_OLD} repair expects to find; else null
+   * @param newDigest for a different row, the {@link PayloadDigest} of the new row as stored,
+   *     which an {@code OLD_TO_NEW} repair expects to find; else null
    * @since 0.1.0
    */
   public record Discrepancy(String key, List<String> oldKeys, long oldVersion, long newVersion,
-      List<Difference> differences, boolean differencesTruncated) {
+      List<Difference> differences, boolean differencesTruncated, @Nullable String oldDigest,
+      @Nullable String newDigest) {
     public Discrepancy {
       Objects.requireNonNull(key, "key");
       oldKeys = List.copyOf(oldKeys);
       differences = List.copyOf(differences);
+    }
+
+    /** A discrepancy without content digests: a missing or extra key, or a report of an earlier release. */
+    public Discrepancy(String key, List<String> oldKeys, long oldVersion, long newVersion,
+        List<Difference> differences, boolean differencesTruncated) {
+      this(key, oldKeys, oldVersion, newVersion, differences, differencesTruncated, null, null);
     }
   }
 
@@ -143,17 +163,35 @@ public record ReconciliationReport(
     }
   }
 
-  /** Whether nothing was found: the stores agree. */
+  /**
+   * A row a side's source read but could not make a change of ({@link SourceRejection}): it is
+   * not migrated, whatever the other side holds. The key is not compared (the other side's row at
+   * that key is neither missing nor extra), and a repair leaves it alone: it stays in every report
+   * until the row is fixed in its store.
+   *
+   * @param key the row's key as read (in the side's own key space), or null when none could be read
+   * @param side {@code old} or {@code new}
+   * @param reason the source's reason, naming the column, field or line, never the data
+   * @since 0.1.0
+   */
+  public record Rejection(@Nullable String key, String side, String reason) {
+    public Rejection {
+      Objects.requireNonNull(side, "side");
+      Objects.requireNonNull(reason, "reason");
+    }
+  }
+
+  /** Whether nothing was found: the stores agree, and every row of both was read. */
   public boolean clean() {
     return counts.missingInNew() == 0 && counts.extraInNew() == 0 && counts.different() == 0
-        && counts.collisions() == 0 && counts.errors() == 0;
+        && counts.collisions() == 0 && counts.errors() == 0 && counts.rejected() == 0;
   }
 
   /** Whether a list holds fewer entries than its count. */
   public boolean truncated() {
     return missingInNew.size() < counts.missingInNew() || extraInNew.size() < counts.extraInNew()
         || different.size() < counts.different() || collisions.size() < counts.collisions()
-        || errors.size() < counts.errors();
+        || errors.size() < counts.errors() || rejected.size() < counts.rejected();
   }
 
   /** How long the reconciliation took. */
@@ -171,7 +209,7 @@ public record ReconciliationReport(
    *  "startedAt": "2026-05-01T10:15:30Z", "finishedAt": "...", "durationMillis": 1234,
    *  "buckets": 4096, "differingBuckets": 3, "rechecked": true, "clean": false, "truncated": false,
    *  "counts": {"oldRows": 0, "newRows": 0, "notMigrated": 0, "missingInNew": 0, "extraInNew": 0,
-   *             "different": 0, "collisions": 0, "errors": 0, "settledOnRecheck": 0},
+   *             "different": 0, "collisions": 0, "errors": 0, "settledOnRecheck": 0, "rejected": 0},
    *  "missingInNew": [{"key": "k1", "oldKeys": ["k1"], "oldVersion": 3, "newVersion": 0,
    *                    "differences": [], "differencesTruncated": false}],
    *  "extraInNew": [ ...as missingInNew... ],
@@ -179,11 +217,15 @@ public record ReconciliationReport(
    *                 "differences": [{"path": "/name", "kind": "CHANGED", "oldHash": "..", "newHash": ".."}],
    *                 "differencesTruncated": false}],
    *  "collisions": [{"key": "k3", "oldKeys": [" k3", "k3"]}],
-   *  "errors": [{"key": "k4", "side": "old", "detail": "transform threw java.lang.IllegalStateException"}]}
+   *  "errors": [{"key": "k4", "side": "old", "detail": "transform threw java.lang.IllegalStateException"}],
+   *  "rejected": [{"key": "k5", "side": "old", "reason": "version column rev is NULL"},
+   *               {"key": null, "side": "old", "reason": "line 9 (byte 812): not valid JSON (column 3)"}]}
    * }</pre>
    *
    * Differences carry {@code oldValue} and {@code newValue} only when the comparison reveals
-   * values; hashes and values are omitted when absent.
+   * values; hashes and values are omitted when absent. A different row carries the {@link
+   * PayloadDigest}s of both rows as stored ({@code oldDigest}, {@code newDigest}): what a repair
+   * in another process compares the target's row with before it overwrites same-version drift.
    */
   public void writeJson(Path file) throws IOException {
     ReconciliationJson.write(this, Objects.requireNonNull(file, "file"));
@@ -201,6 +243,7 @@ public record ReconciliationReport(
         + "\n  rows: " + c.oldRows() + " old, " + c.newRows() + " new, " + c.notMigrated() + " not migrated"
         + "\n  missing in new: " + c.missingInNew() + ", extra in new: " + c.extraInNew() + ", different: "
         + c.different() + ", collisions: " + c.collisions() + ", errors: " + c.errors()
+        + ", rejected (not migrated): " + c.rejected()
         + "\n  " + differingBuckets + " of " + buckets + " buckets read row by row; "
         + (rechecked ? c.settledOnRecheck() + " settled on re-check" : "not re-checked")
         + (truncated() ? "; lists truncated" : "") + "; took " + duration().toMillis() + " ms";

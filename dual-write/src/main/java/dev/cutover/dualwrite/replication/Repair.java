@@ -10,7 +10,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * Repairs the keys a reconciliation or the failed-write journal names, in an explicit direction,
  * through the versioned apply: the authoritative side's current row is read again and applied
- * with its own version, so a repair never overwrites a newer write.
+ * with its own version, so a repair never overwrites a newer write. Rows that differ at the same
+ * version are overwritten only by a compare-and-set on what the reconciliation saw, so after a
+ * repair a reconciliation finds nothing, except keys written meanwhile.
  *
  * <pre>{@code
  * RepairResult result = Repair.from(report)
@@ -34,8 +36,17 @@ import org.jspecify.annotations.Nullable;
  *
  * <ul>
  *   <li>The authority holds a live row or a tombstone: it goes through the transform and the
- *       versioned apply with the authority's version. A target holding that version or a newer
- *       one keeps it ({@link RepairResult#keptNewer()}).
+ *       versioned apply with the authority's version. A target holding a newer version keeps it ({@link
+ *       RepairResult#keptNewer()}).
+ *   <li>Same-version drift: a key the report found different whose authoritative row has the
+ *       very version the reconciliation saw in the target (an edit behind the target's back, a
+ *       transform bug). The target's row is overwritten with the authority's through {@link
+ *       VersionedTarget#replaceIfUnchanged}, a compare-and-set on the version and the {@linkplain
+ *       PayloadDigest content digest} the report recorded, so only if the target still holds
+ *       exactly what the reconciliation saw ({@link RepairResult#driftRepaired()}). A row written
+ *       since, by a newer version or another edit, is never overwritten ({@link
+ *       RepairResult#keptNewer()}). Without a report (journal keys) a same version counts as
+ *       current.
  *   <li>The authority holds nothing (absence has no version): the target's row is deleted with a
  *       tombstone at <em>its stored version plus one</em>, read between two reads of the authority
  *       that both found nothing. That delete lands only while the target still holds the version
@@ -49,6 +60,14 @@ import org.jspecify.annotations.Nullable;
  *       {@link Builder#repairDeletes} when absence on the authority is not authoritative (a
  *       partial source, or keys that cannot be mapped back).
  * </ul>
+ *
+ * <h2>Gaps</h2>
+ *
+ * A repair given both a report and the journal, that ends with no failed key, closes every
+ * {@link dev.cutover.dualwrite.journal.Gap} of that journal that ended before the report's
+ * reconciliation started: that reconciliation compared every row written before it began, and
+ * everything it found is now repaired. Only then may a stage move past SHADOW again. A repair
+ * from the journal alone closes no gap.
  *
  * Journal keys and report keys name the authority's rows: a journal entry's key is read on the
  * authority as it is; a report's entry by its old key ({@code OLD_TO_NEW}) or its key ({@code

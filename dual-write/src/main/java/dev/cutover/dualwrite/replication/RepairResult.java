@@ -16,20 +16,26 @@ import java.util.List;
  * @param keys keys examined (journal entries with the same key count once per pass)
  * @param upserted keys written with the authority's live row
  * @param deleted keys deleted (a tombstone written) because the authority has none
- * @param alreadyCurrent keys the target already held as the authority does (same version, or
- *     both without a live row)
+ * @param driftRepaired keys a reconciliation found different at the same version on both sides,
+ *     whose target row was overwritten with the authority's because it still held exactly the
+ *     version and content the reconciliation saw ({@link VersionedTarget#replaceIfUnchanged})
+ * @param alreadyCurrent keys the target already held as the authority does (same version and,
+ *     for a key reported different, the same content; or both without a live row)
  * @param keptNewer keys where the target holds a newer version than the authority, or was written
- *     while the repair ran: never overwritten
+ *     while the repair ran (for same-version drift: the target's row no longer held the version
+ *     and content the reconciliation saw): never overwritten
  * @param skipped keys not repaired on purpose: collisions, rows the transform leaves out, deletes
- *     when {@code repairDeletes} is off, keyless journal entries without a later reconciliation
+ *     when {@code repairDeletes} is off, keyless journal entries without a later reconciliation,
+ *     same-version drift in a report without content digests (written by an earlier release)
  * @param failed keys where reading or applying threw; their journal entries stay pending
  * @param journalResolved journal entries marked repaired
  * @param keptNewerKeys up to 1,000 of the keys counted in {@code keptNewer}
  * @param failedKeys up to 1,000 of the keys counted in {@code failed}
  * @since 0.1.0
  */
-public record RepairResult(long keys, long upserted, long deleted, long alreadyCurrent, long keptNewer, long skipped,
-    long failed, long journalResolved, List<String> keptNewerKeys, List<String> failedKeys) {
+public record RepairResult(long keys, long upserted, long deleted, long driftRepaired, long alreadyCurrent,
+    long keptNewer, long skipped, long failed, long journalResolved, List<String> keptNewerKeys,
+    List<String> failedKeys) {
 
   /** The most keys each list holds. */
   public static final int MAX_LISTED = 1000;
@@ -39,15 +45,22 @@ public record RepairResult(long keys, long upserted, long deleted, long alreadyC
     failedKeys = List.copyOf(failedKeys);
   }
 
-  /** Keys changed in the target: upserted plus deleted. */
+  /** A result without same-version drift repaired: {@code driftRepaired} is 0. */
+  public RepairResult(long keys, long upserted, long deleted, long alreadyCurrent, long keptNewer, long skipped,
+      long failed, long journalResolved, List<String> keptNewerKeys, List<String> failedKeys) {
+    this(keys, upserted, deleted, 0, alreadyCurrent, keptNewer, skipped, failed, journalResolved, keptNewerKeys,
+        failedKeys);
+  }
+
+  /** Keys changed in the target: upserted, deleted and drift repaired. */
   public long repaired() {
-    return upserted + deleted;
+    return upserted + deleted + driftRepaired;
   }
 
   @Override
   public String toString() {
-    return "RepairResult[keys=" + keys + ", upserted=" + upserted + ", deleted=" + deleted + ", alreadyCurrent="
-        + alreadyCurrent + ", keptNewer=" + keptNewer + ", skipped=" + skipped + ", failed=" + failed
+    return "RepairResult[keys=" + keys + ", upserted=" + upserted + ", deleted=" + deleted + ", driftRepaired="
+        + driftRepaired + ", alreadyCurrent=" + alreadyCurrent + ", keptNewer=" + keptNewer + ", skipped=" + skipped + ", failed=" + failed
         + ", journalResolved=" + journalResolved + "]";
   }
 }

@@ -17,6 +17,12 @@ import org.jspecify.annotations.Nullable;
  * {@link HybridLogicalClock}). Tombstones are returned as deletes by stores that keep them. A
  * token is an opaque string that a later call, in this process or another, accepts. Thread-safe.
  *
+ * <p><b>Rejected rows.</b> A row that cannot become a change (a version NULL or below 1, a key or
+ * payload that cannot be read, a line that is not JSON) is returned in {@link Page#rejected()} of
+ * the page it was read in, never dropped: the backfill counts and lists it, and a reconciliation
+ * reports it and is not clean while it remains. A page's rows and rejected rows together are at
+ * most the limit asked for, so a source of nothing but bad rows still reads in bounded pages.
+ *
  * <p><b>Layout.</b> {@link #layout()} names how keys are assigned to segments. A {@link
  * CheckpointStore} records it when a backfill first prepares its checkpoints, and a backfill
  * resumed with a source of another layout is refused before it copies anything: a segment done
@@ -69,12 +75,25 @@ public interface SegmentedSource {
   /**
    * One page of a segment.
    *
-   * @param rows the rows read, at most the limit asked for
+   * @param rows the rows read
+   * @param rejected the rows read that could not become changes, in the order read; with {@code
+   *     rows}, at most the limit asked for
    * @param next where to continue, or null when the segment has been read to its end
    */
-  record Page(List<Change> rows, @Nullable String next) {
+  record Page(List<Change> rows, List<SourceRejection> rejected, @Nullable String next) {
     public Page {
       rows = List.copyOf(Objects.requireNonNull(rows, "rows"));
+      rejected = List.copyOf(Objects.requireNonNull(rejected, "rejected"));
+    }
+
+    /** A page without rejected rows. */
+    public Page(List<Change> rows, @Nullable String next) {
+      this(rows, List.of(), next);
+    }
+
+    /** How many rows the page read: its rows and its rejected rows. */
+    public int read() {
+      return rows.size() + rejected.size();
     }
   }
 }

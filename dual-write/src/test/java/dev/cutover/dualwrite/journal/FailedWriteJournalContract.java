@@ -155,8 +155,95 @@ public abstract class FailedWriteJournalContract {
   void pendingIsOldestFirst() throws Exception {
     List<Long> ids = appendAll("k3", "k1", "k2", "k1");
     List<JournalEntry> pending = journal.pending(0, 10);
-    assertThat(ids(pending)).containsExactlyElementsOf(ids);
-    assertThat(keys(pending)).containsExactly("k3", "k1", "k2", "k1");
+    // the second k1 replaced the first: one entry per key, ordered by its latest append
+    assertThat(ids(pending)).containsExactly(ids.get(0), ids.get(2), ids.get(3));
+    assertThat(keys(pending)).containsExactly("k3", "k2", "k1");
+  }
+
+  @Test
+  void appendCoalescesPerRepositoryKeyAndTarget() throws Exception {
+    long first = journal.append(write("k"));
+    long second = journal.append(new FailedWrite("OrderRepository", "other", "k", Target.NEW, Reason.SHED, "again", AT));
+    long otherTarget = journal.append(new FailedWrite("OrderRepository", "save", "k", Target.OLD, Reason.FAILED, "d", AT));
+    long otherRepo = journal.append(new FailedWrite("S", "save", "k", Target.NEW, Reason.FAILED, "d", AT));
+    long keyless1 = journal.append(write(null));
+    long keyless2 = journal.append(write(null));
+    assertThat(second).isGreaterThan(first);
+    assertThat(keyless2).isGreaterThan(keyless1);
+    assertThat(ids(journal.pending(0, 100))).containsExactly(second, otherTarget, otherRepo, keyless2);
+    assertThat(journal.pendingCount()).isEqualTo(4);
+    JournalEntry latest = journal.pending(0, 1).get(0);
+    assertThat(latest.write().method()).isEqualTo("other");
+    assertThat(latest.write().detail()).isEqualTo("again");
+  }
+
+  @Test
+  void resolvingAReplacedEntryLeavesTheNewerOnePending() throws Exception {
+    long read = journal.append(write("k"));
+    // a repair read entry `read`; meanwhile another write of k missed
+    long newer = journal.append(write("k"));
+    journal.resolve(List.of(read));
+    assertThat(ids(journal.pending(0, 10))).containsExactly(newer);
+    journal.resolve(List.of(newer));
+    assertThat(journal.pendingCount()).isZero();
+    // after a resolve the key can be journaled again
+    long again = journal.append(write("k"));
+    assertThat(ids(journal.pending(0, 10))).containsExactly(again);
+  }
+
+  @Test
+  void pendingEntriesNeverExceedDistinctKeys() throws Exception {
+    java.util.Random random = new java.util.Random(42);
+    java.util.Set<String> distinct = new java.util.HashSet<>();
+    for (int i = 0; i < 300; i++) {
+      String key = "k" + random.nextInt(20);
+      distinct.add(key);
+      journal.append(write(key));
+      assertThat(journal.pendingCount()).isLessThanOrEqualTo(distinct.size());
+    }
+    assertThat(journal.pendingCount()).isEqualTo(distinct.size());
+  }
+
+  @Test
+  void gapsArePutReplacedRemovedAndClosed() throws Exception {
+    Instant t0 = Instant.parse("2030-01-01T00:00:00Z");
+    Gap run = new Gap("run-1", "R", Gap.Kind.RUN, t0, t0.plusSeconds(30), "a process");
+    Gap overflow = new Gap("over-1", "R", Gap.Kind.OVERFLOW, t0.plusSeconds(5), t0.plusSeconds(6), "past the bound");
+    journal.putGap(run);
+    journal.putGap(overflow);
+    assertThat(journal.gaps()).containsExactly(run, overflow);
+    // a live run is no open gap; an overflow always is; a run whose lease passed is
+    assertThat(journal.openGaps(t0.plusSeconds(10))).containsExactly(overflow);
+    assertThat(journal.openGaps(t0.plusSeconds(31))).containsExactly(run, overflow);
+    // the heartbeat renews the lease
+    Gap renewed = new Gap("run-1", "R", Gap.Kind.RUN, t0, t0.plusSeconds(60), "a process");
+    journal.putGap(renewed);
+    assertThat(journal.gaps()).containsExactly(renewed, overflow);
+    // a reconciliation that started after the overflow ended closes it, not the live run
+    assertThat(journal.closeGaps(t0.plusSeconds(7))).isEqualTo(1);
+    assertThat(journal.gaps()).containsExactly(renewed);
+    assertThat(journal.closeGaps(t0.plusSeconds(6))).isZero();
+    // renewing a closed gap opens it again
+    journal.putGap(overflow);
+    assertThat(journal.gaps()).containsExactly(renewed, overflow);
+    journal.removeGap("run-1");
+    journal.removeGap("unknown");
+    assertThat(journal.gaps()).containsExactly(overflow);
+  }
+
+  @Test
+  void gapsKeepTheirInstantsToTheMillisecond() throws Exception {
+    Instant from = Instant.parse("2030-01-02T03:04:05.123Z");
+    Gap g = new Gap("g", "Repo with a long name", Gap.Kind.KEY_REJECTED, from, from.plusMillis(1), "d");
+    journal.putGap(g);
+    assertThat(journal.gaps()).containsExactly(g);
+  }
+
+  @Test
+  void gapIdsTooLongAreRejected() {
+    Instant t = Instant.parse("2030-01-01T00:00:00Z");
+    assertThatThrownBy(() -> journal.putGap(new Gap("x".repeat(65), "R", Gap.Kind.OVERFLOW, t, t, "d")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("64");
   }
 
   @Test
@@ -287,8 +374,9 @@ public abstract class FailedWriteJournalContract {
         List.of(
             Instant.parse("1970-01-01T00:00:00Z"), Instant.parse("2100-12-31T23:59:59.999Z"),
             Instant.ofEpochMilli(1), precise);
+    int i = 0;
     for (Instant at : instants) {
-      journal.append(new FailedWrite("R", "m", "k", Target.OLD, Reason.SHED, "d", at));
+      journal.append(new FailedWrite("R", "m", "k" + i++, Target.OLD, Reason.SHED, "d", at));
     }
     List<Instant> read = journal.pending(0, 10).stream().map(e -> e.write().at()).collect(Collectors.toList());
     assertThat(read.subList(0, 3)).containsExactlyElementsOf(instants.subList(0, 3));

@@ -22,7 +22,8 @@ import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.lifecycle.AfterContainer;
 
 /**
- * Any interleaving of appends and resolves leaves a journal in the model's state: pending holds
+ * Any interleaving of appends and resolves leaves a journal in the model's state (an append replaces
+ * the pending entry of its repository, key and target): pending holds
  * the appended entries minus the resolved ones, in id order, page by page, and pendingCount is
  * their number. Resolves pick known ids, already resolved ids and ids not yet given out (which
  * must not resolve the entry that gets that id later).
@@ -74,6 +75,9 @@ class FailedWriteJournalProperties {
           assertThat(id).isGreaterThan(given.get(given.size() - 1));
         }
         given.add(id);
+        // coalescing: the new entry replaces the pending one of the same repository, key and target
+        model.values().removeIf(w -> w.repository().equals(a.write().repository())
+            && java.util.Objects.equals(w.entityKey(), a.write().entityKey()) && w.target() == a.write().target());
         model.put(id, a.write());
       } else if (op instanceof Resolve r) {
         List<Long> ids = new ArrayList<>();

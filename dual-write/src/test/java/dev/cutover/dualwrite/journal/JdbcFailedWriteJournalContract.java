@@ -94,11 +94,12 @@ abstract class JdbcFailedWriteJournalContract extends FailedWriteJournalContract
     try {
       List<Future<?>> results = new ArrayList<>();
       for (int i = 0; i < instances; i++) {
+        String key = "x" + i;
         results.add(threads.submit(() -> {
           JdbcFailedWriteJournal j = JdbcFailedWriteJournal.builder(pool()).tablePrefix(prefix).build();
           start.await();
           j.createSchemaIfMissing();
-          return j.append(write("x"));
+          return j.append(write(key));
         }));
       }
       start.countDown();

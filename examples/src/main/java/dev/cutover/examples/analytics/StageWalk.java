@@ -49,6 +49,8 @@ final class StageWalk {
   private final LiveStatus status;
   private final MigrationReport report;
   private final int reads;
+  /** The proxy's journal; a move past SHADOW reads its gaps. */
+  private final InMemoryFailedWriteJournal journal = new InMemoryFailedWriteJournal();
   private final long seed;
   private final ShadowDashboard dashboard = new ShadowDashboard();
   private final List<String> stages = new ArrayList<>(List.of(Stage.OLD_ONLY.name()));
@@ -123,7 +125,7 @@ final class StageWalk {
         .listener(dashboard)
         .shadowThreads(2)
         .shadowTimeout(Duration.ofSeconds(10))            // the old side replays the whole history
-        .journal(new InMemoryFailedWriteJournal())        // the API has no writes: nothing to journal
+        .journal(journal)                                 // the API has no writes: nothing to journal
         .build();
   }
 
@@ -136,7 +138,7 @@ final class StageWalk {
     if (back) {
       StageFlag.rollBack(flagStore, STAGE_FLAG, audit);
     } else {
-      StageFlag.advance(flagStore, STAGE_FLAG, audit);
+      StageFlag.advance(flagStore, STAGE_FLAG, audit, journal);   // refused while the journal has an open gap
     }
     boolean served = AnalyticsMigration.await(Duration.ofSeconds(10), () -> control.stage(null) == to);
     report.expect(served, "the proxy did not serve " + to + " within 10 s of the flag write");

@@ -175,7 +175,7 @@ public final class RekeyMigration {
         target.createTableIfMissing();
         sync.start();
         fleet.start();
-        JournalRepair repair = new JournalRepair(fleet.journal(), old, target, KEYS);
+        MissedWriteReplay repair = new MissedWriteReplay(fleet.journal(), old, target, KEYS);
         StageSwitch stage = new StageSwitch(flags, fleet, watch, repair);
         report.fact("services", fleet.size() + " (each its own flag client and dual-write proxy; 2 follow the"
             + " flag table's stream, 10 poll it every 250 ms)");
@@ -330,7 +330,7 @@ public final class RekeyMigration {
   }
 
   private void facts(DirtyKeys keys, BackfillResult backfill, ServiceFleet fleet, StreamSync sync,
-      JournalRepair repair, ReconciliationReport before, List<FlipWatch.Result> flips, ReconciliationReport after) throws Exception {
+      MissedWriteReplay repair, ReconciliationReport before, List<FlipWatch.Result> flips, ReconciliationReport after) throws Exception {
     for (int i = 0; i < flips.size(); i++) {
       FlipWatch.Result r = flips.get(i);
       report.fact("flip " + (i + 1) + ": " + r.from() + " -> " + r.to(), String.format("effectiveAt %s, published"

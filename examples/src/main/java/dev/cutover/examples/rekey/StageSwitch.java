@@ -22,11 +22,11 @@ final class StageSwitch {
   private final DynamoDbFlagStore flags;
   private final ServiceFleet fleet;
   private final FlipWatch watch;
-  private final JournalRepair repair;
+  private final MissedWriteReplay repair;
   /** The longest a move took to reach every service so far. */
   private Duration slowest = Duration.ZERO;
 
-  StageSwitch(DynamoDbFlagStore flags, ServiceFleet fleet, FlipWatch watch, JournalRepair repair) {
+  StageSwitch(DynamoDbFlagStore flags, ServiceFleet fleet, FlipWatch watch, MissedWriteReplay repair) {
     this.flags = flags;
     this.fleet = fleet;
     this.watch = watch;
@@ -49,7 +49,7 @@ final class StageSwitch {
    */
   Optional<Duration> move(Stage to, Duration bound) throws Exception {
     long start = System.nanoTime();
-    StageFlag.moveTo(flags, ServiceFleet.STAGE_FLAG, to, AUDIT);
+    StageFlag.moveTo(flags, ServiceFleet.STAGE_FLAG, to, AUDIT, fleet.journal());   // refused while a gap is open
     return fleet.awaitRevision(flags.headRevision(), bound).map(at -> slowest(Duration.ofNanos(System.nanoTime() - start)));
   }
 
@@ -79,7 +79,7 @@ final class StageSwitch {
     long start = System.nanoTime();
     Instant at = Instant.ofEpochMilli(System.currentTimeMillis() + lead.toMillis()); // whole ms, as clients compare
     watch.arm(from, to, at);
-    StageFlag.moveTo(flags, ServiceFleet.STAGE_FLAG, to, at, AUDIT);
+    StageFlag.moveTo(flags, ServiceFleet.STAGE_FLAG, to, at, AUDIT, fleet.journal());
     Instant heldAt = fleet.awaitRevision(flags.headRevision(), lead.plus(bound)).orElse(Instant.now());
     slowest(Duration.ofNanos(System.nanoTime() - start));
     // Back to the old table: it must first get the shadow writes it missed while the new table

@@ -51,6 +51,12 @@ import org.slf4j.LoggerFactory;
  * run on a separate pool under a time limit, retries and a circuit breaker ({@link StoreCaller});
  * change events are delivered on a third thread ({@link ChangeListeners}). {@link #close()} stops
  * all three.
+ *
+ * <p><b>Push without a gap.</b> The push subscription is made on the store pool as the client
+ * starts, in parallel with the first load, and the refresher reloads once it is in place; stores
+ * whose push source goes live later hint once it is. A change made any time after {@code build()}
+ * returns therefore either happened before that reload (and is read by it) or after the push
+ * source was live (and is hinted), so it waits for push latency, not for the next poll.
  */
 public final class DefaultFlagClient implements FlagClient {
   private static final Logger LOG = LoggerFactory.getLogger(DefaultFlagClient.class);
@@ -86,8 +92,9 @@ public final class DefaultFlagClient implements FlagClient {
   private volatile int consecutiveFailures;
   private long effectiveCursorMillis;
   private @Nullable ScheduledFuture<?> effectiveTask;
-  private volatile Subscription push = Subscription.NONE;
-  private volatile java.util.concurrent.@Nullable Future<Subscription> lateSubscription;
+  /** The push subscription once the store returned it; guarded by {@link #pushLock}. */
+  private Subscription push = Subscription.NONE;
+  private final Object pushLock = new Object();
   /** The backup file's flags, compiled at start: served if the store is down, and the fallback
    * version of any flag the first store load rejects. */
   private volatile @Nullable Snapshot backupSeed;
@@ -119,8 +126,10 @@ public final class DefaultFlagClient implements FlagClient {
     if (backup != null) {
       backup.read().ifPresent(c -> backupSeed = compileBackup(c));
     }
+    // push first: the subscription reloads once it is live, so a change made at any moment after
+    // build() returns is served within push latency, never left for the next poll
+    subscribeInBackground();
     refresher.execute(this::pollTick);
-    refresher.execute(this::subscribe);
     boolean attempted;
     try {
       attempted = firstAttempt.await(config.startupTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -129,10 +138,12 @@ public final class DefaultFlagClient implements FlagClient {
       attempted = false;
     }
     if (!lastGood.hasData()) {
+      String error = lastError;
       LOG.warn(
-          "Flag store {} gave no data {}; trying the backup file",
+          "Flag store {} gave no data {}{}; trying the backup file",
           store.describe(),
-          attempted ? "on the first attempt" : "within " + config.startupTimeout());
+          attempted ? "on the first attempt" : "within " + config.startupTimeout(),
+          error == null ? "" : " (" + error + ")");
       loadBackup();
     }
     starting = false;
@@ -163,22 +174,61 @@ public final class DefaultFlagClient implements FlagClient {
   }
 
   /**
-   * Subscribes to push hints on the refresher thread under the store time limit, so a store that
-   * blocks in {@code subscribe} can delay neither {@code build()} nor polling for long.
+   * Subscribes to push hints on the store pool, without blocking {@code build()} or the first load.
+   * Once {@code subscribe} returns, one reload covers any change made before the subscription was
+   * in place; a store whose push source connects later sends its own hint once it is live (see
+   * {@link FlagStore#subscribe}). A subscription still pending after the store time limit is
+   * logged; polling covers until it completes.
    */
-  private void subscribe() {
-    java.util.concurrent.Future<Subscription> pending = caller.submit(() -> store.subscribe(this::onHint));
+  private void subscribeInBackground() {
+    java.util.concurrent.Future<?> pending;
     try {
-      push = pending.get(config.storeTimeout().toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
-      LOG.warn("Flag store {} push subscription took longer than {}; polling only until it completes",
-          store.describe(), config.storeTimeout());
-      lateSubscription = pending;
-    } catch (ExecutionException e) {
-      LOG.warn("Flag store {} push subscription failed; polling only", store.describe(), e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      pending = caller.submit(() -> {
+        subscribeNow();
+        return null;
+      });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      LOG.warn("Flag store {} push subscription could not start; polling only", store.describe());
+      return;
     }
+    try {
+      refresher.schedule(
+          () -> {
+            if (!pending.isDone() && !closed) {
+              LOG.warn("Flag store {} push subscription took longer than {}; polling only until it completes",
+                  store.describe(), config.storeTimeout());
+            }
+          },
+          config.storeTimeout().toMillis(),
+          TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      LOG.debug("client closed; no subscription check");
+    }
+  }
+
+  /** Store pool: subscribes, publishes the subscription (or closes it if the client closed meanwhile), reloads. */
+  private void subscribeNow() {
+    Subscription s;
+    try {
+      s = store.subscribe(this::onHint);
+    } catch (RuntimeException e) {
+      if (!closed) {
+        LOG.warn("Flag store {} push subscription failed; polling only", store.describe(), e);
+      }
+      return;
+    }
+    boolean keep;
+    synchronized (pushLock) {
+      keep = !closed;
+      if (keep) {
+        push = s;
+      }
+    }
+    if (!keep) {
+      s.close();
+      return;
+    }
+    onHint(); // a change made before the subscription was in place sent no hint: look once now
   }
 
   private void onHint() {
@@ -330,9 +380,13 @@ public final class DefaultFlagClient implements FlagClient {
     stats.refreshErrors.increment();
     consecutiveFailures++;
     Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-    lastError = cause.toString();
+    // a store's own FlagStoreException says what to fix in its message; the class name adds nothing
+    lastError = cause instanceof dev.cutover.flags.spi.FlagStoreException && cause.getMessage() != null
+        ? cause.getMessage()
+        : cause.toString();
     if (consecutiveFailures == 1) {
-      LOG.warn("Flag store {} refresh failed; serving the last good snapshot: {}", store.describe(), lastError);
+      LOG.warn("Flag store {} refresh failed; serving {}: {}", store.describe(),
+          lastGood.hasData() ? "the last good snapshot" : "code defaults", lastError);
     } else {
       LOG.debug("Flag store {} refresh failed again ({} in a row): {}", store.describe(), consecutiveFailures, lastError);
     }
@@ -695,18 +749,16 @@ public final class DefaultFlagClient implements FlagClient {
       return;
     }
     closed = true;
-    push.close();
-    java.util.concurrent.Future<Subscription> late = lateSubscription;
-    if (late != null) {
-      if (late.isDone()) {
-        try {
-          late.get().close();
-        } catch (ExecutionException | InterruptedException | RuntimeException e) {
-          LOG.debug("late push subscription", e);
-        }
-      } else {
-        late.cancel(true);
-      }
+    Subscription p;
+    synchronized (pushLock) {
+      p = push;
+      push = Subscription.NONE;
+    }
+    // a subscription still being made sees closed under pushLock and closes itself
+    try {
+      p.close();
+    } catch (RuntimeException e) {
+      LOG.debug("closing the push subscription", e);
     }
     refresher.shutdownNow();
     caller.close();

@@ -37,8 +37,15 @@ public interface FlagStore extends AutoCloseable {
   /**
    * Subscribes to push hints. The default has no push and returns {@link Subscription#NONE};
    * polling is always on as the safety net. Should return promptly and connect in the background;
-   * the client waits for it at most its store time limit. Closing the returned subscription must
-   * stop any thread started for it once no subscriber is left.
+   * the client subscribes on its store pool before its first load, without waiting for it.
+   * Closing the returned subscription must stop any thread started for it once no subscriber is
+   * left.
+   *
+   * <p><b>Gap rule:</b> a change made before the push source is live sends no hint, so the client
+   * reloads once when this method returns, and a store whose push source becomes live only later
+   * (a connection opened in the background, a stream position taken later) must call the listener
+   * once it is live, and again after every reconnect. Then every change made after the client's
+   * {@code build()} returned is served within push latency, not at the next poll.
    */
   default Subscription subscribe(ChangeHintListener listener) {
     return Subscription.NONE;

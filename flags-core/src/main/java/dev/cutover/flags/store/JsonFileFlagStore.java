@@ -8,6 +8,7 @@ import dev.cutover.flags.Subscription;
 import dev.cutover.flags.spi.ChangeHintListener;
 import dev.cutover.flags.spi.ChangeHints;
 import dev.cutover.flags.spi.FlagStore;
+import dev.cutover.flags.spi.FlagStoreException;
 import dev.cutover.flags.spi.RawFlag;
 import dev.cutover.flags.spi.StoreSnapshot;
 import java.io.IOException;
@@ -31,7 +32,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A read-only flag store backed by one JSON file that operators edit or a deploy writes:
- * {@code {"flags": [ <flag JSON>, ... ]}}. Each element's {@code key} field is its key and its
+ * {@code {"flags": [ <flag JSON>, ... ]}}, an object whose {@code flags} array holds the flags, even
+ * when there is only one. A file of another shape (a single flag object, a bare array) fails the
+ * load with a {@link FlagStoreException} naming the file, what was expected and what the top level
+ * is; the client reports it in {@code status().lastError()}. Each element's {@code key} field is its key and its
  * {@code version} field (default 1) its version. Elements are handed to the client as they are, so
  * one malformed flag is rejected alone while the rest load.
  *
@@ -137,7 +141,7 @@ public final class JsonFileFlagStore implements FlagStore {
     List<RawFlag> raw = new ArrayList<>();
     try (JsonParser p = LENIENT.createParser(text)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
-        throw new IOException("flag file " + file + " must be an object with a 'flags' array");
+        throw malformed(text);
       }
       boolean found = false;
       while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -148,7 +152,7 @@ public final class JsonFileFlagStore implements FlagStore {
           continue;
         }
         if (value != JsonToken.START_ARRAY) {
-          throw new IOException("flag file " + file + ": 'flags' must be an array");
+          throw malformed(text);
         }
         found = true;
         int i = 0;
@@ -160,12 +164,62 @@ public final class JsonFileFlagStore implements FlagStore {
         }
       }
       if (!found) {
-        throw new IOException("flag file " + file + " must be an object with a 'flags' array");
+        throw malformed(text);
       }
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IOException("flag file " + file + " is not valid JSON: " + e.getOriginalMessage(), e);
+      com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
+      throw new FlagStoreException(file + " is not valid JSON: " + e.getOriginalMessage()
+          + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"), e);
     }
     return new StoreSnapshot(rev, raw);
+  }
+
+  /**
+   * The error for a file that is JSON but not a flag file: names the file, what was expected and
+   * what the top level is, so the client's status says what to fix.
+   */
+  private FlagStoreException malformed(String text) {
+    String found;
+    try {
+      found = describeFound(LENIENT.readTree(text));
+    } catch (IOException e) {
+      found = "it cannot be read as JSON: " + e.getMessage();
+    }
+    return new FlagStoreException(
+        file + ": expected an object with a \"flags\" array ({\"flags\": [ <flag>, ... ]}), but " + found);
+  }
+
+  private static String describeFound(@Nullable JsonNode root) {
+    if (root == null || root.isMissingNode()) {
+      return "the file is empty";
+    }
+    if (!root.isObject()) {
+      return "the top level is " + kind(root)
+          + (root.isArray() ? " (put the array under \"flags\": {\"flags\": [...]})" : "");
+    }
+    if (root.has("flags")) {
+      return "\"flags\" is " + kind(root.get("flags"));
+    }
+    List<String> keys = new ArrayList<>();
+    root.fieldNames().forEachRemaining(keys::add);
+    String shown = keys.size() > 8 ? String.join(", ", keys.subList(0, 8)) + ", ..." : String.join(", ", keys);
+    return "the top level is an object with keys [" + shown + "]"
+        + (root.has("key") ? " (a single flag: put it in the array, {\"flags\": [ {...} ]})" : "");
+  }
+
+  private static String kind(JsonNode node) {
+    if (node.isArray()) {
+      return "an array";
+    } else if (node.isObject()) {
+      return "an object";
+    } else if (node.isTextual()) {
+      return "a string";
+    } else if (node.isNumber()) {
+      return "a number";
+    } else if (node.isBoolean()) {
+      return "a boolean";
+    }
+    return "null";
   }
 
   private static RawFlag element(String json, int index) {

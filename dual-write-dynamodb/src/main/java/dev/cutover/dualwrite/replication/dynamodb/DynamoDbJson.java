@@ -23,10 +23,11 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * <p>Maps become objects, lists arrays, {@code S} text, {@code BOOL} booleans, {@code NULL} null,
  * {@code B} binary, and sets ({@code SS}, {@code NS}, {@code BS}) arrays in the order DynamoDB
  * returns them. {@code N} holds a number's value, not its Java type, so numbers come back as the
- * narrowest node holding the value exactly: {@code LongNode} for integers in {@code long} range,
- * {@code BigIntegerNode} beyond, {@code DoubleNode} when the double is exactly the decimal, else
- * {@code DecimalNode}; {@code 2.0} comes back as {@code 2}. Compare payloads numerically (the
- * comparison module does), not with {@code JsonNode.equals}. Values DynamoDB cannot store (NaN,
+ * node holding the value exactly: {@code LongNode} for integers in {@code long} range, {@code
+ * BigIntegerNode} beyond, {@code DecimalNode} for every other number (never a {@code double});
+ * {@code 2.0} comes back as {@code 2} and {@code 1.50} as {@code 1.5}. Compare payloads by value,
+ * in canonical form (the comparison module and {@code PayloadDigest} do), not with {@code
+ * JsonNode.equals}. Values DynamoDB cannot store (NaN,
  * infinities, numbers beyond 38 digits or its range, nesting beyond 32 levels) are refused with an
  * {@code IllegalArgumentException} naming the JSON path.
  *

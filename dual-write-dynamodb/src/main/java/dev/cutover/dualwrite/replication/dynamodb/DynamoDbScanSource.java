@@ -3,6 +3,7 @@ package dev.cutover.dualwrite.replication.dynamodb;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cutover.dualwrite.replication.Change;
 import dev.cutover.dualwrite.replication.SegmentedSource;
+import dev.cutover.dualwrite.replication.SourceRejection;
 import dev.cutover.dualwrite.replication.dynamodb.internal.Calls;
 import dev.cutover.dualwrite.replication.dynamodb.internal.ScanTokens;
 import dev.cutover.dualwrite.replication.dynamodb.internal.TableSettings;
@@ -38,9 +39,10 @@ import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
  *
  * <p>Segments are DynamoDB's ({@code Segment}/{@code TotalSegments}): they partition the table's
  * items, and several processes may read different segments at once. A page reads up to {@code
- * limit} items. An item whose key, version or payload cannot be made is skipped with a warning
- * naming its primary key and counted ({@link #rejected()}); a migration should see that count at
- * zero. Scans read consistently unless {@link Builder#consistentRead} turns that off (half the
+ * limit} items. An item whose key, version or payload cannot be made is not migrated, and
+ * reported: returned in its page's {@link SegmentedSource.Page#rejected()} (its change key when
+ * one was made, and a reason naming its primary key), so a backfill counts and lists it and a
+ * reconciliation reports it as not migrated; logged at WARN and counted ({@link #rejected()}). Scans read consistently unless {@link Builder#consistentRead} turns that off (half the
  * read units; the stream then carries what a scan read too early). Thread-safe.
  *
  * @since 0.1.0
@@ -98,16 +100,28 @@ public final class DynamoDbScanSource implements SegmentedSource {
     ScanResponse page = Tables.scan(() -> calls.call("scan of segment " + segment, () -> dynamoDb.scan(request)),
         token, describe());
     List<Change> rows = new ArrayList<>(page.count());
+    List<SourceRejection> rejections = new ArrayList<>();
     for (Map<String, AttributeValue> item : page.items()) {
+      String changeKey = null;
       try {
-        rows.add(Change.upsert(key.of(item), version.of(item), Objects.requireNonNull(payload.apply(item), "payload")));
+        changeKey = key.of(item);
+        rows.add(Change.upsert(changeKey, version.of(item), Objects.requireNonNull(payload.apply(item), "payload")));
       } catch (RuntimeException e) {
         rejected.increment();
-        LOG.warn("{}: skipped item {} of segment {}: {}", describe(), primaryKey(item), segment, e.toString());
+        String primaryKey = primaryKey(item);
+        LOG.warn("{}: skipped item {} of segment {}: {}", describe(), primaryKey, segment, e.toString());
+        rejections.add(new SourceRejection(changeKey, "item " + primaryKey + " of segment " + segment + ": "
+            + reason(e)));
       }
     }
     boolean more = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty();
-    return new Page(rows, more ? ScanTokens.encode(segment, page.lastEvaluatedKey()) : null);
+    return new Page(rows, rejections, more ? ScanTokens.encode(segment, page.lastEvaluatedKey()) : null);
+  }
+
+  /** Why an item was skipped: the message of an {@link IllegalArgumentException}, else the exception's type. */
+  private static String reason(RuntimeException e) {
+    return e instanceof IllegalArgumentException && e.getMessage() != null ? e.getMessage()
+        : e.getClass().getName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
   }
 
   /** The item's primary key attributes, for a log line (the table's key schema, read once). */

@@ -2,6 +2,9 @@ package dev.cutover.dualwrite.replication.dynamodb;
 
 import dev.cutover.dualwrite.replication.ApplyOutcome;
 import dev.cutover.dualwrite.replication.Change;
+import dev.cutover.dualwrite.replication.SegmentedSource;
+import dev.cutover.dualwrite.replication.SourceRejection;
+import dev.cutover.dualwrite.replication.ReplaceOutcome;
 import dev.cutover.dualwrite.replication.VersionedTarget;
 import dev.cutover.dualwrite.replication.dynamodb.internal.Calls;
 import dev.cutover.dualwrite.replication.dynamodb.internal.ConditionalPuts;
@@ -57,6 +60,10 @@ import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
  * jittered exponential backoff (Resilience4j) and counted ({@link DynamoDbReplicationMetrics}).
  * Keys over 2048 bytes with their prefix, payloads DynamoDB cannot store and items over 400 KB
  * fail the whole batch with an {@code IllegalArgumentException} naming the key, before any call.
+ *
+ * <p><b>Same-version drift.</b> {@link #replaceIfUnchanged} overwrites an item at the same
+ * version only while it still holds the payload a reconciliation saw: a {@code PutItem}
+ * conditioned on {@code version}, {@code deleted} and {@code payload} equal to the item read.
  *
  * <p>{@link #close()} stops the write threads; the client is the application's to close.
  * Thread-safe.
@@ -121,6 +128,21 @@ public final class DynamoDbVersionedTarget implements VersionedTarget, AutoClose
     return changes.isEmpty() ? List.of() : writers.map(indexes, i -> writes.apply(changes.get(i), puts.get(i)));
   }
 
+  /**
+   * Replaces a live item at {@code expectedVersion} whose payload has {@code expectedDigest}: a
+   * consistent read, the digest compared in Java, then a {@code PutItem} whose {@code
+   * ConditionExpression} requires the version, the tombstone flag and the payload attribute read
+   * ({@code #v = :v AND #d = :live AND #p = :p}). A write landing between the read and the put
+   * changes one of them (a versioned apply always raises the version; an edit behind the target's
+   * back changes the payload), so the put then writes nothing. See {@link
+   * VersionedTarget#replaceIfUnchanged}.
+   */
+  @Override
+  public ReplaceOutcome replaceIfUnchanged(long expectedVersion, String expectedDigest, Change row) {
+    VersionedTarget.checkReplacement(expectedVersion, expectedDigest, row);
+    return writes.replace(expectedVersion, expectedDigest, row, clock.millis());
+  }
+
   @Override
   public Optional<Change> read(String key) {
     Objects.requireNonNull(key, "key");
@@ -164,16 +186,28 @@ public final class DynamoDbVersionedTarget implements VersionedTarget, AutoClose
     ScanRequest request = scan.build();
     ScanResponse page = Tables.scan(() -> calls.call("scan of segment " + segment, () -> dynamoDb.scan(request)), token, describe());
     List<Change> rows = new ArrayList<>(page.count());
+    List<SourceRejection> rejected = new ArrayList<>();
     for (Map<String, AttributeValue> item : page.items()) {
       try {
         rows.add(items.change(item));
       } catch (RuntimeException e) {
         rejectedItems.increment();
         LOG.warn("{}: skipped an item of segment {}: {}", describe(), segment, e.getMessage());
+        rejected.add(new SourceRejection(keyOrNull(item), "item of segment " + segment + " cannot be read: "
+            + e.getMessage()));
       }
     }
     boolean more = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty();
-    return new Page(rows, more ? ScanTokens.encode(segment, page.lastEvaluatedKey()) : null);
+    return new Page(rows, rejected, more ? ScanTokens.encode(segment, page.lastEvaluatedKey()) : null);
+  }
+
+  /** The change key of a malformed item, or null when even that cannot be read. */
+  private @Nullable String keyOrNull(Map<String, AttributeValue> item) {
+    try {
+      return items.keyOf(item);
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 
   /** Requests refused for capacity, and their retries; for {@link DynamoDbReplicationMetrics}. */
@@ -186,7 +220,11 @@ public final class DynamoDbVersionedTarget implements VersionedTarget, AutoClose
     return writes.fallbackReads();
   }
 
-  /** Items of this target's key space that {@link #read(int, String, int)} skipped as malformed. */
+  /**
+   * Items of this target's key space that {@link #read(int, String, int)} skipped as malformed;
+   * each is also returned in its page's {@link SegmentedSource.Page#rejected()}, so a
+   * reconciliation reports it.
+   */
   public long rejectedItems() {
     return rejectedItems.sum();
   }

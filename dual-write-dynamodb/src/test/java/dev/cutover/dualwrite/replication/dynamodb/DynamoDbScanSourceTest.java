@@ -3,9 +3,14 @@ package dev.cutover.dualwrite.replication.dynamodb;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cutover.dualwrite.replication.Backfill;
+import dev.cutover.dualwrite.replication.BackfillRejection;
+import dev.cutover.dualwrite.replication.BackfillResult;
 import dev.cutover.dualwrite.replication.Change;
+import dev.cutover.dualwrite.replication.InMemoryVersionedTarget;
 import dev.cutover.dualwrite.replication.HybridLogicalClock;
 import dev.cutover.dualwrite.replication.SegmentedSource.Page;
+import dev.cutover.dualwrite.replication.SourceRejection;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -62,6 +67,34 @@ class DynamoDbScanSourceTest {
       assertThat(first.payload().get("name").asText()).isEqualTo("n0");
       assertThat(source.rejected()).as("limit %d", limit).isEqualTo(3);
     }
+  }
+
+  @Test
+  void unversionedItemsAreInTheirPagesAndTheBackfillCountsAndListsThem() throws Exception {
+    DynamoDbScanSource source = DynamoDbScanSource.builder(old.dynamoDb, old.name).key(OldTable.KEY)
+        .version(ItemVersion.attribute("version")).segments(3).build();
+    List<SourceRejection> rejected = new ArrayList<>();
+    for (int segment = 0; segment < source.segments(); segment++) {
+      String token = null;
+      do {
+        Page page = source.read(segment, token, 4);
+        assertThat(page.read()).isLessThanOrEqualTo(4);
+        rejected.addAll(page.rejected());
+        token = page.next();
+      } while (token != null);
+    }
+    assertThat(rejected).extracting(SourceRejection::key)
+        .containsExactlyInAnyOrder("unversioned-0", "unversioned-1", "unversioned-2");
+    assertThat(rejected).allSatisfy(r -> assertThat(r.reason()).contains("id=unversioned-").contains("version"));
+
+    BackfillResult result = Backfill.from(source).to(new InMemoryVersionedTarget()).name("scan").batchSize(5)
+        .build().run();
+    assertThat(result.counts().read()).isEqualTo(48);
+    assertThat(result.counts().applied()).isEqualTo(45);
+    assertThat(result.counts().rejected()).isEqualTo(3);
+    assertThat(result.rejections()).extracting(BackfillRejection::key)
+        .containsExactlyInAnyOrder("unversioned-0", "unversioned-1", "unversioned-2");
+    assertThat(result.rejections()).extracting(BackfillRejection::step).containsOnly(BackfillRejection.Step.SOURCE);
   }
 
   @Test

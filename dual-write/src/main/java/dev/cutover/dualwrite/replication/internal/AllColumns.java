@@ -3,7 +3,6 @@ package dev.cutover.dualwrite.replication.internal;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.DecimalNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -19,11 +18,15 @@ import java.time.OffsetDateTime;
 import java.util.Base64;
 import java.util.Locale;
 
-/** {@link JdbcRowMapper#allColumns()}: every column of the row into one JSON object. */
+/**
+ * {@link JdbcRowMapper#allColumns()}: every column of the row into one JSON object, exactly:
+ * integer columns as {@code long}, {@code DECIMAL}/{@code NUMERIC} as {@code BigDecimal} with its
+ * scale, JSON columns through {@link PayloadJson} (so their decimals stay exact too).
+ */
 public final class AllColumns implements JdbcRowMapper {
   public static final AllColumns INSTANCE = new AllColumns();
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
-  private static final ObjectMapper MAPPER = JsonMapper.builder().build();
+  private static final ObjectMapper MAPPER = PayloadJson.MAPPER;
 
   private AllColumns() {}
 

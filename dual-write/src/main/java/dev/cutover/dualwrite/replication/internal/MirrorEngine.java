@@ -176,7 +176,7 @@ public final class MirrorEngine<E> {
   /** Waits until nothing this mirror accepted is in flight and the queue is empty. */
   public boolean awaitQuiet(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
-    while (counters.pending.get() > 0 || queueDepth() > 0) {
+    while (counters.pending.get() > 0 || queueDepth() > 0 || !failures.ledger().idle()) {
       if (System.nanoTime() - deadline >= 0 || Thread.currentThread().isInterrupted()) {
         return false;
       }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cutover.dualwrite.replication.Change;
 import dev.cutover.dualwrite.replication.HybridLogicalClock;
 import dev.cutover.dualwrite.replication.SegmentedSource.Page;
+import dev.cutover.dualwrite.replication.SourceRejection;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -21,7 +22,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Reads pages of a newline-delimited JSON file: the lines of a segment from a token, each turned
- * into an upsert or rejected with its line number. Thread-safe: each read opens its own channel.
+ * into an upsert or rejected with its line number (returned with the page, and told to the
+ * source). Thread-safe: each read opens its own channel.
  */
 public final class NdjsonReader {
   /** Receives a rejected line. */
@@ -67,14 +69,16 @@ public final class NdjsonReader {
       }
       LineScanner scanner = new LineScanner(ch, start, end, line, maxLineBytes);
       List<Change> rows = new ArrayList<>();
-      for (LineScanner.Line l; rows.size() < limit && (l = scanner.next()) != null; ) {
-        Change c = change(l);
+      List<SourceRejection> rejected = new ArrayList<>();
+      // rejected lines count toward the limit: a dump of nothing but bad lines reads in bounded pages
+      for (LineScanner.Line l; rows.size() + rejected.size() < limit && (l = scanner.next()) != null; ) {
+        Change c = change(l, rejected);
         if (c != null) {
           rows.add(c);
         }
       }
       boolean more = scanner.position() < end;
-      return new Page(rows, more ? scanner.position() + ":" + scanner.lineNumber() : null);
+      return new Page(rows, rejected, more ? scanner.position() + ":" + scanner.lineNumber() : null);
     }
   }
 
@@ -110,9 +114,9 @@ public final class NdjsonReader {
   }
 
   /** The change a line holds, or null when it is blank or rejected. */
-  private @Nullable Change change(LineScanner.Line l) {
+  private @Nullable Change change(LineScanner.Line l, List<SourceRejection> rejected) {
     if (l.tooLong) {
-      return reject(l, "longer than " + maxLineBytes + " bytes");
+      return reject(rejected, l, null, "longer than " + maxLineBytes + " bytes");
     }
     if (isBlank(l)) {
       return null;
@@ -122,32 +126,35 @@ public final class NdjsonReader {
       node = mapper.readTree(l.bytes, 0, l.length);
     } catch (JsonProcessingException e) {
       // the location only: a parse error's message quotes the data
-      return reject(l, "not valid JSON (column " + e.getLocation().getColumnNr() + ")");
+      return reject(rejected, l, null, "not valid JSON (column " + e.getLocation().getColumnNr() + ")");
     } catch (IOException e) {
-      return reject(l, "not readable as JSON");
+      return reject(rejected, l, null, "not readable as JSON");
     }
     if (node == null || !node.isObject()) {
-      return reject(l, "not a JSON object but " + (node == null ? "nothing" : kind(node)));
+      return reject(rejected, l, null, "not a JSON object but " + (node == null ? "nothing" : kind(node)));
     }
+    String key = null;
     try {
       JsonNode item = dynamoDb ? DynamoDbJson.item(node) : node;
-      String key = keys.apply(item);
+      key = keys.apply(item);
       if (key == null || key.isEmpty()) {
-        return reject(l, "no key");
+        return reject(rejected, l, null, "no key");
       }
       String bad = Keys.unstorable(key);
       if (bad != null || key.length() > Change.MAX_KEY_LENGTH) {
-        return reject(l, "key " + Keys.escape(key) + " " + (bad != null ? bad : "is longer than " + Change.MAX_KEY_LENGTH));
+        // a key too long is not kept: a line may hold megabytes of it; the reason shows its start
+        return reject(rejected, l, bad != null ? key : null, "key " + Keys.escape(key) + " "
+            + (bad != null ? bad : "is longer than " + Change.MAX_KEY_LENGTH));
       }
       long version = versions != null ? versions.applyAsLong(item) : Objects.requireNonNull(clock).next();
       if (version < 1) {
-        return reject(l, "version of key " + Keys.escape(key) + " is " + version + ", below 1");
+        return reject(rejected, l, key, "version of key " + Keys.escape(key) + " is " + version + ", below 1");
       }
       return Change.upsert(key, version, item);
     } catch (IllegalArgumentException e) {
-      return reject(l, String.valueOf(e.getMessage()));
+      return reject(rejected, l, key, String.valueOf(e.getMessage()));
     } catch (RuntimeException e) {
-      return reject(l, "the key or version extractor threw " + e.getClass().getName());
+      return reject(rejected, l, key, "the key or version extractor threw " + e.getClass().getName());
     }
   }
 
@@ -165,7 +172,10 @@ public final class NdjsonReader {
     return true;
   }
 
-  private @Nullable Change reject(LineScanner.Line l, String reason) {
+  /** Records a rejected line: in the page, with its number, and told to the source. */
+  private @Nullable Change reject(List<SourceRejection> rejected, LineScanner.Line l, @Nullable String key,
+      String reason) {
+    rejected.add(new SourceRejection(key, "line " + l.number + " (byte " + l.offset + "): " + reason));
     rejector.reject(l.number, l.offset, reason);
     return null;
   }

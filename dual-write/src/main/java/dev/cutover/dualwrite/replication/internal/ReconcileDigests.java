@@ -3,11 +3,14 @@ package dev.cutover.dualwrite.replication.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cutover.dualwrite.replication.Change;
 import dev.cutover.dualwrite.replication.ReconciliationException;
+import dev.cutover.dualwrite.replication.ReconciliationReport.Rejection;
 import dev.cutover.dualwrite.replication.ReconciliationReport.RowError;
+import dev.cutover.dualwrite.replication.SourceRejection;
 import java.security.SecureRandom;
 import java.util.BitSet;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The first pass over one side: per bucket, the number of live rows and the sum of their row
@@ -17,7 +20,9 @@ import java.util.concurrent.ExecutorService;
  * <p>Tombstones count as absent: a key deleted on one side and never written on the other agree.
  * A row whose payload cannot be brought to canonical form gets a random digest, so that its
  * bucket differs for certain and the second pass reports it as an error rather than letting two
- * broken rows pass for equal. Not thread-safe: one per side per run.
+ * broken rows pass for equal. A row the source rejected is reported at once, and counted in the
+ * bucket of its (new) key, so that the second pass, which leaves such keys uncompared, can size
+ * its groups. Not thread-safe: one per side per run.
  */
 final class ReconcileDigests {
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -28,6 +33,8 @@ final class ReconcileDigests {
   final int[] rows;
   final long[] sumA;
   final long[] sumB;
+  /** Per bucket, the rows this side rejected whose key could be placed in a bucket. */
+  final int[] rejected;
   long liveRows;
   long notMigrated;
 
@@ -36,9 +43,13 @@ final class ReconcileDigests {
     this.rows = new int[settings.buckets()];
     this.sumA = new long[settings.buckets()];
     this.sumB = new long[settings.buckets()];
+    this.rejected = new int[settings.buckets()];
   }
 
-  /** Digests the old side through the transform; rows it fails on go to {@code findings}. */
+  /**
+   * Digests the old side through the transform; rows it fails on, and rows the source rejected, go
+   * to {@code findings}.
+   */
   static ReconcileDigests ofOld(ReconcileSettings s, ReconcileFindings findings, ExecutorService io)
       throws ReconciliationException, InterruptedException {
     ReconcileDigests d = new ReconcileDigests(s);
@@ -55,16 +66,39 @@ final class ReconcileDigests {
       } else {
         d.add(row.get());
       }
-    }, io);
+    }, r -> d.rejected(findings, "old", r, newKeyOf(s, r.key())), io);
     return d;
   }
 
-  /** Digests the new side as it is. */
-  static ReconcileDigests ofNew(ReconcileSettings s, ExecutorService io)
+  /** Digests the new side as it is; rows the source rejected go to {@code findings}. */
+  static ReconcileDigests ofNew(ReconcileSettings s, ReconcileFindings findings, ExecutorService io)
       throws ReconciliationException, InterruptedException {
     ReconcileDigests d = new ReconcileDigests(s);
-    ReconcileScan.all(s.newSide(), "new", s.pageSize(), d::add, io);
+    ReconcileScan.all(s.newSide(), "new", s.pageSize(), d::add, r -> d.rejected(findings, "new", r, r.key()), io);
     return d;
+  }
+
+  private void rejected(ReconcileFindings findings, String side, SourceRejection r, @Nullable String newKey) {
+    findings.rejected(new Rejection(r.key(), side, r.reason()));
+    if (newKey != null) {
+      rejected[settings.bucketOf(newKey)]++;
+    }
+  }
+
+  /**
+   * The key an old row that the source rejected would have in the new store: the transform's key
+   * for a delete of it (the transform is given deletes too), else the old key as it is. Null when
+   * the source read no key.
+   */
+  static @Nullable String newKeyOf(ReconcileSettings s, @Nullable String oldKey) {
+    if (oldKey == null) {
+      return null;
+    }
+    try {
+      return transform(s, Change.delete(oldKey, 1)).map(Change::key).orElse(oldKey);
+    } catch (RuntimeException e) {
+      return oldKey; // a key a change cannot carry, or a transform that needs a payload
+    }
   }
 
   /** The transform, checked: it must not return null, nor a null inside the optional. */

@@ -6,11 +6,14 @@ import dev.cutover.dualwrite.replication.internal.ReconcileJudge.OldRow;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The second pass: reads the rows of the buckets that differed, on both sides, and hands each key
@@ -21,7 +24,9 @@ import java.util.concurrent.ExecutorService;
  * read of both sources that keeps only that group's rows. A single bucket larger than the bound
  * is a group on its own. Few differences, the common case after the first full copy, mean one
  * extra read that keeps a handful of rows; a new store that is still empty means as many reads as
- * groups. Rows the transform fails on were reported by the first pass and are skipped here.
+ * groups. Rows the transform fails on were reported by the first pass and are skipped here, and
+ * so are the keys a side rejected (reported by the first pass too): a row its store cannot read
+ * is neither missing nor extra on the other side, and a repair must not act on it.
  */
 final class ReconcileDrill {
   private final ReconcileSettings s;
@@ -37,6 +42,9 @@ final class ReconcileDrill {
     for (BitSet group : groups(differing, old, neu)) {
       Map<String, List<OldRow>> olds = new HashMap<>();
       Map<String, Change> news = new HashMap<>();
+      // keys of this group a side rejected: reported by the first pass, and not compared here
+      Set<String> oldRejected = new HashSet<>();
+      Set<String> newRejected = new HashSet<>();
       Parallel.both(io, () -> ReconcileScan.all(s.oldSide(), "old", s.pageSize(), raw -> {
         Optional<Change> row;
         try {
@@ -45,18 +53,27 @@ final class ReconcileDrill {
           return; // reported by the first pass
         }
         if (row.isPresent() && !row.get().isDelete() && group.get(s.bucketOf(row.get().key()))) {
-          olds.computeIfAbsent(row.get().key(), k -> new ArrayList<>(1)).add(new OldRow(raw.key(), row.get()));
+          olds.computeIfAbsent(row.get().key(), k -> new ArrayList<>(1)).add(new OldRow(raw.key(), row.get(), raw.payload()));
         }
-      }, io), () -> ReconcileScan.all(s.newSide(), "new", s.pageSize(), row -> {
-        if (!row.isDelete() && group.get(s.bucketOf(row.key()))) {
-          news.put(row.key(), row);
-        }
-      }, io));
+      }, r -> keep(group, oldRejected, ReconcileDigests.newKeyOf(s, r.key())), io),
+          () -> ReconcileScan.all(s.newSide(), "new", s.pageSize(), row -> {
+            if (!row.isDelete() && group.get(s.bucketOf(row.key()))) {
+              news.put(row.key(), row);
+            }
+          }, r -> keep(group, newRejected, r.key()), io));
       TreeSet<String> keys = new TreeSet<>(olds.keySet());
       keys.addAll(news.keySet());
+      keys.removeAll(oldRejected);
+      keys.removeAll(newRejected);
       for (String key : keys) {
         judge.judge(key, olds.getOrDefault(key, List.of()), news.get(key));
       }
+    }
+  }
+
+  private void keep(BitSet group, Set<String> rejected, @Nullable String key) {
+    if (key != null && group.get(s.bucketOf(key))) {
+      rejected.add(key);
     }
   }
 
@@ -65,7 +82,7 @@ final class ReconcileDrill {
     BitSet current = new BitSet();
     long rows = 0;
     for (int b = differing.nextSetBit(0); b >= 0; b = differing.nextSetBit(b + 1)) {
-      long bucketRows = (long) old.rows[b] + neu.rows[b];
+      long bucketRows = (long) old.rows[b] + neu.rows[b] + old.rejected[b] + neu.rejected[b];
       if (!current.isEmpty() && rows + bucketRows > s.maxRowsInMemory()) {
         groups.add(current);
         current = new BitSet();

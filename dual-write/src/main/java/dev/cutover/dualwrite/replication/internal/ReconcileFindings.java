@@ -4,6 +4,7 @@ import dev.cutover.dualwrite.replication.ReconciliationReport;
 import dev.cutover.dualwrite.replication.ReconciliationReport.Collision;
 import dev.cutover.dualwrite.replication.ReconciliationReport.Counts;
 import dev.cutover.dualwrite.replication.ReconciliationReport.Discrepancy;
+import dev.cutover.dualwrite.replication.ReconciliationReport.Rejection;
 import dev.cutover.dualwrite.replication.ReconciliationReport.RowError;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -12,7 +13,8 @@ import java.util.List;
 
 /**
  * What a reconciliation found so far: exact counts, and lists kept up to the report limit each,
- * so that a store that differs everywhere cannot exhaust memory through its report. Lists are
+ * so that a store that differs everywhere (or whose every row is rejected) cannot exhaust memory
+ * through its report. Lists are
  * sorted by key when the report is built, so two runs over the same data give the same file.
  */
 final class ReconcileFindings {
@@ -22,11 +24,13 @@ final class ReconcileFindings {
   private final List<Discrepancy> different = new ArrayList<>();
   private final List<Collision> collisions = new ArrayList<>();
   private final List<RowError> errors = new ArrayList<>();
+  private final List<Rejection> rejected = new ArrayList<>();
   private long missingCount;
   private long extraCount;
   private long differentCount;
   private long collisionCount;
   private long errorCount;
+  private long rejectedCount;
   private long settled;
 
   ReconcileFindings(int limit) {
@@ -58,6 +62,12 @@ final class ReconcileFindings {
     keep(errors, e);
   }
 
+  /** A row a side could not read; called by both sides' scans at once, hence the lock. */
+  synchronized void rejected(Rejection r) {
+    rejectedCount++;
+    keep(rejected, r);
+  }
+
   void settled() {
     settled++;
   }
@@ -68,17 +78,20 @@ final class ReconcileFindings {
     }
   }
 
-  ReconciliationReport report(ReconcileSettings s, Instant started, Instant finished, int differingBuckets,
+  synchronized ReconciliationReport report(ReconcileSettings s, Instant started, Instant finished, int differingBuckets,
       boolean rechecked, ReconcileDigests old, ReconcileDigests neu) {
     Counts counts = new Counts(old.liveRows, neu.liveRows, old.notMigrated, missingCount, extraCount, differentCount,
-        collisionCount, errorCount, settled);
+        collisionCount, errorCount, settled, rejectedCount);
     Comparator<Discrepancy> byKey = Comparator.comparing(Discrepancy::key);
     missing.sort(byKey);
     extra.sort(byKey);
     different.sort(byKey);
     collisions.sort(Comparator.comparing(Collision::key));
     errors.sort(Comparator.comparing(RowError::key).thenComparing(RowError::side));
+    rejected.sort(Comparator.comparing(Rejection::side).reversed() // old first
+        .thenComparing(Rejection::key, Comparator.nullsFirst(Comparator.naturalOrder()))
+        .thenComparing(Rejection::reason));
     return new ReconciliationReport(s.oldSide().describe(), s.newSide().describe(), started, finished,
-        s.buckets(), differingBuckets, rechecked, counts, missing, extra, different, collisions, errors);
+        s.buckets(), differingBuckets, rechecked, counts, missing, extra, different, collisions, errors, rejected);
   }
 }

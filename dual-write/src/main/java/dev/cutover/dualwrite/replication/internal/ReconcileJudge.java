@@ -1,7 +1,9 @@
 package dev.cutover.dualwrite.replication.internal;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.cutover.dualwrite.compare.ComparisonResult;
 import dev.cutover.dualwrite.replication.Change;
+import dev.cutover.dualwrite.replication.PayloadDigest;
 import dev.cutover.dualwrite.replication.Reconciler;
 import dev.cutover.dualwrite.replication.ReconciliationReport.Collision;
 import dev.cutover.dualwrite.replication.ReconciliationReport.Discrepancy;
@@ -27,8 +29,11 @@ import org.slf4j.LoggerFactory;
 final class ReconcileJudge {
   private static final Logger LOG = LoggerFactory.getLogger("dev.cutover.dualwrite.replication.Reconciler");
 
-  /** An old row after the transform, with the key it had in the old store. */
-  record OldRow(String oldKey, Change row) {}
+  /**
+   * An old row after the transform, with the key it had in the old store and its payload as
+   * stored (before the transform), whose digest a repair of the old side expects.
+   */
+  record OldRow(String oldKey, Change row, @Nullable JsonNode storedPayload) {}
 
   private enum Kind { AGREE, MISSING, EXTRA, DIFFERENT, COLLISION, ERROR }
 
@@ -58,7 +63,7 @@ final class ReconcileJudge {
         neu2 = readNew(key);
         List<String> oldKeys = olds.isEmpty() ? List.of(key) : olds.stream().map(OldRow::oldKey).toList();
         for (String oldKey : oldKeys) {
-          readOld(oldKey, key).ifPresent(row -> olds2.add(new OldRow(oldKey, row)));
+          readOld(oldKey, key).ifPresent(olds2::add);
         }
       } catch (InterruptedException e) {
         throw e;
@@ -111,10 +116,23 @@ final class ReconcileJudge {
       case MISSING -> findings.missing(new Discrepancy(key, oldKeys, oldVersion, newVersion, List.of(), false));
       case EXTRA -> findings.extra(new Discrepancy(key, oldKeys, oldVersion, newVersion, List.of(), false));
       case DIFFERENT -> findings.different(new Discrepancy(key, oldKeys, oldVersion, newVersion,
-          r == null ? List.of() : r.differences(), r != null && r.truncated()));
+          r == null ? List.of() : r.differences(), r != null && r.truncated(), digest(olds.get(0).storedPayload()),
+          neu == null ? null : digest(neu.payload())));
       case COLLISION -> findings.collision(new Collision(key, oldKeys));
       case ERROR -> findings.error(new RowError(key, "both", r == null || r.error() == null ? "cannot compare" : r.error()));
       case AGREE -> { }
+    }
+  }
+
+  /** The content digest a repair expects, or null when the payload has no canonical form. */
+  private static @Nullable String digest(@Nullable JsonNode payload) {
+    if (payload == null) {
+      return null;
+    }
+    try {
+      return PayloadDigest.of(payload);
+    } catch (IllegalArgumentException e) {
+      return null; // a repair then leaves the row alone and says so
     }
   }
 
@@ -135,12 +153,13 @@ final class ReconcileJudge {
   }
 
   /** The old row at {@code oldKey}, transformed, when it is live and lands on {@code key}. */
-  private Optional<Change> readOld(String oldKey, String key) throws Exception {
+  private Optional<OldRow> readOld(String oldKey, String key) throws Exception {
     Reconciler.KeyReader reader = s.oldReader();
     Optional<Change> raw = reader == null ? Optional.empty() : reader.read(oldKey);
     if (raw.isEmpty() || raw.get().isDelete()) {
       return Optional.empty();
     }
-    return ReconcileDigests.transform(s, raw.get()).filter(c -> !c.isDelete() && c.key().equals(key));
+    return ReconcileDigests.transform(s, raw.get()).filter(c -> !c.isDelete() && c.key().equals(key))
+        .map(row -> new OldRow(oldKey, row, raw.get().payload()));
   }
 }

@@ -26,6 +26,7 @@ import org.jspecify.annotations.Nullable;
  * settles the journal.
  */
 public final class ReconcileRepair {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ReconcileRepair.class);
   private final @Nullable ReconciliationReport report;
   private final @Nullable FailedWriteJournal journal;
   private final Repair.Direction direction;
@@ -57,6 +58,14 @@ public final class ReconcileRepair {
         tally.journalResolved += keyless.size();
       } else {
         tally.skipped += keyless.size();
+      }
+    }
+    if (report != null && journal != null && tally.failed == 0) {
+      // the reconciliation saw every write made before it started, and everything it found is
+      // repaired: the gaps that ended before it are covered
+      int closed = journal.closeGaps(report.startedAt());
+      if (closed > 0) {
+        LOG.info("closed {} gap(s) that ended before the reconciliation started at {}", closed, report.startedAt());
       }
     }
     return tally.result();
@@ -119,7 +128,10 @@ public final class ReconcileRepair {
       add(steps, d.key(), oldToNew ? d.key() : null);
     }
     for (Discrepancy d : r.different()) {
-      add(steps, oldToNew ? oldKey(d) : d.key(), oldToNew ? d.key() : oldKey(d));
+      // same-version drift needs what the reconciliation saw in the repaired side
+      add(steps, oldToNew ? oldKey(d) : d.key(), oldToNew ? d.key() : oldKey(d),
+          oldToNew ? new ReconcileRepairBatch.Seen(d.newVersion(), d.newDigest())
+              : new ReconcileRepairBatch.Seen(d.oldVersion(), d.oldDigest()));
     }
     tally.keys += r.collisions().size();
     tally.skipped += r.collisions().size();
@@ -129,11 +141,16 @@ public final class ReconcileRepair {
   }
 
   private void add(List<ReconcileRepairBatch.Step> steps, @Nullable String authorityKey, @Nullable String targetKey) {
+    add(steps, authorityKey, targetKey, null);
+  }
+
+  private void add(List<ReconcileRepairBatch.Step> steps, @Nullable String authorityKey, @Nullable String targetKey,
+      ReconcileRepairBatch.@Nullable Seen seen) {
     if (authorityKey == null) {
       tally.keys++;
       tally.skipped++;
     } else if (done.add(authorityKey)) {
-      steps.add(new ReconcileRepairBatch.Step(authorityKey, targetKey));
+      steps.add(new ReconcileRepairBatch.Step(authorityKey, targetKey, seen));
     }
   }
 

@@ -2,11 +2,14 @@ package dev.cutover.dualwrite.replication.internal;
 
 import dev.cutover.dualwrite.replication.ApplyOutcome;
 import dev.cutover.dualwrite.replication.Change;
+import dev.cutover.dualwrite.replication.PayloadDigest;
 import dev.cutover.dualwrite.replication.Reconciler;
+import dev.cutover.dualwrite.replication.ReplaceOutcome;
 import dev.cutover.dualwrite.replication.VersionedTarget;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -26,12 +29,33 @@ import org.slf4j.LoggerFactory;
  * read reaches the target after v was read, so with a version above v, and is not displaced. Had
  * the target been read last, a write landing on both stores between the two reads would be
  * deleted with v + 1 right after it landed.
+ *
+ * <p>A key reported different whose authoritative row has the very version the reconciliation
+ * saw in the target is same-version drift: the versioned apply would call it a duplicate and
+ * leave it. It goes instead through {@link VersionedTarget#replaceIfUnchanged} with the version
+ * and content digest the reconciliation saw, after the batch's apply, so the target's row is
+ * overwritten only if nothing was written to it since: a newer write, or another edit, is kept
+ * and counted as kept newer.
  */
 final class ReconcileRepairBatch {
   private static final Logger LOG = LoggerFactory.getLogger("dev.cutover.dualwrite.replication.Repair");
 
-  /** One key to repair: read {@code authorityKey}; delete at {@code targetKey} if absent (null: from the transform). */
-  record Step(String authorityKey, @Nullable String targetKey) {}
+  /**
+   * One key to repair: read {@code authorityKey}; delete at {@code targetKey} if absent (null:
+   * from the transform); {@code seen} is what a reconciliation saw in the target for a key it
+   * found different, null otherwise.
+   */
+  record Step(String authorityKey, @Nullable String targetKey, @Nullable Seen seen) {
+    Step(String authorityKey, @Nullable String targetKey) {
+      this(authorityKey, targetKey, null);
+    }
+  }
+
+  /** The target's row as a reconciliation saw it: its version and content digest (null if unknown). */
+  record Seen(long version, @Nullable String digest) {}
+
+  /** Same-version drift to overwrite by compare-and-set. */
+  private record Replacement(Step step, Seen seen, Change row) {}
 
   private final Reconciler.KeyReader authority;
   private final Function<Change, Optional<Change>> transform;
@@ -52,11 +76,15 @@ final class ReconcileRepairBatch {
   Set<String> run(List<Step> steps) {
     List<Change> changes = new ArrayList<>();
     List<Step> owners = new ArrayList<>();
+    List<Replacement> replacements = new ArrayList<>();
     Set<String> failed = new HashSet<>();
     for (Step step : steps) {
       tally.keys++;
       try {
         Optional<Change> change = plan(step);
+        if (change.isPresent() && sameVersionDrift(step, change.get(), replacements)) {
+          continue;
+        }
         if (change.isPresent()) {
           changes.add(change.get());
           owners.add(step);
@@ -67,9 +95,61 @@ final class ReconcileRepairBatch {
         tally.failed(step.authorityKey());
       }
     }
-    if (changes.isEmpty()) {
-      return failed;
+    if (!changes.isEmpty()) {
+      applyAll(changes, owners, failed);
     }
+    for (Replacement r : replacements) {
+      replace(r, failed);
+    }
+    return failed;
+  }
+
+  /**
+   * Whether {@code change} is same-version drift to be settled by compare-and-set rather than by
+   * the versioned apply (which would leave it as a duplicate): the key was reported different and
+   * the authority's row has the very version the reconciliation saw in the target. Settles, or
+   * queues in {@code replacements}, what it claims.
+   */
+  private boolean sameVersionDrift(Step step, Change change, List<Replacement> replacements) {
+    Seen seen = step.seen();
+    if (seen == null || change.isDelete() || change.version() != seen.version()) {
+      return false;
+    }
+    if (seen.digest() == null) {
+      LOG.warn("repair of {} skipped: the report carries no content digest of the target's row (written by an"
+          + " earlier release?); reconcile again to repair same-version drift", step.authorityKey());
+      tally.skipped++;
+      return true;
+    }
+    if (PayloadDigest.of(change).equals(seen.digest())) {
+      tally.alreadyCurrent++; // the target's row as seen already holds the authority's content
+      return true;
+    }
+    replacements.add(new Replacement(step, seen, change));
+    return true;
+  }
+
+  /** Overwrites one row of same-version drift if the target still holds what was seen. */
+  private void replace(Replacement r, Set<String> failed) {
+    Seen seen = r.seen();
+    try {
+      ReplaceOutcome outcome = target.replaceIfUnchanged(seen.version(), Objects.requireNonNull(seen.digest()),
+          r.row());
+      if (outcome == ReplaceOutcome.REPLACED) {
+        tally.driftRepaired++;
+      } else {
+        tally.keptNewer(r.row().key()); // written since the reconciliation: never overwritten
+      }
+    } catch (Exception e) {
+      LOG.warn("repair of {} failed while replacing same-version drift in {}: {}", r.step().authorityKey(),
+          target.describe(), e.getClass().getName());
+      failed.add(r.step().authorityKey());
+      tally.failed(r.step().authorityKey());
+    }
+  }
+
+  /** Applies the planned changes through the versioned apply and counts their outcomes. */
+  private void applyAll(List<Change> changes, List<Step> owners, Set<String> failed) {
     List<ApplyOutcome> outcomes;
     try {
       outcomes = target.apply(changes);
@@ -84,7 +164,7 @@ final class ReconcileRepairBatch {
         failed.add(step.authorityKey());
         tally.failed(step.authorityKey());
       }
-      return failed;
+      return;
     }
     for (int i = 0; i < outcomes.size(); i++) {
       Change c = changes.get(i);
@@ -100,7 +180,6 @@ final class ReconcileRepairBatch {
         case SUPERSEDED -> tally.keptNewer(c.key());
       }
     }
-    return failed;
   }
 
   /** The change that repairs {@code step}, or empty when there is nothing to apply (counted here). */

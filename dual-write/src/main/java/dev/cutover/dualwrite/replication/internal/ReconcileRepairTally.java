@@ -9,6 +9,7 @@ final class ReconcileRepairTally {
   long keys;
   long upserted;
   long deleted;
+  long driftRepaired;
   long alreadyCurrent;
   long keptNewer;
   long skipped;
@@ -32,7 +33,7 @@ final class ReconcileRepairTally {
   }
 
   RepairResult result() {
-    return new RepairResult(keys, upserted, deleted, alreadyCurrent, keptNewer, skipped, failed, journalResolved,
+    return new RepairResult(keys, upserted, deleted, driftRepaired, alreadyCurrent, keptNewer, skipped, failed, journalResolved,
         keptNewerKeys, failedKeys);
   }
 }

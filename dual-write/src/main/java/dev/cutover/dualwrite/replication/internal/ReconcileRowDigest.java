@@ -20,14 +20,16 @@ import java.util.Map;
  * reusable buffer and hashed in one call. The first 16 bytes of the hash are two longs. A
  * bucket's digest is the count of its rows and the sums (mod 2^64) of those longs: addition is
  * order-independent, so a source read in any order (a DynamoDB scan) gives the same digest, and
- * unlike XOR a row read twice does not cancel out. Not thread-safe: one per scan.
+ * unlike XOR a row read twice does not cancel out. The same encoding without the key, hashed
+ * whole, is {@link dev.cutover.dualwrite.replication.PayloadDigest}. Not thread-safe: one per
+ * scan.
  */
-final class ReconcileRowDigest {
+public final class ReconcileRowDigest {
   private final MessageDigest sha;
   private byte[] buffer = new byte[1024];
   private int size;
 
-  ReconcileRowDigest() {
+  public ReconcileRowDigest() {
     try {
       sha = MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
@@ -47,6 +49,14 @@ final class ReconcileRowDigest {
     ByteBuffer b = ByteBuffer.wrap(sha.digest());
     out[0] = b.getLong();
     out[1] = b.getLong();
+  }
+
+  /** The SHA-256 of {@code canonicalPayload} alone, encoded as for a row digest. */
+  public byte[] payloadHash(JsonNode canonicalPayload) {
+    size = 0;
+    node(canonicalPayload);
+    sha.update(buffer, 0, size);
+    return sha.digest();
   }
 
   private void node(JsonNode n) {

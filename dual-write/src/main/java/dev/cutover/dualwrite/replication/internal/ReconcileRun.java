@@ -28,7 +28,7 @@ public final class ReconcileRun {
     try {
       // both sides at once: the old on this thread, the new on one of io's
       Parallel.both(io, () -> sides[0] = ReconcileDigests.ofOld(settings, findings, io),
-          () -> sides[1] = ReconcileDigests.ofNew(settings, io));
+          () -> sides[1] = ReconcileDigests.ofNew(settings, findings, io));
       differing = sides[0].differing(sides[1]);
       if (!differing.isEmpty()) {
         new ReconcileDrill(settings, judge).run(differing, sides[0], sides[1], io);

@@ -3,6 +3,7 @@ package dev.cutover.dualwrite.replication.internal;
 import dev.cutover.dualwrite.replication.Change;
 import dev.cutover.dualwrite.replication.ReconciliationException;
 import dev.cutover.dualwrite.replication.SegmentedSource;
+import dev.cutover.dualwrite.replication.SourceRejection;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -19,13 +20,14 @@ final class ReconcileScan {
   private ReconcileScan() {}
 
   /**
-   * Hands every row of {@code source} to {@code rows}, on the calling thread.
+   * Hands every row of {@code source} to {@code rows}, and every row it rejected to {@code
+   * rejected}, on the calling thread.
    *
    * @throws ReconciliationException naming the side, the segment and the page, when the source
    *     threw: a reconciliation cannot be trusted with part of a store unread
    */
-  static void all(SegmentedSource source, String side, int pageSize, Consumer<Change> rows, ExecutorService io)
-      throws ReconciliationException, InterruptedException {
+  static void all(SegmentedSource source, String side, int pageSize, Consumer<Change> rows,
+      Consumer<SourceRejection> rejected, ExecutorService io) throws ReconciliationException, InterruptedException {
     int segments = source.segments();
     int segment = 0;
     @Nullable String token = null;
@@ -38,6 +40,7 @@ final class ReconcileScan {
           segment++;
         }
         ahead = segment < segments ? read(io, source, side, segment, segments, token, pageSize) : null;
+        page.rejected().forEach(rejected);
         page.rows().forEach(rows);
       }
     } finally {

@@ -11,6 +11,7 @@ import dev.cutover.dualwrite.replication.ReconciliationReport;
 import dev.cutover.dualwrite.replication.ReconciliationReport.Collision;
 import dev.cutover.dualwrite.replication.ReconciliationReport.Counts;
 import dev.cutover.dualwrite.replication.ReconciliationReport.Discrepancy;
+import dev.cutover.dualwrite.replication.ReconciliationReport.Rejection;
 import dev.cutover.dualwrite.replication.ReconciliationReport.RowError;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -58,6 +59,7 @@ public final class ReconciliationJson {
     counts.put("collisions", c.collisions());
     counts.put("errors", c.errors());
     counts.put("settledOnRecheck", c.settledOnRecheck());
+    counts.put("rejected", c.rejected());
     discrepancies(root.putArray("missingInNew"), r.missingInNew());
     discrepancies(root.putArray("extraInNew"), r.extraInNew());
     discrepancies(root.putArray("different"), r.different());
@@ -69,6 +71,10 @@ public final class ReconciliationJson {
     ArrayNode errors = root.putArray("errors");
     for (RowError e : r.errors()) {
       errors.addObject().put("key", e.key()).put("side", e.side()).put("detail", e.detail());
+    }
+    ArrayNode rejected = root.putArray("rejected");
+    for (Rejection x : r.rejected()) {
+      rejected.addObject().put("key", x.key()).put("side", x.side()).put("reason", x.reason());
     }
     Path target = file.toAbsolutePath();
     Path temp = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".tmp");
@@ -94,6 +100,8 @@ public final class ReconciliationJson {
         putIfPresent(x, "newValue", diff.newValue());
       }
       o.put("differencesTruncated", d.differencesTruncated());
+      putIfPresent(o, "oldDigest", d.oldDigest());
+      putIfPresent(o, "newDigest", d.newDigest());
     }
   }
 
@@ -121,14 +129,16 @@ public final class ReconciliationJson {
     JsonNode c = root.path("counts");
     Counts counts = new Counts(c.path("oldRows").asLong(), c.path("newRows").asLong(), c.path("notMigrated").asLong(),
         c.path("missingInNew").asLong(), c.path("extraInNew").asLong(), c.path("different").asLong(),
-        c.path("collisions").asLong(), c.path("errors").asLong(), c.path("settledOnRecheck").asLong());
+        c.path("collisions").asLong(), c.path("errors").asLong(), c.path("settledOnRecheck").asLong(),
+        c.path("rejected").asLong());
     return new ReconciliationReport(text(root, "oldSide"), text(root, "newSide"),
         Instant.parse(text(root, "startedAt")), Instant.parse(text(root, "finishedAt")),
         root.path("buckets").asInt(), root.path("differingBuckets").asInt(), root.path("rechecked").asBoolean(), counts,
         list(root, "missingInNew", ReconciliationJson::discrepancy), list(root, "extraInNew", ReconciliationJson::discrepancy),
         list(root, "different", ReconciliationJson::discrepancy),
         list(root, "collisions", n -> new Collision(text(n, "key"), strings(n.path("oldKeys")))),
-        list(root, "errors", n -> new RowError(text(n, "key"), text(n, "side"), text(n, "detail"))));
+        list(root, "errors", n -> new RowError(text(n, "key"), text(n, "side"), text(n, "detail"))),
+        list(root, "rejected", n -> new Rejection(optional(n, "key"), text(n, "side"), text(n, "reason"))));
   }
 
   private static Discrepancy discrepancy(JsonNode n) {
@@ -138,7 +148,8 @@ public final class ReconciliationJson {
           optional(d, "newHash"), optional(d, "oldValue"), optional(d, "newValue")));
     }
     return new Discrepancy(text(n, "key"), strings(n.path("oldKeys")), n.path("oldVersion").asLong(),
-        n.path("newVersion").asLong(), diffs, n.path("differencesTruncated").asBoolean());
+        n.path("newVersion").asLong(), diffs, n.path("differencesTruncated").asBoolean(), optional(n, "oldDigest"),
+        optional(n, "newDigest"));
   }
 
   private static <T> List<T> list(JsonNode root, String field, Function<JsonNode, T> reader) {

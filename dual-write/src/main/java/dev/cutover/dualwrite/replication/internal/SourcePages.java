@@ -1,14 +1,19 @@
 package dev.cutover.dualwrite.replication.internal;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.cutover.dualwrite.replication.Change;
 import dev.cutover.dualwrite.replication.HybridLogicalClock;
 import dev.cutover.dualwrite.replication.JdbcRowMapper;
 import dev.cutover.dualwrite.replication.SegmentedSource.Page;
+import dev.cutover.dualwrite.replication.SourceRejection;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -19,9 +24,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Reads pages of a JDBC source's segments: keyset reads between the segment's boundary keys,
- * rows turned into upserts or rejected. A token is {@code "<segment>:<fingerprint>:<last key>"};
- * the fingerprint (CRC-32 of the source and its boundaries) rejects tokens of a source split
- * differently. Thread-safe: each read borrows its own connection.
+ * rows turned into upserts or rejected (returned with the page, and told to the source). A token
+ * is {@code "<segment>:<fingerprint>:<last key>"}; the fingerprint (CRC-32 of the source and its
+ * boundaries) rejects tokens of a source split differently. Thread-safe: each read borrows its own connection.
  */
 public final class SourcePages {
   private final DataSource dataSource;
@@ -61,6 +66,7 @@ public final class SourcePages {
     String lower = segment == 0 ? null : boundaries.get(segment - 1);
     String upper = segment == boundaries.size() ? null : boundaries.get(segment);
     List<Change> rows = new ArrayList<>();
+    List<SourceRejection> rejected = new ArrayList<>();
     String last = null;
     int scanned = 0;
     try (Connection c = dataSource.getConnection();
@@ -72,7 +78,7 @@ public final class SourcePages {
         scanned++;
         String key = Objects.requireNonNull(kind.read(rs, keyIndex), "key"); // the WHERE excludes NULL keys
         last = key;
-        Change change = change(rs, key, versionIndex);
+        Change change = change(rs, key, versionIndex, rejected);
         if (change != null) {
           rows.add(change);
         }
@@ -81,28 +87,78 @@ public final class SourcePages {
         c.commit(); // end the read's transaction on a pool lending connections without auto-commit
       }
     }
-    return new Page(rows, scanned == limit ? segment + ":" + fingerprint + ":" + last : null);
+    return new Page(rows, rejected, scanned == limit ? segment + ":" + fingerprint + ":" + last : null);
   }
 
-  private @Nullable Change change(ResultSet rs, String key, int versionIndex) throws SQLException {
+  private @Nullable Change change(ResultSet rs, String key, int versionIndex, List<SourceRejection> rejected)
+      throws SQLException {
     String bad = Keys.unstorable(key);
     if (bad != null || key.isEmpty() || key.length() > Change.MAX_KEY_LENGTH) {
-      rejector.accept(key, "key " + (bad != null ? bad : "has " + key.length() + " characters, not 1 to "
+      return reject(rejected, key, "key " + (bad != null ? bad : "has " + key.length() + " characters, not 1 to "
           + Change.MAX_KEY_LENGTH));
-      return null;
     }
     long version;
     if (versionIndex > 0) {
-      version = rs.getLong(versionIndex);
+      try {
+        version = rs.getLong(versionIndex);
+      } catch (SQLException e) {
+        rethrowIfTheReadFailed(e);
+        return reject(rejected, key, "version column " + versionColumn + " cannot be read as an integer: "
+            + describe(e));
+      }
       boolean isNull = rs.wasNull();
       if (isNull || version < 1) {
-        rejector.accept(key, "version column " + versionColumn + " is " + (isNull ? "NULL" : version + ", below 1"));
-        return null;
+        return reject(rejected, key, "version column " + versionColumn + " is "
+            + (isNull ? "NULL" : version + ", below 1"));
       }
     } else {
       version = Objects.requireNonNull(clock).next();
     }
-    return Change.upsert(key, version, mapper.map(rs));
+    JsonNode payload;
+    try {
+      payload = mapper.map(rs);
+    } catch (SQLException e) {
+      rethrowIfTheReadFailed(e);
+      return reject(rejected, key, "payload cannot be read: " + describe(e));
+    } catch (RuntimeException e) {
+      return reject(rejected, key, "payload cannot be read: the row mapper threw " + e.getClass().getName());
+    }
+    if (payload == null) {
+      return reject(rejected, key, "payload cannot be read: the row mapper returned null");
+    }
+    return Change.upsert(key, version, payload);
+  }
+
+  private @Nullable Change reject(List<SourceRejection> rejected, String key, String reason) {
+    rejected.add(new SourceRejection(key, reason));
+    rejector.accept(key, reason);
+    return null;
+  }
+
+  /**
+   * Rethrows a failure of the read itself (the connection or the statement: SQLSTATE class 08, a
+   * transient or recoverable failure), which must fail the page; what is left is a value that
+   * cannot be converted, which rejects its row.
+   */
+  private static void rethrowIfTheReadFailed(SQLException e) throws SQLException {
+    String state = e.getSQLState();
+    if (e instanceof SQLTransientException || e instanceof SQLRecoverableException
+        || e instanceof SQLNonTransientConnectionException || (state != null && state.startsWith("08"))) {
+      throw e;
+    }
+  }
+
+  /**
+   * What a conversion failure says without the row's data: the message of one without SQLSTATE (a
+   * row mapper's own, such as "column doc does not hold JSON (line 1, column 2)"); the type and
+   * SQLSTATE of a driver's, whose message may quote the value.
+   */
+  private static String describe(SQLException e) {
+    String state = e.getSQLState();
+    if (state == null) {
+      return e.getMessage() == null ? e.getClass().getName() : e.getMessage();
+    }
+    return e.getClass().getName() + " (SQLSTATE " + state + ")";
   }
 
   private String keyOf(int segment, String token) {

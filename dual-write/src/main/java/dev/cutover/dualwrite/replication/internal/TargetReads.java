@@ -91,7 +91,8 @@ public final class TargetReads {
     }
   }
 
-  private Change change(String key, long version, boolean deleted, ResultSet rs, int payloadColumn) throws SQLException {
+  /** The change a row holds; the payload from column {@code payloadColumn} on. */
+  Change change(String key, long version, boolean deleted, ResultSet rs, int payloadColumn) throws SQLException {
     try {
       if (deleted) {
         return Change.delete(key, version);

@@ -34,6 +34,10 @@ public final class TargetSql {
   final int payloadCount;
   final String readOne;
   final String update;
+  /** {@link #readOne} taking the row's lock: the read of {@link TargetReplace}. */
+  final String readOneForUpdate;
+  /** The update of {@link TargetReplace}: same key, same version, new content. */
+  final String replace;
   final String pageFirst;
   final String pageAfter;
   final String purgeBucket;
@@ -81,6 +85,8 @@ public final class TargetSql {
     rowValues.add("?");
     excluded.add("applied_at = EXCLUDED.applied_at");
     update = "UPDATE " + table + " SET " + set + " WHERE entity_key = ? AND version < ?";
+    readOneForUpdate = readOne + " FOR UPDATE";
+    replace = "UPDATE " + table + " SET " + set + " WHERE entity_key = ? AND version = ? AND deleted = FALSE";
     row = rowValues.toString();
     insertPrefix = "INSERT INTO " + table + (dialect == SqlDialect.POSTGRESQL ? " AS cur" : "")
         + " (entity_key, bucket, version, deleted, " + payloadList + ", applied_at) VALUES ";

@@ -12,5 +12,16 @@ CREATE TABLE IF NOT EXISTS `cutover_failed_writes` (
   detail VARCHAR(1000) NOT NULL,
   at DATETIME(3) NOT NULL,
   resolved_at DATETIME(3),
-  INDEX `cutover_failed_writes_pending` (resolved_at, id)
+  INDEX `cutover_failed_writes_pending` (resolved_at, id),
+  INDEX `cutover_failed_writes_key` (entity_key(191), repository(64), target)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+CREATE TABLE IF NOT EXISTS `cutover_gaps` (
+  id VARCHAR(64) NOT NULL PRIMARY KEY,
+  repository VARCHAR(200) NOT NULL,
+  kind VARCHAR(16) NOT NULL,
+  from_at DATETIME(3) NOT NULL,
+  to_at DATETIME(3) NOT NULL,
+  detail VARCHAR(1000) NOT NULL,
+  closed_at DATETIME(3)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;

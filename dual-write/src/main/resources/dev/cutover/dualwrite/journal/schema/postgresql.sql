@@ -15,3 +15,15 @@ CREATE TABLE IF NOT EXISTS "cutover_failed_writes" (
 );
 
 CREATE INDEX IF NOT EXISTS "cutover_failed_writes_pending" ON "cutover_failed_writes" (id) WHERE resolved_at IS NULL;
+
+CREATE INDEX IF NOT EXISTS "cutover_failed_writes_key" ON "cutover_failed_writes" (entity_key, repository, target) WHERE resolved_at IS NULL;
+
+CREATE TABLE IF NOT EXISTS "cutover_gaps" (
+  id VARCHAR(64) NOT NULL PRIMARY KEY,
+  repository VARCHAR(200) NOT NULL,
+  kind VARCHAR(16) NOT NULL,
+  from_at TIMESTAMP(3) WITH TIME ZONE NOT NULL,
+  to_at TIMESTAMP(3) WITH TIME ZONE NOT NULL,
+  detail VARCHAR(1000) NOT NULL,
+  closed_at TIMESTAMP(3) WITH TIME ZONE
+);

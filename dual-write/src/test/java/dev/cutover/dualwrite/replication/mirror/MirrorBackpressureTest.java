@@ -47,6 +47,8 @@ class MirrorBackpressureTest {
         assertThat(f.key()).isEqualTo("dropped");
         assertThat(f.reason()).isEqualTo(MirrorFailure.Reason.DROPPED_QUEUE_FULL);
       });
+      // the observer only put the key in memory; the mirror's journal thread appends it
+      Eventually.within(Duration.ofSeconds(10), "the dropped key journaled", () -> journal.pending().size() == 1);
       assertThat(journal.pending()).singleElement().satisfies(e -> {
         assertThat(e.write().entityKey()).isEqualTo("dropped");
         assertThat(e.write().reason()).isEqualTo(FailedWrite.Reason.SHED);

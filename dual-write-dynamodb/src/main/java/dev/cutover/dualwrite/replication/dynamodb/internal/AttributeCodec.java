@@ -19,11 +19,11 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * {@code NULL}, binary as {@code B}. Sets read from a table ({@code SS}, {@code NS}, {@code BS})
  * come back as arrays in the order DynamoDB returns them.
  *
- * <p>{@code N} keeps a number's value, not its Java type, so numbers come back as the narrowest
- * faithful node: an integral value as a {@code LongNode} (a {@code BigIntegerNode} beyond {@code
- * long}), a fraction as a {@code DoubleNode} when the double is exactly the stored decimal, else a
- * {@code DecimalNode}. So {@code 2.0} comes back as {@code 2}: compare payloads numerically (the
- * comparison module's default does), not with {@code JsonNode.equals}.
+ * <p>{@code N} keeps a number's value, not its Java type or scale, so numbers come back as the
+ * node holding that value exactly: an integral value as a {@code LongNode} (a {@code
+ * BigIntegerNode} beyond {@code long}), any other as a {@code DecimalNode} without trailing zeros,
+ * never a {@code double}. So {@code 2.0} comes back as {@code 2}: compare payloads in canonical
+ * form (the comparison module and {@code PayloadDigest} do), not with {@code JsonNode.equals}.
  *
  * <p>What DynamoDB would refuse is refused here first, naming the subject and the JSON path:
  * {@code NaN} and infinities, numbers beyond 38 significant digits or outside 1E-130 to 1E+126,
@@ -166,16 +166,12 @@ public final class AttributeCodec {
     return object;
   }
 
-  /** The narrowest node holding the value of the number text {@code n} exactly. */
+  /** The node holding the value of the number text {@code n} exactly: a long, a BigInteger or a BigDecimal. */
   static JsonNode number(String n) {
     BigDecimal value = new BigDecimal(n);
     if (value.signum() == 0 || value.stripTrailingZeros().scale() <= 0) {
       BigInteger integral = value.toBigIntegerExact();
       return integral.bitLength() < 64 ? JSON.numberNode(integral.longValue()) : JSON.numberNode(integral);
-    }
-    double d = value.doubleValue();
-    if (Double.isFinite(d) && new BigDecimal(Double.toString(d)).compareTo(value) == 0) {
-      return JSON.numberNode(d);
     }
     return JSON.numberNode(value.stripTrailingZeros());
   }

@@ -2,6 +2,8 @@ package dev.cutover.dualwrite.replication.dynamodb.internal;
 
 import dev.cutover.dualwrite.replication.ApplyOutcome;
 import dev.cutover.dualwrite.replication.Change;
+import dev.cutover.dualwrite.replication.PayloadDigest;
+import dev.cutover.dualwrite.replication.ReplaceOutcome;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
@@ -19,6 +21,7 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
  */
 public final class ConditionalPuts {
   private static final String CONDITION = "attribute_not_exists(#pk) OR #v < :v";
+  private static final String REPLACE_CONDITION = "#v = :v AND #d = :live AND #p = :p";
 
   private final DynamoDbClient dynamoDb;
   private final String table;
@@ -68,6 +71,41 @@ public final class ConditionalPuts {
             + " holds an item without a version: not written by a versioned target");
       }
       return stored == change.version() ? ApplyOutcome.DUPLICATE : ApplyOutcome.SUPERSEDED;
+    }
+  }
+
+  /**
+   * Replaces the item of {@code row.key()} when it is live at {@code expectedVersion} and its
+   * payload's digest is {@code expectedDigest}: a consistent read, the digest compared here, then
+   * a {@code PutItem} conditioned on the version, the tombstone flag and the payload attribute
+   * being exactly what was read ({@code =} compares maps and lists element by element, numbers by
+   * value). Whatever was written between the read and the put changes one of them, and the put
+   * writes nothing.
+   */
+  public ReplaceOutcome replace(long expectedVersion, String expectedDigest, Change row, long now) {
+    Map<String, AttributeValue> put = items.item(row, now); // every check before any call
+    Map<String, AttributeValue> stored = read(row.key());
+    if (stored == null) {
+      return ReplaceOutcome.CHANGED;
+    }
+    Change current = items.change(stored);
+    AttributeValue payload = stored.get(VersionedItems.PAYLOAD);
+    if (current.isDelete() || current.version() != expectedVersion || payload == null
+        || !PayloadDigest.of(current).equals(expectedDigest)) {
+      return ReplaceOutcome.CHANGED;
+    }
+    PutItemRequest request = PutItemRequest.builder().tableName(table).item(put)
+        .conditionExpression(REPLACE_CONDITION)
+        .expressionAttributeNames(Map.of("#v", VersionedItems.VERSION, "#d", VersionedItems.DELETED,
+            "#p", VersionedItems.PAYLOAD))
+        .expressionAttributeValues(Map.of(":v", AttributeValue.fromN(Long.toString(expectedVersion)),
+            ":live", AttributeValue.fromBool(false), ":p", payload))
+        .build();
+    try {
+      calls.call("replace of " + row, () -> dynamoDb.putItem(request));
+      return ReplaceOutcome.REPLACED;
+    } catch (ConditionalCheckFailedException e) {
+      return ReplaceOutcome.CHANGED;
     }
   }
 

@@ -40,16 +40,19 @@ final class BackfillReports {
   void rejected(BackfillRejection r) {
     long n = rejected.incrementAndGet();
     if (n <= WARN_EACH) {
-      LOG.warn("backfill '{}' rejected key '{}' v{} of segment {}: {}{}", name, r.key(), r.version(), r.segment(),
+      LOG.warn("backfill '{}' rejected {} of segment {} ({}): {}{}", name, row(r), r.segment(), r.step(),
           r.reason(), n == WARN_EACH ? " (further rejections are logged at DEBUG)" : "");
     } else {
-      LOG.debug("backfill '{}' rejected key '{}' v{} of segment {}: {}", name, r.key(), r.version(), r.segment(),
-          r.reason());
+      LOG.debug("backfill '{}' rejected {} of segment {} ({}): {}", name, row(r), r.segment(), r.step(), r.reason());
     }
     synchronized (this) {
       add(rejections, r);
     }
     tell("onRejected", l -> l.onRejected(r));
+  }
+
+  private static String row(BackfillRejection r) {
+    return r.key() == null ? "a row without a readable key" : "key '" + r.key() + "' v" + r.version();
   }
 
   void collision(BackfillCollision c) {

@@ -2,8 +2,10 @@ package dev.cutover.dualwrite.replication.backfill.internal;
 
 import dev.cutover.dualwrite.replication.BackfillCollision;
 import dev.cutover.dualwrite.replication.BackfillRejection;
+import dev.cutover.dualwrite.replication.BackfillRejection.Step;
 import dev.cutover.dualwrite.replication.Change;
 import dev.cutover.dualwrite.replication.RowTransform;
+import dev.cutover.dualwrite.replication.SourceRejection;
 import dev.cutover.dualwrite.replication.internal.IdentityTransform;
 import dev.cutover.dualwrite.replication.TransformResult;
 import java.util.ArrayList;
@@ -13,7 +15,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Turns a page of source rows into the changes to apply: the transform, then the key normalizer,
- * then the collision check of old key against new key. A row that fails any step is reported,
+ * then the collision check of old key against new key; and accounts for the rows the source
+ * rejected. A row that fails any step is reported,
  * counted and left out, never dropped silently. Thread-safe (the tracker is; the rest is
  * immutable).
  */
@@ -50,13 +53,13 @@ final class BackfillRowMapper {
     try {
       result = transform.apply(row);
     } catch (Exception e) {
-      return reject(segment, row, "the transform threw " + e);
+      return reject(segment, row, "the transform threw " + e, Step.TRANSFORM);
     }
     if (result == null) {
-      return reject(segment, row, "the transform returned null");
+      return reject(segment, row, "the transform returned null", Step.TRANSFORM);
     }
     if (result instanceof TransformResult.Rejected r) {
-      return reject(segment, row, r.reason());
+      return reject(segment, row, r.reason(), Step.TRANSFORM);
     }
     Change change = ((TransformResult.Accepted) result).change();
     if (normalizer != null) {
@@ -64,15 +67,15 @@ final class BackfillRowMapper {
       try {
         key = normalizer.apply(change.key());
       } catch (RuntimeException e) {
-        return reject(segment, row, "the key normalizer threw " + e);
+        return reject(segment, row, "the key normalizer threw " + e, Step.KEY_NORMALIZER);
       }
       if (key == null) {
-        return reject(segment, row, "the key normalizer returned null for '" + change.key() + "'");
+        return reject(segment, row, "the key normalizer returned null for '" + change.key() + "'", Step.KEY_NORMALIZER);
       }
       try {
         change = change.withKey(key);
       } catch (IllegalArgumentException e) {
-        return reject(segment, row, "the normalized key is not valid: " + e.getMessage());
+        return reject(segment, row, "the normalized key is not valid: " + e.getMessage(), Step.KEY_NORMALIZER);
       }
     }
     String first = tracker.otherOldKey(row.key(), change.key());
@@ -84,10 +87,18 @@ final class BackfillRowMapper {
     return change;
   }
 
-  private @Nullable Change reject(int segment, Change row, String reason) {
+  private @Nullable Change reject(int segment, Change row, String reason, Step step) {
     counters.rejected();
-    reports.rejected(new BackfillRejection(row.key(), row.version(), segment, reason));
+    reports.rejected(new BackfillRejection(row.key(), row.version(), segment, reason, step));
     return null;
+  }
+
+  /** Counts and reports the rows the source rejected in a page of {@code segment}: none is applied. */
+  void sourceRejected(int segment, List<SourceRejection> rejected) {
+    for (SourceRejection r : rejected) {
+      counters.rejected();
+      reports.rejected(BackfillRejection.ofSource(r, segment));
+    }
   }
 
   boolean trackingSaturated() {

@@ -67,24 +67,26 @@ final class BackfillSegmentCopier {
         }
         SegmentedSource.Page page = take(pending);
         String next = page.next();
-        if (next != null && page.rows().isEmpty() && next.equals(token)) {
+        if (next != null && page.read() == 0 && next.equals(token)) {
           throw new IllegalStateException(source.describe() + " returned an empty page of segment " + segment
               + " that resumes at the same token: the segment would be read forever");
         }
         pending = next == null ? null : read(ahead, source, segment, next);
-        if (!pacer.acquire(page.rows().size(), run::stopping)) {
+        if (!pacer.acquire(page.read(), run::stopping)) {
           checkpoints.release(claim);
           return;
         }
+        // rows the source rejected were read too: counted as read and rejected, and listed
+        mapper.sourceRejected(segment, page.rejected());
         List<Change> changes = mapper.map(segment, page.rows());
-        counters.read(page.rows().size());
+        counters.read(page.read());
         List<ApplyOutcome> outcomes = changes.isEmpty() ? List.of() : target.apply(changes);
         if (outcomes.size() != changes.size()) {
           throw new IllegalStateException(target.describe() + " returned " + outcomes.size() + " outcomes for "
               + changes.size() + " changes: a VersionedTarget returns one per change");
         }
         counters.outcomes(outcomes);
-        rows += page.rows().size();
+        rows += page.read();
         if (next == null) {
           if (!checkpoints.markDone(claim, rows)) {
             leaseLost(segment);

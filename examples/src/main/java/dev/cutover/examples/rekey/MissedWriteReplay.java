@@ -21,14 +21,14 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
  * flip back: nothing else copies the new table to the old one. The new table's misses (stages
  * {@code DUAL_WRITE} and {@code SHADOW}) are also carried by the stream; repairing them is harmless.
  */
-final class JournalRepair {
+final class MissedWriteReplay {
   private final FailedWriteJournal journal;
   private final OldTable old;
   private final DynamoDbVersionedTarget target;
   private final KeyNormalizer keys;
   private final LongAdder repaired = new LongAdder();
 
-  JournalRepair(FailedWriteJournal journal, OldTable old, DynamoDbVersionedTarget target, KeyNormalizer keys) {
+  MissedWriteReplay(FailedWriteJournal journal, OldTable old, DynamoDbVersionedTarget target, KeyNormalizer keys) {
     this.journal = journal;
     this.old = old;
     this.target = target;

@@ -13,7 +13,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The journal repair on DynamoDB Local: missed writes copied with their versions, newer ones kept. */
-class JournalRepairTest {
+class MissedWriteReplayTest {
   private static final KeyNormalizer KEYS = KeyNormalizer.nfkc();
 
   @Test
@@ -41,7 +41,7 @@ class JournalRepairTest {
       }
       journal.append(missed(onlyOld, FailedWrite.Target.NEW));
 
-      JournalRepair repair = new JournalRepair(journal, old, target, KEYS);
+      MissedWriteReplay repair = new MissedWriteReplay(journal, old, target, KEYS);
       repair.run();
 
       assertThat(old.find(stale)).contains(order(stale, 3));

@@ -1,0 +1,348 @@
+package dev.cutover.dualwrite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cutover.dualwrite.journal.FailedWrite;
+import dev.cutover.dualwrite.journal.FailedWriteJournal;
+import dev.cutover.dualwrite.journal.Gap;
+import dev.cutover.dualwrite.journal.InMemoryFailedWriteJournal;
+import dev.cutover.dualwrite.journal.JdbcFailedWriteJournal;
+import dev.cutover.dualwrite.journal.JournalEntry;
+import dev.cutover.flags.jdbc.support.EmbeddedPostgresServer;
+import dev.cutover.testkit.TestFlags;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.sql.DataSource;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.lifecycle.AfterContainer;
+
+/**
+ * Nothing unrecorded, under overload and every fault: a chaos property over the dual-write proxy.
+ *
+ * <p>Each try runs 4 to 8 caller threads writing as fast as they can (saves and deletes over a
+ * small key space) through a proxy with one shadow thread and a short queue, so the shadow side is
+ * overloaded many times over; the new store throws, stalls past the budget, and goes down for whole
+ * periods (the breaker opens and must recover); a walker moves the stage forward and back between
+ * DUAL_WRITE and SHADOW (OLD_ONLY writes one store by design: the backfill covers it); the bound on keys waiting for the journal is sometimes
+ * tiny, so gaps must open. The journal is in memory, on embedded PostgreSQL, or on PostgreSQL and
+ * down whenever the new store is (a journal on the failing server). After each try, once drained:
+ *
+ * <ul>
+ *   <li>no caller saw anything but the old (authoritative) store's result;
+ *   <li>every key whose stores differ is pending in the journal, or was written inside a recorded gap;
+ *   <li>the journal never holds more entries than distinct keys were written;
+ *   <li>a journal repair, plus a full copy where a gap is open, leaves no drift, closes the gaps,
+ *       and then the stage may move past SHADOW.
+ * </ul>
+ *
+ * <p>Tries: 120 with the journal in memory, 50 on PostgreSQL, 40 down with the store: 210. The long variant runs each try's traffic for longer:
+ * {@code -Dcutover.chaos.millis=3000} (default 150). Each caller writes its own keys: concurrent
+ * writes of one key from two callers can reach the shadow store in another order than the
+ * authoritative one, which reconciliation (not the journal) repairs.
+ */
+class ZeroLossProperties {
+  private static final String FLAG = "orders.migration";
+  private static final long TRAFFIC_MILLIS = Long.getLong("cutover.chaos.millis", 150);
+  private static final Duration BUDGET = Duration.ofMillis(20);
+  private static final AtomicInteger PREFIXES = new AtomicInteger();
+  private static volatile DataSource postgres;
+
+  enum JournalKind { MEMORY, POSTGRES, POSTGRES_DOWN_WITH_STORE }
+
+  record Chaos(int callers, int keys, double throwRate, double stallRate, int shadowQueue, int pendingKeysBound,
+      long downFrom, long downFor, int stageMoves) {}
+
+  @Provide
+  Arbitrary<Chaos> chaos() {
+    return Combinators.combine(
+            Arbitraries.integers().between(4, 8),
+            Arbitraries.integers().between(5, 60),
+            Arbitraries.doubles().between(0, 0.2),
+            Arbitraries.doubles().between(0, 0.05),
+            Arbitraries.integers().between(1, 16),
+            Arbitraries.oneOf(Arbitraries.integers().between(1, 20), Arbitraries.just(1_000_000)),
+            Arbitraries.longs().between(0, TRAFFIC_MILLIS / 2),
+            Arbitraries.longs().between(0, TRAFFIC_MILLIS / 2))
+        .flatAs((callers, keys, throwRate, stallRate, queue, bound, downFrom, downFor) ->
+            Arbitraries.integers().between(0, 6).map(moves ->
+                new Chaos(callers, keys, throwRate, stallRate, queue, bound, downFrom, downFor, moves)));
+  }
+
+  @Property(tries = 120)
+  void nothingUnrecordedWithTheJournalInMemory(@ForAll("chaos") Chaos chaos) throws Exception {
+    run(chaos, JournalKind.MEMORY);
+  }
+
+  @Property(tries = 50)
+  void nothingUnrecordedWithTheJournalOnPostgres(@ForAll("chaos") Chaos chaos) throws Exception {
+    run(chaos, JournalKind.POSTGRES);
+  }
+
+  @Property(tries = 40)
+  void nothingUnrecordedWithTheJournalDownWithTheStore(@ForAll("chaos") Chaos chaos) throws Exception {
+    run(chaos, JournalKind.POSTGRES_DOWN_WITH_STORE);
+  }
+
+  @AfterContainer
+  static void dropPool() {
+    postgres = null;
+  }
+
+  private static synchronized DataSource postgres() {
+    if (postgres == null) {
+      postgres = EmbeddedPostgresServer.get().createDatabase("zero_loss").dataSource();
+    }
+    return postgres;
+  }
+
+  /** Keys written, with the time range of the calls that wrote them. */
+  private record Written(Instant first, Instant last) {}
+
+  private void run(Chaos chaos, JournalKind kind) throws Exception {
+    AtomicReference<Boolean> down = new AtomicReference<>(false);
+    InMemoryOrders oldStore = new InMemoryOrders("old-");
+    InMemoryOrders newData = new InMemoryOrders("new-");
+    FaultyOrders newStore = new FaultyOrders(newData, (method, key) -> {
+      if (down.get()) {
+        return Fault.THROW;
+      }
+      double r = ThreadLocalRandom.current().nextDouble();
+      return r < chaos.throwRate() ? Fault.THROW : r < chaos.throwRate() + chaos.stallRate() ? Fault.DELAY : Fault.NONE;
+    }, BUDGET.multipliedBy(3));
+    FailedWriteJournal journal = switch (kind) {
+      case MEMORY -> new InMemoryFailedWriteJournal();
+      case POSTGRES -> jdbc();
+      case POSTGRES_DOWN_WITH_STORE -> new DownWith(jdbc(), down);
+    };
+    TestFlags flags = new TestFlags();
+    flags.set(FLAG, Stage.DUAL_WRITE.name());
+    OrderRepository orders = DualWrite.of(OrderRepository.class)
+        .oldStore(oldStore).newStore(newStore).stageFlag(flags.client(), FLAG)
+        .entityKey("save", a -> ((Order) a[0]).id())
+        .entityKey("delete", a -> (String) a[0])
+        .journal(journal)
+        .shadowThreads(1).shadowQueue(chaos.shadowQueue()).shadowTimeout(BUDGET)
+        .pendingKeysBound(chaos.pendingKeysBound())
+        .runHeartbeat(Duration.ofMillis(200))
+        .circuitBreaker(CircuitBreakerConfig.custom().slidingWindowSize(10).minimumNumberOfCalls(10)
+            .failureRateThreshold(50).waitDurationInOpenState(Duration.ofMillis(30))
+            .permittedNumberOfCallsInHalfOpenState(2).build())
+        .build();
+    DualWriteControl control = DualWrite.control(orders);
+    Map<String, Written> written = new ConcurrentHashMap<>();
+    List<Throwable> callerSaw = new ArrayList<>();
+    try {
+      long start = System.nanoTime();
+      long end = start + Duration.ofMillis(TRAFFIC_MILLIS).toNanos();
+      List<Thread> threads = new ArrayList<>();
+      for (int c = 0; c < chaos.callers(); c++) {
+        int caller = c;
+        threads.add(started(() -> {
+          ThreadLocalRandom random = ThreadLocalRandom.current();
+          while (System.nanoTime() < end) {
+            String key = "k" + caller + "-" + random.nextInt(chaos.keys());
+            Instant before = Instant.now();
+            try {
+              if (random.nextInt(5) == 0) {
+                orders.delete(key);
+              } else {
+                Order saved = orders.save(new Order(key, "c", "NEW", random.nextInt(1000)));
+                if (saved == null || !key.equals(saved.id())) {
+                  throw new AssertionError("the caller got " + saved + " for a save of " + key);
+                }
+              }
+            } catch (Throwable t) {
+              synchronized (callerSaw) {
+                callerSaw.add(t);
+              }
+            }
+            Instant after = Instant.now();
+            written.merge(key, new Written(before, after), (a, b) -> new Written(a.first(), b.last()));
+          }
+        }));
+      }
+      threads.add(started(() -> {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        Stage stage = Stage.DUAL_WRITE;
+        for (int m = 0; m < chaos.stageMoves() && System.nanoTime() < end; m++) {
+          sleepMillis(random.nextLong(1, Math.max(2, TRAFFIC_MILLIS / (chaos.stageMoves() + 1))));
+          stage = stage == Stage.SHADOW ? Stage.DUAL_WRITE : Stage.SHADOW;
+          flags.set(FLAG, stage.name());
+        }
+      }));
+      threads.add(started(() -> {
+        sleepMillis(chaos.downFrom());
+        down.set(true);
+        sleepMillis(chaos.downFor());
+        down.set(false);
+      }));
+      for (Thread t : threads) {
+        t.join();
+      }
+      down.set(false);
+      assertThat(callerSaw).as("callers saw only the old store's results").isEmpty();
+      assertThat(control.awaitIdle(Duration.ofSeconds(60))).as("drained").isTrue();
+
+      // every key whose stores differ is journaled, or was written inside a recorded gap
+      Set<String> pending = new HashSet<>();
+      List<JournalEntry> entries = journal.pending(0, Integer.MAX_VALUE);
+      for (JournalEntry e : entries) {
+        assertThat(e.write().target()).isEqualTo(FailedWrite.Target.NEW);
+        assertThat(pending.add(e.write().entityKey())).as("one entry per key: %s", e.write().entityKey()).isTrue();
+      }
+      assertThat(entries.size()).as("journal entries never exceed distinct keys").isLessThanOrEqualTo(written.size());
+      List<Gap> gaps = journal.openGaps(Instant.now());
+      for (Map.Entry<String, Written> w : written.entrySet()) {
+        String key = w.getKey();
+        if (!oldStore.peek(key).equals(newData.peek(key)) && !pending.contains(key)) {
+          assertThat(gaps).as("%s differs (old %s, new %s) and is not journaled: a gap must cover it", key,
+                  oldStore.peek(key), newData.peek(key))
+              .anySatisfy(g -> {
+                assertThat(g.from()).isBeforeOrEqualTo(w.getValue().last().plus(BUDGET).plusSeconds(1));
+                assertThat(g.to()).isAfterOrEqualTo(w.getValue().first());
+              });
+        }
+      }
+      if (control.journalStatus().pastBound() > 0) {
+        assertThat(gaps).as("writes past the bound opened a gap").isNotEmpty();
+      }
+
+      // the stage may not move past SHADOW while a gap is open; repair closes them
+      if (!gaps.isEmpty()) {
+        flags.set(FLAG, Stage.SHADOW.name());
+        Instant reconciliationStarted = Instant.now();
+        for (String key : written.keySet()) {
+          copy(oldStore, newData, key);
+        }
+        journal.closeGaps(reconciliationStarted);
+      }
+      for (JournalEntry e : journal.pending(0, Integer.MAX_VALUE)) {
+        copy(oldStore, newData, e.write().entityKey());
+        journal.resolve(List.of(e.id()));
+      }
+      for (String key : written.keySet()) {
+        assertThat(newData.peek(key)).as("no drift for %s after repair", key).isEqualTo(oldStore.peek(key));
+      }
+      assertThat(journal.openGaps(Instant.now())).as("repair closed every gap").isEmpty();
+      assertThat(journal.pendingCount()).isZero();
+    } finally {
+      assertThat(control.close(Duration.ofSeconds(10))).as("closed cleanly").isTrue();
+      flags.close();
+    }
+    // a clean close removed the run record
+    assertThat(journal.gaps()).as("no run record left after a clean close")
+        .noneMatch(g -> g.kind() == Gap.Kind.RUN);
+  }
+
+  private static Thread started(Runnable body) {
+    Thread t = new Thread(body);
+    t.start();
+    return t;
+  }
+
+  private static void copy(InMemoryOrders from, InMemoryOrders to, String key) {
+    Optional<Order> o = from.peek(key);
+    if (o.isPresent()) {
+      to.put(o.get());
+    } else {
+      to.delete(key);
+    }
+  }
+
+  private static JdbcFailedWriteJournal jdbc() throws Exception {
+    JdbcFailedWriteJournal j = JdbcFailedWriteJournal.builder(postgres())
+        .tablePrefix("z" + PREFIXES.incrementAndGet() + "_").build();
+    j.createSchemaIfMissing();
+    return j;
+  }
+
+  private static void sleepMillis(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** A journal on the same server as the new store: down whenever the store is. */
+  static final class DownWith implements FailedWriteJournal {
+    private final FailedWriteJournal delegate;
+    private final AtomicReference<Boolean> down;
+
+    DownWith(FailedWriteJournal delegate, AtomicReference<Boolean> down) {
+      this.delegate = delegate;
+      this.down = down;
+    }
+
+    private void check() throws java.sql.SQLException {
+      if (down.get()) {
+        throw new java.sql.SQLTransientConnectionException("the server is down", "08006");
+      }
+    }
+
+    @Override
+    public long append(FailedWrite write) throws Exception {
+      check();
+      return delegate.append(write);
+    }
+
+    @Override
+    public List<JournalEntry> pending(long afterId, int limit) throws Exception {
+      check();
+      return delegate.pending(afterId, limit);
+    }
+
+    @Override
+    public void resolve(Collection<Long> ids) throws Exception {
+      check();
+      delegate.resolve(ids);
+    }
+
+    @Override
+    public long pendingCount() throws Exception {
+      check();
+      return delegate.pendingCount();
+    }
+
+    @Override
+    public void putGap(Gap gap) throws Exception {
+      check();
+      delegate.putGap(gap);
+    }
+
+    @Override
+    public void removeGap(String id) throws Exception {
+      check();
+      delegate.removeGap(id);
+    }
+
+    @Override
+    public List<Gap> gaps() throws Exception {
+      check();
+      return delegate.gaps();
+    }
+
+    @Override
+    public int closeGaps(Instant reconciledFrom) throws Exception {
+      check();
+      return delegate.closeGaps(reconciledFrom);
+    }
+  }
+}
