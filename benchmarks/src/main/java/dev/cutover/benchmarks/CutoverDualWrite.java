@@ -20,7 +20,8 @@ import java.util.Map;
  * string flag in a {@link FlagClient} over an {@link InMemoryFlagStore}. Everything else is the
  * builder's default (4 shadow threads, a queue of 1,000, a 1 s budget, the default breaker and
  * comparison), except the comparison when given. The in-memory journal is passed explicitly, which
- * only keeps {@code build()} from warning that it is not durable; reads never journal.
+ * keeps {@code build()} from warning that it is not durable and lets the summary count its entries;
+ * reads never journal, missed shadow writes do.
  */
 public final class CutoverDualWrite implements AutoCloseable {
 
@@ -31,6 +32,7 @@ public final class CutoverDualWrite implements AutoCloseable {
   private final FlagClient flags;
   private final Accounts accounts;
   private final DualWriteControl control;
+  private final InMemoryFailedWriteJournal journal = new InMemoryFailedWriteJournal();
 
   /** A proxy at {@code stage} comparing every shadow read. */
   public CutoverDualWrite(Accounts oldStore, Accounts newStore, Stage stage) throws Exception {
@@ -49,7 +51,7 @@ public final class CutoverDualWrite implements AutoCloseable {
             .stageFlag(flags, FLAG)
             .entityKey("save", args -> ((Account) args[0]).id())
             .comparison(comparison)
-            .journal(new InMemoryFailedWriteJournal())
+            .journal(journal)
             .build();
     control = DualWrite.control(accounts);
   }
@@ -57,6 +59,11 @@ public final class CutoverDualWrite implements AutoCloseable {
   /** The proxy: an {@link Accounts}. */
   public Accounts accounts() {
     return accounts;
+  }
+
+  /** The journal of missed shadow writes' keys. */
+  public InMemoryFailedWriteJournal journal() {
+    return journal;
   }
 
   /** The proxy's control. */
@@ -84,6 +91,10 @@ public final class CutoverDualWrite implements AutoCloseable {
           .append(" SUCCEEDED=").append(c.shadowWritesSucceeded()).append(' ')
           .append(nonZero(c.shadowWritesMissed())).append(", shed ")
           .append(percent(c.shadowWritesMissed(FailedWrite.Reason.SHED), writes));
+      DualWriteControl.JournalStatus j = control.journalStatus();
+      s.append("; journal: ").append(j.journaled()).append(" appended, ").append(journal.pendingCount())
+          .append(" pending, ").append(j.waiting()).append(" waiting, ").append(j.pastBound())
+          .append(" past the bound").append(j.gapOpened() ? ", GAP OPENED" : "");
     }
     if (reads == 0 && writes == 0) {
       s.append("no shadow work");

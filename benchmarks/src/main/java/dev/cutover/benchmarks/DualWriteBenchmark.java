@@ -34,7 +34,15 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code shadowRead}: the old store is authoritative and the new store is read too and
  *       compared (Cutover {@code SHADOW}, LaunchDarkly {@code shadow}, a Scientist4J experiment);
  *       the old store takes {@link MigrationFixture#OLD_LATENCY} of CPU on the caller's thread, the
- *       new store waits 10 times as long.
+ *       new store waits 10 times as long;
+ *   <li>{@code shadowWrite}: the same stores and stage, for {@code save}: the old store is written
+ *       on the caller's thread and the new store in the background (Cutover only, against the old
+ *       store called directly). The benchmark loop writes faster than the shadow side absorbs, so
+ *       most shadow writes are shed and their keys recorded on the caller's thread: the caller's
+ *       cost of a shadow write under overload;
+ *   <li>{@code shedWrite}: {@code save} in {@code SHADOW} with an old store without latency, so the
+ *       loop writes about a million times a second and nearly every shadow write is shed: the
+ *       caller's cost of the shed path in ns, which a 20 µs old store hides in its noise.
  * </ul>
  *
  * <p>Every call is for the next of the {@link MigrationFixture#ACCOUNTS}, in turn ({@link
@@ -171,6 +179,27 @@ public class DualWriteBenchmark {
     @TearDown
     public void tearDown() throws InterruptedException {
       System.out.println("\n[cutover SHADOW] " + dualWrite.drainAndSummarize());
+      dualWrite.close();
+    }
+  }
+
+  /** Cutover's proxy at {@code SHADOW} over an old store without latency and the usual new store. */
+  @State(Scope.Benchmark)
+  public static class CutoverShedState {
+    CutoverDualWrite dualWrite;
+    Accounts accounts;
+
+    /** Builds the proxy. */
+    @Setup
+    public void setUp() throws Exception {
+      dualWrite = new CutoverDualWrite(SimulatedAccounts.instant(ACCOUNTS), newStore(), Stage.SHADOW);
+      accounts = dualWrite.accounts();
+    }
+
+    /** Prints the shadow counts, shed writes included, and closes the proxy. */
+    @TearDown
+    public void tearDown() throws InterruptedException {
+      System.out.println("\n[cutover SHADOW, old store without latency] " + dualWrite.drainAndSummarize());
       dualWrite.close();
     }
   }
@@ -323,6 +352,37 @@ public class DualWriteBenchmark {
   @Benchmark
   public Optional<Account> cutover_shadowRead(CutoverShadowState s, Cursor c) {
     return s.accounts.find(c.nextId());
+  }
+
+  // ---- shadowWrite ----
+
+  /** The old store (20 µs) written directly: the baseline. */
+  @Benchmark
+  public void direct_shadowWrite(DirectShadowState s, Cursor c) {
+    s.old.save(c.nextAccount());
+  }
+
+  /**
+   * Cutover's proxy at {@code SHADOW}: the old store is written on the caller's thread, the new one
+   * in the background; a shadow write that is shed puts its key in the journal's ledger.
+   */
+  @Benchmark
+  public void cutover_shadowWrite(CutoverShadowState s, Cursor c) {
+    s.accounts.save(c.nextAccount());
+  }
+
+  // ---- shedWrite ----
+
+  /** The old store without latency, written directly: the baseline. */
+  @Benchmark
+  public void direct_shedWrite(DirectOldOnlyState s, Cursor c) {
+    s.old.save(c.nextAccount());
+  }
+
+  /** Cutover's proxy at {@code SHADOW} over an old store without latency: nearly every shadow write is shed. */
+  @Benchmark
+  public void cutover_shedWrite(CutoverShedState s, Cursor c) {
+    s.accounts.save(c.nextAccount());
   }
 
   /** Cutover's proxy at {@code SHADOW}, 10% of reads compared. */

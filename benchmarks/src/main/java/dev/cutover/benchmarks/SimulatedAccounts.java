@@ -60,6 +60,19 @@ public final class SimulatedAccounts implements Accounts {
     return new SimulatedAccounts(Wait.PARK, latency, accounts);
   }
 
+  /**
+   * The stored account with this id, or null, read at once without the latency: for checks after a
+   * run, not a repository call.
+   */
+  public Account peek(String id) {
+    return data.get(id);
+  }
+
+  /** How many accounts are stored, without the latency. */
+  public int size() {
+    return data.size();
+  }
+
   @Override
   public Optional<Account> find(String id) {
     await();

@@ -123,6 +123,59 @@ class DualWriteBenchmarkTest {
     }
   }
 
+  // ---- shadowWrite ----
+
+  @Test
+  void directShadowWriteTakesTheOldLatency() throws Exception {
+    DualWriteBenchmark.DirectShadowState s = new DualWriteBenchmark.DirectShadowState();
+    s.setUp();
+    Cursor c = new Cursor();
+    for (int i = 0; i < CALLS; i++) {
+      long start = System.nanoTime();
+      bench.direct_shadowWrite(s, c);
+      assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(OLD);
+    }
+  }
+
+  @Test
+  void cutoverShadowWriteWritesTheNewStoreInTheBackground() throws Exception {
+    DualWriteBenchmark.CutoverShadowState s = new DualWriteBenchmark.CutoverShadowState();
+    s.setUp();
+    try {
+      Cursor c = new Cursor();
+      for (int i = 0; i < CALLS; i++) {
+        long start = System.nanoTime();
+        bench.cutover_shadowWrite(s, c);
+        assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(OLD);
+      }
+      assertThat(s.dualWrite.drainAndSummarize())
+          .startsWith("shadow writes " + CALLS + " SUCCEEDED=" + CALLS + " {}, shed 0.0%; journal: 0 appended, 0 pending");
+    } finally {
+      s.tearDown();
+    }
+  }
+
+  @Test
+  void cutoverShedWriteJournalsTheKeysOfShedWrites() throws Exception {
+    DualWriteBenchmark.CutoverShedState s = new DualWriteBenchmark.CutoverShedState();
+    s.setUp();
+    try {
+      Cursor c = new Cursor();
+      for (int i = 0; i < 5_000; i++) {
+        bench.cutover_shedWrite(s, c);
+      }
+      String summary = s.dualWrite.drainAndSummarize();
+      DualWriteControl.Counts counts = s.dualWrite.control().counts();
+      long missed = counts.shadowWritesMissed().values().stream().mapToLong(Long::longValue).sum();
+      assertThat(counts.shadowWritesSucceeded() + missed).as(summary).isEqualTo(5_000);
+      assertThat(counts.shadowWritesMissed(dev.cutover.dualwrite.journal.FailedWrite.Reason.SHED)).as(summary)
+          .isPositive();
+      assertThat(s.dualWrite.journal().pendingCount()).as(summary).isBetween(1L, 1_024L);
+    } finally {
+      s.tearDown();
+    }
+  }
+
   @Test
   void launchDarklyParallelShadowReadWaitsForTheNewStore() throws Exception {
     DualWriteBenchmark.LaunchDarklyParallelShadowState s =
