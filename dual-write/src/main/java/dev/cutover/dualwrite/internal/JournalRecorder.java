@@ -5,6 +5,7 @@ import dev.cutover.dualwrite.Side;
 import dev.cutover.dualwrite.journal.FailedWrite;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,10 +19,14 @@ import org.slf4j.LoggerFactory;
 final class JournalRecorder {
   private static final Logger LOG = LoggerFactory.getLogger(JournalRecorder.class);
 
+  private static final int REASONS = FailedWrite.Reason.values().length;
+
   private final String repository;
   private final KeyLedger ledger;
   private final Telemetry telemetry;
   private final RateLimitedLog warnings = new RateLimitedLog(10, TimeUnit.SECONDS);
+  /** Log topics by method index and reason, built once each: no string is built per missed write. */
+  private final AtomicReferenceArray<String> topics = new AtomicReferenceArray<>(1024);
 
   JournalRecorder(String repository, KeyLedger ledger, Telemetry telemetry) {
     this.repository = repository;
@@ -50,8 +55,13 @@ final class JournalRecorder {
   void missed(MethodPlan plan, @Nullable String key, Side target, FailedWrite.Reason reason, String detail,
       long returnedNanos) {
     telemetry.writeMissed(plan.index(), reason);
-    ledger.record(write(plan, key, target, reason, detail, returnedNanos));
-    long suppressed = warnings.permit(plan.name() + "/" + reason);
+    FailedWrite.Target t = target == Side.OLD ? FailedWrite.Target.OLD : FailedWrite.Target.NEW;
+    // a key already waiting for the journal will be appended after now, and any repair of that
+    // entry reads the authority after this write: nothing more to keep (no allocation under overload)
+    if (!ledger.holds(repository, key, t)) {
+      ledger.record(write(plan, key, t, reason, detail, returnedNanos));
+    }
+    long suppressed = warnings.permit(topic(plan, reason));
     if (suppressed >= 0) {
       LOG.warn("{}.{}: shadow write of key {} to the {} store missed ({}: {}); its key is journaled for"
               + " repair{}",
@@ -59,10 +69,23 @@ final class JournalRecorder {
     }
   }
 
-  private FailedWrite write(MethodPlan plan, @Nullable String key, Side target, FailedWrite.Reason reason,
+  private String topic(MethodPlan plan, FailedWrite.Reason reason) {
+    int i = plan.index() * REASONS + reason.ordinal();
+    if (i >= topics.length()) {
+      return plan.name() + "/" + reason;
+    }
+    String t = topics.get(i);
+    if (t == null) {
+      t = plan.name() + "/" + reason;
+      topics.set(i, t);
+    }
+    return t;
+  }
+
+  private FailedWrite write(MethodPlan plan, @Nullable String key, FailedWrite.Target target, FailedWrite.Reason reason,
       String detail, long returnedNanos) {
-    Instant at = Instant.now().minusNanos(Math.max(0, System.nanoTime() - returnedNanos));
-    return new FailedWrite(repository, plan.name(), key,
-        target == Side.OLD ? FailedWrite.Target.OLD : FailedWrite.Target.NEW, reason, detail, at);
+    long ago = TimeUnit.NANOSECONDS.toMillis(Math.max(0, System.nanoTime() - returnedNanos));
+    return new FailedWrite(repository, plan.name(), key, target, reason, detail,
+        Instant.ofEpochMilli(System.currentTimeMillis() - ago));
   }
 }

@@ -140,6 +140,14 @@ public final class KeyLedger {
     }
   }
 
+  /**
+   * Whether a write of this key to this target waits in memory now, so it will be appended after
+   * this moment. Any thread; O(1).
+   */
+  public boolean holds(String repository, @Nullable String key, FailedWrite.Target target) {
+    return !done && !closed && keys.containsKey(new Slot(repository, key, target));
+  }
+
   private void recordAfterClose(FailedWrite write) {
     try {
       journal.append(write);

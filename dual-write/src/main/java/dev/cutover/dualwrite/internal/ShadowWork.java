@@ -52,6 +52,8 @@ public final class ShadowWork {
   private final Lane notices;
   private final int capacity;
   private final int noticeCapacity;
+  /** Why a task was shed, built once. */
+  private final String shedWhy;
   private final ShadowThreads threads;
   private final AtomicInteger queued = new AtomicInteger();
   private final AtomicInteger noticesQueued = new AtomicInteger();
@@ -74,6 +76,7 @@ public final class ShadowWork {
     this.repository = repository;
     this.capacity = capacity;
     this.noticeCapacity = Math.max(capacity, MIN_NOTICES);
+    this.shedWhy = "the shadow queue was full (" + capacity + " tasks)";
     this.threads = new ShadowThreads(repository, executor, threads);
     Executor exec = this.threads.executor();
     this.lanes = new Lane[threads * 4];
@@ -98,8 +101,7 @@ public final class ShadowWork {
     }
     if (queued.incrementAndGet() > capacity) {
       queued.decrementAndGet();
-      String why = "the shadow queue was full (" + capacity + " tasks)";
-      LaneTask notice = task.shed(why);
+      LaneTask notice = task.shed(shedWhy);
       if (notice == null) {
         // a write: its key is already in the ledger, nothing is left to run
         pending.decrementAndGet();
