@@ -4,8 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cutover.dualwrite.compare.Comparison;
 import dev.cutover.dualwrite.journal.FailedWrite;
-import dev.cutover.dualwrite.journal.FailedWriteJournal;
-import dev.cutover.dualwrite.journal.Gap;
+import dev.cutover.dualwrite.journal.FailingJournal;
 import dev.cutover.dualwrite.journal.InMemoryFailedWriteJournal;
 import dev.cutover.dualwrite.journal.JournalEntry;
 import dev.cutover.testkit.Eventually;
@@ -221,73 +220,13 @@ class ShadowIsolationTest {
     }
   }
 
-  /** A journal that fails every call while {@code down} is set. */
-  static final class FlakyJournal implements FailedWriteJournal {
-    final InMemoryFailedWriteJournal delegate = new InMemoryFailedWriteJournal();
-    volatile boolean down;
-
-    private void check() throws java.io.IOException {
-      if (down) {
-        throw new java.io.IOException("disk full");
-      }
-    }
-
-    @Override
-    public long append(FailedWrite write) throws Exception {
-      check();
-      return delegate.append(write);
-    }
-
-    @Override
-    public List<JournalEntry> pending(long afterId, int limit) throws Exception {
-      check();
-      return delegate.pending(afterId, limit);
-    }
-
-    @Override
-    public void resolve(Collection<Long> ids) throws Exception {
-      check();
-      delegate.resolve(ids);
-    }
-
-    @Override
-    public long pendingCount() throws Exception {
-      check();
-      return delegate.pendingCount();
-    }
-
-    @Override
-    public void putGap(Gap gap) throws Exception {
-      check();
-      delegate.putGap(gap);
-    }
-
-    @Override
-    public void removeGap(String id) throws Exception {
-      check();
-      delegate.removeGap(id);
-    }
-
-    @Override
-    public List<Gap> gaps() throws Exception {
-      check();
-      return delegate.gaps();
-    }
-
-    @Override
-    public int closeGaps(java.time.Instant reconciledFrom) throws Exception {
-      check();
-      return delegate.closeGaps(reconciledFrom);
-    }
-  }
-
   @Test
   void aJournalThatThrowsKeepsTheKeyInMemoryUntilItRecovers() throws Exception {
-    FlakyJournal journal = new FlakyJournal();
+    FailingJournal<InMemoryFailedWriteJournal> journal = new FailingJournal<>(new InMemoryFailedWriteJournal());
     try (Harness h = Harness.at(Stage.DUAL_WRITE, b -> b.journal(journal))) {
       SimpleMeterRegistry registry = new SimpleMeterRegistry();
       DualWriteMetrics.of(h.orders).bindTo(registry);
-      journal.down = true;
+      journal.down.set(true);
       h.faults.put("save o-1", Fault.THROW);
       assertThat(h.orders.save(new Order("o-1", "c", "NEW", 1)).id()).isEqualTo("o-1");
       Eventually.within(Duration.ofSeconds(10), "the journal failed and was counted",
@@ -296,7 +235,7 @@ class ShadowIsolationTest {
       assertThat(registry.get("cutover.dualwrite.journal.errors").counter().count()).isGreaterThanOrEqualTo(1.0);
       assertThat(registry.get("cutover.dualwrite.shadow.writes").tag("outcome", "FAILED").counter().count())
           .isEqualTo(1.0);
-      journal.down = false;
+      journal.down.set(false);
       h.idle();
       assertThat(h.control.journalStatus().waiting()).isZero();
       assertThat(journal.delegate.pending()).singleElement()

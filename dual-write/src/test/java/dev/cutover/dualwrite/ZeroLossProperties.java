@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cutover.dualwrite.journal.FailedWrite;
 import dev.cutover.dualwrite.journal.FailedWriteJournal;
 import dev.cutover.dualwrite.journal.Gap;
+import dev.cutover.dualwrite.journal.FailingJournal;
 import dev.cutover.dualwrite.journal.InMemoryFailedWriteJournal;
 import dev.cutover.dualwrite.journal.JdbcFailedWriteJournal;
 import dev.cutover.dualwrite.journal.JournalEntry;
@@ -134,7 +135,7 @@ class ZeroLossProperties {
     FailedWriteJournal journal = switch (kind) {
       case MEMORY -> new InMemoryFailedWriteJournal();
       case POSTGRES -> jdbc();
-      case POSTGRES_DOWN_WITH_STORE -> new DownWith(jdbc(), down);
+      case POSTGRES_DOWN_WITH_STORE -> new FailingJournal<>(jdbc(), down::get);
     };
     TestFlags flags = new TestFlags();
     flags.set(FLAG, Stage.DUAL_WRITE.name());
@@ -289,68 +290,4 @@ class ZeroLossProperties {
     }
   }
 
-  /** A journal on the same server as the new store: down whenever the store is. */
-  static final class DownWith implements FailedWriteJournal {
-    private final FailedWriteJournal delegate;
-    private final AtomicReference<Boolean> down;
-
-    DownWith(FailedWriteJournal delegate, AtomicReference<Boolean> down) {
-      this.delegate = delegate;
-      this.down = down;
-    }
-
-    private void check() throws java.sql.SQLException {
-      if (down.get()) {
-        throw new java.sql.SQLTransientConnectionException("the server is down", "08006");
-      }
-    }
-
-    @Override
-    public long append(FailedWrite write) throws Exception {
-      check();
-      return delegate.append(write);
-    }
-
-    @Override
-    public List<JournalEntry> pending(long afterId, int limit) throws Exception {
-      check();
-      return delegate.pending(afterId, limit);
-    }
-
-    @Override
-    public void resolve(Collection<Long> ids) throws Exception {
-      check();
-      delegate.resolve(ids);
-    }
-
-    @Override
-    public long pendingCount() throws Exception {
-      check();
-      return delegate.pendingCount();
-    }
-
-    @Override
-    public void putGap(Gap gap) throws Exception {
-      check();
-      delegate.putGap(gap);
-    }
-
-    @Override
-    public void removeGap(String id) throws Exception {
-      check();
-      delegate.removeGap(id);
-    }
-
-    @Override
-    public List<Gap> gaps() throws Exception {
-      check();
-      return delegate.gaps();
-    }
-
-    @Override
-    public int closeGaps(Instant reconciledFrom) throws Exception {
-      check();
-      return delegate.closeGaps(reconciledFrom);
-    }
-  }
 }

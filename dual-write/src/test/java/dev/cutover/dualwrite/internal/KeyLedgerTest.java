@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cutover.dualwrite.journal.FailedWrite;
 import dev.cutover.dualwrite.journal.FailedWriteJournal;
+import dev.cutover.dualwrite.journal.FailingJournal;
 import dev.cutover.dualwrite.journal.Gap;
 import dev.cutover.dualwrite.journal.InMemoryFailedWriteJournal;
 import dev.cutover.dualwrite.journal.JournalEntry;
@@ -59,7 +60,7 @@ class KeyLedgerTest {
 
   @Test
   void pastTheBoundAGapCoversTheKeysThatWereNotKept() throws Exception {
-    BlockingJournal journal = new BlockingJournal();
+    FailingJournal<InMemoryFailedWriteJournal> journal = new FailingJournal<>(new InMemoryFailedWriteJournal());
     journal.down.set(true);
     KeyLedger ledger = ledger(journal, 5);
     Instant before = Instant.now();
@@ -83,7 +84,7 @@ class KeyLedgerTest {
 
   @Test
   void aJournalThatFailsIsRetriedUntilItRecovers() throws Exception {
-    BlockingJournal journal = new BlockingJournal();
+    FailingJournal<InMemoryFailedWriteJournal> journal = new FailingJournal<>(new InMemoryFailedWriteJournal());
     AtomicInteger errors = new AtomicInteger();
     KeyLedger ledger = new KeyLedger("Repo", journal, 100, Duration.ofMillis(50), Clock.systemUTC(), w -> { },
         errors::incrementAndGet);
@@ -91,7 +92,7 @@ class KeyLedgerTest {
     ledger.record(write("a"));
     Eventually.within(Duration.ofSeconds(10), "a failed append", () -> errors.get() >= 2);
     assertThat(ledger.idle()).isFalse();
-    assertThat(ledger.lastError()).contains("disk full");
+    assertThat(ledger.lastError()).contains("the journal's server is down");
     journal.down.set(false);
     assertThat(ledger.awaitIdle(System.nanoTime() + 20 * SECOND)).isTrue();
     assertThat(journal.delegate.pending()).extracting(e -> e.write().entityKey()).containsExactly("a");
@@ -101,7 +102,7 @@ class KeyLedgerTest {
 
   @Test
   void aCloseWithKeysLeftKeepsTheRunRecordSoTheRunBecomesAGap() throws Exception {
-    BlockingJournal journal = new BlockingJournal();
+    FailingJournal<InMemoryFailedWriteJournal> journal = new FailingJournal<>(new InMemoryFailedWriteJournal());
     KeyLedger ledger = ledger(journal, 100);
     journal.down.set(true);
     ledger.record(write("stuck"));
@@ -115,7 +116,7 @@ class KeyLedgerTest {
 
   @Test
   void aLongDrainKeepsTheRunRecordAliveSoALiveRunNeverReadsAsAGap() throws Exception {
-    BlockingJournal journal = new BlockingJournal();
+    FailingJournal<InMemoryFailedWriteJournal> journal = new FailingJournal<>(new InMemoryFailedWriteJournal());
     journal.appendMillis = 5;
     // a 50 ms heartbeat: a 150 ms lease, and a backlog of 60 keys takes at least 300 ms to append
     KeyLedger ledger = ledger(journal, 100);
@@ -152,7 +153,7 @@ class KeyLedgerTest {
   void everyKeyIsJournaledOrCoveredByAGap(@ForAll @IntRange(min = 1, max = 8) int threads,
       @ForAll @IntRange(min = 1, max = 300) int maxKeys, @ForAll @IntRange(min = 1, max = 500) int keySpace)
       throws Exception {
-    BlockingJournal journal = new BlockingJournal();
+    FailingJournal<InMemoryFailedWriteJournal> journal = new FailingJournal<>(new InMemoryFailedWriteJournal());
     journal.failEvery = 7;
     KeyLedger ledger = ledger(journal, maxKeys);
     Set<String> recorded = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -185,65 +186,4 @@ class KeyLedgerTest {
     assertThat(journal.delegate.gaps()).noneMatch(g -> g.kind() == Gap.Kind.RUN);
   }
 
-  /** An in-memory journal that fails while {@code down}, or every n-th call. */
-  static final class BlockingJournal implements FailedWriteJournal {
-    final InMemoryFailedWriteJournal delegate = new InMemoryFailedWriteJournal();
-    final AtomicBoolean down = new AtomicBoolean();
-    final AtomicInteger calls = new AtomicInteger();
-    volatile int failEvery;
-    volatile long appendMillis;
-
-    private void check() throws java.io.IOException {
-      int n = failEvery;
-      if (down.get() || (n > 0 && calls.incrementAndGet() % n == 0)) {
-        throw new java.io.IOException("disk full");
-      }
-    }
-
-    @Override
-    public long append(FailedWrite write) throws Exception {
-      check();
-      if (appendMillis > 0) {
-        Thread.sleep(appendMillis);
-      }
-      return delegate.append(write);
-    }
-
-    @Override
-    public List<JournalEntry> pending(long afterId, int limit) throws Exception {
-      return delegate.pending(afterId, limit);
-    }
-
-    @Override
-    public void resolve(Collection<Long> ids) throws Exception {
-      delegate.resolve(ids);
-    }
-
-    @Override
-    public long pendingCount() {
-      return delegate.pendingCount();
-    }
-
-    @Override
-    public void putGap(Gap gap) throws Exception {
-      check();
-      delegate.putGap(gap);
-    }
-
-    @Override
-    public void removeGap(String id) throws Exception {
-      check();
-      delegate.removeGap(id);
-    }
-
-    @Override
-    public List<Gap> gaps() {
-      return delegate.gaps();
-    }
-
-    @Override
-    public int closeGaps(Instant reconciledFrom) {
-      return delegate.closeGaps(reconciledFrom);
-    }
-  }
 }

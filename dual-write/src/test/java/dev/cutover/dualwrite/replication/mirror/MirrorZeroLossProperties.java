@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cutover.dualwrite.journal.FailedWrite;
 import dev.cutover.dualwrite.journal.FailedWriteJournal;
+import dev.cutover.dualwrite.journal.FailingJournal;
 import dev.cutover.dualwrite.journal.Gap;
 import dev.cutover.dualwrite.journal.InMemoryFailedWriteJournal;
 import dev.cutover.dualwrite.journal.JdbcFailedWriteJournal;
@@ -158,7 +159,7 @@ class MirrorZeroLossProperties {
     FailedWriteJournal journal = switch (kind) {
       case MEMORY -> new InMemoryFailedWriteJournal();
       case POSTGRES -> jdbc();
-      case POSTGRES_DOWN_WITH_TARGET -> new DownWith(jdbc(), target.down);
+      case POSTGRES_DOWN_WITH_TARGET -> new FailingJournal<>(jdbc(), target.down::get);
     };
     Queue<MirrorFailure> failures = new ConcurrentLinkedQueue<>();
     Duration maxBlock = Duration.ofMillis(load.maxBlockMillis());
@@ -345,68 +346,4 @@ class MirrorZeroLossProperties {
     }
   }
 
-  /** A journal on the same server as the target: down whenever the target is. */
-  static final class DownWith implements FailedWriteJournal {
-    private final FailedWriteJournal delegate;
-    private final AtomicBoolean down;
-
-    DownWith(FailedWriteJournal delegate, AtomicBoolean down) {
-      this.delegate = delegate;
-      this.down = down;
-    }
-
-    private void check() throws java.sql.SQLException {
-      if (down.get()) {
-        throw new java.sql.SQLTransientConnectionException("the server is down", "08006");
-      }
-    }
-
-    @Override
-    public long append(FailedWrite write) throws Exception {
-      check();
-      return delegate.append(write);
-    }
-
-    @Override
-    public List<JournalEntry> pending(long afterId, int limit) throws Exception {
-      check();
-      return delegate.pending(afterId, limit);
-    }
-
-    @Override
-    public void resolve(Collection<Long> ids) throws Exception {
-      check();
-      delegate.resolve(ids);
-    }
-
-    @Override
-    public long pendingCount() throws Exception {
-      check();
-      return delegate.pendingCount();
-    }
-
-    @Override
-    public void putGap(Gap gap) throws Exception {
-      check();
-      delegate.putGap(gap);
-    }
-
-    @Override
-    public void removeGap(String id) throws Exception {
-      check();
-      delegate.removeGap(id);
-    }
-
-    @Override
-    public List<Gap> gaps() throws Exception {
-      check();
-      return delegate.gaps();
-    }
-
-    @Override
-    public int closeGaps(Instant reconciledFrom) throws Exception {
-      check();
-      return delegate.closeGaps(reconciledFrom);
-    }
-  }
 }
