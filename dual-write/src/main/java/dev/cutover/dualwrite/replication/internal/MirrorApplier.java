@@ -71,10 +71,20 @@ final class MirrorApplier {
         continue;
       }
       try {
-        counters.outcome(checked(List.of(change), target.apply(List.of(change))).get(0));
+        // each change alone gets the same retries as a batch: a transient error is not a refusal
+        List<Change> one = List.of(change);
+        counters.outcome(retry.executeCallable(() -> checked(one, target.apply(one))).get(0));
       } catch (Exception | Error e) {
         MirrorFailures.rethrowIfFatal(e);
-        record(change, MirrorFailure.Reason.APPLY_FAILED, "the target refused this change: " + describe(e));
+        if (interrupted(e)) {
+          Thread.currentThread().interrupt();
+          record(change, MirrorFailure.Reason.CLOSED, "apply interrupted: the mirror closed before it finished");
+        } else if (retryable(e)) {
+          record(change, MirrorFailure.Reason.APPLY_FAILED, "apply failed after " + attempts + " attempts: "
+              + describe(e));
+        } else {
+          record(change, MirrorFailure.Reason.APPLY_FAILED, "the target refused this change: " + describe(e));
+        }
       }
     }
   }
