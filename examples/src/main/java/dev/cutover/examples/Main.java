@@ -13,8 +13,8 @@ import java.util.Locale;
  * 2 on a bad argument.
  *
  * <pre>
- * mvn -B -q -pl examples -am compile exec:java                                 # both, default size
- * mvn -B -q -pl examples -am compile exec:java -Dexec.args="analytics --size 5"
+ * mvn -B -q -pl examples -am test-compile exec:java                                 # both, default size
+ * mvn -B -q -pl examples -am test-compile exec:java -Dexec.args="analytics --size 5"
  * </pre>
  */
 public final class Main {
