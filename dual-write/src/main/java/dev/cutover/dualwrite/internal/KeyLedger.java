@@ -134,6 +134,12 @@ public final class KeyLedger {
           overflow();
         }
       }
+      // close sets `closed`, then sweeps the set: either the sweep sees this entry, or this read
+      // sees `closed` and the entry is taken back here (whoever removes it journals it)
+      if (closed && keys.remove(slot, write)) {
+        size.decrementAndGet();
+        recordAfterClose(write);
+      }
     } catch (Throwable e) {
       // an OutOfMemoryError while inserting: the key may be lost, so the range is a gap
       overflow();
