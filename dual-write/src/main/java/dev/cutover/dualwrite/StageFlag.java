@@ -12,7 +12,9 @@ import dev.cutover.flags.spi.AuditInfo;
 import dev.cutover.flags.spi.FlagWriteConflictException;
 import dev.cutover.flags.spi.RawFlag;
 import dev.cutover.flags.spi.WritableFlagStore;
+import dev.cutover.dualwrite.journal.FailedWrite;
 import dev.cutover.dualwrite.journal.FailedWriteJournal;
+import dev.cutover.dualwrite.journal.JournalEntry;
 import dev.cutover.dualwrite.journal.Gap;
 import java.time.Instant;
 import java.util.EnumSet;
@@ -45,8 +47,11 @@ import org.jspecify.annotations.Nullable;
  * forward move to a stage past {@link Stage#SHADOW} (LIVE, RAMP_DOWN, NEW_ONLY) while the journal
  * holds an open {@link Gap} ({@link OpenGapsException}): writes in that range may differ between
  * the stores without their keys being journaled, so the new store must not become authoritative
- * until a full reconciliation and repair have closed it. Moves back are never refused. Use these
- * overloads for every move in production; the ones without a journal check nothing.
+ * until a full reconciliation and repair have closed it. The move that makes the new store
+ * authoritative (to LIVE) is also refused while the journal holds entries for keys the new store
+ * missed ({@link PendingRepairsException}): repair them first ({@link JournalRepair} or
+ * {@code Repair.fromJournal}), then move. Moves back are never refused. Use these overloads for
+ * every move in production; the ones without a journal check nothing.
  *
  * @since 0.1.0
  */
@@ -271,12 +276,6 @@ public final class StageFlag {
       AuditInfo audit, @Nullable FailedWriteJournal journal) throws Exception {
     Objects.requireNonNull(target, "target");
     Objects.requireNonNull(audit, "audit");
-    if (journal != null && target.compareTo(Stage.SHADOW) > 0 && target.compareTo(max(c.stages)) > 0) {
-      List<Gap> open = journal.openGaps(Instant.now());
-      if (!open.isEmpty()) {
-        throw new OpenGapsException(next.key(), target, open);
-      }
-    }
     Set<Stage> allowed = allowed(c.stages);
     boolean ok = true;
     for (Stage s : c.stages) {
@@ -285,6 +284,18 @@ public final class StageFlag {
     if (!ok) {
       throw new IllegalStageMoveException(next.key(), c.stages, target, allowed);
     }
+    if (journal != null && target.compareTo(Stage.SHADOW) > 0 && target.compareTo(max(c.stages)) > 0) {
+      List<Gap> open = journal.openGaps(Instant.now());
+      if (!open.isEmpty()) {
+        throw new OpenGapsException(next.key(), target, open);
+      }
+      if (target.authoritative() == Side.NEW && max(c.stages).authoritative() == Side.OLD) {
+        long missed = pendingFor(journal, FailedWrite.Target.NEW);
+        if (missed > 0) {
+          throw new PendingRepairsException(next.key(), target, missed);
+        }
+      }
+    }
     Flag flag = c.flag;
     if (flag != null && c.stages.equals(served(next)) && next.fallthrough().equals(flag.fallthrough())
         && flag.targets().isEmpty() && flag.rules().isEmpty() && effectiveAt == null && flag.on()) {
@@ -292,6 +303,21 @@ public final class StageFlag {
     }
     Flag toWrite = effectiveAt == null ? next : next.toBuilder().effectiveAt(effectiveAt, flag).build();
     return store.put(toWrite, c.version, audit);
+  }
+
+  /** How many pending entries name {@code target} (stops counting at 10,000). */
+  private static long pendingFor(FailedWriteJournal journal, FailedWrite.Target target) throws Exception {
+    long found = 0;
+    long after = 0;
+    for (List<JournalEntry> page; !(page = journal.pending(after, 500)).isEmpty() && found < 10_000; ) {
+      for (JournalEntry e : page) {
+        if (e.write().target() == target) {
+          found++;
+        }
+      }
+      after = page.get(page.size() - 1).id();
+    }
+    return found;
   }
 
   private static Set<Stage> allowed(Set<Stage> from) {

@@ -57,6 +57,48 @@ class StageFlagTest {
   }
 
   @Test
+  void withTheJournalAMovePastShadowWaitsForGapsToCloseAndMissedKeysToBeRepaired() throws Exception {
+    dev.cutover.dualwrite.journal.InMemoryFailedWriteJournal journal =
+        new dev.cutover.dualwrite.journal.InMemoryFailedWriteJournal();
+    StageFlag.moveTo(store, KEY, Stage.DUAL_WRITE, AUDIT, journal);
+    StageFlag.advance(store, KEY, AUDIT, journal);
+    // a key the new store missed: it may not become authoritative yet
+    long missed = journal.append(new dev.cutover.dualwrite.journal.FailedWrite("OrderRepository", "save", "o-1",
+        dev.cutover.dualwrite.journal.FailedWrite.Target.NEW, dev.cutover.dualwrite.journal.FailedWrite.Reason.SHED,
+        "queue full", Instant.now()));
+    // an entry for the old store does not block it
+    journal.append(new dev.cutover.dualwrite.journal.FailedWrite("OrderRepository", "save", "o-2",
+        dev.cutover.dualwrite.journal.FailedWrite.Target.OLD, dev.cutover.dualwrite.journal.FailedWrite.Reason.SHED,
+        "queue full", Instant.now()));
+    assertThatThrownBy(() -> StageFlag.advance(store, KEY, AUDIT, journal))
+        .isInstanceOf(PendingRepairsException.class)
+        .hasMessageContaining("may not move to LIVE while the journal holds 1 entry for keys the new store missed")
+        .satisfies(e -> assertThat(((PendingRepairsException) e).pending()).isEqualTo(1));
+    assertThatThrownBy(() -> StageFlag.ramp(store, KEY, Stage.LIVE, 10, AUDIT, journal))
+        .isInstanceOf(PendingRepairsException.class);
+    // an illegal move is refused as such, whatever the journal holds
+    assertThatThrownBy(() -> StageFlag.moveTo(store, KEY, Stage.NEW_ONLY, AUDIT, journal))
+        .isInstanceOf(IllegalStageMoveException.class);
+    journal.resolve(java.util.List.of(missed));
+    // a gap blocks it too
+    Instant t = Instant.now().minusSeconds(10);
+    journal.putGap(new dev.cutover.dualwrite.journal.Gap("g", "OrderRepository",
+        dev.cutover.dualwrite.journal.Gap.Kind.OVERFLOW, t, t.plusSeconds(1), "past the bound"));
+    assertThatThrownBy(() -> StageFlag.moveTo(store, KEY, Stage.LIVE, Instant.now().plusSeconds(60), AUDIT, journal))
+        .isInstanceOf(OpenGapsException.class)
+        .hasMessageContaining("OVERFLOW of OrderRepository")
+        .satisfies(e -> assertThat(((OpenGapsException) e).gaps()).extracting(g -> g.id()).containsExactly("g"));
+    assertThat(StageFlag.current(store, KEY)).containsExactly(Stage.SHADOW);
+    // back is never refused
+    StageFlag.rollBack(store, KEY, AUDIT);
+    StageFlag.advance(store, KEY, AUDIT, journal);
+    journal.closeGaps(Instant.now());
+    assertThat(StageFlag.served(StageFlag.advance(store, KEY, AUDIT, journal))).containsExactly(Stage.LIVE);
+    // once new is authoritative, entries for the old store do not block the next steps
+    assertThat(StageFlag.served(StageFlag.advance(store, KEY, AUDIT, journal))).containsExactly(Stage.RAMP_DOWN);
+  }
+
+  @Test
   void rollsBackOneStepAndRefusesBeforeTheStart() throws Exception {
     StageFlag.moveTo(store, KEY, Stage.DUAL_WRITE, AUDIT);
     StageFlag.moveTo(store, KEY, Stage.SHADOW, AUDIT);

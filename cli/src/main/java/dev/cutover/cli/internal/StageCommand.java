@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cutover.dualwrite.IllegalStageMoveException;
 import dev.cutover.dualwrite.OpenGapsException;
+import dev.cutover.dualwrite.PendingRepairsException;
 import dev.cutover.dualwrite.Stage;
 import dev.cutover.dualwrite.StageFlag;
 import dev.cutover.dualwrite.journal.FailedWriteJournal;
@@ -156,7 +157,7 @@ public final class StageCommand extends StoreCommand {
         if (!open.isEmpty()) {
           throw new OpenGapsException(key, dest, open);
         }
-      } catch (OpenGapsException e) {
+      } catch (OpenGapsException | PendingRepairsException e) {
         throw new CliException(Exit.REFUSED, e.getMessage() + "; nothing was written");
       } catch (SQLException e) {
         throw new CliException(Exit.FAILED, "cannot read the journal's gaps (table " + journalPrefix + "gaps at "

@@ -94,9 +94,13 @@ class CrashGapTest {
     StageFlag.rollBack(flags, "orders.migration", audit);
     StageFlag.advance(flags, "orders.migration", audit, journal);
 
-    // a full reconciliation that starts now, repaired without failures, closes the gap
+    // a full reconciliation that starts now, repaired without failures, closes the gap and
+    // resolves the entries the service had journaled before it died
     Instant reconciliationStarted = Instant.now();
     assertThat(journal.closeGaps(reconciliationStarted)).isEqualTo(1);
+    assertThatThrownBy(() -> StageFlag.advance(flags, "orders.migration", audit, journal))
+        .isInstanceOf(dev.cutover.dualwrite.PendingRepairsException.class);
+    journal.resolve(journal.pending(0, Integer.MAX_VALUE).stream().map(e -> e.id()).toList());
     StageFlag.advance(flags, "orders.migration", audit, journal);
     assertThat(StageFlag.current(flags, "orders.migration")).containsExactly(Stage.LIVE);
   }

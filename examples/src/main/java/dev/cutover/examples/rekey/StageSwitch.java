@@ -1,5 +1,6 @@
 package dev.cutover.examples.rekey;
 
+import dev.cutover.dualwrite.PendingRepairsException;
 import dev.cutover.dualwrite.Side;
 import dev.cutover.dualwrite.Stage;
 import dev.cutover.dualwrite.StageFlag;
@@ -9,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.locks.LockSupport;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
@@ -49,7 +51,7 @@ final class StageSwitch {
    */
   Optional<Duration> move(Stage to, Duration bound) throws Exception {
     long start = System.nanoTime();
-    StageFlag.moveTo(flags, ServiceFleet.STAGE_FLAG, to, AUDIT, fleet.journal());   // refused while a gap is open
+    publish(to, null);
     return fleet.awaitRevision(flags.headRevision(), bound).map(at -> slowest(Duration.ofNanos(System.nanoTime() - start)));
   }
 
@@ -79,7 +81,7 @@ final class StageSwitch {
     long start = System.nanoTime();
     Instant at = Instant.ofEpochMilli(System.currentTimeMillis() + lead.toMillis()); // whole ms, as clients compare
     watch.arm(from, to, at);
-    StageFlag.moveTo(flags, ServiceFleet.STAGE_FLAG, to, at, AUDIT, fleet.journal());
+    publish(to, at);
     Instant heldAt = fleet.awaitRevision(flags.headRevision(), lead.plus(bound)).orElse(Instant.now());
     slowest(Duration.ofNanos(System.nanoTime() - start));
     // Back to the old table: it must first get the shadow writes it missed while the new table
@@ -98,6 +100,32 @@ final class StageSwitch {
       LockSupport.parkNanos(2_000_000L);
     }
     return watch.result(heldAt);
+  }
+
+  /**
+   * Writes the move through the guarded {@link StageFlag} overloads: refused while the journal
+   * holds an open gap, and, for the move that makes the new table authoritative, while it holds
+   * keys the new table missed. Those are replayed first, as an operator does; a write that misses
+   * between the replay and the move is replayed on the next try.
+   */
+  private void publish(Stage to, @Nullable Instant at) throws Exception {
+    for (int attempt = 1; ; attempt++) {
+      if (to.authoritative() == Side.NEW) {
+        repair.run();
+      }
+      try {
+        if (at == null) {
+          StageFlag.moveTo(flags, ServiceFleet.STAGE_FLAG, to, AUDIT, fleet.journal());
+        } else {
+          StageFlag.moveTo(flags, ServiceFleet.STAGE_FLAG, to, at, AUDIT, fleet.journal());
+        }
+        return;
+      } catch (PendingRepairsException missedMeanwhile) {
+        if (attempt == 10) {
+          throw missedMeanwhile;
+        }
+      }
+    }
   }
 
   private static void waitUntil(Instant instant) {
