@@ -116,7 +116,7 @@ public final class FlagClientMetrics implements MeterBinder {
     Set<EvaluationCounters.Series> registered = ConcurrentHashMap.newKeySet();
     Runnable sync = () -> registerEvaluationCounters(registry, registered);
     sync.run();
-    client.afterEachRefresh(sync);
+    client.onStatus(status -> sync.run());
     client.onAnyChange(e -> sync.run());
   }
 
