@@ -106,6 +106,14 @@ public interface FlagClient extends AutoCloseable {
   Subscription onStatus(java.util.function.Consumer<ClientStatus> listener);
 
   /**
+   * Running totals of refreshes and (once {@link ClientStatistics#countEvaluations()} is called)
+   * evaluations, for metrics binders.
+   *
+   * @since 0.1.0
+   */
+  ClientStatistics statistics();
+
+  /**
    * Runs one refresh cycle now (head check, and a full load when the store's revision moved) and
    * waits for it, so the next evaluation sees every store write made before this call: for tests
    * and tools. Never throws for store failures.

@@ -1,5 +1,6 @@
 package dev.cutover.flags.internal;
 
+import dev.cutover.flags.ClientStatistics;
 import dev.cutover.flags.ClientStatus;
 import dev.cutover.flags.Evaluation;
 import dev.cutover.flags.EvaluationContext;
@@ -20,16 +21,17 @@ import java.util.function.Consumer;
  * the single-writer side and {@link PushHints} for push without a gap.
  */
 public final class DefaultFlagClient implements FlagClient {
-  private final EvaluationCounters counters = new EvaluationCounters();
   private final ChangeListeners listeners = new ChangeListeners();
-  private final String storeName;
   private final FlagEvaluator evaluator;
   private final SnapshotRefresher refresher;
+  private final ClientStatistics statistics;
 
   private DefaultFlagClient(ClientConfig config) {
-    this.storeName = config.store().describe();
+    EvaluationCounters counters = new EvaluationCounters();
     this.evaluator = new FlagEvaluator(config.clock(), counters);
     this.refresher = new SnapshotRefresher(config, counters, listeners);
+    this.statistics =
+        new DefaultClientStatistics(config.store().describe(), refresher.stats(), counters, evaluator);
   }
 
   /** Starts a client: first load within the startup bound, else backup file, else defaults. */
@@ -123,6 +125,11 @@ public final class DefaultFlagClient implements FlagClient {
   }
 
   @Override
+  public ClientStatistics statistics() {
+    return statistics;
+  }
+
+  @Override
   public boolean refreshNow() {
     return refresher.refreshNow();
   }
@@ -138,27 +145,5 @@ public final class DefaultFlagClient implements FlagClient {
   @Override
   public void close() {
     refresher.close();
-  }
-
-  // ---------------------------------------------------------------- for the metrics binder
-
-  /** Evaluation counters, for the metrics binder. */
-  public EvaluationCounters counters() {
-    return counters;
-  }
-
-  /** Starts counting evaluations by flag, variant and reason; called by the metrics binder. */
-  public void countEvaluations() {
-    evaluator.countEvaluations();
-  }
-
-  /** Refresh statistics, for the metrics binder. */
-  public RefreshStats refreshStats() {
-    return refresher.stats();
-  }
-
-  /** The store's description. */
-  public String storeName() {
-    return storeName;
   }
 }
