@@ -7,6 +7,7 @@ import dev.cutover.flags.StalenessPolicy;
 import dev.cutover.flags.Subscription;
 import dev.cutover.flags.spi.FlagStore;
 import dev.cutover.flags.spi.StoreSnapshot;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -56,22 +56,19 @@ final class SnapshotRefresher implements AutoCloseable {
   private final ScheduledThreadPoolExecutor refresher;
   private final ExecutorService notifier;
   private final StoreCaller caller;
-  private final @Nullable BackupFile backup;
+  private final @Nullable SnapshotBackup backup;
   private final StoreHealth health;
   private final PushHints push;
   private final EffectiveAtSchedule effective;
   private final CountDownLatch firstAttempt = new CountDownLatch(1);
   private final Object writeLock = new Object();
   private final Set<String> loggedFailures = ConcurrentHashMap.newKeySet();
-  private final List<Consumer<ClientStatus>> statusListeners = new CopyOnWriteArrayList<>();
+  private final StatusListeners statusListeners = new StatusListeners();
 
   /** What evaluations read: one immutable snapshot. */
   private volatile Snapshot snapshot;
   /** The last snapshot with data, kept while defaults are served for staleness. */
   private volatile Snapshot lastGood;
-  /** The backup file's flags, compiled at start: served if the store is down, and the fallback
-   * version of any flag the first store load rejects. */
-  private volatile @Nullable Snapshot backupSeed;
   private volatile boolean starting = true;
   private volatile boolean closed;
 
@@ -88,7 +85,8 @@ final class SnapshotRefresher implements AutoCloseable {
     this.refresher.setRemoveOnCancelPolicy(true);
     this.notifier = Executors.newSingleThreadExecutor(Threads.daemon("cutover-flags-events"));
     this.caller = new StoreCaller("cutover-flags-" + store.describe(), config);
-    this.backup = config.backupFile() == null ? null : new BackupFile(config.backupFile());
+    Path backupFile = config.backupFile();
+    this.backup = backupFile == null ? null : new SnapshotBackup(backupFile, clock);
     this.health = new StoreHealth(config);
     this.push = new PushHints(store, caller, refresher, this::refreshOnce);
     this.effective = new EffectiveAtSchedule(clock, refresher, this::fireDueEffectiveChanges);
@@ -106,9 +104,7 @@ final class SnapshotRefresher implements AutoCloseable {
   /** Starts: first load within the startup bound, else the backup file, else defaults. */
   void start() {
     if (backup != null) {
-      backup.read().ifPresent(c -> backupSeed = assembler
-          .assemble(c.revision(), c.flags(), lastGood, ClientStatus.Source.BACKUP_FILE, c.savedAt(), clock.millis())
-          .snapshot());
+      backup.readSeed(assembler, lastGood);
     }
     // push first: the subscription reloads once it is live, so a change made at any moment after
     // build() returns is served within push latency, never left for the next poll
@@ -136,7 +132,7 @@ final class SnapshotRefresher implements AutoCloseable {
   }
 
   private void loadBackup() {
-    Snapshot seed = backupSeed;
+    Snapshot seed = backup == null ? null : backup.seed();
     if (backup == null || seed == null) {
       return;
     }
@@ -215,13 +211,12 @@ final class SnapshotRefresher implements AutoCloseable {
       Instant now = clock.instant();
       SnapshotAssembler.Result r;
       synchronized (writeLock) {
-        Snapshot seed = backupSeed;
         r = assembler.assemble(
             loaded.revision(),
             loaded.flags(),
             lastGood,
             !lastGood.hasData() || lastGood.source() != ClientStatus.Source.STORE
-                ? (seed == null ? Map.of() : seed.flags())
+                ? (backup == null ? Map.of() : backup.seedFlags())
                 : Map.of(),
             ClientStatus.Source.STORE,
             now,
@@ -231,7 +226,9 @@ final class SnapshotRefresher implements AutoCloseable {
         // nor READY with the snapshot that was served before this load
         health.succeeded();
       }
-      writeBackup(r.snapshot());
+      if (backup != null) {
+        backup.write(r.snapshot(), closed);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (Exception e) {
@@ -245,7 +242,7 @@ final class SnapshotRefresher implements AutoCloseable {
       stats.refreshes.increment();
       stats.refreshNanos.add(System.nanoTime() - started);
       applyStalenessPolicy();
-      tellStatusListeners();
+      statusListeners.tell(this::status);
     }
   }
 
@@ -297,21 +294,6 @@ final class SnapshotRefresher implements AutoCloseable {
     }
   }
 
-  private void writeBackup(Snapshot s) {
-    if (backup == null) {
-      return;
-    }
-    try {
-      backup.write(s, clock.instant());
-    } catch (Exception e) {
-      if (closed) {
-        LOG.debug("Flag backup write interrupted by close; the previous backup stays intact", e);
-      } else {
-        warnOnce("backup-" + e.getClass().getName(), "Cannot write flag backup {}: {}", backup.path(), e.toString());
-      }
-    }
-  }
-
   /** Fires change events for scheduled definitions whose {@code effectiveAt} has passed. */
   void fireDueEffectiveChanges() {
     synchronized (writeLock) {
@@ -331,22 +313,7 @@ final class SnapshotRefresher implements AutoCloseable {
 
   /** Adds a listener told the status after every refresh cycle, on the refresher thread. */
   Subscription onStatus(Consumer<ClientStatus> listener) {
-    statusListeners.add(listener);
-    return () -> statusListeners.remove(listener);
-  }
-
-  private void tellStatusListeners() {
-    if (statusListeners.isEmpty()) {
-      return;
-    }
-    ClientStatus s = status();
-    for (Consumer<ClientStatus> l : statusListeners) {
-      try {
-        l.accept(s);
-      } catch (RuntimeException e) {
-        warnOnce("hook-" + l.getClass().getName(), "Status listener {} failed", l, e);
-      }
-    }
+    return statusListeners.add(listener);
   }
 
   private void warnOnce(String id, String message, Object... args) {
