@@ -54,7 +54,7 @@ final class StoreHealth {
     lastError = null;
   }
 
-  /** Records a failed cycle; {@code serving} names what is served meanwhile, for the log. */
+  /** Records a failed cycle; {@code haveData} says what is served meanwhile, for the log. */
   void failed(Exception e, boolean haveData) {
     consecutiveFailures++;
     Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
