@@ -88,6 +88,47 @@ public interface FlagClient extends AutoCloseable {
   /** The client's current health. */
   ClientStatus status();
 
+  /**
+   * Registers a listener told the client's status after every refresh cycle (each poll, push
+   * hint and {@link #refreshNow()}), whether or not the status changed; compare with the last
+   * status seen to detect transitions.
+   *
+   * <p>Contract: the listener is called on the client's single refresher thread, one call at a
+   * time, in cycle order. It must return quickly and must not block: the next refresh waits for
+   * it. It must not call {@link #refreshNow()} (that would wait for the thread it runs on). An
+   * exception it throws is caught and logged once per listener class; it never reaches the client,
+   * never stops polling, and other listeners are still called. Transitions between cycles (a
+   * snapshot ageing past its limit, {@link #close()}) are seen only by {@link #status()}.
+   *
+   * @return closing it removes the listener
+   * @since 0.1.0
+   */
+  Subscription onStatus(java.util.function.Consumer<ClientStatus> listener);
+
+  /**
+   * Running totals of refreshes and (once {@link ClientStatistics#countEvaluations()} is called)
+   * evaluations, for metrics binders.
+   *
+   * @since 0.1.0
+   */
+  ClientStatistics statistics();
+
+  /**
+   * Runs one refresh cycle now (head check, and a full load when the store's revision moved) and
+   * waits for it, so the next evaluation sees every store write made before this call: for tests
+   * and tools. Never throws for store failures.
+   *
+   * <p>Blocking: the cycle runs on the refresher thread after any cycle already running; each
+   * store call is bounded by the store time limit and retries, and this method gives up waiting
+   * after one minute. Must not be called from a listener of this client.
+   *
+   * @return true when the cycle ran and the store answered, so the snapshot served is the store's
+   *     revision as of the cycle (freshly applied, or confirmed unchanged); false when the client
+   *     is closed, the wait was interrupted or timed out, or the store failed (see {@link #status()})
+   * @since 0.1.0
+   */
+  boolean refreshNow();
+
   /** Stops the refresher and the notification thread; evaluations keep serving the last snapshot. */
   @Override
   void close();

@@ -2,7 +2,6 @@ package dev.cutover.flags;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cutover.flags.internal.DefaultFlagClient;
 import dev.cutover.flags.metrics.FlagClientMetrics;
 import dev.cutover.flags.spi.RawFlag;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -26,7 +25,7 @@ class BadDataTest {
               new RawFlag("d", 1, "{\"key\":\"d\",\"type\":\"boolean\",\"variants\":{\"true\":true},"
                   + "\"rules\":[{\"clauses\":[{\"attribute\":\"x\",\"op\":\"regex\",\"values\":[\"y\"]}],"
                   + "\"serve\":{\"variant\":\"true\"}}]}")));
-      ((DefaultFlagClient) client).refreshNow();
+      client.refreshNow();
       assertThat(client.booleanValue("a", false)).isTrue();
       assertThat(client.stringValue("b", EvaluationContext.empty(), "x")).isEqualTo("two");
       assertThat(client.booleanDetail("c", EvaluationContext.empty(), false).reason()).isEqualTo(Reason.FLAG_NOT_FOUND);
@@ -44,7 +43,7 @@ class BadDataTest {
     store.publish(Flag.stringFlag("stage", "SHADOW"));
     try (FlagClient client = FlagClient.builder(store).build()) {
       store.publishRaw(List.of(RawFlag.rejected("stage", 2, "body of 900000 bytes exceeds the limit of 262144")));
-      ((DefaultFlagClient) client).refreshNow();
+      client.refreshNow();
       assertThat(client.stringValue("stage", EvaluationContext.empty(), "?")).isEqualTo("SHADOW");
       assertThat(client.status().rejectedFlags()).isEqualTo(1);
       assertThat(client.status().revision()).isEqualTo(2);

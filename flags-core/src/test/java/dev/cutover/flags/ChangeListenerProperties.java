@@ -2,7 +2,6 @@ package dev.cutover.flags;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cutover.flags.internal.DefaultFlagClient;
 import dev.cutover.flags.spi.AuditInfo;
 import dev.cutover.flags.store.InMemoryFlagStore;
 import java.time.Duration;
@@ -61,7 +60,7 @@ class ChangeListenerProperties {
         };
     try (FlagClient client =
         FlagClient.builder(pollOnly).pollInterval(Duration.ofHours(1)).build()) {
-      DefaultFlagClient c = (DefaultFlagClient) client;
+      FlagClient c = client;
       client.onAnyChange(e -> anyEvents.computeIfAbsent(e.key(), k -> new AtomicInteger()).incrementAndGet());
       client.onChange("k0", e -> keyZeroEvents.incrementAndGet());
       Map<String, String> lastSeen = snapshotOf(store);

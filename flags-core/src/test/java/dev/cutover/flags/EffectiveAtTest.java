@@ -25,7 +25,7 @@ class EffectiveAtTest {
       List<FlagChangeEvent> events = new CopyOnWriteArrayList<>();
       client.onChange("orders.stage", events::add);
       store.publish(after);
-      ((DefaultFlagClient) client).refreshNow();
+      client.refreshNow();
       Await.until("publication event", Duration.ofSeconds(5), () -> events.size() == 1);
 
       EvaluationContext ctx = EvaluationContext.of("svc");

@@ -63,7 +63,7 @@ class HardeningTest {
     ScriptedStore store = new ScriptedStore();
     store.publish(Flag.booleanFlag("x", true));
     try (FlagClient client = FlagClient.builder(store).pollInterval(Duration.ofMillis(10)).build()) {
-      ((DefaultFlagClient) client).afterEachRefresh(() -> { throw new IllegalStateException("hook"); });
+      client.onStatus(status -> { throw new IllegalStateException("hook"); });
       int before = store.heads.get();
       Await.until("polls continue", Duration.ofSeconds(10), () -> store.heads.get() >= before + 5);
     }
@@ -142,12 +142,12 @@ class HardeningTest {
       store.publishRaw(List.of(
           new RawFlag("a", 7, Flag.booleanFlag("a", false).toJson()),
           new RawFlag("b", 3, Flag.booleanFlag("b", true).toJson())));
-      ((DefaultFlagClient) client).refreshNow();
+      client.refreshNow();
       Await.until("events", Duration.ofSeconds(5), () -> events.size() == 2);
       assertThat(events).allSatisfy(e -> assertThat(e.deleted()).isFalse());
       assertThat(client.booleanDetail("a", EvaluationContext.empty(), true).flagVersion()).isEqualTo(7);
       store.publishRaw(List.of(new RawFlag("a", 7, Flag.booleanFlag("a", false).toJson())));
-      ((DefaultFlagClient) client).refreshNow();
+      client.refreshNow();
       Await.until("delete event", Duration.ofSeconds(5), () -> events.size() == 3);
       assertThat(events.get(2)).extracting(FlagChangeEvent::key, FlagChangeEvent::deleted).containsExactly("b", true);
     }

@@ -2,7 +2,6 @@ package dev.cutover.flags;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cutover.flags.internal.DefaultFlagClient;
 import dev.cutover.flags.metrics.FlagClientMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -20,7 +19,7 @@ class MetricsTest {
         client.booleanValue("x", false);
       }
       client.booleanValue("missing", false);
-      ((DefaultFlagClient) client).refreshNow();
+      client.refreshNow();
       assertThat(
               registry.get("cutover.flags.evaluations")
                   .tags("flag", "x", "variant", "true", "reason", "FALLTHROUGH")

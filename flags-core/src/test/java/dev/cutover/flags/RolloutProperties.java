@@ -77,7 +77,7 @@ class RolloutProperties {
         before[i] = flags.booleanValue("mono", EvaluationContext.of(keyPrefix + i), false);
       }
       store.publish(rollout("mono", hi));
-      ((dev.cutover.flags.internal.DefaultFlagClient) flags).refreshNow();
+      flags.refreshNow();
       for (int i = 0; i < before.length; i++) {
         boolean after = flags.booleanValue("mono", EvaluationContext.of(keyPrefix + i), false);
         if (before[i]) {

@@ -2,7 +2,6 @@ package dev.cutover.flags;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cutover.flags.internal.DefaultFlagClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -63,7 +62,7 @@ class SnapshotConsistencyProperties {
       started.await();
       for (int i = 0; i < refreshes; i++) {
         publishRevision(store, flagCount);
-        ((DefaultFlagClient) client).refreshNow();
+        client.refreshNow();
       }
       done.set(true);
       for (Thread t : threads) {

@@ -2,7 +2,6 @@ package dev.cutover.flags;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cutover.flags.internal.DefaultFlagClient;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -21,7 +20,7 @@ class StalenessTest {
             .storeRetry(1, Duration.ofMillis(1))
             .maxStaleness(Duration.ofMinutes(10), StalenessPolicy.SERVE_DEFAULTS)
             .build()) {
-      DefaultFlagClient c = (DefaultFlagClient) client;
+      FlagClient c = client;
       store.mode.set(ScriptedStore.Mode.FAIL);
       clock.advance(Duration.ofMinutes(5));
       c.refreshNow();
@@ -52,7 +51,7 @@ class StalenessTest {
         FlagClient.builder(store).clock(clock).pollInterval(Duration.ofHours(1)).storeRetry(1, Duration.ofMillis(1)).build()) {
       store.mode.set(ScriptedStore.Mode.FAIL);
       clock.advance(Duration.ofDays(2));
-      ((DefaultFlagClient) client).refreshNow();
+      client.refreshNow();
       assertThat(client.booleanValue("x", false)).isTrue();
       assertThat(client.status().state()).isEqualTo(ClientStatus.State.STALE);
     }

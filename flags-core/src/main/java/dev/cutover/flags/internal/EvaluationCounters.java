@@ -1,11 +1,11 @@
 package dev.cutover.flags.internal;
 
+import dev.cutover.flags.ClientStatistics;
 import dev.cutover.flags.ErrorCode;
 import dev.cutover.flags.Reason;
-import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -14,7 +14,7 @@ import org.jspecify.annotations.Nullable;
  * snapshot, so counts survive refreshes; compiled flags hold direct references to theirs. A
  * metrics binder publishes them as function counters.
  */
-public final class EvaluationCounters {
+final class EvaluationCounters {
   /** Distinct unknown flag keys counted by name before they are folded into one series. */
   static final int MAX_UNKNOWN_KEYS = 1000;
   /** The flag tag used once {@link #MAX_UNKNOWN_KEYS} is exceeded. */
@@ -28,15 +28,47 @@ public final class EvaluationCounters {
    * @param reason reason
    * @param errorCode error code name, empty when none
    */
-  public record Series(String flag, String variant, Reason reason, String errorCode) {}
+  record Series(String flag, String variant, Reason reason, String errorCode) {}
 
-  private final ConcurrentHashMap<Series, LongAdder> adders = new ConcurrentHashMap<>();
+  /** One series' adder, handed out as it is: the client holds it, so a binder may too. */
+  private record Counter(Series series, LongAdder adder) implements ClientStatistics.EvaluationCounter {
+    Counter(Series series) {
+      this(series, new LongAdder());
+    }
+
+    @Override
+    public String flag() {
+      return series.flag();
+    }
+
+    @Override
+    public String variant() {
+      return series.variant();
+    }
+
+    @Override
+    public Reason reason() {
+      return series.reason();
+    }
+
+    @Override
+    public String errorCode() {
+      return series.errorCode();
+    }
+
+    @Override
+    public long count() {
+      return adder.sum();
+    }
+  }
+
+  private final ConcurrentHashMap<Series, Counter> adders = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, LongAdder> unknown = new ConcurrentHashMap<>();
   private final java.util.Set<String> errorKeys = ConcurrentHashMap.newKeySet();
 
   /** The adder of a served variant. */
   public LongAdder served(String flag, String variant, Reason reason) {
-    return adders.computeIfAbsent(new Series(flag, variant, reason, ""), s -> new LongAdder());
+    return adders.computeIfAbsent(new Series(flag, variant, reason, ""), Counter::new).adder();
   }
 
   /**
@@ -47,7 +79,7 @@ public final class EvaluationCounters {
     LongAdder adder = unknown.get(flag);
     if (adder == null) {
       String tag = unknown.size() >= MAX_UNKNOWN_KEYS ? OTHER_KEYS : flag;
-      adder = adders.computeIfAbsent(new Series(tag, "", Reason.FLAG_NOT_FOUND, ""), s -> new LongAdder());
+      adder = adders.computeIfAbsent(new Series(tag, "", Reason.FLAG_NOT_FOUND, ""), Counter::new).adder();
       if (tag.equals(flag)) {
         unknown.putIfAbsent(flag, adder);
       }
@@ -70,14 +102,15 @@ public final class EvaluationCounters {
     }
     adders
         .computeIfAbsent(
-            new Series(tag, "", Reason.ERROR, code == null ? "" : code.name()), s -> new LongAdder())
+            new Series(tag, "", Reason.ERROR, code == null ? "" : code.name()), Counter::new)
+        .adder()
         .increment();
   }
 
-  /** Visits every series. */
-  public void forEach(BiConsumer<Series, LongAdder> visitor) {
-    for (Map.Entry<Series, LongAdder> e : adders.entrySet()) {
-      visitor.accept(e.getKey(), e.getValue());
+  /** Visits every series' counter. */
+  void forEach(Consumer<ClientStatistics.EvaluationCounter> visitor) {
+    for (Counter c : adders.values()) {
+      visitor.accept(c);
     }
   }
 }

@@ -3,7 +3,7 @@ package dev.cutover.flags.internal;
 import java.util.concurrent.atomic.LongAdder;
 
 /** Counters of the refresher, read by the metrics binder. */
-public final class RefreshStats {
+final class RefreshStats {
   final LongAdder refreshes = new LongAdder();
   final LongAdder refreshNanos = new LongAdder();
   final LongAdder refreshErrors = new LongAdder();

@@ -1,10 +1,8 @@
 package dev.cutover.flags.metrics;
 
+import dev.cutover.flags.ClientStatistics;
 import dev.cutover.flags.ClientStatus;
 import dev.cutover.flags.FlagClient;
-import dev.cutover.flags.internal.DefaultFlagClient;
-import dev.cutover.flags.internal.EvaluationCounters;
-import dev.cutover.flags.internal.RefreshStats;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
@@ -44,15 +42,17 @@ import java.util.concurrent.TimeUnit;
  * @since 0.1.0
  */
 public final class FlagClientMetrics implements MeterBinder {
-  private final DefaultFlagClient client;
+  private final FlagClient client;
+  private final ClientStatistics stats;
   private final Tags tags;
 
-  private FlagClientMetrics(DefaultFlagClient client, Iterable<Tag> extraTags) {
+  private FlagClientMetrics(FlagClient client, Iterable<Tag> extraTags) {
     this.client = client;
-    this.tags = Tags.of("store", client.storeName()).and(extraTags);
+    this.stats = client.statistics();
+    this.tags = Tags.of("store", stats.storeName()).and(extraTags);
   }
 
-  /** Metrics for a client built by {@link FlagClient#builder}. */
+  /** Metrics for a client, read through its {@link FlagClient#statistics()}. */
   public static FlagClientMetrics of(FlagClient client) {
     return of(client, Tags.empty());
   }
@@ -60,36 +60,30 @@ public final class FlagClientMetrics implements MeterBinder {
   /** Metrics for a client, with extra tags on every meter. */
   public static FlagClientMetrics of(FlagClient client, Iterable<Tag> extraTags) {
     Objects.requireNonNull(client, "client");
-    if (!(client instanceof DefaultFlagClient d)) {
-      throw new IllegalArgumentException(
-          "FlagClientMetrics needs a client built by FlagClient.builder() but got "
-              + client.getClass().getName());
-    }
-    return new FlagClientMetrics(d, extraTags);
+    return new FlagClientMetrics(client, Objects.requireNonNull(extraTags, "extraTags"));
   }
 
   @Override
   public void bindTo(MeterRegistry registry) {
-    client.countEvaluations();
-    RefreshStats stats = client.refreshStats();
+    stats.countEvaluations();
     FunctionTimer.builder(
             "cutover.flags.refresh",
             stats,
-            RefreshStats::refreshes,
-            RefreshStats::refreshNanos,
+            ClientStatistics::refreshes,
+            ClientStatistics::refreshNanos,
             TimeUnit.NANOSECONDS)
         .description("Refresh cycles: head check, plus a load when the revision moved")
         .tags(tags)
         .register(registry);
-    FunctionCounter.builder("cutover.flags.refresh.errors", stats, RefreshStats::refreshErrors)
+    FunctionCounter.builder("cutover.flags.refresh.errors", stats, ClientStatistics::refreshErrors)
         .description("Refresh cycles that failed after retries")
         .tags(tags)
         .register(registry);
-    FunctionCounter.builder("cutover.flags.loads", stats, RefreshStats::loads)
+    FunctionCounter.builder("cutover.flags.loads", stats, ClientStatistics::loads)
         .description("Full loads of the flag set")
         .tags(tags)
         .register(registry);
-    FunctionCounter.builder("cutover.flags.rejected", stats, RefreshStats::rejectedFlags)
+    FunctionCounter.builder("cutover.flags.rejected", stats, ClientStatistics::rejectedFlags)
         .description("Flag documents rejected by validation")
         .tags(tags)
         .register(registry);
@@ -113,29 +107,30 @@ public final class FlagClientMetrics implements MeterBinder {
         .description("1 when the last store call succeeded")
         .tags(tags)
         .register(registry);
-    Set<EvaluationCounters.Series> registered = ConcurrentHashMap.newKeySet();
+    // each counter object is unique per series and lives as long as the client: a set of them
+    // tells which are registered, and the function counters may hold them (Micrometer holds weakly)
+    Set<ClientStatistics.EvaluationCounter> registered = ConcurrentHashMap.newKeySet();
     Runnable sync = () -> registerEvaluationCounters(registry, registered);
     sync.run();
-    client.afterEachRefresh(sync);
+    client.onStatus(status -> sync.run());
     client.onAnyChange(e -> sync.run());
   }
 
   private void registerEvaluationCounters(
-      MeterRegistry registry, Set<EvaluationCounters.Series> registered) {
-    client
-        .counters()
-        .forEach(
-            (series, adder) -> {
-              if (registered.add(series)) {
-                FunctionCounter.builder("cutover.flags.evaluations", adder, a -> a.sum())
-                    .description("Flag evaluations by flag, variant, reason and error")
-                    .tags(tags)
-                    .tag("flag", series.flag())
-                    .tag("variant", series.variant())
-                    .tag("reason", series.reason().name())
-                    .tag("error", series.errorCode())
-                    .register(registry);
-              }
-            });
+      MeterRegistry registry, Set<ClientStatistics.EvaluationCounter> registered) {
+    stats.forEachEvaluationCounter(
+        counter -> {
+          if (registered.add(counter)) {
+            FunctionCounter.builder(
+                    "cutover.flags.evaluations", counter, ClientStatistics.EvaluationCounter::count)
+                .description("Flag evaluations by flag, variant, reason and error")
+                .tags(tags)
+                .tag("flag", counter.flag())
+                .tag("variant", counter.variant())
+                .tag("reason", counter.reason().name())
+                .tag("error", counter.errorCode())
+                .register(registry);
+          }
+        });
   }
 }

@@ -8,7 +8,6 @@ import dev.cutover.flags.EvaluationContext;
 import dev.cutover.flags.Flag;
 import dev.cutover.flags.FlagClient;
 import dev.cutover.flags.Reason;
-import dev.cutover.flags.internal.DefaultFlagClient;
 import dev.cutover.flags.spi.AuditInfo;
 import java.time.Duration;
 import java.util.HashMap;
@@ -49,7 +48,7 @@ class DynamoDbBadInputTest {
       rawItem("items", "wrong.type", Map.of("body", AttributeValue.fromN("42"), "version", AttributeValue.fromN("1")));
       rawItem("items", "no.version", Map.of("body", AttributeValue.fromS(Flag.booleanFlag("no.version", true).toJson())));
       store.put(Flag.booleanFlag("good", false), 1, AUDIT);
-      ((DefaultFlagClient) client).refreshNow();
+      client.refreshNow();
       ClientStatus status = client.status();
       assertThat(status.state()).isEqualTo(ClientStatus.State.READY);
       assertThat(status.rejectedFlags()).isEqualTo(3);

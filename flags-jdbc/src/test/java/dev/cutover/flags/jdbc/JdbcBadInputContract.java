@@ -8,7 +8,6 @@ import dev.cutover.flags.EvaluationContext;
 import dev.cutover.flags.Flag;
 import dev.cutover.flags.FlagClient;
 import dev.cutover.flags.Reason;
-import dev.cutover.flags.internal.DefaultFlagClient;
 import dev.cutover.flags.spi.AuditInfo;
 import dev.cutover.flags.spi.FlagWriteConflictException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -46,7 +45,7 @@ abstract class JdbcBadInputContract {
     store.put(Flag.stringFlag("stage", "SHADOW"), 0, AUDIT);
     store.put(Flag.booleanFlag("good", true), 0, AUDIT);
     try (FlagClient client = FlagClient.builder(store).build()) {
-      DefaultFlagClient c = (DefaultFlagClient) client;
+      FlagClient c = client;
       RawRows.put(dataSource(), store, "stage", "{\"key\":\"stage\",\"type\":\"string\",");
       RawRows.put(dataSource(), store, "unknown.field",
           Flag.booleanFlag("unknown.field", true).toJson().replace("\"on\":true", "\"on\":true,\"colour\":\"red\""));

@@ -4,7 +4,6 @@ import dev.cutover.flags.ClientStatus;
 import dev.cutover.flags.FlagChangeEvent;
 import dev.cutover.flags.FlagClient;
 import dev.cutover.flags.Subscription;
-import dev.cutover.flags.internal.DefaultFlagClient;
 import dev.openfeature.sdk.ErrorCode;
 import dev.openfeature.sdk.ImmutableMetadata;
 import dev.openfeature.sdk.ProviderEvent;
@@ -34,12 +33,12 @@ import org.slf4j.LoggerFactory;
  *   <li>Flag changes: the client's change listener adds the key to a pending set; one drain task
  *       emits {@link ProviderEvent#PROVIDER_CONFIGURATION_CHANGED} with every key pending by then,
  *       so the keys of one refresh usually travel in one event, each key at least once.
- *   <li>Health: the client's {@link ClientStatus} is read after each refresh cycle (when the client
- *       offers that hook), after each change, and every {@link #CHECK_INTERVAL} as a safety net for
- *       transitions that happen between refreshes (a closed client, a snapshot ageing past its
- *       limit). It is mapped to READY, STALE, ERROR or FATAL, and an event is emitted only when
- *       that differs from the last one reported, starting from the state the SDK set after
- *       {@code initialize}.
+ *   <li>Health: the client's {@link ClientStatus} is read after each refresh cycle (told by
+ *       {@link FlagClient#onStatus}), after each change, and every {@link #CHECK_INTERVAL} as a
+ *       safety net for transitions that happen between refreshes (a closed client, a
+ *       snapshot ageing past its limit). It is mapped to READY, STALE, ERROR or FATAL, and an
+ *       event is emitted only when that differs from the last one reported, starting from the
+ *       state the SDK set after {@code initialize}.
  * </ul>
  *
  * <p>FATAL (the client was closed) is final: the monitor stops after reporting it. {@link #close()}
@@ -109,8 +108,11 @@ public final class StatusMonitor implements AutoCloseable {
     }
     reported = initial;
     changes = client.onAnyChange(this::onChange);
-    if (client instanceof DefaultFlagClient d) {
-      refreshes = d.afterEachRefresh(this::requestCheck);
+    try {
+      refreshes = client.onStatus(status -> requestCheck());
+    } catch (RuntimeException e) {
+      // another FlagClient implementation: the periodic check below still covers every transition
+      LOG.debug("The flag client offers no status listener; checking every {}", CHECK_INTERVAL, e);
     }
     long every = CHECK_INTERVAL.toMillis();
     try {
