@@ -195,20 +195,23 @@ final class SnapshotRefresher implements AutoCloseable {
       return;
     }
     long started = System.nanoTime();
+    // the data is as fresh as the moment the cycle asked for it: a cycle that ends after the clock
+    // moved on (a slow store, a busy machine) must not make the snapshot look younger than it is
+    Instant asked = clock.instant();
     try {
       Snapshot current = lastGood;
       boolean haveStoreData = current.hasData() && current.source() == ClientStatus.Source.STORE;
       if (haveStoreData && isBehind(caller.call(store::headRevision), current, "head-back-")) {
-        health.succeeded();
+        health.succeeded(asked);
         return;
       }
       StoreSnapshot loaded = caller.call(store::load);
       stats.loads.increment();
       if (haveStoreData && isBehind(loaded.revision(), current, "load-back-")) {
-        health.succeeded();
+        health.succeeded(asked);
         return;
       }
-      Instant now = clock.instant();
+      Instant now = asked;
       SnapshotAssembler.Result r;
       synchronized (writeLock) {
         r = assembler.assemble(
@@ -224,7 +227,7 @@ final class SnapshotRefresher implements AutoCloseable {
         install(r.snapshot(), r.changes());
         // under the same lock as the install: status() never pairs new data with an old failure,
         // nor READY with the snapshot that was served before this load
-        health.succeeded();
+        health.succeeded(asked);
       }
       if (backup != null) {
         backup.write(r.snapshot(), closed);

@@ -44,9 +44,10 @@ final class StoreHealth {
     return lastError;
   }
 
-  /** Records an answer from the store. */
-  void succeeded() {
-    lastSuccess = clock.instant();
+  /** Records an answer from the store to a call made at {@code asked}. */
+  void succeeded(Instant asked) {
+    Instant last = lastSuccess;
+    lastSuccess = last != null && last.isAfter(asked) ? last : asked;
     if (consecutiveFailures > 0) {
       LOG.info("Flag store {} is reachable again", config.store().describe());
     }
