@@ -1,7 +1,7 @@
 package dev.cutover.cli.internal;
 
 import dev.cutover.dualwrite.replication.Change;
-import dev.cutover.dualwrite.replication.Reconciler;
+import dev.cutover.dualwrite.replication.KeyReader;
 import dev.cutover.dualwrite.replication.dynamodb.DynamoDbJson;
 import dev.cutover.dualwrite.replication.dynamodb.ItemVersion;
 import java.util.List;
@@ -18,7 +18,7 @@ import software.amazon.awssdk.services.dynamodb.model.TableDescription;
  * Reads one item of a plain old DynamoDB table by key, as its scan source reads it (the whole item
  * as the payload): possible when the key attribute is the table's only key (its partition key).
  */
-final class DynamoDbKeyReader implements Reconciler.KeyReader {
+final class DynamoDbKeyReader implements KeyReader {
   private final DynamoDbClient dynamoDb;
   private final String table;
   private final String keyAttribute;

@@ -2,7 +2,7 @@ package dev.cutover.cli.internal;
 
 import dev.cutover.dualwrite.replication.Change;
 import dev.cutover.dualwrite.replication.JdbcRowMapper;
-import dev.cutover.dualwrite.replication.Reconciler;
+import dev.cutover.dualwrite.replication.KeyReader;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -19,7 +19,7 @@ import javax.sql.DataSource;
  * every column into the payload): reconciliation's re-check and the authority of an old-to-new
  * repair. The table and column names were checked by the source's builder.
  */
-final class JdbcKeyReader implements Reconciler.KeyReader {
+final class JdbcKeyReader implements KeyReader {
   private final DataSource dataSource;
   private final String sql;
   private final String versionColumn;

@@ -3,6 +3,7 @@ package dev.cutover.cli.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cutover.dualwrite.compare.Comparison;
+import dev.cutover.dualwrite.replication.KeyReader;
 import dev.cutover.dualwrite.replication.ReconciliationException;
 import dev.cutover.dualwrite.replication.ReconciliationReport;
 import dev.cutover.dualwrite.replication.Reconciler;
@@ -140,7 +141,7 @@ public final class ReconcileCommand implements Callable<Integer> {
       }
       Reconciler.Builder b = Reconciler.between(opened.oldSide(), opened.newSide()).comparison(comparison.build())
           .buckets(buckets).recheckAfter(Duration.ofMillis(recheckAfter));
-      Reconciler.KeyReader oldReader = opened.oldReader();
+      KeyReader oldReader = opened.oldReader();
       if (oldReader != null) {
         b.recheck(oldReader, opened.newSide()::read);
       } else {
@@ -164,7 +165,7 @@ public final class ReconcileCommand implements Callable<Integer> {
   private RepairResult repair(ReplicationOptions.Sides opened, ReconciliationReport found) throws Exception {
     Repair.Builder b = Repair.from(found).direction(direction);
     if (direction == Repair.Direction.OLD_TO_NEW) {
-      Reconciler.KeyReader oldReader = opened.oldReader();
+      KeyReader oldReader = opened.oldReader();
       if (oldReader == null) {
         throw new CliException(Exit.REFUSED, "repair old-to-new reads the old table by key, and its primary key is"
             + " not --source-key alone; nothing was repaired");

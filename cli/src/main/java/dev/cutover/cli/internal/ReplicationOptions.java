@@ -2,7 +2,7 @@ package dev.cutover.cli.internal;
 
 import dev.cutover.dualwrite.replication.JdbcSource;
 import dev.cutover.dualwrite.replication.JdbcVersionedTarget;
-import dev.cutover.dualwrite.replication.Reconciler;
+import dev.cutover.dualwrite.replication.KeyReader;
 import dev.cutover.dualwrite.replication.SegmentedSource;
 import dev.cutover.dualwrite.replication.VersionedTarget;
 import dev.cutover.dualwrite.replication.dynamodb.DynamoDbScanSource;
@@ -175,7 +175,7 @@ public final class ReplicationOptions {
       VersionedTarget newSide = openTarget(spec, t, client, closers);
       SegmentedSource oldSide;
       VersionedTarget oldVersioned = null;
-      Reconciler.KeyReader oldReader;
+      KeyReader oldReader;
       OptionalLong estimate = OptionalLong.empty();
       if (s.jdbcUrl != null) {
         DataSource ds = Jdbc.open(spec, "--source-jdbc-url", s.jdbcUrl, sourceUser, sourcePassword);
@@ -270,7 +270,7 @@ public final class ReplicationOptions {
    * @param newSide the new store
    * @param oldRows how many rows the old store holds, roughly, when known
    */
-  record Sides(SegmentedSource oldSide, @Nullable VersionedTarget oldVersioned, Reconciler.@Nullable KeyReader oldReader,
+  record Sides(SegmentedSource oldSide, @Nullable VersionedTarget oldVersioned, @Nullable KeyReader oldReader,
       VersionedTarget newSide, OptionalLong oldRows, List<AutoCloseable> closers) implements AutoCloseable {
     @Override
     public void close() {

@@ -58,18 +58,6 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Reconciler {
 
-  /**
-   * Reads one row by key: the stored state (a live row or a tombstone), or empty when the key is
-   * absent. {@link VersionedTarget#read} is one.
-   *
-   * @since 0.1.0
-   */
-  @FunctionalInterface
-  public interface KeyReader {
-    /** The row at {@code key}, in the store's own key space. */
-    Optional<Change> read(String key) throws Exception;
-  }
-
   private final ReconcileSettings settings;
 
   private Reconciler(ReconcileSettings settings) {
@@ -176,7 +164,7 @@ public final class Reconciler {
     }
 
     /**
-     * {@link #recheck(KeyReader, KeyReader)} with the new side's own {@link VersionedTarget#read}.
+     * {@link #recheck(KeyReader, KeyReader)} with the new side, a {@link VersionedTarget}, as its own reader.
      *
      * @throws IllegalArgumentException when the new side is not a {@link VersionedTarget}
      */
@@ -185,7 +173,7 @@ public final class Reconciler {
         throw new IllegalArgumentException("recheck(oldReader) needs a VersionedTarget as the new side but was "
             + newSide.getClass().getName() + "; use recheck(oldReader, newReader)");
       }
-      return recheck(oldReader, target::read);
+      return recheck(oldReader, target);
     }
 
     /**

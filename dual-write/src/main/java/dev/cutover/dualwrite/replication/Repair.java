@@ -111,7 +111,7 @@ public final class Repair {
     private final @Nullable ReconciliationReport report;
     private @Nullable FailedWriteJournal journal;
     private @Nullable Direction direction;
-    private Reconciler.@Nullable KeyReader authority;
+    private @Nullable KeyReader authority;
     private Function<Change, Optional<Change>> transform = Optional::of;
     private boolean repairDeletes = true;
     private int batchSize = 200;
@@ -134,7 +134,7 @@ public final class Repair {
     }
 
     /** Reads the authoritative side by its own keys (the old store for {@code OLD_TO_NEW}). Required. */
-    public Builder authority(Reconciler.KeyReader reader) {
+    public Builder authority(KeyReader reader) {
       this.authority = Objects.requireNonNull(reader, "authority");
       return this;
     }

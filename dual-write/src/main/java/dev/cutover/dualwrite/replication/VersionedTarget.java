@@ -6,7 +6,9 @@ import java.util.Optional;
 
 /**
  * A store that applies {@link Change}s only when they are newer than what it holds: the one write
- * path of the observer, the backfill and the repair.
+ * path of the observer, the backfill and the repair. It is also a {@link KeyReader} of its own
+ * rows, so it can be given as is to {@link Reconciler.Builder#recheck(KeyReader, KeyReader)} and
+ * {@link Repair.Builder#authority(KeyReader)}.
  *
  * <p><b>Contract for implementations.</b>
  *
@@ -29,12 +31,17 @@ import java.util.Optional;
  *
  * @since 0.1.0
  */
-public interface VersionedTarget extends SegmentedSource {
+public interface VersionedTarget extends SegmentedSource, KeyReader {
 
   /** Applies each change that is newer than the stored version of its key. */
   List<ApplyOutcome> apply(List<Change> changes) throws Exception;
 
-  /** The stored state of a key: an upsert, a tombstone (a delete), or empty if never written. */
+  /**
+   * The stored state of a key: an upsert, a tombstone (a delete), or empty if never written (or
+   * its tombstone was purged). As every {@link KeyReader}, it throws when the store could not be
+   * read, never returning empty instead.
+   */
+  @Override
   Optional<Change> read(String key) throws Exception;
 
   /**

@@ -6,6 +6,7 @@ import dev.cutover.dualwrite.replication.BackfillCollision;
 import dev.cutover.dualwrite.replication.BackfillCounts;
 import dev.cutover.dualwrite.replication.BackfillResult;
 import dev.cutover.dualwrite.replication.KeyNormalizer;
+import dev.cutover.dualwrite.replication.KeyReader;
 import dev.cutover.dualwrite.replication.ReconciliationReport;
 import dev.cutover.dualwrite.replication.Reconciler;
 import dev.cutover.dualwrite.replication.dynamodb.DynamoDbVersionedTarget;
@@ -302,7 +303,7 @@ public final class RekeyMigration {
     // A key written while the scans ran differs until the stream has copied the write: re-read
     // each difference once the stream has delivered everything the old table had written by then.
     AtomicBoolean caughtUp = new AtomicBoolean();
-    Reconciler.KeyReader newSide = key -> {
+    KeyReader newSide = key -> {
       if (caughtUp.compareAndSet(false, true)) {
         sync.awaitCaughtUp(old.streamRecords(), BOUND);
       }

@@ -3,6 +3,7 @@ package dev.cutover.dualwrite.replication.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cutover.dualwrite.compare.ComparisonResult;
 import dev.cutover.dualwrite.replication.Change;
+import dev.cutover.dualwrite.replication.KeyReader;
 import dev.cutover.dualwrite.replication.PayloadDigest;
 import dev.cutover.dualwrite.replication.Reconciler;
 import dev.cutover.dualwrite.replication.ReconciliationReport.Collision;
@@ -147,14 +148,14 @@ final class ReconcileJudge {
   }
 
   private @Nullable Change readNew(String key) throws Exception {
-    Reconciler.KeyReader reader = s.newReader();
+    KeyReader reader = s.newReader();
     Optional<Change> row = reader == null ? Optional.empty() : reader.read(key);
     return row.filter(c -> !c.isDelete()).orElse(null);
   }
 
   /** The old row at {@code oldKey}, transformed, when it is live and lands on {@code key}. */
   private Optional<OldRow> readOld(String oldKey, String key) throws Exception {
-    Reconciler.KeyReader reader = s.oldReader();
+    KeyReader reader = s.oldReader();
     Optional<Change> raw = reader == null ? Optional.empty() : reader.read(oldKey);
     if (raw.isEmpty() || raw.get().isDelete()) {
       return Optional.empty();

@@ -4,7 +4,7 @@ import dev.cutover.dualwrite.journal.FailedWrite;
 import dev.cutover.dualwrite.journal.FailedWriteJournal;
 import dev.cutover.dualwrite.journal.JournalEntry;
 import dev.cutover.dualwrite.replication.Change;
-import dev.cutover.dualwrite.replication.Reconciler;
+import dev.cutover.dualwrite.replication.KeyReader;
 import dev.cutover.dualwrite.replication.ReconciliationReport;
 import dev.cutover.dualwrite.replication.ReconciliationReport.Discrepancy;
 import dev.cutover.dualwrite.replication.Repair;
@@ -36,7 +36,7 @@ public final class ReconcileRepair {
   private final Set<String> done = new HashSet<>();
 
   public ReconcileRepair(@Nullable ReconciliationReport report, @Nullable FailedWriteJournal journal,
-      Repair.Direction direction, Reconciler.KeyReader authority, Function<Change, Optional<Change>> transform,
+      Repair.Direction direction, KeyReader authority, Function<Change, Optional<Change>> transform,
       boolean repairDeletes, int batchSize, VersionedTarget target) {
     this.report = report;
     this.journal = journal;

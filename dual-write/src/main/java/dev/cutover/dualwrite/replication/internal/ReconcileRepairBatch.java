@@ -2,8 +2,8 @@ package dev.cutover.dualwrite.replication.internal;
 
 import dev.cutover.dualwrite.replication.ApplyOutcome;
 import dev.cutover.dualwrite.replication.Change;
+import dev.cutover.dualwrite.replication.KeyReader;
 import dev.cutover.dualwrite.replication.PayloadDigest;
-import dev.cutover.dualwrite.replication.Reconciler;
 import dev.cutover.dualwrite.replication.ReplaceOutcome;
 import dev.cutover.dualwrite.replication.VersionedTarget;
 import java.util.ArrayList;
@@ -57,13 +57,13 @@ final class ReconcileRepairBatch {
   /** Same-version drift to overwrite by compare-and-set. */
   private record Replacement(Step step, Seen seen, Change row) {}
 
-  private final Reconciler.KeyReader authority;
+  private final KeyReader authority;
   private final Function<Change, Optional<Change>> transform;
   private final boolean repairDeletes;
   private final VersionedTarget target;
   private final ReconcileRepairTally tally;
 
-  ReconcileRepairBatch(Reconciler.KeyReader authority, Function<Change, Optional<Change>> transform,
+  ReconcileRepairBatch(KeyReader authority, Function<Change, Optional<Change>> transform,
       boolean repairDeletes, VersionedTarget target, ReconcileRepairTally tally) {
     this.authority = authority;
     this.transform = transform;

@@ -2,6 +2,7 @@ package dev.cutover.dualwrite.replication.internal;
 
 import dev.cutover.dualwrite.compare.Comparison;
 import dev.cutover.dualwrite.replication.Change;
+import dev.cutover.dualwrite.replication.KeyReader;
 import dev.cutover.dualwrite.replication.Reconciler;
 import dev.cutover.dualwrite.replication.SegmentedSource;
 import java.time.Clock;
@@ -20,8 +21,8 @@ public record ReconcileSettings(
     int pageSize,
     int maxRowsInMemory,
     int reportLimit,
-    Reconciler.@Nullable KeyReader oldReader,
-    Reconciler.@Nullable KeyReader newReader,
+    @Nullable KeyReader oldReader,
+    @Nullable KeyReader newReader,
     Duration recheckAfter,
     Clock clock) {
 

@@ -12,6 +12,7 @@ import dev.cutover.dualwrite.compare.Comparison;
 import dev.cutover.dualwrite.compare.Difference;
 import dev.cutover.dualwrite.replication.Change;
 import dev.cutover.dualwrite.replication.InMemoryVersionedTarget;
+import dev.cutover.dualwrite.replication.KeyReader;
 import dev.cutover.dualwrite.replication.ReconciliationException;
 import dev.cutover.dualwrite.replication.ReconciliationReport;
 import dev.cutover.dualwrite.replication.ReconciliationReport.Discrepancy;
@@ -122,7 +123,7 @@ class ReconcilerTest {
     InMemoryVersionedTarget a = store(live("k", 3, "new"), live("m", 1, "x"));
     InMemoryVersionedTarget b = store(live("k", 2, "old"));
     // the write of k at version 3 reaches the new store while the scans run; m's never does
-    Reconciler.KeyReader newReader = key -> {
+    KeyReader newReader = key -> {
       b.apply(List.of(live("k", 3, "new")));
       return b.read(key);
     };
@@ -136,7 +137,7 @@ class ReconcilerTest {
   void aRecheckReportsTheKeyAsItIsNow() throws Exception {
     InMemoryVersionedTarget a = store(live("k", 1, "x"));
     InMemoryVersionedTarget b = store(live("k", 2, "y"));
-    Reconciler.KeyReader oldReader = key -> {
+    KeyReader oldReader = key -> {
       a.apply(List.of(Change.delete("k", 3)));
       return a.read(key);
     };

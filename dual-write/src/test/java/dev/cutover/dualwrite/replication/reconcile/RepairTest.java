@@ -11,6 +11,7 @@ import dev.cutover.dualwrite.journal.InMemoryFailedWriteJournal;
 import dev.cutover.dualwrite.journal.JournalEntry;
 import dev.cutover.dualwrite.replication.Change;
 import dev.cutover.dualwrite.replication.InMemoryVersionedTarget;
+import dev.cutover.dualwrite.replication.KeyReader;
 import dev.cutover.dualwrite.replication.Mirror;
 import dev.cutover.dualwrite.replication.ReconciliationReport;
 import dev.cutover.dualwrite.replication.Reconciler;
@@ -122,7 +123,7 @@ class RepairTest {
     AtomicBoolean first = new AtomicBoolean(true);
     Change live = live("k", 10, "live");
     // right after the repair's first read of k, a live write lands on old, then on new
-    Reconciler.KeyReader racing = key -> {
+    KeyReader racing = key -> {
       Optional<Change> now = old.read(key);
       if (first.getAndSet(false)) {
         old.apply(List.of(live));
@@ -165,7 +166,7 @@ class RepairTest {
     InMemoryVersionedTarget neu = new InMemoryVersionedTarget();
     miss("a", FailedWrite.Target.NEW, Instant.now());
     miss("b", FailedWrite.Target.NEW, Instant.now());
-    Reconciler.KeyReader flaky = key -> {
+    KeyReader flaky = key -> {
       if (key.equals("a")) {
         throw new java.sql.SQLTransientException("timeout");
       }
