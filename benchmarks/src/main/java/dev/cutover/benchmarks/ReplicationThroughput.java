@@ -211,7 +211,7 @@ public final class ReplicationThroughput {
     RECONCILE_DISCREPANCIES,
     /** Rows the raw scan read and hashed, both sides. */
     RAW_SCAN_ROWS,
-    /** Rows both sides' {@code read(segment, token, limit)} returned (diagnostic). */
+    /** Rows both sides' {@code readPage(segment, token, limit)} returned (diagnostic). */
     SOURCE_READS_ROWS,
     /** {@code APPLIED} outcomes of the DynamoDB target. */
     DYNAMO_APPLIED,
@@ -771,7 +771,7 @@ public final class ReplicationThroughput {
       return List.of(
           new Result("reconciliation (rows of both sides)", "rows", new Series("Reconciler", 2L * s.rows(), rec),
               rawSeries, 0.8),
-          new Result("diagnostic: both sides read page by page through read(segment, token, limit), nothing else",
+          new Result("diagnostic: both sides read page by page through readPage(segment, token, limit), nothing else",
               "rows", new Series("JdbcSource + JdbcVersionedTarget reads", 2L * s.rows(), reads), rawSeries,
               Double.NaN));
     }
@@ -782,7 +782,7 @@ public final class ReplicationThroughput {
       for (int segment = 0; segment < side.segments(); segment++) {
         String token = null;
         do {
-          SegmentedSource.Page page = side.read(segment, token, s.scanPageSize());
+          SegmentedSource.Page page = side.readPage(segment, token, s.scanPageSize());
           n += page.rows().size();
           token = page.next();
         } while (token != null);

@@ -21,8 +21,8 @@ public final class CountingSource implements SegmentedSource {
   }
 
   @Override
-  public Page read(int segment, @Nullable String token, int limit) throws Exception {
-    Page page = source.read(segment, token, limit);
+  public Page readPage(int segment, @Nullable String token, int limit) throws Exception {
+    Page page = source.readPage(segment, token, limit);
     rows.add(page.rows().size());
     return page;
   }

@@ -40,7 +40,7 @@ public final class InMemoryVersionedTarget implements VersionedTarget {
   }
 
   /**
-   * @param segments how many segments {@link #read} splits the keys into, at least 1
+   * @param segments how many segments {@link #readPage} splits the keys into, at least 1
    * @param clock when tombstones are applied, for {@link #purgeTombstones}
    */
   public InMemoryVersionedTarget(int segments, Clock clock) {
@@ -120,7 +120,7 @@ public final class InMemoryVersionedTarget implements VersionedTarget {
   }
 
   @Override
-  public Page read(int segment, @Nullable String token, int limit) {
+  public Page readPage(int segment, @Nullable String token, int limit) {
     if (segment < 0 || segment >= segments) {
       throw new IllegalArgumentException("segment must be 0 to " + (segments - 1) + " but was " + segment);
     }

@@ -155,14 +155,14 @@ public final class JdbcSource implements SegmentedSource {
   }
 
   @Override
-  public Page read(int segment, @Nullable String token, int limit) throws SQLException {
+  public Page readPage(int segment, @Nullable String token, int limit) throws SQLException {
     if (segment < 0 || segment >= segments()) {
       throw new IllegalArgumentException("segment must be 0 to " + (segments() - 1) + " but was " + segment);
     }
     if (limit < 1) {
       throw new IllegalArgumentException("limit must be >= 1 but was " + limit);
     }
-    return pages.read(segment, token, limit);
+    return pages.readPage(segment, token, limit);
   }
 
   private void reject(String key, String reason) {

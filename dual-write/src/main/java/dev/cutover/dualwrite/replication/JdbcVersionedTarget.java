@@ -219,7 +219,7 @@ public final class JdbcVersionedTarget implements VersionedTarget {
   }
 
   @Override
-  public Page read(int segment, @Nullable String token, int limit) throws SQLException {
+  public Page readPage(int segment, @Nullable String token, int limit) throws SQLException {
     if (segment < 0 || segment >= segments) {
       throw new IllegalArgumentException("segment must be 0 to " + (segments - 1) + " but was " + segment);
     }
@@ -274,7 +274,7 @@ public final class JdbcVersionedTarget implements VersionedTarget {
       return this;
     }
 
-    /** How many segments {@link #read(int, String, int)} splits the table into: 1 to 1024; default 8. */
+    /** How many segments {@link #readPage(int, String, int)} splits the table into: 1 to 1024; default 8. */
     public Builder segments(int segments) {
       if (segments < 1 || segments > Keys.BUCKETS) {
         throw new IllegalArgumentException("segments must be 1 to " + Keys.BUCKETS + " but was " + segments);

@@ -132,14 +132,14 @@ public final class NdjsonSource implements SegmentedSource {
   }
 
   @Override
-  public Page read(int segment, @Nullable String token, int limit) throws IOException {
+  public Page readPage(int segment, @Nullable String token, int limit) throws IOException {
     if (segment < 0 || segment >= segments()) {
       throw new IllegalArgumentException("segment must be 0 to " + (segments() - 1) + " but was " + segment);
     }
     if (limit < 1) {
       throw new IllegalArgumentException("limit must be >= 1 but was " + limit);
     }
-    return reader.read(segment, token, limit);
+    return reader.readPage(segment, token, limit);
   }
 
   private void reject(long lineNumber, long byteOffset, String reason) {

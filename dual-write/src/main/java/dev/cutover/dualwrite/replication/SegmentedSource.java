@@ -67,7 +67,7 @@ public interface SegmentedSource {
    * @throws IllegalArgumentException for a segment out of range, a limit below 1, or a token this
    *     source did not issue, naming the bad value
    */
-  Page read(int segment, @Nullable String token, int limit) throws Exception;
+  Page readPage(int segment, @Nullable String token, int limit) throws Exception;
 
   /** A short description for logs and reports, without credentials. */
   String describe();

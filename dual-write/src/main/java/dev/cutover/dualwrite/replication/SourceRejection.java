@@ -14,7 +14,7 @@ import org.jspecify.annotations.Nullable;
  * while any remains. A rejected row is never migrated, and never passes for migrated.
  *
  * <pre>{@code
- * Page page = source.read(segment, token, 500);
+ * Page page = source.readPage(segment, token, 500);
  * page.rejected().forEach(r -> log.warn("not migrated: {}", r));
  * }</pre>
  *

@@ -141,11 +141,11 @@ public final class StarSchema implements VersionedTarget {
   }
 
   @Override
-  public Page read(int segment, @Nullable String token, int limit) throws SQLException {
+  public Page readPage(int segment, @Nullable String token, int limit) throws SQLException {
     if (segment < 0 || segment >= segments()) {
       throw new IllegalArgumentException("segment must be 0 to " + (segments() - 1) + " but was " + segment);
     }
-    return tables.get(segment / SEGMENTS_PER_TABLE).read(segment % SEGMENTS_PER_TABLE, token, limit);
+    return tables.get(segment / SEGMENTS_PER_TABLE).readPage(segment % SEGMENTS_PER_TABLE, token, limit);
   }
 
   /** The tables in a fixed order, each split as its target splits it. */

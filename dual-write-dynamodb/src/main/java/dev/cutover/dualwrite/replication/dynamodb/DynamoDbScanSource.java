@@ -92,7 +92,7 @@ public final class DynamoDbScanSource implements SegmentedSource {
   }
 
   @Override
-  public Page read(int segment, @Nullable String token, int limit) {
+  public Page readPage(int segment, @Nullable String token, int limit) {
     Tables.checkPage(segment, segments, limit);
     Map<String, AttributeValue> start = ScanTokens.decode(token, segment, describe());
     ScanRequest request = ScanRequest.builder().tableName(table).segment(segment).totalSegments(segments)

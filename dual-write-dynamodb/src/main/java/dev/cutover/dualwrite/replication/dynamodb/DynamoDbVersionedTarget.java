@@ -174,7 +174,7 @@ public final class DynamoDbVersionedTarget implements VersionedTarget, AutoClose
   }
 
   @Override
-  public Page read(int segment, @Nullable String token, int limit) {
+  public Page readPage(int segment, @Nullable String token, int limit) {
     Tables.checkPage(segment, segments, limit);
     Map<String, AttributeValue> start = ScanTokens.decode(token, segment, describe());
     ScanRequest.Builder scan = ScanRequest.builder().tableName(table).segment(segment).totalSegments(segments)
@@ -221,7 +221,7 @@ public final class DynamoDbVersionedTarget implements VersionedTarget, AutoClose
   }
 
   /**
-   * Items of this target's key space that {@link #read(int, String, int)} skipped as malformed;
+   * Items of this target's key space that {@link #readPage(int, String, int)} skipped as malformed;
    * each is also returned in its page's {@link SegmentedSource.Page#rejected()}, so a
    * reconciliation reports it.
    */
@@ -281,7 +281,7 @@ public final class DynamoDbVersionedTarget implements VersionedTarget, AutoClose
       return this;
     }
 
-    /** Parallel-scan segments of {@link DynamoDbVersionedTarget#read(int, String, int)}; default 4. */
+    /** Parallel-scan segments of {@link DynamoDbVersionedTarget#readPage(int, String, int)}; default 4. */
     public Builder segments(int segments) {
       settings.segments(segments);
       return this;

@@ -45,7 +45,7 @@ class DynamoDbScanSourceTest {
     for (int segment = 0; segment < source.segments(); segment++) {
       String token = null;
       do {
-        Page page = source.read(segment, token, limit);
+        Page page = source.readPage(segment, token, limit);
         assertThat(page.rows().size()).isLessThanOrEqualTo(limit);
         all.addAll(page.rows());
         token = page.next();
@@ -77,7 +77,7 @@ class DynamoDbScanSourceTest {
     for (int segment = 0; segment < source.segments(); segment++) {
       String token = null;
       do {
-        Page page = source.read(segment, token, 4);
+        Page page = source.readPage(segment, token, 4);
         assertThat(page.read()).isLessThanOrEqualTo(4);
         rejected.addAll(page.rejected());
         token = page.next();
@@ -125,14 +125,14 @@ class DynamoDbScanSourceTest {
   void badTokensAndSettingsAreNamed() {
     DynamoDbScanSource source = DynamoDbScanSource.builder(old.dynamoDb, old.name).key(OldTable.KEY)
         .version(ItemVersion.attribute("version")).segments(2).build();
-    String token = source.read(0, null, 1).next();
-    assertThatThrownBy(() -> source.read(1, token, 5)).isInstanceOf(IllegalArgumentException.class)
+    String token = source.readPage(0, null, 1).next();
+    assertThatThrownBy(() -> source.readPage(1, token, 5)).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("segment 0");
-    assertThatThrownBy(() -> source.read(2, null, 5)).hasMessageContaining("but was 2");
-    assertThatThrownBy(() -> source.read(0, "%%%", 5)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("%%%");
+    assertThatThrownBy(() -> source.readPage(2, null, 5)).hasMessageContaining("but was 2");
+    assertThatThrownBy(() -> source.readPage(0, "%%%", 5)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("%%%");
     String foreign = dev.cutover.dualwrite.replication.dynamodb.internal.ScanTokens.encode(0,
         Map.of("nope", AttributeValue.fromS("x")));
-    assertThatThrownBy(() -> source.read(0, foreign, 5)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> source.readPage(0, foreign, 5)).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining(foreign);
     assertThatThrownBy(() -> DynamoDbScanSource.builder(old.dynamoDb, old.name).build())
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("key(...) and version(...)");

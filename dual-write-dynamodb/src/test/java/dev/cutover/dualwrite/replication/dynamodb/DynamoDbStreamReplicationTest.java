@@ -110,7 +110,7 @@ class DynamoDbStreamReplicationTest {
       for (int segment = 0; segment < scan.segments(); segment++) {
         String token = null;
         do {
-          Page page = scan.read(segment, token, 7);
+          Page page = scan.readPage(segment, token, 7);
           target.apply(page.rows());
           copied += page.rows().size();
           token = page.next();

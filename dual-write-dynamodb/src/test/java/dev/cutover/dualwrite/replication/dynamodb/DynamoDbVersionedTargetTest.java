@@ -147,13 +147,13 @@ class DynamoDbVersionedTargetTest {
       for (int i = 0; i < 20; i++) {
         target.apply(List.of(Change.upsert("k" + i, 1, doc("n"))));
       }
-      String token = target.read(1, null, 1).next();
+      String token = target.readPage(1, null, 1).next();
       assertThat(token).isNotNull();
-      assertThatThrownBy(() -> target.read(0, token, 5)).isInstanceOf(IllegalArgumentException.class)
+      assertThatThrownBy(() -> target.readPage(0, token, 5)).isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("segment 1").hasMessageContaining("segment 0");
-      assertThatThrownBy(() -> target.read(0, "not-a-token", 5)).isInstanceOf(IllegalArgumentException.class)
+      assertThatThrownBy(() -> target.readPage(0, "not-a-token", 5)).isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("not-a-token");
-      assertThat(target.read(1, token, 100).rows()).isNotEmpty();
+      assertThat(target.readPage(1, token, 100).rows()).isNotEmpty();
     }
   }
 

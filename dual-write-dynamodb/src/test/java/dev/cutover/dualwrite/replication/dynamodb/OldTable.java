@@ -92,7 +92,7 @@ final class OldTable {
     for (int segment = 0; segment < target.segments(); segment++) {
       String token = null;
       do {
-        Page page = target.read(segment, token, 100);
+        Page page = target.readPage(segment, token, 100);
         page.rows().stream().filter(c -> !c.isDelete()).forEach(c -> out.put(c.key(), c.payload()));
         token = page.next();
       } while (token != null);

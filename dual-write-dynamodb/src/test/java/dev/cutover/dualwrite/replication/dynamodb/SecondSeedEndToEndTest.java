@@ -213,7 +213,7 @@ class SecondSeedEndToEndTest {
     for (int segment = 0; segment < source.segments(); segment++) {
       String token = null;
       do {
-        Page page = source.read(segment, token, 25);
+        Page page = source.readPage(segment, token, 25);
         rows.addAll(page.rows());
         token = page.next();
       } while (token != null);

@@ -57,7 +57,7 @@ public final class NdjsonReader {
   }
 
   /** Up to {@code limit} rows of {@code segment} from {@code token}; the token is checked here. */
-  public Page read(int segment, @Nullable String token, int limit) throws IOException {
+  public Page readPage(int segment, @Nullable String token, int limit) throws IOException {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       long end = layout.starts()[segment + 1];
       long start = layout.starts()[segment];

@@ -54,7 +54,7 @@ final class ReconcileScan {
       int segment, int segments, @Nullable String token, int pageSize) {
     return io.submit(() -> {
       try {
-        return source.read(segment, token, pageSize);
+        return source.readPage(segment, token, pageSize);
       } catch (Exception e) {
         throw new ReconciliationException("reading the " + side + " side (" + source.describe() + ") failed at segment "
             + segment + " of " + segments + (token == null ? " (first page)" : " after token " + token), e);

@@ -61,7 +61,7 @@ public final class SourcePages {
     this.fingerprint = String.format("%08x", crc.getValue());
   }
 
-  public Page read(int segment, @Nullable String token, int limit) throws SQLException {
+  public Page readPage(int segment, @Nullable String token, int limit) throws SQLException {
     String after = token == null ? null : keyOf(segment, token);
     String lower = segment == 0 ? null : boundaries.get(segment - 1);
     String upper = segment == boundaries.size() ? null : boundaries.get(segment);

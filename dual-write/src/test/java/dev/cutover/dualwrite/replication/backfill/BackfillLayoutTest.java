@@ -90,7 +90,7 @@ class BackfillLayoutTest {
       }
 
       @Override
-      public Page read(int segment, @Nullable String token, int limit) {
+      public Page readPage(int segment, @Nullable String token, int limit) {
         return new Page(List.of(), null);
       }
 

@@ -107,8 +107,8 @@ class BackfillProgressTest {
       }
 
       @Override
-      public Page read(int segment, @Nullable String token, int limit) {
-        return rows.read(segment, token, limit);
+      public Page readPage(int segment, @Nullable String token, int limit) {
+        return rows.readPage(segment, token, limit);
       }
 
       @Override

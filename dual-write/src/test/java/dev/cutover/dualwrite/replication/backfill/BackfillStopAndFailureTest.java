@@ -154,11 +154,11 @@ class BackfillStopAndFailureTest {
       }
 
       @Override
-      public Page read(int segment, @Nullable String token, int limit) throws Exception {
+      public Page readPage(int segment, @Nullable String token, int limit) throws Exception {
         if (reads.incrementAndGet() == 7) {
           throw new java.sql.SQLTransientConnectionException("connection reset");
         }
-        return oldStore.read(segment, token, limit);
+        return oldStore.readPage(segment, token, limit);
       }
 
       @Override

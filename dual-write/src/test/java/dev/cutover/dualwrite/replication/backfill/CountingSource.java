@@ -34,8 +34,8 @@ final class CountingSource implements SegmentedSource {
   }
 
   @Override
-  public Page read(int segment, @Nullable String token, int limit) throws Exception {
-    Page page = delegate.read(segment, token, limit);
+  public Page readPage(int segment, @Nullable String token, int limit) throws Exception {
+    Page page = delegate.readPage(segment, token, limit);
     rowsRead.addAndGet(page.rows().size());
     return page;
   }

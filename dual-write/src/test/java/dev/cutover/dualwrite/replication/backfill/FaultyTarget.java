@@ -70,8 +70,8 @@ final class FaultyTarget implements VersionedTarget {
   }
 
   @Override
-  public Page read(int segment, @Nullable String token, int limit) throws Exception {
-    return delegate.read(segment, token, limit);
+  public Page readPage(int segment, @Nullable String token, int limit) throws Exception {
+    return delegate.readPage(segment, token, limit);
   }
 
   @Override

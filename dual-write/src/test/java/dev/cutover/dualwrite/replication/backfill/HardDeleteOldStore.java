@@ -40,7 +40,7 @@ final class HardDeleteOldStore implements SegmentedSource {
   }
 
   @Override
-  public Page read(int segment, @Nullable String token, int limit) {
+  public Page readPage(int segment, @Nullable String token, int limit) {
     Map<String, Change> after = token == null ? rows : rows.tailMap(token, false);
     List<Change> page = new ArrayList<>();
     for (Map.Entry<String, Change> e : after.entrySet()) {

@@ -58,7 +58,7 @@ final class PostgresOldStore implements SegmentedSource {
   }
 
   @Override
-  public Page read(int segment, @Nullable String token, int limit) throws Exception {
+  public Page readPage(int segment, @Nullable String token, int limit) throws Exception {
     if (segment < 0 || segment >= segments) {
       throw new IllegalArgumentException("segment must be 0 to " + (segments - 1) + " but was " + segment);
     }

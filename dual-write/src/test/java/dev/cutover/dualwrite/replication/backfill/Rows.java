@@ -77,7 +77,7 @@ final class Rows {
     for (int segment = 0; segment < source.segments(); segment++) {
       String token = null;
       do {
-        SegmentedSource.Page page = source.read(segment, token, 100);
+        SegmentedSource.Page page = source.readPage(segment, token, 100);
         all.addAll(page.rows());
         token = page.next();
       } while (token != null);

@@ -233,8 +233,8 @@ public abstract class DriftRepairContract {
     }
 
     @Override
-    public Page read(int segment, @org.jspecify.annotations.Nullable String token, int limit) throws Exception {
-      return target.read(segment, token, limit);
+    public Page readPage(int segment, @org.jspecify.annotations.Nullable String token, int limit) throws Exception {
+      return target.readPage(segment, token, limit);
     }
 
     @Override

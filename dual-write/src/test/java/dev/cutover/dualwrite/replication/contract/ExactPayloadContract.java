@@ -130,7 +130,7 @@ public abstract class ExactPayloadContract {
     for (int s = 0; s < target.segments(); s++) {
       String token = null;
       do {
-        Page page = target.read(s, token, 3);
+        Page page = target.readPage(s, token, 3);
         page.rows().forEach(c -> rows.put(c.key(), c.payload()));
         token = page.next();
       } while (token != null);

@@ -192,7 +192,7 @@ public abstract class VersionedTargetContract {
     for (int segment = 0; segment < target.segments(); segment++) {
       String token = null;
       do {
-        Page page = target.read(segment, token, limit);
+        Page page = target.readPage(segment, token, limit);
         assertThat(page.rows().size()).isLessThanOrEqualTo(limit);
         for (Change c : page.rows()) {
           assertThat(seen.put(c.key(), c)).as("key %s read twice", c.key()).isNull();
@@ -251,9 +251,9 @@ public abstract class VersionedTargetContract {
   @Example
   void badArgumentsAreRejectedNamingTheValue() throws Exception {
     VersionedTarget target = createTarget();
-    assertThatThrownBy(() -> target.read(target.segments(), null, 10))
+    assertThatThrownBy(() -> target.readPage(target.segments(), null, 10))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(String.valueOf(target.segments()));
-    assertThatThrownBy(() -> target.read(0, null, 0))
+    assertThatThrownBy(() -> target.readPage(0, null, 0))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0");
     assertThat(target.apply(List.of())).isEmpty();
     assertThat(target.read("never-written")).isEmpty();

@@ -89,9 +89,9 @@ final class DyingProcess {
       }
 
       @Override
-      public Page read(int segment, @Nullable String token, int limit) throws Exception {
+      public Page readPage(int segment, @Nullable String token, int limit) throws Exception {
         checkAlive();
-        Page page = source.read(segment, token, limit);
+        Page page = source.readPage(segment, token, limit);
         afterPage.run();
         return page;
       }
@@ -133,9 +133,9 @@ final class DyingProcess {
       }
 
       @Override
-      public Page read(int segment, @Nullable String token, int limit) throws Exception {
+      public Page readPage(int segment, @Nullable String token, int limit) throws Exception {
         checkAlive();
-        return target.read(segment, token, limit);
+        return target.readPage(segment, token, limit);
       }
 
       @Override

@@ -76,8 +76,8 @@ final class RecordingTarget implements VersionedTarget {
   }
 
   @Override
-  public Page read(int segment, @Nullable String token, int limit) throws Exception {
-    return target.read(segment, token, limit);
+  public Page readPage(int segment, @Nullable String token, int limit) throws Exception {
+    return target.readPage(segment, token, limit);
   }
 
   @Override

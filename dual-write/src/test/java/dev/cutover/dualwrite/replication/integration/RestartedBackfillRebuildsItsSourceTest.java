@@ -101,7 +101,7 @@ class RestartedBackfillRebuildsItsSourceTest {
     // pod-2: segments 0 and 1 claimed, one page of segment 0 copied and saved, then killed
     CheckpointClaim zero = checkpoints.claim(0, "pod-2", LONG_LEASE).orElseThrow();
     assertThat(checkpoints.claim(1, "pod-2", LONG_LEASE)).isPresent();
-    Page page = before.read(0, null, 3);
+    Page page = before.readPage(0, null, 3);
     target.apply(page.rows());
     assertThat(checkpoints.save(zero, page.next(), 3, LONG_LEASE)).isTrue();
 
@@ -139,7 +139,7 @@ class RestartedBackfillRebuildsItsSourceTest {
     assertThat(recomputed.layout()).isNotEqualTo(before.layout());
     List<String> skippedUnderNewSplit = new ArrayList<>();
     for (int segment : new int[] {2, 3}) {
-      for (Change c : recomputed.read(segment, null, 100).rows()) {
+      for (Change c : recomputed.readPage(segment, null, 100).rows()) {
         if (target.read(c.key()).isEmpty()) {
           skippedUnderNewSplit.add(c.key());
         }
@@ -176,7 +176,7 @@ class RestartedBackfillRebuildsItsSourceTest {
     for (int segment = 0; segment < target.segments(); segment++) {
       String token = null;
       do {
-        Page page = target.read(segment, token, 100);
+        Page page = target.readPage(segment, token, 100);
         page.rows().forEach(c -> all.put(c.key(), c));
         token = page.next();
       } while (token != null);

@@ -76,7 +76,7 @@ abstract class JdbcSourceChecks {
     for (int s = 0; s < source.segments(); s++) {
       String token = null;
       do {
-        Page page = source.read(s, token, limit);
+        Page page = source.readPage(s, token, limit);
         assertThat(page.rows().size()).isLessThanOrEqualTo(limit);
         for (Change c : page.rows()) {
           assertThat(seen.put(c.key(), c)).as("key %s read twice", c.key()).isNull();
@@ -179,7 +179,7 @@ abstract class JdbcSourceChecks {
     long before = clock.next();
     JdbcSource source = JdbcSource.builder(tables().dataSource()).table(table).keyColumn("id").stampWith(clock)
         .segments(1).build();
-    List<Change> rows = source.read(0, null, 10).rows();
+    List<Change> rows = source.readPage(0, null, 10).rows();
     assertThat(rows).hasSize(3).allMatch(c -> c.version() > before);
     assertThat(rows.stream().map(Change::version).distinct()).hasSize(3);
   }
@@ -198,14 +198,14 @@ abstract class JdbcSourceChecks {
     JdbcSource second = JdbcSource.builder(tables().dataSource())
         .query("SELECT id AS k, name, rev FROM " + table + " WHERE active = TRUE")
         .keyColumn("k").versionColumn("rev").boundaries(first.boundaries()).build();
-    Page page = first.read(1, null, 2);
-    assertThat(second.read(1, page.next(), 2)).isEqualTo(first.read(1, page.next(), 2));
-    assertThatThrownBy(() -> second.read(2, page.next(), 2)).isInstanceOf(IllegalArgumentException.class)
+    Page page = first.readPage(1, null, 2);
+    assertThat(second.readPage(1, page.next(), 2)).isEqualTo(first.readPage(1, page.next(), 2));
+    assertThatThrownBy(() -> second.readPage(2, page.next(), 2)).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("segment 2");
     JdbcSource other = JdbcSource.builder(tables().dataSource()).table(table).keyColumn("id").versionColumn("rev")
         .segments(3).build();
-    assertThatThrownBy(() -> other.read(1, page.next(), 2)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> first.read(1, "garbage", 2)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> other.readPage(1, page.next(), 2)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> first.readPage(1, "garbage", 2)).isInstanceOf(IllegalArgumentException.class);
   }
 
   @Example

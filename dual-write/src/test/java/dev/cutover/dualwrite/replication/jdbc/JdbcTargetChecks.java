@@ -202,7 +202,7 @@ abstract class JdbcTargetChecks {
     for (int s = 0; s < target.segments(); s++) {
       String token = null;
       do {
-        Page page = target.read(s, token, 500);
+        Page page = target.readPage(s, token, 500);
         read += page.rows().size();
         token = page.next();
       } while (token != null);
@@ -262,7 +262,7 @@ abstract class JdbcTargetChecks {
     assertThat(target.read("never-created")).contains(Change.delete("never-created", 5));
     List<Change> all = new ArrayList<>();
     for (int s = 0; s < target.segments(); s++) {
-      all.addAll(target.read(s, null, 100).rows());
+      all.addAll(target.readPage(s, null, 100).rows());
     }
     assertThat(all).containsExactlyInAnyOrder(Change.delete("x", 2), Change.delete("never-created", 5));
   }
@@ -275,12 +275,12 @@ abstract class JdbcTargetChecks {
       changes.add(upsert("p" + i, 1));
     }
     target.apply(changes);
-    Page first = target.read(0, null, 2);
+    Page first = target.readPage(0, null, 2);
     assertThat(first.next()).isNotNull();
-    assertThat(target.read(0, first.next(), 2).rows()).hasSize(2);
-    assertThatThrownBy(() -> target.read(1, first.next(), 2))
+    assertThat(target.readPage(0, first.next(), 2).rows()).hasSize(2);
+    assertThatThrownBy(() -> target.readPage(1, first.next(), 2))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("segment 1");
-    assertThatThrownBy(() -> target.read(0, "bad\u0000token", 2)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> target.readPage(0, "bad\u0000token", 2)).isInstanceOf(IllegalArgumentException.class);
   }
 
   @Example

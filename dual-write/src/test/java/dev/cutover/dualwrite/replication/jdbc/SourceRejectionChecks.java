@@ -80,7 +80,7 @@ abstract class SourceRejectionChecks {
     List<SourceRejection> rejected = new ArrayList<>();
     String token = null;
     do {
-      Page page = source.read(0, token, 2);
+      Page page = source.readPage(0, token, 2);
       assertThat(page.read()).isLessThanOrEqualTo(2);
       page.rows().forEach(c -> good.add(c.key()));
       rejected.addAll(page.rejected());

@@ -79,8 +79,8 @@ final class ScriptedTarget implements VersionedTarget {
   }
 
   @Override
-  public Page read(int segment, @Nullable String token, int limit) {
-    return store.read(segment, token, limit);
+  public Page readPage(int segment, @Nullable String token, int limit) {
+    return store.readPage(segment, token, limit);
   }
 
   @Override

@@ -96,7 +96,7 @@ class NdjsonSourceProperties {
     for (int s = 0; s < segments; s++) {
       String token = null;
       do {
-        Page page = source.read(s, token, limit);
+        Page page = source.readPage(s, token, limit);
         assertThat(page.rows().size()).isLessThanOrEqualTo(limit);
         for (Change c : page.rows()) {
           assertThat(read.put(c.key(), c.version())).as("%s read twice", c.key()).isNull();

@@ -52,7 +52,7 @@ class NdjsonSourceTest {
     for (int s = 0; s < source.segments(); s++) {
       String token = null;
       do {
-        Page page = source.read(s, token, limit);
+        Page page = source.readPage(s, token, limit);
         all.addAll(page.rows());
         token = page.next();
       } while (token != null);
@@ -148,20 +148,20 @@ class NdjsonSourceTest {
   void tokensAreCheckedAgainstTheSegmentAndLineStarts() throws Exception {
     Path file = write("tokens.json", hundredLines());
     NdjsonSource source = NdjsonSource.builder(file).keyField("id").versionField("v").segments(4).build();
-    Page page = source.read(1, null, 3);
+    Page page = source.readPage(1, null, 3);
     String token = page.next();
     assertThat(token).matches("[0-9]+:[0-9]+");
-    String fourth = source.read(1, null, 4).rows().get(3).key();
-    assertThat(source.read(1, token, 1).rows()).extracting(Change::key).containsExactly(fourth);
+    String fourth = source.readPage(1, null, 4).rows().get(3).key();
+    assertThat(source.readPage(1, token, 1).rows()).extracting(Change::key).containsExactly(fourth);
     long offset = Long.parseLong(token.substring(0, token.indexOf(':')));
     String line = token.substring(token.indexOf(':') + 1);
     for (String bad : List.of((offset + 1) + ":" + line, "0:1", offset + ":999", "x", offset + "", "-1:1")) {
-      assertThatThrownBy(() -> source.read(1, bad, 1)).as(bad).isInstanceOf(IllegalArgumentException.class)
+      assertThatThrownBy(() -> source.readPage(1, bad, 1)).as(bad).isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("segment 1");
     }
-    assertThatThrownBy(() -> source.read(2, token, 1)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> source.read(4, null, 1)).hasMessageContaining("but was 4");
-    assertThatThrownBy(() -> source.read(0, null, 0)).hasMessageContaining("but was 0");
+    assertThatThrownBy(() -> source.readPage(2, token, 1)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> source.readPage(4, null, 1)).hasMessageContaining("but was 4");
+    assertThatThrownBy(() -> source.readPage(0, null, 0)).hasMessageContaining("but was 0");
   }
 
   @Test

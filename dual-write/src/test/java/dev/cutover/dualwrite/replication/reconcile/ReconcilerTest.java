@@ -203,7 +203,7 @@ class ReconcilerTest {
       }
 
       @Override
-      public Page read(int segment, @Nullable String token, int limit) throws Exception {
+      public Page readPage(int segment, @Nullable String token, int limit) throws Exception {
         if (segment == 1) {
           throw new java.sql.SQLException("connection reset");
         }

@@ -49,7 +49,7 @@ final class Rows {
       }
 
       @Override
-      public Page read(int segment, @Nullable String token, int limit) {
+      public Page readPage(int segment, @Nullable String token, int limit) {
         int from = token == null ? 0 : Integer.parseInt(token);
         int to = Math.min(rows.size(), from + 1 + new Random(seed + from).nextInt(limit));
         return new Page(rows.subList(from, to), to == rows.size() ? null : Integer.toString(to));

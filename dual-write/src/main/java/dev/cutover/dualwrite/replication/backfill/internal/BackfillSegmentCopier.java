@@ -118,7 +118,7 @@ final class BackfillSegmentCopier {
 
   private Future<SegmentedSource.Page> read(ExecutorService ahead, SegmentedSource source, int segment,
       @Nullable String token) {
-    return ahead.submit(() -> source.read(segment, token, settings.batchSize()));
+    return ahead.submit(() -> source.readPage(segment, token, settings.batchSize()));
   }
 
   /** The page read ahead, or what its read threw. */
