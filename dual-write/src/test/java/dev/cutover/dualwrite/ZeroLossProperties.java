@@ -2,15 +2,12 @@ package dev.cutover.dualwrite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cutover.dualwrite.chaos.Chaos;
 import dev.cutover.dualwrite.journal.FailedWrite;
 import dev.cutover.dualwrite.journal.FailedWriteJournal;
 import dev.cutover.dualwrite.journal.Gap;
-import dev.cutover.dualwrite.journal.FailingJournal;
-import dev.cutover.dualwrite.journal.InMemoryFailedWriteJournal;
-import dev.cutover.dualwrite.journal.JdbcFailedWriteJournal;
 import dev.cutover.dualwrite.journal.JournalEntry;
 import dev.cutover.dualwrite.replication.RepairResult;
-import dev.cutover.flags.jdbc.support.EmbeddedPostgresServer;
 import dev.cutover.testkit.TestFlags;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.time.Duration;
@@ -24,16 +21,14 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import javax.sql.DataSource;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-import net.jqwik.api.lifecycle.AfterContainer;
 
 /**
  * Nothing unrecorded, under overload and every fault: a chaos property over the dual-write proxy.
@@ -63,16 +58,12 @@ class ZeroLossProperties {
   private static final String FLAG = "orders.migration";
   private static final long TRAFFIC_MILLIS = Long.getLong("cutover.chaos.millis", 150);
   private static final Duration BUDGET = Duration.ofMillis(20);
-  private static final AtomicInteger PREFIXES = new AtomicInteger();
-  private static volatile DataSource postgres;
 
-  enum JournalKind { MEMORY, POSTGRES, POSTGRES_DOWN_WITH_STORE }
-
-  record Chaos(int callers, int keys, double throwRate, double stallRate, int shadowQueue, int pendingKeysBound,
+  record Try(int callers, int keys, double throwRate, double stallRate, int shadowQueue, int pendingKeysBound,
       long downFrom, long downFor, int stageMoves) {}
 
   @Provide
-  Arbitrary<Chaos> chaos() {
+  Arbitrary<Try> chaos() {
     return Combinators.combine(
             Arbitraries.integers().between(4, 8),
             Arbitraries.integers().between(5, 60),
@@ -84,42 +75,30 @@ class ZeroLossProperties {
             Arbitraries.longs().between(0, TRAFFIC_MILLIS / 2))
         .flatAs((callers, keys, throwRate, stallRate, queue, bound, downFrom, downFor) ->
             Arbitraries.integers().between(0, 6).map(moves ->
-                new Chaos(callers, keys, throwRate, stallRate, queue, bound, downFrom, downFor, moves)));
+                new Try(callers, keys, throwRate, stallRate, queue, bound, downFrom, downFor, moves)));
   }
 
   @Property(tries = 120)
-  void nothingUnrecordedWithTheJournalInMemory(@ForAll("chaos") Chaos chaos) throws Exception {
-    run(chaos, JournalKind.MEMORY);
+  void nothingUnrecordedWithTheJournalInMemory(@ForAll("chaos") Try chaos) throws Exception {
+    run(chaos, Chaos.Journal.MEMORY);
   }
 
   @Property(tries = 50)
-  void nothingUnrecordedWithTheJournalOnPostgres(@ForAll("chaos") Chaos chaos) throws Exception {
-    run(chaos, JournalKind.POSTGRES);
+  void nothingUnrecordedWithTheJournalOnPostgres(@ForAll("chaos") Try chaos) throws Exception {
+    run(chaos, Chaos.Journal.POSTGRES);
   }
 
   @Property(tries = 40)
-  void nothingUnrecordedWithTheJournalDownWithTheStore(@ForAll("chaos") Chaos chaos) throws Exception {
-    run(chaos, JournalKind.POSTGRES_DOWN_WITH_STORE);
-  }
-
-  @AfterContainer
-  static void dropPool() {
-    postgres = null;
-  }
-
-  private static synchronized DataSource postgres() {
-    if (postgres == null) {
-      postgres = EmbeddedPostgresServer.get().createDatabase("zero_loss").dataSource();
-    }
-    return postgres;
+  void nothingUnrecordedWithTheJournalDownWithTheStore(@ForAll("chaos") Try chaos) throws Exception {
+    run(chaos, Chaos.Journal.POSTGRES_DOWN_WITH_STORE);
   }
 
   /** Keys written, with the time range of the calls that wrote them. */
   private record Written(Instant first, Instant last) {}
 
-  private void run(Chaos chaos, JournalKind kind) throws Exception {
-    AtomicReference<Boolean> down = new AtomicReference<>(false);
-    AtomicReference<Boolean> calm = new AtomicReference<>(false);
+  private void run(Try chaos, Chaos.Journal kind) throws Exception {
+    AtomicBoolean down = new AtomicBoolean();
+    AtomicBoolean calm = new AtomicBoolean();
     InMemoryOrders oldStore = new InMemoryOrders("old-");
     InMemoryOrders newData = new InMemoryOrders("new-");
     FaultyOrders newStore = new FaultyOrders(newData, (method, key) -> {
@@ -132,11 +111,7 @@ class ZeroLossProperties {
       double r = ThreadLocalRandom.current().nextDouble();
       return r < chaos.throwRate() ? Fault.THROW : r < chaos.throwRate() + chaos.stallRate() ? Fault.DELAY : Fault.NONE;
     }, BUDGET.multipliedBy(3));
-    FailedWriteJournal journal = switch (kind) {
-      case MEMORY -> new InMemoryFailedWriteJournal();
-      case POSTGRES -> jdbc();
-      case POSTGRES_DOWN_WITH_STORE -> new FailingJournal<>(jdbc(), down::get);
-    };
+    FailedWriteJournal journal = Chaos.journal(kind, down);
     TestFlags flags = new TestFlags();
     flags.set(FLAG, Stage.DUAL_WRITE.name());
     OrderRepository orders = DualWrite.of(OrderRepository.class)
@@ -157,51 +132,39 @@ class ZeroLossProperties {
     try {
       long start = System.nanoTime();
       long end = start + Duration.ofMillis(TRAFFIC_MILLIS).toNanos();
-      List<Thread> threads = new ArrayList<>();
-      for (int c = 0; c < chaos.callers(); c++) {
-        int caller = c;
-        threads.add(started(() -> {
-          ThreadLocalRandom random = ThreadLocalRandom.current();
-          while (System.nanoTime() < end) {
-            String key = "k" + caller + "-" + random.nextInt(chaos.keys());
-            Instant before = Instant.now();
-            try {
-              if (random.nextInt(5) == 0) {
-                orders.delete(key);
-              } else {
-                Order saved = orders.save(new Order(key, "c", "NEW", random.nextInt(1000)));
-                if (saved == null || !key.equals(saved.id())) {
-                  throw new AssertionError("the caller got " + saved + " for a save of " + key);
-                }
-              }
-            } catch (Throwable t) {
-              synchronized (callerSaw) {
-                callerSaw.add(t);
+      Chaos schedule = new Chaos();
+      schedule.outage(down, chaos.downFrom(), chaos.downFor());
+      AtomicReference<Stage> stage = new AtomicReference<>(Stage.DUAL_WRITE);
+      ThreadLocalRandom.current().longs(chaos.stageMoves(), 1, Math.max(2, TRAFFIC_MILLIS)).sorted()
+          .forEach(at -> schedule.at(at, () ->
+              flags.set(FLAG, stage.updateAndGet(s -> s == Stage.SHADOW ? Stage.DUAL_WRITE : Stage.SHADOW).name())));
+      List<Thread> threads = Chaos.started(chaos.callers(), caller -> {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        while (System.nanoTime() < end) {
+          String key = "k" + caller + "-" + random.nextInt(chaos.keys());
+          Instant before = Instant.now();
+          try {
+            if (random.nextInt(5) == 0) {
+              orders.delete(key);
+            } else {
+              Order saved = orders.save(new Order(key, "c", "NEW", random.nextInt(1000)));
+              if (saved == null || !key.equals(saved.id())) {
+                throw new AssertionError("the caller got " + saved + " for a save of " + key);
               }
             }
-            Instant after = Instant.now();
-            written.merge(key, new Written(before, after), (a, b) -> new Written(a.first(), b.last()));
+          } catch (Throwable t) {
+            synchronized (callerSaw) {
+              callerSaw.add(t);
+            }
           }
-        }));
-      }
-      threads.add(started(() -> {
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        Stage stage = Stage.DUAL_WRITE;
-        for (int m = 0; m < chaos.stageMoves() && System.nanoTime() < end; m++) {
-          sleepMillis(random.nextLong(1, Math.max(2, TRAFFIC_MILLIS / (chaos.stageMoves() + 1))));
-          stage = stage == Stage.SHADOW ? Stage.DUAL_WRITE : Stage.SHADOW;
-          flags.set(FLAG, stage.name());
+          Instant after = Instant.now();
+          written.merge(key, new Written(before, after), (a, b) -> new Written(a.first(), b.last()));
         }
-      }));
-      threads.add(started(() -> {
-        sleepMillis(chaos.downFrom());
-        down.set(true);
-        sleepMillis(chaos.downFor());
-        down.set(false);
-      }));
+      });
       for (Thread t : threads) {
         t.join();
       }
+      schedule.close();
       down.set(false);
       assertThat(callerSaw).as("callers saw only the old store's results").isEmpty();
       assertThat(control.awaitIdle(Duration.ofSeconds(60))).as("drained").isTrue();
@@ -260,33 +223,12 @@ class ZeroLossProperties {
         .noneMatch(g -> g.kind() == Gap.Kind.RUN);
   }
 
-  private static Thread started(Runnable body) {
-    Thread t = new Thread(body);
-    t.start();
-    return t;
-  }
-
   private static void copy(InMemoryOrders from, InMemoryOrders to, String key) {
     Optional<Order> o = from.peek(key);
     if (o.isPresent()) {
       to.put(o.get());
     } else {
       to.delete(key);
-    }
-  }
-
-  private static JdbcFailedWriteJournal jdbc() throws Exception {
-    JdbcFailedWriteJournal j = JdbcFailedWriteJournal.builder(postgres())
-        .tablePrefix("z" + PREFIXES.incrementAndGet() + "_").build();
-    j.createSchemaIfMissing();
-    return j;
-  }
-
-  private static void sleepMillis(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 

@@ -124,9 +124,11 @@ class KeyLedgerTest {
       ledger.record(write("k" + i));
     }
     List<Gap> lapsed = new CopyOnWriteArrayList<>();
-    while (!ledger.idle()) {
+    long deadline = System.nanoTime() + 30 * SECOND;
+    // sample the run record every few milliseconds while the backlog drains, within a deadline
+    while (!ledger.awaitIdle(Math.min(deadline, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(5)))) {
+      assertThat(System.nanoTime() - deadline).as("drained within 30 s").isNegative();
       lapsed.addAll(journal.delegate.openGaps(Instant.now()));
-      Thread.sleep(5);
     }
     assertThat(lapsed).as("the run record of a live ledger never read as a gap").isEmpty();
     assertThat(journal.delegate.pending()).hasSize(60);

@@ -2,12 +2,11 @@ package dev.cutover.dualwrite.replication.mirror;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cutover.dualwrite.chaos.Chaos;
 import dev.cutover.dualwrite.journal.FailedWrite;
 import dev.cutover.dualwrite.journal.FailedWriteJournal;
-import dev.cutover.dualwrite.journal.FailingJournal;
 import dev.cutover.dualwrite.journal.Gap;
 import dev.cutover.dualwrite.journal.InMemoryFailedWriteJournal;
-import dev.cutover.dualwrite.journal.JdbcFailedWriteJournal;
 import dev.cutover.dualwrite.journal.JournalEntry;
 import dev.cutover.dualwrite.replication.Change;
 import dev.cutover.dualwrite.replication.InMemoryVersionedTarget;
@@ -17,7 +16,6 @@ import dev.cutover.dualwrite.replication.Reconciler;
 import dev.cutover.dualwrite.replication.ReconciliationReport;
 import dev.cutover.dualwrite.replication.Repair;
 import dev.cutover.dualwrite.replication.RepairResult;
-import dev.cutover.flags.jdbc.support.EmbeddedPostgresServer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,14 +33,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
-import javax.sql.DataSource;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.statistics.Statistics;
 
 /**
@@ -84,10 +80,6 @@ class MirrorZeroLossProperties {
   /** {@code to} and {@code from} of a gap on PostgreSQL are kept to the millisecond. */
   private static final Duration STORED = Duration.ofMillis(1);
   private static final Duration WAIT = Duration.ofSeconds(60);
-  private static final AtomicInteger PREFIXES = new AtomicInteger();
-  private static volatile DataSource postgres;
-
-  enum JournalKind { MEMORY, POSTGRES, POSTGRES_DOWN_WITH_TARGET }
 
   /** The mirror's settings and the traffic's shape. */
   record Load(int observers, int keys, int queue, int maxBlockMillis, int workers, int batchSize, int attempts,
@@ -97,10 +89,10 @@ class MirrorZeroLossProperties {
   record Faults(double throwRate, double refuseRate, double stallRate, long downFrom, long downFor,
       int heartbeatMillis) {}
 
-  record Chaos(Load load, Faults faults) {}
+  record Try(Load load, Faults faults) {}
 
   @Provide
-  Arbitrary<Chaos> chaos() {
+  Arbitrary<Try> chaos() {
     Arbitrary<Load> load = Combinators.combine(
             Arbitraries.integers().between(2, 6),
             Arbitraries.integers().between(3, 40),
@@ -119,48 +111,32 @@ class MirrorZeroLossProperties {
             Arbitraries.longs().between(0, TRAFFIC_MILLIS / 2),
             Arbitraries.integers().between(100, 300))
         .as(Faults::new);
-    return Combinators.combine(load, faults).as(Chaos::new);
+    return Combinators.combine(load, faults).as(Try::new);
   }
 
   @Property(tries = 80)
-  void nothingUnrecordedWithTheJournalInMemory(@ForAll("chaos") Chaos chaos) throws Exception {
-    run(chaos, JournalKind.MEMORY);
+  void nothingUnrecordedWithTheJournalInMemory(@ForAll("chaos") Try chaos) throws Exception {
+    run(chaos, Chaos.Journal.MEMORY);
   }
 
   @Property(tries = 40)
-  void nothingUnrecordedWithTheJournalOnPostgres(@ForAll("chaos") Chaos chaos) throws Exception {
-    run(chaos, JournalKind.POSTGRES);
+  void nothingUnrecordedWithTheJournalOnPostgres(@ForAll("chaos") Try chaos) throws Exception {
+    run(chaos, Chaos.Journal.POSTGRES);
   }
 
   @Property(tries = 35)
-  void nothingUnrecordedWithTheJournalDownWithTheTarget(@ForAll("chaos") Chaos chaos) throws Exception {
-    run(chaos, JournalKind.POSTGRES_DOWN_WITH_TARGET);
-  }
-
-  @AfterContainer
-  static void dropPool() {
-    postgres = null;
-  }
-
-  private static synchronized DataSource postgres() {
-    if (postgres == null) {
-      postgres = EmbeddedPostgresServer.get().createDatabase("mirror_zero_loss").dataSource();
-    }
-    return postgres;
+  void nothingUnrecordedWithTheJournalDownWithTheTarget(@ForAll("chaos") Try chaos) throws Exception {
+    run(chaos, Chaos.Journal.POSTGRES_DOWN_WITH_STORE);
   }
 
   /** The newest version of a key observed so far, and when it was first observed. */
   private record Seen(long version, Instant at) {}
 
-  private void run(Chaos chaos, JournalKind kind) throws Exception {
+  private void run(Try chaos, Chaos.Journal kind) throws Exception {
     Load load = chaos.load();
     Faults faults = chaos.faults();
     ChaosTarget target = new ChaosTarget(faults.throwRate(), faults.refuseRate(), faults.stallRate(), 300, 40);
-    FailedWriteJournal journal = switch (kind) {
-      case MEMORY -> new InMemoryFailedWriteJournal();
-      case POSTGRES -> jdbc();
-      case POSTGRES_DOWN_WITH_TARGET -> new FailingJournal<>(jdbc(), target.down::get);
-    };
+    FailedWriteJournal journal = Chaos.journal(kind, target.down);
     Queue<MirrorFailure> failures = new ConcurrentLinkedQueue<>();
     Duration maxBlock = Duration.ofMillis(load.maxBlockMillis());
     Mirror<TestEvent> mirror = Mirror.to(target).mapping(TestEvent::toChanges).name(NAME)
@@ -225,10 +201,11 @@ class MirrorZeroLossProperties {
     AtomicLong versions = new AtomicLong();
     AtomicReferenceArray<TestEvent> recent = new AtomicReferenceArray<>(64);
     long end = System.nanoTime() + Duration.ofMillis(TRAFFIC_MILLIS).toNanos();
-    List<Thread> threads = new ArrayList<>();
-    for (int o = 0; o < load.observers(); o++) {
+    Chaos schedule = new Chaos();
+    schedule.outage(target.down, faults.downFrom(), faults.downFor());
+    List<Thread> threads = Chaos.started(load.observers(), o -> {
       String name = "o" + o;
-      threads.add(started(() -> {
+      {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         for (int n = 0; System.nanoTime() < end; n++) {
           TestEvent event;
@@ -255,17 +232,12 @@ class MirrorZeroLossProperties {
             }
           }
         }
-      }));
-    }
-    threads.add(started(() -> {
-      sleepMillis(faults.downFrom());
-      target.down.set(true);
-      sleepMillis(faults.downFor());
-      target.down.set(false);
-    }));
+      }
+    });
     for (Thread t : threads) {
       t.join();
     }
+    schedule.close();
     target.down.set(false);
   }
 
@@ -323,27 +295,6 @@ class MirrorZeroLossProperties {
     Statistics.label("keys journaled").collect(!pending.isEmpty());
     Statistics.label("open gaps").coverage(check -> check.check(true).percentage(p -> p >= 10));
     Statistics.label("keys journaled").coverage(check -> check.check(true).percentage(p -> p >= 50));
-  }
-
-  private static Thread started(Runnable body) {
-    Thread t = new Thread(body);
-    t.start();
-    return t;
-  }
-
-  private static JdbcFailedWriteJournal jdbc() throws Exception {
-    JdbcFailedWriteJournal j = JdbcFailedWriteJournal.builder(postgres())
-        .tablePrefix("m" + PREFIXES.incrementAndGet() + "_").build();
-    j.createSchemaIfMissing();
-    return j;
-  }
-
-  private static void sleepMillis(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 
 }
