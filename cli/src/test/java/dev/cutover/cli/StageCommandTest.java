@@ -47,8 +47,18 @@ class StageCommandTest {
     // back is never refused
     run(store, 0, "stage", "m", "--back", "--actor", "a", "--reason", "r");
     run(store, 0, "stage", "m", "--next", "--actor", "a", "--reason", "r");
-    // a full reconciliation and repair closed the gap: the move is allowed
+    // a full reconciliation and repair closed the gap
     journal.closeGaps(Instant.now());
+    // a key the new store missed keeps it from becoming authoritative, also for a scheduled move
+    long missed = journal.append(new dev.cutover.dualwrite.journal.FailedWrite("OrderRepository", "save", "o-1",
+        dev.cutover.dualwrite.journal.FailedWrite.Target.NEW, dev.cutover.dualwrite.journal.FailedWrite.Reason.SHED,
+        "queue full", Instant.now()));
+    assertThat(run(store, 4, "stage", "m", "--next", "--effective-at", Instant.now().plusSeconds(3600).toString(),
+        "--actor", "a", "--reason", "r").err())
+        .contains("may not move to LIVE while the journal holds 1 entry for keys the new store missed")
+        .contains("nothing was written");
+    journal.resolve(List.of(missed));
+    // repaired: the move is allowed
     assertThat(run(store, 0, "stage", "m", "--next", "--actor", "a", "--reason", "r").out())
         .contains("SHADOW -> LIVE");
   }

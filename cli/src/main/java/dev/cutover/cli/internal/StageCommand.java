@@ -8,7 +8,6 @@ import dev.cutover.dualwrite.PendingRepairsException;
 import dev.cutover.dualwrite.Stage;
 import dev.cutover.dualwrite.StageFlag;
 import dev.cutover.dualwrite.journal.FailedWriteJournal;
-import dev.cutover.dualwrite.journal.Gap;
 import dev.cutover.dualwrite.journal.JdbcFailedWriteJournal;
 import dev.cutover.flags.Flag;
 import dev.cutover.flags.spi.AuditInfo;
@@ -18,7 +17,6 @@ import dev.cutover.flags.spi.WritableFlagStore;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.EnumSet;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -144,21 +142,11 @@ public final class StageCommand extends StoreCommand {
     Stage highest = EnumSet.copyOf(before).stream().max(Stage::compareTo).orElse(Stage.OLD_ONLY);
     Stage dest = m.to != null ? m.to : step(before, m.next).orElse(highest);
     boolean legal = before.stream().allMatch(s -> s.canMoveTo(dest)); // an illegal move is refused as such first
+    FailedWriteJournal journal = null;
     if (legal && dest.compareTo(Stage.SHADOW) > 0 && dest.compareTo(highest) > 0 && !noJournalCheck) {
-      FailedWriteJournal journal = journal();
+      journal = journal();
       try {
-        if (m.to != null && effectiveAt == null) {
-          return StageFlag.moveTo(store, key, m.to, info, journal);
-        }
-        if (effectiveAt == null) {
-          return StageFlag.advance(store, key, info, journal);
-        }
-        List<Gap> open = journal.openGaps(Instant.now());
-        if (!open.isEmpty()) {
-          throw new OpenGapsException(key, dest, open);
-        }
-      } catch (OpenGapsException | PendingRepairsException e) {
-        throw new CliException(Exit.REFUSED, e.getMessage() + "; nothing was written");
+        journal.gaps(); // readable before anything is written: a failure here is the journal's
       } catch (SQLException e) {
         throw new CliException(Exit.FAILED, "cannot read the journal's gaps (table " + journalPrefix + "gaps at "
             + Jdbc.redact(journalUrl()) + "): " + e.getMessage() + "; a move past SHADOW needs the migration's journal:"
@@ -166,19 +154,37 @@ public final class StageCommand extends StoreCommand {
             + " nothing was written");
       }
     }
-    if (m.to != null) {
-      return effectiveAt == null ? StageFlag.moveTo(store, key, m.to, info)
-          : StageFlag.moveTo(store, key, m.to, effectiveAt, info);
+    try {
+      return move(store, before, info, m, journal);
+    } catch (OpenGapsException | PendingRepairsException e) {
+      throw new CliException(Exit.REFUSED, e.getMessage() + "; nothing was written");
     }
-    if (effectiveAt == null) {
-      return m.next ? StageFlag.advance(store, key, info) : StageFlag.rollBack(store, key, info);
+  }
+
+  /** The move through {@link StageFlag}: its overloads with the journal when one must be checked. */
+  private Flag move(WritableFlagStore store, Set<Stage> before, AuditInfo info, Move m,
+      @Nullable FailedWriteJournal journal) throws Exception {
+    Instant at = effectiveAt;
+    if (m.to != null) {
+      if (at == null) {
+        return journal == null ? StageFlag.moveTo(store, key, m.to, info)
+            : StageFlag.moveTo(store, key, m.to, info, journal);
+      }
+      return journal == null ? StageFlag.moveTo(store, key, m.to, at, info)
+          : StageFlag.moveTo(store, key, m.to, at, info, journal);
     }
     Optional<Stage> target = step(before, m.next);
-    if (target.isEmpty()) { // at an end: let StageFlag refuse with the allowed moves
-      return m.next ? StageFlag.advance(store, key, info) : StageFlag.rollBack(store, key, info);
+    if (!m.next) {
+      return at == null || target.isEmpty() ? StageFlag.rollBack(store, key, info)
+          : StageFlag.moveTo(store, key, target.get(), at, info);
     }
-    return StageFlag.moveTo(store, key, target.get(), effectiveAt, info);
+    if (at == null || target.isEmpty()) { // at the end: StageFlag refuses naming the allowed moves
+      return journal == null ? StageFlag.advance(store, key, info) : StageFlag.advance(store, key, info, journal);
+    }
+    return journal == null ? StageFlag.moveTo(store, key, target.get(), at, info)
+        : StageFlag.moveTo(store, key, target.get(), at, info, journal);
   }
+
 
   private String journalUrl() {
     String url = journalUrl != null ? journalUrl : storeOptions.jdbcUrl();
