@@ -9,7 +9,7 @@ import com.launchdarkly.sdk.server.MigrationStage;
 import com.launchdarkly.sdk.server.migrations.MigrationExecution;
 import com.launchdarkly.sdk.server.migrations.MigrationSerialOrder;
 import dev.cutover.dualwrite.Stage;
-import dev.cutover.dualwrite.compare.Comparison;
+import dev.cutover.compare.Comparison;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

@@ -168,7 +168,7 @@ class DualWriteBenchmarkTest {
       DualWriteControl.Counts counts = s.dualWrite.control().counts();
       long missed = counts.shadowWritesMissed().values().stream().mapToLong(Long::longValue).sum();
       assertThat(counts.shadowWritesSucceeded() + missed).as(summary).isEqualTo(5_000);
-      assertThat(counts.shadowWritesMissed(dev.cutover.dualwrite.journal.FailedWrite.Reason.SHED)).as(summary)
+      assertThat(counts.shadowWritesMissed(dev.cutover.journal.FailedWrite.Reason.SHED)).as(summary)
           .isPositive();
       assertThat(s.dualWrite.journal().pendingCount()).as(summary).isBetween(1L, 1_024L);
     } finally {

@@ -7,7 +7,7 @@ import dev.cutover.benchmarks.ReplicationThroughput.Report;
 import dev.cutover.benchmarks.ReplicationThroughput.Result;
 import dev.cutover.benchmarks.ReplicationThroughput.Series;
 import dev.cutover.benchmarks.ReplicationThroughput.Settings;
-import dev.cutover.dualwrite.replication.Change;
+import dev.cutover.replication.Change;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;

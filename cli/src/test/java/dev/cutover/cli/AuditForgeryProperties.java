@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cutover.cli.Cli.Result;
 import dev.cutover.flags.Flag;
 import dev.cutover.flags.jdbc.JdbcFlagStore;
-import dev.cutover.flags.jdbc.support.TestDatabase;
+import dev.cutover.testsupport.TestDatabase;
 import dev.cutover.flags.spi.AuditInfo;
 import dev.cutover.flags.spi.AuditRecord;
 import dev.cutover.flags.spi.AuditText;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cutover.cli.Cli.Result;
-import dev.cutover.flags.jdbc.support.TestDatabase;
+import dev.cutover.testsupport.TestDatabase;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

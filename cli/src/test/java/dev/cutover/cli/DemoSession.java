@@ -1,7 +1,7 @@
 package dev.cutover.cli;
 
 import dev.cutover.flags.jdbc.JdbcFlagStore;
-import dev.cutover.flags.jdbc.support.TestDatabase;
+import dev.cutover.testsupport.TestDatabase;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;

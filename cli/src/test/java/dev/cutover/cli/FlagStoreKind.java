@@ -2,7 +2,7 @@ package dev.cutover.cli;
 
 import dev.cutover.flags.dynamodb.DynamoDbFlagStore;
 import dev.cutover.flags.jdbc.JdbcFlagStore;
-import dev.cutover.flags.jdbc.support.TestDatabase;
+import dev.cutover.testsupport.TestDatabase;
 import java.util.ArrayList;
 import java.util.List;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -15,7 +15,7 @@ enum FlagStoreKind {
       TestDatabase db = Stores.postgres("cli_flags");
       JdbcFlagStore.builder(db.dataSource()).build().createSchemaIfMissing();
       // the migration's journal beside the flags: a move past SHADOW reads its gaps
-      dev.cutover.dualwrite.journal.JdbcFailedWriteJournal.builder(db.dataSource()).build().createSchemaIfMissing();
+      dev.cutover.journal.JdbcFailedWriteJournal.builder(db.dataSource()).build().createSchemaIfMissing();
       return List.of("--jdbc-url", db.jdbcUrl(), "--jdbc-user", db.user());
     }
   },

@@ -22,7 +22,7 @@ class StageCommandTest {
 
   @org.junit.jupiter.api.Test
   void aMovePastShadowIsRefusedWhileTheJournalHoldsAnOpenGap() throws Exception {
-    dev.cutover.flags.jdbc.support.TestDatabase db = Stores.postgres("cli_gaps");
+    dev.cutover.testsupport.TestDatabase db = Stores.postgres("cli_gaps");
     dev.cutover.flags.jdbc.JdbcFlagStore.builder(db.dataSource()).build().createSchemaIfMissing();
     List<String> store = List.of("--jdbc-url", db.jdbcUrl(), "--jdbc-user", db.user());
     run(store, 0, "stage", "m", "--to", "DUAL_WRITE", "--actor", "a", "--reason", "r");
@@ -32,12 +32,12 @@ class StageCommandTest {
         .contains("cannot read the journal's gaps (table cutover_gaps").contains("--journal-jdbc-url")
         .contains("--no-journal-check").contains("nothing was written");
 
-    dev.cutover.dualwrite.journal.JdbcFailedWriteJournal journal =
-        dev.cutover.dualwrite.journal.JdbcFailedWriteJournal.builder(db.dataSource()).build();
+    dev.cutover.journal.JdbcFailedWriteJournal journal =
+        dev.cutover.journal.JdbcFailedWriteJournal.builder(db.dataSource()).build();
     journal.createSchemaIfMissing();
     Instant from = Instant.now().minusSeconds(60);
-    journal.putGap(new dev.cutover.dualwrite.journal.Gap("g1", "OrderRepository",
-        dev.cutover.dualwrite.journal.Gap.Kind.OVERFLOW, from, from.plusSeconds(1), "past the bound"));
+    journal.putGap(new dev.cutover.journal.Gap("g1", "OrderRepository",
+        dev.cutover.journal.Gap.Kind.OVERFLOW, from, from.plusSeconds(1), "past the bound"));
     Result refused = run(store, 4, "stage", "m", "--next", "--actor", "a", "--reason", "r");
     assertThat(refused.err()).contains("may not move to LIVE while 1 gap(s) are open")
         .contains("OVERFLOW of OrderRepository").contains("nothing was written");
@@ -50,8 +50,8 @@ class StageCommandTest {
     // a full reconciliation and repair closed the gap
     journal.closeGaps(Instant.now());
     // a key the new store missed keeps it from becoming authoritative, also for a scheduled move
-    long missed = journal.append(new dev.cutover.dualwrite.journal.FailedWrite("OrderRepository", "save", "o-1",
-        dev.cutover.dualwrite.journal.FailedWrite.Target.NEW, dev.cutover.dualwrite.journal.FailedWrite.Reason.SHED,
+    long missed = journal.append(new dev.cutover.journal.FailedWrite("OrderRepository", "save", "o-1",
+        dev.cutover.journal.FailedWrite.Target.NEW, dev.cutover.journal.FailedWrite.Reason.SHED,
         "queue full", Instant.now()));
     assertThat(run(store, 4, "stage", "m", "--next", "--effective-at", Instant.now().plusSeconds(3600).toString(),
         "--actor", "a", "--reason", "r").err())

@@ -2,8 +2,8 @@ package dev.cutover.cli;
 
 import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
 import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
-import dev.cutover.flags.jdbc.support.EmbeddedPostgresServer;
-import dev.cutover.flags.jdbc.support.TestDatabase;
+import dev.cutover.testsupport.EmbeddedPostgresServer;
+import dev.cutover.testsupport.TestDatabase;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;

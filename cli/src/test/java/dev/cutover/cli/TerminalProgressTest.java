@@ -2,7 +2,7 @@ package dev.cutover.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cutover.flags.jdbc.support.TestDatabase;
+import dev.cutover.testsupport.TestDatabase;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

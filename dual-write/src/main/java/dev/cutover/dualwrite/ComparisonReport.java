@@ -1,6 +1,6 @@
 package dev.cutover.dualwrite;
 
-import dev.cutover.dualwrite.compare.Difference;
+import dev.cutover.compare.Difference;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -8,7 +8,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * What the shadow read of one call found. Holds field paths and keyed value hashes, never raw
- * values unless the {@link dev.cutover.dualwrite.compare.Comparison} reveals them, so reports can
+ * values unless the {@link dev.cutover.compare.Comparison} reveals them, so reports can
  * go to logs and dashboards that must not hold entity data.
  *
  * <pre>{@code

@@ -1,11 +1,11 @@
 package dev.cutover.dualwrite;
 
-import dev.cutover.dualwrite.compare.Comparison;
+import dev.cutover.compare.Comparison;
 import dev.cutover.dualwrite.internal.DualWriteHandler;
 import dev.cutover.dualwrite.internal.Settings;
-import dev.cutover.dualwrite.journal.FailedWriteJournal;
-import dev.cutover.dualwrite.internal.KeyLedger;
-import dev.cutover.dualwrite.journal.InMemoryFailedWriteJournal;
+import dev.cutover.journal.FailedWriteJournal;
+import dev.cutover.journal.KeyLedger;
+import dev.cutover.journal.InMemoryFailedWriteJournal;
 import dev.cutover.flags.Flag;
 import dev.cutover.flags.FlagClient;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
@@ -278,7 +278,7 @@ public final class DualWrite {
 
     /**
      * How many distinct keys may wait in memory for the journal (while it is slow or down) before
-     * further ones are covered by a {@link dev.cutover.dualwrite.journal.Gap} instead; default
+     * further ones are covered by a {@link dev.cutover.journal.Gap} instead; default
      * 1,000,000 (about 100 MB at most for keys of 20 characters).
      */
     public Builder<R> pendingKeysBound(int keys) {

@@ -1,6 +1,6 @@
 package dev.cutover.dualwrite;
 
-import dev.cutover.dualwrite.journal.FailedWrite;
+import dev.cutover.journal.FailedWrite;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -95,7 +95,7 @@ public interface DualWriteControl extends AutoCloseable {
    *     write: writes of one key that wait together are journaled once)
    * @param journalErrors journal calls that failed and were retried; no key is lost by them
    * @param pastBound writes whose key did not fit within {@code pendingKeysBound}; each is
-   *     covered by an {@link dev.cutover.dualwrite.journal.Gap.Kind#OVERFLOW} gap
+   *     covered by an {@link dev.cutover.journal.Gap.Kind#OVERFLOW} gap
    * @param gapOpened whether this proxy recorded a gap (overflow or a key the journal refused):
    *     no stage may move past SHADOW until a full reconciliation and repair close it
    * @param lastError the last journal failure, or null when the last call succeeded

@@ -2,10 +2,10 @@ package dev.cutover.dualwrite;
 
 import dev.cutover.dualwrite.internal.DualWriteHandler;
 import dev.cutover.dualwrite.internal.LaneRepairs;
-import dev.cutover.dualwrite.journal.FailedWrite;
-import dev.cutover.dualwrite.journal.FailedWriteJournal;
-import dev.cutover.dualwrite.journal.JournalEntry;
-import dev.cutover.dualwrite.replication.RepairResult;
+import dev.cutover.journal.FailedWrite;
+import dev.cutover.journal.FailedWriteJournal;
+import dev.cutover.journal.JournalEntry;
+import dev.cutover.journal.RepairResult;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.ParameterizedType;

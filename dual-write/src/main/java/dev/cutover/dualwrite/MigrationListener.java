@@ -1,6 +1,6 @@
 package dev.cutover.dualwrite;
 
-import dev.cutover.dualwrite.journal.FailedWrite;
+import dev.cutover.journal.FailedWrite;
 
 /**
  * Told about comparisons and failed shadow writes, for alerting or a migration dashboard. Both

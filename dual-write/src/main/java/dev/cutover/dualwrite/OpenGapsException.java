@@ -1,6 +1,6 @@
 package dev.cutover.dualwrite;
 
-import dev.cutover.dualwrite.journal.Gap;
+import dev.cutover.journal.Gap;
 import java.util.List;
 import java.util.stream.Collectors;
 

@@ -183,8 +183,8 @@ class ClassificationTest {
         throw new IllegalStateException();
       }
     };
-    dev.cutover.dualwrite.journal.InMemoryFailedWriteJournal journal =
-        new dev.cutover.dualwrite.journal.InMemoryFailedWriteJournal();
+    dev.cutover.journal.InMemoryFailedWriteJournal journal =
+        new dev.cutover.journal.InMemoryFailedWriteJournal();
     Keys keys = builder(Keys.class, old, neu).journal(journal).build();
     DualWriteControl control = DualWrite.control(keys);
     try {

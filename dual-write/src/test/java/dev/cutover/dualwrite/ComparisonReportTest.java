@@ -3,7 +3,7 @@ package dev.cutover.dualwrite;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cutover.dualwrite.ComparisonReport.Outcome;
-import dev.cutover.dualwrite.compare.Comparison;
+import dev.cutover.compare.Comparison;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.Optional;

@@ -2,8 +2,8 @@ package dev.cutover.dualwrite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cutover.dualwrite.journal.InMemoryFailedWriteJournal;
-import dev.cutover.dualwrite.journal.JournalEntry;
+import dev.cutover.journal.InMemoryFailedWriteJournal;
+import dev.cutover.journal.JournalEntry;
 import dev.cutover.testkit.Eventually;
 import dev.cutover.testkit.TestFlags;
 import java.time.Duration;

@@ -3,9 +3,9 @@ package dev.cutover.dualwrite;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.cutover.dualwrite.journal.FailedWrite;
-import dev.cutover.dualwrite.journal.JournalEntry;
-import dev.cutover.dualwrite.replication.RepairResult;
+import dev.cutover.journal.FailedWrite;
+import dev.cutover.journal.JournalEntry;
+import dev.cutover.journal.RepairResult;
 import dev.cutover.testkit.Eventually;
 import java.time.Duration;
 import java.time.Instant;

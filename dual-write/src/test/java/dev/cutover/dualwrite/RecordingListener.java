@@ -1,6 +1,6 @@
 package dev.cutover.dualwrite;
 
-import dev.cutover.dualwrite.journal.FailedWrite;
+import dev.cutover.journal.FailedWrite;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 

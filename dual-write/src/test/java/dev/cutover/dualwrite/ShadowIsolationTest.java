@@ -2,11 +2,11 @@ package dev.cutover.dualwrite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cutover.dualwrite.compare.Comparison;
-import dev.cutover.dualwrite.journal.FailedWrite;
-import dev.cutover.dualwrite.journal.FailingJournal;
-import dev.cutover.dualwrite.journal.InMemoryFailedWriteJournal;
-import dev.cutover.dualwrite.journal.JournalEntry;
+import dev.cutover.compare.Comparison;
+import dev.cutover.journal.FailedWrite;
+import dev.cutover.testsupport.FailingJournal;
+import dev.cutover.journal.InMemoryFailedWriteJournal;
+import dev.cutover.journal.JournalEntry;
 import dev.cutover.testkit.Eventually;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;

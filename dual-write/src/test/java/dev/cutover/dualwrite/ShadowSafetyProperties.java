@@ -2,9 +2,9 @@ package dev.cutover.dualwrite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cutover.dualwrite.compare.Comparison;
-import dev.cutover.dualwrite.journal.FailedWrite;
-import dev.cutover.dualwrite.journal.JournalEntry;
+import dev.cutover.compare.Comparison;
+import dev.cutover.journal.FailedWrite;
+import dev.cutover.journal.JournalEntry;
 import dev.cutover.testkit.TestFlags;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -58,17 +58,17 @@ class StageFlagTest {
 
   @Test
   void withTheJournalAMovePastShadowWaitsForGapsToCloseAndMissedKeysToBeRepaired() throws Exception {
-    dev.cutover.dualwrite.journal.InMemoryFailedWriteJournal journal =
-        new dev.cutover.dualwrite.journal.InMemoryFailedWriteJournal();
+    dev.cutover.journal.InMemoryFailedWriteJournal journal =
+        new dev.cutover.journal.InMemoryFailedWriteJournal();
     StageFlag.moveTo(store, KEY, Stage.DUAL_WRITE, AUDIT, journal);
     StageFlag.advance(store, KEY, AUDIT, journal);
     // a key the new store missed: it may not become authoritative yet
-    long missed = journal.append(new dev.cutover.dualwrite.journal.FailedWrite("OrderRepository", "save", "o-1",
-        dev.cutover.dualwrite.journal.FailedWrite.Target.NEW, dev.cutover.dualwrite.journal.FailedWrite.Reason.SHED,
+    long missed = journal.append(new dev.cutover.journal.FailedWrite("OrderRepository", "save", "o-1",
+        dev.cutover.journal.FailedWrite.Target.NEW, dev.cutover.journal.FailedWrite.Reason.SHED,
         "queue full", Instant.now()));
     // an entry for the old store does not block it
-    journal.append(new dev.cutover.dualwrite.journal.FailedWrite("OrderRepository", "save", "o-2",
-        dev.cutover.dualwrite.journal.FailedWrite.Target.OLD, dev.cutover.dualwrite.journal.FailedWrite.Reason.SHED,
+    journal.append(new dev.cutover.journal.FailedWrite("OrderRepository", "save", "o-2",
+        dev.cutover.journal.FailedWrite.Target.OLD, dev.cutover.journal.FailedWrite.Reason.SHED,
         "queue full", Instant.now()));
     assertThatThrownBy(() -> StageFlag.advance(store, KEY, AUDIT, journal))
         .isInstanceOf(PendingRepairsException.class)
@@ -82,8 +82,8 @@ class StageFlagTest {
     journal.resolve(java.util.List.of(missed));
     // a gap blocks it too
     Instant t = Instant.now().minusSeconds(10);
-    journal.putGap(new dev.cutover.dualwrite.journal.Gap("g", "OrderRepository",
-        dev.cutover.dualwrite.journal.Gap.Kind.OVERFLOW, t, t.plusSeconds(1), "past the bound"));
+    journal.putGap(new dev.cutover.journal.Gap("g", "OrderRepository",
+        dev.cutover.journal.Gap.Kind.OVERFLOW, t, t.plusSeconds(1), "past the bound"));
     assertThatThrownBy(() -> StageFlag.moveTo(store, KEY, Stage.LIVE, Instant.now().plusSeconds(60), AUDIT, journal))
         .isInstanceOf(OpenGapsException.class)
         .hasMessageContaining("OVERFLOW of OrderRepository")

@@ -2,7 +2,7 @@ package dev.cutover.dualwrite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cutover.dualwrite.journal.FailedWrite;
+import dev.cutover.journal.FailedWrite;
 import dev.cutover.testkit.TestFlags;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -2,12 +2,12 @@ package dev.cutover.dualwrite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cutover.dualwrite.chaos.Chaos;
-import dev.cutover.dualwrite.journal.FailedWrite;
-import dev.cutover.dualwrite.journal.FailedWriteJournal;
-import dev.cutover.dualwrite.journal.Gap;
-import dev.cutover.dualwrite.journal.JournalEntry;
-import dev.cutover.dualwrite.replication.RepairResult;
+import dev.cutover.testsupport.Chaos;
+import dev.cutover.journal.FailedWrite;
+import dev.cutover.journal.FailedWriteJournal;
+import dev.cutover.journal.Gap;
+import dev.cutover.journal.JournalEntry;
+import dev.cutover.journal.RepairResult;
 import dev.cutover.testkit.TestFlags;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package dev.cutover.examples;
 
-import dev.cutover.dualwrite.replication.SegmentedSource;
+import dev.cutover.replication.spi.SegmentedSource;
 import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;

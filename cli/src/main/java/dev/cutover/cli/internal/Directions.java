@@ -1,6 +1,6 @@
 package dev.cutover.cli.internal;
 
-import dev.cutover.dualwrite.replication.Repair;
+import dev.cutover.replication.Repair;
 import java.util.Iterator;
 import java.util.List;
 import picocli.CommandLine.ITypeConverter;

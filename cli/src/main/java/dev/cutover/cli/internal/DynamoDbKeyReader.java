@@ -1,9 +1,9 @@
 package dev.cutover.cli.internal;
 
-import dev.cutover.dualwrite.replication.Change;
-import dev.cutover.dualwrite.replication.KeyReader;
-import dev.cutover.dualwrite.replication.dynamodb.DynamoDbJson;
-import dev.cutover.dualwrite.replication.dynamodb.ItemVersion;
+import dev.cutover.replication.Change;
+import dev.cutover.replication.spi.KeyReader;
+import dev.cutover.replication.dynamodb.DynamoDbJson;
+import dev.cutover.replication.dynamodb.ItemVersion;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

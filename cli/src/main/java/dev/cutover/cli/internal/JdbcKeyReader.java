@@ -1,8 +1,8 @@
 package dev.cutover.cli.internal;
 
-import dev.cutover.dualwrite.replication.Change;
-import dev.cutover.dualwrite.replication.JdbcRowMapper;
-import dev.cutover.dualwrite.replication.KeyReader;
+import dev.cutover.replication.Change;
+import dev.cutover.replication.jdbc.JdbcRowMapper;
+import dev.cutover.replication.spi.KeyReader;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,7 +1,7 @@
 package dev.cutover.cli.internal;
 
-import dev.cutover.dualwrite.replication.BackfillListener;
-import dev.cutover.dualwrite.replication.BackfillProgress;
+import dev.cutover.replication.BackfillListener;
+import dev.cutover.replication.BackfillProgress;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Locale;

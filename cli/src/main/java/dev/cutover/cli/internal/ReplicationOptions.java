@@ -1,14 +1,14 @@
 package dev.cutover.cli.internal;
 
-import dev.cutover.dualwrite.replication.JdbcSource;
-import dev.cutover.dualwrite.replication.JdbcVersionedTarget;
-import dev.cutover.dualwrite.replication.KeyReader;
-import dev.cutover.dualwrite.replication.SegmentedSource;
-import dev.cutover.dualwrite.replication.VersionedTarget;
-import dev.cutover.dualwrite.replication.dynamodb.DynamoDbScanSource;
-import dev.cutover.dualwrite.replication.dynamodb.DynamoDbVersionedTarget;
-import dev.cutover.dualwrite.replication.dynamodb.ItemKey;
-import dev.cutover.dualwrite.replication.dynamodb.ItemVersion;
+import dev.cutover.replication.jdbc.JdbcSource;
+import dev.cutover.replication.jdbc.JdbcVersionedTarget;
+import dev.cutover.replication.spi.KeyReader;
+import dev.cutover.replication.spi.SegmentedSource;
+import dev.cutover.replication.spi.VersionedTarget;
+import dev.cutover.replication.dynamodb.DynamoDbScanSource;
+import dev.cutover.replication.dynamodb.DynamoDbVersionedTarget;
+import dev.cutover.replication.dynamodb.ItemKey;
+import dev.cutover.replication.dynamodb.ItemVersion;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;

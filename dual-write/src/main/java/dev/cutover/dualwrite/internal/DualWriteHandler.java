@@ -1,8 +1,10 @@
 package dev.cutover.dualwrite.internal;
 
+import dev.cutover.journal.KeyLedger;
+
 import dev.cutover.dualwrite.Side;
 import dev.cutover.dualwrite.Stage;
-import dev.cutover.dualwrite.compare.Comparison;
+import dev.cutover.compare.Comparison;
 import dev.cutover.dualwrite.internal.MethodPlan.Kind;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;

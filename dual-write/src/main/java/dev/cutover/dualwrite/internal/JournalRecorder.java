@@ -1,8 +1,10 @@
 package dev.cutover.dualwrite.internal;
 
+import dev.cutover.journal.KeyLedger;
+
 import dev.cutover.dualwrite.MigrationListener;
 import dev.cutover.dualwrite.Side;
-import dev.cutover.dualwrite.journal.FailedWrite;
+import dev.cutover.journal.FailedWrite;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;

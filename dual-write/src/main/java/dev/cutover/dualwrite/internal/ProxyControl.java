@@ -1,5 +1,7 @@
 package dev.cutover.dualwrite.internal;
 
+import dev.cutover.journal.KeyLedger;
+
 import dev.cutover.dualwrite.DualWriteControl;
 import dev.cutover.dualwrite.Side;
 import dev.cutover.dualwrite.Stage;

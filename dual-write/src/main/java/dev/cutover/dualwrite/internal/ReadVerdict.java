@@ -2,9 +2,9 @@ package dev.cutover.dualwrite.internal;
 
 import dev.cutover.dualwrite.ComparisonReport.Outcome;
 import dev.cutover.dualwrite.Side;
-import dev.cutover.dualwrite.compare.Comparison;
-import dev.cutover.dualwrite.compare.ComparisonResult;
-import dev.cutover.dualwrite.compare.Difference;
+import dev.cutover.compare.Comparison;
+import dev.cutover.compare.ComparisonResult;
+import dev.cutover.compare.Difference;
 import java.lang.reflect.Method;
 import java.util.List;
 import java.util.Optional;

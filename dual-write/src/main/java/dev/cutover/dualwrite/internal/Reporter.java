@@ -2,7 +2,7 @@ package dev.cutover.dualwrite.internal;
 
 import dev.cutover.dualwrite.ComparisonReport;
 import dev.cutover.dualwrite.MigrationListener;
-import dev.cutover.dualwrite.compare.Difference;
+import dev.cutover.compare.Difference;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;

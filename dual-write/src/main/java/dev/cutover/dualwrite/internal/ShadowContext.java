@@ -2,7 +2,7 @@ package dev.cutover.dualwrite.internal;
 
 import dev.cutover.dualwrite.Side;
 import dev.cutover.dualwrite.WriteHandoff;
-import dev.cutover.dualwrite.compare.Comparison;
+import dev.cutover.compare.Comparison;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.time.Duration;
 

@@ -4,7 +4,7 @@ import dev.cutover.dualwrite.ComparisonReport;
 import dev.cutover.dualwrite.ComparisonReport.Outcome;
 import dev.cutover.dualwrite.Side;
 import dev.cutover.dualwrite.Stage;
-import dev.cutover.dualwrite.compare.Difference;
+import dev.cutover.compare.Difference;
 import java.time.Duration;
 import java.util.List;
 import org.jspecify.annotations.Nullable;

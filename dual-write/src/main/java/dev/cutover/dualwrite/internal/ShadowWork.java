@@ -1,5 +1,7 @@
 package dev.cutover.dualwrite.internal;
 
+import dev.cutover.journal.KeyLedger;
+
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;

@@ -2,7 +2,7 @@ package dev.cutover.dualwrite.internal;
 
 import dev.cutover.dualwrite.Side;
 import dev.cutover.dualwrite.Stage;
-import dev.cutover.dualwrite.journal.FailedWrite.Reason;
+import dev.cutover.journal.FailedWrite.Reason;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.util.concurrent.CountDownLatch;
 import org.jspecify.annotations.Nullable;

@@ -2,7 +2,7 @@ package dev.cutover.dualwrite.internal;
 
 import dev.cutover.dualwrite.ComparisonReport;
 import dev.cutover.dualwrite.DualWriteControl;
-import dev.cutover.dualwrite.journal.FailedWrite;
+import dev.cutover.journal.FailedWrite;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;

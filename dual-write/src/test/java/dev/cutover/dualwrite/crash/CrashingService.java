@@ -7,7 +7,7 @@ import dev.cutover.dualwrite.InMemoryOrders;
 import dev.cutover.dualwrite.Order;
 import dev.cutover.dualwrite.OrderRepository;
 import dev.cutover.dualwrite.Stage;
-import dev.cutover.dualwrite.journal.JdbcFailedWriteJournal;
+import dev.cutover.journal.JdbcFailedWriteJournal;
 import dev.cutover.testkit.TestFlags;
 import java.time.Duration;
 import org.postgresql.ds.PGSimpleDataSource;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cutover.dualwrite.DualWrite;
 import dev.cutover.dualwrite.DualWriteControl;
 import dev.cutover.dualwrite.Stage;
-import dev.cutover.dualwrite.journal.InMemoryFailedWriteJournal;
+import dev.cutover.journal.InMemoryFailedWriteJournal;
 import dev.cutover.testkit.TestFlags;
 import java.time.Duration;
 import java.time.Instant;

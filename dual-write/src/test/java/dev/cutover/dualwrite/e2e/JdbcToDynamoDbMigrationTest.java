@@ -9,7 +9,7 @@ import dev.cutover.dualwrite.Harness;
 import dev.cutover.dualwrite.Side;
 import dev.cutover.dualwrite.Stage;
 import dev.cutover.dualwrite.StageFlag;
-import dev.cutover.dualwrite.compare.Comparison;
+import dev.cutover.compare.Comparison;
 import dev.cutover.flags.FlagClient;
 import dev.cutover.flags.spi.AuditInfo;
 import dev.cutover.flags.store.InMemoryFlagStore;

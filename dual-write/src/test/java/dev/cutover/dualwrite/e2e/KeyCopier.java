@@ -2,9 +2,9 @@ package dev.cutover.dualwrite.e2e;
 
 import dev.cutover.dualwrite.Side;
 import dev.cutover.dualwrite.Stage;
-import dev.cutover.dualwrite.journal.FailedWrite;
-import dev.cutover.dualwrite.journal.FailedWriteJournal;
-import dev.cutover.dualwrite.journal.JournalEntry;
+import dev.cutover.journal.FailedWrite;
+import dev.cutover.journal.FailedWriteJournal;
+import dev.cutover.journal.JournalEntry;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

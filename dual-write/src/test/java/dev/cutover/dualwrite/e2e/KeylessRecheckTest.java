@@ -6,7 +6,7 @@ import dev.cutover.dualwrite.ComparisonReport;
 import dev.cutover.dualwrite.DualWrite;
 import dev.cutover.dualwrite.DualWriteControl;
 import dev.cutover.dualwrite.Stage;
-import dev.cutover.dualwrite.compare.Comparison;
+import dev.cutover.compare.Comparison;
 import dev.cutover.testkit.Eventually;
 import dev.cutover.testkit.TestFlags;
 import java.time.Duration;

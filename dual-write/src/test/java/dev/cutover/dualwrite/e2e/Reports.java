@@ -4,7 +4,7 @@ import dev.cutover.dualwrite.ComparisonReport;
 import dev.cutover.dualwrite.ComparisonReport.Outcome;
 import dev.cutover.dualwrite.MigrationListener;
 import dev.cutover.dualwrite.Stage;
-import dev.cutover.dualwrite.journal.FailedWrite;
+import dev.cutover.journal.FailedWrite;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;

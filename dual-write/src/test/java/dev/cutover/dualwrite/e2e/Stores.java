@@ -2,8 +2,8 @@ package dev.cutover.dualwrite.e2e;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.cutover.dualwrite.journal.JdbcFailedWriteJournal;
-import dev.cutover.flags.jdbc.support.EmbeddedPostgresServer;
+import dev.cutover.journal.JdbcFailedWriteJournal;
+import dev.cutover.testsupport.EmbeddedPostgresServer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package dev.cutover.examples.analytics;
 
-import dev.cutover.dualwrite.replication.Change;
-import dev.cutover.dualwrite.replication.JdbcSource;
+import dev.cutover.replication.Change;
+import dev.cutover.replication.jdbc.JdbcSource;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;

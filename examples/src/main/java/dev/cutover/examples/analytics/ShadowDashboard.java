@@ -3,7 +3,7 @@ package dev.cutover.examples.analytics;
 import dev.cutover.dualwrite.ComparisonReport;
 import dev.cutover.dualwrite.ComparisonReport.Outcome;
 import dev.cutover.dualwrite.MigrationListener;
-import dev.cutover.dualwrite.compare.Difference;
+import dev.cutover.compare.Difference;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;

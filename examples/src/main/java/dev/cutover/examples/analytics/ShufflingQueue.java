@@ -1,7 +1,7 @@
 package dev.cutover.examples.analytics;
 
-import dev.cutover.dualwrite.replication.Change;
-import dev.cutover.dualwrite.replication.ChangeQueue;
+import dev.cutover.replication.Change;
+import dev.cutover.replication.spi.ChangeQueue;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -3,8 +3,8 @@ package dev.cutover.examples.analytics;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cutover.dualwrite.replication.JdbcPayloadColumns;
-import dev.cutover.dualwrite.replication.SqlDialect;
+import dev.cutover.replication.jdbc.JdbcPayloadColumns;
+import dev.cutover.replication.jdbc.SqlDialect;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -26,7 +26,7 @@ import org.jspecify.annotations.Nullable;
  * The columns of one star-schema table: each payload field of an entity in a typed column of its
  * own (camelCase field {@code slideCount} in column {@code slide_count}), plus derived measures
  * that are computed when a row is written and never read back. {@link
- * dev.cutover.dualwrite.replication.JdbcVersionedTarget} keeps its bookkeeping columns and its
+ * dev.cutover.replication.jdbc.JdbcVersionedTarget} keeps its bookkeeping columns and its
  * conditional SQL; this only binds and reads the payload.
  *
  * <pre>{@code

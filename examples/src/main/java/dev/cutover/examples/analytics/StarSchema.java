@@ -5,10 +5,10 @@ import static dev.cutover.examples.analytics.StarColumns.measure;
 import static dev.cutover.examples.analytics.StarColumns.text;
 import static dev.cutover.examples.analytics.StarColumns.timestamp;
 
-import dev.cutover.dualwrite.replication.ApplyOutcome;
-import dev.cutover.dualwrite.replication.Change;
-import dev.cutover.dualwrite.replication.JdbcVersionedTarget;
-import dev.cutover.dualwrite.replication.VersionedTarget;
+import dev.cutover.replication.spi.ApplyOutcome;
+import dev.cutover.replication.Change;
+import dev.cutover.replication.jdbc.JdbcVersionedTarget;
+import dev.cutover.replication.spi.VersionedTarget;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;

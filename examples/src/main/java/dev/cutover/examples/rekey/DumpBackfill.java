@@ -1,11 +1,11 @@
 package dev.cutover.examples.rekey;
 
-import dev.cutover.dualwrite.replication.Backfill;
-import dev.cutover.dualwrite.replication.BackfillCounts;
-import dev.cutover.dualwrite.replication.BackfillResult;
-import dev.cutover.dualwrite.replication.KeyNormalizer;
-import dev.cutover.dualwrite.replication.NdjsonSource;
-import dev.cutover.dualwrite.replication.VersionedTarget;
+import dev.cutover.replication.Backfill;
+import dev.cutover.replication.BackfillCounts;
+import dev.cutover.replication.BackfillResult;
+import dev.cutover.replication.KeyNormalizer;
+import dev.cutover.replication.ndjson.NdjsonSource;
+import dev.cutover.replication.spi.VersionedTarget;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package dev.cutover.examples.rekey;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.cutover.dualwrite.replication.dynamodb.DynamoDbJson;
+import dev.cutover.replication.dynamodb.DynamoDbJson;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

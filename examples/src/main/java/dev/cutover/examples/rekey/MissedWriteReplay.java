@@ -1,11 +1,11 @@
 package dev.cutover.examples.rekey;
 
-import dev.cutover.dualwrite.journal.FailedWrite;
-import dev.cutover.dualwrite.journal.FailedWriteJournal;
-import dev.cutover.dualwrite.journal.JournalEntry;
-import dev.cutover.dualwrite.replication.Change;
-import dev.cutover.dualwrite.replication.KeyNormalizer;
-import dev.cutover.dualwrite.replication.dynamodb.DynamoDbVersionedTarget;
+import dev.cutover.journal.FailedWrite;
+import dev.cutover.journal.FailedWriteJournal;
+import dev.cutover.journal.JournalEntry;
+import dev.cutover.replication.Change;
+import dev.cutover.replication.KeyNormalizer;
+import dev.cutover.replication.dynamodb.DynamoDbVersionedTarget;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

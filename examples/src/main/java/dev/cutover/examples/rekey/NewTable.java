@@ -1,9 +1,9 @@
 package dev.cutover.examples.rekey;
 
-import dev.cutover.dualwrite.replication.Change;
-import dev.cutover.dualwrite.replication.KeyNormalizer;
-import dev.cutover.dualwrite.replication.dynamodb.DynamoDbJson;
-import dev.cutover.dualwrite.replication.dynamodb.DynamoDbVersionedTarget;
+import dev.cutover.replication.Change;
+import dev.cutover.replication.KeyNormalizer;
+import dev.cutover.replication.dynamodb.DynamoDbJson;
+import dev.cutover.replication.dynamodb.DynamoDbVersionedTarget;
 import java.util.List;
 import java.util.Optional;
 

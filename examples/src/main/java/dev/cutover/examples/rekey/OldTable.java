@@ -1,11 +1,11 @@
 package dev.cutover.examples.rekey;
 
-import dev.cutover.dualwrite.replication.Change;
-import dev.cutover.dualwrite.replication.dynamodb.DynamoDbJson;
-import dev.cutover.dualwrite.replication.dynamodb.DynamoDbScanSource;
-import dev.cutover.dualwrite.replication.dynamodb.DynamoDbStreamReader;
-import dev.cutover.dualwrite.replication.dynamodb.ItemKey;
-import dev.cutover.dualwrite.replication.dynamodb.ItemVersion;
+import dev.cutover.replication.Change;
+import dev.cutover.replication.dynamodb.DynamoDbJson;
+import dev.cutover.replication.dynamodb.DynamoDbScanSource;
+import dev.cutover.replication.dynamodb.DynamoDbStreamReader;
+import dev.cutover.replication.dynamodb.ItemKey;
+import dev.cutover.replication.dynamodb.ItemVersion;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -5,7 +5,7 @@ import dev.cutover.dualwrite.DualWriteControl;
 import dev.cutover.dualwrite.MigrationListener;
 import dev.cutover.dualwrite.Side;
 import dev.cutover.dualwrite.Stage;
-import dev.cutover.dualwrite.journal.FailedWriteJournal;
+import dev.cutover.journal.FailedWriteJournal;
 import dev.cutover.flags.FlagClient;
 import dev.cutover.flags.dynamodb.DynamoDbFlagStore;
 import java.time.Duration;

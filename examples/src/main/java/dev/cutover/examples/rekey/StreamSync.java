@@ -1,15 +1,15 @@
 package dev.cutover.examples.rekey;
 
-import dev.cutover.dualwrite.replication.ApplyOutcome;
-import dev.cutover.dualwrite.replication.Change;
-import dev.cutover.dualwrite.replication.KeyNormalizer;
-import dev.cutover.dualwrite.replication.KeyNormalizerCollisions;
-import dev.cutover.dualwrite.replication.dynamodb.DynamoDbShardCheckpointStore;
-import dev.cutover.dualwrite.replication.dynamodb.DynamoDbStreamReader;
-import dev.cutover.dualwrite.replication.dynamodb.DynamoDbVersionedTarget;
-import dev.cutover.dualwrite.replication.dynamodb.ItemKey;
-import dev.cutover.dualwrite.replication.dynamodb.ItemVersion;
-import dev.cutover.dualwrite.replication.dynamodb.StreamReaderCounts;
+import dev.cutover.replication.spi.ApplyOutcome;
+import dev.cutover.replication.Change;
+import dev.cutover.replication.KeyNormalizer;
+import dev.cutover.replication.KeyNormalizerCollisions;
+import dev.cutover.replication.dynamodb.DynamoDbShardCheckpointStore;
+import dev.cutover.replication.dynamodb.DynamoDbStreamReader;
+import dev.cutover.replication.dynamodb.DynamoDbVersionedTarget;
+import dev.cutover.replication.dynamodb.ItemKey;
+import dev.cutover.replication.dynamodb.ItemVersion;
+import dev.cutover.replication.dynamodb.StreamReaderCounts;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cutover.dualwrite.ComparisonReport;
 import dev.cutover.dualwrite.ComparisonReport.Outcome;
 import dev.cutover.dualwrite.Stage;
-import dev.cutover.dualwrite.compare.Difference;
+import dev.cutover.compare.Difference;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;

@@ -2,7 +2,7 @@ package dev.cutover.examples.rekey;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cutover.dualwrite.replication.KeyNormalizer;
+import dev.cutover.replication.KeyNormalizer;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Random;

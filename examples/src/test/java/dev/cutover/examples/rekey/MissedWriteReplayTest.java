@@ -2,12 +2,12 @@ package dev.cutover.examples.rekey;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cutover.dualwrite.journal.FailedWrite;
-import dev.cutover.dualwrite.journal.InMemoryFailedWriteJournal;
-import dev.cutover.dualwrite.replication.Change;
-import dev.cutover.dualwrite.replication.KeyNormalizer;
-import dev.cutover.dualwrite.replication.dynamodb.DynamoDbJson;
-import dev.cutover.dualwrite.replication.dynamodb.DynamoDbVersionedTarget;
+import dev.cutover.journal.FailedWrite;
+import dev.cutover.journal.InMemoryFailedWriteJournal;
+import dev.cutover.replication.Change;
+import dev.cutover.replication.KeyNormalizer;
+import dev.cutover.replication.dynamodb.DynamoDbJson;
+import dev.cutover.replication.dynamodb.DynamoDbVersionedTarget;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;

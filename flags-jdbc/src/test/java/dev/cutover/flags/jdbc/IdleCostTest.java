@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cutover.flags.Flag;
 import dev.cutover.flags.FlagClient;
-import dev.cutover.flags.jdbc.support.EmbeddedPostgresServer;
+import dev.cutover.testsupport.EmbeddedPostgresServer;
 import dev.cutover.flags.spi.AuditInfo;
 import java.time.Duration;
 import java.util.List;

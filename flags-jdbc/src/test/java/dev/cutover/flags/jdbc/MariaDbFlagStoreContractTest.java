@@ -1,6 +1,6 @@
 package dev.cutover.flags.jdbc;
 
-import dev.cutover.flags.jdbc.support.EmbeddedMariaDb;
+import dev.cutover.testsupport.EmbeddedMariaDb;
 import javax.sql.DataSource;
 
 /** The store contract on embedded MariaDb, started by the test. */

@@ -1,6 +1,6 @@
 package dev.cutover.flags.jdbc;
 
-import dev.cutover.flags.jdbc.support.EmbeddedPostgresServer;
+import dev.cutover.testsupport.EmbeddedPostgresServer;
 import javax.sql.DataSource;
 
 /** The store contract on embedded Postgres, started by the test. */

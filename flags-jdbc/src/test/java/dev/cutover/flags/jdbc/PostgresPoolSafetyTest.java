@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cutover.flags.Flag;
 import dev.cutover.flags.FlagClient;
-import dev.cutover.flags.jdbc.support.EmbeddedPostgresServer;
-import dev.cutover.flags.jdbc.support.TestDatabase;
+import dev.cutover.testsupport.EmbeddedPostgresServer;
+import dev.cutover.testsupport.TestDatabase;
 import dev.cutover.flags.spi.AuditInfo;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;

@@ -40,7 +40,7 @@ class PublishedArtifactsTest {
       "cutover-flags-jdbc", "dev.cutover.flags.jdbc",
       "cutover-flags-dynamodb", "dev.cutover.flags.dynamodb",
       "cutover-dual-write", "dev.cutover.dualwrite",
-      "cutover-dual-write-dynamodb", "dev.cutover.dualwrite.replication.dynamodb",
+      "cutover-dual-write-dynamodb", "dev.cutover.replication.dynamodb",
       "cutover-openfeature", "dev.cutover.openfeature",
       "cutover-cli", "dev.cutover.cli");
 

@@ -1,5 +1,0 @@
-/** Comparison of old and new results as Jackson trees: normalizers, field-level differences, redaction. */
-@NullMarked
-package dev.cutover.dualwrite.compare;
-
-import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,7 @@
+/**
+ * Internals of the newline-delimited JSON source: segments of a file and the reading of their lines. Not API: these types may change in any release.
+ */
+@NullMarked
+package dev.cutover.replication.internal.ndjson;
+
+import org.jspecify.annotations.NullMarked;
