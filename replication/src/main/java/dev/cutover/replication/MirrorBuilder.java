@@ -80,6 +80,9 @@ public final class MirrorBuilder<E> {
    * a client serving defaults, counts as off). Events seen while it is off are counted as skipped
    * and never mirrored: after turning the flag on, run the backfill (or a reconciliation and
    * repair) to cover the gap.
+   *
+   * <p>cutover-flags-core is an optional dependency of cutover-replication: a service that calls
+   * this method has it on its classpath already.
    */
   public MirrorBuilder<E> gate(FlagClient flags, String flagKey) {
     Objects.requireNonNull(flags, "flags");

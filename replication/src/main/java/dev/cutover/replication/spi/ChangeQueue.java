@@ -16,7 +16,7 @@ import java.util.Objects;
  * <pre>{@code
  * Mirror<OrderEvent> mirror = Mirror.to(newStore)
  *     .mapping(OrderEvents::toChanges)
- *     .queue(new SqsChangeQueue(sqs, queueUrl))   // or .queue(10_000) for the in-process queue
+ *     .queue(ordersQueue)   // a ChangeQueue of your own over SQS, Kafka or a table; or .queue(10_000)
  *     .build();
  * }</pre>
  *
@@ -38,6 +38,9 @@ import java.util.Objects;
  *   <li>Thread-safe. A queue serialized to bytes must keep a change's key, version, kind and
  *       payload exactly ({@code Change}'s payload is a Jackson tree).
  * </ul>
+ *
+ * <p>{@code dev.cutover.testkit.contract.ChangeQueueContract} in cutover-testkit checks all of
+ * this; a queue's tests extend it.
  *
  * @since 0.1.0
  */

@@ -39,8 +39,10 @@ class PublishedArtifactsTest {
       "cutover-testkit", "dev.cutover.testkit",
       "cutover-flags-jdbc", "dev.cutover.flags.jdbc",
       "cutover-flags-dynamodb", "dev.cutover.flags.dynamodb",
+      "cutover-common", "dev.cutover.common",
       "cutover-dual-write", "dev.cutover.dualwrite",
-      "cutover-dual-write-dynamodb", "dev.cutover.replication.dynamodb",
+      "cutover-replication", "dev.cutover.replication",
+      "cutover-replication-dynamodb", "dev.cutover.replication.dynamodb",
       "cutover-openfeature", "dev.cutover.openfeature",
       "cutover-cli", "dev.cutover.cli");
 
