@@ -4,8 +4,8 @@ import java.util.Arrays;
 
 /**
  * The timed flips of one set, as {@link FlipHarness} measured them, the warm-up left out, and their
- * nearest-rank percentiles: what the JDBC and the DynamoDB results share. Times are in ns after
- * {@code put} returned.
+ * nearest-rank percentiles: what the JDBC and the DynamoDB results share. An instance's time to
+ * serve a flip is in ns after {@code put} returned.
  *
  * @param lastNanos per flip, when the last instance served it; -1 if one never did
  * @param eachNanos per flip and instance (the instances of flip 0, then those of flip 1, and so on),
