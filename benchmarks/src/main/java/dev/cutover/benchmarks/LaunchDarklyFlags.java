@@ -26,19 +26,27 @@ public final class LaunchDarklyFlags implements FlagSystem<LDContext> {
 
   /** Starts a client and waits until the file data is loaded. */
   public LaunchDarklyFlags() {
+    client = offlineClient(FLAGS_RESOURCE);
+    if (!client.isInitialized()) {
+      close();
+      throw new IllegalStateException("LaunchDarkly client did not load " + FLAGS_RESOURCE);
+    }
+  }
+
+  /**
+   * A client fed by the file data source from {@code classpathResource}, events and diagnostics
+   * off, so it opens no connection; it waits up to 5 s for the file's data.
+   */
+  static LDClient offlineClient(String classpathResource) {
     LDConfig config =
         new LDConfig.Builder()
-            .dataSource(FileData.dataSource().classpathResources(FLAGS_RESOURCE))
+            .dataSource(FileData.dataSource().classpathResources(classpathResource))
             .events(Components.noEvents())
             .diagnosticOptOut(true)
             .logging(Components.logging().level(LDLogLevel.WARN))
             .startWait(Duration.ofSeconds(5))
             .build();
-    client = new LDClient("sdk-offline-benchmark", config);
-    if (!client.isInitialized()) {
-      close();
-      throw new IllegalStateException("LaunchDarkly client did not load " + FLAGS_RESOURCE);
-    }
+    return new LDClient("sdk-offline-benchmark", config);
   }
 
   @Override

@@ -1,12 +1,8 @@
 package dev.cutover.benchmarks;
 
-import com.launchdarkly.logging.LDLogLevel;
 import com.launchdarkly.sdk.LDContext;
-import com.launchdarkly.sdk.server.Components;
 import com.launchdarkly.sdk.server.LDClient;
-import com.launchdarkly.sdk.server.LDConfig;
 import com.launchdarkly.sdk.server.MigrationStage;
-import com.launchdarkly.sdk.server.integrations.FileData;
 import com.launchdarkly.sdk.server.migrations.Migration;
 import com.launchdarkly.sdk.server.migrations.MigrationBuilder;
 import com.launchdarkly.sdk.server.migrations.MigrationExecution;
@@ -14,7 +10,6 @@ import com.launchdarkly.sdk.server.migrations.MigrationMethodResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Field;
-import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -45,15 +40,7 @@ public final class LaunchDarklyMigration implements AutoCloseable {
    */
   public LaunchDarklyMigration(
       Accounts oldStore, Accounts newStore, MigrationStage stage, MigrationExecution execution) {
-    LDConfig config =
-        new LDConfig.Builder()
-            .dataSource(FileData.dataSource().classpathResources(FLAGS_RESOURCE))
-            .events(Components.noEvents())
-            .diagnosticOptOut(true)
-            .logging(Components.logging().level(LDLogLevel.WARN))
-            .startWait(Duration.ofSeconds(5))
-            .build();
-    client = new LDClient("sdk-offline-benchmark", config);
+    client = LaunchDarklyFlags.offlineClient(FLAGS_RESOURCE);
     flagKey = "accounts-migration-" + stage;
     if (!client.isInitialized()
         || client.migrationVariation(flagKey, LDContext.create("check"), MigrationStage.OFF).getStage()

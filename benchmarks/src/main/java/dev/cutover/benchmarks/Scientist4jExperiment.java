@@ -7,7 +7,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.commons.lang3.concurrent.BasicThreadFactory;
 
 /**
  * Scientist4J's {@link Experiment} with the old store as control and the new store as candidate,
@@ -38,15 +38,9 @@ public final class Scientist4jExperiment implements AutoCloseable {
   public Scientist4jExperiment(Accounts oldStore, Accounts newStore) {
     this.oldStore = oldStore;
     this.newStore = newStore;
-    AtomicInteger n = new AtomicInteger();
     this.executor =
         Executors.newFixedThreadPool(
-            THREADS,
-            r -> {
-              Thread t = new Thread(r, "scientist4j-" + n.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
+            THREADS, new BasicThreadFactory.Builder().namingPattern("scientist4j-%d").daemon(true).build());
     this.experiment =
         new ExperimentBuilder<Optional<Account>>()
             .withName("accounts")

@@ -1,12 +1,12 @@
-package dev.cutover.benchmarks;
+package dev.cutover.benchmarks.replication;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cutover.benchmarks.ReplicationThroughput.Count;
-import dev.cutover.benchmarks.ReplicationThroughput.Report;
-import dev.cutover.benchmarks.ReplicationThroughput.Result;
-import dev.cutover.benchmarks.ReplicationThroughput.Series;
-import dev.cutover.benchmarks.ReplicationThroughput.Settings;
+import dev.cutover.benchmarks.replication.ReplicationThroughput.Count;
+import dev.cutover.benchmarks.replication.ReplicationThroughput.Report;
+import dev.cutover.benchmarks.replication.ReplicationThroughput.Result;
+import dev.cutover.benchmarks.replication.ReplicationThroughput.Series;
+import dev.cutover.benchmarks.replication.ReplicationThroughput.Settings;
 import dev.cutover.replication.Change;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -54,7 +54,7 @@ class ReplicationThroughputTest {
         .containsEntry(Count.SOURCE_READS_ROWS, 2L * ROWS)
         .containsEntry(Count.DYNAMO_APPLIED, (long) ITEMS)
         .containsEntry(Count.DYNAMO_PUT_ITEMS, (long) ITEMS);
-    ReplicationThroughput.Rows rows = ReplicationThroughput.Rows.generate(ROWS);
+    Rows rows = Rows.generate(ROWS);
     assertThat(c.get(Count.UPDATE_VERSION_SUM)).isEqualTo(rows.v2.stream().mapToLong(Change::version).sum());
     assertThat(c).hasSize(Count.values().length);
 
@@ -68,14 +68,14 @@ class ReplicationThroughputTest {
       }
       assertThat(x.ratio()).as(x.scenario()).isPositive().isFinite();
     }
-    assertThat(r.plainForms()).hasSize(ReplicationThroughput.PlainInsert.values().length);
+    assertThat(r.plainForms()).hasSize(PlainInsert.values().length);
     assertThat(markdown).contains("| apply into an empty table |", "| backfill |",
         "| reconciliation (rows of both sides) |", "| DynamoDB Local: conditional apply vs unconditional PutItem |");
   }
 
   @Test
   void rowsAreAbout300BytesAndTheSecondVersionIsNewer() {
-    ReplicationThroughput.Rows rows = ReplicationThroughput.Rows.generate(1_000);
+    Rows rows = Rows.generate(1_000);
     assertThat(rows.v1).hasSize(1_000);
     assertThat(rows.v1.get(0).key()).isEqualTo("c-000001");
     assertThat(rows.meanBytes).isBetween(250.0, 350.0);

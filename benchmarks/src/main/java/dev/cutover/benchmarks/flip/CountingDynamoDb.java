@@ -1,4 +1,4 @@
-package dev.cutover.benchmarks;
+package dev.cutover.benchmarks.flip;
 
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
@@ -54,7 +54,7 @@ final class CountingDynamoDb {
   }
 
   /** A point-in-time copy of the counters. */
-  record Counts(long[] calls) {
+  record Counts(long[] calls) implements Tally<Counts> {
     long of(Call call) {
       return calls[call.ordinal()];
     }
@@ -64,7 +64,8 @@ final class CountingDynamoDb {
       return of(Call.DESCRIBE_STREAM) + of(Call.GET_SHARD_ITERATOR) + of(Call.GET_RECORDS);
     }
 
-    Counts minus(Counts earlier) {
+    @Override
+    public Counts minus(Counts earlier) {
       long[] d = new long[calls.length];
       for (int i = 0; i < d.length; i++) {
         d[i] = calls[i] - earlier.calls[i];
@@ -72,7 +73,8 @@ final class CountingDynamoDb {
       return new Counts(d);
     }
 
-    Counts plus(Counts other) {
+    @Override
+    public Counts plus(Counts other) {
       long[] d = new long[calls.length];
       for (int i = 0; i < d.length; i++) {
         d[i] = calls[i] + other.calls[i];

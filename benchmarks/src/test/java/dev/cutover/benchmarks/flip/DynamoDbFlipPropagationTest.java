@@ -1,13 +1,13 @@
-package dev.cutover.benchmarks;
+package dev.cutover.benchmarks.flip;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.dynamodbv2.local.embedded.DynamoDBEmbedded;
 import com.amazonaws.services.dynamodbv2.local.shared.access.AmazonDynamoDBLocal;
-import dev.cutover.benchmarks.CountingDynamoDb.Call;
-import dev.cutover.benchmarks.CountingDynamoDb.Counts;
-import dev.cutover.benchmarks.DynamoDbFlipPropagation.Report;
-import dev.cutover.benchmarks.DynamoDbFlipPropagation.Settings;
+import dev.cutover.benchmarks.flip.CountingDynamoDb.Call;
+import dev.cutover.benchmarks.flip.CountingDynamoDb.Counts;
+import dev.cutover.benchmarks.flip.DynamoDbFlipPropagation.Report;
+import dev.cutover.benchmarks.flip.DynamoDbFlipPropagation.Settings;
 import dev.cutover.flags.Flag;
 import dev.cutover.flags.dynamodb.DynamoDbFlagStore;
 import dev.cutover.flags.spi.AuditInfo;
@@ -39,14 +39,14 @@ class DynamoDbFlipPropagationTest {
     String markdown = DynamoDbFlipPropagation.markdown(r);
     System.out.println(markdown);
 
-    assertThat(r.push().missedApplications()).as("push: instance-flips never served").isZero();
-    assertThat(r.poll().missedApplications()).as("poll: instance-flips never served").isZero();
-    assertThat(r.push().lastNanos()).hasSize(5);
-    assertThat(r.push().eachNanos()).hasSize(15);
+    assertThat(r.push().times().missedApplications()).as("push: instance-flips never served").isZero();
+    assertThat(r.poll().times().missedApplications()).as("poll: instance-flips never served").isZero();
+    assertThat(r.push().times().lastNanos()).hasSize(5);
+    assertThat(r.push().times().eachNanos()).hasSize(15);
     // the push clients poll every 30 s: only the stream explains a flip served everywhere within 5 s
-    assertThat(r.push().lastMillis(100)).isLessThan(5_000);
+    assertThat(r.push().times().lastMillis(100)).isLessThan(5_000);
     // a poll-only flip waits for the next poll (at most 220 ms with jitter) plus the reload
-    assertThat(r.poll().lastMillis(100)).isLessThan(2_000);
+    assertThat(r.poll().times().lastMillis(100)).isLessThan(2_000);
     // exactly one load (one Query page) per flip (6 with the warm-up) and instance, in both sets;
     // with push each is a hint's head check plus the load's own GetItem
     for (Counts c : r.push().perInstance()) {

@@ -1,12 +1,12 @@
-package dev.cutover.benchmarks;
+package dev.cutover.benchmarks.flip;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cutover.benchmarks.CountingDataSource.Counts;
-import dev.cutover.benchmarks.CountingDataSource.Kind;
-import dev.cutover.benchmarks.FlipPropagation.IdleLoad;
-import dev.cutover.benchmarks.FlipPropagation.Report;
-import dev.cutover.benchmarks.FlipPropagation.Settings;
+import dev.cutover.benchmarks.flip.CountingDataSource.Counts;
+import dev.cutover.benchmarks.flip.CountingDataSource.Kind;
+import dev.cutover.benchmarks.flip.FlipPropagation.IdleLoad;
+import dev.cutover.benchmarks.flip.FlipPropagation.Report;
+import dev.cutover.benchmarks.flip.FlipPropagation.Settings;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -30,19 +30,19 @@ class FlipPropagationTest {
     Report r = FlipPropagation.run(settings, System.out);
     System.out.println(FlipPropagation.markdown(r));
 
-    assertThat(r.push().missedApplications()).as("push: instance-flips never served").isZero();
-    assertThat(r.poll().missedApplications()).as("poll: instance-flips never served").isZero();
-    assertThat(r.push().lastNanos()).hasSize(5);
-    assertThat(r.push().eachNanos()).hasSize(15);
+    assertThat(r.push().times().missedApplications()).as("push: instance-flips never served").isZero();
+    assertThat(r.poll().times().missedApplications()).as("poll: instance-flips never served").isZero();
+    assertThat(r.push().times().lastNanos()).hasSize(5);
+    assertThat(r.push().times().eachNanos()).hasSize(15);
     // one reload per flip (6 with the warm-up) and instance, in every mode: head checks keep the rest cheap
     assertThat(r.push().counts().of(Kind.LOAD_FLAGS)).isEqualTo(18);
     assertThat(r.pushPooled().counts().of(Kind.LOAD_FLAGS)).isEqualTo(18);
     assertThat(r.poll().counts().of(Kind.LOAD_FLAGS)).isEqualTo(18);
-    assertThat(r.pushPooled().missedApplications()).as("pooled push: instance-flips never served").isZero();
+    assertThat(r.pushPooled().times().missedApplications()).as("pooled push: instance-flips never served").isZero();
     // the push clients poll every 30 s: only push explains a flip served everywhere within 5 s
-    assertThat(r.push().lastMillis(100)).isLessThan(5_000);
+    assertThat(r.push().times().lastMillis(100)).isLessThan(5_000);
     // a poll-only flip waits for the next poll (at most 220 ms with jitter) plus the reload
-    assertThat(r.poll().lastMillis(100)).isLessThan(2_000);
+    assertThat(r.poll().times().lastMillis(100)).isLessThan(2_000);
 
     // idle push instances: no poll is due this early in a 30 s interval, no keepalive before 60 s
     for (Counts c : r.pushIdle().perInstance()) {
@@ -63,9 +63,9 @@ class FlipPropagationTest {
   @Test
   void percentilesAreNearestRankOverServedFlips() {
     long[] nanos = {5_000_000, 1_000_000, -1, 3_000_000, 2_000_000, 4_000_000};
-    assertThat(FlipPropagation.percentileMillis(nanos, 50)).isEqualTo(3.0);
-    assertThat(FlipPropagation.percentileMillis(nanos, 99)).isEqualTo(5.0);
-    assertThat(FlipPropagation.percentileMillis(nanos, 100)).isEqualTo(5.0);
-    assertThat(FlipPropagation.percentileMillis(new long[] {-1}, 50)).isNaN();
+    assertThat(FlipHarness.percentileMillis(nanos, 50)).isEqualTo(3.0);
+    assertThat(FlipHarness.percentileMillis(nanos, 99)).isEqualTo(5.0);
+    assertThat(FlipHarness.percentileMillis(nanos, 100)).isEqualTo(5.0);
+    assertThat(FlipHarness.percentileMillis(new long[] {-1}, 50)).isNaN();
   }
 }

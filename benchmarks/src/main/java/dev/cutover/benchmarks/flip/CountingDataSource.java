@@ -1,4 +1,4 @@
-package dev.cutover.benchmarks;
+package dev.cutover.benchmarks.flip;
 
 import java.io.PrintWriter;
 import java.lang.reflect.InvocationHandler;
@@ -44,7 +44,7 @@ final class CountingDataSource implements DataSource {
   }
 
   /** A point-in-time copy of the counters. */
-  record Counts(long connections, long[] statements) {
+  record Counts(long connections, long[] statements) implements Tally<Counts> {
     long of(Kind kind) {
       return statements[kind.ordinal()];
     }
@@ -58,7 +58,8 @@ final class CountingDataSource implements DataSource {
       return sum;
     }
 
-    Counts minus(Counts earlier) {
+    @Override
+    public Counts minus(Counts earlier) {
       long[] d = new long[statements.length];
       for (int i = 0; i < d.length; i++) {
         d[i] = statements[i] - earlier.statements[i];
@@ -66,7 +67,8 @@ final class CountingDataSource implements DataSource {
       return new Counts(connections - earlier.connections, d);
     }
 
-    Counts plus(Counts other) {
+    @Override
+    public Counts plus(Counts other) {
       long[] d = new long[statements.length];
       for (int i = 0; i < d.length; i++) {
         d[i] = statements[i] + other.statements[i];

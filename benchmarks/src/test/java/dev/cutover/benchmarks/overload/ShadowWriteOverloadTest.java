@@ -1,11 +1,12 @@
-package dev.cutover.benchmarks;
+package dev.cutover.benchmarks.overload;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cutover.benchmarks.ShadowWriteOverload.Check;
-import dev.cutover.benchmarks.ShadowWriteOverload.KeyWindows;
-import dev.cutover.benchmarks.ShadowWriteOverload.Report;
-import dev.cutover.benchmarks.ShadowWriteOverload.Settings;
+import dev.cutover.benchmarks.Account;
+import dev.cutover.benchmarks.SimulatedAccounts;
+import dev.cutover.benchmarks.overload.ShadowWriteOverload.Check;
+import dev.cutover.benchmarks.overload.ShadowWriteOverload.Report;
+import dev.cutover.benchmarks.overload.ShadowWriteOverload.Settings;
 import dev.cutover.journal.FailedWrite;
 import dev.cutover.journal.Gap;
 import dev.cutover.journal.InMemoryFailedWriteJournal;

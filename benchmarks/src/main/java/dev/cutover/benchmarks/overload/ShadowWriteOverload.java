@@ -1,6 +1,10 @@
-package dev.cutover.benchmarks;
+package dev.cutover.benchmarks.overload;
 
-import com.sun.management.ThreadMXBean;
+import dev.cutover.benchmarks.Account;
+import dev.cutover.benchmarks.Accounts;
+import dev.cutover.benchmarks.Mains;
+import dev.cutover.benchmarks.Percentiles;
+import dev.cutover.benchmarks.SimulatedAccounts;
 import dev.cutover.dualwrite.DualWrite;
 import dev.cutover.dualwrite.DualWriteControl;
 import dev.cutover.dualwrite.Stage;
@@ -13,20 +17,15 @@ import dev.cutover.flags.FlagClient;
 import dev.cutover.flags.spi.AuditInfo;
 import dev.cutover.flags.store.InMemoryFlagStore;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
-import java.util.SplittableRandom;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Shadow writes under overload: callers write at a fixed rate about ten times what the shadow side
@@ -97,12 +96,9 @@ public final class ShadowWriteOverload {
   record Latencies(String system, long[] fromDue, long[] service, long[] lateStart, long writes, double rate,
       double callerBytesPerWrite) {
 
+    /** The nearest-rank {@code q} quantile of {@code sorted}; 0 when it is empty. */
     long p(long[] sorted, double q) {
-      if (sorted.length == 0) {
-        return 0;
-      }
-      int rank = (int) Math.ceil(q * sorted.length);
-      return sorted[Math.max(0, Math.min(sorted.length, rank) - 1)];
+      return sorted.length == 0 ? 0 : Percentiles.nearestRank(sorted, q);
     }
   }
 
@@ -166,11 +162,9 @@ public final class ShadowWriteOverload {
 
   /** Measures the direct store and the proxy, then drains the proxy and checks every key. */
   public static Report run(Settings s, PrintStream log) throws Exception {
-    String loadBefore = ReplicationThroughput.loadAverage();
+    String loadBefore = Mains.loadAverage();
     log.println("load average at start: " + loadBefore);
-    String environment = String.format(Locale.ROOT, "shadow writes under overload, %s%n  JVM: %s %s; %d cores; %s %s%n  %s",
-        Instant.now(), System.getProperty("java.vm.name"), System.getProperty("java.runtime.version"),
-        Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"), System.getProperty("os.version"), s);
+    String environment = Mains.environment("shadow writes under overload", "") + String.format(Locale.ROOT, "%n  %s", s);
     log.println(environment);
     String[] ids = new String[s.keys()];
     for (int i = 0; i < ids.length; i++) {
@@ -225,7 +219,7 @@ public final class ShadowWriteOverload {
       boolean closed = control.close(Duration.ofSeconds(10));
       boolean runRecordRemoved = journal.gaps().stream().noneMatch(g -> g.kind() == Gap.Kind.RUN);
       log.println("closed cleanly: " + closed + ", run record removed: " + runRecordRemoved);
-      String loadAfter = ReplicationThroughput.loadAverage();
+      String loadAfter = Mains.loadAverage();
       log.println("load average at end: " + loadAfter);
       return new Report(s, environment, loadBefore, loadAfter, Phase.merge("old store directly", directPhases),
           Phase.merge("through the proxy (SHADOW)", proxyPhases), check, counts, status, idle,
@@ -286,208 +280,6 @@ public final class ShadowWriteOverload {
         journaledEqual, journal.pendingCount(), gaps, examples);
   }
 
-  /** Per key, when its first and last write through the proxy started (epoch nanos), for the gap check. */
-  static final class KeyWindows {
-    private final long[] first;
-    private final long[] last;
-    private final AtomicLong writes = new AtomicLong();
-
-    KeyWindows(int keys) {
-      first = new long[keys];
-      last = new long[keys];
-      Arrays.fill(first, Long.MAX_VALUE);
-      Arrays.fill(last, Long.MIN_VALUE);
-    }
-
-    /** Adds a phase's writes, after it ended (not on the callers' path). */
-    synchronized void add(Phase p) {
-      for (int j = 0; j < p.keys.length; j++) {
-        wrote(p.keys[j], p.startNanos[j] + p.epochOffset);
-      }
-    }
-
-    /** One write of {@code key} started at {@code epochNanos}. */
-    synchronized void wrote(int key, long epochNanos) {
-      first[key] = Math.min(first[key], epochNanos);
-      last[key] = Math.max(last[key], epochNanos);
-      writes.incrementAndGet();
-    }
-
-    long writes() {
-      return writes.get();
-    }
-
-    /**
-     * Whether an open gap overlaps the key's writes: from its first write's start to its last
-     * write's start plus the shadow budget (when a shadow write can still be refused) and 1 s.
-     */
-    synchronized boolean inGap(int key, List<Gap> gaps, Duration budget) {
-      if (first[key] == Long.MAX_VALUE) {
-        return false;
-      }
-      long from = first[key];
-      long to = last[key] + budget.toNanos() + 1_000_000_000L;
-      for (Gap g : gaps) {
-        long gFrom = g.from().getEpochSecond() * 1_000_000_000L + g.from().getNano();
-        long gTo = g.to().getEpochSecond() * 1_000_000_000L + g.to().getNano();
-        if (gFrom <= to && gTo >= from) {
-          return true;
-        }
-      }
-      return false;
-    }
-  }
-
-  /** One phase: the open-loop schedule run by the callers against one target. */
-  static final class Phase {
-    final String name;
-    final int[] keys;
-    final long[] startNanos;
-    final long epochOffset;
-    final long[] fromDue;
-    final long[] service;
-    final long[] lateStart;
-    final long writes;
-    final double seconds;
-    final long callerBytes;
-
-    private Phase(String name, int[] keys, long[] startNanos, long epochOffset, long[] fromDue, long[] service,
-        long[] lateStart, double seconds, long callerBytes) {
-      this.name = name;
-      this.keys = keys;
-      this.startNanos = startNanos;
-      this.epochOffset = epochOffset;
-      this.fromDue = fromDue;
-      this.service = service;
-      this.lateStart = lateStart;
-      this.writes = fromDue.length;
-      this.seconds = seconds;
-      this.callerBytes = callerBytes;
-    }
-
-    /**
-     * Runs {@code rate * length} writes: write {@code j} is due at {@code t0 + j / rate} and sent by
-     * caller {@code j % callers}, which parks until it is due (or sends at once when late).
-     */
-    static Phase run(String name, Accounts target, Settings s, Duration length, String[] ids, AtomicLong sequence,
-        KeyWindows windows, long seed, PrintStream log) throws InterruptedException {
-      int n = (int) (s.rate() * length.toNanos() / 1_000_000_000L);
-      double interval = 1e9 / s.rate();
-      int[] keys = new int[n];
-      SplittableRandom random = new SplittableRandom(seed);
-      for (int j = 0; j < n; j++) {
-        keys[j] = random.nextInt(ids.length);
-      }
-      long[] fromDue = new long[n];
-      long[] service = new long[n];
-      long[] lateStart = new long[n];
-      long[] startNanos = new long[n];
-      long[] bytes = new long[s.callers()];
-      ThreadMXBean mx = (ThreadMXBean) ManagementFactory.getThreadMXBean();
-      CountDownLatch ready = new CountDownLatch(s.callers());
-      CountDownLatch go = new CountDownLatch(1);
-      long[] t0 = new long[1];
-      long epochOffset = Instant.now().toEpochMilli() * 1_000_000L - System.nanoTime();
-      List<Thread> threads = new ArrayList<>();
-      Throwable[] failure = new Throwable[1];
-      for (int c = 0; c < s.callers(); c++) {
-        int caller = c;
-        Thread t = new Thread(() -> {
-          ready.countDown();
-          try {
-            go.await();
-          } catch (InterruptedException e) {
-            return;
-          }
-          long allocated = mx.getCurrentThreadAllocatedBytes();
-          long start0 = t0[0];
-          try {
-            for (int j = caller; j < n; j += s.callers()) {
-              long due = start0 + (long) (j * interval);
-              for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
-                LockSupport.parkNanos(wait);
-              }
-              long start = System.nanoTime();
-              int k = keys[j];
-              target.save(new Account(ids[k], "owner", sequence.incrementAndGet()));
-              long end = System.nanoTime();
-              fromDue[j] = end - due;
-              service[j] = end - start;
-              lateStart[j] = start - due;
-              startNanos[j] = start;
-            }
-          } catch (Throwable e) {
-            synchronized (failure) {
-              failure[0] = e;
-            }
-          }
-          bytes[caller] = mx.getCurrentThreadAllocatedBytes() - allocated;
-        }, "overload-caller-" + c);
-        threads.add(t);
-        t.start();
-      }
-      ready.await();
-      java.util.Map<String, Long> cpuBefore = libraryCpu(mx);
-      t0[0] = System.nanoTime() + 1_000_000L;
-      go.countDown();
-      for (Thread t : threads) {
-        t.join();
-      }
-      double seconds = (System.nanoTime() - t0[0]) / 1e9;
-      java.util.Map<String, Long> cpuAfter = libraryCpu(mx);
-      StringBuilder cpu = new StringBuilder();
-      cpuAfter.forEach((thread, nanos) -> {
-        long used = nanos - cpuBefore.getOrDefault(thread, 0L);
-        if (used > 0) {
-          cpu.append(cpu.length() == 0 ? "" : ", ").append(thread)
-              .append(String.format(Locale.ROOT, " %.0f%%", 100.0 * used / 1e9 / seconds));
-        }
-      });
-      if (failure[0] != null) {
-        throw new IllegalStateException(name + ": a write threw", failure[0]);
-      }
-      Phase p = new Phase(name, keys, startNanos, epochOffset, fromDue, service, lateStart, seconds,
-          Arrays.stream(bytes).sum());
-      if (windows != null) {
-        windows.add(p);
-      }
-      Latencies l = merge(name, List.of(p));
-      log.printf(Locale.ROOT, "%s: %,d writes in %.2f s (%,.0f/s); from due p50 %s p99 %s p99.9 %s max %s;"
-              + " service p50 %s p99 %s p99.9 %s; started late p99 %s; caller bytes/write %.0f%n",
-          name, n, seconds, n / seconds, us(l.p(l.fromDue(), 0.5)), us(l.p(l.fromDue(), 0.99)),
-          us(l.p(l.fromDue(), 0.999)), us(l.fromDue()[l.fromDue().length - 1]), us(l.p(l.service(), 0.5)),
-          us(l.p(l.service(), 0.99)), us(l.p(l.service(), 0.999)), us(l.p(l.lateStart(), 0.99)),
-          l.callerBytesPerWrite());
-      if (cpu.length() > 0) {
-        log.println("  CPU of the proxy's own threads over the phase (% of one core): " + cpu);
-      }
-      return p;
-    }
-
-    /** CPU time so far of every live thread the proxy started ({@code cutover-*}), by name. */
-    static java.util.Map<String, Long> libraryCpu(ThreadMXBean mx) {
-      java.util.Map<String, Long> cpu = new java.util.TreeMap<>();
-      for (Thread t : Thread.getAllStackTraces().keySet()) {
-        if (t.getName().startsWith("cutover-")) {
-          long nanos = mx.getThreadCpuTime(t.getId());
-          if (nanos > 0) {
-            cpu.merge(t.getName(), nanos, Long::sum);
-          }
-        }
-      }
-      return cpu;
-    }
-
-    static Latencies merge(String system, List<Phase> phases) {
-      long[] fromDue = phases.stream().flatMapToLong(p -> Arrays.stream(p.fromDue)).sorted().toArray();
-      long[] service = phases.stream().flatMapToLong(p -> Arrays.stream(p.service)).sorted().toArray();
-      long[] late = phases.stream().flatMapToLong(p -> Arrays.stream(p.lateStart)).sorted().toArray();
-      long writes = phases.stream().mapToLong(p -> p.writes).sum();
-      double seconds = phases.stream().mapToDouble(p -> p.seconds).sum();
-      long bytes = phases.stream().mapToLong(p -> p.callerBytes).sum();
-      return new Latencies(system, fromDue, service, late, writes, writes / seconds, (double) bytes / writes);
-    }
-  }
 
   static String us(long nanos) {
     return String.format(Locale.ROOT, "%.1f µs", nanos / 1000.0);

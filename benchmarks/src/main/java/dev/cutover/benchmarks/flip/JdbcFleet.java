@@ -1,0 +1,139 @@
+package dev.cutover.benchmarks.flip;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.cutover.benchmarks.flip.CountingDataSource.Counts;
+import dev.cutover.flags.FlagClient;
+import dev.cutover.flags.jdbc.JdbcDialect;
+import dev.cutover.flags.jdbc.JdbcFlagStore;
+import dev.cutover.flags.spi.FlagStore;
+import dev.cutover.flags.spi.StoreSnapshot;
+import dev.cutover.testsupport.TestDatabase;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+import javax.sql.DataSource;
+
+/**
+ * The instances of one set on PostgreSQL: each a {@link FlagClient} over its own {@link
+ * JdbcFlagStore} over its own {@link CountingDataSource}, so each has its own LISTEN connection and
+ * its own counters. Pooled: each instance's store reads through its own HikariCP pool of {@value
+ * #POOL_SIZE} connections (HikariCP's defaults otherwise) over its counting data source, so
+ * connections opened are still counted. Poll only: the store is wrapped so that it has no {@code
+ * subscribe}.
+ */
+final class JdbcFleet extends Fleet<Counts> {
+
+  static final String TABLE_PREFIX = "cutover_";
+  /** Connections per instance in the pooled variant: one for LISTEN, two for reads. */
+  static final int POOL_SIZE = 3;
+
+  final boolean pooled;
+  private final TestDatabase db;
+  private final List<CountingDataSource> dataSources = new ArrayList<>();
+  private final List<HikariDataSource> pools = new ArrayList<>();
+  private final List<JdbcFlagStore> stores = new ArrayList<>();
+
+  private JdbcFleet(TestDatabase db, Mode mode, boolean pooled, Duration pollInterval) {
+    super(mode, pollInterval);
+    this.db = db;
+    this.pooled = pooled;
+  }
+
+  /** Starts {@code n} instances and waits until each serves the current value and, with push, listens. */
+  static JdbcFleet start(
+      TestDatabase db, Mode mode, boolean pooled, int n, Duration pollInterval, Writer writer, PrintStream log)
+      throws Exception {
+    JdbcFleet fleet = new JdbcFleet(db, mode, pooled, pollInterval);
+    fleet.start(n, writer, log);
+    return fleet;
+  }
+
+  @Override
+  FlagClient newInstance(int i) throws Exception {
+    CountingDataSource counting = new CountingDataSource(db.dataSource(), TABLE_PREFIX);
+    dataSources.add(counting);
+    DataSource ds = counting;
+    if (pooled) {
+      HikariConfig config = new HikariConfig();
+      config.setDataSource(counting);
+      config.setPoolName("instance-" + (i + 1));
+      config.setMaximumPoolSize(POOL_SIZE);
+      HikariDataSource pool = new HikariDataSource(config);
+      pools.add(pool);
+      ds = pool;
+    }
+    JdbcFlagStore store =
+        JdbcFlagStore.builder(ds).tablePrefix(TABLE_PREFIX).dialect(JdbcDialect.POSTGRESQL).build();
+    stores.add(store);
+    FlagStore seen = mode == Mode.PUSH ? store : new PollOnlyStore(store);
+    return FlagClient.builder(seen).pollInterval(pollInterval).build();
+  }
+
+  @Override
+  boolean pushing(int i) {
+    return dataSources.get(i).listens() > 0;
+  }
+
+  @Override
+  String notPushing() {
+    return "have no LISTEN connection";
+  }
+
+  /** The hint each LISTEN connection sends once connected triggers one more head check: let it pass. */
+  @Override
+  void afterReady() {
+    LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
+  }
+
+  @Override
+  String name() {
+    return super.name() + (pooled ? "-pooled" : "");
+  }
+
+  @Override
+  Counts counts(int i) {
+    return dataSources.get(i).counts();
+  }
+
+  @Override
+  void closeStores() {
+    for (JdbcFlagStore s : stores) {
+      s.close();
+    }
+    for (HikariDataSource p : pools) {
+      p.close();
+    }
+  }
+
+  /** The store as a service without push sees it: every call delegated except {@code subscribe}. */
+  private static final class PollOnlyStore implements FlagStore {
+    private final FlagStore delegate;
+
+    PollOnlyStore(FlagStore delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public StoreSnapshot load() throws Exception {
+      return delegate.load();
+    }
+
+    @Override
+    public long headRevision() throws Exception {
+      return delegate.headRevision();
+    }
+
+    @Override
+    public String describe() {
+      return delegate.describe();
+    }
+
+    @Override
+    public void close() {
+      delegate.close();
+    }
+  }
+}
