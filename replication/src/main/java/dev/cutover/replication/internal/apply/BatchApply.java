@@ -83,7 +83,8 @@ public final class BatchApply {
     RetryConfig config = RetryConfig.custom()
         .maxAttempts(attempts)
         .intervalFunction(Objects.requireNonNull(interval, "interval"))
-        .retryOnException(BatchApply::retryable)
+        // an interrupt ends the retries at once, whatever the error
+        .retryOnException(e -> retryable(e) && !Thread.currentThread().isInterrupted())
         .build();
     return new BatchApply(target, attempts, Retry.of(Objects.requireNonNull(name, "name"), config), splitRefused);
   }
@@ -109,20 +110,19 @@ public final class BatchApply {
       return tally;
     }
     long started = System.nanoTime();
+    List<ApplyOutcome> outcomes;
     try {
-      List<ApplyOutcome> outcomes = attempt(batch);
-      tally.landedWhole(outcomes, System.nanoTime() - started);
+      outcomes = attempt(batch);
     } catch (Exception | Error e) {
-      rethrowIfFatal(e);
-      if (interrupted(e)) {
-        Thread.currentThread().interrupt();
-        tally.failedWhole(ApplyFailure.Kind.INTERRUPTED, e);
-      } else if (splitRefused && !retryable(e) && batch.size() > 1) {
+      ApplyFailure.Kind kind = classify(e);
+      if (kind == ApplyFailure.Kind.REFUSED && splitRefused && batch.size() > 1) {
         oneByOne(batch, tally);
       } else {
-        tally.failedWhole(retryable(e) ? ApplyFailure.Kind.EXHAUSTED : ApplyFailure.Kind.REFUSED, e);
+        tally.failedWhole(kind, e);
       }
+      return tally;
     }
+    tally.landedWhole(outcomes, System.nanoTime() - started);
     return tally;
   }
 
@@ -133,20 +133,15 @@ public final class BatchApply {
         tally.fail(new ApplyFailure(change, i, ApplyFailure.Kind.INTERRUPTED, null, true));
         continue;
       }
+      ApplyOutcome outcome;
       try {
         // each change alone gets the same retries as a batch: a transient error is not a refusal
-        tally.settle(i, attempt(List.of(change)).get(0));
+        outcome = attempt(List.of(change)).get(0);
       } catch (Exception | Error e) {
-        rethrowIfFatal(e);
-        ApplyFailure.Kind kind;
-        if (interrupted(e)) {
-          Thread.currentThread().interrupt();
-          kind = ApplyFailure.Kind.INTERRUPTED;
-        } else {
-          kind = retryable(e) ? ApplyFailure.Kind.EXHAUSTED : ApplyFailure.Kind.REFUSED;
-        }
-        tally.fail(new ApplyFailure(change, i, kind, e, true));
+        tally.fail(new ApplyFailure(change, i, classify(e), e, true));
+        continue;
       }
+      tally.settle(i, outcome);
     }
   }
 
@@ -176,8 +171,17 @@ public final class BatchApply {
     return false;
   }
 
-  private static boolean interrupted(Throwable e) {
-    return e instanceof InterruptedException || Thread.currentThread().isInterrupted();
+  /**
+   * What a failed try means, once the last retry (if any) is over; sets the interrupt status again
+   * for an interrupt, and rethrows what no apply path may hold.
+   */
+  private static ApplyFailure.Kind classify(Throwable e) {
+    rethrowIfFatal(e);
+    if (e instanceof InterruptedException || Thread.currentThread().isInterrupted()) {
+      Thread.currentThread().interrupt();
+      return ApplyFailure.Kind.INTERRUPTED;
+    }
+    return retryable(e) ? ApplyFailure.Kind.EXHAUSTED : ApplyFailure.Kind.REFUSED;
   }
 
   /**

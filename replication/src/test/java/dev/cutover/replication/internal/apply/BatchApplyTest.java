@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.cutover.replication.Change;
 import dev.cutover.replication.spi.ApplyOutcome;
+import java.sql.SQLTransientConnectionException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -64,6 +65,22 @@ class BatchApplyTest {
     assertThat(Thread.currentThread().isInterrupted()).as("set again when caught").isTrue();
     assertThatThrownBy(tally::rethrow).isSameAs(interrupt);
     assertThat(Thread.currentThread().isInterrupted()).as("cleared as it is thrown").isFalse();
+  }
+
+  @Test
+  void anErrorThatCouldBeRetriedIsNotOnceTheThreadIsInterrupted() {
+    SQLTransientConnectionException lost = new SQLTransientConnectionException("connection lost", "08006");
+    ScriptedBatchTarget target = ScriptedBatchTarget.answering(UnaryOperator.identity()).onCall(batch -> {
+      Thread.currentThread().interrupt(); // the driver gives up on an interrupted thread
+      throw lost;
+    });
+    BatchTally tally = BatchApply.to(target).withRetry("test", 5, attempt -> 0L).apply(BATCH);
+    assertThat(target.calls).hasSize(1);
+    assertThat(tally.failures()).hasSize(3).allSatisfy(f -> {
+      assertThat(f.kind()).isEqualTo(ApplyFailure.Kind.INTERRUPTED);
+      assertThat(f.cause()).isSameAs(lost);
+    });
+    assertThat(Thread.currentThread().isInterrupted()).isTrue();
   }
 
   @Test

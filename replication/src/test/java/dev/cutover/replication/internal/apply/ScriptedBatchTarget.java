@@ -1,19 +1,15 @@
 package dev.cutover.replication.internal.apply;
 
 import dev.cutover.replication.Change;
-import dev.cutover.replication.InMemoryVersionedTarget;
+import dev.cutover.replication.ForwardingTarget;
 import dev.cutover.replication.spi.ApplyOutcome;
-import dev.cutover.replication.spi.VersionedTarget;
 import java.sql.SQLTransientConnectionException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
-import org.jspecify.annotations.Nullable;
 
 /**
  * An in-memory target with a fault script per key, that records every call. A call holding a key
@@ -23,8 +19,7 @@ import org.jspecify.annotations.Nullable;
  * answer} (to lie about the outcomes). A hook runs at the start of every call. Single-threaded, as
  * {@link BatchApply} uses it.
  */
-final class ScriptedBatchTarget implements VersionedTarget {
-  final InMemoryVersionedTarget store = new InMemoryVersionedTarget();
+final class ScriptedBatchTarget extends ForwardingTarget {
   final List<List<Change>> calls = new ArrayList<>();
   private final Set<String> refused;
   private final Map<String, Integer> transientLeft;
@@ -83,26 +78,6 @@ final class ScriptedBatchTarget implements VersionedTarget {
     }
     List<ApplyOutcome> outcomes = store.apply(changes);
     return changes.size() > 1 ? answer.apply(outcomes) : outcomes;
-  }
-
-  @Override
-  public Optional<Change> read(String key) {
-    return store.read(key);
-  }
-
-  @Override
-  public long purgeTombstones(Instant appliedBefore) {
-    return store.purgeTombstones(appliedBefore);
-  }
-
-  @Override
-  public int segments() {
-    return store.segments();
-  }
-
-  @Override
-  public Page readPage(int segment, @Nullable String token, int limit) {
-    return store.readPage(segment, token, limit);
   }
 
   @Override
