@@ -2,17 +2,13 @@ package dev.cutover.replication.mirror;
 
 import dev.cutover.replication.spi.ApplyOutcome;
 import dev.cutover.replication.Change;
-import dev.cutover.replication.InMemoryVersionedTarget;
-import dev.cutover.replication.spi.VersionedTarget;
+import dev.cutover.replication.ForwardingTarget;
 import java.sql.SQLTransientConnectionException;
-import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
-import org.jspecify.annotations.Nullable;
 
 /**
  * An in-memory target that absorbs little and fails often, for the chaos properties: every apply
@@ -22,8 +18,7 @@ import org.jspecify.annotations.Nullable;
  * stalls for {@code stallMillis} before landing. {@link #calm} turns every fault off, for the
  * repair that follows the traffic. Reads are never faulty: they serve the checks.
  */
-final class ChaosTarget implements VersionedTarget {
-  final InMemoryVersionedTarget store = new InMemoryVersionedTarget();
+final class ChaosTarget extends ForwardingTarget {
   final AtomicBoolean down = new AtomicBoolean();
   final AtomicBoolean calm = new AtomicBoolean();
   private final double throwRate;
@@ -62,31 +57,6 @@ final class ChaosTarget implements VersionedTarget {
       Thread.sleep(stallMillis);
     }
     return store.apply(changes);
-  }
-
-  @Override
-  public Optional<Change> read(String key) {
-    return store.read(key);
-  }
-
-  @Override
-  public long purgeTombstones(Instant appliedBefore) {
-    return store.purgeTombstones(appliedBefore);
-  }
-
-  @Override
-  public int segments() {
-    return store.segments();
-  }
-
-  @Override
-  public String layout() {
-    return store.layout();
-  }
-
-  @Override
-  public Page readPage(int segment, @Nullable String token, int limit) {
-    return store.readPage(segment, token, limit);
   }
 
   @Override

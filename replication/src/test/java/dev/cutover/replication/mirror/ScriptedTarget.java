@@ -2,12 +2,9 @@ package dev.cutover.replication.mirror;
 
 import dev.cutover.replication.spi.ApplyOutcome;
 import dev.cutover.replication.Change;
-import dev.cutover.replication.InMemoryVersionedTarget;
-import dev.cutover.replication.spi.VersionedTarget;
+import dev.cutover.replication.ForwardingTarget;
 import java.sql.SQLTransientConnectionException;
-import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -18,8 +15,7 @@ import org.jspecify.annotations.Nullable;
  * An in-memory target with faults on cue: the next n applies fail (transiently), keys it refuses
  * (as a store refuses bad data), and a gate that holds every apply until opened.
  */
-final class ScriptedTarget implements VersionedTarget {
-  final InMemoryVersionedTarget store = new InMemoryVersionedTarget();
+final class ScriptedTarget extends ForwardingTarget {
   final AtomicInteger failNext = new AtomicInteger();
   final AtomicInteger applyCalls = new AtomicInteger();
   final Set<String> refused = ConcurrentHashMap.newKeySet();
@@ -56,31 +52,6 @@ final class ScriptedTarget implements VersionedTarget {
       }
     }
     return store.apply(changes);
-  }
-
-  @Override
-  public Optional<Change> read(String key) {
-    return store.read(key);
-  }
-
-  @Override
-  public long purgeTombstones(Instant appliedBefore) {
-    return store.purgeTombstones(appliedBefore);
-  }
-
-  @Override
-  public int segments() {
-    return store.segments();
-  }
-
-  @Override
-  public String layout() {
-    return store.layout();
-  }
-
-  @Override
-  public Page readPage(int segment, @Nullable String token, int limit) {
-    return store.readPage(segment, token, limit);
   }
 
   @Override

@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
@@ -177,6 +178,21 @@ class RepairTest {
     assertThat(result.failedKeys()).containsExactly("a");
     assertThat(result.upserted()).isEqualTo(1);
     assertThat(journal.pending()).extracting(e -> e.write().entityKey()).containsExactly("a");
+  }
+
+  @Test
+  void aRowTheTargetRefusesFailsAloneAndTheRestOfItsBatchIsRepaired() throws Exception {
+    InMemoryVersionedTarget old = store(live("a", 1, "x"), live("bad", 2, "x"), live("c", 3, "x"));
+    RefusingTarget neu = new RefusingTarget(Set.of("bad"));
+    miss("a", FailedWrite.Target.NEW, Instant.now());
+    miss("bad", FailedWrite.Target.NEW, Instant.now());
+    miss("c", FailedWrite.Target.NEW, Instant.now());
+    RepairResult result = Repair.fromJournal(journal).direction(Repair.Direction.OLD_TO_NEW).authority(old::read)
+        .apply(neu);
+    assertThat(result.failedKeys()).containsExactly("bad");
+    assertThat(result.upserted()).isEqualTo(2);
+    assertThat(neu.store.all()).extracting(Change::key).containsExactly("a", "c");
+    assertThat(journal.pending()).extracting(e -> e.write().entityKey()).containsExactly("bad");
   }
 
   @Test

@@ -1,11 +1,11 @@
 package dev.cutover.replication.internal.backfill;
 
-import dev.cutover.replication.spi.ApplyOutcome;
 import dev.cutover.replication.Change;
+import dev.cutover.replication.internal.apply.BatchApply;
+import dev.cutover.replication.internal.apply.BatchTally;
 import dev.cutover.replication.spi.CheckpointClaim;
 import dev.cutover.replication.spi.CheckpointStore;
 import dev.cutover.replication.spi.SegmentedSource;
-import dev.cutover.replication.spi.VersionedTarget;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -33,6 +33,7 @@ final class BackfillSegmentCopier {
   private final BackfillPacer pacer;
   private final BackfillCounters counters;
   private final BackfillReports reports;
+  private final BatchApply batches;
 
   BackfillSegmentCopier(BackfillSettings settings, BackfillRun run, BackfillRowMapper mapper, BackfillPacer pacer,
       BackfillCounters counters, BackfillReports reports) {
@@ -42,12 +43,12 @@ final class BackfillSegmentCopier {
     this.pacer = pacer;
     this.counters = counters;
     this.reports = reports;
+    this.batches = BatchApply.to(settings.target());
   }
 
   /** Copies the segment until it is done, the lease is lost or the run stops. */
   void copy(CheckpointClaim claim) throws Exception {
     SegmentedSource source = settings.source();
-    VersionedTarget target = settings.target();
     CheckpointStore checkpoints = settings.checkpoints();
     int segment = claim.segment();
     @Nullable String token = claim.token();
@@ -80,12 +81,10 @@ final class BackfillSegmentCopier {
         mapper.sourceRejected(segment, page.rejected());
         List<Change> changes = mapper.map(segment, page.rows());
         counters.read(page.read());
-        List<ApplyOutcome> outcomes = changes.isEmpty() ? List.of() : target.apply(changes);
-        if (outcomes.size() != changes.size()) {
-          throw new IllegalStateException(target.describe() + " returned " + outcomes.size() + " outcomes for "
-              + changes.size() + " changes: a VersionedTarget returns one per change");
-        }
-        counters.outcomes(outcomes);
+        // a failed apply fails the run: it resumes from the last checkpoint, the page applied again
+        BatchTally applied = batches.apply(changes);
+        applied.rethrow();
+        counters.outcomes(applied.outcomes());
         rows += page.read();
         if (next == null) {
           if (!checkpoints.markDone(claim, rows)) {

@@ -4,6 +4,7 @@ import dev.cutover.journal.FailedWrite;
 import dev.cutover.journal.KeyLedger;
 import dev.cutover.replication.Change;
 import dev.cutover.replication.MirrorFailure;
+import dev.cutover.replication.internal.apply.BatchApply;
 import java.time.Clock;
 import java.util.EnumMap;
 import java.util.Map;
@@ -98,10 +99,9 @@ public final class MirrorFailures {
     return (before == Long.MIN_VALUE || now - before >= LOG_INTERVAL_NANOS) && last.compareAndSet(before, now);
   }
 
+  /** The one rule of which errors nothing in the mirror settles: {@link BatchApply#rethrowIfFatal}. */
   static void rethrowIfFatal(Throwable t) {
-    if (t instanceof VirtualMachineError fatal && !(t instanceof StackOverflowError)) {
-      throw fatal;
-    }
+    BatchApply.rethrowIfFatal(t);
   }
 
   private static FailedWrite.Reason journalReason(MirrorFailure.Reason reason) {

@@ -2,6 +2,9 @@ package dev.cutover.replication.internal.reconcile;
 
 import dev.cutover.replication.spi.ApplyOutcome;
 import dev.cutover.replication.Change;
+import dev.cutover.replication.internal.apply.ApplyFailure;
+import dev.cutover.replication.internal.apply.BatchApply;
+import dev.cutover.replication.internal.apply.BatchTally;
 import dev.cutover.replication.spi.KeyReader;
 import dev.cutover.replication.PayloadDigest;
 import dev.cutover.replication.spi.ReplaceOutcome;
@@ -19,7 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Repairs a batch of keys: reads each on the authority (and, for an absent key, the target's
- * stored version), then applies all resulting changes in one versioned apply. The rules are on
+ * stored version), then applies all resulting changes in one versioned apply (change by change
+ * when the target refuses the batch, so that a bad row fails alone). The rules are on
  * {@link dev.cutover.replication.Repair}; the one that matters most is here: a row is
  * applied with the authority's own version, and a delete of a key the authority lacks with the
  * target's stored version plus one, so that whatever was written since wins.
@@ -62,6 +66,7 @@ final class ReconcileRepairBatch {
   private final boolean repairDeletes;
   private final VersionedTarget target;
   private final ReconcileRepairTally tally;
+  private final BatchApply batches;
 
   ReconcileRepairBatch(KeyReader authority, Function<Change, Optional<Change>> transform,
       boolean repairDeletes, VersionedTarget target, ReconcileRepairTally tally) {
@@ -70,6 +75,7 @@ final class ReconcileRepairBatch {
     this.repairDeletes = repairDeletes;
     this.target = target;
     this.tally = tally;
+    this.batches = BatchApply.to(target).splittingRefused();
   }
 
   /** Repairs {@code steps}; returns the authority keys that failed. */
@@ -148,27 +154,32 @@ final class ReconcileRepairBatch {
     }
   }
 
-  /** Applies the planned changes through the versioned apply and counts their outcomes. */
+  /**
+   * Applies the planned changes through the shared batch apply, and counts their outcomes. A
+   * change the target refuses fails alone: the batch is applied again change by change, so one
+   * bad row does not keep the others of its batch unrepaired.
+   */
   private void applyAll(List<Change> changes, List<Step> owners, Set<String> failed) {
-    List<ApplyOutcome> outcomes;
-    try {
-      outcomes = target.apply(changes);
-      if (outcomes.size() != changes.size()) {
-        throw new IllegalStateException(target.describe() + " returned " + outcomes.size() + " outcomes for "
-            + changes.size() + " changes");
-      }
-    } catch (Exception e) {
+    BatchTally applied = batches.apply(changes);
+    applied.rethrowError(); // a bug in the target ends the repair, as any Error does
+    if (applied.failedWhole()) {
       LOG.warn("repair of {} keys failed while applying to {}: {}", changes.size(), target.describe(),
-          e.getClass().getName());
-      for (Step step : owners) {
-        failed.add(step.authorityKey());
-        tally.failed(step.authorityKey());
-      }
-      return;
+          typeOf(applied.failure(0)));
     }
-    for (int i = 0; i < outcomes.size(); i++) {
+    for (int i = 0; i < applied.size(); i++) {
       Change c = changes.get(i);
-      switch (outcomes.get(i)) {
+      ApplyOutcome outcome = applied.outcome(i);
+      if (outcome == null) {
+        String key = owners.get(i).authorityKey();
+        if (!applied.failedWhole()) {
+          LOG.warn("repair of {} failed while applying to {}: {}", key, target.describe(),
+              typeOf(applied.failure(i)));
+        }
+        failed.add(key);
+        tally.failed(key);
+        continue;
+      }
+      switch (outcome) {
         case APPLIED -> {
           if (c.isDelete()) {
             tally.deleted++;
@@ -180,6 +191,11 @@ final class ReconcileRepairBatch {
         case SUPERSEDED -> tally.keptNewer(c.key());
       }
     }
+  }
+
+  private static String typeOf(@Nullable ApplyFailure failure) {
+    Throwable cause = failure == null ? null : failure.cause();
+    return cause == null ? "interrupted" : cause.getClass().getName();
   }
 
   /** The change that repairs {@code step}, or empty when there is nothing to apply (counted here). */
