@@ -85,7 +85,7 @@ class DynamoDbJsonProperties {
     Map<String, AttributeValue> item = DynamoDbJson.toItem(payload);
     ObjectNode line = DynamoDbJson.toExportLine(item);
     assertThat(line.fieldNames()).toIterable().containsExactly("Item");
-    JsonNode read = dev.cutover.replication.internal.DynamoDbJson.item(line);
+    JsonNode read = dev.cutover.replication.internal.ndjson.DynamoDbExportLine.plainItem(line);
     JsonNode expected = DynamoDbJson.toJson(item);
     assertThat(read.equals((a, b) -> sameValue(a, b) ? 0 : 1, expected)).as("%s read as %s", line, read).isTrue();
   }
