@@ -1,6 +1,6 @@
 package dev.cutover.journal;
 
-
+import dev.cutover.concurrent.DaemonThreads;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -113,8 +113,7 @@ public final class KeyLedger {
     this.onJournalError = onJournalError;
     this.startedAt = clock.instant();
     renewRun();
-    this.drainer = new Thread(this::drainLoop, "cutover-dualwrite-journal-" + name);
-    drainer.setDaemon(true);
+    this.drainer = DaemonThreads.newThread("cutover-dualwrite-journal-" + name, this::drainLoop);
     drainer.start();
   }
 

@@ -1,5 +1,6 @@
 package dev.cutover.dualwrite.internal;
 
+import dev.cutover.concurrent.DaemonThreads;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -9,7 +10,6 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -45,13 +45,7 @@ final class ShadowThreads {
   }
 
   private static ThreadFactory named(String repository, String role) {
-    AtomicInteger n = new AtomicInteger();
-    String base = PREFIX + repository + "-" + role + "-";
-    return r -> {
-      Thread t = new Thread(r, base + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
+    return DaemonThreads.numbered(PREFIX + repository + "-" + role);
   }
 
   /** Where lanes drain. */

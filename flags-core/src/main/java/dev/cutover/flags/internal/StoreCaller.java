@@ -1,5 +1,6 @@
 package dev.cutover.flags.internal;
 
+import dev.cutover.flags.spi.DaemonThreads;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
@@ -29,7 +30,7 @@ final class StoreCaller implements AutoCloseable {
   StoreCaller(String name, ClientConfig config) {
     this.pool =
         new ThreadPoolExecutor(
-            0, 4, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), Threads.daemon("cutover-flags-store"));
+            0, 4, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), DaemonThreads.numbered("cutover-flags-store"));
     this.timeLimiter =
         TimeLimiter.of(
             name,

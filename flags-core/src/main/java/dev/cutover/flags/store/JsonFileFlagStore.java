@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cutover.flags.Subscription;
 import dev.cutover.flags.spi.ChangeHintListener;
 import dev.cutover.flags.spi.ChangeHints;
+import dev.cutover.flags.spi.DaemonThreads;
 import dev.cutover.flags.spi.FlagStore;
 import dev.cutover.flags.spi.FlagStoreException;
 import dev.cutover.flags.spi.RawFlag;
@@ -265,8 +266,7 @@ public final class JsonFileFlagStore implements FlagStore {
               StandardWatchEventKinds.ENTRY_MODIFY,
               StandardWatchEventKinds.ENTRY_DELETE);
       watchService = ws;
-      Thread t = new Thread(() -> watch(ws), "cutover-flags-file-watch");
-      t.setDaemon(true);
+      Thread t = DaemonThreads.newThread("cutover-flags-file-watch", () -> watch(ws));
       t.start();
       watcher = t;
     } catch (IOException | RuntimeException e) {

@@ -4,6 +4,7 @@ import dev.cutover.flags.ClientStatus;
 import dev.cutover.flags.FlagChangeEvent;
 import dev.cutover.flags.FlagClient;
 import dev.cutover.flags.Subscription;
+import dev.cutover.flags.spi.DaemonThreads;
 import dev.openfeature.sdk.ErrorCode;
 import dev.openfeature.sdk.ImmutableMetadata;
 import dev.openfeature.sdk.ProviderEvent;
@@ -87,14 +88,7 @@ public final class StatusMonitor implements AutoCloseable {
   public StatusMonitor(FlagClient client, Emitter emitter) {
     this.client = client;
     this.emitter = emitter;
-    this.thread =
-        new ScheduledThreadPoolExecutor(
-            1,
-            r -> {
-              Thread t = new Thread(r, "cutover-openfeature-events");
-              t.setDaemon(true);
-              return t;
-            });
+    this.thread = new ScheduledThreadPoolExecutor(1, DaemonThreads.named("cutover-openfeature-events"));
     this.thread.setRemoveOnCancelPolicy(true);
   }
 

@@ -5,9 +5,8 @@ import dev.cutover.replication.Change;
 import dev.cutover.replication.spi.SegmentedSource;
 import dev.cutover.replication.SourceRejection;
 import dev.cutover.replication.dynamodb.internal.Calls;
-import dev.cutover.replication.dynamodb.internal.ScanTokens;
+import dev.cutover.replication.dynamodb.internal.TableScan;
 import dev.cutover.replication.dynamodb.internal.TableSettings;
-import dev.cutover.replication.dynamodb.internal.Tables;
 import dev.cutover.replication.dynamodb.internal.Throttling;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,8 +19,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
-import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 
 /**
  * An old DynamoDB table read as parallel-scan segments: what a backfill copies into the new store.
@@ -52,24 +49,24 @@ public final class DynamoDbScanSource implements SegmentedSource {
 
   private final DynamoDbClient dynamoDb;
   private final String table;
-  private final int segments;
   private final boolean consistentRead;
   private final ItemKey key;
   private final ItemVersion version;
   private final Function<Map<String, AttributeValue>, JsonNode> payload;
   private final Calls calls;
+  private final TableScan scan;
   private final LongAdder rejected = new LongAdder();
   private volatile @Nullable List<String> keyAttributes;
 
   private DynamoDbScanSource(Builder b, ItemKey key, ItemVersion version) {
     this.dynamoDb = b.settings.dynamoDb();
     this.table = b.settings.table();
-    this.segments = b.settings.segments();
     this.consistentRead = b.consistentRead;
     this.key = key;
     this.version = version;
     this.payload = b.payload;
     this.calls = new Calls(b.settings.throttling(describe()), describe());
+    this.scan = new TableScan(dynamoDb, table, b.settings.segments(), calls, describe());
   }
 
   /** Starts configuring a source on the old table {@code table}. */
@@ -79,7 +76,7 @@ public final class DynamoDbScanSource implements SegmentedSource {
 
   @Override
   public int segments() {
-    return segments;
+    return scan.segments();
   }
 
   /**
@@ -88,18 +85,13 @@ public final class DynamoDbScanSource implements SegmentedSource {
    */
   @Override
   public String layout() {
-    return "dynamodb parallel scan, " + segments + " segments";
+    return scan.layout();
   }
 
   @Override
   public Page readPage(int segment, @Nullable String token, int limit) {
-    Tables.checkPage(segment, segments, limit);
-    Map<String, AttributeValue> start = ScanTokens.decode(token, segment, describe());
-    ScanRequest request = ScanRequest.builder().tableName(table).segment(segment).totalSegments(segments)
-        .limit(limit).consistentRead(consistentRead).exclusiveStartKey(start).build();
-    ScanResponse page = Tables.scan(() -> calls.call("scan of segment " + segment, () -> dynamoDb.scan(request)),
-        token, describe());
-    List<Change> rows = new ArrayList<>(page.count());
+    TableScan.SegmentPage page = scan.segmentPage(segment, token, limit, r -> r.consistentRead(consistentRead));
+    List<Change> rows = new ArrayList<>(page.items().size());
     List<SourceRejection> rejections = new ArrayList<>();
     for (Map<String, AttributeValue> item : page.items()) {
       String changeKey = null;
@@ -114,8 +106,7 @@ public final class DynamoDbScanSource implements SegmentedSource {
             + reason(e)));
       }
     }
-    boolean more = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty();
-    return new Page(rows, rejections, more ? ScanTokens.encode(segment, page.lastEvaluatedKey()) : null);
+    return new Page(rows, rejections, page.next());
   }
 
   /** Why an item was skipped: the message of an {@link IllegalArgumentException}, else the exception's type. */

@@ -9,7 +9,7 @@ import dev.cutover.replication.spi.VersionedTarget;
 import dev.cutover.replication.dynamodb.internal.Calls;
 import dev.cutover.replication.dynamodb.internal.ConditionalPuts;
 import dev.cutover.replication.dynamodb.internal.ParallelCalls;
-import dev.cutover.replication.dynamodb.internal.ScanTokens;
+import dev.cutover.replication.dynamodb.internal.TableScan;
 import dev.cutover.replication.dynamodb.internal.TableSettings;
 import dev.cutover.replication.dynamodb.internal.Tables;
 import dev.cutover.replication.dynamodb.internal.Throttling;
@@ -30,7 +30,6 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
-import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 
 /**
  * The new store as a {@link VersionedTarget} on one DynamoDB table: each change is one conditional
@@ -77,10 +76,10 @@ public final class DynamoDbVersionedTarget implements VersionedTarget, AutoClose
   private final String table;
   private final String partitionKey;
   private final String prefix;
-  private final int segments;
   private final Clock clock;
   private final VersionedItems items;
   private final Calls calls;
+  private final TableScan scan;
   private final ConditionalPuts writes;
   private final TombstonePurge purge;
   private final ParallelCalls writers;
@@ -91,12 +90,12 @@ public final class DynamoDbVersionedTarget implements VersionedTarget, AutoClose
     this.table = b.settings.table();
     this.partitionKey = b.partitionKey;
     this.prefix = b.prefix;
-    this.segments = b.settings.segments();
     this.clock = b.clock;
     this.items = new VersionedItems(partitionKey, prefix);
     this.calls = new Calls(b.settings.throttling(describe()), describe());
+    this.scan = new TableScan(dynamoDb, table, b.settings.segments(), calls, describe());
     this.writes = new ConditionalPuts(dynamoDb, table, partitionKey, items, calls, describe());
-    this.purge = new TombstonePurge(dynamoDb, table, partitionKey, prefix, calls);
+    this.purge = new TombstonePurge(dynamoDb, table, partitionKey, prefix, calls, scan);
     this.writers = new ParallelCalls("cutover-ddb-apply-" + table, b.maxInFlight);
   }
 
@@ -161,7 +160,7 @@ public final class DynamoDbVersionedTarget implements VersionedTarget, AutoClose
 
   @Override
   public int segments() {
-    return segments;
+    return scan.segments();
   }
 
   /**
@@ -170,22 +169,13 @@ public final class DynamoDbVersionedTarget implements VersionedTarget, AutoClose
    */
   @Override
   public String layout() {
-    return "dynamodb parallel scan, " + segments + " segments";
+    return scan.layout();
   }
 
   @Override
   public Page readPage(int segment, @Nullable String token, int limit) {
-    Tables.checkPage(segment, segments, limit);
-    Map<String, AttributeValue> start = ScanTokens.decode(token, segment, describe());
-    ScanRequest.Builder scan = ScanRequest.builder().tableName(table).segment(segment).totalSegments(segments)
-        .limit(limit).consistentRead(true).exclusiveStartKey(start);
-    if (!prefix.isEmpty()) {
-      scan.filterExpression("begins_with(#pk, :prefix)").expressionAttributeNames(Map.of("#pk", partitionKey))
-          .expressionAttributeValues(Map.of(":prefix", AttributeValue.fromS(prefix)));
-    }
-    ScanRequest request = scan.build();
-    ScanResponse page = Tables.scan(() -> calls.call("scan of segment " + segment, () -> dynamoDb.scan(request)), token, describe());
-    List<Change> rows = new ArrayList<>(page.count());
+    TableScan.SegmentPage page = scan.segmentPage(segment, token, limit, this::ofThisKeySpace);
+    List<Change> rows = new ArrayList<>(page.items().size());
     List<SourceRejection> rejected = new ArrayList<>();
     for (Map<String, AttributeValue> item : page.items()) {
       try {
@@ -197,8 +187,16 @@ public final class DynamoDbVersionedTarget implements VersionedTarget, AutoClose
             + e.getMessage()));
       }
     }
-    boolean more = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty();
-    return new Page(rows, rejected, more ? ScanTokens.encode(segment, page.lastEvaluatedKey()) : null);
+    return new Page(rows, rejected, page.next());
+  }
+
+  /** A consistent scan of this target's items: those of its key prefix. */
+  private void ofThisKeySpace(ScanRequest.Builder request) {
+    request.consistentRead(true);
+    if (!prefix.isEmpty()) {
+      request.filterExpression("begins_with(#pk, :prefix)").expressionAttributeNames(Map.of("#pk", partitionKey))
+          .expressionAttributeValues(Map.of(":prefix", AttributeValue.fromS(prefix)));
+    }
   }
 
   /** The change key of a malformed item, or null when even that cannot be read. */

@@ -1,6 +1,7 @@
 package dev.cutover.flags.dynamodb.internal;
 
 import dev.cutover.flags.spi.ChangeHints;
+import dev.cutover.flags.spi.DaemonThreads;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -68,8 +69,7 @@ public final class StreamHints implements AutoCloseable {
     this.pollEvery = pollEvery;
     this.maxBackoff = maxBackoff;
     this.name = name;
-    this.thread = new Thread(this::run, "cutover-flags-ddb-stream");
-    this.thread.setDaemon(true);
+    this.thread = DaemonThreads.newThread("cutover-flags-ddb-stream", this::run);
   }
 
   /** Starts following the stream. */

@@ -1,6 +1,7 @@
 package dev.cutover.flags.jdbc.internal;
 
 import dev.cutover.flags.spi.ChangeHints;
+import dev.cutover.flags.spi.DaemonThreads;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -61,8 +62,7 @@ public final class PgNotificationListener implements AutoCloseable {
     this.firstBackoff = firstBackoff;
     this.maxBackoff = maxBackoff;
     this.name = name;
-    this.thread = new Thread(this::run, "cutover-flags-pg-listen");
-    this.thread.setDaemon(true);
+    this.thread = DaemonThreads.newThread("cutover-flags-pg-listen", this::run);
   }
 
   /** Starts listening. */

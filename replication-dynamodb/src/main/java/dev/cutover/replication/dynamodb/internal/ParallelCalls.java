@@ -1,5 +1,6 @@
 package dev.cutover.replication.dynamodb.internal;
 
+import dev.cutover.concurrent.DaemonThreads;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -8,7 +9,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
@@ -27,12 +27,8 @@ public final class ParallelCalls implements AutoCloseable {
 
   /** A pool of {@code maxInFlight} threads named after {@code name}. */
   public ParallelCalls(String name, int maxInFlight) {
-    AtomicInteger n = new AtomicInteger();
-    this.pool = new ThreadPoolExecutor(maxInFlight, maxInFlight, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-      Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
+    this.pool = new ThreadPoolExecutor(maxInFlight, maxInFlight, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+        DaemonThreads.numbered(name));
     ((ThreadPoolExecutor) pool).allowCoreThreadTimeOut(true);
   }
 

@@ -1,5 +1,6 @@
 package dev.cutover.replication.dynamodb.internal;
 
+import dev.cutover.concurrent.DaemonThreads;
 import dev.cutover.replication.Change;
 import dev.cutover.replication.dynamodb.ChangeHandler;
 import dev.cutover.replication.spi.ShardCheckpointStore;
@@ -61,8 +62,7 @@ public final class ShardFollower implements AutoCloseable {
     this.s = settings;
     this.counters = counters;
     this.leases = new ShardLeases(store, settings, counters);
-    this.thread = new Thread(this::run, "cutover-ddb-stream-" + settings.consumer());
-    this.thread.setDaemon(true);
+    this.thread = DaemonThreads.newThread("cutover-ddb-stream-" + settings.consumer(), this::run);
   }
 
   /** Starts the thread. */

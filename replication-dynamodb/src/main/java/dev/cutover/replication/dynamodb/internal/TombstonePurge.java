@@ -3,12 +3,11 @@ package dev.cutover.replication.dynamodb.internal;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
-import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
-import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 
 /**
  * Removes a versioned target's old tombstones: a scan filtered on {@code deleted = true AND
@@ -22,14 +21,17 @@ public final class TombstonePurge {
   private final String prefix;
   private final VersionedItems items;
   private final Calls calls;
+  private final TableScan scan;
 
-  public TombstonePurge(DynamoDbClient dynamoDb, String table, String partitionKey, String prefix, Calls calls) {
+  public TombstonePurge(DynamoDbClient dynamoDb, String table, String partitionKey, String prefix, Calls calls,
+      TableScan scan) {
     this.dynamoDb = dynamoDb;
     this.table = table;
     this.partitionKey = partitionKey;
     this.prefix = prefix;
     this.items = new VersionedItems(partitionKey, prefix);
     this.calls = calls;
+    this.scan = scan;
   }
 
   /** Removes the tombstones applied before {@code appliedBefore}; returns how many. */
@@ -38,24 +40,15 @@ public final class TombstonePurge {
         "#a", VersionedItems.APPLIED_AT, "#v", VersionedItems.VERSION));
     Map<String, AttributeValue> values = new HashMap<>(Map.of(":true", AttributeValue.fromBool(true),
         ":t", AttributeValue.fromN(Long.toString(appliedBefore.toEpochMilli()))));
-    String filter = "#d = :true AND #a < :t";
+    String filter = "#d = :true AND #a < :t" + (prefix.isEmpty() ? "" : " AND begins_with(#pk, :prefix)");
     if (!prefix.isEmpty()) {
       values.put(":prefix", AttributeValue.fromS(prefix));
-      filter += " AND begins_with(#pk, :prefix)";
     }
-    long purged = 0;
-    Map<String, AttributeValue> start = null;
-    do {
-      ScanRequest request = ScanRequest.builder().tableName(table).filterExpression(filter)
-          .projectionExpression("#pk, #v, #d, #a").expressionAttributeNames(names).expressionAttributeValues(values)
-          .consistentRead(true).exclusiveStartKey(start).build();
-      ScanResponse page = calls.call("scan for tombstones", () -> dynamoDb.scan(request));
-      for (Map<String, AttributeValue> tombstone : page.items()) {
-        purged += delete(tombstone) ? 1 : 0;
-      }
-      start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-    } while (start != null);
-    return purged;
+    LongAdder purged = new LongAdder();
+    scan.everyPage("scan for tombstones", r -> r.filterExpression(filter).projectionExpression("#pk, #v, #d, #a")
+            .expressionAttributeNames(names).expressionAttributeValues(values).consistentRead(true),
+        page -> page.forEach(tombstone -> purged.add(delete(tombstone) ? 1 : 0)));
+    return purged.sum();
   }
 
   private boolean delete(Map<String, AttributeValue> tombstone) {

@@ -1,5 +1,6 @@
 package dev.cutover.replication.internal.backfill;
 
+import dev.cutover.concurrent.DaemonThreads;
 import dev.cutover.replication.BackfillException;
 import dev.cutover.replication.BackfillProgress;
 import dev.cutover.replication.BackfillResult;
@@ -11,9 +12,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,7 +74,7 @@ public final class BackfillRunner {
   }
 
   private void work(int threads) throws InterruptedException {
-    ExecutorService pool = Executors.newFixedThreadPool(threads, threadFactory(settings.name()));
+    ExecutorService pool = Executors.newFixedThreadPool(threads, DaemonThreads.numbered("cutover-backfill-" + settings.name()));
     try {
       List<Future<?>> workers = new ArrayList<>(threads);
       for (int i = 0; i < threads; i++) {
@@ -123,15 +122,6 @@ public final class BackfillRunner {
     run.reports.finished(result);
     return new BackfillException("backfill '" + settings.name() + "' cannot start, nothing was copied: "
         + cause.getMessage(), result, cause);
-  }
-
-  private static ThreadFactory threadFactory(String name) {
-    AtomicInteger n = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, "cutover-backfill-" + name + "-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
   }
 
   /** Asks the workers to stop after their current page. */

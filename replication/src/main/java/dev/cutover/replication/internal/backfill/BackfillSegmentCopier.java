@@ -1,5 +1,6 @@
 package dev.cutover.replication.internal.backfill;
 
+import dev.cutover.concurrent.DaemonThreads;
 import dev.cutover.replication.Change;
 import dev.cutover.replication.internal.apply.BatchApply;
 import dev.cutover.replication.internal.apply.BatchTally;
@@ -54,11 +55,8 @@ final class BackfillSegmentCopier {
     @Nullable String token = claim.token();
     long rows = claim.rows();
     // one page ahead: the next page is read while this one is transformed and applied
-    ExecutorService ahead = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "cutover-backfill-" + settings.name() + "-read-" + segment);
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService ahead = Executors.newSingleThreadExecutor(
+        DaemonThreads.named("cutover-backfill-" + settings.name() + "-read-" + segment));
     @Nullable Future<SegmentedSource.Page> pending = read(ahead, source, segment, token);
     try {
       while (true) {

@@ -5,6 +5,7 @@ import dev.cutover.replication.spi.ChangeQueue;
 import dev.cutover.replication.MirrorCounts;
 import dev.cutover.replication.MirrorFailure;
 import dev.cutover.journal.KeyLedger;
+import dev.cutover.concurrent.DaemonThreads;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,9 +75,7 @@ public final class MirrorEngine<E> {
     this.applier = new MirrorApplier(settings, counters, failures);
     this.intake = new MirrorIntake<>(settings, counters, failures);
     for (int i = 0; i < settings.workers(); i++) {
-      Thread t = new Thread(this::work, "cutover-mirror-" + settings.name() + "-" + (i + 1));
-      t.setDaemon(true);
-      workers.add(t);
+      workers.add(DaemonThreads.newThread("cutover-mirror-" + settings.name() + "-" + (i + 1), this::work));
     }
     workers.forEach(Thread::start);
   }

@@ -1,6 +1,5 @@
 package dev.cutover.replication.internal.ndjson;
 
-import dev.cutover.replication.internal.DynamoDbJson;
 import dev.cutover.replication.internal.Keys;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -138,7 +137,7 @@ public final class NdjsonReader {
     }
     String key = null;
     try {
-      JsonNode item = dynamoDb ? DynamoDbJson.item(node) : node;
+      JsonNode item = dynamoDb ? DynamoDbExportLine.plainItem(node) : node;
       key = keys.apply(item);
       if (key == null || key.isEmpty()) {
         return reject(rejected, l, null, "no key");

@@ -1,11 +1,11 @@
 package dev.cutover.replication.internal.reconcile;
 
+import dev.cutover.concurrent.DaemonThreads;
 import dev.cutover.replication.ReconciliationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /** The threads of one reconciliation: both sides read at once, each one page ahead. */
 final class Parallel {
@@ -13,12 +13,7 @@ final class Parallel {
 
   /** A reconciliation's own pool of daemon threads, shut down when the run ends. */
   static ExecutorService threads(String name) {
-    AtomicInteger n = new AtomicInteger();
-    return Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
+    return Executors.newCachedThreadPool(DaemonThreads.numbered(name));
   }
 
   /** Work that reads a side. */

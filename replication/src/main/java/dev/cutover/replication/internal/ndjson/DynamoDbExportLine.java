@@ -1,4 +1,4 @@
-package dev.cutover.replication.internal;
+package dev.cutover.replication.internal.ndjson;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -11,24 +11,29 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * DynamoDB's typed JSON ({@code {"id": {"S": "a"}, "n": {"N": "5"}}}) as plain JSON ({@code {"id":
- * "a", "n": 5}}). Reads both backup formats: the S3 export ({@code {"Item": {...}}}, upper-case
- * types) and the Data Pipeline export (one item per line, lower-case types such as {@code "s"},
- * {@code "bOOL"}, {@code "nULLValue"}). Numbers keep their exact decimal value; binary stays
- * base64 text; sets become arrays.
+ * One line of a DynamoDB table export, an item in DynamoDB's typed JSON ({@code {"id": {"S": "a"},
+ * "n": {"N": "5"}}}), read as the plain JSON item ({@code {"id": "a", "n": 5}}): what {@code
+ * NdjsonSource.Format.DYNAMODB_JSON} reads. Reads both backup formats: the S3 export ({@code
+ * {"Item": {...}}}, upper-case types) and the Data Pipeline export (one item per line, lower-case
+ * types such as {@code "s"}, {@code "bOOL"}, {@code "nULLValue"}). Numbers keep their exact
+ * decimal value; binary stays base64 text; sets become arrays.
+ *
+ * <p>It works on the JSON text alone, without the AWS SDK, which replication does not depend on.
+ * The SDK's attribute values are converted by {@code DynamoDbJson} in the DynamoDB replication
+ * module, whose {@code toExportLine} writes the lines read here.
  */
-public final class DynamoDbJson {
+public final class DynamoDbExportLine {
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
-  private DynamoDbJson() {}
+  private DynamoDbExportLine() {}
 
   /**
-   * The plain item.
+   * The plain item of {@code line}.
    *
    * @throws IllegalArgumentException naming the attribute path (never its value) when a value is
    *     not a typed value
    */
-  public static ObjectNode item(JsonNode line) {
+  public static ObjectNode plainItem(JsonNode line) {
     JsonNode item = line.size() == 1 && line.has("Item") ? line.get("Item") : line;
     if (!item.isObject()) {
       throw new IllegalArgumentException("the item is not a JSON object");

@@ -1,0 +1,44 @@
+package dev.cutover.flags.spi;
+
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Daemon threads with readable names, for store authors: the thread that follows a store's push
+ * source, and the thread factories of an executor. Cutover's flag client, stores and OpenFeature
+ * provider name all their threads {@code cutover-flags-...} or {@code cutover-openfeature-...}
+ * this way, so a thread dump or a leak check shows whose a thread is.
+ *
+ * <pre>{@code
+ * Thread follower = DaemonThreads.newThread("acme-flags-listen", this::listen);
+ * ExecutorService pool = Executors.newFixedThreadPool(4, DaemonThreads.numbered("acme-flags-load"));
+ * }</pre>
+ *
+ * <p>A thread is made with {@link Thread#Thread(Runnable, String)}, so it takes its group,
+ * priority and context class loader from the thread that makes it, and is then marked daemon: it
+ * never keeps the JVM alive. No uncaught-exception handler is set; the group's and the JVM's
+ * default apply. Threads are not started. Thread-safe.
+ *
+ * @since 0.1.0
+ */
+public final class DaemonThreads {
+  private DaemonThreads() {}
+
+  /** A daemon thread named {@code name} that runs {@code body}; not started. */
+  public static Thread newThread(String name, Runnable body) {
+    Thread t = new Thread(body, name);
+    t.setDaemon(true);
+    return t;
+  }
+
+  /** Makes daemon threads all named {@code name}: for an executor that keeps one thread. */
+  public static ThreadFactory named(String name) {
+    return body -> newThread(name, body);
+  }
+
+  /** Makes daemon threads named {@code prefix-1}, {@code prefix-2}, ... in the order it makes them. */
+  public static ThreadFactory numbered(String prefix) {
+    AtomicInteger made = new AtomicInteger();
+    return body -> newThread(prefix + "-" + made.incrementAndGet(), body);
+  }
+}
