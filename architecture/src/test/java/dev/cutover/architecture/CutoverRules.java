@@ -9,6 +9,7 @@ import com.tngtech.archunit.core.domain.Dependency;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.domain.JavaCodeUnit;
+import com.tngtech.archunit.core.domain.JavaField;
 import com.tngtech.archunit.core.domain.JavaMember;
 import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.domain.JavaType;
@@ -28,6 +29,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The rules themselves, shared by the tests that check them against the published modules and
@@ -49,25 +51,17 @@ final class CutoverRules {
   static ArchRule internalPackagesStayInTheirModule() {
     return classes()
         .should(
-            new ArchCondition<JavaClass>("use no internal package of another module") {
-              @Override
-              public void check(JavaClass origin, ConditionEvents events) {
-                String module = CutoverModules.of(origin);
-                for (Dependency dependency : origin.getDirectDependenciesFromSelf()) {
-                  JavaClass target = dependency.getTargetClass().getBaseComponentType();
-                  if (isCutover(target) && isInternal(target.getPackageName())) {
-                    String targetModule = CutoverModules.of(target);
-                    if (!targetModule.equals(module)) {
-                      events.add(
-                          violated(
-                              dependency,
-                              "module " + module + " uses " + targetModule + "'s internals: "
-                                  + dependency.getDescription()));
-                    }
+            dependOnNo(
+                "use no internal package of another module",
+                (module, target) -> {
+                  if (!isCutover(target) || !isInternal(target.getPackageName())) {
+                    return null;
                   }
-                }
-              }
-            });
+                  String targetModule = CutoverModules.of(target);
+                  return targetModule.equals(module)
+                      ? null
+                      : "module " + module + " uses " + targetModule + "'s internals";
+                }));
   }
 
   /** See {@link ApiSignaturesHideInternalTypesTest}. */
@@ -130,22 +124,34 @@ final class CutoverRules {
   static ArchRule mainCodeIgnoresTestSupport() {
     return classes()
         .should(
-            new ArchCondition<JavaClass>("depend on neither cutover-testkit nor the test fixtures") {
-              @Override
-              public void check(JavaClass origin, ConditionEvents events) {
-                String module = CutoverModules.of(origin);
-                for (Dependency dependency : origin.getDirectDependenciesFromSelf()) {
-                  JavaClass target = dependency.getTargetClass().getBaseComponentType();
-                  if (isTestSupport(target) && !CutoverModules.of(target).equals(module)) {
-                    events.add(
-                        violated(
-                            dependency,
-                            "main code of " + module + " depends on test support: "
-                                + dependency.getDescription()));
-                  }
-                }
-              }
-            });
+            dependOnNo(
+                "depend on neither cutover-testkit nor the test fixtures",
+                (module, target) ->
+                    isTestSupport(target) && !CutoverModules.of(target).equals(module)
+                        ? "main code of " + module + " depends on test support"
+                        : null));
+  }
+
+  /** Why a dependency of a class in {@code module} on {@code target} is forbidden, or null. */
+  @FunctionalInterface
+  private interface Forbidden {
+    @Nullable String reason(String module, JavaClass target);
+  }
+
+  /** Reports every direct dependency that {@code forbidden} gives a reason against. */
+  private static ArchCondition<JavaClass> dependOnNo(String description, Forbidden forbidden) {
+    return new ArchCondition<>(description) {
+      @Override
+      public void check(JavaClass origin, ConditionEvents events) {
+        String module = CutoverModules.of(origin);
+        for (Dependency dependency : origin.getDirectDependenciesFromSelf()) {
+          String reason = forbidden.reason(module, dependency.getTargetClass().getBaseComponentType());
+          if (reason != null) {
+            events.add(violated(dependency, reason + ": " + dependency.getDescription()));
+          }
+        }
+      }
+    };
   }
 
   /** See {@link PackagesAreNullMarkedTest}. */
@@ -243,7 +249,7 @@ final class CutoverRules {
   /** Field type; or parameters, return type, type parameter bounds and thrown types. */
   private static Set<JavaClass> signatureTypes(JavaMember member) {
     Set<JavaClass> mentioned = new LinkedHashSet<>();
-    if (member instanceof com.tngtech.archunit.core.domain.JavaField field) {
+    if (member instanceof JavaField field) {
       mentioned.addAll(field.getType().getAllInvolvedRawTypes());
     } else if (member instanceof JavaCodeUnit codeUnit) {
       codeUnit.getParameterTypes().forEach(p -> mentioned.addAll(p.getAllInvolvedRawTypes()));
