@@ -4,9 +4,7 @@ import dev.cutover.concurrent.DaemonThreads;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -83,9 +81,7 @@ public final class KeyLedger {
   private final String runId = UUID.randomUUID().toString();
   private final Instant startedAt;
   private final Thread drainer;
-  /** Gaps the drainer still has to put; touched only by the drainer thread. */
-  private final List<Gap> unrecordedGaps = new ArrayList<>();
-  private @Nullable Gap overflowGap;
+  private final PendingGaps gaps;
   private volatile boolean closing;
   private volatile boolean done;
   private volatile boolean closed;
@@ -112,6 +108,7 @@ public final class KeyLedger {
     this.onJournaled = onJournaled;
     this.onJournalError = onJournalError;
     this.startedAt = clock.instant();
+    this.gaps = new PendingGaps(name, journal, maxKeys, clock);
     renewRun();
     this.drainer = DaemonThreads.newThread("cutover-dualwrite-journal-" + name, this::drainLoop);
     drainer.start();
@@ -188,13 +185,7 @@ public final class KeyLedger {
 
   /** Whether every recorded key is in the journal and every gap recorded. */
   public boolean idle() {
-    return size.get() == 0 && inFlight.get() == 0 && overflowSince.get() == 0 && unrecordedGapsEmpty();
-  }
-
-  private boolean unrecordedGapsEmpty() {
-    synchronized (unrecordedGaps) {
-      return unrecordedGaps.isEmpty() && overflowGap == null;
-    }
+    return size.get() == 0 && inFlight.get() == 0 && overflowSince.get() == 0 && gaps.isEmpty();
   }
 
   /** Writes that were past the bound and are covered by a gap instead of an entry. */
@@ -355,7 +346,7 @@ public final class KeyLedger {
             refused.getMessage());
         Instant at = w.at();
         gapOpened = true;
-        addGap(new Gap(UUID.randomUUID().toString(), w.repository(), Gap.Kind.KEY_REJECTED, at, clock.instant(),
+        gaps.add(new Gap(UUID.randomUUID().toString(), w.repository(), Gap.Kind.KEY_REJECTED, at, clock.instant(),
             "the journal refused a key of " + w.repository() + "." + w.method() + ": " + refused.getMessage()));
         return true;
       } catch (Throwable failure) {
@@ -378,41 +369,9 @@ public final class KeyLedger {
     }
   }
 
-  private void addGap(Gap gap) {
-    synchronized (unrecordedGaps) {
-      unrecordedGaps.add(gap);
-    }
-  }
-
   /** Puts the pending gaps, the overflow range first. */
   private boolean recordGaps() {
-    long since = overflowSince.getAndSet(0);
-    synchronized (unrecordedGaps) {
-      if (since != 0) {
-        Instant to = clock.instant();
-        Gap g = overflowGap;
-        overflowGap = g == null
-            ? new Gap(UUID.randomUUID().toString(), name, Gap.Kind.OVERFLOW, Instant.ofEpochMilli(since), to,
-                "more than " + maxKeys + " keys waited for the journal; writes past that bound were not kept")
-            : new Gap(g.id(), g.repository(), g.kind(), g.from(), to, g.detail());
-        unrecordedGaps.add(overflowGap);
-      } else {
-        overflowGap = null; // the episode ended with its last recorded range
-      }
-      while (!unrecordedGaps.isEmpty()) {
-        Gap g = unrecordedGaps.get(0);
-        try {
-          journal.putGap(g);
-        } catch (Throwable e) {
-          failed("recording gap " + g.id(), e);
-          return false;
-        }
-        LOG.error("{}: recorded gap {} ({}, {} .. {}); no stage may move past SHADOW until a full reconciliation"
-            + " and repair close it", name, g.id(), g.kind(), g.from(), g.to());
-        unrecordedGaps.remove(0);
-      }
-      return true;
-    }
+    return gaps.record(overflowSince.getAndSet(0), this::failed);
   }
 
   private boolean renewRun() {

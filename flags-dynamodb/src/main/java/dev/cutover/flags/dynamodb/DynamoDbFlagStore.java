@@ -1,14 +1,18 @@
 package dev.cutover.flags.dynamodb;
 
+import static dev.cutover.flags.dynamodb.internal.FlagTable.n;
+import static dev.cutover.flags.dynamodb.internal.FlagTable.s;
+
 import dev.cutover.flags.Flag;
 import dev.cutover.flags.Subscription;
+import dev.cutover.flags.dynamodb.internal.FlagTable;
+import dev.cutover.flags.dynamodb.internal.FlagWriteTransaction;
 import dev.cutover.flags.dynamodb.internal.StreamHints;
 import dev.cutover.flags.dynamodb.internal.WriteRetry;
 import dev.cutover.flags.spi.ChangeHintListener;
 import dev.cutover.flags.spi.ChangeHints;
 import dev.cutover.flags.spi.AuditInfo;
 import dev.cutover.flags.spi.AuditPage;
-import dev.cutover.flags.spi.AuditRecord;
 import dev.cutover.flags.spi.FlagStoreException;
 import dev.cutover.flags.spi.FlagWriteConflictException;
 import dev.cutover.flags.spi.RawFlag;
@@ -18,30 +22,15 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
-import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
-import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
-import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
-import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 
 /**
@@ -96,7 +85,6 @@ public final class DynamoDbFlagStore implements WritableFlagStore {
   private final DynamoDbClient dynamoDb;
   private final String table;
   private final String prefix;
-  private final boolean consistentRead;
   private final Clock clock;
   private final @Nullable DynamoDbStreamsClient streams;
   private final Duration streamPoll;
@@ -104,17 +92,20 @@ public final class DynamoDbFlagStore implements WritableFlagStore {
   private @Nullable StreamHints reader;
   private final ChangeHints hints;
   private final WriteRetry writes;
+  private final FlagTable items;
+  private final FlagWriteTransaction transaction;
 
   private DynamoDbFlagStore(Builder b) {
     this.dynamoDb = b.dynamoDb;
     this.table = b.table;
     this.prefix = b.prefix;
-    this.consistentRead = b.consistentRead;
     this.clock = b.clock;
     this.streams = b.streams;
     this.streamPoll = b.streamPoll;
     this.hints = new ChangeHints(describe());
     this.writes = new WriteRetry(describe(), b.writeAttempts, b.writeBackoff);
+    this.items = new FlagTable(dynamoDb, table, prefix, b.consistentRead, writes);
+    this.transaction = new FlagWriteTransaction(items, writes);
   }
 
   /** The retry of writes and the throttling counts, for {@link DynamoDbFlagStoreMetrics}. */
@@ -143,97 +134,23 @@ public final class DynamoDbFlagStore implements WritableFlagStore {
    * CloudFormation or CLI snippet in the README.
    */
   public void createTableIfMissing() {
-    try {
-      dynamoDb.createTable(r -> r.tableName(table)
-          .keySchema(
-              KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build(),
-              KeySchemaElement.builder().attributeName("sk").keyType(KeyType.RANGE).build())
-          .attributeDefinitions(
-              AttributeDefinition.builder().attributeName("pk").attributeType(ScalarAttributeType.S).build(),
-              AttributeDefinition.builder().attributeName("sk").attributeType(ScalarAttributeType.S).build())
-          .billingMode(BillingMode.PAY_PER_REQUEST)
-          .streamSpecification(s -> s.streamEnabled(true).streamViewType(StreamViewType.NEW_AND_OLD_IMAGES)));
-    } catch (ResourceInUseException e) {
-      // exists already
-    }
-    dynamoDb.waiter().waitUntilTableExists(r -> r.tableName(table));
-  }
-
-  private Map<String, AttributeValue> headKey() {
-    return Map.of("pk", s(prefix + "#head"), "sk", s("head"));
-  }
-
-  private Map<String, AttributeValue> flagKey(String key) {
-    return Map.of("pk", s(prefix + "#flags"), "sk", s(key));
-  }
-
-  private String auditPartition(String key) {
-    return prefix + "#audit#" + key;
+    items.createIfMissing();
   }
 
   @Override
   public long headRevision() {
-    GetItemResponse r = writes.read(() -> dynamoDb.getItem(g -> g.tableName(table).key(headKey())
-        .consistentRead(consistentRead).projectionExpression("revision")));
-    return r.hasItem() && r.item().containsKey("revision") ? Long.parseLong(r.item().get("revision").n()) : 0;
+    return items.headRevision();
   }
 
   @Override
   public StoreSnapshot load() {
-    long revision = headRevision();
-    List<RawFlag> flags = new ArrayList<>();
-    Map<String, AttributeValue> start = null;
-    do {
-      QueryRequest.Builder q = QueryRequest.builder().tableName(table)
-          .keyConditionExpression("pk = :pk")
-          .expressionAttributeValues(Map.of(":pk", s(prefix + "#flags")))
-          .consistentRead(consistentRead);
-      if (start != null) {
-        q.exclusiveStartKey(start);
-      }
-      QueryRequest request = q.build();
-      QueryResponse page = writes.read(() -> dynamoDb.query(request));
-      for (Map<String, AttributeValue> item : page.items()) {
-        RawFlag raw = raw(item);
-        if (raw != null) {
-          flags.add(raw);
-        }
-      }
-      start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-    } while (start != null);
-    return new StoreSnapshot(revision, flags);
-  }
-
-  /** The document of a flag item, a rejection for a malformed item, or null for a tombstone. */
-  private static @Nullable RawFlag raw(Map<String, AttributeValue> item) {
-    String key = item.get("sk").s();
-    AttributeValue deleted = item.get("deleted");
-    if (deleted != null && Boolean.TRUE.equals(deleted.bool())) {
-      return null;
-    }
-    AttributeValue version = item.get("version");
-    AttributeValue body = item.get("body");
-    long v;
-    try {
-      v = version == null || version.n() == null ? -1 : Long.parseLong(version.n());
-    } catch (NumberFormatException e) {
-      v = -1;
-    }
-    if (v < 1) {
-      return RawFlag.rejected(key, 1, "item has no positive numeric 'version' attribute: " + version);
-    }
-    if (body == null || body.s() == null) {
-      return RawFlag.rejected(key, v, "item 'body' is not a string attribute: " + body);
-    }
-    return new RawFlag(key, v, body.s());
+    return items.load();
   }
 
   @Override
   public Optional<RawFlag> get(String key) {
     requireKey(key);
-    GetItemResponse r =
-        writes.read(() -> dynamoDb.getItem(g -> g.tableName(table).key(flagKey(key)).consistentRead(true)));
-    return r.hasItem() ? Optional.ofNullable(raw(r.item())) : Optional.empty();
+    return items.get(key);
   }
 
   @Override
@@ -246,7 +163,7 @@ public final class DynamoDbFlagStore implements WritableFlagStore {
     }
     Instant now = clock.instant();
     Flag[] stored = new Flag[1];
-    write(flag.key(), expectedVersion, audit, now, (current, nextVersion) -> {
+    transaction.write(flag.key(), expectedVersion, audit, now, (current, nextVersion) -> {
       stored[0] = flag.toBuilder().version(nextVersion).updatedAt(now).updatedBy(audit.actor()).build();
       String body = stored[0].toJson();
       int bytes = body.getBytes(StandardCharsets.UTF_8).length;
@@ -254,7 +171,7 @@ public final class DynamoDbFlagStore implements WritableFlagStore {
         throw new IllegalArgumentException("flag '" + flag.key() + "' is " + bytes
             + " bytes of JSON, over the limit of " + MAX_BODY_BYTES + " (DynamoDB items are at most 400 KB)");
       }
-      Map<String, AttributeValue> item = new HashMap<>(flagKey(flag.key()));
+      Map<String, AttributeValue> item = new HashMap<>(items.flagKey(flag.key()));
       item.put("body", s(body));
       item.put("version", n(nextVersion));
       item.put("updatedAt", n(now.toEpochMilli()));
@@ -278,103 +195,12 @@ public final class DynamoDbFlagStore implements WritableFlagStore {
       throw new IllegalArgumentException(
           "expectedVersion to delete flag '" + key + "' must be >= 1 but was " + expectedVersion);
     }
-    write(key, expectedVersion, audit, clock.instant(), (current, nextVersion) ->
-        TransactWriteItem.builder().update(u -> u.tableName(table).key(flagKey(key))
+    transaction.write(key, expectedVersion, audit, clock.instant(), (current, nextVersion) ->
+        TransactWriteItem.builder().update(u -> u.tableName(table).key(items.flagKey(key))
             .updateExpression("SET deleted = :true REMOVE body")
             .conditionExpression("version = :expected AND attribute_not_exists(deleted)")
             .expressionAttributeValues(Map.of(":true", AttributeValue.fromBool(true), ":expected", n(expectedVersion))))
             .build());
-  }
-
-  /** The flag item's current state as read before the transaction. */
-  private record Current(long version, @Nullable String body) {}
-
-  /** Builds the flag's own part of the transaction. */
-  @FunctionalInterface
-  private interface FlagWrite {
-    TransactWriteItem build(@Nullable Current current, long nextVersion);
-  }
-
-  private void write(String key, long expectedVersion, AuditInfo audit, Instant now, FlagWrite flagWrite) {
-    writes.run(key, () -> {
-      attemptWrite(key, expectedVersion, audit, now, flagWrite);
-      return null;
-    });
-  }
-
-  /**
-   * One attempt: read the head and the flag, check the expected version, and write flag, head and
-   * audit in one transaction. A lost race for the head throws {@link WriteRetry.Transient};
-   * throttling and transaction conflicts are classified by {@link WriteRetry#run}.
-   */
-  private void attemptWrite(String key, long expectedVersion, AuditInfo audit, Instant now, FlagWrite flagWrite) {
-    long revision = headRevisionConsistent();
-    GetItemResponse r = dynamoDb.getItem(g -> g.tableName(table).key(flagKey(key)).consistentRead(true));
-    Current current = null;
-    long lastVersion = 0;
-    if (r.hasItem()) {
-      lastVersion = Long.parseLong(r.item().get("version").n());
-      AttributeValue deleted = r.item().get("deleted");
-      if (deleted == null || !Boolean.TRUE.equals(deleted.bool())) {
-        AttributeValue body = r.item().get("body");
-        current = new Current(lastVersion, body == null ? null : body.s());
-      }
-    }
-    long actual = current == null ? 0 : current.version;
-    if (actual != expectedVersion) {
-      throw new FlagWriteConflictException(key, expectedVersion, actual);
-    }
-    long next = revision + 1;
-    long nextVersion = lastVersion + 1;
-    TransactWriteItem flagItem = flagWrite.build(current, nextVersion);
-    boolean deleting = flagItem.update() != null;
-    Map<String, AttributeValue> auditItem = new HashMap<>();
-    auditItem.put("pk", s(auditPartition(key)));
-    auditItem.put("sk", s(String.format("%020d", next)));
-    auditItem.put("version", n(deleting ? actual : nextVersion));
-    auditItem.put("actor", s(audit.actor()));
-    auditItem.put("reason", s(audit.reason()));
-    if (current != null && current.body != null) {
-      auditItem.put("before", s(current.body));
-    }
-    if (!deleting && flagItem.put() != null) {
-      auditItem.put("after", flagItem.put().item().get("body"));
-    }
-    auditItem.put("at", n(now.toEpochMilli()));
-    auditItem.put("revision", n(next));
-    Map<String, AttributeValue> head = new HashMap<>(headKey());
-    head.put("revision", n(next));
-    TransactWriteItem headItem = TransactWriteItem.builder().put(p -> p.tableName(table).item(head)
-        .conditionExpression(revision == 0 ? "attribute_not_exists(revision) OR revision = :rev" : "revision = :rev")
-        .expressionAttributeValues(Map.of(":rev", n(revision)))).build();
-    TransactWriteItem auditWrite = TransactWriteItem.builder().put(p -> p.tableName(table).item(auditItem)
-        .conditionExpression("attribute_not_exists(pk)")).build();
-    // one token per attempt: should the SDK resend this request after losing its response, DynamoDB
-    // recognizes it instead of failing it on the conditions it already satisfied
-    String token = UUID.randomUUID().toString();
-    try {
-      dynamoDb.transactWriteItems(t -> t.transactItems(flagItem, headItem, auditWrite).clientRequestToken(token));
-    } catch (TransactionCanceledException e) {
-      List<CancellationReason> reasons = e.cancellationReasons();
-      if (failedCondition(reasons, 0)) {
-        long now2 = get(key).map(RawFlag::version).orElse(0L);
-        throw new FlagWriteConflictException(key, expectedVersion, now2);
-      }
-      if (failedCondition(reasons, 1) || failedCondition(reasons, 2)) {
-        throw new WriteRetry.Transient(WriteRetry.Cause.HEAD_MOVED,
-            "the head revision moved from " + revision + " while writing flag '" + key + "'", e);
-      }
-      throw e;
-    }
-  }
-
-  private static boolean failedCondition(List<CancellationReason> reasons, int item) {
-    return reasons.size() > item && "ConditionalCheckFailed".equals(reasons.get(item).code());
-  }
-
-  private long headRevisionConsistent() {
-    GetItemResponse r = dynamoDb.getItem(g -> g.tableName(table).key(headKey()).consistentRead(true));
-    return r.hasItem() && r.item().containsKey("revision") ? Long.parseLong(r.item().get("revision").n()) : 0;
   }
 
   @Override
@@ -386,33 +212,7 @@ public final class DynamoDbFlagStore implements WritableFlagStore {
     if (pageToken != null && !pageToken.matches("\\d{20}")) {
       throw new IllegalArgumentException("invalid page token '" + pageToken + "'");
     }
-    Map<String, AttributeValue> values = new HashMap<>();
-    values.put(":pk", s(auditPartition(key)));
-    String condition = "pk = :pk";
-    if (pageToken != null) {
-      condition += " AND sk < :before";
-      values.put(":before", s(pageToken));
-    }
-    String keyCondition = condition;
-    QueryResponse page = writes.read(() -> dynamoDb.query(q -> q.tableName(table).keyConditionExpression(keyCondition)
-        .expressionAttributeValues(values).scanIndexForward(false).limit(pageSize + 1).consistentRead(true)));
-    List<AuditRecord> records = new ArrayList<>();
-    for (Map<String, AttributeValue> item : page.items()) {
-      records.add(new AuditRecord(
-          key,
-          Long.parseLong(item.get("version").n()),
-          item.get("actor").s(),
-          item.get("reason").s(),
-          item.containsKey("before") ? item.get("before").s() : null,
-          item.containsKey("after") ? item.get("after").s() : null,
-          Instant.ofEpochMilli(Long.parseLong(item.get("at").n())),
-          Long.parseLong(item.get("revision").n())));
-    }
-    if (records.size() > pageSize) {
-      List<AuditRecord> first = records.subList(0, pageSize);
-      return new AuditPage(first, String.format("%020d", first.get(pageSize - 1).revision()));
-    }
-    return new AuditPage(records, null);
+    return items.history(key, pageToken, pageSize);
   }
 
   /**
@@ -435,7 +235,7 @@ public final class DynamoDbFlagStore implements WritableFlagStore {
           throw new IllegalStateException(
               "table '" + table + "' has no stream: enable it with NEW_AND_OLD_IMAGES (createTableIfMissing does)");
         }
-        reader = new StreamHints(client, arn, prefix + "#head", streamPoll, Duration.ofSeconds(30), describe(), hints);
+        reader = new StreamHints(client, arn, items.headPartition(), streamPoll, Duration.ofSeconds(30), describe(), hints);
         reader.start();
       }
       return () -> {
@@ -471,14 +271,6 @@ public final class DynamoDbFlagStore implements WritableFlagStore {
       throw new IllegalArgumentException(
           "flag key must be 1 to 128 letters, digits, '.', '-' or '_' but was '" + key + "'");
     }
-  }
-
-  private static AttributeValue s(String value) {
-    return AttributeValue.fromS(value);
-  }
-
-  private static AttributeValue n(long value) {
-    return AttributeValue.fromN(Long.toString(value));
   }
 
   /**

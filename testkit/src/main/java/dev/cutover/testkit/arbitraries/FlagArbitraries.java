@@ -1,15 +1,12 @@
 package dev.cutover.testkit.arbitraries;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.BooleanNode;
-import com.fasterxml.jackson.databind.node.DoubleNode;
-import com.fasterxml.jackson.databind.node.IntNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.LongNode;
-import com.fasterxml.jackson.databind.node.NullNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
+import static dev.cutover.testkit.arbitraries.ContextValues.attributeValue;
+import static dev.cutover.testkit.arbitraries.ContextValues.decimals;
+import static dev.cutover.testkit.arbitraries.ContextValues.domainValue;
+import static dev.cutover.testkit.arbitraries.ContextValues.setAttribute;
+import static dev.cutover.testkit.arbitraries.VariantValues.instants;
+import static dev.cutover.testkit.arbitraries.VariantValues.variants;
+
 import dev.cutover.flags.Allocation;
 import dev.cutover.flags.Clause;
 import dev.cutover.flags.EvaluationContext;
@@ -20,13 +17,10 @@ import dev.cutover.flags.Rule;
 import dev.cutover.flags.Serve;
 import dev.cutover.flags.Target;
 import dev.cutover.flags.VariantType;
-import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import net.jqwik.api.Arbitraries;
@@ -83,28 +77,15 @@ public final class FlagArbitraries {
           "0.9.0", "1.0.0", "1.2", "1.2.0", "1.2.3", "1.2.3-beta.1", "1.2.3-rc.2", "2.0.0",
           "v2.1.0", "10.0.0+build.7");
 
-  private static final List<String> COUNTRIES = List.of("DE", "FR", "US", "GB", "JP");
-  private static final List<String> PLANS = List.of("free", "pro", "enterprise");
-  private static final List<String> EMAILS =
-      List.of("ana@cutover.dev", "bo@example.com", "ops@cutover.dev", "lee@test.org");
   private static final List<String> KEY_WORDS =
       List.of(
           "orders", "payments", "checkout", "migration", "dual-write", "shadow-read", "cutover",
           "new_store", "v2", "eu", "batch-size", "kill_switch");
-  private static final List<String> STRING_VARIANT_NAMES =
-      List.of("control", "treatment", "OLD", "SHADOW", "DUAL_WRITE", "NEW", "cutover", "rollback");
-  private static final List<String> NUMBER_VARIANT_NAMES =
-      List.of("small", "medium", "large", "off", "n-1");
-  private static final List<String> JSON_VARIANT_NAMES =
-      List.of("config-a", "config-b", "config-c", "disabled");
   private static final List<String> BUCKET_ATTRIBUTES =
       List.of("key", "country", "tier", "plan", "email", "region");
-  private static final List<String> FREE_TEXT =
-      List.of("", "a", "Zürich", "日本語", "emoji 🚀", "quote \" and \\ backslash", "tab\tnew\nline");
   private static final String KEY_CHARS =
       "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-";
   private static final int TOTAL_THOUSANDTHS = 100_000;
-  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   private FlagArbitraries() {}
 
@@ -159,49 +140,6 @@ public final class FlagArbitraries {
                   return b.build();
                 });
     return weighted(w(15, keyed), w(1, Arbitraries.just(EvaluationContext.empty())));
-  }
-
-  /** A context attribute value: mostly of the attribute's type, rarely of a wrong one. */
-  private static Arbitrary<Object> attributeValue(String attribute) {
-    Arbitrary<Object> wrong =
-obj(Arbitraries.of("three", "not-a-version", "", "1.5"));
-    Arbitrary<Object> wrongType =
-        switch (attribute) {
-          case "tier", "score" -> wrong;
-          case "appVersion" -> weighted(w(1, wrong), w(1, obj(Arbitraries.integers().between(1, 3))));
-          case "beta" -> obj(Arbitraries.of("true", "yes"));
-          default -> obj(Arbitraries.integers().between(0, 9));
-        };
-    return weighted(w(12, domainValue(attribute)), w(1, wrongType));
-  }
-
-  private static void setAttribute(EvaluationContext.Builder b, String name, @Nullable Object v) {
-    if (v instanceof String s) {
-      b.set(name, s);
-    } else if (v instanceof Number n) {
-      b.set(name, n);
-    } else if (v instanceof Boolean bool) {
-      b.set(name, bool.booleanValue());
-    }
-  }
-
-  /** Values of the attribute's type, as rules and contexts use them. */
-  private static Arbitrary<Object> domainValue(String attribute) {
-    return switch (attribute) {
-      case "country" -> obj(Arbitraries.of(COUNTRIES));
-      case "plan" -> obj(Arbitraries.of(PLANS));
-      case "email" -> obj(Arbitraries.of(EMAILS));
-      case "tier" -> obj(Arbitraries.integers().between(0, 5));
-      case "score" ->
-          weighted(
-              w(1, obj(Arbitraries.of(0.0, 0.5, 12.75, 50.0, 99.9))),
-              w(1, obj(decimals(-10, 110, 2))));
-      case "beta" -> obj(Arbitraries.of(true, false));
-      case "appVersion" -> obj(Arbitraries.of(VERSIONS));
-      case "key" -> obj(Arbitraries.of(CONTEXT_KEYS));
-      case "region" -> obj(Arbitraries.of("eu", "us"));
-      default -> throw new IllegalArgumentException("no domain for attribute " + attribute);
-    };
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -432,112 +370,6 @@ obj(Arbitraries.of("three", "not-a-version", "", "1.5"));
             });
   }
 
-  /** Variant names to values of the type, in definition order; at least one. */
-  private static Arbitrary<Map<String, JsonNode>> variants(VariantType type) {
-    return switch (type) {
-      case BOOLEAN ->
-          weighted(
-              w(6, Arbitraries.just(orderedMap(List.of("true", "false"), List.of(BooleanNode.TRUE, BooleanNode.FALSE)))),
-              w(1, Arbitraries.just(orderedMap(List.of("on", "off"), List.of(BooleanNode.TRUE, BooleanNode.FALSE)))),
-              w(1, Arbitraries.just(orderedMap(List.of("enabled"), List.of(BooleanNode.TRUE)))));
-      case STRING -> named(STRING_VARIANT_NAMES, stringValues());
-      case NUMBER -> named(NUMBER_VARIANT_NAMES, numberValues());
-      case JSON -> named(JSON_VARIANT_NAMES, jsonValues());
-    };
-  }
-
-  private static Arbitrary<Map<String, JsonNode>> named(
-      List<String> pool, Arbitrary<JsonNode> values) {
-    return Arbitraries.shuffle(pool)
-        .flatMap(
-            shuffled ->
-                Arbitraries.integers()
-                    .between(1, Math.min(4, shuffled.size()))
-                    .flatMap(
-                        n ->
-                            values
-                                .list()
-                                .ofSize(n)
-                                .map(vs -> orderedMap(shuffled.subList(0, n), vs))));
-  }
-
-  private static Map<String, JsonNode> orderedMap(List<String> names, List<JsonNode> values) {
-    Map<String, JsonNode> map = new LinkedHashMap<>();
-    for (int i = 0; i < names.size(); i++) {
-      map.put(names.get(i), values.get(i));
-    }
-    return map;
-  }
-
-  private static Arbitrary<JsonNode> stringValues() {
-    return weighted(
-        w(3, Arbitraries.of("OLD", "SHADOW", "DUAL_WRITE", "NEW", "read-new", "write-both")),
-        w(1, Arbitraries.of(FREE_TEXT)),
-        w(1, Arbitraries.strings().alpha().numeric().withChars(' ', '-').ofMaxLength(16)))
-        .map(s -> (JsonNode) TextNode.valueOf(s));
-  }
-
-  private static Arbitrary<JsonNode> numberValues() {
-    return weighted(
-        w(3, Arbitraries.integers().between(-1000, 100_000).map(i -> (JsonNode) IntNode.valueOf(i))),
-        w(2, decimals(-1_000_000, 1_000_000, 3).map(d -> (JsonNode) DoubleNode.valueOf(d))),
-        w(1, Arbitraries.longs().between(3_000_000_000L, Long.MAX_VALUE / 2).map(l -> (JsonNode) LongNode.valueOf(l))));
-  }
-
-  private static Arbitrary<JsonNode> jsonValues() {
-    Arbitrary<JsonNode> object =
-        Combinators.combine(
-                Arbitraries.integers().between(1, 10_000),
-                Arbitraries.of("read-old", "read-new", "dual"),
-                Arbitraries.of(true, false),
-                Arbitraries.of(COUNTRIES).list().ofMaxSize(3))
-            .as(
-                (limit, mode, shadow, regions) -> {
-                  ObjectNode o = NODES.objectNode();
-                  o.put("batchLimit", limit);
-                  o.put("mode", mode);
-                  o.putObject("shadow").put("enabled", shadow).put("sampleRate", limit / 10_000.0);
-                  ArrayNode r = o.putArray("regions");
-                  regions.forEach(r::add);
-                  return (JsonNode) o;
-                });
-    Arbitrary<JsonNode> array =
-        Arbitraries.integers()
-            .between(0, 100)
-            .list()
-            .ofMaxSize(4)
-            .map(
-                list -> {
-                  ArrayNode a = NODES.arrayNode();
-                  list.forEach(a::add);
-                  return (JsonNode) a;
-                });
-    return weighted(
-        w(6, object),
-        w(2, array),
-        w(1, stringValues()),
-        w(1, numberValues()),
-        w(1, Arbitraries.of(true, false).map(b -> (JsonNode) BooleanNode.valueOf(b))),
-        w(1, Arbitraries.just((JsonNode) NullNode.getInstance())));
-  }
-
-  private static Arbitrary<Instant> instants() {
-    // 2001 to 2099, whole seconds or milliseconds: far from now, so a test's clock does not matter
-    return Combinators.combine(
-            Arbitraries.longs()
-                .between(978_307_200L, 4_070_908_800L)
-                .withDistribution(RandomDistribution.uniform()),
-            weighted(w(2, Arbitraries.just(0)), w(1, Arbitraries.integers().between(1, 999))))
-        .as((seconds, millis) -> Instant.ofEpochSecond(seconds).plusMillis(millis));
-  }
-
-  private static Arbitrary<Double> decimals(int min, int max, int scale) {
-    return Arbitraries.bigDecimals()
-        .between(BigDecimal.valueOf(min), BigDecimal.valueOf(max))
-        .ofScale(scale)
-        .map(BigDecimal::doubleValue);
-  }
-
   // ---------------------------------------------------------------------------------------------
   // invalid documents
 
@@ -578,7 +410,7 @@ obj(Arbitraries.of("three", "not-a-version", "", "1.5"));
     return Arbitraries.frequencyOf(list);
   }
 
-  private static Arbitrary<Object> obj(Arbitrary<?> arbitrary) {
+  static Arbitrary<Object> obj(Arbitrary<?> arbitrary) {
     return arbitrary.map(x -> (Object) x);
   }
 }

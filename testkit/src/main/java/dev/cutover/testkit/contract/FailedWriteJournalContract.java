@@ -13,20 +13,10 @@ import dev.cutover.journal.FailedWrite.Reason;
 import dev.cutover.journal.FailedWrite.Target;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collection;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 import org.jspecify.annotations.Nullable;
@@ -129,15 +119,15 @@ public abstract class FailedWriteJournalContract {
     return all;
   }
 
-  private static List<Long> ids(List<JournalEntry> entries) {
+  static List<Long> ids(List<JournalEntry> entries) {
     return entries.stream().map(JournalEntry::id).collect(Collectors.toList());
   }
 
-  private static List<@Nullable String> keys(List<JournalEntry> entries) {
+  static List<@Nullable String> keys(List<JournalEntry> entries) {
     return entries.stream().map(e -> e.write().entityKey()).collect(Collectors.toList());
   }
 
-  private static String repeat(char c, int n) {
+  static String repeat(char c, int n) {
     return String.valueOf(c).repeat(n);
   }
 
@@ -339,177 +329,60 @@ public abstract class FailedWriteJournalContract {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // round trips
+  // round trips, limits and bad arguments: JournalFieldChecks
 
   @Test
   void everyFieldRoundTrips() throws Exception {
-    Map<Long, FailedWrite> appended = new LinkedHashMap<>();
-    int n = 0;
-    for (Target target : Target.values()) {
-      for (Reason reason : Reason.values()) {
-        FailedWrite w =
-            new FailedWrite(
-                "Repo" + n, "method" + n, "key-" + n + "-é✓", target, reason,
-                "detail " + n + ": java.io.IOException: reset", AT.plusMillis(n * 1_001L));
-        appended.put(journal.append(w), w);
-        n++;
-      }
-    }
-    List<JournalEntry> pending = journal.pending(0, 100);
-    assertThat(pending).hasSize(appended.size());
-    for (JournalEntry e : pending) {
-      assertThat(e.write()).isEqualTo(appended.get(e.id()));
-    }
+    new JournalFieldChecks(this).everyFieldRoundTrips();
   }
 
   @Test
   void nullEntityKeyRoundTrips() throws Exception {
-    long id = journal.append(write(null));
-    journal.append(write(""));
-    List<JournalEntry> pending = journal.pending(0, 10);
-    assertThat(pending.get(0).id()).isEqualTo(id);
-    assertThat(pending.get(0).write()).isEqualTo(write(null));
-    assertThat(pending.get(0).write().entityKey()).isNull();
-    assertThat(pending.get(1).write().entityKey()).isEmpty();
+    new JournalFieldChecks(this).nullEntityKeyRoundTrips();
   }
 
   @Test
   void instantsKeepAtLeastMilliseconds() throws Exception {
-    Instant precise = Instant.parse("2030-01-02T03:04:05.123456789Z");
-    List<Instant> instants =
-        List.of(
-            Instant.parse("1970-01-01T00:00:00Z"), Instant.parse("2100-12-31T23:59:59.999Z"),
-            Instant.ofEpochMilli(1), precise);
-    int i = 0;
-    for (Instant at : instants) {
-      journal.append(new FailedWrite("R", "m", "k" + i++, Target.OLD, Reason.SHED, "d", at));
-    }
-    List<Instant> read = journal.pending(0, 10).stream().map(e -> e.write().at()).collect(Collectors.toList());
-    assertThat(read.subList(0, 3)).containsExactlyElementsOf(instants.subList(0, 3));
-    assertThat(read.get(3)).isBetween(Instant.parse("2030-01-02T03:04:05.123Z"), precise);
+    new JournalFieldChecks(this).instantsKeepAtLeastMilliseconds();
   }
 
   @Test
   void identifyingFieldsRoundTripExactly() throws Exception {
-    List<String> keys =
-        List.of(
-            "O'Brien", "a\"b", "back\\slash", "100%_like", "'; DROP TABLE failed_writes; --",
-            "trailing space ", " leading", "tab\tand\nnewline", "Case", "case", "CASE",
-            "é", "e\u0301", "日本語", "emoji 😀 outside the BMP", "\uFEFFbom", "ß");
-    Map<Long, String> appended = new LinkedHashMap<>();
-    for (String key : keys) {
-      appended.put(
-          journal.append(
-              new FailedWrite("Repo " + key, "m" + key, key, Target.NEW, Reason.FAILED, key, AT)),
-          key);
-    }
-    for (JournalEntry e : journal.pending(0, 100)) {
-      String key = appended.get(e.id());
-      assertThat(e.write().entityKey()).isEqualTo(key);
-      assertThat(e.write().repository()).isEqualTo("Repo " + key);
-      assertThat(e.write().method()).isEqualTo("m" + key);
-      assertThat(e.write().detail()).isEqualTo(key);
-    }
-    assertThat(journal.pendingCount()).isEqualTo(keys.size());
+    new JournalFieldChecks(this).identifyingFieldsRoundTripExactly();
   }
 
-  // ---------------------------------------------------------------------------------------------
-  // limits and bad arguments
-
   @Test
-  void limitBelowOneIsRejected() {
-    for (int limit : new int[] {0, -1, Integer.MIN_VALUE}) {
-      assertThatThrownBy(() -> journal.pending(0, limit))
-          .isInstanceOf(IllegalArgumentException.class)
-          .hasMessageContaining("limit")
-          .hasMessageContaining(Integer.toString(limit));
-    }
+  void limitBelowOneIsRejected() throws Exception {
+    new JournalFieldChecks(this).limitBelowOneIsRejected();
   }
 
   @Test
   void entityKeyAtTheLimitIsKeptAndOneMoreIsRejected() throws Exception {
-    int max = maxEntityKeyLength();
-    String longest = "k".repeat(max - 2) + "😀"; // a surrogate pair counts as two
-    journal.append(write(longest));
-    String tooLong = repeat('k', max + 1);
-    assertThatThrownBy(() -> journal.append(write(tooLong)))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("entityKey")
-        .hasMessageContaining(Integer.toString(max + 1))
-        .hasMessageContaining(Integer.toString(max));
-    assertThat(keys(journal.pending(0, 10))).containsExactly(longest);
+    new JournalFieldChecks(this).entityKeyAtTheLimitIsKeptAndOneMoreIsRejected();
   }
 
   @Test
   void repositoryOrMethodBeyondTheLimitIsRejected() throws Exception {
-    int maxRepo = maxRepositoryLength();
-    int maxMethod = maxMethodLength();
-    journal.append(
-        new FailedWrite(repeat('R', maxRepo), repeat('m', maxMethod), "k", Target.NEW, Reason.FAILED, "d", AT));
-    assertThatThrownBy(
-            () -> journal.append(
-                new FailedWrite(repeat('R', maxRepo + 1), "save", "k", Target.NEW, Reason.FAILED, "d", AT)))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("repository")
-        .hasMessageContaining(Integer.toString(maxRepo + 1))
-        .hasMessageContaining(Integer.toString(maxRepo));
-    assertThatThrownBy(
-            () -> journal.append(
-                new FailedWrite("Repo", repeat('m', maxMethod + 1), "k", Target.NEW, Reason.FAILED, "d", AT)))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("method")
-        .hasMessageContaining(Integer.toString(maxMethod + 1))
-        .hasMessageContaining(Integer.toString(maxMethod));
-    assertThat(journal.pendingCount()).isEqualTo(1);
+    new JournalFieldChecks(this).repositoryOrMethodBeyondTheLimitIsRejected();
   }
 
   @Test
   void keysNoDatabaseCanStoreAreRejected() throws Exception {
-    assertThatThrownBy(() -> journal.append(write("nul\u0000here")))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("entityKey")
-        .hasMessageContaining("NUL")
-        .hasMessageContaining("index 3");
-    assertThatThrownBy(() -> journal.append(write("half \uD83D pair")))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("surrogate")
-        .hasMessageContaining("index 5");
-    assertThat(journal.pendingCount()).isZero();
+    new JournalFieldChecks(this).keysNoDatabaseCanStoreAreRejected();
   }
 
   @Test
   void longDetailIsShortenedNeverRejected() throws Exception {
-    int max = maxDetailLength();
-    String atLimit = "x".repeat(max - 1) + "y";
-    String huge = "java.lang.IllegalStateException: " + "z".repeat(20_000);
-    String withNul = "before\u0000after \uDC00 lone";
-    journal.append(new FailedWrite("R", "m", "a", Target.NEW, Reason.FAILED, atLimit, AT));
-    journal.append(new FailedWrite("R", "m", "b", Target.NEW, Reason.FAILED, huge, AT));
-    journal.append(new FailedWrite("R", "m", "c", Target.NEW, Reason.FAILED, withNul, AT));
-    List<JournalEntry> pending = journal.pending(0, 10);
-    assertThat(pending.get(0).write().detail()).isEqualTo(atLimit);
-    String shortened = pending.get(1).write().detail();
-    if (!shortened.equals(huge)) {
-      // shortened to the limit, keeping the start (the last character may mark the cut)
-      assertThat(shortened.length()).isBetween(max - 2, max);
-      assertThat(huge).startsWith(shortened.substring(0, shortened.length() - 1));
-    }
-    assertThat(pending.get(2).write().detail()).startsWith("before").contains("after");
+    new JournalFieldChecks(this).longDetailIsShortenedNeverRejected();
   }
 
   @Test
   void nullArgumentsAreRejected() throws Exception {
-    long id = journal.append(write("a"));
-    assertThatThrownBy(() -> journal.append(null)).isInstanceOf(NullPointerException.class);
-    assertThatThrownBy(() -> journal.resolve(null)).isInstanceOf(NullPointerException.class);
-    Collection<Long> withNull = Arrays.asList(id, null);
-    assertThatThrownBy(() -> journal.resolve(withNull)).isInstanceOf(NullPointerException.class);
-    // nothing of a rejected call happened
-    assertThat(ids(journal.pending(0, 10))).containsExactly(id);
+    new JournalFieldChecks(this).nullArgumentsAreRejected();
   }
 
   // ---------------------------------------------------------------------------------------------
-  // concurrency
+  // concurrency: JournalConcurrencyChecks
 
   /** Appending threads in {@link #concurrentAppendsGetUniqueIdsAndNoneIsLost()}. */
   protected int appendThreads() {
@@ -524,87 +397,12 @@ public abstract class FailedWriteJournalContract {
   @Test
   @Timeout(value = 60, unit = TimeUnit.SECONDS)
   void concurrentAppendsGetUniqueIdsAndNoneIsLost() throws Exception {
-    int threads = appendThreads();
-    int each = appendsPerThread();
-    Map<Long, String> appended = new ConcurrentHashMap<>();
-    CountDownLatch start = new CountDownLatch(1);
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    try {
-      List<Future<List<Long>>> results = new ArrayList<>();
-      for (int t = 0; t < threads; t++) {
-        int thread = t;
-        results.add(pool.submit(() -> {
-          start.await();
-          List<Long> mine = new ArrayList<>();
-          for (int i = 0; i < each; i++) {
-            String key = "t" + thread + "-" + i;
-            long id = journal.append(write(key));
-            mine.add(id);
-            assertThat(appended.put(id, key)).as("id %s given twice", id).isNull();
-          }
-          return mine;
-        }));
-      }
-      start.countDown();
-      for (Future<List<Long>> result : results) {
-        // one thread's appends follow each other, so its ids increase
-        assertThat(result.get(50, TimeUnit.SECONDS)).hasSize(each).isSorted().doesNotHaveDuplicates();
-      }
-    } finally {
-      pool.shutdownNow();
-    }
-    assertThat(appended).hasSize(threads * each);
-    assertThat(journal.pendingCount()).isEqualTo(threads * each);
-    List<JournalEntry> pending = allPending(500);
-    assertThat(ids(pending)).isSorted().containsExactlyInAnyOrderElementsOf(appended.keySet());
-    for (JournalEntry e : pending) {
-      assertThat(e.write().entityKey()).isEqualTo(appended.get(e.id()));
-    }
+    new JournalConcurrencyChecks(this).concurrentAppendsGetUniqueIdsAndNoneIsLost();
   }
 
   @Test
   @Timeout(value = 60, unit = TimeUnit.SECONDS)
   void repairLoopAlongsideAppendersResolvesEverything() throws Exception {
-    int appenders = 4;
-    int each = 50;
-    Set<Long> appended = ConcurrentHashMap.newKeySet();
-    Set<Long> resolved = new HashSet<>();
-    AtomicBoolean appending = new AtomicBoolean(true);
-    CountDownLatch start = new CountDownLatch(1);
-    ExecutorService pool = Executors.newFixedThreadPool(appenders);
-    try {
-      List<Future<?>> results = new ArrayList<>();
-      for (int t = 0; t < appenders; t++) {
-        int thread = t;
-        results.add(pool.submit(() -> {
-          start.await();
-          for (int i = 0; i < each; i++) {
-            appended.add(journal.append(write("r" + thread + "-" + i)));
-          }
-          return null;
-        }));
-      }
-      start.countDown();
-      // passes run while appenders are busy, then once more after they finished: each pass
-      // starts at 0, so entries a pass missed (committed behind its cursor) are found by the next
-      boolean lastPass = false;
-      while (!lastPass) {
-        lastPass = !appending.get();
-        for (JournalEntry e : allPending(7)) {
-          assertThat(resolved.add(e.id())).as("entry %s resolved once", e.id()).isTrue();
-          journal.resolve(List.of(e.id()));
-        }
-        if (results.stream().allMatch(Future::isDone)) {
-          appending.set(false);
-        }
-      }
-      for (Future<?> result : results) {
-        result.get(50, TimeUnit.SECONDS);
-      }
-    } finally {
-      pool.shutdownNow();
-    }
-    assertThat(resolved).isEqualTo(appended).hasSize(appenders * each);
-    assertThat(journal.pendingCount()).isZero();
+    new JournalConcurrencyChecks(this).repairLoopAlongsideAppendersResolvesEverything();
   }
 }

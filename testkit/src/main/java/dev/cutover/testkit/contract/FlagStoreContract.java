@@ -6,14 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.cutover.flags.ClientStatus;
-import dev.cutover.flags.Evaluation;
-import dev.cutover.flags.EvaluationContext;
 import dev.cutover.flags.Flag;
 import dev.cutover.flags.FlagClient;
-import dev.cutover.flags.Subscription;
 import dev.cutover.flags.spi.FlagStore;
 import dev.cutover.flags.spi.RawFlag;
 import dev.cutover.flags.spi.StoreSnapshot;
@@ -25,9 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -74,7 +66,6 @@ import org.junit.jupiter.api.Test;
  */
 public abstract class FlagStoreContract<S extends FlagStore> {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
   /** The store under test, created by {@link #createStore()} before each test. */
@@ -127,20 +118,7 @@ public abstract class FlagStoreContract<S extends FlagStore> {
 
   /** Well-formed JSON objects that are not valid flags: unknown operator, type mismatch. */
   protected final Map<String, String> invalidWellFormedDocuments() {
-    Map<String, String> docs = new LinkedHashMap<>();
-    docs.put(
-        "contract.bad.operator",
-        "{\"key\":\"contract.bad.operator\",\"on\":true,\"type\":\"boolean\","
-            + "\"variants\":{\"true\":true,\"false\":false},\"offVariant\":\"false\","
-            + "\"rules\":[{\"clauses\":[{\"attribute\":\"country\",\"op\":\"regex\",\"values\":[\"D.*\"]}],"
-            + "\"serve\":{\"variant\":\"true\"}}],"
-            + "\"fallthrough\":{\"variant\":\"true\"},\"version\":1}");
-    docs.put(
-        "contract.bad.type",
-        "{\"key\":\"contract.bad.type\",\"on\":true,\"type\":\"number\","
-            + "\"variants\":{\"true\":true,\"false\":false},\"offVariant\":\"false\","
-            + "\"fallthrough\":{\"variant\":\"true\"},\"version\":1}");
-    return docs;
+    return ContractDocuments.invalidWellFormed();
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -236,16 +214,7 @@ public abstract class FlagStoreContract<S extends FlagStore> {
 
   /** Whether two documents are the same: equal text, or equal JSON trees. */
   protected static boolean sameDocument(String expected, String actual) {
-    if (expected.equals(actual)) {
-      return true;
-    }
-    try {
-      JsonNode a = JSON.readTree(expected);
-      JsonNode b = JSON.readTree(actual);
-      return a != null && a.equals(b);
-    } catch (Exception e) {
-      return false;
-    }
+    return ContractDocuments.same(expected, actual);
   }
 
   /** The document of {@code key} in the snapshot, failing when it is absent. */
@@ -372,73 +341,17 @@ public abstract class FlagStoreContract<S extends FlagStore> {
 
   @Test
   void clientRejectsOnlyTheBadDocumentsAndServesTheOthers() throws Exception {
-    Map<String, String> bad = badDocuments();
-    putRaw(store, "contract.good.1", booleanFlagJson("contract.good.1", true));
-    for (Map.Entry<String, String> e : bad.entrySet()) {
-      putRaw(store, e.getKey(), e.getValue());
-    }
-    putRaw(store, "contract.good.2", Flag.stringFlag("contract.good.2", "DUAL_WRITE").toJson());
-    long revision = store.headRevision();
-
-    FlagClient client = newClient(store);
-    awaitTrue(
-        () -> client.status().revision() >= revision,
-        () -> "client did not load revision " + revision + ": " + client.status());
-
-    EvaluationContext ctx = EvaluationContext.of("customer-1");
-    Evaluation<Boolean> good1 = client.booleanDetail("contract.good.1", ctx, false);
-    assertEquals(true, good1.value(), () -> "contract.good.1: " + good1);
-    Evaluation<String> good2 = client.stringDetail("contract.good.2", ctx, "default");
-    assertEquals("DUAL_WRITE", good2.value(), () -> "contract.good.2: " + good2);
-    for (String key : bad.keySet()) {
-      Evaluation<Boolean> e = client.booleanDetail(key, ctx, false);
-      assertFalse(e.value(), () -> "bad flag '" + key + "' was served: " + e);
-      assertTrue(e.isDefault(), () -> "bad flag '" + key + "' was served: " + e);
-    }
-    ClientStatus status = client.status();
-    assertEquals(bad.size(), status.rejectedFlags(), () -> "rejected flags in " + status);
-    assertEquals(2, status.flagCount(), () -> "flags served in " + status);
+    new StoreClientChecks<>(this).clientRejectsOnlyTheBadDocumentsAndServesTheOthers();
   }
 
   @Test
   void clientPicksUpLaterWrites() throws Exception {
-    putRaw(store, "contract.live", booleanFlagJson("contract.live", false));
-    FlagClient client = newClient(store);
-    EvaluationContext ctx = EvaluationContext.of("customer-2");
-    awaitTrue(
-        () -> !client.booleanValue("contract.live", ctx, true),
-        () -> "client never served the initial value: " + client.status());
-    putRaw(store, "contract.live", booleanFlagJson("contract.live", true));
-    awaitTrue(
-        () -> client.booleanValue("contract.live", ctx, false),
-        () -> "client did not pick up the write within " + pushDeadline() + ": " + client.status());
+    new StoreClientChecks<>(this).clientPicksUpLaterWrites();
   }
 
   @Test
   void pushHintArrivesForAWriteWhenTheStoreSupportsPush() throws Exception {
-    CountDownLatch hinted = new CountDownLatch(1);
-    AtomicInteger hints = new AtomicInteger();
-    Subscription subscription =
-        store.subscribe(
-            () -> {
-              hints.incrementAndGet();
-              hinted.countDown();
-            });
-    assertNotNull(subscription, "subscribe() must return a subscription, or Subscription.NONE");
-    closeAfterTest(subscription);
-    if (subscription == Subscription.NONE) {
-      // no push: polling is the client's only way, which clientPicksUpLaterWrites covers
-      putRaw(store, "contract.push", booleanFlagJson("contract.push", true));
-      assertEquals(1, store.load().flags().size());
-      return;
-    }
-    putRaw(store, "contract.push", booleanFlagJson("contract.push", true));
-    assertTrue(
-        hinted.await(pushDeadline().toMillis(), TimeUnit.MILLISECONDS),
-        "no push hint within " + pushDeadline() + " after a write");
-    assertTrue(hints.get() >= 1);
-    subscription.close();
-    subscription.close(); // closing twice is harmless
+    new StoreClientChecks<>(this).pushHintArrivesForAWriteWhenTheStoreSupportsPush();
   }
 
   @Test
