@@ -1,5 +1,6 @@
 /**
- * Which SQL database a JDBC connection talks to, detected once from its product name, for the journal and the stores of replication.
+ * Which SQL database a JDBC connection talks to, detected once from its product name: the {@link
+ * dev.cutover.jdbc.SqlDialect} of the failed-write journal and of replication's JDBC stores.
  */
 @NullMarked
 package dev.cutover.jdbc;

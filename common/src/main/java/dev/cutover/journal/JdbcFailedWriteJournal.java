@@ -1,6 +1,6 @@
 package dev.cutover.journal;
 
-import java.sql.Connection;
+import dev.cutover.jdbc.SqlDialect;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -8,21 +8,14 @@ import java.sql.SQLTransactionRollbackException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import dev.cutover.jdbc.DatabaseProducts;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A {@link FailedWriteJournal} in a table on PostgreSQL, MySQL/MariaDB or H2, so missed shadow
@@ -31,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * JdbcFailedWriteJournal journal = JdbcFailedWriteJournal.builder(dataSource)
  *     .tablePrefix("cutover_")   // the default
- *     .build();                  // detects the dialect; or .dialect(Dialect.POSTGRESQL)
+ *     .build();                  // detects the dialect; or .dialect(SqlDialect.POSTGRESQL)
  * journal.createSchemaIfMissing();
  *
  * // a repair job, one pass:
@@ -56,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * {@code from_at}, {@code to_at}, {@code detail}, {@code closed_at} (nullable).
  * {@link #createSchemaIfMissing()} creates all of them. Teams that provision tables
  * themselves find the same DDL, for the default prefix, in the resource
- * {@link Dialect#schemaResource()} ({@code dev/cutover/journal/schema/postgresql.sql},
+ * {@link #schemaResource(SqlDialect)} ({@code dev/cutover/journal/schema/postgresql.sql},
  * {@code mysql.sql}, {@code h2.sql}) and, for any prefix, in {@link #schemaStatements()}. Resolved
  * rows are kept; delete old ones with your own housekeeping job if the table grows too large.
  *
@@ -86,8 +79,6 @@ import org.slf4j.LoggerFactory;
  * @since 0.1.0
  */
 public final class JdbcFailedWriteJournal implements FailedWriteJournal {
-  private static final Logger LOG = LoggerFactory.getLogger(JdbcFailedWriteJournal.class);
-
   /** Table prefixes: a lower-case letter, then up to 39 lower-case letters, digits or {@code _}. */
   public static final Pattern IDENTIFIER = Pattern.compile("[a-z][a-z0-9_]{0,39}");
   /** Longest {@link FailedWrite#repository()} accepted, in {@code char}s. */
@@ -101,17 +92,19 @@ public final class JdbcFailedWriteJournal implements FailedWriteJournal {
   /** Longest {@link FailedWrite#detail()} kept, in {@code char}s; a longer one is shortened. */
   public static final int MAX_DETAIL_LENGTH = 1000;
 
-  private final DataSource dataSource;
+  private final JournalConnections connections;
   private final String prefix;
-  private final Dialect dialect;
+  private final SqlDialect dialect;
   private final JournalSql sql;
+  private final JournalRows rows;
   private final Clock clock = Clock.systemUTC();
 
-  private JdbcFailedWriteJournal(DataSource dataSource, String prefix, Dialect dialect) {
-    this.dataSource = dataSource;
+  private JdbcFailedWriteJournal(DataSource dataSource, String prefix, SqlDialect dialect) {
+    this.connections = new JournalConnections(dataSource);
     this.prefix = prefix;
     this.dialect = dialect;
     this.sql = new JournalSql(dialect, prefix);
+    this.rows = new JournalRows(dialect, sql.table);
   }
 
   /** Starts configuring a journal over a data source (ideally a connection pool). */
@@ -119,8 +112,11 @@ public final class JdbcFailedWriteJournal implements FailedWriteJournal {
     return new Builder(dataSource);
   }
 
-  /** The dialect in use, detected or set. */
-  public Dialect dialect() {
+  /**
+   * The dialect in use, detected or set. The journal's SQL differs by dialect only in the
+   * auto-numbered id, the timestamp type, identifier quoting and the pending index.
+   */
+  public SqlDialect dialect() {
     return dialect;
   }
 
@@ -135,35 +131,20 @@ public final class JdbcFailedWriteJournal implements FailedWriteJournal {
   }
 
   /**
+   * The classpath resource with a dialect's DDL for the default prefix {@code cutover_}, for
+   * example {@code /dev/cutover/journal/schema/postgresql.sql}.
+   */
+  public static String schemaResource(SqlDialect dialect) {
+    return "/dev/cutover/journal/schema/" + dialect.name().toLowerCase(Locale.ROOT) + ".sql";
+  }
+
+  /**
    * Creates the table and its index if they do not exist. Safe to call on every start, also from
    * many instances at once: when another instance wins the race to create an object, the error is
    * retried and then ignored once the table is found usable.
    */
   public void createSchemaIfMissing() throws SQLException {
-    SQLException last = null;
-    for (int attempt = 0; attempt < 3; attempt++) {
-      try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-        boolean autoCommit = c.getAutoCommit();
-        try {
-          c.setAutoCommit(true);
-          for (String ddl : schemaStatements()) {
-            s.execute(ddl);
-          }
-          return;
-        } finally {
-          restoreAutoCommit(c, autoCommit);
-        }
-      } catch (SQLException e) {
-        last = e;
-      }
-    }
-    try {
-      pendingCount();
-      LOG.debug("schema creation raced with another instance; the table is usable", last);
-    } catch (SQLException e) {
-      last.addSuppressed(e);
-      throw last;
-    }
+    connections.createSchema(schemaStatements(), this::pendingCount);
   }
 
   /**
@@ -183,7 +164,7 @@ public final class JdbcFailedWriteJournal implements FailedWriteJournal {
         List<Long> replaced = sameKey(w);
         long id = insert(w);
         if (!replaced.isEmpty()) {
-          call(c -> {
+          connections.call(c -> {
             try (PreparedStatement del = c.prepareStatement(sql.deletePending(replaced.size()))) {
               for (int i = 0; i < replaced.size(); i++) {
                 del.setLong(i + 1, replaced.get(i));
@@ -204,7 +185,7 @@ public final class JdbcFailedWriteJournal implements FailedWriteJournal {
 
   private List<Long> sameKey(FailedWrite w) throws SQLException {
     boolean keyless = w.entityKey() == null;
-    return call(c -> {
+    return connections.call(c -> {
       try (PreparedStatement ps = c.prepareStatement(keyless ? sql.sameNullKey : sql.sameKey)) {
         int i = 1;
         if (!keyless) {
@@ -224,18 +205,12 @@ public final class JdbcFailedWriteJournal implements FailedWriteJournal {
   }
 
   private long insert(FailedWrite w) throws SQLException {
-    return call(c -> {
-      boolean returning = dialect == Dialect.POSTGRESQL;
+    return connections.call(c -> {
+      boolean returning = dialect == SqlDialect.POSTGRESQL;
       try (PreparedStatement ps = returning
           ? c.prepareStatement(sql.insert)
           : c.prepareStatement(sql.insert, Statement.RETURN_GENERATED_KEYS)) {
-        ps.setString(1, w.repository());
-        ps.setString(2, w.method());
-        ps.setString(3, w.entityKey());
-        ps.setString(4, w.target().name());
-        ps.setString(5, w.reason().name());
-        ps.setString(6, w.detail());
-        setInstant(ps, 7, w.at());
+        rows.bindWrite(ps, w);
         try (ResultSet keys = returning ? ps.executeQuery() : executeForKeys(ps)) {
           if (!keys.next()) {
             throw new SQLException(
@@ -258,15 +233,15 @@ public final class JdbcFailedWriteJournal implements FailedWriteJournal {
     Gap g = FailedWriteChecks.checked(gap);
     for (int attempt = 0; ; attempt++) {
       try {
-        call(c -> {
+        connections.call(c -> {
           try (PreparedStatement up = c.prepareStatement(sql.gapUpdate)) {
-            bindGap(up, g);
+            rows.bindGap(up, g);
             if (up.executeUpdate() > 0) {
               return null;
             }
           }
           try (PreparedStatement in = c.prepareStatement(sql.gapInsert)) {
-            bindGap(in, g);
+            rows.bindGap(in, g);
             in.executeUpdate();
           }
           return null;
@@ -281,19 +256,10 @@ public final class JdbcFailedWriteJournal implements FailedWriteJournal {
     }
   }
 
-  private void bindGap(PreparedStatement ps, Gap g) throws SQLException {
-    ps.setString(1, g.repository());
-    ps.setString(2, g.kind().name());
-    setInstant(ps, 3, g.from());
-    setInstant(ps, 4, g.to());
-    ps.setString(5, g.detail());
-    ps.setString(6, g.id());
-  }
-
   @Override
   public void removeGap(String id) throws SQLException {
     Objects.requireNonNull(id, "id");
-    call(c -> {
+    connections.call(c -> {
       try (PreparedStatement ps = c.prepareStatement(sql.gapDelete)) {
         ps.setString(1, id);
         ps.executeUpdate();
@@ -307,22 +273,11 @@ public final class JdbcFailedWriteJournal implements FailedWriteJournal {
    */
   @Override
   public List<Gap> gaps() throws SQLException {
-    return call(c -> {
+    return connections.call(c -> {
       try (PreparedStatement ps = c.prepareStatement(sql.gaps); ResultSet rs = ps.executeQuery()) {
         List<Gap> all = new ArrayList<>();
         while (rs.next()) {
-          String id = rs.getString(1);
-          Gap.Kind kind;
-          try {
-            kind = Gap.Kind.valueOf(rs.getString(3));
-          } catch (IllegalArgumentException | NullPointerException e) {
-            throw new SQLException("gap " + id + " has kind '" + rs.getString(3) + "', which is not a "
-                + Gap.Kind.class.getName() + " of this version", e);
-          }
-          Instant from = getInstant(rs, 4);
-          Instant to = getInstant(rs, 5);
-          String detail = rs.getString(6);
-          all.add(new Gap(id, rs.getString(2), kind, from, to.isBefore(from) ? from : to, detail == null ? "" : detail));
+          all.add(rows.gap(rs));
         }
         return all;
       }
@@ -333,10 +288,10 @@ public final class JdbcFailedWriteJournal implements FailedWriteJournal {
   public int closeGaps(Instant reconciledFrom) throws SQLException {
     Objects.requireNonNull(reconciledFrom, "reconciledFrom");
     Instant now = clock.instant();
-    return call(c -> {
+    return connections.call(c -> {
       try (PreparedStatement ps = c.prepareStatement(sql.gapClose)) {
-        setInstant(ps, 1, now);
-        setInstant(ps, 2, reconciledFrom);
+        rows.setInstant(ps, 1, now);
+        rows.setInstant(ps, 2, reconciledFrom);
         return ps.executeUpdate();
       }
     });
@@ -358,45 +313,19 @@ public final class JdbcFailedWriteJournal implements FailedWriteJournal {
     if (limit < 1) {
       throw new IllegalArgumentException("limit must be >= 1 but was " + limit);
     }
-    return call(c -> {
+    return connections.call(c -> {
       try (PreparedStatement ps = c.prepareStatement(sql.pending)) {
         ps.setLong(1, afterId);
         ps.setInt(2, limit);
         try (ResultSet rs = ps.executeQuery()) {
           List<JournalEntry> page = new ArrayList<>();
           while (rs.next()) {
-            page.add(entry(rs));
+            page.add(rows.entry(rs));
           }
           return page;
         }
       }
     });
-  }
-
-  private JournalEntry entry(ResultSet rs) throws SQLException {
-    long id = rs.getLong(1);
-    String detail = rs.getString(7);
-    FailedWrite write =
-        new FailedWrite(
-            rs.getString(2),
-            rs.getString(3),
-            rs.getString(4),
-            constant(FailedWrite.Target.class, "target", rs.getString(5), id),
-            constant(FailedWrite.Reason.class, "reason", rs.getString(6), id),
-            detail == null ? "" : detail,
-            getInstant(rs, 8));
-    return new JournalEntry(id, write);
-  }
-
-  private <E extends Enum<E>> E constant(Class<E> type, String column, String value, long id)
-      throws SQLException {
-    try {
-      return Enum.valueOf(type, value);
-    } catch (IllegalArgumentException | NullPointerException e) {
-      throw new SQLException(
-          "row " + id + " of " + sql.table + " has " + column + " '" + value
-              + "', which is not a " + type.getName() + " of this version", e);
-    }
   }
 
   /**
@@ -421,11 +350,11 @@ public final class JdbcFailedWriteJournal implements FailedWriteJournal {
       return;
     }
     Instant now = clock.instant();
-    inTransaction(c -> {
+    connections.inTransaction(c -> {
       for (int from = 0; from < sorted.length; from += JournalSql.RESOLVE_CHUNK) {
         int n = Math.min(JournalSql.RESOLVE_CHUNK, sorted.length - from);
         try (PreparedStatement ps = c.prepareStatement(sql.resolve(n))) {
-          setInstant(ps, 1, now);
+          rows.setInstant(ps, 1, now);
           for (int i = 0; i < n; i++) {
             ps.setLong(i + 2, sorted[from + i]);
           }
@@ -439,7 +368,7 @@ public final class JdbcFailedWriteJournal implements FailedWriteJournal {
   /** One {@code COUNT(*)} over the pending index. */
   @Override
   public long pendingCount() throws SQLException {
-    return call(c -> {
+    return connections.call(c -> {
       try (PreparedStatement ps = c.prepareStatement(sql.pendingCount);
           ResultSet rs = ps.executeQuery()) {
         rs.next();
@@ -448,121 +377,9 @@ public final class JdbcFailedWriteJournal implements FailedWriteJournal {
     });
   }
 
-  private void setInstant(PreparedStatement ps, int index, Instant at) throws SQLException {
-    Instant ms = at.truncatedTo(ChronoUnit.MILLIS);
-    if (dialect == Dialect.MYSQL) {
-      // DATETIME holds what it is given: always UTC, whatever the session time zone
-      ps.setObject(index, LocalDateTime.ofInstant(ms, ZoneOffset.UTC));
-    } else {
-      ps.setObject(index, OffsetDateTime.ofInstant(ms, ZoneOffset.UTC));
-    }
-  }
-
-  private Instant getInstant(ResultSet rs, int index) throws SQLException {
-    if (dialect == Dialect.MYSQL) {
-      return rs.getObject(index, LocalDateTime.class).toInstant(ZoneOffset.UTC);
-    }
-    return rs.getObject(index, OffsetDateTime.class).toInstant();
-  }
-
-  /** Work done on one borrowed connection. */
-  @FunctionalInterface
-  private interface Work<T> {
-    T run(Connection c) throws SQLException;
-  }
-
-  /**
-   * Runs one statement's work on a borrowed connection as it was lent. With auto-commit on the
-   * statement commits itself; with it off, the work is committed (or rolled back) here, so no
-   * transaction is left open on a pooled connection.
-   */
-  private <T> T call(Work<T> work) throws SQLException {
-    try (Connection c = dataSource.getConnection()) {
-      if (c.getAutoCommit()) {
-        return work.run(c);
-      }
-      try {
-        T result = work.run(c);
-        c.commit();
-        return result;
-      } catch (SQLException | RuntimeException e) {
-        rollbackQuietly(c);
-        throw e;
-      }
-    }
-  }
-
-  /** Runs work in one transaction and gives the connection back with the auto-commit it had. */
-  private <T> T inTransaction(Work<T> work) throws SQLException {
-    try (Connection c = dataSource.getConnection()) {
-      boolean autoCommit = c.getAutoCommit();
-      if (autoCommit) {
-        c.setAutoCommit(false);
-      }
-      try {
-        T result = work.run(c);
-        c.commit();
-        return result;
-      } catch (SQLException | RuntimeException e) {
-        rollbackQuietly(c);
-        throw e;
-      } finally {
-        restoreAutoCommit(c, autoCommit);
-      }
-    }
-  }
-
-  private static void restoreAutoCommit(Connection c, boolean autoCommit) {
-    try {
-      if (c.getAutoCommit() != autoCommit) {
-        c.setAutoCommit(autoCommit);
-      }
-    } catch (SQLException e) {
-      LOG.debug("could not restore auto-commit", e);
-    }
-  }
-
-  private static void rollbackQuietly(Connection c) {
-    try {
-      c.rollback();
-    } catch (SQLException e) {
-      LOG.debug("rollback failed", e);
-    }
-  }
-
   @Override
   public String toString() {
     return "JdbcFailedWriteJournal[" + dialect.name().toLowerCase(Locale.ROOT) + ", " + sql.table + "]";
-  }
-
-  /**
-   * The SQL dialects the journal speaks; they differ only in the auto-numbered id, the timestamp
-   * type, identifier quoting and the pending index. Detected from {@code
-   * DatabaseMetaData.getDatabaseProductName()} unless set with {@link Builder#dialect(Dialect)}
-   * (for example {@code POSTGRESQL} for a PostgreSQL-compatible database).
-   *
-   * @since 0.1.0
-   */
-  public enum Dialect {
-    /** PostgreSQL 12 or later. */
-    POSTGRESQL,
-    /** MySQL 8 or MariaDB 10.5 or later; InnoDB, utf8mb4. */
-    MYSQL,
-    /** H2 2.x, for tests and embedded use. */
-    H2;
-
-    /**
-     * The classpath resource with this dialect's DDL for the default prefix {@code cutover_}, for
-     * example {@code /dev/cutover/journal/schema/postgresql.sql}.
-     */
-    public String schemaResource() {
-      return "/dev/cutover/journal/schema/" + name().toLowerCase(Locale.ROOT) + ".sql";
-    }
-
-    static @Nullable Dialect fromProductName(String productName) {
-      DatabaseProducts.Family f = DatabaseProducts.of(productName);
-      return f == null ? null : valueOf(f.name());
-    }
   }
 
   /**
@@ -572,7 +389,7 @@ public final class JdbcFailedWriteJournal implements FailedWriteJournal {
    * <pre>{@code
    * JdbcFailedWriteJournal journal = JdbcFailedWriteJournal.builder(pool)
    *     .tablePrefix("orders_migration_")
-   *     .dialect(JdbcFailedWriteJournal.Dialect.MYSQL)
+   *     .dialect(SqlDialect.MYSQL)
    *     .build();
    * }</pre>
    *
@@ -581,7 +398,7 @@ public final class JdbcFailedWriteJournal implements FailedWriteJournal {
   public static final class Builder {
     private final DataSource dataSource;
     private String tablePrefix = "cutover_";
-    private @Nullable Dialect dialect;
+    private @Nullable SqlDialect dialect;
 
     private Builder(DataSource dataSource) {
       this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -602,7 +419,7 @@ public final class JdbcFailedWriteJournal implements FailedWriteJournal {
     }
 
     /** Sets the dialect instead of detecting it; {@link #build()} then opens no connection. */
-    public Builder dialect(Dialect dialect) {
+    public Builder dialect(SqlDialect dialect) {
       this.dialect = Objects.requireNonNull(dialect, "dialect");
       return this;
     }
@@ -615,19 +432,7 @@ public final class JdbcFailedWriteJournal implements FailedWriteJournal {
      * @throws SQLException when no connection could be had to detect the dialect
      */
     public JdbcFailedWriteJournal build() throws SQLException {
-      Dialect d = dialect;
-      if (d == null) {
-        try (Connection c = dataSource.getConnection()) {
-          String product = c.getMetaData().getDatabaseProductName();
-          d = Dialect.fromProductName(product);
-          if (d == null) {
-            throw new IllegalArgumentException(
-                "unsupported database '" + product + "'; supported: PostgreSQL, MySQL, MariaDB, H2;"
-                    + " set dialect(...) for a compatible one");
-          }
-        }
-      }
-      return new JdbcFailedWriteJournal(dataSource, tablePrefix, d);
+      return new JdbcFailedWriteJournal(dataSource, tablePrefix, SqlDialect.setOrDetect(dialect, dataSource));
     }
   }
 }

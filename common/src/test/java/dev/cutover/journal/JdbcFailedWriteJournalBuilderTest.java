@@ -3,64 +3,17 @@ package dev.cutover.journal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.cutover.journal.JdbcFailedWriteJournal.Dialect;
+import dev.cutover.jdbc.FakeDatabase;
+import dev.cutover.jdbc.SqlDialect;
 import java.io.InputStream;
-import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.DatabaseMetaData;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
 /** Configuration is checked when set, the dialect is detected, and the shipped DDL is current. */
 class JdbcFailedWriteJournalBuilderTest {
-
-  /** A data source whose connections report {@code product}; counts opened and closed ones. */
-  private static final class FakeDatabase {
-    final AtomicInteger opened = new AtomicInteger();
-    final AtomicInteger closed = new AtomicInteger();
-    final DataSource dataSource;
-
-    FakeDatabase(String product) {
-      DatabaseMetaData meta = proxy(DatabaseMetaData.class, (m, a) -> {
-        if (m.equals("getDatabaseProductName")) {
-          return product;
-        }
-        throw new UnsupportedOperationException(m);
-      });
-      Connection connection = proxy(Connection.class, (m, a) -> {
-        switch (m) {
-          case "getMetaData":
-            return meta;
-          case "close":
-            closed.incrementAndGet();
-            return null;
-          default:
-            throw new UnsupportedOperationException(m);
-        }
-      });
-      dataSource = proxy(DataSource.class, (m, a) -> {
-        if (m.equals("getConnection")) {
-          opened.incrementAndGet();
-          return connection;
-        }
-        throw new UnsupportedOperationException(m);
-      });
-    }
-  }
-
-  @FunctionalInterface
-  private interface Handler {
-    Object call(String method, Object[] args);
-  }
-
-  private static <T> T proxy(Class<T> type, Handler handler) {
-    return type.cast(Proxy.newProxyInstance(
-        type.getClassLoader(), new Class<?>[] {type}, (p, m, a) -> handler.call(m.getName(), a)));
-  }
 
   @Test
   void badTablePrefixesAreRejectedNamingTheValue() {
@@ -96,7 +49,7 @@ class JdbcFailedWriteJournalBuilderTest {
     for (String[] c : cases) {
       FakeDatabase db = new FakeDatabase(c[0]);
       JdbcFailedWriteJournal journal = JdbcFailedWriteJournal.builder(db.dataSource).build();
-      assertThat(journal.dialect()).as(c[0]).isEqualTo(Dialect.valueOf(c[1]));
+      assertThat(journal.dialect()).as(c[0]).isEqualTo(SqlDialect.valueOf(c[1]));
       assertThat(db.closed.get()).isEqualTo(db.opened.get()).isEqualTo(1);
     }
   }
@@ -115,8 +68,8 @@ class JdbcFailedWriteJournalBuilderTest {
   void anExplicitDialectOpensNoConnection() throws Exception {
     FakeDatabase db = new FakeDatabase("Oracle");
     JdbcFailedWriteJournal journal =
-        JdbcFailedWriteJournal.builder(db.dataSource).dialect(Dialect.POSTGRESQL).tablePrefix("crdb_").build();
-    assertThat(journal.dialect()).isEqualTo(Dialect.POSTGRESQL);
+        JdbcFailedWriteJournal.builder(db.dataSource).dialect(SqlDialect.POSTGRESQL).tablePrefix("crdb_").build();
+    assertThat(journal.dialect()).isEqualTo(SqlDialect.POSTGRESQL);
     assertThat(db.opened.get()).isZero();
     assertThat(journal).hasToString("JdbcFailedWriteJournal[postgresql, \"crdb_failed_writes\"]");
   }
@@ -124,9 +77,9 @@ class JdbcFailedWriteJournalBuilderTest {
   @Test
   void schemaStatementsUseTheQuotedPrefix() throws Exception {
     DataSource ds = new FakeDatabase("H2").dataSource;
-    for (Dialect d : Dialect.values()) {
+    for (SqlDialect d : SqlDialect.values()) {
       List<String> ddl = JdbcFailedWriteJournal.builder(ds).dialect(d).tablePrefix("orders_").build().schemaStatements();
-      char q = d == Dialect.MYSQL ? '`' : '"';
+      char q = d == SqlDialect.MYSQL ? '`' : '"';
       assertThat(String.join("\n", ddl))
           .contains(q + "orders_failed_writes" + q)
           .contains(q + "orders_failed_writes_pending" + q)
@@ -137,10 +90,10 @@ class JdbcFailedWriteJournalBuilderTest {
   @Test
   void shippedSqlFilesMatchTheGeneratedSchema() throws Exception {
     DataSource ds = new FakeDatabase("H2").dataSource;
-    for (Dialect dialect : Dialect.values()) {
+    for (SqlDialect dialect : SqlDialect.values()) {
       String file;
-      try (InputStream in = JdbcFailedWriteJournal.class.getResourceAsStream(dialect.schemaResource())) {
-        assertThat(in).as("resource %s", dialect.schemaResource()).isNotNull();
+      try (InputStream in = JdbcFailedWriteJournal.class.getResourceAsStream(JdbcFailedWriteJournal.schemaResource(dialect))) {
+        assertThat(in).as("resource %s", JdbcFailedWriteJournal.schemaResource(dialect)).isNotNull();
         file = new String(in.readAllBytes(), StandardCharsets.UTF_8);
       }
       List<String> statements = new ArrayList<>();

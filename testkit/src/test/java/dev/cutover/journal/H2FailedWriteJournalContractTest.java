@@ -1,7 +1,7 @@
 package dev.cutover.journal;
 
 
-import dev.cutover.journal.JdbcFailedWriteJournal.Dialect;
+import dev.cutover.jdbc.SqlDialect;
 import dev.cutover.testsupport.H2Databases;
 import org.junit.jupiter.api.AfterAll;
 
@@ -21,7 +21,7 @@ class H2FailedWriteJournalContractTest extends JdbcFailedWriteJournalContract {
   }
 
   @Override
-  protected Dialect expectedDialect() {
-    return Dialect.H2;
+  protected SqlDialect expectedDialect() {
+    return SqlDialect.H2;
   }
 }

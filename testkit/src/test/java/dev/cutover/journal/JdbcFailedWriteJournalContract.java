@@ -11,7 +11,7 @@ import dev.cutover.journal.TestPool;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.cutover.journal.JdbcFailedWriteJournal.Dialect;
+import dev.cutover.jdbc.SqlDialect;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -44,7 +44,7 @@ abstract class JdbcFailedWriteJournalContract extends FailedWriteJournalContract
   protected abstract TestPool pool();
 
   /** The dialect the database should be detected as. */
-  protected abstract Dialect expectedDialect();
+  protected abstract SqlDialect expectedDialect();
 
   /**
    * Prepares the session for {@code EXPLAIN}ing the pending query on a small table: brings the

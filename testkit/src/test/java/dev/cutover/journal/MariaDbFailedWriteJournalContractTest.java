@@ -1,7 +1,7 @@
 package dev.cutover.journal;
 
 
-import dev.cutover.journal.JdbcFailedWriteJournal.Dialect;
+import dev.cutover.jdbc.SqlDialect;
 import dev.cutover.testsupport.EmbeddedMariaDb;
 import org.junit.jupiter.api.AfterAll;
 
@@ -21,7 +21,7 @@ class MariaDbFailedWriteJournalContractTest extends JdbcFailedWriteJournalContra
   }
 
   @Override
-  protected Dialect expectedDialect() {
-    return Dialect.MYSQL;
+  protected SqlDialect expectedDialect() {
+    return SqlDialect.MYSQL;
   }
 }

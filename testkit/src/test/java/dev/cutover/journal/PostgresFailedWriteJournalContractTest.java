@@ -1,7 +1,7 @@
 package dev.cutover.journal;
 
 
-import dev.cutover.journal.JdbcFailedWriteJournal.Dialect;
+import dev.cutover.jdbc.SqlDialect;
 import dev.cutover.testsupport.EmbeddedPostgresServer;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -23,8 +23,8 @@ class PostgresFailedWriteJournalContractTest extends JdbcFailedWriteJournalContr
   }
 
   @Override
-  protected Dialect expectedDialect() {
-    return Dialect.POSTGRESQL;
+  protected SqlDialect expectedDialect() {
+    return SqlDialect.POSTGRESQL;
   }
 
   @Override

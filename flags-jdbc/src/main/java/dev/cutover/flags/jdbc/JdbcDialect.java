@@ -1,13 +1,21 @@
 package dev.cutover.flags.jdbc;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Locale;
+import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The SQL dialects {@link JdbcFlagStore} speaks. Detected from the connection's metadata unless
  * set on the builder. Each differs only where SQL does: identifier quoting, column types, the
  * auto-numbered audit key and the idempotent insert of the revision row.
+ *
+ * <p>Product names map as they do for {@code dev.cutover.jdbc.SqlDialect}, the dialect of
+ * Cutover's other JDBC stores (the journal and replication's stores, in {@code cutover-common}):
+ * this module keeps its own enum so that a flag store needs neither that module nor the Jackson
+ * modules it brings.
  *
  * @since 0.1.0
  */
@@ -48,6 +56,23 @@ public enum JdbcDialect {
       return H2;
     }
     return null;
+  }
+
+  /**
+   * The dialect of a data source's database; borrows one connection and gives it back.
+   *
+   * @throws IllegalArgumentException when Cutover does not support it, naming the product
+   */
+  static JdbcDialect detect(DataSource dataSource) throws SQLException {
+    try (Connection c = dataSource.getConnection()) {
+      String product = c.getMetaData().getDatabaseProductName();
+      JdbcDialect d = fromProductName(product);
+      if (d == null) {
+        throw new IllegalArgumentException(
+            "unsupported database '" + product + "'; supported: PostgreSQL, MySQL, MariaDB, H2");
+      }
+      return d;
+    }
   }
 
   /** The classpath resource holding this dialect's DDL for the default table prefix. */

@@ -1,5 +1,8 @@
 package dev.cutover.flags.jdbc;
 
+import static dev.cutover.flags.jdbc.FlagInputs.checkAudit;
+import static dev.cutover.flags.jdbc.FlagInputs.requireKey;
+
 import dev.cutover.flags.Flag;
 import dev.cutover.flags.Subscription;
 import dev.cutover.flags.jdbc.internal.PgNotificationListener;
@@ -13,24 +16,21 @@ import dev.cutover.flags.spi.FlagWriteConflictException;
 import dev.cutover.flags.spi.RawFlag;
 import dev.cutover.flags.spi.StoreSnapshot;
 import dev.cutover.flags.spi.WritableFlagStore;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A {@link WritableFlagStore} on PostgreSQL, MySQL/MariaDB or H2.
@@ -72,17 +72,16 @@ import org.slf4j.LoggerFactory;
  * @since 0.1.0
  */
 public final class JdbcFlagStore implements WritableFlagStore {
-  private static final Logger LOG = LoggerFactory.getLogger(JdbcFlagStore.class);
   /** Table prefixes and channel names: lower-case letters, digits and underscores. */
   public static final Pattern IDENTIFIER = Pattern.compile("[a-z][a-z0-9_]{0,39}");
-  static final int MAX_ACTOR = 200;
-  static final int MAX_REASON = 2000;
 
   private final DataSource dataSource;
+  private final FlagConnections connections;
+  private final FlagRows rows;
+  private final FlagWrites writes;
   private final String prefix;
   private final JdbcDialect dialect;
   private final String channel;
-  private final int maxFlagBytes;
   private final Clock clock;
   private final Duration listenBackoff;
   private final Duration listenMaxBackoff;
@@ -93,14 +92,16 @@ public final class JdbcFlagStore implements WritableFlagStore {
 
   private JdbcFlagStore(Builder b, JdbcDialect dialect) {
     this.dataSource = b.dataSource;
+    this.connections = new FlagConnections(b.dataSource);
+    this.rows = new FlagRows(b.maxFlagBytes);
     this.prefix = b.tablePrefix;
     this.dialect = dialect;
     this.channel = b.channel == null ? b.tablePrefix + "flags" : b.channel;
-    this.maxFlagBytes = b.maxFlagBytes;
     this.clock = b.clock;
     this.listenBackoff = b.listenBackoff;
     this.listenMaxBackoff = b.listenMaxBackoff;
     this.sql = new Sql(dialect, prefix);
+    this.writes = new FlagWrites(connections, sql, dialect, prefix, channel);
     this.hints = new ChangeHints(describe());
   }
 
@@ -130,27 +131,7 @@ public final class JdbcFlagStore implements WritableFlagStore {
    * the resulting error is ignored once the schema is found complete.
    */
   public void createSchemaIfMissing() throws SQLException {
-    SQLException last = null;
-    for (int attempt = 0; attempt < 3; attempt++) {
-      try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-        boolean autoCommit = c.getAutoCommit();
-        try {
-          c.setAutoCommit(true);
-          for (String ddl : dialect.schema(prefix)) {
-            s.execute(ddl);
-          }
-          return;
-        } finally {
-          restoreAutoCommit(c, autoCommit);
-        }
-      } catch (SQLException e) {
-        last = e;
-        if (schemaComplete()) {
-          return; // another instance created it concurrently
-        }
-      }
-    }
-    throw last;
+    connections.createSchema(dialect.schema(prefix), this::schemaComplete);
   }
 
   private boolean schemaComplete() {
@@ -171,104 +152,23 @@ public final class JdbcFlagStore implements WritableFlagStore {
    */
   @Override
   public StoreSnapshot load() throws SQLException {
-    return inTransaction(KEEP_ISOLATION, c -> {
-      long revision = revision(c, false);
+    return connections.inTransaction(FlagConnections.KEEP_ISOLATION, c -> {
+      long revision = writes.revision(c, false);
       List<RawFlag> flags = new ArrayList<>();
       try (PreparedStatement ps = c.prepareStatement(sql.loadAll);
           ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          flags.add(raw(rs.getString(1), rs.getLong(2), rs.getString(3)));
+          flags.add(rows.raw(rs.getString(1), rs.getLong(2), rs.getString(3)));
         }
       }
       return new StoreSnapshot(revision, flags);
     });
   }
 
-  /** Work done on one connection inside a transaction. */
-  @FunctionalInterface
-  private interface TransactionWork<T> {
-    T run(Connection c) throws SQLException;
-  }
-
-  /** For {@link #inTransaction}: leave the pool's isolation level as it is. */
-  private static final int KEEP_ISOLATION = -1;
-
-  /**
-   * Runs {@code work} in one transaction, commits, and gives the connection back with the
-   * auto-commit (and isolation) it was borrowed with: not every pool resets them. Loads keep the
-   * pool's isolation, because they order their statements so any level is safe and changing it
-   * costs round trips on every poll. Writes run at READ COMMITTED: their {@code FOR UPDATE} locks
-   * serialize them, and at REPEATABLE READ or SERIALIZABLE PostgreSQL would instead fail
-   * concurrent writers with serialization errors.
-   */
-  private <T> T inTransaction(int isolation, TransactionWork<T> work) throws SQLException {
-    try (Connection c = dataSource.getConnection()) {
-      boolean autoCommit = c.getAutoCommit();
-      int previousIsolation = isolation == KEEP_ISOLATION ? KEEP_ISOLATION : c.getTransactionIsolation();
-      if (autoCommit) {
-        c.setAutoCommit(false);
-      }
-      if (isolation != KEEP_ISOLATION && previousIsolation != isolation) {
-        c.setTransactionIsolation(isolation);
-      }
-      try {
-        T result = work.run(c);
-        c.commit();
-        return result;
-      } catch (SQLException | RuntimeException e) {
-        rollbackQuietly(c);
-        throw e;
-      } finally {
-        if (isolation != KEEP_ISOLATION && previousIsolation != isolation) {
-          try {
-            c.setTransactionIsolation(previousIsolation);
-          } catch (SQLException e) {
-            LOG.debug("could not restore the isolation level", e);
-          }
-        }
-        restoreAutoCommit(c, autoCommit);
-      }
-    }
-  }
-
-  private static void restoreAutoCommit(Connection c, boolean autoCommit) {
-    try {
-      if (c.getAutoCommit() != autoCommit) {
-        c.setAutoCommit(autoCommit);
-      }
-    } catch (SQLException e) {
-      LOG.debug("could not restore auto-commit", e);
-    }
-  }
-
-  private RawFlag raw(String key, long version, String body) {
-    if (version < 1) {
-      return RawFlag.rejected(key, 1, "stored version " + version + " is not a positive number");
-    }
-    int bytes = body.length() > maxFlagBytes / 4 ? body.getBytes(StandardCharsets.UTF_8).length : body.length();
-    if (bytes > maxFlagBytes) {
-      return RawFlag.rejected(
-          key, version, "body of " + bytes + " bytes exceeds the limit of " + maxFlagBytes);
-    }
-    return new RawFlag(key, version, body);
-  }
-
   @Override
   public long headRevision() throws SQLException {
     try (Connection c = dataSource.getConnection()) {
-      return revision(c, false);
-    }
-  }
-
-  private long revision(Connection c, boolean forUpdate) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(forUpdate ? sql.lockRevision : sql.readRevision);
-        ResultSet rs = ps.executeQuery()) {
-      if (!rs.next()) {
-        throw new FlagStoreException(
-            "the revision row of " + dialect.quote(prefix + "revision")
-                + " is missing: run createSchemaIfMissing() or schema/" + dialect.name().toLowerCase(java.util.Locale.ROOT) + ".sql");
-      }
-      return rs.getLong(1);
+      return writes.revision(c, false);
     }
   }
 
@@ -281,7 +181,7 @@ public final class JdbcFlagStore implements WritableFlagStore {
         // compare exactly: a table created with a case-insensitive collation may match "Flag" for "flag"
         while (rs.next()) {
           if (key.equals(rs.getString(1))) {
-            return Optional.of(raw(key, rs.getLong(2), rs.getString(3)));
+            return Optional.of(rows.raw(key, rs.getLong(2), rs.getString(3)));
           }
         }
         return Optional.empty();
@@ -298,37 +198,24 @@ public final class JdbcFlagStore implements WritableFlagStore {
     }
     checkAudit(audit);
     Instant now = clock.instant();
-    return write(flag.key(), expectedVersion, (c, current, version, revision) -> {
+    return writes.write(flag.key(), expectedVersion, (c, current, version, revision) -> {
       Flag stored = flag.toBuilder().version(version).updatedAt(now).updatedBy(audit.actor()).build();
       String body = stored.toJson();
-      int bytes = body.getBytes(StandardCharsets.UTF_8).length;
-      if (bytes > maxFlagBytes) {
-        throw new IllegalArgumentException(
-            "flag '" + flag.key() + "' is " + bytes + " bytes of JSON, over the limit of " + maxFlagBytes);
-      }
+      rows.checkSize(flag.key(), body);
       if (current == null) {
         try (PreparedStatement ps = c.prepareStatement(sql.insertFlag)) {
-          ps.setString(1, flag.key());
-          ps.setLong(2, version);
-          ps.setString(3, body);
-          ps.setLong(4, now.toEpochMilli());
-          ps.setString(5, audit.actor());
+          FlagRows.bindInsert(ps, flag.key(), version, body, now, audit.actor());
           ps.executeUpdate();
         }
       } else {
         try (PreparedStatement ps = c.prepareStatement(sql.updateFlag)) {
-          ps.setLong(1, version);
-          ps.setString(2, body);
-          ps.setLong(3, now.toEpochMilli());
-          ps.setString(4, audit.actor());
-          ps.setString(5, flag.key());
-          ps.setLong(6, current.version);
+          FlagRows.bindUpdate(ps, flag.key(), version, body, now, audit.actor(), current.version());
           if (ps.executeUpdate() != 1) {
             throw new FlagStoreException("flag '" + flag.key() + "' changed although its row was locked");
           }
         }
       }
-      appendAudit(c, flag.key(), version, audit, current == null ? null : current.body, body, now, revision);
+      writes.appendAudit(c, flag.key(), version, audit, current == null ? null : current.body(), body, now, revision);
       return stored;
     });
   }
@@ -342,99 +229,20 @@ public final class JdbcFlagStore implements WritableFlagStore {
     }
     checkAudit(audit);
     Instant now = clock.instant();
-    write(key, expectedVersion, (c, current, version, revision) -> {
+    writes.write(key, expectedVersion, (c, current, version, revision) -> {
       if (current == null) {
         throw new FlagWriteConflictException(key, expectedVersion, 0);
       }
       try (PreparedStatement ps = c.prepareStatement(sql.deleteFlag)) {
         ps.setString(1, key);
-        ps.setLong(2, current.version);
+        ps.setLong(2, current.version());
         if (ps.executeUpdate() != 1) {
           throw new FlagStoreException("flag '" + key + "' changed although its row was locked");
         }
       }
-      appendAudit(c, key, current.version, audit, current.body, null, now, revision);
+      writes.appendAudit(c, key, current.version(), audit, current.body(), null, now, revision);
       return null;
     });
-  }
-
-  /** The row a write found: its version and body. */
-  private record Current(long version, String body) {}
-
-  /** The part of a write that differs between put and delete; runs under the revision lock. */
-  @FunctionalInterface
-  private interface WriteStep<T> {
-    /**
-     * @param current the stored row, locked, or null when absent
-     * @param nextVersion the version a put stores: above every version the key ever had
-     * @param newRevision the store revision this write produces
-     */
-    T apply(Connection c, @Nullable Current current, long nextVersion, long newRevision)
-        throws SQLException;
-  }
-
-  private <T> T write(String key, long expectedVersion, WriteStep<T> step)
-      throws SQLException {
-    return inTransaction(Connection.TRANSACTION_READ_COMMITTED, c -> {
-      long revision = revision(c, true);
-      if (revision == Long.MAX_VALUE) {
-        throw new FlagStoreException("the store revision is at Long.MAX_VALUE and cannot grow");
-      }
-      revision++;
-      Current current = null;
-      try (PreparedStatement ps = c.prepareStatement(sql.lockOne)) {
-        ps.setString(1, key);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            if (key.equals(rs.getString(1))) {
-              current = new Current(rs.getLong(2), rs.getString(3));
-            }
-          }
-        }
-      }
-      long actual = current == null ? 0 : current.version;
-      if (actual != expectedVersion) {
-        throw new FlagWriteConflictException(key, expectedVersion, actual);
-      }
-      long floor = actual;
-      if (current == null) {
-        try (PreparedStatement ps = c.prepareStatement(sql.lastVersion)) {
-          ps.setString(1, key);
-          try (ResultSet rs = ps.executeQuery()) {
-            floor = rs.next() ? rs.getLong(1) : 0;
-          }
-        }
-      }
-      T result = step.apply(c, current, floor + 1, revision);
-      try (PreparedStatement ps = c.prepareStatement(sql.bumpRevision)) {
-        ps.setLong(1, revision);
-        ps.executeUpdate();
-      }
-      if (dialect == JdbcDialect.POSTGRESQL) {
-        try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, ?)")) {
-          ps.setString(1, channel);
-          ps.setString(2, key);
-          ps.execute();
-        }
-      }
-      return result;
-    });
-  }
-
-  private void appendAudit(
-      Connection c, String key, long version, AuditInfo audit, @Nullable String before,
-      @Nullable String after, Instant at, long revision) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(sql.insertAudit)) {
-      ps.setString(1, key);
-      ps.setLong(2, version);
-      ps.setString(3, audit.actor());
-      ps.setString(4, audit.reason());
-      ps.setString(5, before);
-      ps.setString(6, after);
-      ps.setLong(7, at.toEpochMilli());
-      ps.setLong(8, revision);
-      ps.executeUpdate();
-    }
   }
 
   @Override
@@ -458,16 +266,7 @@ public final class JdbcFlagStore implements WritableFlagStore {
       ps.setInt(3, pageSize + 1);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          records.add(
-              new AuditRecord(
-                  key,
-                  rs.getLong(1),
-                  rs.getString(2),
-                  rs.getString(3),
-                  rs.getString(4),
-                  rs.getString(5),
-                  Instant.ofEpochMilli(rs.getLong(6)),
-                  rs.getLong(7)));
+          records.add(FlagRows.auditRecord(key, rs));
         }
       }
     }
@@ -504,7 +303,7 @@ public final class JdbcFlagStore implements WritableFlagStore {
 
   @Override
   public String describe() {
-    return "jdbc:" + dialect.name().toLowerCase(java.util.Locale.ROOT) + ":" + prefix;
+    return "jdbc:" + dialect.name().toLowerCase(Locale.ROOT) + ":" + prefix;
   }
 
   /** Stops the LISTEN connection, if any. The data source is the application's to close. */
@@ -515,51 +314,6 @@ public final class JdbcFlagStore implements WritableFlagStore {
         listener.close();
         listener = null;
       }
-    }
-  }
-
-  private static void requireKey(String key) {
-    Objects.requireNonNull(key, "key");
-    if (!Flag.isValidKey(key)) {
-      throw new IllegalArgumentException(
-          "flag key must be 1 to 128 letters, digits, '.', '-' or '_' but was '" + key + "'");
-    }
-  }
-
-  private static void checkAudit(AuditInfo audit) {
-    Objects.requireNonNull(audit, "audit");
-    checkText("actor", audit.actor(), MAX_ACTOR);
-    checkText("reason", audit.reason(), MAX_REASON);
-  }
-
-  /** Rejects what a database cannot store faithfully: too long, NUL, or broken UTF-16. */
-  static void checkText(String field, String value, int max) {
-    if (value.length() > max) {
-      throw new IllegalArgumentException(field + " must be at most " + max + " characters but was " + value.length());
-    }
-    for (int i = 0; i < value.length(); i++) {
-      char ch = value.charAt(i);
-      if (ch == 0) {
-        throw new IllegalArgumentException(field + " must not contain the NUL character (at index " + i + ")");
-      }
-      if (Character.isHighSurrogate(ch)) {
-        if (i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
-          i++;
-          continue;
-        }
-        throw new IllegalArgumentException(field + " has an unpaired surrogate at index " + i);
-      }
-      if (Character.isLowSurrogate(ch)) {
-        throw new IllegalArgumentException(field + " has an unpaired surrogate at index " + i);
-      }
-    }
-  }
-
-  private static void rollbackQuietly(Connection c) {
-    try {
-      c.rollback();
-    } catch (SQLException e) {
-      LOG.debug("rollback failed", e);
     }
   }
 
@@ -631,18 +385,7 @@ public final class JdbcFlagStore implements WritableFlagStore {
      * fails with a message naming the product when it is not supported.
      */
     public JdbcFlagStore build() throws SQLException {
-      JdbcDialect d = dialect;
-      if (d == null) {
-        try (Connection c = dataSource.getConnection()) {
-          String product = c.getMetaData().getDatabaseProductName();
-          d = JdbcDialect.fromProductName(product);
-          if (d == null) {
-            throw new IllegalArgumentException(
-                "unsupported database '" + product + "'; supported: PostgreSQL, MySQL, MariaDB, H2");
-          }
-        }
-      }
-      return new JdbcFlagStore(this, d);
+      return new JdbcFlagStore(this, dialect != null ? dialect : JdbcDialect.detect(dataSource));
     }
 
     private static String identifier(String what, String value) {

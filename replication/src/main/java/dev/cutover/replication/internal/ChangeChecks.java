@@ -2,7 +2,7 @@ package dev.cutover.replication.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cutover.replication.Change;
-import dev.cutover.replication.jdbc.SqlDialect;
+import dev.cutover.jdbc.SqlDialect;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;

@@ -1,5 +1,6 @@
 package dev.cutover.replication.jdbc;
 
+import dev.cutover.jdbc.SqlDialect;
 import dev.cutover.replication.PayloadDigest;
 
 import com.fasterxml.jackson.databind.JsonNode;

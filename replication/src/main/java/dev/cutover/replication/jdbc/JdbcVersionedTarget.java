@@ -1,5 +1,6 @@
 package dev.cutover.replication.jdbc;
 
+import dev.cutover.jdbc.SqlDialect;
 import dev.cutover.replication.spi.ApplyOutcome;
 import dev.cutover.replication.Change;
 import dev.cutover.replication.spi.ReplaceOutcome;
@@ -48,7 +49,7 @@ import org.jspecify.annotations.Nullable;
  * your own, see {@link JdbcPayloadColumns}), {@code applied_at} (when the row was last written,
  * by this process's clock, to the millisecond), and an index {@code <table>_segments} on {@code
  * (bucket, entity_key)}. {@link #createTableIfMissing()} creates them; {@link #schemaStatements()}
- * shows the DDL, and {@link SqlDialect#targetSchemaResource()} ships it for DBAs. PostgreSQL
+ * shows the DDL, and {@link #schemaResource(SqlDialect)} ships it for DBAs. PostgreSQL
  * limits an index entry to about 2,700 bytes, so it rejects keys longer than that in UTF-8.
  *
  * <p><b>Apply.</b> A change lands only if its version is greater than the stored one, tombstones
@@ -149,6 +150,14 @@ public final class JdbcVersionedTarget implements VersionedTarget {
   /** The DDL {@link #createTableIfMissing()} runs, one statement per element. */
   public List<String> schemaStatements() {
     return sql.schema(table);
+  }
+
+  /**
+   * The classpath resource with a dialect's DDL of the table for the example name {@code
+   * versioned_entities}, for example {@code /dev/cutover/replication/schema/postgresql.sql}.
+   */
+  public static String schemaResource(SqlDialect dialect) {
+    return "/dev/cutover/replication/schema/" + dialect.name().toLowerCase(Locale.ROOT) + ".sql";
   }
 
   /**
@@ -342,8 +351,7 @@ public final class JdbcVersionedTarget implements VersionedTarget {
       if (table == null) {
         throw new IllegalStateException("table(...) was not set");
       }
-      SqlDialect d = dialect != null ? dialect : SqlDialect.detect(dataSource);
-      return new JdbcVersionedTarget(this, d, table);
+      return new JdbcVersionedTarget(this, SqlDialect.setOrDetect(dialect, dataSource), table);
     }
   }
 }

@@ -3,6 +3,7 @@ package dev.cutover.replication.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cutover.jdbc.SqlDialect;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -23,8 +24,8 @@ class H2JdbcTargetTest extends JdbcTargetChecks {
       JdbcVersionedTarget target = JdbcVersionedTarget.builder(TABLES.dataSource())
           .table("versioned_entities").dialect(dialect).build();
       String expected = String.join(";\n\n", target.schemaStatements()) + ";\n";
-      try (InputStream in = JdbcVersionedTarget.class.getResourceAsStream(dialect.targetSchemaResource())) {
-        assertThat(in).as(dialect.targetSchemaResource()).isNotNull();
+      try (InputStream in = JdbcVersionedTarget.class.getResourceAsStream(JdbcVersionedTarget.schemaResource(dialect))) {
+        assertThat(in).as(JdbcVersionedTarget.schemaResource(dialect)).isNotNull();
         String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         assertThat(text.substring(text.indexOf("CREATE"))).as(dialect.name()).isEqualTo(expected);
       }

@@ -2,6 +2,7 @@ package dev.cutover.replication.jdbc;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.cutover.jdbc.SqlDialect;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.List;

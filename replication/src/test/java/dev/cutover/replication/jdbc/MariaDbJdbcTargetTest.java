@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.cutover.jdbc.SqlDialect;
 import dev.cutover.replication.spi.ApplyOutcome;
 import dev.cutover.replication.Change;
 import dev.cutover.testsupport.EmbeddedMariaDb;

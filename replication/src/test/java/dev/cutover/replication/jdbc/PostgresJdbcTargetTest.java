@@ -3,6 +3,7 @@ package dev.cutover.replication.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cutover.jdbc.SqlDialect;
 import dev.cutover.replication.spi.ApplyOutcome;
 import dev.cutover.replication.Change;
 import java.util.List;

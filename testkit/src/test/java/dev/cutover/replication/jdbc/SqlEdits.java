@@ -1,6 +1,7 @@
 package dev.cutover.replication.jdbc;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cutover.jdbc.SqlDialect;
 import dev.cutover.replication.spi.VersionedTarget;
 import dev.cutover.replication.internal.PayloadJson;
 import java.nio.charset.StandardCharsets;

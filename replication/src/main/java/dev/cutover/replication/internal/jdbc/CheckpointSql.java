@@ -1,9 +1,8 @@
 package dev.cutover.replication.internal.jdbc;
 
-import dev.cutover.jdbc.DatabaseProducts;
+import dev.cutover.jdbc.SqlDialect;
 import dev.cutover.replication.spi.SegmentedSource;
 import java.util.List;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Every statement {@code JdbcCheckpointStore} runs, built once from the validated table name. The
@@ -14,17 +13,6 @@ import org.jspecify.annotations.Nullable;
  * the row: drivers that report changed rather than matched rows still count it.
  */
 public final class CheckpointSql {
-  /** The SQL dialects whose DDL differs. */
-  public enum Dialect {
-    POSTGRESQL, MYSQL, H2;
-
-    /** The dialect of a JDBC product name, or null when not supported. */
-    public static @Nullable Dialect fromProductName(String productName) {
-      DatabaseProducts.Family f = DatabaseProducts.of(productName);
-      return f == null ? null : valueOf(f.name());
-    }
-  }
-
   public final String table;
   public final String existing;
   public final String shape;
@@ -64,8 +52,8 @@ public final class CheckpointSql {
   }
 
   /** The DDL that creates the table if it is missing. */
-  public static List<String> schema(Dialect dialect, String table, int maxOwnerLength, int maxTokenLength) {
-    String token = dialect == Dialect.H2 ? "VARCHAR(" + maxTokenLength + ")" : "TEXT";
+  public static List<String> schema(SqlDialect dialect, String table, int maxOwnerLength, int maxTokenLength) {
+    String token = dialect == SqlDialect.H2 ? "VARCHAR(" + maxTokenLength + ")" : "TEXT";
     String columns = "  segment_no INT NOT NULL PRIMARY KEY,\n"
         + "  total_segments INT NOT NULL,\n"
         + "  source_layout VARCHAR(" + SegmentedSource.MAX_LAYOUT_LENGTH + ") NOT NULL,\n"
@@ -77,7 +65,7 @@ public final class CheckpointSql {
         + "  is_done BOOLEAN NOT NULL,\n"
         + "  revision BIGINT NOT NULL,\n"
         + "  updated_at_ms BIGINT NOT NULL";
-    String suffix = dialect == Dialect.MYSQL ? " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin" : "";
+    String suffix = dialect == SqlDialect.MYSQL ? " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin" : "";
     return List.of("CREATE TABLE IF NOT EXISTS " + table + " (\n" + columns + "\n)" + suffix);
   }
 }

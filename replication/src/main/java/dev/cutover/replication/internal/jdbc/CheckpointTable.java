@@ -1,6 +1,6 @@
 package dev.cutover.replication.internal.jdbc;
 
-import dev.cutover.replication.internal.jdbc.CheckpointSql.Dialect;
+import dev.cutover.jdbc.SqlDialect;
 import dev.cutover.replication.internal.SegmentLayouts;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -67,12 +67,7 @@ public final class CheckpointTable {
 
   /** The DDL for this database; borrows a connection to detect the dialect. */
   public List<String> schema() throws SQLException {
-    String product = call(c -> c.getMetaData().getDatabaseProductName());
-    Dialect dialect = Dialect.fromProductName(product);
-    if (dialect == null) {
-      throw new IllegalArgumentException(
-          "unsupported database '" + product + "'; supported: PostgreSQL, MySQL, MariaDB, H2");
-    }
+    SqlDialect dialect = SqlDialect.of(call(c -> c.getMetaData().getDatabaseProductName()));
     return CheckpointSql.schema(dialect, sql.table, maxOwnerLength, maxTokenLength);
   }
 

@@ -3,7 +3,7 @@ package dev.cutover.replication.internal.jdbc;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.cutover.replication.jdbc.SqlDialect;
+import dev.cutover.jdbc.SqlDialect;
 import dev.cutover.replication.jdbc.JdbcPayloadColumns;
 import java.io.IOException;
 import java.sql.PreparedStatement;

@@ -1,6 +1,6 @@
 package dev.cutover.replication.internal.jdbc;
 
-import dev.cutover.replication.jdbc.SqlDialect;
+import dev.cutover.jdbc.SqlDialect;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;

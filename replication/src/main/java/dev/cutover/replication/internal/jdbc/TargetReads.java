@@ -4,7 +4,7 @@ import dev.cutover.replication.internal.Keys;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cutover.replication.Change;
-import dev.cutover.replication.jdbc.SqlDialect;
+import dev.cutover.jdbc.SqlDialect;
 import dev.cutover.replication.spi.SegmentedSource.Page;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

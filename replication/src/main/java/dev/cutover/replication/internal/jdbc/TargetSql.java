@@ -1,6 +1,6 @@
 package dev.cutover.replication.internal.jdbc;
 
-import dev.cutover.replication.jdbc.SqlDialect;
+import dev.cutover.jdbc.SqlDialect;
 import dev.cutover.replication.jdbc.JdbcPayloadColumns;
 import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
