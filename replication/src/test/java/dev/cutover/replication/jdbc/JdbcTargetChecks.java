@@ -8,10 +8,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.cutover.replication.spi.ApplyOutcome;
 import dev.cutover.replication.Change;
 import dev.cutover.replication.spi.SegmentedSource.Page;
-import java.time.Clock;
+import dev.cutover.testsupport.MutableClock;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -288,7 +286,7 @@ abstract class JdbcTargetChecks {
     MutableClock clock = new MutableClock(t0);
     JdbcVersionedTarget target = tables().freshTarget(b -> b.segments(2).clock(clock));
     target.apply(List.of(Change.delete("old", 1), upsert("live-old", 1)));
-    clock.now = t0.plusSeconds(3600);
+    clock.set(t0.plusSeconds(3600));
     target.apply(List.of(Change.delete("new", 1), upsert("live-new", 1)));
     assertThat(target.purgeTombstones(t0.plusSeconds(1800))).isEqualTo(1);
     assertThat(target.read("old")).isEmpty();
@@ -296,29 +294,5 @@ abstract class JdbcTargetChecks {
     assertThat(target.read("live-old")).isPresent();
     // after the purge, an old upsert of the purged key lands: why the horizon must be long enough
     assertThat(target.apply(List.of(upsert("old", 1)))).containsExactly(ApplyOutcome.APPLIED);
-  }
-
-  /** A clock the test moves. */
-  static final class MutableClock extends Clock {
-    volatile Instant now;
-
-    MutableClock(Instant now) {
-      this.now = now;
-    }
-
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
   }
 }
