@@ -3,6 +3,7 @@ package dev.cutover.flags;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cutover.flags.internal.DefaultFlagClient;
+import dev.cutover.testsupport.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

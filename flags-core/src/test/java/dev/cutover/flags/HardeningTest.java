@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cutover.flags.internal.DefaultFlagClient;
 import dev.cutover.flags.spi.RawFlag;
 import dev.cutover.flags.store.JsonFileFlagStore;
+import dev.cutover.testsupport.MutableClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -2,6 +2,7 @@ package dev.cutover.flags;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cutover.testsupport.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;

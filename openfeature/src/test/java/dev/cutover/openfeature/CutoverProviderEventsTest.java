@@ -10,6 +10,7 @@ import dev.cutover.flags.spi.AuditInfo;
 import dev.cutover.flags.Flag;
 import dev.cutover.flags.store.InMemoryFlagStore;
 import dev.cutover.testkit.Eventually;
+import dev.cutover.testsupport.MutableClock;
 import dev.openfeature.sdk.Client;
 import dev.openfeature.sdk.ErrorCode;
 import dev.openfeature.sdk.EventDetails;

@@ -8,8 +8,9 @@ import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A clock at millisecond precision that stands still until a test moves it: leases expire on
- * demand. Thread-safe.
+ * A clock at millisecond precision, in UTC, that stands still until a test moves it, forward or
+ * back: leases expire, staleness grows and scheduled changes come due on demand, without waiting.
+ * Thread-safe.
  *
  * <pre>{@code
  * MutableClock clock = new MutableClock();
@@ -30,9 +31,14 @@ public final class MutableClock extends Clock {
     this.millis = new AtomicLong(start.toEpochMilli());
   }
 
-  /** Moves the clock by {@code by} (to the millisecond). */
+  /** Moves the clock by {@code by} (to the millisecond); back when {@code by} is negative. */
   public void advance(Duration by) {
     millis.addAndGet(by.toMillis());
+  }
+
+  /** Sets the clock to {@code instant}, cut to the millisecond. */
+  public void set(Instant instant) {
+    millis.set(instant.toEpochMilli());
   }
 
   @Override
@@ -50,6 +56,7 @@ public final class MutableClock extends Clock {
     return ZoneOffset.UTC;
   }
 
+  /** This clock: it stays in UTC. */
   @Override
   public Clock withZone(ZoneId zone) {
     return this;

@@ -1,5 +1,7 @@
 package dev.cutover.testsupport;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Locale;
@@ -23,6 +25,20 @@ public record TestDatabase(String name, String jdbcUrl, String user, String pass
     /** A new connection from {@link #dataSource()}. */
     public Connection connect() throws SQLException {
         return dataSource.getConnection();
+    }
+
+    /**
+     * A HikariCP pool over {@link #dataSource()}, named after the database, of at most {@code
+     * maximumSize} connections, opened as they are needed (at least one is kept open). Close it when done, or
+     * keep it for the life of the JVM, like the embedded servers.
+     */
+    public HikariDataSource pooled(int maximumSize) {
+        HikariConfig config = new HikariConfig();
+        config.setDataSource(dataSource);
+        config.setMaximumPoolSize(maximumSize);
+        config.setMinimumIdle(1);
+        config.setPoolName(name);
+        return new HikariDataSource(config);
     }
 
     /**

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.cutover.journal.JdbcFailedWriteJournal;
 import dev.cutover.testsupport.EmbeddedPostgresServer;
+import dev.cutover.testsupport.LocalDynamoDb;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

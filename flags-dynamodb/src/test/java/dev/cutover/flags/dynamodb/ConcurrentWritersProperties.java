@@ -9,6 +9,7 @@ import dev.cutover.flags.spi.AuditPage;
 import dev.cutover.flags.spi.AuditRecord;
 import dev.cutover.flags.spi.FlagWriteConflictException;
 import dev.cutover.flags.spi.RawFlag;
+import dev.cutover.testsupport.LocalDynamoDb;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

@@ -9,6 +9,7 @@ import dev.cutover.flags.Flag;
 import dev.cutover.flags.FlagClient;
 import dev.cutover.flags.Reason;
 import dev.cutover.flags.spi.AuditInfo;
+import dev.cutover.testsupport.LocalDynamoDb;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;

@@ -1,6 +1,7 @@
 package dev.cutover.flags.dynamodb;
 
 import dev.cutover.testkit.contract.WritableFlagStoreContract;
+import dev.cutover.testsupport.LocalDynamoDb;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -6,17 +6,11 @@ import dev.cutover.flags.Flag;
 import dev.cutover.flags.FlagClient;
 import dev.cutover.flags.spi.AuditInfo;
 import dev.cutover.testkit.Eventually;
+import dev.cutover.testsupport.FaultyStreams;
+import dev.cutover.testsupport.LocalDynamoDb;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.dynamodb.model.DescribeStreamRequest;
-import software.amazon.awssdk.services.dynamodb.model.DescribeStreamResponse;
-import software.amazon.awssdk.services.dynamodb.model.ExpiredIteratorException;
-import software.amazon.awssdk.services.dynamodb.model.GetRecordsRequest;
-import software.amazon.awssdk.services.dynamodb.model.GetRecordsResponse;
-import software.amazon.awssdk.services.dynamodb.model.GetShardIteratorRequest;
-import software.amazon.awssdk.services.dynamodb.model.GetShardIteratorResponse;
-import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 
 /** Streams push on DynamoDB Local, including an expired iterator injected into the stream. */
 class DynamoDbStreamPushTest {
@@ -27,45 +21,9 @@ class DynamoDbStreamPushTest {
     DynamoDbFlagStore.builder(LocalDynamoDb.client(), TABLE).build().createTableIfMissing();
   }
 
-  /** Delegates to DynamoDB Local's streams client and expires the next iterator on request. */
-  static final class Faulty implements DynamoDbStreamsClient {
-    final DynamoDbStreamsClient real = LocalDynamoDb.streams();
-    final AtomicInteger expireNext = new AtomicInteger();
-    final AtomicInteger expired = new AtomicInteger();
-    final AtomicInteger reads = new AtomicInteger();
-
-    @Override
-    public DescribeStreamResponse describeStream(DescribeStreamRequest request) {
-      return real.describeStream(request);
-    }
-
-    @Override
-    public GetShardIteratorResponse getShardIterator(GetShardIteratorRequest request) {
-      return real.getShardIterator(request);
-    }
-
-    @Override
-    public GetRecordsResponse getRecords(GetRecordsRequest request) {
-      reads.incrementAndGet();
-      if (expireNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-        expired.incrementAndGet();
-        throw ExpiredIteratorException.builder().message("injected: iterator expired").build();
-      }
-      return real.getRecords(request);
-    }
-
-    @Override
-    public String serviceName() {
-      return real.serviceName();
-    }
-
-    @Override
-    public void close() {}
-  }
-
   @Test
   void writesArriveByStreamAndAnExpiredIteratorIsCoveredByAHint() throws Exception {
-    Faulty faulty = new Faulty();
+    FaultyStreams faulty = new FaultyStreams(LocalDynamoDb.streams());
     DynamoDbFlagStore store = DynamoDbFlagStore.builder(LocalDynamoDb.client(), TABLE).keyPrefix("push")
         .streams(faulty).streamPollInterval(Duration.ofMillis(50)).build();
     store.put(Flag.booleanFlag("switch", true), 0, AUDIT);

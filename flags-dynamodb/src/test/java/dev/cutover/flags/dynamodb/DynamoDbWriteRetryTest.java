@@ -6,11 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.cutover.flags.ClientStatus;
 import dev.cutover.flags.Flag;
 import dev.cutover.flags.FlagClient;
-import dev.cutover.flags.dynamodb.FaultyDynamoDb.Fault;
 import dev.cutover.flags.spi.AuditInfo;
 import dev.cutover.flags.spi.FlagStoreException;
 import dev.cutover.flags.spi.FlagWriteConflictException;
 import dev.cutover.testkit.Eventually;
+import dev.cutover.testsupport.InterceptedDynamoDb;
+import dev.cutover.testsupport.InterceptedDynamoDb.Fault;
+import dev.cutover.testsupport.LocalDynamoDb;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -33,7 +35,7 @@ class DynamoDbWriteRetryTest {
   private static final AuditInfo AUDIT = new AuditInfo("ops", "retry test");
   private static final AtomicInteger TABLES = new AtomicInteger();
 
-  private FaultyDynamoDb faulty;
+  private InterceptedDynamoDb faulty;
   private DynamoDbFlagStore store;
   private MeterRegistry registry;
 
@@ -42,7 +44,7 @@ class DynamoDbWriteRetryTest {
     DynamoDbClient local = LocalDynamoDb.client();
     String table = "cutover-retry-" + TABLES.incrementAndGet();
     DynamoDbFlagStore.builder(local, table).build().createTableIfMissing();
-    faulty = new FaultyDynamoDb(local);
+    faulty = new InterceptedDynamoDb(local);
     store = DynamoDbFlagStore.builder(faulty.client, table).writeRetry(4, Duration.ofMillis(1)).build();
     registry = new SimpleMeterRegistry();
     DynamoDbFlagStoreMetrics.of(store).bindTo(registry);
@@ -58,8 +60,8 @@ class DynamoDbWriteRetryTest {
 
   @Test
   void throttledWritesAreRetriedAndCounted() {
-    faulty.queue(new Fault("transactWriteItems", FaultyDynamoDb::throttled),
-        new Fault("getItem", FaultyDynamoDb::throttled));
+    faulty.queue(new Fault("transactWriteItems", InterceptedDynamoDb::throttled),
+        new Fault("getItem", InterceptedDynamoDb::throttled));
 
     Flag stored = store.put(Flag.booleanFlag("orders.migration", true), 0, AUDIT);
 
@@ -74,9 +76,9 @@ class DynamoDbWriteRetryTest {
   @Test
   void transactionConflictsAndHeadRacesAreRetriedAndCountedByCause() {
     faulty.queue(
-        new Fault("transactWriteItems", () -> FaultyDynamoDb.cancelled("TransactionConflict", "None", "None")),
+        new Fault("transactWriteItems", () -> InterceptedDynamoDb.cancelled("TransactionConflict", "None", "None")),
         new Fault("transactWriteItems", () -> TransactionConflictException.builder().message("injected").build()),
-        new Fault("transactWriteItems", () -> FaultyDynamoDb.cancelled("None", "ConditionalCheckFailed", "None")));
+        new Fault("transactWriteItems", () -> InterceptedDynamoDb.cancelled("None", "ConditionalCheckFailed", "None")));
 
     Flag stored = store.put(Flag.booleanFlag("orders.migration", true), 0, AUDIT);
 
@@ -89,7 +91,7 @@ class DynamoDbWriteRetryTest {
 
   @Test
   void aThrottledTransactionItemCountsAsThrottling() {
-    faulty.queue(new Fault("transactWriteItems", () -> FaultyDynamoDb.cancelled("None", "ThrottlingError", "None")));
+    faulty.queue(new Fault("transactWriteItems", () -> InterceptedDynamoDb.cancelled("None", "ThrottlingError", "None")));
 
     store.put(Flag.booleanFlag("orders.migration", true), 0, AUDIT);
 
@@ -101,7 +103,7 @@ class DynamoDbWriteRetryTest {
   void aVersionConflictIsNotRetried() {
     store.put(Flag.booleanFlag("orders.migration", true), 0, AUDIT);
     faulty.queue(new Fault("transactWriteItems",
-        () -> FaultyDynamoDb.cancelled("ConditionalCheckFailed", "None", "None")));
+        () -> InterceptedDynamoDb.cancelled("ConditionalCheckFailed", "None", "None")));
     int before = faulty.calls("transactWriteItems");
 
     assertThatThrownBy(() -> store.put(Flag.booleanFlag("orders.migration", false), 1, AUDIT))
@@ -115,7 +117,7 @@ class DynamoDbWriteRetryTest {
 
   @Test
   void aValidationErrorIsNotRetried() {
-    faulty.queue(new Fault("transactWriteItems", () -> FaultyDynamoDb.cancelled("ValidationError", "None", "None")));
+    faulty.queue(new Fault("transactWriteItems", () -> InterceptedDynamoDb.cancelled("ValidationError", "None", "None")));
 
     assertThatThrownBy(() -> store.put(Flag.booleanFlag("orders.migration", true), 0, AUDIT))
         .isInstanceOf(TransactionCanceledException.class);
@@ -126,7 +128,7 @@ class DynamoDbWriteRetryTest {
 
   @Test
   void aWriteThrottledOnEveryAttemptFailsNamingTheKeyAndWritesNothing() {
-    faulty.always("transactWriteItems", FaultyDynamoDb::throttled);
+    faulty.always("transactWriteItems", InterceptedDynamoDb::throttled);
 
     assertThatThrownBy(() -> store.put(Flag.booleanFlag("orders.migration", true), 0, AUDIT))
         .isInstanceOf(FlagStoreException.class)
@@ -154,8 +156,8 @@ class DynamoDbWriteRetryTest {
       AtomicLong evaluations = new AtomicLong();
       AtomicLong wrong = new AtomicLong();
       AtomicInteger exceptions = new AtomicInteger();
-      faulty.always("getItem", FaultyDynamoDb::throttled);
-      faulty.always("query", FaultyDynamoDb::throttled);
+      faulty.always("getItem", InterceptedDynamoDb::throttled);
+      faulty.always("query", InterceptedDynamoDb::throttled);
       operator.put(Flag.booleanFlag("orders.migration", false), 1, AUDIT);
       Thread reader = new Thread(() -> {
         while (running.get()) {

@@ -6,6 +6,7 @@ import dev.cutover.flags.Flag;
 import dev.cutover.flags.FlagClient;
 import dev.cutover.flags.spi.AuditInfo;
 import dev.cutover.testkit.Eventually;
+import dev.cutover.testsupport.LocalDynamoDb;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;

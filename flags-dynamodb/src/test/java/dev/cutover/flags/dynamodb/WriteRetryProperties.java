@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cutover.flags.Flag;
-import dev.cutover.flags.dynamodb.FaultyDynamoDb.Fault;
 import dev.cutover.flags.spi.AuditInfo;
 import dev.cutover.flags.spi.AuditRecord;
 import dev.cutover.flags.spi.FlagStoreException;
 import dev.cutover.flags.spi.RawFlag;
+import dev.cutover.testsupport.InterceptedDynamoDb;
+import dev.cutover.testsupport.InterceptedDynamoDb.Fault;
+import dev.cutover.testsupport.LocalDynamoDb;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -37,11 +39,11 @@ class WriteRetryProperties {
   @Provide
   Arbitrary<List<Fault>> faults() {
     Arbitrary<Fault> one = Arbitraries.of(
-        new Fault("getItem", FaultyDynamoDb::throttled),
-        new Fault("transactWriteItems", FaultyDynamoDb::throttled),
-        new Fault("transactWriteItems", () -> FaultyDynamoDb.cancelled("None", "None", "ThrottlingError")),
-        new Fault("transactWriteItems", () -> FaultyDynamoDb.cancelled("TransactionConflict", "None", "None")),
-        new Fault("transactWriteItems", () -> FaultyDynamoDb.cancelled("None", "ConditionalCheckFailed", "None")));
+        new Fault("getItem", InterceptedDynamoDb::throttled),
+        new Fault("transactWriteItems", InterceptedDynamoDb::throttled),
+        new Fault("transactWriteItems", () -> InterceptedDynamoDb.cancelled("None", "None", "ThrottlingError")),
+        new Fault("transactWriteItems", () -> InterceptedDynamoDb.cancelled("TransactionConflict", "None", "None")),
+        new Fault("transactWriteItems", () -> InterceptedDynamoDb.cancelled("None", "ConditionalCheckFailed", "None")));
     return one.list().ofMinSize(0).ofMaxSize(ATTEMPTS);
   }
 
@@ -49,7 +51,7 @@ class WriteRetryProperties {
   void aWriteLandsExactlyOnceOrNotAtAll(
       @ForAll("faults") List<Fault> faults, @ForAll @IntRange(min = 0, max = 2) int earlierWrites) {
     String prefix = "r" + PREFIXES.incrementAndGet();
-    FaultyDynamoDb faulty = new FaultyDynamoDb(LocalDynamoDb.client());
+    InterceptedDynamoDb faulty = new InterceptedDynamoDb(LocalDynamoDb.client());
     DynamoDbFlagStore store = DynamoDbFlagStore.builder(faulty.client, TABLE).keyPrefix(prefix)
         .writeRetry(ATTEMPTS, Duration.ofMillis(1)).build();
     AuditInfo setup = new AuditInfo("seed", "earlier");

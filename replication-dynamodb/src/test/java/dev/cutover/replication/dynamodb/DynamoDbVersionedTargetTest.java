@@ -1,5 +1,6 @@
 package dev.cutover.replication.dynamodb;
 
+import dev.cutover.testsupport.InterceptedDynamoDb;
 import dev.cutover.testsupport.LocalDynamoDb;
 
 import static org.assertj.core.api.Assertions.assertThat;

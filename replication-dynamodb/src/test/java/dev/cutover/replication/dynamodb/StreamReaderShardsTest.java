@@ -1,6 +1,7 @@
 package dev.cutover.replication.dynamodb;
 
 import dev.cutover.replication.InMemoryShardCheckpointStore;
+import dev.cutover.testsupport.FaultyStreams;
 import dev.cutover.testsupport.LocalDynamoDb;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,9 +20,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.dynamodb.model.ExpiredIteratorException;
-import software.amazon.awssdk.services.dynamodb.model.GetRecordsRequest;
-import software.amazon.awssdk.services.dynamodb.model.GetRecordsResponse;
 
 /**
  * Shard following on a scripted stream: splits (children wait for their parent), closed shards,
@@ -143,16 +141,7 @@ class StreamReaderShardsTest {
   void anExpiredIteratorResumesAfterTheCheckpointAndAFailingHandlerGetsTheSameChangesAgain() {
     ScriptedStream stream = new ScriptedStream();
     stream.open("a", null);
-    AtomicInteger expireNext = new AtomicInteger();
-    DynamoDbStreamsClientLike expiring = () -> new ForwardingStreams(stream) {
-      @Override
-      public GetRecordsResponse getRecords(GetRecordsRequest request) {
-        if (expireNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-          throw ExpiredIteratorException.builder().message("injected: iterator expired").build();
-        }
-        return super.getRecords(request);
-      }
-    };
+    FaultyStreams expiring = new FaultyStreams(stream);
     Recorder recorder = new Recorder();
     AtomicInteger failuresLeft = new AtomicInteger(2);
     List<List<Change>> attempts = new CopyOnWriteArrayList<>();
@@ -165,12 +154,12 @@ class StreamReaderShardsTest {
     };
     stream.write("a", "k", 1, false);
     stream.write("a", "k", 2, false);
-    try (DynamoDbStreamReader reader = reader(expiring, flaky).build()) {
+    try (DynamoDbStreamReader reader = reader(() -> expiring, flaky).build()) {
       reader.start();
       Eventually.within(WAIT, "delivered after two failures", () -> recorder.of("k").size() == 2);
       assertThat(reader.counts().handlerFailures()).isEqualTo(2);
       assertThat(attempts).hasSize(3).allSatisfy(batch -> assertThat(batch).isEqualTo(attempts.get(0)));
-      expireNext.set(1);
+      expiring.expireNext.set(1);
       Eventually.within(WAIT, "expired iterator replaced", () -> reader.counts().expiredIterators() == 1);
       stream.write("a", "k", 3, false);
       Eventually.within(WAIT, "the next record", () -> recorder.of("k").size() == 3);

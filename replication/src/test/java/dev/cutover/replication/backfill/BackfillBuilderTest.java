@@ -8,6 +8,7 @@ import dev.cutover.replication.BackfillBuilder;
 import dev.cutover.replication.InMemoryVersionedTarget;
 import dev.cutover.replication.jdbc.JdbcCheckpointStore;
 import dev.cutover.replication.TransformResult;
+import dev.cutover.testsupport.SharedDatabases;
 import java.time.Duration;
 import javax.sql.DataSource;
 import net.jqwik.api.Example;
@@ -57,7 +58,7 @@ class BackfillBuilderTest {
 
   @Example
   void jdbcCheckpointNamesAreChecked() {
-    DataSource none = TestDatabases.h2();
+    DataSource none = SharedDatabases.h2();
     assertThatThrownBy(() -> JdbcCheckpointStore.builder(none, "Orders")).hasMessageContaining("'Orders'");
     assertThatThrownBy(() -> JdbcCheckpointStore.builder(none, "orders; drop")).hasMessageContaining("'orders; drop'");
     assertThatThrownBy(() -> JdbcCheckpointStore.builder(none, "orders").tablePrefix("1x"))

@@ -12,6 +12,7 @@ import dev.cutover.replication.InMemoryCheckpointStore;
 import dev.cutover.replication.InMemoryVersionedTarget;
 import dev.cutover.replication.jdbc.JdbcCheckpointStore;
 import dev.cutover.testsupport.MutableClock;
+import dev.cutover.testsupport.SharedDatabases;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -62,14 +63,14 @@ class BackfillCrashResumeProperties {
 
   @Property(tries = 40)
   void h2Checkpoints(@ForAll("scenarios") Scenario scenario) throws Exception {
-    killAndResume(scenario, clock -> JdbcCheckpointStore.builder(TestDatabases.h2(), TestDatabases.uniqueName("crash"))
+    killAndResume(scenario, clock -> JdbcCheckpointStore.builder(SharedDatabases.h2(), SharedDatabases.uniqueName("crash"))
         .clock(clock).build());
   }
 
   @Property(tries = 25)
   void postgresCheckpoints(@ForAll("scenarios") Scenario scenario) throws Exception {
-    killAndResume(scenario, clock -> JdbcCheckpointStore.builder(TestDatabases.postgres(),
-        TestDatabases.uniqueName("crash")).clock(clock).build());
+    killAndResume(scenario, clock -> JdbcCheckpointStore.builder(SharedDatabases.postgres(),
+        SharedDatabases.uniqueName("crash")).clock(clock).build());
   }
 
   private static void killAndResume(Scenario s, Function<Clock, CheckpointStore> stores) throws Exception {

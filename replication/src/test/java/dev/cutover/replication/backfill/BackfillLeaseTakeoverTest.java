@@ -13,6 +13,7 @@ import dev.cutover.replication.InMemoryCheckpointStore;
 import dev.cutover.replication.InMemoryVersionedTarget;
 import dev.cutover.replication.jdbc.JdbcCheckpointStore;
 import dev.cutover.testsupport.MutableClock;
+import dev.cutover.testsupport.SharedDatabases;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,14 +48,14 @@ class BackfillLeaseTakeoverTest {
 
   @Example
   void h2() throws Exception {
-    String table = TestDatabases.uniqueName("takeover");
-    takeOver(clock -> JdbcCheckpointStore.builder(TestDatabases.h2(), table).clock(clock).build());
+    String table = SharedDatabases.uniqueName("takeover");
+    takeOver(clock -> JdbcCheckpointStore.builder(SharedDatabases.h2(), table).clock(clock).build());
   }
 
   @Example
   void postgres() throws Exception {
-    String table = TestDatabases.uniqueName("takeover");
-    takeOver(clock -> JdbcCheckpointStore.builder(TestDatabases.postgres(), table).clock(clock).build());
+    String table = SharedDatabases.uniqueName("takeover");
+    takeOver(clock -> JdbcCheckpointStore.builder(SharedDatabases.postgres(), table).clock(clock).build());
   }
 
   private static void takeOver(Function<Clock, CheckpointStore> stores) throws Exception {

@@ -10,6 +10,7 @@ import dev.cutover.replication.spi.CheckpointStore;
 import dev.cutover.replication.InMemoryCheckpointStore;
 import dev.cutover.replication.InMemoryVersionedTarget;
 import dev.cutover.replication.jdbc.JdbcCheckpointStore;
+import dev.cutover.testsupport.SharedDatabases;
 import java.util.ArrayList;
 import java.util.List;
 import net.jqwik.api.Example;
@@ -74,11 +75,11 @@ class BackfillRerunProperties {
     }
     InMemoryVersionedTarget oldStore = Rows.source(7, rows);
     InMemoryVersionedTarget target = new InMemoryVersionedTarget();
-    String table = TestDatabases.uniqueName("rerun");
-    CheckpointStore h2 = JdbcCheckpointStore.builder(TestDatabases.h2(), table).build();
+    String table = SharedDatabases.uniqueName("rerun");
+    CheckpointStore h2 = JdbcCheckpointStore.builder(SharedDatabases.h2(), table).build();
     assertThat(backfill(oldStore, target, h2, 2, 16).run().counts().applied()).isEqualTo(200);
     // another process (a new store object on the same table) finds nothing to do
-    CheckpointStore again = JdbcCheckpointStore.builder(TestDatabases.h2(), table).build();
+    CheckpointStore again = JdbcCheckpointStore.builder(SharedDatabases.h2(), table).build();
     BackfillResult result = backfill(oldStore, target, again, 2, 16).run();
     assertThat(result.counts()).isEqualTo(BackfillCounts.ZERO);
     assertThat(result.segmentsDone()).isEqualTo(7);

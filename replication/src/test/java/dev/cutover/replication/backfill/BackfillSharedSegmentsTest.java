@@ -12,6 +12,7 @@ import dev.cutover.replication.InMemoryVersionedTarget;
 import dev.cutover.replication.PayloadDigest;
 import dev.cutover.replication.jdbc.JdbcCheckpointStore;
 import dev.cutover.replication.spi.SegmentedSource;
+import dev.cutover.testsupport.SharedDatabases;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,14 +46,14 @@ class BackfillSharedSegmentsTest {
   /** Three processes, a PostgreSQL old store read by keyset pages, PostgreSQL checkpoints. */
   @Example
   void threeProcessesShareAPostgresBackfill() throws Exception {
-    DataSource pg = TestDatabases.postgres();
-    PostgresOldStore oldStore = new PostgresOldStore(pg, TestDatabases.uniqueName("old_orders"), 16);
+    DataSource pg = SharedDatabases.postgres();
+    PostgresOldStore oldStore = new PostgresOldStore(pg, SharedDatabases.uniqueName("old_orders"), 16);
     List<Change> rows = new ArrayList<>();
     for (int i = 0; i < 3_000; i++) {
       rows.add(Rows.row("order-" + i + (i % 7 == 0 ? "-ü" : ""), 1 + (i * 7919L) % 100_000));
     }
     oldStore.insert(rows);
-    String table = TestDatabases.uniqueName("shared");
+    String table = SharedDatabases.uniqueName("shared");
     InMemoryVersionedTarget target = new InMemoryVersionedTarget();
 
     Outcome outcome = runTogether(3, 2, 50, oldStore, target,
@@ -89,10 +90,10 @@ class BackfillSharedSegmentsTest {
     }
     InMemoryVersionedTarget oldStore = Rows.source(segments, rows);
     InMemoryVersionedTarget target = new InMemoryVersionedTarget();
-    String table = TestDatabases.uniqueName("shared");
+    String table = SharedDatabases.uniqueName("shared");
 
     Outcome outcome = runTogether(processes, workers, batchSize, oldStore, target,
-        () -> JdbcCheckpointStore.builder(TestDatabases.h2(), table).build());
+        () -> JdbcCheckpointStore.builder(SharedDatabases.h2(), table).build());
 
     assertThat(outcome.results()).allMatch(r -> r.status() == BackfillResult.Status.COMPLETED);
     assertThat(outcome.results().stream().mapToLong(r -> r.counts().segmentsCopied()).sum()).isEqualTo(segments);

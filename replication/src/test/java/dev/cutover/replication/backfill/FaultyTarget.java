@@ -2,10 +2,9 @@ package dev.cutover.replication.backfill;
 
 import dev.cutover.replication.spi.ApplyOutcome;
 import dev.cutover.replication.Change;
+import dev.cutover.replication.ForwardingTarget;
 import dev.cutover.replication.spi.VersionedTarget;
-import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
@@ -15,19 +14,18 @@ import org.jspecify.annotations.Nullable;
  * slipped in between), and dies with its {@link CrashSwitch}, after applying a prefix of the batch
  * when the kill comes after the effect.
  */
-final class FaultyTarget implements VersionedTarget {
+final class FaultyTarget extends ForwardingTarget {
   /** Runs before each apply of the backfill. */
   interface Hook {
     void beforeApply(List<Change> batch) throws Exception;
   }
 
-  private final VersionedTarget delegate;
   private final CrashSwitch crash;
   private final AtomicLong applied;
   private final @Nullable Hook hook;
 
   FaultyTarget(VersionedTarget delegate, CrashSwitch crash, AtomicLong applied, @Nullable Hook hook) {
-    this.delegate = delegate;
+    super(delegate);
     this.crash = crash;
     this.applied = applied;
     this.hook = hook;
@@ -41,7 +39,7 @@ final class FaultyTarget implements VersionedTarget {
     boolean after = crash.beforeEffect();
     // after the effect: a prefix of the batch landed (a batch is not a transaction)
     List<Change> landing = after ? changes.subList(0, changes.size() / 2 + 1) : changes;
-    List<ApplyOutcome> outcomes = delegate.apply(landing);
+    List<ApplyOutcome> outcomes = super.apply(landing);
     applied.addAndGet(outcomes.stream().filter(o -> o == ApplyOutcome.APPLIED).count());
     if (after) {
       throw crash.crash();
@@ -50,32 +48,7 @@ final class FaultyTarget implements VersionedTarget {
   }
 
   @Override
-  public Optional<Change> read(String key) throws Exception {
-    return delegate.read(key);
-  }
-
-  @Override
-  public long purgeTombstones(Instant appliedBefore) throws Exception {
-    return delegate.purgeTombstones(appliedBefore);
-  }
-
-  @Override
-  public int segments() {
-    return delegate.segments();
-  }
-
-  @Override
-  public String layout() {
-    return delegate.layout();
-  }
-
-  @Override
-  public Page readPage(int segment, @Nullable String token, int limit) throws Exception {
-    return delegate.readPage(segment, token, limit);
-  }
-
-  @Override
   public String describe() {
-    return "faulty " + delegate.describe();
+    return "faulty " + super.describe();
   }
 }

@@ -2,6 +2,7 @@ package dev.cutover.replication.integration;
 
 import dev.cutover.replication.spi.ApplyOutcome;
 import dev.cutover.replication.Change;
+import dev.cutover.replication.ForwardingTarget;
 import dev.cutover.replication.spi.Checkpoint;
 import dev.cutover.replication.spi.CheckpointClaim;
 import dev.cutover.replication.spi.CheckpointStore;
@@ -105,16 +106,16 @@ final class DyingProcess {
 
   /** {@code target} written by this process; only {@link VersionedTarget#apply} is used by a backfill. */
   VersionedTarget target(VersionedTarget target) {
-    return new VersionedTarget() {
+    return new ForwardingTarget(target) {
       @Override
       public List<ApplyOutcome> apply(List<Change> changes) throws Exception {
-        return effect(() -> target.apply(changes));
+        return effect(() -> super.apply(changes));
       }
 
       @Override
       public Optional<Change> read(String key) throws Exception {
         checkAlive();
-        return target.read(key);
+        return super.read(key);
       }
 
       @Override
@@ -123,24 +124,9 @@ final class DyingProcess {
       }
 
       @Override
-      public int segments() {
-        return target.segments();
-      }
-
-      @Override
-      public String layout() {
-        return target.layout();
-      }
-
-      @Override
       public Page readPage(int segment, @Nullable String token, int limit) throws Exception {
         checkAlive();
-        return target.readPage(segment, token, limit);
-      }
-
-      @Override
-      public String describe() {
-        return target.describe();
+        return super.readPage(segment, token, limit);
       }
     };
   }

@@ -1,25 +1,19 @@
 package dev.cutover.replication.integration;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import dev.cutover.replication.jdbc.JdbcVersionedTarget;
-import dev.cutover.testsupport.EmbeddedMariaDb;
-import dev.cutover.testsupport.EmbeddedPostgresServer;
-import dev.cutover.testsupport.TestDatabase;
+import dev.cutover.testsupport.DatabaseKind;
+import dev.cutover.testsupport.SharedDatabases;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.EnumMap;
-import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import javax.sql.DataSource;
 
 /**
- * The real stores of the replication tests outside the JDBC package: one database on the embedded
- * PostgreSQL server and one on the embedded MariaDB server per JVM, started on first use, each
- * behind one pool, and {@link JdbcVersionedTarget}s in fresh tables of them. Every test uses its
- * own tables, named by {@link #uniqueName}, and may drop them with {@link #drop}.
+ * The real stores of the replication tests outside the JDBC package: the {@link SharedDatabases} on
+ * the embedded PostgreSQL and MariaDB servers, and {@link JdbcVersionedTarget}s in fresh tables of
+ * them. Every test uses its own tables, named by {@link #uniqueName}, and may drop them with {@link
+ * #drop}.
  *
  * <pre>{@code
  * JdbcVersionedTarget target = RealStores.freshTarget(RealStores.Store.POSTGRES, "mirror", b -> b.segments(2));
@@ -29,32 +23,30 @@ import javax.sql.DataSource;
  */
 public final class RealStores {
   /** A real database server. */
-  public enum Store { POSTGRES, MARIADB }
+  public enum Store {
+    POSTGRES(DatabaseKind.POSTGRES),
+    MARIADB(DatabaseKind.MARIADB);
 
-  /** Connections per pool: a mirror's workers, a backfill's, a reconciler and a test's own. */
-  private static final int POOL_SIZE = 12;
-  private static final AtomicInteger NAMES = new AtomicInteger();
-  private static final Map<Store, DataSource> POOLS = new EnumMap<>(Store.class);
+    final DatabaseKind kind;
+
+    Store(DatabaseKind kind) {
+      this.kind = kind;
+    }
+  }
 
   private RealStores() {}
 
-  /** The pooled database of {@code store}, created on first use; lives as long as the JVM. */
-  public static synchronized DataSource pool(Store store) {
-    return POOLS.computeIfAbsent(store, s -> {
-      TestDatabase db = s == Store.POSTGRES ? EmbeddedPostgresServer.get().createDatabase("replication")
-          : EmbeddedMariaDb.get().createDatabase("replication");
-      HikariConfig config = new HikariConfig();
-      config.setDataSource(db.dataSource());
-      config.setMaximumPoolSize(POOL_SIZE);
-      config.setMinimumIdle(1);
-      config.setPoolName("replication-" + s.name().toLowerCase(java.util.Locale.ROOT));
-      return new HikariDataSource(config);
-    });
+  /**
+   * The pooled database of {@code store} (up to 12 connections: a mirror's workers, a backfill's, a
+   * reconciler and a test's own), created on first use; lives as long as the JVM.
+   */
+  public static DataSource pool(Store store) {
+    return SharedDatabases.of(store.kind);
   }
 
   /** A fresh lower-case table name: {@code hint} plus a counter. */
   public static String uniqueName(String hint) {
-    return hint + "_" + NAMES.incrementAndGet();
+    return SharedDatabases.uniqueName(hint);
   }
 
   /** A target in a new, empty table of {@code store}, configured further by {@code settings}. */
@@ -94,6 +86,6 @@ public final class RealStores {
 
   /** Drops {@code table} of {@code store} if it exists. */
   public static void drop(Store store, String table) throws SQLException {
-    execute(store, "DROP TABLE IF EXISTS " + (store == Store.MARIADB ? "`" + table + "`" : "\"" + table + "\""));
+    execute(store, "DROP TABLE IF EXISTS " + store.kind.quote(table));
   }
 }

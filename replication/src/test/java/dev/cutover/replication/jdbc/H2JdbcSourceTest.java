@@ -1,11 +1,14 @@
 package dev.cutover.replication.jdbc;
 
+import dev.cutover.testsupport.DatabaseKind;
+import dev.cutover.testsupport.FreshTables;
+
 /** {@link JdbcSourceChecks} on H2. */
 class H2JdbcSourceTest extends JdbcSourceChecks {
-  private static final TestTables TABLES = TestTables.of(TestTables.Store.H2, "source_checks");
+  private static final FreshTables TABLES = FreshTables.on(DatabaseKind.H2, "source_checks");
 
   @Override
-  TestTables tables() {
+  FreshTables tables() {
     return TABLES;
   }
 }

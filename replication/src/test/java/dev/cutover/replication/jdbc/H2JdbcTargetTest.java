@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cutover.jdbc.SqlDialect;
+import dev.cutover.testsupport.DatabaseKind;
+import dev.cutover.testsupport.FreshTables;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -11,10 +13,10 @@ import net.jqwik.api.Example;
 
 /** {@link JdbcTargetChecks} on H2, plus the builder's checks and the shipped DDL. */
 class H2JdbcTargetTest extends JdbcTargetChecks {
-  private static final TestTables TABLES = TestTables.of(TestTables.Store.H2, "target_checks");
+  private static final FreshTables TABLES = FreshTables.on(DatabaseKind.H2, "target_checks");
 
   @Override
-  TestTables tables() {
+  FreshTables tables() {
     return TABLES;
   }
 

@@ -8,6 +8,7 @@ import dev.cutover.replication.Change;
 import dev.cutover.replication.HybridLogicalClock;
 import dev.cutover.replication.spi.SegmentedSource;
 import dev.cutover.replication.spi.SegmentedSource.Page;
+import dev.cutover.testsupport.FreshTables;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -38,7 +39,7 @@ import net.jqwik.api.constraints.IntRange;
 abstract class JdbcSourceChecks {
   private static final AtomicInteger TABLES = new AtomicInteger();
 
-  abstract TestTables tables();
+  abstract FreshTables tables();
 
   /** A new table {@code name} with the given text keys; rev = 1 + index; a NULL rev where asked. */
   String textTable(List<String> keys, Set<Integer> nullVersions) throws SQLException {

@@ -3,6 +3,8 @@ package dev.cutover.replication.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cutover.replication.spi.SegmentedSource;
+import dev.cutover.testsupport.DatabaseKind;
+import dev.cutover.testsupport.FreshTables;
 import java.sql.SQLException;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
@@ -17,7 +19,7 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * same boundaries, whatever else differs; boundaries that join to the same text stay apart.
  */
 class JdbcSourceLayoutProperties {
-  private static final TestTables TABLES = TestTables.of(TestTables.Store.H2, "source_layouts");
+  private static final FreshTables TABLES = FreshTables.on(DatabaseKind.H2, "source_layouts");
   private static final String TABLE = "layout_keys";
 
   @BeforeContainer

@@ -8,10 +8,9 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.cutover.replication.spi.ApplyOutcome;
 import dev.cutover.replication.Change;
 import dev.cutover.replication.spi.SegmentedSource.Page;
-import java.time.Clock;
+import dev.cutover.testsupport.FreshTables;
+import dev.cutover.testsupport.MutableClock;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -39,10 +38,10 @@ import net.jqwik.api.Provide;
 abstract class JdbcTargetChecks {
   static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
-  abstract TestTables tables();
+  abstract FreshTables tables();
 
   JdbcVersionedTarget fresh() throws Exception {
-    return tables().freshTarget(b -> b.segments(4).batchSize(5));
+    return FreshTargets.on(tables(), b -> b.segments(4).batchSize(5));
   }
 
   static JsonNode payload(String key, long version) {
@@ -180,7 +179,7 @@ abstract class JdbcTargetChecks {
   /** A backfill-sized load in default batches: all land, then all are superseded; prints the rate. */
   @Example
   void largeLoadsGoInBatchesAndEveryChangeGetsItsOutcome() throws Exception {
-    JdbcVersionedTarget target = tables().freshTarget(b -> b.segments(8));
+    JdbcVersionedTarget target = FreshTargets.on(tables(), b -> b.segments(8));
     int n = 2000;
     List<Change> inserts = new ArrayList<>();
     List<Change> updates = new ArrayList<>();
@@ -196,7 +195,7 @@ abstract class JdbcTargetChecks {
     assertThat(target.apply(inserts)).hasSize(n).containsOnly(ApplyOutcome.SUPERSEDED);
     long t3 = System.nanoTime();
     System.out.printf("%s: %d new rows %.0f/s, %d updates %.0f/s, %d superseded %.0f/s (batch 100)%n",
-        tables().store, n, n / ((t1 - t0) / 1e9), n, n / ((t2 - t1) / 1e9), n, n / ((t3 - t2) / 1e9));
+        tables().kind(), n, n / ((t1 - t0) / 1e9), n, n / ((t2 - t1) / 1e9), n, n / ((t3 - t2) / 1e9));
     int read = 0;
     for (int s = 0; s < target.segments(); s++) {
       String token = null;
@@ -212,10 +211,10 @@ abstract class JdbcTargetChecks {
   /** Keys that a padding or case-insensitive collation would merge stay apart. */
   @Example
   void theLayoutIsTheBucketRangesOfTheSegmentCount() throws Exception {
-    JdbcVersionedTarget four = tables().freshTarget(b -> b.segments(4));
+    JdbcVersionedTarget four = FreshTargets.on(tables(), b -> b.segments(4));
     assertThat(four.layout()).isEqualTo("crc-32c buckets of 1024, 4 segments")
-        .isEqualTo(tables().freshTarget(b -> b.segments(4)).layout());
-    assertThat(tables().freshTarget(b -> b.segments(8)).layout()).isEqualTo("crc-32c buckets of 1024, 8 segments");
+        .isEqualTo(FreshTargets.on(tables(), b -> b.segments(4)).layout());
+    assertThat(FreshTargets.on(tables(), b -> b.segments(8)).layout()).isEqualTo("crc-32c buckets of 1024, 8 segments");
   }
 
   @Example
@@ -286,9 +285,9 @@ abstract class JdbcTargetChecks {
   void purgeRemovesOnlyTombstonesAppliedBeforeTheHorizon() throws Exception {
     Instant t0 = Instant.parse("2024-01-01T00:00:00Z");
     MutableClock clock = new MutableClock(t0);
-    JdbcVersionedTarget target = tables().freshTarget(b -> b.segments(2).clock(clock));
+    JdbcVersionedTarget target = FreshTargets.on(tables(), b -> b.segments(2).clock(clock));
     target.apply(List.of(Change.delete("old", 1), upsert("live-old", 1)));
-    clock.now = t0.plusSeconds(3600);
+    clock.set(t0.plusSeconds(3600));
     target.apply(List.of(Change.delete("new", 1), upsert("live-new", 1)));
     assertThat(target.purgeTombstones(t0.plusSeconds(1800))).isEqualTo(1);
     assertThat(target.read("old")).isEmpty();
@@ -296,29 +295,5 @@ abstract class JdbcTargetChecks {
     assertThat(target.read("live-old")).isPresent();
     // after the purge, an old upsert of the purged key lands: why the horizon must be long enough
     assertThat(target.apply(List.of(upsert("old", 1)))).containsExactly(ApplyOutcome.APPLIED);
-  }
-
-  /** A clock the test moves. */
-  static final class MutableClock extends Clock {
-    volatile Instant now;
-
-    MutableClock(Instant now) {
-      this.now = now;
-    }
-
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
   }
 }

@@ -1,11 +1,14 @@
 package dev.cutover.replication.jdbc;
 
+import dev.cutover.testsupport.DatabaseKind;
+import dev.cutover.testsupport.FreshTables;
+
 /** {@link JdbcSourceChecks} on embedded MariaDb. */
 class MariaDbJdbcSourceTest extends JdbcSourceChecks {
-  private static final TestTables TABLES = TestTables.of(TestTables.Store.MARIADB, "source_checks");
+  private static final FreshTables TABLES = FreshTables.on(DatabaseKind.MARIADB, "source_checks");
 
   @Override
-  TestTables tables() {
+  FreshTables tables() {
     return TABLES;
   }
 }

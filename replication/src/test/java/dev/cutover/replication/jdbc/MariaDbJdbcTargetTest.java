@@ -7,7 +7,9 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.cutover.jdbc.SqlDialect;
 import dev.cutover.replication.spi.ApplyOutcome;
 import dev.cutover.replication.Change;
+import dev.cutover.testsupport.DatabaseKind;
 import dev.cutover.testsupport.EmbeddedMariaDb;
+import dev.cutover.testsupport.FreshTables;
 import dev.cutover.testsupport.TestDatabase;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,10 +19,10 @@ import org.mariadb.jdbc.MariaDbDataSource;
 
 /** {@link JdbcTargetChecks} on embedded MariaDB, plus a driver that hides batch update counts. */
 class MariaDbJdbcTargetTest extends JdbcTargetChecks {
-  private static final TestTables TABLES = TestTables.of(TestTables.Store.MARIADB, "target_checks");
+  private static final FreshTables TABLES = FreshTables.on(DatabaseKind.MARIADB, "target_checks");
 
   @Override
-  TestTables tables() {
+  FreshTables tables() {
     return TABLES;
   }
 

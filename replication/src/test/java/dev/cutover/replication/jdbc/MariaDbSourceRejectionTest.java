@@ -1,11 +1,14 @@
 package dev.cutover.replication.jdbc;
 
+import dev.cutover.testsupport.DatabaseKind;
+import dev.cutover.testsupport.FreshTables;
+
 /** {@link SourceRejectionChecks} on MariaDB. */
 class MariaDbSourceRejectionTest extends SourceRejectionChecks {
-  private static final TestTables TABLES = TestTables.of(TestTables.Store.MARIADB, "source_rejection");
+  private static final FreshTables TABLES = FreshTables.on(DatabaseKind.MARIADB, "source_rejection");
 
   @Override
-  TestTables tables() {
+  FreshTables tables() {
     return TABLES;
   }
 }

@@ -1,11 +1,14 @@
 package dev.cutover.replication.jdbc;
 
+import dev.cutover.testsupport.DatabaseKind;
+import dev.cutover.testsupport.FreshTables;
+
 /** {@link JdbcSourceChecks} on embedded Postgres. */
 class PostgresJdbcSourceTest extends JdbcSourceChecks {
-  private static final TestTables TABLES = TestTables.of(TestTables.Store.POSTGRES, "source_checks");
+  private static final FreshTables TABLES = FreshTables.on(DatabaseKind.POSTGRES, "source_checks");
 
   @Override
-  TestTables tables() {
+  FreshTables tables() {
     return TABLES;
   }
 }

@@ -6,15 +6,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.cutover.jdbc.SqlDialect;
 import dev.cutover.replication.spi.ApplyOutcome;
 import dev.cutover.replication.Change;
+import dev.cutover.testsupport.DatabaseKind;
+import dev.cutover.testsupport.FreshTables;
 import java.util.List;
 import net.jqwik.api.Example;
 
 /** {@link JdbcTargetChecks} on embedded PostgreSQL, plus what only PostgreSQL refuses. */
 class PostgresJdbcTargetTest extends JdbcTargetChecks {
-  private static final TestTables TABLES = TestTables.of(TestTables.Store.POSTGRES, "target_checks");
+  private static final FreshTables TABLES = FreshTables.on(DatabaseKind.POSTGRES, "target_checks");
 
   @Override
-  TestTables tables() {
+  FreshTables tables() {
     return TABLES;
   }
 

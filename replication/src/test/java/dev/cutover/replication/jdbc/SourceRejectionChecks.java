@@ -15,6 +15,7 @@ import dev.cutover.replication.Repair;
 import dev.cutover.journal.RepairResult;
 import dev.cutover.replication.spi.SegmentedSource.Page;
 import dev.cutover.replication.SourceRejection;
+import dev.cutover.testsupport.FreshTables;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -39,7 +40,7 @@ abstract class SourceRejectionChecks {
   /** The payload is the JSON text of column {@code doc}, as many old tables keep it. */
   private static final JdbcRowMapper DOC = rs -> JdbcPayloadColumns.json("doc", JSON).read(rs, rs.findColumn("doc"));
 
-  abstract TestTables tables();
+  abstract FreshTables tables();
 
   /** {@code a..g}: a, f and g good; b version 0, c version -3, d version NULL, e a doc that is not JSON. */
   private String oldTable() throws SQLException {
@@ -94,7 +95,7 @@ abstract class SourceRejectionChecks {
 
   @Test
   void theBackfillCountsAndListsEveryRejectedRow() throws Exception {
-    JdbcVersionedTarget target = tables().freshTarget(b -> b.segments(3));
+    JdbcVersionedTarget target = FreshTargets.on(tables(), b -> b.segments(3));
     BackfillResult result = Backfill.from(source(oldTable(), 2)).to(target).name("rejecting").batchSize(2).build().run();
 
     BackfillCounts c = result.counts();
@@ -115,7 +116,7 @@ abstract class SourceRejectionChecks {
   @Test
   void aReconciliationReportsRejectedRowsAsNotMigratedAndARepairLeavesThemAlone() throws Exception {
     String table = oldTable();
-    JdbcVersionedTarget target = tables().freshTarget(b -> b.segments(3));
+    JdbcVersionedTarget target = FreshTargets.on(tables(), b -> b.segments(3));
     Backfill.from(source(table, 2)).to(target).name("reconciled").batchSize(3).build().run();
     // the new store already holds b (copied before its row went bad): still not "extra in new"
     target.apply(List.of(Change.upsert("b", 9, JSON.readTree("{\"n\": 2}"))));
@@ -154,7 +155,7 @@ abstract class SourceRejectionChecks {
   @Test
   void fixingTheRowsInTheOldStoreMakesTheReconciliationClean() throws Exception {
     String table = oldTable();
-    JdbcVersionedTarget target = tables().freshTarget(b -> b.segments(3));
+    JdbcVersionedTarget target = FreshTargets.on(tables(), b -> b.segments(3));
     Backfill.from(source(table, 2)).to(target).name("fixed").build().run();
     tables().execute("UPDATE " + table + " SET rev = 10, doc = '{\"n\": 0}' WHERE id IN ('b', 'c', 'd', 'e')");
 

@@ -14,6 +14,8 @@ import dev.cutover.replication.Reconciler;
 import dev.cutover.replication.ReconciliationReport;
 import dev.cutover.replication.spi.SegmentedSource;
 import dev.cutover.replication.spi.VersionedTarget;
+import dev.cutover.testsupport.DatabaseKind;
+import dev.cutover.testsupport.FreshTables;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +44,7 @@ import net.jqwik.api.lifecycle.AfterContainer;
  * (lines that are not JSON or not objects, versions below 1 or missing).
  */
 class SourceRejectionProperties {
-  private static final TestTables TABLES = TestTables.of(TestTables.Store.H2, "rejection_properties");
+  private static final FreshTables TABLES = FreshTables.on(DatabaseKind.H2, "rejection_properties");
   private static final AtomicInteger NAMES = new AtomicInteger();
   private static final ObjectMapper JSON = JsonMapper.builder().build();
   private static final JdbcRowMapper DOC = rs -> JdbcPayloadColumns.json("doc", JSON).read(rs, rs.findColumn("doc"));
@@ -84,7 +86,7 @@ class SourceRejectionProperties {
     }
     JdbcSource source = JdbcSource.builder(TABLES.dataSource()).table(table).keyColumn("id").versionColumn("rev")
         .rowMapper(DOC).segments(segments).build();
-    JdbcVersionedTarget target = TABLES.freshTarget(b -> b.segments(2));
+    JdbcVersionedTarget target = FreshTargets.on(TABLES, b -> b.segments(2));
     try {
       check(rows, source, target, batchSize, true);
     } finally {
@@ -176,6 +178,6 @@ class SourceRejectionProperties {
 
   @AfterContainer
   static void closePool() {
-    TABLES.pool.close();
+    TABLES.close();
   }
 }

@@ -49,7 +49,7 @@ import net.jqwik.api.statistics.Statistics;
  * upserts and deletes over a small key space, versions from one shared counter (so they increase
  * per key), and some duplicates and out-of-order redeliveries of earlier events. Each event is
  * applied to the model (the authoritative old store) before it is observed, as the application
- * writes its store before its listeners run. The target ({@link ChaosTarget}) absorbs a fraction
+ * writes its store before its listeners run. The target ({@link ScriptedTarget}) absorbs a fraction
  * of that, throws mid-batch, refuses batches, stalls, and goes down for a period; the queue is
  * tiny and {@code maxBlock} short, so changes are dropped all the time; the bound on keys waiting
  * for the journal is sometimes tiny, so OVERFLOW gaps open. The journal is in memory, on embedded
@@ -135,7 +135,7 @@ class MirrorZeroLossProperties {
   private void run(Try chaos, Chaos.Journal kind) throws Exception {
     Load load = chaos.load();
     Faults faults = chaos.faults();
-    ChaosTarget target = new ChaosTarget(faults.throwRate(), faults.refuseRate(), faults.stallRate(), 300, 40);
+    ScriptedTarget target = ScriptedTarget.atRandom(faults.throwRate(), faults.refuseRate(), faults.stallRate(), 300, 40);
     FailedWriteJournal journal = Chaos.journal(kind, target.down);
     Queue<MirrorFailure> failures = new ConcurrentLinkedQueue<>();
     Duration maxBlock = Duration.ofMillis(load.maxBlockMillis());
@@ -195,7 +195,7 @@ class MirrorZeroLossProperties {
   }
 
   /** Runs the observers and the outage; returns once all of them are done. */
-  private static void traffic(Load load, Faults faults, Mirror<TestEvent> mirror, ChaosTarget target,
+  private static void traffic(Load load, Faults faults, Mirror<TestEvent> mirror, ScriptedTarget target,
       InMemoryVersionedTarget model, Map<String, Seen> seen, Queue<String> slowObserves, Duration limit)
       throws InterruptedException {
     AtomicLong versions = new AtomicLong();
@@ -246,7 +246,7 @@ class MirrorZeroLossProperties {
    * gap. Fills {@code pending} with the keys pending in the journal, {@code inGapsOnly} with the
    * keys that differ and are covered by a gap only.
    */
-  private static void checkRecorded(FailedWriteJournal journal, InMemoryVersionedTarget model, ChaosTarget target,
+  private static void checkRecorded(FailedWriteJournal journal, InMemoryVersionedTarget model, ScriptedTarget target,
       Map<String, Seen> seen, Collection<MirrorFailure> failures, Set<String> pending, Set<String> inGapsOnly)
       throws Exception {
     List<JournalEntry> entries = journal.pending(0, Integer.MAX_VALUE);

@@ -3,10 +3,9 @@ package dev.cutover.replication.normalize;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cutover.replication.HybridLogicalClock;
-import java.time.Clock;
+import dev.cutover.testsupport.MutableClock;
+import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -29,35 +28,6 @@ import net.jqwik.api.Provide;
 class HybridLogicalClockProperties {
   private static final long START = Instant.parse("2024-05-01T10:00:00Z").toEpochMilli();
 
-  /** A wall clock the test steps forward and back. */
-  static final class SteppingClock extends Clock {
-    volatile long millis;
-
-    SteppingClock(long millis) {
-      this.millis = millis;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public long millis() {
-      return millis;
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.ofEpochMilli(millis);
-    }
-  }
-
   /** A step: move the wall clock by {@code delta} ms (back when negative), then stamp, or observe a stamp. */
   record Step(long delta, boolean observe, long observedOffset) {}
 
@@ -73,14 +43,14 @@ class HybridLogicalClockProperties {
 
   @Property(tries = 500)
   void stampsStrictlyIncreaseFollowObservationsAndNeverTrailTheWallClock(@ForAll("steps") List<Step> steps) {
-    SteppingClock wall = new SteppingClock(START);
+    MutableClock wall = new MutableClock(Instant.ofEpochMilli(START));
     HybridLogicalClock clock = new HybridLogicalClock(wall);
     long last = 0;
     long highestSeen = 0;
     for (Step s : steps) {
-      wall.millis += s.delta();
+      wall.advance(Duration.ofMillis(s.delta()));
       if (s.observe()) {
-        long observed = (wall.millis + s.observedOffset()) << HybridLogicalClock.LOGICAL_BITS;
+        long observed = (wall.millis() + s.observedOffset()) << HybridLogicalClock.LOGICAL_BITS;
         clock.observe(observed);
         highestSeen = Math.max(highestSeen, observed);
         continue;
@@ -88,32 +58,32 @@ class HybridLogicalClockProperties {
       long stamp = clock.next();
       assertThat(stamp).as("after %s", last).isGreaterThan(last);
       assertThat(stamp).as("above every observed stamp").isGreaterThan(highestSeen);
-      assertThat(stamp).as("not behind the wall clock").isGreaterThanOrEqualTo(wall.millis << HybridLogicalClock.LOGICAL_BITS);
+      assertThat(stamp).as("not behind the wall clock").isGreaterThanOrEqualTo(wall.millis() << HybridLogicalClock.LOGICAL_BITS);
       assertThat(HybridLogicalClock.instantOf(stamp).toEpochMilli())
-          .as("the millisecond of the stamp").isGreaterThanOrEqualTo(wall.millis);
+          .as("the millisecond of the stamp").isGreaterThanOrEqualTo(wall.millis());
       last = stamp;
     }
   }
 
   @Example
   void aStampNamesTheMillisecondItWasIssuedIn() {
-    SteppingClock wall = new SteppingClock(START);
+    MutableClock wall = new MutableClock(Instant.ofEpochMilli(START));
     HybridLogicalClock clock = new HybridLogicalClock(wall);
     long first = clock.next();
     long second = clock.next(); // same millisecond: the counter moves
     assertThat(HybridLogicalClock.instantOf(first)).isEqualTo(Instant.ofEpochMilli(START));
     assertThat(HybridLogicalClock.instantOf(second)).isEqualTo(Instant.ofEpochMilli(START));
     assertThat(second).isEqualTo(first + 1);
-    wall.millis -= 60_000; // an NTP step back: stamps keep counting from the last one
+    wall.advance(Duration.ofMillis(-60_000)); // an NTP step back: stamps keep counting from the last one
     assertThat(clock.next()).isEqualTo(second + 1);
-    wall.millis += 120_000;
+    wall.advance(Duration.ofMillis(120_000));
     assertThat(HybridLogicalClock.instantOf(clock.next())).isEqualTo(Instant.ofEpochMilli(START + 60_000));
   }
 
   @Example
   void observingAnotherProcessesStampOrdersLaterStampsAfterIt() {
-    HybridLogicalClock behind = new HybridLogicalClock(new SteppingClock(START));
-    HybridLogicalClock ahead = new HybridLogicalClock(new SteppingClock(START + 5_000));
+    HybridLogicalClock behind = new HybridLogicalClock(new MutableClock(Instant.ofEpochMilli(START)));
+    HybridLogicalClock ahead = new HybridLogicalClock(new MutableClock(Instant.ofEpochMilli(START + 5_000)));
     long theirs = ahead.next();
     assertThat(behind.next()).isLessThan(theirs);
     behind.observe(theirs);
@@ -124,7 +94,7 @@ class HybridLogicalClockProperties {
 
   @Example
   void concurrentCallersNeverShareAStamp() throws Exception {
-    HybridLogicalClock clock = new HybridLogicalClock(new SteppingClock(START)); // a frozen wall clock
+    HybridLogicalClock clock = new HybridLogicalClock(new MutableClock(Instant.ofEpochMilli(START))); // a frozen wall clock
     ExecutorService pool = Executors.newFixedThreadPool(4);
     try {
       List<Future<List<Long>>> results = new ArrayList<>();

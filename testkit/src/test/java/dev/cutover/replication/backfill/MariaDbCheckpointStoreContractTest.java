@@ -3,13 +3,14 @@ package dev.cutover.replication.backfill;
 import dev.cutover.replication.spi.CheckpointStore;
 import dev.cutover.replication.jdbc.JdbcCheckpointStore;
 import dev.cutover.testkit.contract.CheckpointStoreContract;
+import dev.cutover.testsupport.SharedDatabases;
 import java.time.Clock;
 
 /** The checkpoint store contract on MariaDb: a new table per try. */
 class MariaDbCheckpointStoreContractTest extends CheckpointStoreContract {
   @Override
   protected CheckpointStore createStore(Clock clock) {
-    return JdbcCheckpointStore.builder(TestDatabases.mariaDb(), TestDatabases.uniqueName("contract"))
+    return JdbcCheckpointStore.builder(SharedDatabases.mariaDb(), SharedDatabases.uniqueName("contract"))
         .clock(clock)
         .build();
   }

@@ -2,13 +2,15 @@ package dev.cutover.replication.jdbc;
 
 import dev.cutover.replication.spi.VersionedTarget;
 import dev.cutover.testkit.contract.ExactPayloadContract;
+import dev.cutover.testsupport.DatabaseKind;
+import dev.cutover.testsupport.FreshTables;
 
 /** The {@link ExactPayloadContract} on H2, a new table per try. */
 class H2ExactPayloadContractTest extends ExactPayloadContract {
-  private static final TestTables TABLES = TestTables.of(TestTables.Store.H2, "exact_payload");
+  private static final FreshTables TABLES = FreshTables.on(DatabaseKind.H2, "exact_payload");
 
   @Override
   protected VersionedTarget createTarget() throws Exception {
-    return TABLES.freshTarget(b -> b.segments(3));
+    return FreshTargets.on(TABLES, b -> b.segments(3));
   }
 }

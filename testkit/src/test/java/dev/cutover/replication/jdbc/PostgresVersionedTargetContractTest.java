@@ -2,13 +2,15 @@ package dev.cutover.replication.jdbc;
 
 import dev.cutover.replication.spi.VersionedTarget;
 import dev.cutover.testkit.contract.VersionedTargetContract;
+import dev.cutover.testsupport.DatabaseKind;
+import dev.cutover.testsupport.FreshTables;
 
 /** The {@link VersionedTarget} contract on embedded Postgres, a new table per try. */
 class PostgresVersionedTargetContractTest extends VersionedTargetContract {
-  private static final TestTables TABLES = TestTables.of(TestTables.Store.POSTGRES, "target_contract");
+  private static final FreshTables TABLES = FreshTables.on(DatabaseKind.POSTGRES, "target_contract");
 
   @Override
   protected VersionedTarget createTarget() throws Exception {
-    return TABLES.freshTarget(b -> b.segments(3));
+    return FreshTargets.on(TABLES, b -> b.segments(3));
   }
 }

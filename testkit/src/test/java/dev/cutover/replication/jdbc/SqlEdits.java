@@ -4,10 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cutover.jdbc.SqlDialect;
 import dev.cutover.replication.spi.VersionedTarget;
 import dev.cutover.replication.internal.PayloadJson;
+import dev.cutover.testsupport.DatabaseKind;
+import dev.cutover.testsupport.FreshTables;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import javax.sql.DataSource;
 
 /**
  * An edit behind a JDBC target's back: a plain {@code UPDATE} of a row's payload that keeps its
@@ -16,23 +17,22 @@ import javax.sql.DataSource;
 final class SqlEdits {
   private SqlEdits() {}
 
-  static void editPayload(DataSource dataSource, VersionedTarget target, String key, JsonNode payload)
+  /** Sets the payload of {@code key} in {@code target}, a target on one of {@code tables}. */
+  static void editPayload(FreshTables tables, VersionedTarget target, String key, JsonNode payload)
       throws Exception {
-    JdbcVersionedTarget jdbc = (JdbcVersionedTarget) target;
-    SqlDialect dialect = jdbc.dialect();
-    String table = dialect == SqlDialect.MYSQL ? "`" + jdbc.table() + "`" : "\"" + jdbc.table() + "\"";
-    String value = dialect == SqlDialect.POSTGRESQL ? "CAST(? AS jsonb)" : "?";
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement("UPDATE " + table + " SET payload = " + value
+    String table = ((JdbcVersionedTarget) target).table();
+    String value = tables.kind() == DatabaseKind.POSTGRES ? "CAST(? AS jsonb)" : "?";
+    try (Connection c = tables.dataSource().getConnection();
+        PreparedStatement ps = c.prepareStatement("UPDATE " + tables.quote(table) + " SET payload = " + value
             + " WHERE entity_key = ?")) {
       ps.setString(1, PayloadJson.MAPPER.writeValueAsString(payload));
-      if (dialect == SqlDialect.MYSQL) {
+      if (tables.kind() == DatabaseKind.MARIADB) {
         ps.setBytes(2, key.getBytes(StandardCharsets.UTF_8));
       } else {
         ps.setString(2, key);
       }
       if (ps.executeUpdate() != 1) {
-        throw new IllegalStateException("no row " + key + " in " + jdbc.table());
+        throw new IllegalStateException("no row " + key + " in " + table);
       }
       if (!c.getAutoCommit()) {
         c.commit();

@@ -1,7 +1,7 @@
 package dev.cutover.replication.internal.apply;
 
 import dev.cutover.replication.Change;
-import dev.cutover.replication.ForwardingTarget;
+import dev.cutover.replication.InMemoryForwardingTarget;
 import dev.cutover.replication.spi.ApplyOutcome;
 import java.sql.SQLTransientConnectionException;
 import java.util.ArrayList;
@@ -19,7 +19,7 @@ import java.util.function.UnaryOperator;
  * answer} (to lie about the outcomes). A hook runs at the start of every call. Single-threaded, as
  * {@link BatchApply} uses it.
  */
-final class ScriptedBatchTarget extends ForwardingTarget {
+final class ScriptedBatchTarget extends InMemoryForwardingTarget {
   final List<List<Change>> calls = new ArrayList<>();
   private final Set<String> refused;
   private final Map<String, Integer> transientLeft;
