@@ -22,6 +22,6 @@ import com.tngtech.archunit.lang.ArchRule;
 @AnalyzeClasses(packages = "dev.cutover", importOptions = CutoverModules.PublishedMainClasses.class)
 class ApiSignaturesHideInternalTypesTest {
 
-  @ArchTest
-  static final ArchRule apiSignaturesHideInternalTypes = CutoverRules.apiSignaturesHideInternalTypes();
+    @ArchTest
+    static final ArchRule apiSignaturesHideInternalTypes = CutoverRules.apiSignaturesHideInternalTypes();
 }

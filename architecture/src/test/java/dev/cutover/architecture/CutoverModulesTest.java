@@ -11,20 +11,22 @@ import org.junit.jupiter.api.Test;
  */
 class CutoverModulesTest {
 
-  @Test
-  void namesTheModuleThatHoldsAClass() {
-    assertThat(CutoverModules.ofClassName("dev.cutover.flags.internal.Bucketing")).isEqualTo("flags-core");
-    assertThat(CutoverModules.ofClassName("dev.cutover.replication.Change")).isEqualTo("replication");
-    assertThat(CutoverModules.ofClassName("dev.cutover.replication.dynamodb.DynamoDbJson"))
-        .isEqualTo("replication-dynamodb");
-    assertThat(CutoverModules.ofClassName("dev.cutover.cli.Main")).isEqualTo("cli");
-    assertThat(CutoverModules.ofClassName("dev.cutover.fixture.boundary.ReachesIntoFlagsCore"))
-        .isEqualTo("architecture");
-  }
+    @Test
+    void namesTheModuleThatHoldsAClass() {
+        assertThat(CutoverModules.ofClassName("dev.cutover.flags.internal.Bucketing"))
+                .isEqualTo("flags-core");
+        assertThat(CutoverModules.ofClassName("dev.cutover.replication.Change")).isEqualTo("replication");
+        assertThat(CutoverModules.ofClassName("dev.cutover.replication.dynamodb.DynamoDbJson"))
+                .isEqualTo("replication-dynamodb");
+        assertThat(CutoverModules.ofClassName("dev.cutover.cli.Main")).isEqualTo("cli");
+        assertThat(CutoverModules.ofClassName("dev.cutover.fixture.boundary.ReachesIntoFlagsCore"))
+                .isEqualTo("architecture");
+    }
 
-  @Test
-  void namesNoModuleForOtherLibraries() {
-    assertThat(CutoverModules.ofClassName("org.jspecify.annotations.NullMarked")).isEqualTo(CutoverModules.NONE);
-    assertThat(CutoverModules.ofClassName("java.lang.String")).isEqualTo(CutoverModules.NONE);
-  }
+    @Test
+    void namesNoModuleForOtherLibraries() {
+        assertThat(CutoverModules.ofClassName("org.jspecify.annotations.NullMarked"))
+                .isEqualTo(CutoverModules.NONE);
+        assertThat(CutoverModules.ofClassName("java.lang.String")).isEqualTo(CutoverModules.NONE);
+    }
 }

@@ -9,12 +9,12 @@ import java.util.List;
 /** Runs a rule against the fixtures of one package under {@code dev.cutover.fixture}. */
 final class Fixtures {
 
-  private Fixtures() {}
+    private Fixtures() {}
 
-  /** The rule's violations among the classes of {@code dev.cutover.fixture.<name>} and below. */
-  static List<String> violations(ArchRule rule, String name) {
-    JavaClasses classes = new ClassFileImporter().importPackages("dev.cutover.fixture." + name);
-    EvaluationResult result = rule.evaluate(classes);
-    return result.getFailureReport().getDetails();
-  }
+    /** The rule's violations among the classes of {@code dev.cutover.fixture.<name>} and below. */
+    static List<String> violations(ArchRule rule, String name) {
+        JavaClasses classes = new ClassFileImporter().importPackages("dev.cutover.fixture." + name);
+        EvaluationResult result = rule.evaluate(classes);
+        return result.getFailureReport().getDetails();
+    }
 }

@@ -21,6 +21,6 @@ import com.tngtech.archunit.lang.ArchRule;
 @AnalyzeClasses(packages = "dev.cutover", importOptions = CutoverModules.PublishedMainClasses.class)
 class InternalPackagesStayInTheirModuleTest {
 
-  @ArchTest
-  static final ArchRule internalPackagesStayInTheirModule = CutoverRules.internalPackagesStayInTheirModule();
+    @ArchTest
+    static final ArchRule internalPackagesStayInTheirModule = CutoverRules.internalPackagesStayInTheirModule();
 }

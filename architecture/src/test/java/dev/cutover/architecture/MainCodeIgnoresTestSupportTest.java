@@ -19,6 +19,6 @@ import com.tngtech.archunit.lang.ArchRule;
 @AnalyzeClasses(packages = "dev.cutover", importOptions = CutoverModules.PublishedMainClasses.class)
 class MainCodeIgnoresTestSupportTest {
 
-  @ArchTest
-  static final ArchRule mainCodeIgnoresTestSupport = CutoverRules.mainCodeIgnoresTestSupport();
+    @ArchTest
+    static final ArchRule mainCodeIgnoresTestSupport = CutoverRules.mainCodeIgnoresTestSupport();
 }

@@ -32,6 +32,6 @@ import com.tngtech.archunit.lang.ArchRule;
 @AnalyzeClasses(packages = "dev.cutover", importOptions = CutoverModules.PublishedMainClasses.class)
 class PackagesAreAcyclicTest {
 
-  @ArchTest
-  static final ArchRule packagesAreAcyclic = CutoverRules.packagesAreAcyclic();
+    @ArchTest
+    static final ArchRule packagesAreAcyclic = CutoverRules.packagesAreAcyclic();
 }

@@ -17,6 +17,6 @@ import com.tngtech.archunit.lang.ArchRule;
 @AnalyzeClasses(packages = "dev.cutover", importOptions = CutoverModules.PublishedMainClasses.class)
 class PackagesAreNullMarkedTest {
 
-  @ArchTest
-  static final ArchRule packagesAreNullMarked = CutoverRules.packagesAreNullMarked();
+    @ArchTest
+    static final ArchRule packagesAreNullMarked = CutoverRules.packagesAreNullMarked();
 }

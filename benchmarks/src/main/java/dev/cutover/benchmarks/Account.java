@@ -13,9 +13,9 @@ import java.util.Objects;
  */
 public record Account(String id, String owner, long balanceCents) {
 
-  /** Rejects a missing id or owner. */
-  public Account {
-    Objects.requireNonNull(id, "id");
-    Objects.requireNonNull(owner, "owner");
-  }
+    /** Rejects a missing id or owner. */
+    public Account {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(owner, "owner");
+    }
 }

@@ -8,9 +8,9 @@ import java.util.Optional;
  */
 public interface Accounts {
 
-  /** The account with this id, if any. A read, keyed by {@code id}. */
-  Optional<Account> find(String id);
+    /** The account with this id, if any. A read, keyed by {@code id}. */
+    Optional<Account> find(String id);
 
-  /** Stores an account, replacing the one with the same id. A write, keyed by the account's id. */
-  void save(Account account);
+    /** Stores an account, replacing the one with the same id. A write, keyed by the account's id. */
+    void save(Account account);
 }

@@ -24,72 +24,69 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 /** Cutover: a {@link FlagClient} over an {@link InMemoryFlagStore}. */
 public final class CutoverFlags implements FlagSystem<EvaluationContext> {
 
-  private final InMemoryFlagStore store = new InMemoryFlagStore();
-  private final FlagClient client;
+    private final InMemoryFlagStore store = new InMemoryFlagStore();
+    private final FlagClient client;
 
-  /** Writes both flags to the store and starts a client over it, without metrics. */
-  public CutoverFlags() throws Exception {
-    this(false);
-  }
-
-  /**
-   * Writes both flags to the store and starts a client over it.
-   *
-   * @param metered whether Micrometer metrics are bound, which makes every evaluation count itself
-   */
-  public CutoverFlags(boolean metered) throws Exception {
-    AuditInfo audit = new AuditInfo("benchmarks", "benchmark setup");
-    store.put(Flag.booleanFlag(PLAIN_BOOLEAN, true), 0, audit);
-    store.put(rulesRolloutFlag(), 0, audit);
-    client = FlagClient.builder(store).build();
-    if (metered) {
-      FlagClientMetrics.of(client).bindTo(new SimpleMeterRegistry());
+    /** Writes both flags to the store and starts a client over it, without metrics. */
+    public CutoverFlags() throws Exception {
+        this(false);
     }
-  }
 
-  /** The rules-and-rollout flag as a Cutover definition. */
-  static Flag rulesRolloutFlag() {
-    Serve on = Serve.variant("true");
-    return Flag.builder(RULES_ROLLOUT)
-        .booleanVariants()
-        .rule(Rule.when(on, Clause.of("country", Operator.IN, RULE1_COUNTRIES.toArray())))
-        .rule(Rule.when(on, Clause.of("plan", Operator.IN, RULE2_PLANS.toArray())))
-        .rule(Rule.when(on, Clause.of("email", Operator.ENDS_WITH, RULE3_EMAIL_SUFFIX)))
-        .fallthrough(
-            Serve.rollout(
-                Rollout.of(
-                    new Allocation("true", ROLLOUT_PERCENT),
-                    new Allocation("false", 100 - ROLLOUT_PERCENT))))
-        .build();
-  }
+    /**
+     * Writes both flags to the store and starts a client over it.
+     *
+     * @param metered whether Micrometer metrics are bound, which makes every evaluation count itself
+     */
+    public CutoverFlags(boolean metered) throws Exception {
+        AuditInfo audit = new AuditInfo("benchmarks", "benchmark setup");
+        store.put(Flag.booleanFlag(PLAIN_BOOLEAN, true), 0, audit);
+        store.put(rulesRolloutFlag(), 0, audit);
+        client = FlagClient.builder(store).build();
+        if (metered) {
+            FlagClientMetrics.of(client).bindTo(new SimpleMeterRegistry());
+        }
+    }
 
-  @Override
-  public String name() {
-    return "cutover";
-  }
+    /** The rules-and-rollout flag as a Cutover definition. */
+    static Flag rulesRolloutFlag() {
+        Serve on = Serve.variant("true");
+        return Flag.builder(RULES_ROLLOUT)
+                .booleanVariants()
+                .rule(Rule.when(on, Clause.of("country", Operator.IN, RULE1_COUNTRIES.toArray())))
+                .rule(Rule.when(on, Clause.of("plan", Operator.IN, RULE2_PLANS.toArray())))
+                .rule(Rule.when(on, Clause.of("email", Operator.ENDS_WITH, RULE3_EMAIL_SUFFIX)))
+                .fallthrough(Serve.rollout(Rollout.of(
+                        new Allocation("true", ROLLOUT_PERCENT), new Allocation("false", 100 - ROLLOUT_PERCENT))))
+                .build();
+    }
 
-  @Override
-  public EvaluationContext context(Subject subject) {
-    return EvaluationContext.builder(subject.key())
-        .set("country", subject.country())
-        .set("plan", subject.plan())
-        .set("email", subject.email())
-        .build();
-  }
+    @Override
+    public String name() {
+        return "cutover";
+    }
 
-  @Override
-  public boolean plainBoolean(EvaluationContext context) {
-    return client.booleanValue(PLAIN_BOOLEAN, context, false);
-  }
+    @Override
+    public EvaluationContext context(Subject subject) {
+        return EvaluationContext.builder(subject.key())
+                .set("country", subject.country())
+                .set("plan", subject.plan())
+                .set("email", subject.email())
+                .build();
+    }
 
-  @Override
-  public boolean rulesRollout(EvaluationContext context) {
-    return client.booleanValue(RULES_ROLLOUT, context, false);
-  }
+    @Override
+    public boolean plainBoolean(EvaluationContext context) {
+        return client.booleanValue(PLAIN_BOOLEAN, context, false);
+    }
 
-  @Override
-  public void close() {
-    client.close();
-    store.close();
-  }
+    @Override
+    public boolean rulesRollout(EvaluationContext context) {
+        return client.booleanValue(RULES_ROLLOUT, context, false);
+    }
+
+    @Override
+    public void close() {
+        client.close();
+        store.close();
+    }
 }

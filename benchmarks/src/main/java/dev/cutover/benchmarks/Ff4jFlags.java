@@ -21,73 +21,72 @@ import org.ff4j.strategy.PonderationStrategy;
  */
 public final class Ff4jFlags implements FlagSystem<FlippingExecutionContext> {
 
-  private final FF4j ff4j;
+    private final FF4j ff4j;
 
-  /** Creates both features in an in-memory store. */
-  public Ff4jFlags() {
-    ff4j = new FF4j();
-    ff4j.setFeatureStore(new InMemoryFeatureStore());
-    ff4j.audit(false);
-    ff4j.autoCreate(false);
-    ff4j.createFeature(new Feature(PLAIN_BOOLEAN, true));
-    Feature rules = new Feature(RULES_ROLLOUT, true);
-    rules.setFlippingStrategy(new RulesRolloutStrategy());
-    ff4j.createFeature(rules);
-  }
-
-  @Override
-  public String name() {
-    return "ff4j";
-  }
-
-  @Override
-  public FlippingExecutionContext context(Subject subject) {
-    FlippingExecutionContext context = new FlippingExecutionContext();
-    context.putString("key", subject.key());
-    context.putString("country", subject.country());
-    context.putString("plan", subject.plan());
-    context.putString("email", subject.email());
-    return context;
-  }
-
-  @Override
-  public boolean plainBoolean(FlippingExecutionContext context) {
-    return ff4j.check(PLAIN_BOOLEAN, context);
-  }
-
-  @Override
-  public boolean rulesRollout(FlippingExecutionContext context) {
-    return ff4j.check(RULES_ROLLOUT, context);
-  }
-
-  @Override
-  public void close() {
-    ff4j.stop();
-  }
-
-  /**
-   * Rules 1 to 3 of {@link BenchmarkFlags} on the execution context, then a sticky rollout on the
-   * {@code key} value ({@link StickyBuckets}, seeded with the feature name).
-   */
-  public static final class RulesRolloutStrategy extends AbstractFlipStrategy {
-    private static final long serialVersionUID = 1L;
-
-    private final StickyBuckets buckets = new StickyBuckets(RULES_ROLLOUT);
+    /** Creates both features in an in-memory store. */
+    public Ff4jFlags() {
+        ff4j = new FF4j();
+        ff4j.setFeatureStore(new InMemoryFeatureStore());
+        ff4j.audit(false);
+        ff4j.autoCreate(false);
+        ff4j.createFeature(new Feature(PLAIN_BOOLEAN, true));
+        Feature rules = new Feature(RULES_ROLLOUT, true);
+        rules.setFlippingStrategy(new RulesRolloutStrategy());
+        ff4j.createFeature(rules);
+    }
 
     @Override
-    public boolean evaluate(
-        String featureName, FeatureStore store, FlippingExecutionContext executionContext) {
-      if (executionContext == null) {
-        return false;
-      }
-      if (BenchmarkFlags.matchesRules(
-          executionContext.getValue("country", false),
-          executionContext.getValue("plan", false),
-          executionContext.getValue("email", false))) {
-        return true;
-      }
-      Object key = executionContext.getValue("key", false);
-      return key instanceof String k && buckets.inRollout(k, ROLLOUT_PERCENT);
+    public String name() {
+        return "ff4j";
     }
-  }
+
+    @Override
+    public FlippingExecutionContext context(Subject subject) {
+        FlippingExecutionContext context = new FlippingExecutionContext();
+        context.putString("key", subject.key());
+        context.putString("country", subject.country());
+        context.putString("plan", subject.plan());
+        context.putString("email", subject.email());
+        return context;
+    }
+
+    @Override
+    public boolean plainBoolean(FlippingExecutionContext context) {
+        return ff4j.check(PLAIN_BOOLEAN, context);
+    }
+
+    @Override
+    public boolean rulesRollout(FlippingExecutionContext context) {
+        return ff4j.check(RULES_ROLLOUT, context);
+    }
+
+    @Override
+    public void close() {
+        ff4j.stop();
+    }
+
+    /**
+     * Rules 1 to 3 of {@link BenchmarkFlags} on the execution context, then a sticky rollout on the
+     * {@code key} value ({@link StickyBuckets}, seeded with the feature name).
+     */
+    public static final class RulesRolloutStrategy extends AbstractFlipStrategy {
+        private static final long serialVersionUID = 1L;
+
+        private final StickyBuckets buckets = new StickyBuckets(RULES_ROLLOUT);
+
+        @Override
+        public boolean evaluate(String featureName, FeatureStore store, FlippingExecutionContext executionContext) {
+            if (executionContext == null) {
+                return false;
+            }
+            if (BenchmarkFlags.matchesRules(
+                    executionContext.getValue("country", false),
+                    executionContext.getValue("plan", false),
+                    executionContext.getValue("email", false))) {
+                return true;
+            }
+            Object key = executionContext.getValue("key", false);
+            return key instanceof String k && buckets.inRollout(k, ROLLOUT_PERCENT);
+        }
+    }
 }

@@ -9,19 +9,19 @@ package dev.cutover.benchmarks;
  */
 public interface FlagSystem<C> extends AutoCloseable {
 
-  /** Short name, as used in the benchmark method names. */
-  String name();
+    /** Short name, as used in the benchmark method names. */
+    String name();
 
-  /** The library's context for a subject. */
-  C context(Subject subject);
+    /** The library's context for a subject. */
+    C context(Subject subject);
 
-  /** Evaluates {@link BenchmarkFlags#PLAIN_BOOLEAN}, default {@code false}. */
-  boolean plainBoolean(C context);
+    /** Evaluates {@link BenchmarkFlags#PLAIN_BOOLEAN}, default {@code false}. */
+    boolean plainBoolean(C context);
 
-  /** Evaluates {@link BenchmarkFlags#RULES_ROLLOUT}, default {@code false}. */
-  boolean rulesRollout(C context);
+    /** Evaluates {@link BenchmarkFlags#RULES_ROLLOUT}, default {@code false}. */
+    boolean rulesRollout(C context);
 
-  /** Stops the library's threads and releases its resources. */
-  @Override
-  void close();
+    /** Stops the library's threads and releases its resources. */
+    @Override
+    void close();
 }

@@ -20,65 +20,64 @@ import java.time.Duration;
  */
 public final class LaunchDarklyFlags implements FlagSystem<LDContext> {
 
-  static final String FLAGS_RESOURCE = "dev/cutover/benchmarks/launchdarkly-flags.json";
+    static final String FLAGS_RESOURCE = "dev/cutover/benchmarks/launchdarkly-flags.json";
 
-  private final LDClient client;
+    private final LDClient client;
 
-  /** Starts a client and waits until the file data is loaded. */
-  public LaunchDarklyFlags() {
-    client = offlineClient(FLAGS_RESOURCE);
-    if (!client.isInitialized()) {
-      close();
-      throw new IllegalStateException("LaunchDarkly client did not load " + FLAGS_RESOURCE);
+    /** Starts a client and waits until the file data is loaded. */
+    public LaunchDarklyFlags() {
+        client = offlineClient(FLAGS_RESOURCE);
+        if (!client.isInitialized()) {
+            close();
+            throw new IllegalStateException("LaunchDarkly client did not load " + FLAGS_RESOURCE);
+        }
     }
-  }
 
-  /**
-   * A client fed by the file data source from {@code classpathResource}, events and diagnostics
-   * off, so it opens no connection; it waits up to 5 s for the file's data.
-   */
-  static LDClient offlineClient(String classpathResource) {
-    LDConfig config =
-        new LDConfig.Builder()
-            .dataSource(FileData.dataSource().classpathResources(classpathResource))
-            .events(Components.noEvents())
-            .diagnosticOptOut(true)
-            .logging(Components.logging().level(LDLogLevel.WARN))
-            .startWait(Duration.ofSeconds(5))
-            .build();
-    return new LDClient("sdk-offline-benchmark", config);
-  }
-
-  @Override
-  public String name() {
-    return "launchdarkly";
-  }
-
-  @Override
-  public LDContext context(Subject subject) {
-    return LDContext.builder(subject.key())
-        .set("country", subject.country())
-        .set("plan", subject.plan())
-        .set("email", subject.email())
-        .build();
-  }
-
-  @Override
-  public boolean plainBoolean(LDContext context) {
-    return client.boolVariation(PLAIN_BOOLEAN, context, false);
-  }
-
-  @Override
-  public boolean rulesRollout(LDContext context) {
-    return client.boolVariation(RULES_ROLLOUT, context, false);
-  }
-
-  @Override
-  public void close() {
-    try {
-      client.close();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    /**
+     * A client fed by the file data source from {@code classpathResource}, events and diagnostics
+     * off, so it opens no connection; it waits up to 5 s for the file's data.
+     */
+    static LDClient offlineClient(String classpathResource) {
+        LDConfig config = new LDConfig.Builder()
+                .dataSource(FileData.dataSource().classpathResources(classpathResource))
+                .events(Components.noEvents())
+                .diagnosticOptOut(true)
+                .logging(Components.logging().level(LDLogLevel.WARN))
+                .startWait(Duration.ofSeconds(5))
+                .build();
+        return new LDClient("sdk-offline-benchmark", config);
     }
-  }
+
+    @Override
+    public String name() {
+        return "launchdarkly";
+    }
+
+    @Override
+    public LDContext context(Subject subject) {
+        return LDContext.builder(subject.key())
+                .set("country", subject.country())
+                .set("plan", subject.plan())
+                .set("email", subject.email())
+                .build();
+    }
+
+    @Override
+    public boolean plainBoolean(LDContext context) {
+        return client.boolVariation(PLAIN_BOOLEAN, context, false);
+    }
+
+    @Override
+    public boolean rulesRollout(LDContext context) {
+        return client.boolVariation(RULES_ROLLOUT, context, false);
+    }
+
+    @Override
+    public void close() {
+        try {
+            client.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 }

@@ -21,73 +21,70 @@ import java.util.Map;
  */
 public final class OpenFeatureFlags implements FlagSystem<EvaluationContext> {
 
-  private static final String DOMAIN = "cutover-benchmarks";
-  private static final StickyBuckets BUCKETS = new StickyBuckets(RULES_ROLLOUT);
+    private static final String DOMAIN = "cutover-benchmarks";
+    private static final StickyBuckets BUCKETS = new StickyBuckets(RULES_ROLLOUT);
 
-  private final OpenFeatureAPI api = OpenFeatureAPI.getInstance();
-  private final Client client;
+    private final OpenFeatureAPI api = OpenFeatureAPI.getInstance();
+    private final Client client;
 
-  /** Registers the provider and waits until it is ready. */
-  public OpenFeatureFlags() {
-    Flag<Boolean> plain =
-        Flag.<Boolean>builder()
-            .variant("on", true)
-            .variant("off", false)
-            .defaultVariant("on")
-            .build();
-    Flag<Boolean> rules =
-        Flag.<Boolean>builder()
-            .variant("on", true)
-            .variant("off", false)
-            .defaultVariant("off")
-            .contextEvaluator(OpenFeatureFlags::evaluateRules)
-            .build();
-    api.setProviderAndWait(
-        DOMAIN, new InMemoryProvider(Map.of(PLAIN_BOOLEAN, plain, RULES_ROLLOUT, rules)));
-    client = api.getClient(DOMAIN);
-  }
-
-  private static Boolean evaluateRules(Flag<?> flag, EvaluationContext context) {
-    if (BenchmarkFlags.matchesRules(
-        string(context, "country"), string(context, "plan"), string(context, "email"))) {
-      return Boolean.TRUE;
+    /** Registers the provider and waits until it is ready. */
+    public OpenFeatureFlags() {
+        Flag<Boolean> plain = Flag.<Boolean>builder()
+                .variant("on", true)
+                .variant("off", false)
+                .defaultVariant("on")
+                .build();
+        Flag<Boolean> rules = Flag.<Boolean>builder()
+                .variant("on", true)
+                .variant("off", false)
+                .defaultVariant("off")
+                .contextEvaluator(OpenFeatureFlags::evaluateRules)
+                .build();
+        api.setProviderAndWait(DOMAIN, new InMemoryProvider(Map.of(PLAIN_BOOLEAN, plain, RULES_ROLLOUT, rules)));
+        client = api.getClient(DOMAIN);
     }
-    String key = context.getTargetingKey();
-    return key != null && BUCKETS.inRollout(key, ROLLOUT_PERCENT);
-  }
 
-  private static Object string(EvaluationContext context, String attribute) {
-    Value value = context.getValue(attribute);
-    return value == null ? null : value.asString();
-  }
+    private static Boolean evaluateRules(Flag<?> flag, EvaluationContext context) {
+        if (BenchmarkFlags.matchesRules(
+                string(context, "country"), string(context, "plan"), string(context, "email"))) {
+            return Boolean.TRUE;
+        }
+        String key = context.getTargetingKey();
+        return key != null && BUCKETS.inRollout(key, ROLLOUT_PERCENT);
+    }
 
-  @Override
-  public String name() {
-    return "openfeature";
-  }
+    private static Object string(EvaluationContext context, String attribute) {
+        Value value = context.getValue(attribute);
+        return value == null ? null : value.asString();
+    }
 
-  @Override
-  public EvaluationContext context(Subject subject) {
-    return new ImmutableContext(
-        subject.key(),
-        Map.of(
-            "country", new Value(subject.country()),
-            "plan", new Value(subject.plan()),
-            "email", new Value(subject.email())));
-  }
+    @Override
+    public String name() {
+        return "openfeature";
+    }
 
-  @Override
-  public boolean plainBoolean(EvaluationContext context) {
-    return client.getBooleanValue(PLAIN_BOOLEAN, false, context);
-  }
+    @Override
+    public EvaluationContext context(Subject subject) {
+        return new ImmutableContext(
+                subject.key(),
+                Map.of(
+                        "country", new Value(subject.country()),
+                        "plan", new Value(subject.plan()),
+                        "email", new Value(subject.email())));
+    }
 
-  @Override
-  public boolean rulesRollout(EvaluationContext context) {
-    return client.getBooleanValue(RULES_ROLLOUT, false, context);
-  }
+    @Override
+    public boolean plainBoolean(EvaluationContext context) {
+        return client.getBooleanValue(PLAIN_BOOLEAN, false, context);
+    }
 
-  @Override
-  public void close() {
-    api.shutdown();
-  }
+    @Override
+    public boolean rulesRollout(EvaluationContext context) {
+        return client.getBooleanValue(RULES_ROLLOUT, false, context);
+    }
+
+    @Override
+    public void close() {
+        api.shutdown();
+    }
 }

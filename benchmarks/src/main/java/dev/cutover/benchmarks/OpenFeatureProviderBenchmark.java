@@ -58,103 +58,102 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class OpenFeatureProviderBenchmark {
 
-  /** Key of the string flag. */
-  public static final String STRING_FLAG = "rules-string";
+    /** Key of the string flag. */
+    public static final String STRING_FLAG = "rules-string";
 
-  /** One FlagClient, and an isolated OpenFeature API whose provider is that client. */
-  @State(Scope.Benchmark)
-  public static class Flags {
-    FlagClient flagClient;
-    EvaluationContext context;
-    OpenFeatureAPI api;
-    Client client;
-    dev.openfeature.sdk.EvaluationContext openFeatureContext;
+    /** One FlagClient, and an isolated OpenFeature API whose provider is that client. */
+    @State(Scope.Benchmark)
+    public static class Flags {
+        FlagClient flagClient;
+        EvaluationContext context;
+        OpenFeatureAPI api;
+        Client client;
+        dev.openfeature.sdk.EvaluationContext openFeatureContext;
 
-    /** Writes the flags, starts the client and registers the provider. */
-    @Setup
-    public void setUp() {
-      InMemoryFlagStore store = new InMemoryFlagStore();
-      AuditInfo audit = new AuditInfo("benchmarks", "benchmark setup");
-      store.put(Flag.booleanFlag(PLAIN_BOOLEAN, true), 0, audit);
-      store.put(CutoverFlags.rulesRolloutFlag(), 0, audit);
-      store.put(stringFlag(), 0, audit);
-      flagClient = FlagClient.builder(store).build();
-      api = OpenFeatureAPI.createIsolated();
-      api.setProviderAndWait(CutoverProvider.of(flagClient));
-      client = api.getClient();
+        /** Writes the flags, starts the client and registers the provider. */
+        @Setup
+        public void setUp() {
+            InMemoryFlagStore store = new InMemoryFlagStore();
+            AuditInfo audit = new AuditInfo("benchmarks", "benchmark setup");
+            store.put(Flag.booleanFlag(PLAIN_BOOLEAN, true), 0, audit);
+            store.put(CutoverFlags.rulesRolloutFlag(), 0, audit);
+            store.put(stringFlag(), 0, audit);
+            flagClient = FlagClient.builder(store).build();
+            api = OpenFeatureAPI.createIsolated();
+            api.setProviderAndWait(CutoverProvider.of(flagClient));
+            client = api.getClient();
 
-      Subject s = BenchmarkFlags.BENCHMARK_SUBJECT;
-      context =
-          EvaluationContext.builder(s.key())
-              .set("country", s.country())
-              .set("plan", s.plan())
-              .set("email", s.email())
-              .build();
-      openFeatureContext =
-          new ImmutableContext(
-              s.key(),
-              Map.of(
-                  "country", new Value(s.country()),
-                  "plan", new Value(s.plan()),
-                  "email", new Value(s.email())));
+            Subject s = BenchmarkFlags.BENCHMARK_SUBJECT;
+            context = EvaluationContext.builder(s.key())
+                    .set("country", s.country())
+                    .set("plan", s.plan())
+                    .set("email", s.email())
+                    .build();
+            openFeatureContext = new ImmutableContext(
+                    s.key(),
+                    Map.of(
+                            "country", new Value(s.country()),
+                            "plan", new Value(s.plan()),
+                            "email", new Value(s.email())));
+        }
+
+        /** Shuts the API down and closes the client. */
+        @TearDown
+        public void tearDown() {
+            api.shutdown();
+            flagClient.close();
+        }
     }
 
-    /** Shuts the API down and closes the client. */
-    @TearDown
-    public void tearDown() {
-      api.shutdown();
-      flagClient.close();
+    /** The string flag: rules 1 to 3 serve {@code new}, everyone else a 50/50 split. */
+    static Flag stringFlag() {
+        Serve newVariant = Serve.variant("new");
+        return Flag.builder(STRING_FLAG)
+                .type(VariantType.STRING)
+                .variant("new", "new")
+                .variant("blue", "blue")
+                .variant("green", "green")
+                .rule(Rule.when(
+                        newVariant, Clause.of("country", Operator.IN, BenchmarkFlags.RULE1_COUNTRIES.toArray())))
+                .rule(Rule.when(newVariant, Clause.of("plan", Operator.IN, BenchmarkFlags.RULE2_PLANS.toArray())))
+                .rule(Rule.when(newVariant, Clause.of("email", Operator.ENDS_WITH, BenchmarkFlags.RULE3_EMAIL_SUFFIX)))
+                .fallthrough(Serve.rollout(Rollout.of(new Allocation("blue", 50), new Allocation("green", 50))))
+                .build();
     }
-  }
 
-  /** The string flag: rules 1 to 3 serve {@code new}, everyone else a 50/50 split. */
-  static Flag stringFlag() {
-    Serve newVariant = Serve.variant("new");
-    return Flag.builder(STRING_FLAG)
-        .type(VariantType.STRING)
-        .variant("new", "new")
-        .variant("blue", "blue")
-        .variant("green", "green")
-        .rule(Rule.when(newVariant, Clause.of("country", Operator.IN, BenchmarkFlags.RULE1_COUNTRIES.toArray())))
-        .rule(Rule.when(newVariant, Clause.of("plan", Operator.IN, BenchmarkFlags.RULE2_PLANS.toArray())))
-        .rule(Rule.when(newVariant, Clause.of("email", Operator.ENDS_WITH, BenchmarkFlags.RULE3_EMAIL_SUFFIX)))
-        .fallthrough(Serve.rollout(Rollout.of(new Allocation("blue", 50), new Allocation("green", 50))))
-        .build();
-  }
+    /** Plain flag, FlagClient directly. */
+    @Benchmark
+    public boolean flagClient_plainBoolean(Flags f) {
+        return f.flagClient.booleanValue(PLAIN_BOOLEAN, f.context, false);
+    }
 
-  /** Plain flag, FlagClient directly. */
-  @Benchmark
-  public boolean flagClient_plainBoolean(Flags f) {
-    return f.flagClient.booleanValue(PLAIN_BOOLEAN, f.context, false);
-  }
+    /** Plain flag through OpenFeature. */
+    @Benchmark
+    public boolean provider_plainBoolean(Flags f) {
+        return f.client.getBooleanValue(PLAIN_BOOLEAN, false, f.openFeatureContext);
+    }
 
-  /** Plain flag through OpenFeature. */
-  @Benchmark
-  public boolean provider_plainBoolean(Flags f) {
-    return f.client.getBooleanValue(PLAIN_BOOLEAN, false, f.openFeatureContext);
-  }
+    /** Rules and rollout, FlagClient directly. */
+    @Benchmark
+    public boolean flagClient_rulesRollout(Flags f) {
+        return f.flagClient.booleanValue(RULES_ROLLOUT, f.context, false);
+    }
 
-  /** Rules and rollout, FlagClient directly. */
-  @Benchmark
-  public boolean flagClient_rulesRollout(Flags f) {
-    return f.flagClient.booleanValue(RULES_ROLLOUT, f.context, false);
-  }
+    /** Rules and rollout through OpenFeature. */
+    @Benchmark
+    public boolean provider_rulesRollout(Flags f) {
+        return f.client.getBooleanValue(RULES_ROLLOUT, false, f.openFeatureContext);
+    }
 
-  /** Rules and rollout through OpenFeature. */
-  @Benchmark
-  public boolean provider_rulesRollout(Flags f) {
-    return f.client.getBooleanValue(RULES_ROLLOUT, false, f.openFeatureContext);
-  }
+    /** String flag, FlagClient directly. */
+    @Benchmark
+    public String flagClient_stringRules(Flags f) {
+        return f.flagClient.stringValue(STRING_FLAG, f.context, "none");
+    }
 
-  /** String flag, FlagClient directly. */
-  @Benchmark
-  public String flagClient_stringRules(Flags f) {
-    return f.flagClient.stringValue(STRING_FLAG, f.context, "none");
-  }
-
-  /** String flag through OpenFeature. */
-  @Benchmark
-  public String provider_stringRules(Flags f) {
-    return f.client.getStringValue(STRING_FLAG, "none", f.openFeatureContext);
-  }
+    /** String flag through OpenFeature. */
+    @Benchmark
+    public String provider_stringRules(Flags f) {
+        return f.client.getStringValue(STRING_FLAG, "none", f.openFeatureContext);
+    }
 }

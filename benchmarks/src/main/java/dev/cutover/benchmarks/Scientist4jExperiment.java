@@ -26,49 +26,51 @@ import org.apache.commons.lang3.concurrent.BasicThreadFactory;
  */
 public final class Scientist4jExperiment implements AutoCloseable {
 
-  /** The size of Scientist4J's default pool. */
-  static final int THREADS = 2;
+    /** The size of Scientist4J's default pool. */
+    static final int THREADS = 2;
 
-  private final Accounts oldStore;
-  private final Accounts newStore;
-  private final ExecutorService executor;
-  private final Experiment<Optional<Account>> experiment;
+    private final Accounts oldStore;
+    private final Accounts newStore;
+    private final ExecutorService executor;
+    private final Experiment<Optional<Account>> experiment;
 
-  /** An experiment over the two stores, with its executor started. */
-  public Scientist4jExperiment(Accounts oldStore, Accounts newStore) {
-    this.oldStore = oldStore;
-    this.newStore = newStore;
-    this.executor =
-        Executors.newFixedThreadPool(
-            THREADS, new BasicThreadFactory.Builder().namingPattern("scientist4j-%d").daemon(true).build());
-    this.experiment =
-        new ExperimentBuilder<Optional<Account>>()
-            .withName("accounts")
-            .withExecutorService(executor)
-            .build();
-  }
-
-  /** {@code Experiment.run}: returns the control's (old store's) result. */
-  public Optional<Account> run(String id) throws Exception {
-    return experiment.run(() -> oldStore.find(id), () -> newStore.find(id));
-  }
-
-  /** {@code Experiment.runAsync}: returns the control's (old store's) result. */
-  public Optional<Account> runAsync(String id) throws Exception {
-    return experiment.runAsync(() -> oldStore.find(id), () -> newStore.find(id));
-  }
-
-  /** Stops the executor, waiting up to 5 s for queued candidates and comparisons. */
-  @Override
-  public void close() {
-    executor.shutdown();
-    try {
-      if (!executor.awaitTermination(Duration.ofSeconds(5).toNanos(), TimeUnit.NANOSECONDS)) {
-        executor.shutdownNow();
-      }
-    } catch (InterruptedException e) {
-      executor.shutdownNow();
-      Thread.currentThread().interrupt();
+    /** An experiment over the two stores, with its executor started. */
+    public Scientist4jExperiment(Accounts oldStore, Accounts newStore) {
+        this.oldStore = oldStore;
+        this.newStore = newStore;
+        this.executor = Executors.newFixedThreadPool(
+                THREADS,
+                new BasicThreadFactory.Builder()
+                        .namingPattern("scientist4j-%d")
+                        .daemon(true)
+                        .build());
+        this.experiment = new ExperimentBuilder<Optional<Account>>()
+                .withName("accounts")
+                .withExecutorService(executor)
+                .build();
     }
-  }
+
+    /** {@code Experiment.run}: returns the control's (old store's) result. */
+    public Optional<Account> run(String id) throws Exception {
+        return experiment.run(() -> oldStore.find(id), () -> newStore.find(id));
+    }
+
+    /** {@code Experiment.runAsync}: returns the control's (old store's) result. */
+    public Optional<Account> runAsync(String id) throws Exception {
+        return experiment.runAsync(() -> oldStore.find(id), () -> newStore.find(id));
+    }
+
+    /** Stops the executor, waiting up to 5 s for queued candidates and comparisons. */
+    @Override
+    public void close() {
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(Duration.ofSeconds(5).toNanos(), TimeUnit.NANOSECONDS)) {
+                executor.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            executor.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
 }

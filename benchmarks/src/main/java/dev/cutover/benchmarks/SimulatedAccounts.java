@@ -27,85 +27,85 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class SimulatedAccounts implements Accounts {
 
-  private enum Wait {
-    NONE,
-    SPIN,
-    PARK
-  }
-
-  private final Map<String, Account> data = new ConcurrentHashMap<>();
-  private final Wait wait;
-  private final long latencyNanos;
-
-  private SimulatedAccounts(Wait wait, Duration latency, Collection<Account> accounts) {
-    this.wait = wait;
-    this.latencyNanos = latency.toNanos();
-    for (Account a : accounts) {
-      data.put(a.id(), a);
+    private enum Wait {
+        NONE,
+        SPIN,
+        PARK
     }
-  }
 
-  /** A store without latency, holding {@code accounts}. */
-  public static SimulatedAccounts instant(Collection<Account> accounts) {
-    return new SimulatedAccounts(Wait.NONE, Duration.ZERO, accounts);
-  }
+    private final Map<String, Account> data = new ConcurrentHashMap<>();
+    private final Wait wait;
+    private final long latencyNanos;
 
-  /** A store that busy-waits {@code latency} on every call, holding {@code accounts}. */
-  public static SimulatedAccounts spinning(Duration latency, Collection<Account> accounts) {
-    return new SimulatedAccounts(Wait.SPIN, latency, accounts);
-  }
-
-  /** A store that parks for at least {@code latency} on every call, holding {@code accounts}. */
-  public static SimulatedAccounts parking(Duration latency, Collection<Account> accounts) {
-    return new SimulatedAccounts(Wait.PARK, latency, accounts);
-  }
-
-  /**
-   * The stored account with this id, or null, read at once without the latency: for checks after a
-   * run, not a repository call.
-   */
-  public Account peek(String id) {
-    return data.get(id);
-  }
-
-  /** How many accounts are stored, without the latency. */
-  public int size() {
-    return data.size();
-  }
-
-  @Override
-  public Optional<Account> find(String id) {
-    await();
-    return Optional.ofNullable(data.get(id));
-  }
-
-  @Override
-  public void save(Account account) {
-    await();
-    data.put(account.id(), account);
-  }
-
-  private void await() {
-    switch (wait) {
-      case NONE:
-        return;
-      case SPIN:
-        long end = System.nanoTime() + latencyNanos;
-        while (System.nanoTime() - end < 0) {
-          Thread.onSpinWait();
+    private SimulatedAccounts(Wait wait, Duration latency, Collection<Account> accounts) {
+        this.wait = wait;
+        this.latencyNanos = latency.toNanos();
+        for (Account a : accounts) {
+            data.put(a.id(), a);
         }
-        return;
-      case PARK:
-        long deadline = System.nanoTime() + latencyNanos;
-        for (long left = latencyNanos; left > 0; left = deadline - System.nanoTime()) {
-          LockSupport.parkNanos(this, left);
-          if (Thread.currentThread().isInterrupted()) {
-            return;
-          }
-        }
-        return;
-      default:
-        throw new AssertionError(wait);
     }
-  }
+
+    /** A store without latency, holding {@code accounts}. */
+    public static SimulatedAccounts instant(Collection<Account> accounts) {
+        return new SimulatedAccounts(Wait.NONE, Duration.ZERO, accounts);
+    }
+
+    /** A store that busy-waits {@code latency} on every call, holding {@code accounts}. */
+    public static SimulatedAccounts spinning(Duration latency, Collection<Account> accounts) {
+        return new SimulatedAccounts(Wait.SPIN, latency, accounts);
+    }
+
+    /** A store that parks for at least {@code latency} on every call, holding {@code accounts}. */
+    public static SimulatedAccounts parking(Duration latency, Collection<Account> accounts) {
+        return new SimulatedAccounts(Wait.PARK, latency, accounts);
+    }
+
+    /**
+     * The stored account with this id, or null, read at once without the latency: for checks after a
+     * run, not a repository call.
+     */
+    public Account peek(String id) {
+        return data.get(id);
+    }
+
+    /** How many accounts are stored, without the latency. */
+    public int size() {
+        return data.size();
+    }
+
+    @Override
+    public Optional<Account> find(String id) {
+        await();
+        return Optional.ofNullable(data.get(id));
+    }
+
+    @Override
+    public void save(Account account) {
+        await();
+        data.put(account.id(), account);
+    }
+
+    private void await() {
+        switch (wait) {
+            case NONE:
+                return;
+            case SPIN:
+                long end = System.nanoTime() + latencyNanos;
+                while (System.nanoTime() - end < 0) {
+                    Thread.onSpinWait();
+                }
+                return;
+            case PARK:
+                long deadline = System.nanoTime() + latencyNanos;
+                for (long left = latencyNanos; left > 0; left = deadline - System.nanoTime()) {
+                    LockSupport.parkNanos(this, left);
+                    if (Thread.currentThread().isInterrupted()) {
+                        return;
+                    }
+                }
+                return;
+            default:
+                throw new AssertionError(wait);
+        }
+    }
 }

@@ -9,29 +9,29 @@ package dev.cutover.benchmarks;
  * Allocates nothing.
  */
 public final class StickyBuckets {
-  private final int seedState;
+    private final int seedState;
 
-  /** Buckets for one flag; the seed is usually the flag key. */
-  public StickyBuckets(String seed) {
-    this.seedState = fmix32(seed.hashCode() * 0x9E3779B9 + seed.length());
-  }
+    /** Buckets for one flag; the seed is usually the flag key. */
+    public StickyBuckets(String seed) {
+        this.seedState = fmix32(seed.hashCode() * 0x9E3779B9 + seed.length());
+    }
 
-  /** The bucket of {@code key}, from 0 to 99. */
-  public int percentBucket(String key) {
-    return Integer.remainderUnsigned(fmix32(seedState ^ key.hashCode() * 0x9E3779B9), 100);
-  }
+    /** The bucket of {@code key}, from 0 to 99. */
+    public int percentBucket(String key) {
+        return Integer.remainderUnsigned(fmix32(seedState ^ key.hashCode() * 0x9E3779B9), 100);
+    }
 
-  /** Whether {@code key} falls in the first {@code percent} buckets. */
-  public boolean inRollout(String key, int percent) {
-    return percentBucket(key) < percent;
-  }
+    /** Whether {@code key} falls in the first {@code percent} buckets. */
+    public boolean inRollout(String key, int percent) {
+        return percentBucket(key) < percent;
+    }
 
-  private static int fmix32(int h) {
-    h ^= h >>> 16;
-    h *= 0x85EBCA6B;
-    h ^= h >>> 13;
-    h *= 0xC2B2AE35;
-    h ^= h >>> 16;
-    return h;
-  }
+    private static int fmix32(int h) {
+        h ^= h >>> 16;
+        h *= 0x85EBCA6B;
+        h ^= h >>> 13;
+        h *= 0xC2B2AE35;
+        h ^= h >>> 16;
+        return h;
+    }
 }

@@ -14,31 +14,31 @@ import java.util.Objects;
  */
 public record Subject(String key, String country, String plan, String email) {
 
-  /** Rejects missing values: every system gets all four. */
-  public Subject {
-    Objects.requireNonNull(key, "key");
-    Objects.requireNonNull(country, "country");
-    Objects.requireNonNull(plan, "plan");
-    Objects.requireNonNull(email, "email");
-  }
+    /** Rejects missing values: every system gets all four. */
+    public Subject {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(country, "country");
+        Objects.requireNonNull(plan, "plan");
+        Objects.requireNonNull(email, "email");
+    }
 
-  /** A copy with another key. */
-  public Subject withKey(String newKey) {
-    return new Subject(newKey, country, plan, email);
-  }
+    /** A copy with another key. */
+    public Subject withKey(String newKey) {
+        return new Subject(newKey, country, plan, email);
+    }
 
-  /** A copy with another country. */
-  public Subject withCountry(String newCountry) {
-    return new Subject(key, newCountry, plan, email);
-  }
+    /** A copy with another country. */
+    public Subject withCountry(String newCountry) {
+        return new Subject(key, newCountry, plan, email);
+    }
 
-  /** A copy with another plan. */
-  public Subject withPlan(String newPlan) {
-    return new Subject(key, country, newPlan, email);
-  }
+    /** A copy with another plan. */
+    public Subject withPlan(String newPlan) {
+        return new Subject(key, country, newPlan, email);
+    }
 
-  /** A copy with another e-mail address. */
-  public Subject withEmail(String newEmail) {
-    return new Subject(key, country, plan, newEmail);
-  }
+    /** A copy with another e-mail address. */
+    public Subject withEmail(String newEmail) {
+        return new Subject(key, country, plan, newEmail);
+    }
 }

@@ -23,111 +23,108 @@ import org.togglz.core.user.UserProvider;
  */
 public final class TogglzFlags implements FlagSystem<FeatureUser> {
 
-  /** The two flags as a Togglz feature enum. */
-  public enum Features implements Feature {
-    /** {@link BenchmarkFlags#PLAIN_BOOLEAN}. */
-    PLAIN_BOOLEAN,
-    /** {@link BenchmarkFlags#RULES_ROLLOUT}. */
-    RULES_ROLLOUT
-  }
-
-  private final CurrentUserProvider users = new CurrentUserProvider();
-  private final FeatureManager manager;
-
-  /** Builds the feature manager and stores both feature states. */
-  public TogglzFlags() {
-    InMemoryStateRepository states = new InMemoryStateRepository();
-    states.setFeatureState(new FeatureState(Features.PLAIN_BOOLEAN, true));
-    states.setFeatureState(
-        new FeatureState(Features.RULES_ROLLOUT, true)
-            .setStrategyId(RulesThenGradualStrategy.ID)
-            .setParameter(
-                GradualActivationStrategy.PARAM_PERCENTAGE,
-                Integer.toString(BenchmarkFlags.ROLLOUT_PERCENT)));
-    manager =
-        FeatureManagerBuilder.begin()
-            .name("cutover-benchmarks")
-            .featureEnum(Features.class)
-            .stateRepository(states)
-            .userProvider(users)
-            .activationStrategy(new RulesThenGradualStrategy())
-            .build();
-  }
-
-  @Override
-  public String name() {
-    return "togglz";
-  }
-
-  @Override
-  public FeatureUser context(Subject subject) {
-    return new SimpleFeatureUser(subject.key())
-        .setAttribute("country", subject.country())
-        .setAttribute("plan", subject.plan())
-        .setAttribute("email", subject.email());
-  }
-
-  @Override
-  public boolean plainBoolean(FeatureUser user) {
-    users.current = user;
-    return manager.isActive(Features.PLAIN_BOOLEAN);
-  }
-
-  @Override
-  public boolean rulesRollout(FeatureUser user) {
-    users.current = user;
-    return manager.isActive(Features.RULES_ROLLOUT);
-  }
-
-  @Override
-  public void close() {
-    users.current = null;
-  }
-
-  /** Holds the acting user; single-threaded benchmarks set it before each check. */
-  private static final class CurrentUserProvider implements UserProvider {
-    private FeatureUser current;
-
-    @Override
-    public FeatureUser getCurrentUser() {
-      return current;
+    /** The two flags as a Togglz feature enum. */
+    public enum Features implements Feature {
+        /** {@link BenchmarkFlags#PLAIN_BOOLEAN}. */
+        PLAIN_BOOLEAN,
+        /** {@link BenchmarkFlags#RULES_ROLLOUT}. */
+        RULES_ROLLOUT
     }
-  }
 
-  /**
-   * Rules 1 to 3 of {@link BenchmarkFlags} on the user's attributes, then Togglz's gradual rollout
-   * (hash of user name and feature name, modulo 100).
-   */
-  public static final class RulesThenGradualStrategy implements ActivationStrategy {
+    private final CurrentUserProvider users = new CurrentUserProvider();
+    private final FeatureManager manager;
 
-    /** The strategy id stored in the feature state. */
-    public static final String ID = "cutover-rules-then-gradual";
-
-    private final GradualActivationStrategy gradual = new GradualActivationStrategy();
-
-    @Override
-    public String getId() {
-      return ID;
+    /** Builds the feature manager and stores both feature states. */
+    public TogglzFlags() {
+        InMemoryStateRepository states = new InMemoryStateRepository();
+        states.setFeatureState(new FeatureState(Features.PLAIN_BOOLEAN, true));
+        states.setFeatureState(new FeatureState(Features.RULES_ROLLOUT, true)
+                .setStrategyId(RulesThenGradualStrategy.ID)
+                .setParameter(
+                        GradualActivationStrategy.PARAM_PERCENTAGE, Integer.toString(BenchmarkFlags.ROLLOUT_PERCENT)));
+        manager = FeatureManagerBuilder.begin()
+                .name("cutover-benchmarks")
+                .featureEnum(Features.class)
+                .stateRepository(states)
+                .userProvider(users)
+                .activationStrategy(new RulesThenGradualStrategy())
+                .build();
     }
 
     @Override
-    public String getName() {
-      return "Attribute rules, then gradual rollout";
+    public String name() {
+        return "togglz";
     }
 
     @Override
-    public boolean isActive(FeatureState featureState, FeatureUser user) {
-      if (user != null
-          && BenchmarkFlags.matchesRules(
-              user.getAttribute("country"), user.getAttribute("plan"), user.getAttribute("email"))) {
-        return true;
-      }
-      return gradual.isActive(featureState, user);
+    public FeatureUser context(Subject subject) {
+        return new SimpleFeatureUser(subject.key())
+                .setAttribute("country", subject.country())
+                .setAttribute("plan", subject.plan())
+                .setAttribute("email", subject.email());
     }
 
     @Override
-    public Parameter[] getParameters() {
-      return gradual.getParameters();
+    public boolean plainBoolean(FeatureUser user) {
+        users.current = user;
+        return manager.isActive(Features.PLAIN_BOOLEAN);
     }
-  }
+
+    @Override
+    public boolean rulesRollout(FeatureUser user) {
+        users.current = user;
+        return manager.isActive(Features.RULES_ROLLOUT);
+    }
+
+    @Override
+    public void close() {
+        users.current = null;
+    }
+
+    /** Holds the acting user; single-threaded benchmarks set it before each check. */
+    private static final class CurrentUserProvider implements UserProvider {
+        private FeatureUser current;
+
+        @Override
+        public FeatureUser getCurrentUser() {
+            return current;
+        }
+    }
+
+    /**
+     * Rules 1 to 3 of {@link BenchmarkFlags} on the user's attributes, then Togglz's gradual rollout
+     * (hash of user name and feature name, modulo 100).
+     */
+    public static final class RulesThenGradualStrategy implements ActivationStrategy {
+
+        /** The strategy id stored in the feature state. */
+        public static final String ID = "cutover-rules-then-gradual";
+
+        private final GradualActivationStrategy gradual = new GradualActivationStrategy();
+
+        @Override
+        public String getId() {
+            return ID;
+        }
+
+        @Override
+        public String getName() {
+            return "Attribute rules, then gradual rollout";
+        }
+
+        @Override
+        public boolean isActive(FeatureState featureState, FeatureUser user) {
+            if (user != null
+                    && BenchmarkFlags.matchesRules(
+                            user.getAttribute("country"), user.getAttribute("plan"), user.getAttribute("email"))) {
+                return true;
+            }
+            return gradual.isActive(featureState, user);
+        }
+
+        @Override
+        public Parameter[] getParameters() {
+            return gradual.getParameters();
+        }
+    }
 }

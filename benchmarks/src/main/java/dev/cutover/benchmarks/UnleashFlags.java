@@ -30,100 +30,96 @@ import java.util.UUID;
  */
 public final class UnleashFlags implements FlagSystem<UnleashContext> {
 
-  static final String FEATURES_RESOURCE = "dev/cutover/benchmarks/unleash-features.json";
+    static final String FEATURES_RESOURCE = "dev/cutover/benchmarks/unleash-features.json";
 
-  private final Path backupDir;
-  private final UnleashScheduledExecutorImpl executor;
-  private final Unleash unleash;
+    private final Path backupDir;
+    private final UnleashScheduledExecutorImpl executor;
+    private final Unleash unleash;
 
-  /** Starts a client over the bootstrapped toggles. */
-  public UnleashFlags() {
-    String features = readResource(FEATURES_RESOURCE);
-    try {
-      backupDir = Files.createTempDirectory("unleash-benchmark");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    /** Starts a client over the bootstrapped toggles. */
+    public UnleashFlags() {
+        String features = readResource(FEATURES_RESOURCE);
+        try {
+            backupDir = Files.createTempDirectory("unleash-benchmark");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        executor = new UnleashScheduledExecutorImpl();
+        UnleashConfig config = UnleashConfig.builder()
+                .appName("cutover-benchmarks")
+                .instanceId("benchmark-" + UUID.randomUUID())
+                // Required by the builder; never contacted, see the fetcher and sender below.
+                .unleashAPI("http://127.0.0.1:9/api/")
+                .disablePolling()
+                .disableMetrics()
+                .synchronousFetchOnInitialisation(false)
+                .unleashFeatureFetcherFactory(c -> () -> {
+                    throw new UnleashException("offline benchmark: toggles are bootstrapped", null);
+                })
+                .metricsSenderFactory(c -> new NoMetricSender())
+                .backupFile(backupDir.resolve("unleash-repo.json").toString())
+                .toggleBootstrapProvider(() -> Optional.of(features))
+                .scheduledExecutor(executor)
+                .build();
+        unleash = new DefaultUnleash(config);
     }
-    executor = new UnleashScheduledExecutorImpl();
-    UnleashConfig config =
-        UnleashConfig.builder()
-            .appName("cutover-benchmarks")
-            .instanceId("benchmark-" + UUID.randomUUID())
-            // Required by the builder; never contacted, see the fetcher and sender below.
-            .unleashAPI("http://127.0.0.1:9/api/")
-            .disablePolling()
-            .disableMetrics()
-            .synchronousFetchOnInitialisation(false)
-            .unleashFeatureFetcherFactory(
-                c ->
-                    () -> {
-                      throw new UnleashException("offline benchmark: toggles are bootstrapped", null);
-                    })
-            .metricsSenderFactory(c -> new NoMetricSender())
-            .backupFile(backupDir.resolve("unleash-repo.json").toString())
-            .toggleBootstrapProvider(() -> Optional.of(features))
-            .scheduledExecutor(executor)
-            .build();
-    unleash = new DefaultUnleash(config);
-  }
 
-  private static String readResource(String name) {
-    try (InputStream in =
-        Objects.requireNonNull(
-            UnleashFlags.class.getClassLoader().getResourceAsStream(name), name)) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  @Override
-  public String name() {
-    return "unleash";
-  }
-
-  @Override
-  public UnleashContext context(Subject subject) {
-    return UnleashContext.builder()
-        .userId(subject.key())
-        .addProperty("country", subject.country())
-        .addProperty("plan", subject.plan())
-        .addProperty("email", subject.email())
-        .build();
-  }
-
-  @Override
-  public boolean plainBoolean(UnleashContext context) {
-    return unleash.isEnabled(PLAIN_BOOLEAN, context, false);
-  }
-
-  @Override
-  public boolean rulesRollout(UnleashContext context) {
-    return unleash.isEnabled(RULES_ROLLOUT, context, false);
-  }
-
-  @Override
-  public void close() {
-    unleash.shutdown();
-    executor.shutdown();
-    try {
-      Files.deleteIfExists(backupDir.resolve("unleash-repo.json"));
-      Files.deleteIfExists(backupDir);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  /** A metric sender that sends nothing. */
-  private static final class NoMetricSender implements MetricSender {
-    @Override
-    public int registerClient(ClientRegistration registration) {
-      return 200;
+    private static String readResource(String name) {
+        try (InputStream in =
+                Objects.requireNonNull(UnleashFlags.class.getClassLoader().getResourceAsStream(name), name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override
-    public int sendMetrics(ClientMetrics metrics) {
-      return 200;
+    public String name() {
+        return "unleash";
     }
-  }
+
+    @Override
+    public UnleashContext context(Subject subject) {
+        return UnleashContext.builder()
+                .userId(subject.key())
+                .addProperty("country", subject.country())
+                .addProperty("plan", subject.plan())
+                .addProperty("email", subject.email())
+                .build();
+    }
+
+    @Override
+    public boolean plainBoolean(UnleashContext context) {
+        return unleash.isEnabled(PLAIN_BOOLEAN, context, false);
+    }
+
+    @Override
+    public boolean rulesRollout(UnleashContext context) {
+        return unleash.isEnabled(RULES_ROLLOUT, context, false);
+    }
+
+    @Override
+    public void close() {
+        unleash.shutdown();
+        executor.shutdown();
+        try {
+            Files.deleteIfExists(backupDir.resolve("unleash-repo.json"));
+            Files.deleteIfExists(backupDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A metric sender that sends nothing. */
+    private static final class NoMetricSender implements MetricSender {
+        @Override
+        public int registerClient(ClientRegistration registration) {
+            return 200;
+        }
+
+        @Override
+        public int sendMetrics(ClientMetrics metrics) {
+            return 200;
+        }
+    }
 }

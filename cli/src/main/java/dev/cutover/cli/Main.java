@@ -17,23 +17,23 @@ import picocli.CommandLine;
  * @since 0.1.0
  */
 public final class Main {
-  private Main() {}
+    private Main() {}
 
-  /** Runs the command line and exits the JVM with its exit code. */
-  public static void main(String[] args) {
-    System.exit(commandLine().execute(args));
-  }
+    /** Runs the command line and exits the JVM with its exit code. */
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
 
-  /**
-   * The configured command line, not yet run: {@code commandLine().execute(args)} returns the exit
-   * code instead of exiting, for embedding the commands in another tool or a test.
-   */
-  public static CommandLine commandLine() {
-    Errors errors = new Errors();
-    return new CommandLine(new CutoverCommand())
-        .setCaseInsensitiveEnumValuesAllowed(true)
-        .setParameterExceptionHandler(errors)
-        .setExecutionExceptionHandler(errors)
-        .setUsageHelpAutoWidth(true);
-  }
+    /**
+     * The configured command line, not yet run: {@code commandLine().execute(args)} returns the exit
+     * code instead of exiting, for embedding the commands in another tool or a test.
+     */
+    public static CommandLine commandLine() {
+        Errors errors = new Errors();
+        return new CommandLine(new CutoverCommand())
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .setParameterExceptionHandler(errors)
+                .setExecutionExceptionHandler(errors)
+                .setUsageHelpAutoWidth(true);
+    }
 }

@@ -9,29 +9,29 @@ import picocli.CommandLine;
 
 /** Runs the real command line in-process with captured standard output and error. */
 final class Cli {
-  private Cli() {}
+    private Cli() {}
 
-  /** What one run printed and returned. */
-  record Result(int code, String out, String err) {
-    @Override
-    public String toString() {
-      return "exit " + code + "\n--- out\n" + out + "--- err\n" + err;
+    /** What one run printed and returned. */
+    record Result(int code, String out, String err) {
+        @Override
+        public String toString() {
+            return "exit " + code + "\n--- out\n" + out + "--- err\n" + err;
+        }
     }
-  }
 
-  static Result run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cmd = Main.commandLine();
-    cmd.setOut(new PrintWriter(out, true));
-    cmd.setErr(new PrintWriter(err, true));
-    int code = cmd.execute(args);
-    return new Result(code, out.toString(), err.toString());
-  }
+    static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cmd = Main.commandLine();
+        cmd.setOut(new PrintWriter(out, true));
+        cmd.setErr(new PrintWriter(err, true));
+        int code = cmd.execute(args);
+        return new Result(code, out.toString(), err.toString());
+    }
 
-  static Result run(List<String> store, String... args) {
-    List<String> all = new ArrayList<>(Arrays.asList(args));
-    all.addAll(store);
-    return run(all.toArray(String[]::new));
-  }
+    static Result run(List<String> store, String... args) {
+        List<String> all = new ArrayList<>(Arrays.asList(args));
+        all.addAll(store);
+        return run(all.toArray(String[]::new));
+    }
 }

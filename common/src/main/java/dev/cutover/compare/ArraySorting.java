@@ -16,51 +16,51 @@ import java.util.Map;
  * when it is used as a key. Idempotent.
  */
 final class ArraySorting extends TreeRewriter {
-  private final boolean all;
-  private final List<PathPattern> paths;
+    private final boolean all;
+    private final List<PathPattern> paths;
 
-  ArraySorting(boolean all, List<PathPattern> paths) {
-    this.all = all;
-    this.paths = List.copyOf(paths);
-  }
-
-  /** Whether the array at this path is unordered. */
-  boolean appliesTo(NodePath path) {
-    if (all) {
-      return true;
+    ArraySorting(boolean all, List<PathPattern> paths) {
+        this.all = all;
+        this.paths = List.copyOf(paths);
     }
-    for (PathPattern pattern : paths) {
-      if (pattern.matches(path)) {
-        return true;
-      }
-    }
-    return false;
-  }
 
-  /** A setting holding this one's arrays and the other's. */
-  ArraySorting plus(boolean allArrays, List<PathPattern> more) {
-    List<PathPattern> union = new ArrayList<>(paths);
-    union.addAll(more);
-    return new ArraySorting(all || allArrays, union);
-  }
-
-  @Override
-  JsonNode exit(JsonNode container, NodePath path) {
-    if (!container.isArray() || container.size() < 2 || !appliesTo(path)) {
-      return container;
+    /** Whether the array at this path is unordered. */
+    boolean appliesTo(NodePath path) {
+        if (all) {
+            return true;
+        }
+        for (PathPattern pattern : paths) {
+            if (pattern.matches(path)) {
+                return true;
+            }
+        }
+        return false;
     }
-    List<Map.Entry<String, JsonNode>> keyed = new ArrayList<>(container.size());
-    for (JsonNode element : container) {
-      keyed.add(Map.entry(CanonicalJson.write(element), element));
-    }
-    keyed.sort(Map.Entry.comparingByKey(Comparator.naturalOrder()));
-    ArrayNode sorted = JsonNodeFactory.instance.arrayNode(keyed.size());
-    keyed.forEach(e -> sorted.add(e.getValue()));
-    return sorted;
-  }
 
-  @Override
-  public String toString() {
-    return all ? "unorderedArrays()" : "unorderedArrays(" + paths + ")";
-  }
+    /** A setting holding this one's arrays and the other's. */
+    ArraySorting plus(boolean allArrays, List<PathPattern> more) {
+        List<PathPattern> union = new ArrayList<>(paths);
+        union.addAll(more);
+        return new ArraySorting(all || allArrays, union);
+    }
+
+    @Override
+    JsonNode exit(JsonNode container, NodePath path) {
+        if (!container.isArray() || container.size() < 2 || !appliesTo(path)) {
+            return container;
+        }
+        List<Map.Entry<String, JsonNode>> keyed = new ArrayList<>(container.size());
+        for (JsonNode element : container) {
+            keyed.add(Map.entry(CanonicalJson.write(element), element));
+        }
+        keyed.sort(Map.Entry.comparingByKey(Comparator.naturalOrder()));
+        ArrayNode sorted = JsonNodeFactory.instance.arrayNode(keyed.size());
+        keyed.forEach(e -> sorted.add(e.getValue()));
+        return sorted;
+    }
+
+    @Override
+    public String toString() {
+        return all ? "unorderedArrays()" : "unorderedArrays(" + paths + ")";
+    }
 }

@@ -29,39 +29,42 @@ import org.jspecify.annotations.Nullable;
  * @since 0.1.0
  */
 public record ComparisonResult(
-    Outcome outcome, List<Difference> differences, @Nullable String error, boolean truncated) {
+        Outcome outcome,
+        List<Difference> differences,
+        @Nullable String error,
+        boolean truncated) {
 
-  /** Whether the two results are equivalent. */
-  public enum Outcome {
-    MATCH,
-    MISMATCH,
-    ERROR
-  }
+    /** Whether the two results are equivalent. */
+    public enum Outcome {
+        MATCH,
+        MISMATCH,
+        ERROR
+    }
 
-  public ComparisonResult {
-    Objects.requireNonNull(outcome, "outcome");
-    differences = List.copyOf(differences);
-  }
+    public ComparisonResult {
+        Objects.requireNonNull(outcome, "outcome");
+        differences = List.copyOf(differences);
+    }
 
-  /** A result that was not truncated. */
-  public ComparisonResult(Outcome outcome, List<Difference> differences, @Nullable String error) {
-    this(outcome, differences, error, false);
-  }
+    /** A result that was not truncated. */
+    public ComparisonResult(Outcome outcome, List<Difference> differences, @Nullable String error) {
+        this(outcome, differences, error, false);
+    }
 
-  static ComparisonResult match() {
-    return new ComparisonResult(Outcome.MATCH, List.of(), null, false);
-  }
+    static ComparisonResult match() {
+        return new ComparisonResult(Outcome.MATCH, List.of(), null, false);
+    }
 
-  static ComparisonResult mismatch(List<Difference> differences, boolean truncated) {
-    return new ComparisonResult(Outcome.MISMATCH, differences, null, truncated);
-  }
+    static ComparisonResult mismatch(List<Difference> differences, boolean truncated) {
+        return new ComparisonResult(Outcome.MISMATCH, differences, null, truncated);
+    }
 
-  static ComparisonResult error(String why) {
-    return new ComparisonResult(Outcome.ERROR, List.of(), why, false);
-  }
+    static ComparisonResult error(String why) {
+        return new ComparisonResult(Outcome.ERROR, List.of(), why, false);
+    }
 
-  /** Whether the results are equivalent. */
-  public boolean matches() {
-    return outcome == Outcome.MATCH;
-  }
+    /** Whether the results are equivalent. */
+    public boolean matches() {
+        return outcome == Outcome.MATCH;
+    }
 }

@@ -22,12 +22,12 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
  * not change when an unrelated jar is added.
  */
 final class DefaultObjectMapper {
-  static final ObjectMapper INSTANCE = JsonMapper.builder()
-      .addModule(new Jdk8Module())
-      .addModule(new JavaTimeModule())
-      .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-      .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
-      .build();
+    static final ObjectMapper INSTANCE = JsonMapper.builder()
+            .addModule(new Jdk8Module())
+            .addModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+            .build();
 
-  private DefaultObjectMapper() {}
+    private DefaultObjectMapper() {}
 }

@@ -27,27 +27,27 @@ import org.jspecify.annotations.Nullable;
  * @since 0.1.0
  */
 public record Difference(
-    String path,
-    Kind kind,
-    @Nullable String oldHash,
-    @Nullable String newHash,
-    @Nullable String oldValue,
-    @Nullable String newValue) {
+        String path,
+        Kind kind,
+        @Nullable String oldHash,
+        @Nullable String newHash,
+        @Nullable String oldValue,
+        @Nullable String newValue) {
 
-  /** How a field differs. */
-  public enum Kind {
-    /** Present on both sides with different values. */
-    CHANGED,
-    /** Present in the old result only. */
-    ONLY_OLD,
-    /** Present in the new result only. */
-    ONLY_NEW,
-    /** Present on both sides with different JSON types (for example a number and a string). */
-    TYPE
-  }
+    /** How a field differs. */
+    public enum Kind {
+        /** Present on both sides with different values. */
+        CHANGED,
+        /** Present in the old result only. */
+        ONLY_OLD,
+        /** Present in the new result only. */
+        ONLY_NEW,
+        /** Present on both sides with different JSON types (for example a number and a string). */
+        TYPE
+    }
 
-  public Difference {
-    Objects.requireNonNull(path, "path");
-    Objects.requireNonNull(kind, "kind");
-  }
+    public Difference {
+        Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(kind, "kind");
+    }
 }

@@ -33,14 +33,15 @@ import org.jspecify.annotations.Nullable;
 @FunctionalInterface
 public interface FieldComparator {
 
-  /**
-   * Whether the values at {@code path} are equivalent.
-   *
-   * @param path the JSON Pointer of the field, such as {@code /lines/0/price}
-   * @param oldValue the old side's normalized value, {@code MissingNode} when absent
-   * @param newValue the new side's normalized value, {@code MissingNode} when absent
-   * @return {@code true}: equivalent, nothing reported below; {@code false}: one difference at
-   *     {@code path}; {@code null}: no opinion, compare as usual
-   */
-  @Nullable Boolean equivalent(String path, JsonNode oldValue, JsonNode newValue);
+    /**
+     * Whether the values at {@code path} are equivalent.
+     *
+     * @param path the JSON Pointer of the field, such as {@code /lines/0/price}
+     * @param oldValue the old side's normalized value, {@code MissingNode} when absent
+     * @param newValue the new side's normalized value, {@code MissingNode} when absent
+     * @return {@code true}: equivalent, nothing reported below; {@code false}: one difference at
+     *     {@code path}; {@code null}: no opinion, compare as usual
+     */
+    @Nullable
+    Boolean equivalent(String path, JsonNode oldValue, JsonNode newValue);
 }

@@ -11,33 +11,33 @@ import java.util.Set;
  * compared with their counterparts. Idempotent.
  */
 final class FieldRemoval extends TreeRewriter {
-  private final Set<String> names;
-  private final List<PathPattern> paths;
-  private final boolean nullFields;
-  private final String description;
+    private final Set<String> names;
+    private final List<PathPattern> paths;
+    private final boolean nullFields;
+    private final String description;
 
-  FieldRemoval(Set<String> names, List<PathPattern> paths, boolean nullFields, String description) {
-    this.names = Set.copyOf(names);
-    this.paths = List.copyOf(paths);
-    this.nullFields = nullFields;
-    this.description = description;
-  }
-
-  @Override
-  JsonNode enter(JsonNode node, NodePath path) {
-    if (path.isField() && (names.contains(path.segment()) || (nullFields && node.isNull()))) {
-      return DROP;
+    FieldRemoval(Set<String> names, List<PathPattern> paths, boolean nullFields, String description) {
+        this.names = Set.copyOf(names);
+        this.paths = List.copyOf(paths);
+        this.nullFields = nullFields;
+        this.description = description;
     }
-    for (PathPattern pattern : paths) {
-      if (pattern.matches(path)) {
-        return DROP;
-      }
-    }
-    return node;
-  }
 
-  @Override
-  public String toString() {
-    return description;
-  }
+    @Override
+    JsonNode enter(JsonNode node, NodePath path) {
+        if (path.isField() && (names.contains(path.segment()) || (nullFields && node.isNull()))) {
+            return DROP;
+        }
+        for (PathPattern pattern : paths) {
+            if (pattern.matches(path)) {
+                return DROP;
+            }
+        }
+        return node;
+    }
+
+    @Override
+    public String toString() {
+        return description;
+    }
 }

@@ -39,12 +39,12 @@ import java.util.Objects;
 @FunctionalInterface
 public interface Normalizer {
 
-  /** Returns the normalized form of {@code tree}, leaving {@code tree} unchanged. */
-  JsonNode normalize(JsonNode tree);
+    /** Returns the normalized form of {@code tree}, leaving {@code tree} unchanged. */
+    JsonNode normalize(JsonNode tree);
 
-  /** This normalizer, then {@code next} on its output. */
-  default Normalizer andThen(Normalizer next) {
-    Objects.requireNonNull(next, "next");
-    return tree -> next.normalize(normalize(tree));
-  }
+    /** This normalizer, then {@code next} on its output. */
+    default Normalizer andThen(Normalizer next) {
+        Objects.requireNonNull(next, "next");
+        return tree -> next.normalize(normalize(tree));
+    }
 }

@@ -11,28 +11,28 @@ import java.math.RoundingMode;
  * Idempotent: a rounded number has at most that many places and is left alone.
  */
 final class NumericRounding extends TreeRewriter {
-  private final int places;
+    private final int places;
 
-  NumericRounding(int places) {
-    this.places = places;
-  }
-
-  @Override
-  JsonNode leaf(JsonNode leaf, NodePath path) {
-    if (!leaf.isNumber() || CanonicalTree.nonFinite(leaf)) {
-      return leaf;
+    NumericRounding(int places) {
+        this.places = places;
     }
-    BigDecimal value = CanonicalTree.decimal(leaf);
-    if (value.precision() - value.scale() < -places) {
-      // below a tenth of the last place: rounds to zero (checked first, as setScale would be slow
-      // for an exponent such as 1E-999999999)
-      return DecimalNode.valueOf(BigDecimal.ZERO);
-    }
-    return value.scale() > places ? DecimalNode.valueOf(value.setScale(places, RoundingMode.HALF_EVEN)) : leaf;
-  }
 
-  @Override
-  public String toString() {
-    return "numericScale(" + places + ")";
-  }
+    @Override
+    JsonNode leaf(JsonNode leaf, NodePath path) {
+        if (!leaf.isNumber() || CanonicalTree.nonFinite(leaf)) {
+            return leaf;
+        }
+        BigDecimal value = CanonicalTree.decimal(leaf);
+        if (value.precision() - value.scale() < -places) {
+            // below a tenth of the last place: rounds to zero (checked first, as setScale would be slow
+            // for an exponent such as 1E-999999999)
+            return DecimalNode.valueOf(BigDecimal.ZERO);
+        }
+        return value.scale() > places ? DecimalNode.valueOf(value.setScale(places, RoundingMode.HALF_EVEN)) : leaf;
+    }
+
+    @Override
+    public String toString() {
+        return "numericScale(" + places + ")";
+    }
 }

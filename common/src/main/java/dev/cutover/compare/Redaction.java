@@ -19,43 +19,45 @@ import org.jspecify.annotations.Nullable;
  * key.
  */
 final class Redaction {
-  private static final String HMAC = "HmacSHA256";
+    private static final String HMAC = "HmacSHA256";
 
-  private final byte[] key;
-  private final boolean reveal;
-  private @Nullable Mac mac;
+    private final byte[] key;
+    private final boolean reveal;
+    private @Nullable Mac mac;
 
-  Redaction(byte[] key, boolean reveal) {
-    this.key = key;
-    this.reveal = reveal;
-  }
-
-  Difference difference(NodePath path, Difference.Kind kind, @Nullable JsonNode oldValue, @Nullable JsonNode newValue) {
-    String oldText = oldValue == null ? null : CanonicalJson.write(oldValue);
-    String newText = newValue == null ? null : CanonicalJson.write(newValue);
-    return new Difference(path.pointer(), kind, hash(oldText), hash(newText),
-        reveal ? oldText : null, reveal ? newText : null);
-  }
-
-  @Nullable String hash(@Nullable String canonicalText) {
-    if (canonicalText == null) {
-      return null;
+    Redaction(byte[] key, boolean reveal) {
+        this.key = key;
+        this.reveal = reveal;
     }
-    byte[] digest = mac().doFinal(canonicalText.getBytes(StandardCharsets.UTF_8));
-    return HexFormat.of().formatHex(digest, 0, 8);
-  }
 
-  private Mac mac() {
-    Mac m = mac;
-    if (m == null) {
-      try {
-        m = Mac.getInstance(HMAC);
-        m.init(new SecretKeySpec(key, HMAC));
-      } catch (GeneralSecurityException e) {
-        throw new IllegalStateException("HmacSHA256 is not available in this JVM", e);
-      }
-      mac = m;
+    Difference difference(
+            NodePath path, Difference.Kind kind, @Nullable JsonNode oldValue, @Nullable JsonNode newValue) {
+        String oldText = oldValue == null ? null : CanonicalJson.write(oldValue);
+        String newText = newValue == null ? null : CanonicalJson.write(newValue);
+        return new Difference(
+                path.pointer(), kind, hash(oldText), hash(newText), reveal ? oldText : null, reveal ? newText : null);
     }
-    return m;
-  }
+
+    @Nullable
+    String hash(@Nullable String canonicalText) {
+        if (canonicalText == null) {
+            return null;
+        }
+        byte[] digest = mac().doFinal(canonicalText.getBytes(StandardCharsets.UTF_8));
+        return HexFormat.of().formatHex(digest, 0, 8);
+    }
+
+    private Mac mac() {
+        Mac m = mac;
+        if (m == null) {
+            try {
+                m = Mac.getInstance(HMAC);
+                m.init(new SecretKeySpec(key, HMAC));
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("HmacSHA256 is not available in this JVM", e);
+            }
+            mac = m;
+        }
+        return m;
+    }
 }

@@ -30,55 +30,55 @@ import org.jspecify.annotations.Nullable;
  * @since 0.1.0
  */
 public record FailedWrite(
-    String repository,
-    String method,
-    @Nullable String entityKey,
-    Target target,
-    Reason reason,
-    String detail,
-    Instant at) {
+        String repository,
+        String method,
+        @Nullable String entityKey,
+        Target target,
+        Reason reason,
+        String detail,
+        Instant at) {
 
-  /**
-   * Which store missed the write.
-   *
-   * @since 0.1.0
-   */
-  public enum Target {
-    /** The old store (stages LIVE and RAMP_DOWN, where the new store is authoritative). */
-    OLD,
-    /** The new store (stages DUAL_WRITE and SHADOW). */
-    NEW
-  }
+    /**
+     * Which store missed the write.
+     *
+     * @since 0.1.0
+     */
+    public enum Target {
+        /** The old store (stages LIVE and RAMP_DOWN, where the new store is authoritative). */
+        OLD,
+        /** The new store (stages DUAL_WRITE and SHADOW). */
+        NEW
+    }
 
-  /**
-   * Why a shadow write did not succeed.
-   *
-   * @since 0.1.0
-   */
-  public enum Reason {
-    /** The shadow store threw. */
-    FAILED,
-    /** The shadow call ran past its time budget (it may still have landed). */
-    TIMED_OUT,
-    /** The shadow queue was full, so the write was never attempted. */
-    SHED,
-    /** The shadow store's circuit breaker was open, so the write was never attempted. */
-    CIRCUIT_OPEN,
-    /** The proxy was closed before the write ran. */
-    CANCELLED
-  }
+    /**
+     * Why a shadow write did not succeed.
+     *
+     * @since 0.1.0
+     */
+    public enum Reason {
+        /** The shadow store threw. */
+        FAILED,
+        /** The shadow call ran past its time budget (it may still have landed). */
+        TIMED_OUT,
+        /** The shadow queue was full, so the write was never attempted. */
+        SHED,
+        /** The shadow store's circuit breaker was open, so the write was never attempted. */
+        CIRCUIT_OPEN,
+        /** The proxy was closed before the write ran. */
+        CANCELLED
+    }
 
-  /**
-   * Checks that every field but {@code entityKey} is present.
-   *
-   * @throws NullPointerException naming the missing field
-   */
-  public FailedWrite {
-    Objects.requireNonNull(repository, "repository");
-    Objects.requireNonNull(method, "method");
-    Objects.requireNonNull(target, "target");
-    Objects.requireNonNull(reason, "reason");
-    Objects.requireNonNull(detail, "detail");
-    Objects.requireNonNull(at, "at");
-  }
+    /**
+     * Checks that every field but {@code entityKey} is present.
+     *
+     * @throws NullPointerException naming the missing field
+     */
+    public FailedWrite {
+        Objects.requireNonNull(repository, "repository");
+        Objects.requireNonNull(method, "method");
+        Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(reason, "reason");
+        Objects.requireNonNull(detail, "detail");
+        Objects.requireNonNull(at, "at");
+    }
 }

@@ -1,6 +1,5 @@
 package dev.cutover.journal;
 
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -59,92 +58,92 @@ import java.util.List;
  */
 public interface FailedWriteJournal {
 
-  /**
-   * Records that a key may differ, replacing the pending entries of the same repository, key and
-   * target.
-   *
-   * @param write what was missed
-   * @return the new entry's id, larger than every id returned before
-   * @throws IllegalArgumentException when an identifying field cannot be stored unaltered
-   * @throws Exception when the backing store could not record it
-   */
-  long append(FailedWrite write) throws Exception;
+    /**
+     * Records that a key may differ, replacing the pending entries of the same repository, key and
+     * target.
+     *
+     * @param write what was missed
+     * @return the new entry's id, larger than every id returned before
+     * @throws IllegalArgumentException when an identifying field cannot be stored unaltered
+     * @throws Exception when the backing store could not record it
+     */
+    long append(FailedWrite write) throws Exception;
 
-  /**
-   * Up to {@code limit} unresolved entries with an id above {@code afterId}, oldest (lowest id)
-   * first.
-   *
-   * @param afterId 0 (or any id below 1) to start from the oldest; else the last id of the
-   *     previous page
-   * @param limit the most entries to return, at least 1
-   * @return the page, empty when no entry is pending above {@code afterId}
-   * @throws IllegalArgumentException when {@code limit < 1}
-   * @throws Exception when the backing store could not be read
-   */
-  List<JournalEntry> pending(long afterId, int limit) throws Exception;
+    /**
+     * Up to {@code limit} unresolved entries with an id above {@code afterId}, oldest (lowest id)
+     * first.
+     *
+     * @param afterId 0 (or any id below 1) to start from the oldest; else the last id of the
+     *     previous page
+     * @param limit the most entries to return, at least 1
+     * @return the page, empty when no entry is pending above {@code afterId}
+     * @throws IllegalArgumentException when {@code limit < 1}
+     * @throws Exception when the backing store could not be read
+     */
+    List<JournalEntry> pending(long afterId, int limit) throws Exception;
 
-  /**
-   * Marks entries repaired, so they are no longer pending. Idempotent: ids that are unknown,
-   * replaced by a later append, or already resolved are ignored.
-   *
-   * @param ids the ids of repaired entries, in any order, duplicates allowed; none null
-   * @throws Exception when the backing store could not be updated
-   */
-  void resolve(Collection<Long> ids) throws Exception;
+    /**
+     * Marks entries repaired, so they are no longer pending. Idempotent: ids that are unknown,
+     * replaced by a later append, or already resolved are ignored.
+     *
+     * @param ids the ids of repaired entries, in any order, duplicates allowed; none null
+     * @throws Exception when the backing store could not be updated
+     */
+    void resolve(Collection<Long> ids) throws Exception;
 
-  /**
-   * How many entries are unresolved.
-   *
-   * @return the number of pending entries
-   * @throws Exception when the backing store could not be read
-   */
-  long pendingCount() throws Exception;
+    /**
+     * How many entries are unresolved.
+     *
+     * @return the number of pending entries
+     * @throws Exception when the backing store could not be read
+     */
+    long pendingCount() throws Exception;
 
-  /**
-   * Inserts a gap, or replaces the gap with the same id (which opens it again if it was closed).
-   *
-   * @throws IllegalArgumentException when a field cannot be stored unaltered
-   * @throws Exception when the backing store could not record it
-   */
-  void putGap(Gap gap) throws Exception;
+    /**
+     * Inserts a gap, or replaces the gap with the same id (which opens it again if it was closed).
+     *
+     * @throws IllegalArgumentException when a field cannot be stored unaltered
+     * @throws Exception when the backing store could not record it
+     */
+    void putGap(Gap gap) throws Exception;
 
-  /**
-   * Deletes a gap; unknown ids are ignored.
-   *
-   * @throws Exception when the backing store could not be updated
-   */
-  void removeGap(String id) throws Exception;
+    /**
+     * Deletes a gap; unknown ids are ignored.
+     *
+     * @throws Exception when the backing store could not be updated
+     */
+    void removeGap(String id) throws Exception;
 
-  /**
-   * Every gap not closed, including the run records of live processes, oldest {@code from} first.
-   *
-   * @throws Exception when the backing store could not be read
-   */
-  List<Gap> gaps() throws Exception;
+    /**
+     * Every gap not closed, including the run records of live processes, oldest {@code from} first.
+     *
+     * @throws Exception when the backing store could not be read
+     */
+    List<Gap> gaps() throws Exception;
 
-  /**
-   * Closes every gap (of any repository in this journal) that ended before {@code
-   * reconciledFrom}: call it after a full reconciliation that started then was repaired without
-   * failures. Run records of live processes end in the future, so they stay.
-   *
-   * @param reconciledFrom when the reconciliation started
-   * @return how many gaps were closed
-   * @throws Exception when the backing store could not be updated
-   */
-  int closeGaps(Instant reconciledFrom) throws Exception;
+    /**
+     * Closes every gap (of any repository in this journal) that ended before {@code
+     * reconciledFrom}: call it after a full reconciliation that started then was repaired without
+     * failures. Run records of live processes end in the future, so they stay.
+     *
+     * @param reconciledFrom when the reconciliation started
+     * @return how many gaps were closed
+     * @throws Exception when the backing store could not be updated
+     */
+    int closeGaps(Instant reconciledFrom) throws Exception;
 
-  /**
-   * The gaps that block a move past {@code SHADOW} at {@code now} ({@link Gap#isOpenAt}).
-   *
-   * @throws Exception when the backing store could not be read
-   */
-  default List<Gap> openGaps(Instant now) throws Exception {
-    List<Gap> open = new ArrayList<>();
-    for (Gap g : gaps()) {
-      if (g.isOpenAt(now)) {
-        open.add(g);
-      }
+    /**
+     * The gaps that block a move past {@code SHADOW} at {@code now} ({@link Gap#isOpenAt}).
+     *
+     * @throws Exception when the backing store could not be read
+     */
+    default List<Gap> openGaps(Instant now) throws Exception {
+        List<Gap> open = new ArrayList<>();
+        for (Gap g : gaps()) {
+            if (g.isOpenAt(now)) {
+                open.add(g);
+            }
+        }
+        return open;
     }
-    return open;
-  }
 }

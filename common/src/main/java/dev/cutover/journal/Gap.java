@@ -26,47 +26,47 @@ import java.util.Objects;
  */
 public record Gap(String id, String repository, Kind kind, Instant from, Instant to, String detail) {
 
-  /**
-   * Why a range is a gap.
-   *
-   * @since 0.1.0
-   */
-  public enum Kind {
     /**
-     * A process that holds keys in memory before they reach the journal. It renews {@code to}
-     * while it lives and removes the record when it closes cleanly; a record whose {@code to} has
-     * passed belongs to a process that died (or lost the journal for longer than its lease), so
-     * the keys it held may be lost and the whole run is a gap.
+     * Why a range is a gap.
+     *
+     * @since 0.1.0
      */
-    RUN,
-    /** More keys waited for the journal than the configured bound; the ones past it were not kept. */
-    OVERFLOW,
-    /** The journal refused a key it cannot store (too long, or a character it cannot hold). */
-    KEY_REJECTED
-  }
-
-  /**
-   * Checks every field.
-   *
-   * @throws IllegalArgumentException when {@code to} is before {@code from}
-   */
-  public Gap {
-    Objects.requireNonNull(id, "id");
-    Objects.requireNonNull(repository, "repository");
-    Objects.requireNonNull(kind, "kind");
-    Objects.requireNonNull(from, "from");
-    Objects.requireNonNull(to, "to");
-    Objects.requireNonNull(detail, "detail");
-    if (to.isBefore(from)) {
-      throw new IllegalArgumentException("gap " + id + " ends at " + to + ", before it starts at " + from);
+    public enum Kind {
+        /**
+         * A process that holds keys in memory before they reach the journal. It renews {@code to}
+         * while it lives and removes the record when it closes cleanly; a record whose {@code to} has
+         * passed belongs to a process that died (or lost the journal for longer than its lease), so
+         * the keys it held may be lost and the whole run is a gap.
+         */
+        RUN,
+        /** More keys waited for the journal than the configured bound; the ones past it were not kept. */
+        OVERFLOW,
+        /** The journal refused a key it cannot store (too long, or a character it cannot hold). */
+        KEY_REJECTED
     }
-  }
 
-  /**
-   * Whether this gap blocks a move past {@code SHADOW} at {@code now}: an {@link Kind#OVERFLOW}
-   * always, a {@link Kind#RUN} once its lease has passed.
-   */
-  public boolean isOpenAt(Instant now) {
-    return kind != Kind.RUN || to.isBefore(now);
-  }
+    /**
+     * Checks every field.
+     *
+     * @throws IllegalArgumentException when {@code to} is before {@code from}
+     */
+    public Gap {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(repository, "repository");
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(from, "from");
+        Objects.requireNonNull(to, "to");
+        Objects.requireNonNull(detail, "detail");
+        if (to.isBefore(from)) {
+            throw new IllegalArgumentException("gap " + id + " ends at " + to + ", before it starts at " + from);
+        }
+    }
+
+    /**
+     * Whether this gap blocks a move past {@code SHADOW} at {@code now}: an {@link Kind#OVERFLOW}
+     * always, a {@link Kind#RUN} once its lease has passed.
+     */
+    public boolean isOpenAt(Instant now) {
+        return kind != Kind.RUN || to.isBefore(now);
+    }
 }

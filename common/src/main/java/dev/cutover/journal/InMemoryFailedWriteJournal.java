@@ -33,114 +33,114 @@ import org.jspecify.annotations.Nullable;
  * @since 0.1.0
  */
 public final class InMemoryFailedWriteJournal implements FailedWriteJournal {
-  private final AtomicLong ids = new AtomicLong();
-  private final ConcurrentSkipListMap<Long, FailedWrite> pending = new ConcurrentSkipListMap<>();
-  private final ConcurrentHashMap<Slot, Long> byKey = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<String, Gap> gaps = new ConcurrentHashMap<>();
+    private final AtomicLong ids = new AtomicLong();
+    private final ConcurrentSkipListMap<Long, FailedWrite> pending = new ConcurrentSkipListMap<>();
+    private final ConcurrentHashMap<Slot, Long> byKey = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Gap> gaps = new ConcurrentHashMap<>();
 
-  /** The coalescing key of an entry. */
-  private record Slot(String repository, @Nullable String key, FailedWrite.Target target) {
-    static Slot of(FailedWrite w) {
-      return new Slot(w.repository(), w.entityKey(), w.target());
+    /** The coalescing key of an entry. */
+    private record Slot(String repository, @Nullable String key, FailedWrite.Target target) {
+        static Slot of(FailedWrite w) {
+            return new Slot(w.repository(), w.entityKey(), w.target());
+        }
     }
-  }
 
-  /** An empty journal. */
-  public InMemoryFailedWriteJournal() {}
+    /** An empty journal. */
+    public InMemoryFailedWriteJournal() {}
 
-  @Override
-  public long append(FailedWrite write) {
-    FailedWrite checked = FailedWriteChecks.checked(write);
-    long[] id = new long[1];
-    byKey.compute(Slot.of(checked), (slot, old) -> {
-      if (old != null) {
-        pending.remove(old);
-      }
-      id[0] = ids.incrementAndGet();
-      pending.put(id[0], checked);
-      return id[0];
-    });
-    return id[0];
-  }
-
-  @Override
-  public List<JournalEntry> pending(long afterId, int limit) {
-    if (limit < 1) {
-      throw new IllegalArgumentException("limit must be >= 1 but was " + limit);
-    }
-    List<JournalEntry> page = new ArrayList<>();
-    for (Map.Entry<Long, FailedWrite> e : pending.tailMap(afterId, false).entrySet()) {
-      if (page.size() == limit) {
-        break;
-      }
-      page.add(new JournalEntry(e.getKey(), e.getValue()));
-    }
-    return page;
-  }
-
-  /** Every unresolved entry, oldest first. */
-  public List<JournalEntry> pending() {
-    return pending(0, Integer.MAX_VALUE);
-  }
-
-  @Override
-  public void resolve(Collection<Long> ids) {
-    Objects.requireNonNull(ids, "ids");
-    for (Long id : ids) {
-      Objects.requireNonNull(id, "ids must not contain null");
-    }
-    for (Long id : ids) {
-      FailedWrite w = pending.get(id);
-      if (w != null) {
-        byKey.computeIfPresent(Slot.of(w), (slot, current) -> {
-          if (current.equals(id)) {
-            pending.remove(id);
-            return null;
-          }
-          return current;
+    @Override
+    public long append(FailedWrite write) {
+        FailedWrite checked = FailedWriteChecks.checked(write);
+        long[] id = new long[1];
+        byKey.compute(Slot.of(checked), (slot, old) -> {
+            if (old != null) {
+                pending.remove(old);
+            }
+            id[0] = ids.incrementAndGet();
+            pending.put(id[0], checked);
+            return id[0];
         });
-      }
+        return id[0];
     }
-  }
 
-  @Override
-  public long pendingCount() {
-    return pending.size();
-  }
-
-  @Override
-  public void putGap(Gap gap) {
-    Objects.requireNonNull(gap, "gap");
-    Gap checked = FailedWriteChecks.checked(gap);
-    gaps.put(checked.id(), checked);
-  }
-
-  @Override
-  public void removeGap(String id) {
-    gaps.remove(Objects.requireNonNull(id, "id"));
-  }
-
-  @Override
-  public List<Gap> gaps() {
-    List<Gap> all = new ArrayList<>(gaps.values());
-    all.sort(Comparator.comparing(Gap::from).thenComparing(Gap::id));
-    return all;
-  }
-
-  @Override
-  public int closeGaps(Instant reconciledFrom) {
-    Objects.requireNonNull(reconciledFrom, "reconciledFrom");
-    int closed = 0;
-    for (Gap g : gaps.values()) {
-      if (g.to().isBefore(reconciledFrom) && gaps.remove(g.id(), g)) {
-        closed++;
-      }
+    @Override
+    public List<JournalEntry> pending(long afterId, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be >= 1 but was " + limit);
+        }
+        List<JournalEntry> page = new ArrayList<>();
+        for (Map.Entry<Long, FailedWrite> e : pending.tailMap(afterId, false).entrySet()) {
+            if (page.size() == limit) {
+                break;
+            }
+            page.add(new JournalEntry(e.getKey(), e.getValue()));
+        }
+        return page;
     }
-    return closed;
-  }
 
-  @Override
-  public String toString() {
-    return "InMemoryFailedWriteJournal[" + pending.size() + " pending, " + gaps.size() + " gaps]";
-  }
+    /** Every unresolved entry, oldest first. */
+    public List<JournalEntry> pending() {
+        return pending(0, Integer.MAX_VALUE);
+    }
+
+    @Override
+    public void resolve(Collection<Long> ids) {
+        Objects.requireNonNull(ids, "ids");
+        for (Long id : ids) {
+            Objects.requireNonNull(id, "ids must not contain null");
+        }
+        for (Long id : ids) {
+            FailedWrite w = pending.get(id);
+            if (w != null) {
+                byKey.computeIfPresent(Slot.of(w), (slot, current) -> {
+                    if (current.equals(id)) {
+                        pending.remove(id);
+                        return null;
+                    }
+                    return current;
+                });
+            }
+        }
+    }
+
+    @Override
+    public long pendingCount() {
+        return pending.size();
+    }
+
+    @Override
+    public void putGap(Gap gap) {
+        Objects.requireNonNull(gap, "gap");
+        Gap checked = FailedWriteChecks.checked(gap);
+        gaps.put(checked.id(), checked);
+    }
+
+    @Override
+    public void removeGap(String id) {
+        gaps.remove(Objects.requireNonNull(id, "id"));
+    }
+
+    @Override
+    public List<Gap> gaps() {
+        List<Gap> all = new ArrayList<>(gaps.values());
+        all.sort(Comparator.comparing(Gap::from).thenComparing(Gap::id));
+        return all;
+    }
+
+    @Override
+    public int closeGaps(Instant reconciledFrom) {
+        Objects.requireNonNull(reconciledFrom, "reconciledFrom");
+        int closed = 0;
+        for (Gap g : gaps.values()) {
+            if (g.to().isBefore(reconciledFrom) && gaps.remove(g.id(), g)) {
+                closed++;
+            }
+        }
+        return closed;
+    }
+
+    @Override
+    public String toString() {
+        return "InMemoryFailedWriteJournal[" + pending.size() + " pending, " + gaps.size() + " gaps]";
+    }
 }

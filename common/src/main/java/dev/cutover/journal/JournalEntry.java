@@ -17,15 +17,15 @@ import java.util.Objects;
  * @since 0.1.0
  */
 public record JournalEntry(long id, FailedWrite write) {
-  /**
-   * Checks the id and the write.
-   *
-   * @throws IllegalArgumentException when {@code id < 1}
-   */
-  public JournalEntry {
-    Objects.requireNonNull(write, "write");
-    if (id < 1) {
-      throw new IllegalArgumentException("journal entry id must be >= 1 but was " + id);
+    /**
+     * Checks the id and the write.
+     *
+     * @throws IllegalArgumentException when {@code id < 1}
+     */
+    public JournalEntry {
+        Objects.requireNonNull(write, "write");
+        if (id < 1) {
+            throw new IllegalArgumentException("journal entry id must be >= 1 but was " + id);
+        }
     }
-  }
 }

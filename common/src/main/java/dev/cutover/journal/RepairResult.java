@@ -1,6 +1,5 @@
 package dev.cutover.journal;
 
-
 import java.util.List;
 
 /**
@@ -34,34 +33,63 @@ import java.util.List;
  * @param failedKeys up to 1,000 of the keys counted in {@code failed}
  * @since 0.1.0
  */
-public record RepairResult(long keys, long upserted, long deleted, long driftRepaired, long alreadyCurrent,
-    long keptNewer, long skipped, long failed, long journalResolved, List<String> keptNewerKeys,
-    List<String> failedKeys) {
+public record RepairResult(
+        long keys,
+        long upserted,
+        long deleted,
+        long driftRepaired,
+        long alreadyCurrent,
+        long keptNewer,
+        long skipped,
+        long failed,
+        long journalResolved,
+        List<String> keptNewerKeys,
+        List<String> failedKeys) {
 
-  /** The most keys each list holds. */
-  public static final int MAX_LISTED = 1000;
+    /** The most keys each list holds. */
+    public static final int MAX_LISTED = 1000;
 
-  public RepairResult {
-    keptNewerKeys = List.copyOf(keptNewerKeys);
-    failedKeys = List.copyOf(failedKeys);
-  }
+    public RepairResult {
+        keptNewerKeys = List.copyOf(keptNewerKeys);
+        failedKeys = List.copyOf(failedKeys);
+    }
 
-  /** A result without same-version drift repaired: {@code driftRepaired} is 0. */
-  public RepairResult(long keys, long upserted, long deleted, long alreadyCurrent, long keptNewer, long skipped,
-      long failed, long journalResolved, List<String> keptNewerKeys, List<String> failedKeys) {
-    this(keys, upserted, deleted, 0, alreadyCurrent, keptNewer, skipped, failed, journalResolved, keptNewerKeys,
-        failedKeys);
-  }
+    /** A result without same-version drift repaired: {@code driftRepaired} is 0. */
+    public RepairResult(
+            long keys,
+            long upserted,
+            long deleted,
+            long alreadyCurrent,
+            long keptNewer,
+            long skipped,
+            long failed,
+            long journalResolved,
+            List<String> keptNewerKeys,
+            List<String> failedKeys) {
+        this(
+                keys,
+                upserted,
+                deleted,
+                0,
+                alreadyCurrent,
+                keptNewer,
+                skipped,
+                failed,
+                journalResolved,
+                keptNewerKeys,
+                failedKeys);
+    }
 
-  /** Keys changed in the target: upserted, deleted and drift repaired. */
-  public long repaired() {
-    return upserted + deleted + driftRepaired;
-  }
+    /** Keys changed in the target: upserted, deleted and drift repaired. */
+    public long repaired() {
+        return upserted + deleted + driftRepaired;
+    }
 
-  @Override
-  public String toString() {
-    return "RepairResult[keys=" + keys + ", upserted=" + upserted + ", deleted=" + deleted + ", driftRepaired="
-        + driftRepaired + ", alreadyCurrent=" + alreadyCurrent + ", keptNewer=" + keptNewer + ", skipped=" + skipped + ", failed=" + failed
-        + ", journalResolved=" + journalResolved + "]";
-  }
+    @Override
+    public String toString() {
+        return "RepairResult[keys=" + keys + ", upserted=" + upserted + ", deleted=" + deleted + ", driftRepaired="
+                + driftRepaired + ", alreadyCurrent=" + alreadyCurrent + ", keptNewer=" + keptNewer + ", skipped="
+                + skipped + ", failed=" + failed
+                + ", journalResolved=" + journalResolved + "]";
+    }
 }

@@ -11,44 +11,44 @@ import javax.sql.DataSource;
  * connections opened and closed. Any other call fails.
  */
 public final class FakeDatabase {
-  public final AtomicInteger opened = new AtomicInteger();
-  public final AtomicInteger closed = new AtomicInteger();
-  public final DataSource dataSource;
+    public final AtomicInteger opened = new AtomicInteger();
+    public final AtomicInteger closed = new AtomicInteger();
+    public final DataSource dataSource;
 
-  public FakeDatabase(String product) {
-    DatabaseMetaData meta = proxy(DatabaseMetaData.class, method -> {
-      if (method.equals("getDatabaseProductName")) {
-        return product;
-      }
-      throw new UnsupportedOperationException(method);
-    });
-    Connection connection = proxy(Connection.class, method -> {
-      switch (method) {
-        case "getMetaData":
-          return meta;
-        case "close":
-          closed.incrementAndGet();
-          return null;
-        default:
-          throw new UnsupportedOperationException(method);
-      }
-    });
-    dataSource = proxy(DataSource.class, method -> {
-      if (method.equals("getConnection")) {
-        opened.incrementAndGet();
-        return connection;
-      }
-      throw new UnsupportedOperationException(method);
-    });
-  }
+    public FakeDatabase(String product) {
+        DatabaseMetaData meta = proxy(DatabaseMetaData.class, method -> {
+            if (method.equals("getDatabaseProductName")) {
+                return product;
+            }
+            throw new UnsupportedOperationException(method);
+        });
+        Connection connection = proxy(Connection.class, method -> {
+            switch (method) {
+                case "getMetaData":
+                    return meta;
+                case "close":
+                    closed.incrementAndGet();
+                    return null;
+                default:
+                    throw new UnsupportedOperationException(method);
+            }
+        });
+        dataSource = proxy(DataSource.class, method -> {
+            if (method.equals("getConnection")) {
+                opened.incrementAndGet();
+                return connection;
+            }
+            throw new UnsupportedOperationException(method);
+        });
+    }
 
-  @FunctionalInterface
-  private interface Handler {
-    Object call(String method);
-  }
+    @FunctionalInterface
+    private interface Handler {
+        Object call(String method);
+    }
 
-  private static <T> T proxy(Class<T> type, Handler handler) {
-    return type.cast(Proxy.newProxyInstance(
-        type.getClassLoader(), new Class<?>[] {type}, (p, m, a) -> handler.call(m.getName())));
-  }
+    private static <T> T proxy(Class<T> type, Handler handler) {
+        return type.cast(Proxy.newProxyInstance(
+                type.getClassLoader(), new Class<?>[] {type}, (p, m, a) -> handler.call(m.getName())));
+    }
 }

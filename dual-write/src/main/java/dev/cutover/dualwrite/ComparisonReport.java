@@ -36,52 +36,52 @@ import org.jspecify.annotations.Nullable;
  * @since 0.1.0
  */
 public record ComparisonReport(
-    String repository,
-    String method,
-    @Nullable String entityKey,
-    Stage stage,
-    Outcome outcome,
-    List<Difference> differences,
-    @Nullable Duration oldLatency,
-    @Nullable Duration newLatency,
-    boolean rechecked,
-    @Nullable String error) {
+        String repository,
+        String method,
+        @Nullable String entityKey,
+        Stage stage,
+        Outcome outcome,
+        List<Difference> differences,
+        @Nullable Duration oldLatency,
+        @Nullable Duration newLatency,
+        boolean rechecked,
+        @Nullable String error) {
 
-  /** What a shadow read found. */
-  public enum Outcome {
-    /** Both results are equivalent (possibly only on the re-check: the shadow caught up). */
-    MATCH,
-    /**
-     * The results differ, also on the re-check; or one store threw an exception the method
-     * declares (such as "not found") where the other returned a value or threw another.
-     */
-    MISMATCH,
-    /** The authoritative result changed between the read and its re-check: a write in flight. */
-    CHANGED,
-    /**
-     * One store failed where the other did not (threw an exception the method does not declare),
-     * or the results could not be compared.
-     */
-    ERROR,
-    /** The shadow read did not answer within the time budget. */
-    TIMED_OUT,
-    /** The shadow read was dropped: the queue was full or it waited past its budget. */
-    SHED,
-    /** The shadow store's circuit breaker was open, so it was not read. */
-    SKIPPED_CIRCUIT_OPEN
-  }
+    /** What a shadow read found. */
+    public enum Outcome {
+        /** Both results are equivalent (possibly only on the re-check: the shadow caught up). */
+        MATCH,
+        /**
+         * The results differ, also on the re-check; or one store threw an exception the method
+         * declares (such as "not found") where the other returned a value or threw another.
+         */
+        MISMATCH,
+        /** The authoritative result changed between the read and its re-check: a write in flight. */
+        CHANGED,
+        /**
+         * One store failed where the other did not (threw an exception the method does not declare),
+         * or the results could not be compared.
+         */
+        ERROR,
+        /** The shadow read did not answer within the time budget. */
+        TIMED_OUT,
+        /** The shadow read was dropped: the queue was full or it waited past its budget. */
+        SHED,
+        /** The shadow store's circuit breaker was open, so it was not read. */
+        SKIPPED_CIRCUIT_OPEN
+    }
 
-  /** Checks for nulls and copies the differences. */
-  public ComparisonReport {
-    Objects.requireNonNull(repository, "repository");
-    Objects.requireNonNull(method, "method");
-    Objects.requireNonNull(stage, "stage");
-    Objects.requireNonNull(outcome, "outcome");
-    differences = List.copyOf(differences);
-  }
+    /** Checks for nulls and copies the differences. */
+    public ComparisonReport {
+        Objects.requireNonNull(repository, "repository");
+        Objects.requireNonNull(method, "method");
+        Objects.requireNonNull(stage, "stage");
+        Objects.requireNonNull(outcome, "outcome");
+        differences = List.copyOf(differences);
+    }
 
-  /** Whether this report counts as a mismatch. */
-  public boolean isMismatch() {
-    return outcome == Outcome.MISMATCH;
-  }
+    /** Whether this report counts as a mismatch. */
+    public boolean isMismatch() {
+        return outcome == Outcome.MISMATCH;
+    }
 }

@@ -58,163 +58,192 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * @since 0.1.0
  */
 public final class DualWriteMetrics implements MeterBinder {
-  private static final Stage[] STAGES = Stage.values();
-  private static final ComparisonReport.Outcome[] OUTCOMES = ComparisonReport.Outcome.values();
+    private static final Stage[] STAGES = Stage.values();
+    private static final ComparisonReport.Outcome[] OUTCOMES = ComparisonReport.Outcome.values();
 
-  private final DualWriteHandler handler;
-  private final Tags tags;
-
-  private DualWriteMetrics(DualWriteHandler handler, Iterable<Tag> extraTags) {
-    this.handler = handler;
-    this.tags = Tags.of("repository", handler.repository()).and(extraTags);
-  }
-
-  /**
-   * Metrics for a proxy built by {@link DualWrite}.
-   *
-   * @throws IllegalArgumentException when {@code proxy} is not one
-   */
-  public static DualWriteMetrics of(Object proxy) {
-    return of(proxy, Tags.empty());
-  }
-
-  /** Metrics for a proxy, with extra tags on every meter. */
-  public static DualWriteMetrics of(Object proxy, Iterable<Tag> extraTags) {
-    return new DualWriteMetrics(DualWrite.handler(proxy), Objects.requireNonNull(extraTags, "extraTags"));
-  }
-
-  @Override
-  public void bindTo(MeterRegistry registry) {
-    Objects.requireNonNull(registry, "registry");
-    Gauge.builder("cutover.dualwrite.shadow.queue", handler.work(), w -> w.queued())
-        .description("shadow tasks waiting in the lanes").tags(tags).register(registry);
-    Gauge.builder("cutover.dualwrite.shadow.pending", handler.work(), w -> w.pending())
-        .description("shadow tasks queued, running or scheduled").tags(tags).register(registry);
-    Gauge.builder("cutover.dualwrite.journal.waiting", handler.ledger(), l -> l.size())
-        .description("distinct keys of missed shadow writes waiting in memory for the journal")
-        .tags(tags).register(registry);
-    Gauge.builder("cutover.dualwrite.journal.past.bound", handler.ledger(), l -> l.overflowed())
-        .description("missed shadow writes past pendingKeysBound, covered by a gap instead of an entry")
-        .tags(tags).register(registry);
-    Gauge.builder("cutover.dualwrite.journal.gap", handler.ledger(), l -> l.gapOpened() ? 1 : 0)
-        .description("whether this proxy recorded a gap: no stage may move past SHADOW until a full"
-            + " reconciliation and repair close it")
-        .tags(tags).register(registry);
-    for (Side side : Side.values()) {
-      CircuitBreaker breaker = handler.breaker(side);
-      Gauge.builder("cutover.dualwrite.circuit.open", breaker, DualWriteMetrics::open)
-          .description("whether the breaker of this store as shadow side is open")
-          .tags(tags).tag("side", lower(side)).register(registry);
-    }
-    handler.telemetry().addSink(new Sink(registry, tags, handler.methodNames()));
-  }
-
-  private static double open(CircuitBreaker breaker) {
-    CircuitBreaker.State s = breaker.getState();
-    return s == CircuitBreaker.State.OPEN || s == CircuitBreaker.State.FORCED_OPEN ? 1 : 0;
-  }
-
-  private static String lower(Enum<?> e) {
-    return e.name().toLowerCase(Locale.ROOT);
-  }
-
-  /** Meters registered on first use and kept in arrays by method index. */
-  private static final class Sink implements MetricsSink {
-    private final MeterRegistry registry;
+    private final DualWriteHandler handler;
     private final Tags tags;
-    private final List<String> methods;
-    private final AtomicReferenceArray<Counter> calls;
-    private final AtomicReferenceArray<Timer> latency;
-    private final AtomicReferenceArray<Counter> comparisons;
-    private final ConcurrentHashMap<String, Counter> writes = new ConcurrentHashMap<>();
-    private final Counter unknown;
-    private final Counter journalErrors;
-    private final Counter listenerErrors;
 
-    Sink(MeterRegistry registry, Tags tags, List<String> methods) {
-      this.registry = registry;
-      this.tags = tags;
-      this.methods = methods;
-      int n = Math.max(1, methods.size());
-      this.calls = new AtomicReferenceArray<>(n * STAGES.length);
-      this.latency = new AtomicReferenceArray<>(n * 4);
-      this.comparisons = new AtomicReferenceArray<>(n * OUTCOMES.length);
-      this.unknown = Counter.builder("cutover.dualwrite.stage.unknown")
-          .description("calls whose stage flag named no stage").tags(tags).register(registry);
-      this.journalErrors = Counter.builder("cutover.dualwrite.journal.errors")
-          .description("missed shadow writes the journal could not record").tags(tags).register(registry);
-      this.listenerErrors = Counter.builder("cutover.dualwrite.listener.errors")
-          .description("reports or failed writes the listener (or the log) could not take").tags(tags).register(registry);
+    private DualWriteMetrics(DualWriteHandler handler, Iterable<Tag> extraTags) {
+        this.handler = handler;
+        this.tags = Tags.of("repository", handler.repository()).and(extraTags);
+    }
+
+    /**
+     * Metrics for a proxy built by {@link DualWrite}.
+     *
+     * @throws IllegalArgumentException when {@code proxy} is not one
+     */
+    public static DualWriteMetrics of(Object proxy) {
+        return of(proxy, Tags.empty());
+    }
+
+    /** Metrics for a proxy, with extra tags on every meter. */
+    public static DualWriteMetrics of(Object proxy, Iterable<Tag> extraTags) {
+        return new DualWriteMetrics(DualWrite.handler(proxy), Objects.requireNonNull(extraTags, "extraTags"));
     }
 
     @Override
-    public boolean enabled() {
-      return true;
+    public void bindTo(MeterRegistry registry) {
+        Objects.requireNonNull(registry, "registry");
+        Gauge.builder("cutover.dualwrite.shadow.queue", handler.work(), w -> w.queued())
+                .description("shadow tasks waiting in the lanes")
+                .tags(tags)
+                .register(registry);
+        Gauge.builder("cutover.dualwrite.shadow.pending", handler.work(), w -> w.pending())
+                .description("shadow tasks queued, running or scheduled")
+                .tags(tags)
+                .register(registry);
+        Gauge.builder("cutover.dualwrite.journal.waiting", handler.ledger(), l -> l.size())
+                .description("distinct keys of missed shadow writes waiting in memory for the journal")
+                .tags(tags)
+                .register(registry);
+        Gauge.builder("cutover.dualwrite.journal.past.bound", handler.ledger(), l -> l.overflowed())
+                .description("missed shadow writes past pendingKeysBound, covered by a gap instead of an entry")
+                .tags(tags)
+                .register(registry);
+        Gauge.builder("cutover.dualwrite.journal.gap", handler.ledger(), l -> l.gapOpened() ? 1 : 0)
+                .description("whether this proxy recorded a gap: no stage may move past SHADOW until a full"
+                        + " reconciliation and repair close it")
+                .tags(tags)
+                .register(registry);
+        for (Side side : Side.values()) {
+            CircuitBreaker breaker = handler.breaker(side);
+            Gauge.builder("cutover.dualwrite.circuit.open", breaker, DualWriteMetrics::open)
+                    .description("whether the breaker of this store as shadow side is open")
+                    .tags(tags)
+                    .tag("side", lower(side))
+                    .register(registry);
+        }
+        handler.telemetry().addSink(new Sink(registry, tags, handler.methodNames()));
     }
 
-    @Override
-    public void call(int method, Stage stage, long nanos) {
-      int i = method * STAGES.length + stage.ordinal();
-      Counter c = calls.get(i);
-      if (c == null) {
-        c = Counter.builder("cutover.dualwrite.calls").tags(tags)
-            .tag("method", methods.get(method)).tag("stage", stage.name())
-            .tag("side", lower(stage.authoritative())).register(registry);
-        calls.set(i, c);
-      }
-      c.increment();
-      timer(method, stage.authoritative(), 0).record(nanos, TimeUnit.NANOSECONDS);
+    private static double open(CircuitBreaker breaker) {
+        CircuitBreaker.State s = breaker.getState();
+        return s == CircuitBreaker.State.OPEN || s == CircuitBreaker.State.FORCED_OPEN ? 1 : 0;
     }
 
-    @Override
-    public void shadowLatency(int method, Side side, long nanos) {
-      timer(method, side, 1).record(nanos, TimeUnit.NANOSECONDS);
+    private static String lower(Enum<?> e) {
+        return e.name().toLowerCase(Locale.ROOT);
     }
 
-    private Timer timer(int method, Side side, int role) {
-      int i = method * 4 + side.ordinal() * 2 + role;
-      Timer t = latency.get(i);
-      if (t == null) {
-        t = Timer.builder("cutover.dualwrite.latency").tags(tags)
-            .tag("method", methods.get(method)).tag("side", lower(side))
-            .tag("role", role == 0 ? "authoritative" : "shadow").register(registry);
-        latency.set(i, t);
-      }
-      return t;
-    }
+    /** Meters registered on first use and kept in arrays by method index. */
+    private static final class Sink implements MetricsSink {
+        private final MeterRegistry registry;
+        private final Tags tags;
+        private final List<String> methods;
+        private final AtomicReferenceArray<Counter> calls;
+        private final AtomicReferenceArray<Timer> latency;
+        private final AtomicReferenceArray<Counter> comparisons;
+        private final ConcurrentHashMap<String, Counter> writes = new ConcurrentHashMap<>();
+        private final Counter unknown;
+        private final Counter journalErrors;
+        private final Counter listenerErrors;
 
-    @Override
-    public void shadowWrite(int method, String outcome) {
-      writes.computeIfAbsent(method + "/" + outcome, k -> Counter.builder("cutover.dualwrite.shadow.writes")
-          .tags(tags).tag("method", methods.get(method)).tag("outcome", outcome).register(registry))
-          .increment();
-    }
+        Sink(MeterRegistry registry, Tags tags, List<String> methods) {
+            this.registry = registry;
+            this.tags = tags;
+            this.methods = methods;
+            int n = Math.max(1, methods.size());
+            this.calls = new AtomicReferenceArray<>(n * STAGES.length);
+            this.latency = new AtomicReferenceArray<>(n * 4);
+            this.comparisons = new AtomicReferenceArray<>(n * OUTCOMES.length);
+            this.unknown = Counter.builder("cutover.dualwrite.stage.unknown")
+                    .description("calls whose stage flag named no stage")
+                    .tags(tags)
+                    .register(registry);
+            this.journalErrors = Counter.builder("cutover.dualwrite.journal.errors")
+                    .description("missed shadow writes the journal could not record")
+                    .tags(tags)
+                    .register(registry);
+            this.listenerErrors = Counter.builder("cutover.dualwrite.listener.errors")
+                    .description("reports or failed writes the listener (or the log) could not take")
+                    .tags(tags)
+                    .register(registry);
+        }
 
-    @Override
-    public void comparison(int method, ComparisonReport.Outcome outcome) {
-      int i = method * OUTCOMES.length + outcome.ordinal();
-      Counter c = comparisons.get(i);
-      if (c == null) {
-        c = Counter.builder("cutover.dualwrite.comparisons").tags(tags)
-            .tag("method", methods.get(method)).tag("outcome", outcome.name()).register(registry);
-        comparisons.set(i, c);
-      }
-      c.increment();
-    }
+        @Override
+        public boolean enabled() {
+            return true;
+        }
 
-    @Override
-    public void stageUnknown() {
-      unknown.increment();
-    }
+        @Override
+        public void call(int method, Stage stage, long nanos) {
+            int i = method * STAGES.length + stage.ordinal();
+            Counter c = calls.get(i);
+            if (c == null) {
+                c = Counter.builder("cutover.dualwrite.calls")
+                        .tags(tags)
+                        .tag("method", methods.get(method))
+                        .tag("stage", stage.name())
+                        .tag("side", lower(stage.authoritative()))
+                        .register(registry);
+                calls.set(i, c);
+            }
+            c.increment();
+            timer(method, stage.authoritative(), 0).record(nanos, TimeUnit.NANOSECONDS);
+        }
 
-    @Override
-    public void journalError() {
-      journalErrors.increment();
-    }
+        @Override
+        public void shadowLatency(int method, Side side, long nanos) {
+            timer(method, side, 1).record(nanos, TimeUnit.NANOSECONDS);
+        }
 
-    @Override
-    public void listenerError() {
-      listenerErrors.increment();
+        private Timer timer(int method, Side side, int role) {
+            int i = method * 4 + side.ordinal() * 2 + role;
+            Timer t = latency.get(i);
+            if (t == null) {
+                t = Timer.builder("cutover.dualwrite.latency")
+                        .tags(tags)
+                        .tag("method", methods.get(method))
+                        .tag("side", lower(side))
+                        .tag("role", role == 0 ? "authoritative" : "shadow")
+                        .register(registry);
+                latency.set(i, t);
+            }
+            return t;
+        }
+
+        @Override
+        public void shadowWrite(int method, String outcome) {
+            writes.computeIfAbsent(
+                            method + "/" + outcome,
+                            k -> Counter.builder("cutover.dualwrite.shadow.writes")
+                                    .tags(tags)
+                                    .tag("method", methods.get(method))
+                                    .tag("outcome", outcome)
+                                    .register(registry))
+                    .increment();
+        }
+
+        @Override
+        public void comparison(int method, ComparisonReport.Outcome outcome) {
+            int i = method * OUTCOMES.length + outcome.ordinal();
+            Counter c = comparisons.get(i);
+            if (c == null) {
+                c = Counter.builder("cutover.dualwrite.comparisons")
+                        .tags(tags)
+                        .tag("method", methods.get(method))
+                        .tag("outcome", outcome.name())
+                        .register(registry);
+                comparisons.set(i, c);
+            }
+            c.increment();
+        }
+
+        @Override
+        public void stageUnknown() {
+            unknown.increment();
+        }
+
+        @Override
+        public void journalError() {
+            journalErrors.increment();
+        }
+
+        @Override
+        public void listenerError() {
+            listenerErrors.increment();
+        }
     }
-  }
 }

@@ -24,14 +24,14 @@ import dev.cutover.journal.FailedWrite;
  */
 public interface MigrationListener {
 
-  /** A shadow read was compared, or could not be (timed out, shed, circuit open, error). */
-  default void onComparison(ComparisonReport report) {}
+    /** A shadow read was compared, or could not be (timed out, shed, circuit open, error). */
+    default void onComparison(ComparisonReport report) {}
 
-  /** A shadow write did not succeed; called after it was appended to the journal. */
-  default void onShadowWriteFailed(FailedWrite write) {}
+    /** A shadow write did not succeed; called after it was appended to the journal. */
+    default void onShadowWriteFailed(FailedWrite write) {}
 
-  /** A listener that ignores everything. */
-  static MigrationListener none() {
-    return new MigrationListener() {};
-  }
+    /** A listener that ignores everything. */
+    static MigrationListener none() {
+        return new MigrationListener() {};
+    }
 }

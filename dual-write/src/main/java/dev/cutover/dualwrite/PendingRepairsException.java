@@ -24,21 +24,21 @@ package dev.cutover.dualwrite;
  * @since 0.1.0
  */
 public final class PendingRepairsException extends IllegalStateException {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  private final long pending;
+    private final long pending;
 
-  /** A refusal of the move of {@code flagKey} to {@code target} with {@code pending} entries. */
-  public PendingRepairsException(String flagKey, Stage target, long pending) {
-    super("stage flag '" + flagKey + "' may not move to " + target + " while the journal holds "
-        + (pending >= 10_000 ? "at least " : "") + pending + " entr" + (pending == 1 ? "y" : "ies")
-        + " for keys the new store missed; repair them from the old store (JournalRepair or"
-        + " Repair.fromJournal), then move again");
-    this.pending = pending;
-  }
+    /** A refusal of the move of {@code flagKey} to {@code target} with {@code pending} entries. */
+    public PendingRepairsException(String flagKey, Stage target, long pending) {
+        super("stage flag '" + flagKey + "' may not move to " + target + " while the journal holds "
+                + (pending >= 10_000 ? "at least " : "") + pending + " entr" + (pending == 1 ? "y" : "ies")
+                + " for keys the new store missed; repair them from the old store (JournalRepair or"
+                + " Repair.fromJournal), then move again");
+        this.pending = pending;
+    }
 
-  /** How many pending entries name the new store (counting stops at 10,000). */
-  public long pending() {
-    return pending;
-  }
+    /** How many pending entries name the new store (counting stops at 10,000). */
+    public long pending() {
+        return pending;
+    }
 }

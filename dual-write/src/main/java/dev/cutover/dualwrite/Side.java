@@ -11,13 +11,13 @@ package dev.cutover.dualwrite;
  * @since 0.1.0
  */
 public enum Side {
-  /** The store being migrated away from. */
-  OLD,
-  /** The store being migrated to. */
-  NEW;
+    /** The store being migrated away from. */
+    OLD,
+    /** The store being migrated to. */
+    NEW;
 
-  /** The other store. */
-  public Side other() {
-    return this == OLD ? NEW : OLD;
-  }
+    /** The other store. */
+    public Side other() {
+        return this == OLD ? NEW : OLD;
+    }
 }

@@ -31,91 +31,91 @@ import java.util.Optional;
  * @since 0.1.0
  */
 public enum Stage {
-  /** Old store only: the starting point. */
-  OLD_ONLY(Side.OLD, false, false),
-  /** Writes go to old, then to new in the shadow; reads come from old. */
-  DUAL_WRITE(Side.OLD, true, false),
-  /** As {@link #DUAL_WRITE}, and reads are also made on new in the shadow and compared. */
-  SHADOW(Side.OLD, true, true),
-  /** New is authoritative; writes go to new, then old; reads of old are compared in the shadow. */
-  LIVE(Side.NEW, true, true),
-  /** New is authoritative; writes still go to old in the shadow, so a rollback loses nothing. */
-  RAMP_DOWN(Side.NEW, true, false),
-  /** New store only: the migration is done. */
-  NEW_ONLY(Side.NEW, false, false);
+    /** Old store only: the starting point. */
+    OLD_ONLY(Side.OLD, false, false),
+    /** Writes go to old, then to new in the shadow; reads come from old. */
+    DUAL_WRITE(Side.OLD, true, false),
+    /** As {@link #DUAL_WRITE}, and reads are also made on new in the shadow and compared. */
+    SHADOW(Side.OLD, true, true),
+    /** New is authoritative; writes go to new, then old; reads of old are compared in the shadow. */
+    LIVE(Side.NEW, true, true),
+    /** New is authoritative; writes still go to old in the shadow, so a rollback loses nothing. */
+    RAMP_DOWN(Side.NEW, true, false),
+    /** New store only: the migration is done. */
+    NEW_ONLY(Side.NEW, false, false);
 
-  private static final Stage[] VALUES = values();
+    private static final Stage[] VALUES = values();
 
-  private final Side authoritative;
-  private final boolean shadowWrites;
-  private final boolean shadowReads;
+    private final Side authoritative;
+    private final boolean shadowWrites;
+    private final boolean shadowReads;
 
-  Stage(Side authoritative, boolean shadowWrites, boolean shadowReads) {
-    this.authoritative = authoritative;
-    this.shadowWrites = shadowWrites;
-    this.shadowReads = shadowReads;
-  }
-
-  /** The store whose results and exceptions the caller gets, and which is written first. */
-  public Side authoritative() {
-    return authoritative;
-  }
-
-  /** The other store: written and read in the shadow, when this stage does either. */
-  public Side shadow() {
-    return authoritative.other();
-  }
-
-  /** Whether writes reach the old store. */
-  public boolean writesOld() {
-    return authoritative == Side.OLD || shadowWrites;
-  }
-
-  /** Whether writes reach the new store. */
-  public boolean writesNew() {
-    return authoritative == Side.NEW || shadowWrites;
-  }
-
-  /** Whether writes are repeated on the {@link #shadow()} store after the authoritative one. */
-  public boolean shadowWrites() {
-    return shadowWrites;
-  }
-
-  /** Whether reads are repeated on the {@link #shadow()} store and compared. */
-  public boolean shadowReads() {
-    return shadowReads;
-  }
-
-  /** The stage one step forward, empty for {@link #NEW_ONLY}. */
-  public Optional<Stage> next() {
-    int i = ordinal() + 1;
-    return i < VALUES.length ? Optional.of(VALUES[i]) : Optional.empty();
-  }
-
-  /** The stage one step back, empty for {@link #OLD_ONLY}. */
-  public Optional<Stage> previous() {
-    int i = ordinal() - 1;
-    return i >= 0 ? Optional.of(VALUES[i]) : Optional.empty();
-  }
-
-  /** Whether {@code target} is this stage or one step from it: the moves operators may make. */
-  public boolean canMoveTo(Stage target) {
-    Objects.requireNonNull(target, "target");
-    return Math.abs(target.ordinal() - ordinal()) <= 1;
-  }
-
-  /**
-   * The stage named by a flag value: the constant's name, ignoring case and surrounding blanks.
-   * Empty for anything else.
-   */
-  public static Optional<Stage> parse(String value) {
-    Objects.requireNonNull(value, "value");
-    String name = value.strip().toUpperCase(Locale.ROOT);
-    for (Stage s : VALUES) {
-      if (s.name().equals(name)) {
-        return Optional.of(s);
-      }
+    Stage(Side authoritative, boolean shadowWrites, boolean shadowReads) {
+        this.authoritative = authoritative;
+        this.shadowWrites = shadowWrites;
+        this.shadowReads = shadowReads;
     }
-    return Optional.empty();
-  }
+
+    /** The store whose results and exceptions the caller gets, and which is written first. */
+    public Side authoritative() {
+        return authoritative;
+    }
+
+    /** The other store: written and read in the shadow, when this stage does either. */
+    public Side shadow() {
+        return authoritative.other();
+    }
+
+    /** Whether writes reach the old store. */
+    public boolean writesOld() {
+        return authoritative == Side.OLD || shadowWrites;
+    }
+
+    /** Whether writes reach the new store. */
+    public boolean writesNew() {
+        return authoritative == Side.NEW || shadowWrites;
+    }
+
+    /** Whether writes are repeated on the {@link #shadow()} store after the authoritative one. */
+    public boolean shadowWrites() {
+        return shadowWrites;
+    }
+
+    /** Whether reads are repeated on the {@link #shadow()} store and compared. */
+    public boolean shadowReads() {
+        return shadowReads;
+    }
+
+    /** The stage one step forward, empty for {@link #NEW_ONLY}. */
+    public Optional<Stage> next() {
+        int i = ordinal() + 1;
+        return i < VALUES.length ? Optional.of(VALUES[i]) : Optional.empty();
+    }
+
+    /** The stage one step back, empty for {@link #OLD_ONLY}. */
+    public Optional<Stage> previous() {
+        int i = ordinal() - 1;
+        return i >= 0 ? Optional.of(VALUES[i]) : Optional.empty();
+    }
+
+    /** Whether {@code target} is this stage or one step from it: the moves operators may make. */
+    public boolean canMoveTo(Stage target) {
+        Objects.requireNonNull(target, "target");
+        return Math.abs(target.ordinal() - ordinal()) <= 1;
+    }
+
+    /**
+     * The stage named by a flag value: the constant's name, ignoring case and surrounding blanks.
+     * Empty for anything else.
+     */
+    public static Optional<Stage> parse(String value) {
+        Objects.requireNonNull(value, "value");
+        String name = value.strip().toUpperCase(Locale.ROOT);
+        for (Stage s : VALUES) {
+            if (s.name().equals(name)) {
+                return Optional.of(s);
+            }
+        }
+        return Optional.empty();
+    }
 }

@@ -22,18 +22,17 @@ import org.jspecify.annotations.Nullable;
 @FunctionalInterface
 public interface WriteHandoff {
 
-  /**
-   * The arguments of the shadow write.
-   *
-   * @param method the repository method called
-   * @param arguments the caller's arguments (an empty array for a method without parameters)
-   * @param authoritativeResult what the authoritative store returned (null for {@code void})
-   */
-  Object[] shadowArguments(Method method, Object[] arguments, @Nullable Object authoritativeResult)
-      throws Exception;
+    /**
+     * The arguments of the shadow write.
+     *
+     * @param method the repository method called
+     * @param arguments the caller's arguments (an empty array for a method without parameters)
+     * @param authoritativeResult what the authoritative store returned (null for {@code void})
+     */
+    Object[] shadowArguments(Method method, Object[] arguments, @Nullable Object authoritativeResult) throws Exception;
 
-  /** The default: the shadow write gets the caller's arguments. */
-  static WriteHandoff sameArguments() {
-    return (method, arguments, result) -> arguments;
-  }
+    /** The default: the shadow write gets the caller's arguments. */
+    static WriteHandoff sameArguments() {
+        return (method, arguments, result) -> arguments;
+    }
 }

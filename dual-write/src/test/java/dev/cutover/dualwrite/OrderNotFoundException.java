@@ -2,9 +2,9 @@ package dev.cutover.dualwrite;
 
 /** A checked exception of the test repository. */
 public class OrderNotFoundException extends Exception {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  public OrderNotFoundException(String id) {
-    super("no order " + id);
-  }
+    public OrderNotFoundException(String id) {
+        super("no order " + id);
+    }
 }

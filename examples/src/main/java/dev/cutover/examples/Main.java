@@ -18,87 +18,94 @@ import java.util.Locale;
  * </pre>
  */
 public final class Main {
-  /** Which migrations run: {@code analytics}, {@code rekey} or {@code all}. */
-  enum Which { ANALYTICS, REKEY, ALL }
-
-  private Main() {}
-
-  /**
-   * Runs the main job and exits with its code. It always exits explicitly: DynamoDB Local leaves
-   * threads behind that would keep the JVM alive.
-   */
-  public static void main(String[] args) {
-    int code;
-    try {
-      code = run(args, System.out, System.console() != null);
-    } catch (Throwable t) {
-      System.out.flush();
-      System.err.println("the examples could not run: " + t);
-      t.printStackTrace(System.err);
-      code = 1;
+    /** Which migrations run: {@code analytics}, {@code rekey} or {@code all}. */
+    enum Which {
+        ANALYTICS,
+        REKEY,
+        ALL
     }
-    System.out.flush();
-    System.exit(code);
-  }
 
-  /** Runs what {@code args} ask for; returns the exit code. */
-  public static int run(String[] args, PrintStream out, boolean terminal) throws Exception {
-    Which which = Which.ALL;
-    int size = 1;
-    for (int i = 0; i < args.length; i++) {
-      String a = args[i];
-      if (a.equals("--size")) {
-        if (i + 1 == args.length) {
-          return usage(out, "--size needs a value");
-        }
-        String v = args[++i];
+    private Main() {}
+
+    /**
+     * Runs the main job and exits with its code. It always exits explicitly: DynamoDB Local leaves
+     * threads behind that would keep the JVM alive.
+     */
+    public static void main(String[] args) {
+        int code;
         try {
-          size = Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-          return usage(out, "--size must be a whole number from 1 to 100 but was '" + v + "'");
+            code = run(args, System.out, System.console() != null);
+        } catch (Throwable t) {
+            System.out.flush();
+            System.err.println("the examples could not run: " + t);
+            t.printStackTrace(System.err);
+            code = 1;
         }
-        if (size < 1 || size > 100) {
-          return usage(out, "--size must be a whole number from 1 to 100 but was " + size);
-        }
-      } else if (a.equals("--help") || a.equals("-h")) {
-        usage(out, null);
-        return 0;
-      } else {
-        try {
-          which = Which.valueOf(a.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-          return usage(out, "unknown argument '" + a + "'; expected analytics, rekey, all or --size N");
-        }
-      }
+        System.out.flush();
+        System.exit(code);
     }
-    List<MigrationReport> reports = new ArrayList<>();
-    long t0 = System.nanoTime();
-    try (LiveStatus status = new LiveStatus(out, terminal)) {
-      if (which != Which.REKEY) {
-        out.println("== Migration 1: analytics from an event store into a PostgreSQL star schema ==");
-        reports.add(AnalyticsMigration.run(size, status));
-      }
-      if (which != Which.ANALYTICS) {
-        out.println("== Migration 2: a DynamoDB primary-key change, switched in unison ==");
-        reports.add(RekeyMigration.run(size, status));
-      }
-    }
-    reports.forEach(r -> r.print(out));
-    boolean clean = reports.stream().allMatch(MigrationReport::clean);
-    out.printf(Locale.ROOT, "%n%s in %.1f s%n", clean ? "All migrations clean" : "MIGRATION FAILED",
-        (System.nanoTime() - t0) / 1e9);
-    return clean ? 0 : 1;
-  }
 
-  private static int usage(PrintStream out, @org.jspecify.annotations.Nullable String error) {
-    if (error != null) {
-      out.println("error: " + error);
+    /** Runs what {@code args} ask for; returns the exit code. */
+    public static int run(String[] args, PrintStream out, boolean terminal) throws Exception {
+        Which which = Which.ALL;
+        int size = 1;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--size")) {
+                if (i + 1 == args.length) {
+                    return usage(out, "--size needs a value");
+                }
+                String v = args[++i];
+                try {
+                    size = Integer.parseInt(v);
+                } catch (NumberFormatException e) {
+                    return usage(out, "--size must be a whole number from 1 to 100 but was '" + v + "'");
+                }
+                if (size < 1 || size > 100) {
+                    return usage(out, "--size must be a whole number from 1 to 100 but was " + size);
+                }
+            } else if (a.equals("--help") || a.equals("-h")) {
+                usage(out, null);
+                return 0;
+            } else {
+                try {
+                    which = Which.valueOf(a.toUpperCase(Locale.ROOT));
+                } catch (IllegalArgumentException e) {
+                    return usage(out, "unknown argument '" + a + "'; expected analytics, rekey, all or --size N");
+                }
+            }
+        }
+        List<MigrationReport> reports = new ArrayList<>();
+        long t0 = System.nanoTime();
+        try (LiveStatus status = new LiveStatus(out, terminal)) {
+            if (which != Which.REKEY) {
+                out.println("== Migration 1: analytics from an event store into a PostgreSQL star schema ==");
+                reports.add(AnalyticsMigration.run(size, status));
+            }
+            if (which != Which.ANALYTICS) {
+                out.println("== Migration 2: a DynamoDB primary-key change, switched in unison ==");
+                reports.add(RekeyMigration.run(size, status));
+            }
+        }
+        reports.forEach(r -> r.print(out));
+        boolean clean = reports.stream().allMatch(MigrationReport::clean);
+        out.printf(
+                Locale.ROOT,
+                "%n%s in %.1f s%n",
+                clean ? "All migrations clean" : "MIGRATION FAILED",
+                (System.nanoTime() - t0) / 1e9);
+        return clean ? 0 : 1;
     }
-    out.println("usage: Main [analytics | rekey | all] [--size N]");
-    out.println("  analytics  migration 1: event store to a PostgreSQL star schema");
-    out.println("  rekey      migration 2: DynamoDB primary-key change with a unison flip");
-    out.println("  all        both (default)");
-    out.println("  --size N   scale factor 1 to 100 (default 1: about a minute per migration on 2 cores)");
-    return error == null ? 0 : 2;
-  }
+
+    private static int usage(PrintStream out, @org.jspecify.annotations.Nullable String error) {
+        if (error != null) {
+            out.println("error: " + error);
+        }
+        out.println("usage: Main [analytics | rekey | all] [--size N]");
+        out.println("  analytics  migration 1: event store to a PostgreSQL star schema");
+        out.println("  rekey      migration 2: DynamoDB primary-key change with a unison flip");
+        out.println("  all        both (default)");
+        out.println("  --size N   scale factor 1 to 100 (default 1: about a minute per migration on 2 cores)");
+        return error == null ? 0 : 2;
+    }
 }

@@ -11,17 +11,17 @@ import java.util.Objects;
  */
 public record Allocation(String variant, double percent) {
 
-  /** Validates the share. */
-  public Allocation {
-    Objects.requireNonNull(variant, "variant");
-    if (!(percent >= 0.0 && percent <= 100.0)) {
-      throw new IllegalArgumentException(
-          "allocation for variant '" + variant + "' must be within [0, 100] but was " + percent);
+    /** Validates the share. */
+    public Allocation {
+        Objects.requireNonNull(variant, "variant");
+        if (!(percent >= 0.0 && percent <= 100.0)) {
+            throw new IllegalArgumentException(
+                    "allocation for variant '" + variant + "' must be within [0, 100] but was " + percent);
+        }
     }
-  }
 
-  /** The share in thousandths of a percent, the unit buckets are counted in. */
-  public int thousandths() {
-    return (int) Math.round(percent * 1000.0);
-  }
+    /** The share in thousandths of a percent, the unit buckets are counted in. */
+    public int thousandths() {
+        return (int) Math.round(percent * 1000.0);
+    }
 }

@@ -21,37 +21,35 @@ import java.util.Objects;
  */
 public record Clause(String attribute, Operator operator, List<Object> values, boolean negate) {
 
-  /** Validates and copies the values. */
-  public Clause {
-    Objects.requireNonNull(attribute, "attribute");
-    Objects.requireNonNull(operator, "operator");
-    values = List.copyOf(Objects.requireNonNull(values, "values"));
-    if (attribute.isBlank()) {
-      throw new IllegalArgumentException("clause attribute must not be blank");
+    /** Validates and copies the values. */
+    public Clause {
+        Objects.requireNonNull(attribute, "attribute");
+        Objects.requireNonNull(operator, "operator");
+        values = List.copyOf(Objects.requireNonNull(values, "values"));
+        if (attribute.isBlank()) {
+            throw new IllegalArgumentException("clause attribute must not be blank");
+        }
+        if (values.isEmpty()) {
+            throw new IllegalArgumentException("clause on attribute '" + attribute + "' needs at least one value");
+        }
+        for (Object v : values) {
+            if (!(v instanceof String || v instanceof Number || v instanceof Boolean)) {
+                throw new IllegalArgumentException("clause on attribute '"
+                        + attribute
+                        + "' has a value of type "
+                        + v.getClass().getName()
+                        + "; only strings, numbers and booleans are allowed");
+            }
+        }
     }
-    if (values.isEmpty()) {
-      throw new IllegalArgumentException(
-          "clause on attribute '" + attribute + "' needs at least one value");
-    }
-    for (Object v : values) {
-      if (!(v instanceof String || v instanceof Number || v instanceof Boolean)) {
-        throw new IllegalArgumentException(
-            "clause on attribute '"
-                + attribute
-                + "' has a value of type "
-                + v.getClass().getName()
-                + "; only strings, numbers and booleans are allowed");
-      }
-    }
-  }
 
-  /** Creates a clause that is not negated. */
-  public static Clause of(String attribute, Operator operator, Object... values) {
-    return new Clause(attribute, operator, List.of(values), false);
-  }
+    /** Creates a clause that is not negated. */
+    public static Clause of(String attribute, Operator operator, Object... values) {
+        return new Clause(attribute, operator, List.of(values), false);
+    }
 
-  /** Returns this clause with its result inverted. */
-  public Clause negated() {
-    return new Clause(attribute, operator, values, !negate);
-  }
+    /** Returns this clause with its result inverted. */
+    public Clause negated() {
+        return new Clause(attribute, operator, values, !negate);
+    }
 }

@@ -20,41 +20,41 @@ import org.jspecify.annotations.Nullable;
  * @since 0.1.0
  */
 public record ClientStatus(
-    State state,
-    Source source,
-    long revision,
-    @Nullable Instant lastSuccess,
-    Duration snapshotAge,
-    int flagCount,
-    int rejectedFlags,
-    @Nullable String lastError) {
+        State state,
+        Source source,
+        long revision,
+        @Nullable Instant lastSuccess,
+        Duration snapshotAge,
+        int flagCount,
+        int rejectedFlags,
+        @Nullable String lastError) {
 
-  /** Overall client state. */
-  public enum State {
-    /** Waiting for the first load, within the startup bound. */
-    STARTING,
-    /** Serving a snapshot the store confirmed within the poll interval. */
-    READY,
-    /** Serving a snapshot the store could not confirm lately (store down, or a backup file). */
-    STALE,
-    /** Serving code defaults: nothing loaded, or stale past the limit with the defaults policy. */
-    FAILED,
-    /** Closed; evaluations serve the last snapshot but nothing refreshes. */
-    CLOSED
-  }
+    /** Overall client state. */
+    public enum State {
+        /** Waiting for the first load, within the startup bound. */
+        STARTING,
+        /** Serving a snapshot the store confirmed within the poll interval. */
+        READY,
+        /** Serving a snapshot the store could not confirm lately (store down, or a backup file). */
+        STALE,
+        /** Serving code defaults: nothing loaded, or stale past the limit with the defaults policy. */
+        FAILED,
+        /** Closed; evaluations serve the last snapshot but nothing refreshes. */
+        CLOSED
+    }
 
-  /** Where the served data came from. */
-  public enum Source {
-    /** The flag store. */
-    STORE,
-    /** The local last-known-good backup file. */
-    BACKUP_FILE,
-    /** Nothing: every evaluation serves the caller's default. */
-    DEFAULTS
-  }
+    /** Where the served data came from. */
+    public enum Source {
+        /** The flag store. */
+        STORE,
+        /** The local last-known-good backup file. */
+        BACKUP_FILE,
+        /** Nothing: every evaluation serves the caller's default. */
+        DEFAULTS
+    }
 
-  /** Whether the client serves data from its store or backup (not just defaults). */
-  public boolean hasData() {
-    return source != Source.DEFAULTS;
-  }
+    /** Whether the client serves data from its store or backup (not just defaults). */
+    public boolean hasData() {
+        return source != Source.DEFAULTS;
+    }
 }

@@ -16,16 +16,16 @@ import org.jspecify.annotations.Nullable;
  * @since 0.1.0
  */
 public record Evaluation<T>(
-    T value,
-    @Nullable String variant,
-    Reason reason,
-    @Nullable ErrorCode errorCode,
-    int ruleIndex,
-    long flagVersion,
-    long revision) {
+        T value,
+        @Nullable String variant,
+        Reason reason,
+        @Nullable ErrorCode errorCode,
+        int ruleIndex,
+        long flagVersion,
+        long revision) {
 
-  /** Whether the caller's default was served because of an error or a missing flag. */
-  public boolean isDefault() {
-    return variant == null;
-  }
+    /** Whether the caller's default was served because of an error or a missing flag. */
+    public boolean isDefault() {
+        return variant == null;
+    }
 }

@@ -19,160 +19,160 @@ import org.jspecify.annotations.Nullable;
  */
 public final class EvaluationContext {
 
-  /** The attribute name that rules and rollouts use to refer to the targeting key. */
-  public static final String KEY_ATTRIBUTE = "key";
+    /** The attribute name that rules and rollouts use to refer to the targeting key. */
+    public static final String KEY_ATTRIBUTE = "key";
 
-  // declared before EMPTY: static fields initialize in order, and EMPTY's constructor uses them
-  private static final String[] NO_NAMES = {};
-  private static final int[] NO_HASHES = {};
-  private static final Object[] NO_VALUES = {};
-  private static final EvaluationContext EMPTY = new EvaluationContext(null, Map.of());
+    // declared before EMPTY: static fields initialize in order, and EMPTY's constructor uses them
+    private static final String[] NO_NAMES = {};
+    private static final int[] NO_HASHES = {};
+    private static final Object[] NO_VALUES = {};
+    private static final EvaluationContext EMPTY = new EvaluationContext(null, Map.of());
 
-  /** Contexts up to this many attributes are looked up by a linear scan over flat arrays. */
-  private static final int SCAN_LIMIT = 12;
+    /** Contexts up to this many attributes are looked up by a linear scan over flat arrays. */
+    private static final int SCAN_LIMIT = 12;
 
-  private static final int KEY_HASH = KEY_ATTRIBUTE.hashCode();
+    private static final int KEY_HASH = KEY_ATTRIBUTE.hashCode();
 
-  private final @Nullable String key;
-  private final Map<String, Object> attributes;
-  // flat copies for the evaluation hot path: comparing cached hash codes first makes a lookup in
-  // a small context a few integer compares; null when the context is larger than SCAN_LIMIT
-  private final String @Nullable [] names;
-  private final int @Nullable [] hashes;
-  private final Object @Nullable [] values;
+    private final @Nullable String key;
+    private final Map<String, Object> attributes;
+    // flat copies for the evaluation hot path: comparing cached hash codes first makes a lookup in
+    // a small context a few integer compares; null when the context is larger than SCAN_LIMIT
+    private final String @Nullable [] names;
+    private final int @Nullable [] hashes;
+    private final Object @Nullable [] values;
 
-  private EvaluationContext(@Nullable String key, Map<String, Object> attributes) {
-    this.key = key;
-    this.attributes = attributes;
-    if (attributes.isEmpty()) {
-      // the common keyed context (a customer id and nothing else) allocates only itself
-      names = NO_NAMES;
-      hashes = NO_HASHES;
-      values = NO_VALUES;
-    } else if (attributes.size() <= SCAN_LIMIT) {
-      int n = attributes.size();
-      names = new String[n];
-      hashes = new int[n];
-      values = new Object[n];
-      int i = 0;
-      for (Map.Entry<String, Object> e : attributes.entrySet()) {
-        names[i] = e.getKey();
-        hashes[i] = e.getKey().hashCode();
-        values[i] = e.getValue();
-        i++;
-      }
-    } else {
-      names = null;
-      hashes = null;
-      values = null;
-    }
-  }
-
-  /** A context with no key and no attributes: rules on attributes never match it. */
-  public static EvaluationContext empty() {
-    return EMPTY;
-  }
-
-  /** A context with only a targeting key. */
-  public static EvaluationContext of(String key) {
-    return new EvaluationContext(Objects.requireNonNull(key, "key"), Map.of());
-  }
-
-  /** Starts a context with a targeting key. */
-  public static Builder builder(String key) {
-    return new Builder(Objects.requireNonNull(key, "key"));
-  }
-
-  /** The targeting key, or null for {@link #empty()}. */
-  public @Nullable String key() {
-    return key;
-  }
-
-  /** The attributes, not including the key. */
-  public Map<String, Object> attributes() {
-    return attributes;
-  }
-
-  /**
-   * Looks an attribute up; {@value #KEY_ATTRIBUTE} returns the targeting key unless an attribute of
-   * that name was set explicitly.
-   */
-  public @Nullable Object get(String attribute) {
-    int h = attribute.hashCode();
-    Object value = null;
-    String[] n = names;
-    if (n != null) {
-      int[] hs = hashes;
-      for (int i = 0; i < n.length; i++) {
-        if (hs[i] == h && (n[i] == attribute || n[i].equals(attribute))) {
-          value = values[i];
-          break;
+    private EvaluationContext(@Nullable String key, Map<String, Object> attributes) {
+        this.key = key;
+        this.attributes = attributes;
+        if (attributes.isEmpty()) {
+            // the common keyed context (a customer id and nothing else) allocates only itself
+            names = NO_NAMES;
+            hashes = NO_HASHES;
+            values = NO_VALUES;
+        } else if (attributes.size() <= SCAN_LIMIT) {
+            int n = attributes.size();
+            names = new String[n];
+            hashes = new int[n];
+            values = new Object[n];
+            int i = 0;
+            for (Map.Entry<String, Object> e : attributes.entrySet()) {
+                names[i] = e.getKey();
+                hashes[i] = e.getKey().hashCode();
+                values[i] = e.getValue();
+                i++;
+            }
+        } else {
+            names = null;
+            hashes = null;
+            values = null;
         }
-      }
-    } else {
-      value = attributes.get(attribute);
-    }
-    if (value == null && h == KEY_HASH && KEY_ATTRIBUTE.equals(attribute)) {
-      return key;
-    }
-    return value;
-  }
-
-  @Override
-  public boolean equals(@Nullable Object o) {
-    return o instanceof EvaluationContext other
-        && Objects.equals(key, other.key)
-        && attributes.equals(other.attributes);
-  }
-
-  @Override
-  public int hashCode() {
-    return Objects.hash(key, attributes);
-  }
-
-  @Override
-  public String toString() {
-    return "EvaluationContext{key=" + key + ", attributes=" + attributes.keySet() + "}";
-  }
-
-  /**
-   * Builds an {@link EvaluationContext}. Attribute values are strings, numbers or booleans.
-   *
-   * @since 0.1.0
-   */
-  public static final class Builder {
-    private final String key;
-    private final LinkedHashMap<String, Object> attributes = new LinkedHashMap<>();
-
-    private Builder(String key) {
-      this.key = key;
     }
 
-    /** Sets a string attribute. */
-    public Builder set(String name, String value) {
-      return put(name, value);
+    /** A context with no key and no attributes: rules on attributes never match it. */
+    public static EvaluationContext empty() {
+        return EMPTY;
     }
 
-    /** Sets a numeric attribute. */
-    public Builder set(String name, Number value) {
-      return put(name, value);
+    /** A context with only a targeting key. */
+    public static EvaluationContext of(String key) {
+        return new EvaluationContext(Objects.requireNonNull(key, "key"), Map.of());
     }
 
-    /** Sets a boolean attribute. */
-    public Builder set(String name, boolean value) {
-      return put(name, value);
+    /** Starts a context with a targeting key. */
+    public static Builder builder(String key) {
+        return new Builder(Objects.requireNonNull(key, "key"));
     }
 
-    private Builder put(String name, Object value) {
-      Objects.requireNonNull(name, "attribute name");
-      Objects.requireNonNull(value, () -> "value of attribute '" + name + "'");
-      attributes.put(name, value);
-      return this;
+    /** The targeting key, or null for {@link #empty()}. */
+    public @Nullable String key() {
+        return key;
     }
 
-    /** Builds the immutable context. */
-    public EvaluationContext build() {
-      return new EvaluationContext(key, Collections.unmodifiableMap(new LinkedHashMap<>(attributes)));
+    /** The attributes, not including the key. */
+    public Map<String, Object> attributes() {
+        return attributes;
     }
-  }
+
+    /**
+     * Looks an attribute up; {@value #KEY_ATTRIBUTE} returns the targeting key unless an attribute of
+     * that name was set explicitly.
+     */
+    public @Nullable Object get(String attribute) {
+        int h = attribute.hashCode();
+        Object value = null;
+        String[] n = names;
+        if (n != null) {
+            int[] hs = hashes;
+            for (int i = 0; i < n.length; i++) {
+                if (hs[i] == h && (n[i] == attribute || n[i].equals(attribute))) {
+                    value = values[i];
+                    break;
+                }
+            }
+        } else {
+            value = attributes.get(attribute);
+        }
+        if (value == null && h == KEY_HASH && KEY_ATTRIBUTE.equals(attribute)) {
+            return key;
+        }
+        return value;
+    }
+
+    @Override
+    public boolean equals(@Nullable Object o) {
+        return o instanceof EvaluationContext other
+                && Objects.equals(key, other.key)
+                && attributes.equals(other.attributes);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(key, attributes);
+    }
+
+    @Override
+    public String toString() {
+        return "EvaluationContext{key=" + key + ", attributes=" + attributes.keySet() + "}";
+    }
+
+    /**
+     * Builds an {@link EvaluationContext}. Attribute values are strings, numbers or booleans.
+     *
+     * @since 0.1.0
+     */
+    public static final class Builder {
+        private final String key;
+        private final LinkedHashMap<String, Object> attributes = new LinkedHashMap<>();
+
+        private Builder(String key) {
+            this.key = key;
+        }
+
+        /** Sets a string attribute. */
+        public Builder set(String name, String value) {
+            return put(name, value);
+        }
+
+        /** Sets a numeric attribute. */
+        public Builder set(String name, Number value) {
+            return put(name, value);
+        }
+
+        /** Sets a boolean attribute. */
+        public Builder set(String name, boolean value) {
+            return put(name, value);
+        }
+
+        private Builder put(String name, Object value) {
+            Objects.requireNonNull(name, "attribute name");
+            Objects.requireNonNull(value, () -> "value of attribute '" + name + "'");
+            attributes.put(name, value);
+            return this;
+        }
+
+        /** Builds the immutable context. */
+        public EvaluationContext build() {
+            return new EvaluationContext(key, Collections.unmodifiableMap(new LinkedHashMap<>(attributes)));
+        }
+    }
 }

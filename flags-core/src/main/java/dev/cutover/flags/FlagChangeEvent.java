@@ -12,8 +12,8 @@ package dev.cutover.flags;
  */
 public record FlagChangeEvent(String key, long oldVersion, long newVersion, long revision) {
 
-  /** Whether the flag no longer exists. */
-  public boolean deleted() {
-    return newVersion == 0;
-  }
+    /** Whether the flag no longer exists. */
+    public boolean deleted() {
+        return newVersion == 0;
+    }
 }

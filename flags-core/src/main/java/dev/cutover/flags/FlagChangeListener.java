@@ -9,6 +9,6 @@ package dev.cutover.flags;
 @FunctionalInterface
 public interface FlagChangeListener {
 
-  /** Handles one change. */
-  void onChange(FlagChangeEvent event);
+    /** Handles one change. */
+    void onChange(FlagChangeEvent event);
 }

@@ -13,8 +13,8 @@ import java.util.Map;
  */
 public record FlagsState(long revision, Map<String, Evaluation<JsonNode>> evaluations) {
 
-  /** Copies the map. */
-  public FlagsState {
-    evaluations = Map.copyOf(evaluations);
-  }
+    /** Copies the map. */
+    public FlagsState {
+        evaluations = Map.copyOf(evaluations);
+    }
 }

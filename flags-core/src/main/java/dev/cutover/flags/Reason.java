@@ -6,18 +6,18 @@ package dev.cutover.flags;
  * @since 0.1.0
  */
 public enum Reason {
-  /** The flag is off and served its off variant. */
-  OFF,
-  /** The context's key is listed in an individual target. */
-  TARGET_MATCH,
-  /** A rule matched (its index is in {@link Evaluation#ruleIndex()}). */
-  RULE_MATCH,
-  /** No rule matched and the fallthrough rollout placed the context. */
-  ROLLOUT,
-  /** No rule matched and the fallthrough served a fixed variant. */
-  FALLTHROUGH,
-  /** The snapshot has no flag with that key (or it is not yet effective): the default was served. */
-  FLAG_NOT_FOUND,
-  /** Something was wrong; the default was served and {@link Evaluation#errorCode()} says what. */
-  ERROR
+    /** The flag is off and served its off variant. */
+    OFF,
+    /** The context's key is listed in an individual target. */
+    TARGET_MATCH,
+    /** A rule matched (its index is in {@link Evaluation#ruleIndex()}). */
+    RULE_MATCH,
+    /** No rule matched and the fallthrough rollout placed the context. */
+    ROLLOUT,
+    /** No rule matched and the fallthrough served a fixed variant. */
+    FALLTHROUGH,
+    /** The snapshot has no flag with that key (or it is not yet effective): the default was served. */
+    FLAG_NOT_FOUND,
+    /** Something was wrong; the default was served and {@link Evaluation#errorCode()} says what. */
+    ERROR
 }

@@ -20,23 +20,23 @@ import org.jspecify.annotations.Nullable;
  */
 public record Rollout(@Nullable String bucketBy, @Nullable String seed, List<Allocation> allocations) {
 
-  /** Copies the allocations. */
-  public Rollout {
-    allocations = List.copyOf(Objects.requireNonNull(allocations, "allocations"));
-  }
+    /** Copies the allocations. */
+    public Rollout {
+        allocations = List.copyOf(Objects.requireNonNull(allocations, "allocations"));
+    }
 
-  /** A rollout bucketed by the given attribute, seeded by the flag key. */
-  public static Rollout by(String bucketBy, Allocation... allocations) {
-    return new Rollout(bucketBy, null, List.of(allocations));
-  }
+    /** A rollout bucketed by the given attribute, seeded by the flag key. */
+    public static Rollout by(String bucketBy, Allocation... allocations) {
+        return new Rollout(bucketBy, null, List.of(allocations));
+    }
 
-  /** A rollout bucketed by the targeting key, seeded by the flag key. */
-  public static Rollout of(Allocation... allocations) {
-    return new Rollout(null, null, List.of(allocations));
-  }
+    /** A rollout bucketed by the targeting key, seeded by the flag key. */
+    public static Rollout of(Allocation... allocations) {
+        return new Rollout(null, null, List.of(allocations));
+    }
 
-  /** The attribute actually hashed. */
-  public String bucketAttribute() {
-    return bucketBy == null ? EvaluationContext.KEY_ATTRIBUTE : bucketBy;
-  }
+    /** The attribute actually hashed. */
+    public String bucketAttribute() {
+        return bucketBy == null ? EvaluationContext.KEY_ATTRIBUTE : bucketBy;
+    }
 }

@@ -17,19 +17,20 @@ import org.jspecify.annotations.Nullable;
  * @param description optional note for operators
  * @since 0.1.0
  */
-public record Rule(List<Clause> clauses, Serve serve, @Nullable String description) {
+public record Rule(
+        List<Clause> clauses, Serve serve, @Nullable String description) {
 
-  /** Validates and copies the clauses. */
-  public Rule {
-    clauses = List.copyOf(Objects.requireNonNull(clauses, "clauses"));
-    Objects.requireNonNull(serve, "serve");
-    if (clauses.isEmpty()) {
-      throw new IllegalArgumentException("a rule needs at least one clause");
+    /** Validates and copies the clauses. */
+    public Rule {
+        clauses = List.copyOf(Objects.requireNonNull(clauses, "clauses"));
+        Objects.requireNonNull(serve, "serve");
+        if (clauses.isEmpty()) {
+            throw new IllegalArgumentException("a rule needs at least one clause");
+        }
     }
-  }
 
-  /** A rule without description. */
-  public static Rule when(Serve serve, Clause... clauses) {
-    return new Rule(List.of(clauses), serve, null);
-  }
+    /** A rule without description. */
+    public static Rule when(Serve serve, Clause... clauses) {
+        return new Rule(List.of(clauses), serve, null);
+    }
 }

@@ -12,24 +12,23 @@ import org.jspecify.annotations.Nullable;
  */
 public record Serve(@Nullable String variant, @Nullable Rollout rollout) {
 
-  /** Checks that exactly one of the two is set. */
-  public Serve {
-    if ((variant == null) == (rollout == null)) {
-      throw new IllegalArgumentException(
-          "serve needs exactly one of variant or rollout but had variant="
-              + variant
-              + ", rollout="
-              + rollout);
+    /** Checks that exactly one of the two is set. */
+    public Serve {
+        if ((variant == null) == (rollout == null)) {
+            throw new IllegalArgumentException("serve needs exactly one of variant or rollout but had variant="
+                    + variant
+                    + ", rollout="
+                    + rollout);
+        }
     }
-  }
 
-  /** Serves one fixed variant. */
-  public static Serve variant(String variant) {
-    return new Serve(variant, null);
-  }
+    /** Serves one fixed variant. */
+    public static Serve variant(String variant) {
+        return new Serve(variant, null);
+    }
 
-  /** Serves a percentage rollout. */
-  public static Serve rollout(Rollout rollout) {
-    return new Serve(null, rollout);
-  }
+    /** Serves a percentage rollout. */
+    public static Serve rollout(Rollout rollout) {
+        return new Serve(null, rollout);
+    }
 }

@@ -6,8 +6,8 @@ package dev.cutover.flags;
  * @since 0.1.0
  */
 public enum StalenessPolicy {
-  /** Keep serving the last good snapshot (state {@code STALE}); the safe default for migrations. */
-  KEEP_LAST_GOOD,
-  /** Serve code defaults with {@link ErrorCode#STALE} (state {@code FAILED}) until the store answers. */
-  SERVE_DEFAULTS
+    /** Keep serving the last good snapshot (state {@code STALE}); the safe default for migrations. */
+    KEEP_LAST_GOOD,
+    /** Serve code defaults with {@link ErrorCode#STALE} (state {@code FAILED}) until the store answers. */
+    SERVE_DEFAULTS
 }

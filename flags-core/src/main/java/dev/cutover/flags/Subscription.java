@@ -9,10 +9,10 @@ package dev.cutover.flags;
 @FunctionalInterface
 public interface Subscription extends AutoCloseable {
 
-  /** A subscription that holds nothing. */
-  Subscription NONE = () -> {};
+    /** A subscription that holds nothing. */
+    Subscription NONE = () -> {};
 
-  /** Unregisters; never throws. */
-  @Override
-  void close();
+    /** Unregisters; never throws. */
+    @Override
+    void close();
 }

@@ -12,14 +12,14 @@ import java.util.Set;
  */
 public record Target(String variant, Set<String> keys) {
 
-  /** Copies the keys. */
-  public Target {
-    Objects.requireNonNull(variant, "variant");
-    keys = Set.copyOf(Objects.requireNonNull(keys, "keys"));
-  }
+    /** Copies the keys. */
+    public Target {
+        Objects.requireNonNull(variant, "variant");
+        keys = Set.copyOf(Objects.requireNonNull(keys, "keys"));
+    }
 
-  /** Targets the given keys. */
-  public static Target of(String variant, String... keys) {
-    return new Target(variant, Set.of(keys));
-  }
+    /** Targets the given keys. */
+    public static Target of(String variant, String... keys) {
+        return new Target(variant, Set.of(keys));
+    }
 }

@@ -6,12 +6,12 @@ package dev.cutover.flags;
  * @since 0.1.0
  */
 public enum VariantType {
-  /** JSON {@code true} or {@code false}. */
-  BOOLEAN,
-  /** A JSON string. */
-  STRING,
-  /** A JSON number, read as {@code int} or {@code double}. */
-  NUMBER,
-  /** Any JSON value, mapped to an application class on evaluation. */
-  JSON
+    /** JSON {@code true} or {@code false}. */
+    BOOLEAN,
+    /** A JSON string. */
+    STRING,
+    /** A JSON number, read as {@code int} or {@code double}. */
+    NUMBER,
+    /** Any JSON value, mapped to an application class on evaluation. */
+    JSON
 }

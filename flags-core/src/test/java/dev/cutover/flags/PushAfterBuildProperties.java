@@ -22,35 +22,38 @@ import net.jqwik.api.constraints.IntRange;
  * takes milliseconds.
  */
 class PushAfterBuildProperties {
-  private static final Duration POLL = Duration.ofMinutes(10);
-  private static final Duration BOUND = Duration.ofSeconds(5);
+    private static final Duration POLL = Duration.ofMinutes(10);
+    private static final Duration BOUND = Duration.ofSeconds(5);
 
-  @Property(tries = 15)
-  void anEditRightAfterBuildIsServedByTheFileWatch(@ForAll @IntRange(min = 0, max = 200) int delayMillis)
-      throws Exception {
-    Path dir = Files.createTempDirectory("cutover-push");
-    Path file = dir.resolve("flags.json");
-    try {
-      replace(file, Flag.booleanFlag("switch", true));
-      try (JsonFileFlagStore store = JsonFileFlagStore.of(file);
-          FlagClient client = FlagClient.builder(store).pollInterval(POLL).build()) {
-        assertThat(client.booleanValue("switch", false)).isTrue();
-        LockSupport.parkNanos(Duration.ofMillis(delayMillis).toNanos());
-        replace(file, Flag.booleanFlag("switch", false));
-        Await.until("the edit made " + delayMillis + " ms after build() served by push", BOUND,
-            () -> !client.booleanValue("switch", true));
-      }
-    } finally {
-      try (Stream<Path> files = Files.walk(dir)) {
-        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
+    @Property(tries = 15)
+    void anEditRightAfterBuildIsServedByTheFileWatch(@ForAll @IntRange(min = 0, max = 200) int delayMillis)
+            throws Exception {
+        Path dir = Files.createTempDirectory("cutover-push");
+        Path file = dir.resolve("flags.json");
+        try {
+            replace(file, Flag.booleanFlag("switch", true));
+            try (JsonFileFlagStore store = JsonFileFlagStore.of(file);
+                    FlagClient client =
+                            FlagClient.builder(store).pollInterval(POLL).build()) {
+                assertThat(client.booleanValue("switch", false)).isTrue();
+                LockSupport.parkNanos(Duration.ofMillis(delayMillis).toNanos());
+                replace(file, Flag.booleanFlag("switch", false));
+                Await.until(
+                        "the edit made " + delayMillis + " ms after build() served by push",
+                        BOUND,
+                        () -> !client.booleanValue("switch", true));
+            }
+        } finally {
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
     }
-  }
 
-  /** Writes a temporary file and renames it over the flag file, as the store's Javadoc asks. */
-  private static void replace(Path file, Flag flag) throws IOException {
-    Path tmp = Files.createTempFile(file.getParent(), "flags", ".tmp");
-    Files.writeString(tmp, "{\"flags\":[" + flag.toJson() + "]}");
-    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-  }
+    /** Writes a temporary file and renames it over the flag file, as the store's Javadoc asks. */
+    private static void replace(Path file, Flag flag) throws IOException {
+        Path tmp = Files.createTempFile(file.getParent(), "flags", ".tmp");
+        Files.writeString(tmp, "{\"flags\":[" + flag.toJson() + "]}");
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
 }

@@ -16,64 +16,68 @@ import java.util.concurrent.atomic.AtomicReference;
  * fail or hang. Counts its calls.
  */
 final class ScriptedStore implements FlagStore {
-  enum Mode { OK, FAIL, HANG }
-
-  final AtomicReference<StoreSnapshot> data = new AtomicReference<>(new StoreSnapshot(0, List.of()));
-  final AtomicReference<Mode> mode = new AtomicReference<>(Mode.OK);
-  final AtomicInteger heads = new AtomicInteger();
-  final AtomicInteger loads = new AtomicInteger();
-  final List<ChangeHintListener> listeners = new CopyOnWriteArrayList<>();
-  private final CountDownLatch released = new CountDownLatch(1);
-
-  /** Publishes the flags at the next revision. */
-  void publish(Flag... flags) {
-    List<RawFlag> raw = new ArrayList<>();
-    for (Flag f : flags) {
-      raw.add(new RawFlag(f.key(), Math.max(1, f.version()), f.toJson()));
+    enum Mode {
+        OK,
+        FAIL,
+        HANG
     }
-    publishRaw(raw);
-  }
 
-  void publishRaw(List<RawFlag> raw) {
-    StoreSnapshot current = data.get();
-    data.set(new StoreSnapshot(current.revision() + 1, raw));
-    listeners.forEach(ChangeHintListener::changed);
-  }
+    final AtomicReference<StoreSnapshot> data = new AtomicReference<>(new StoreSnapshot(0, List.of()));
+    final AtomicReference<Mode> mode = new AtomicReference<>(Mode.OK);
+    final AtomicInteger heads = new AtomicInteger();
+    final AtomicInteger loads = new AtomicInteger();
+    final List<ChangeHintListener> listeners = new CopyOnWriteArrayList<>();
+    private final CountDownLatch released = new CountDownLatch(1);
 
-  void release() {
-    released.countDown();
-  }
-
-  private void behave() throws Exception {
-    switch (mode.get()) {
-      case FAIL -> throw new java.io.IOException("store unavailable (injected)");
-      case HANG -> released.await();
-      default -> { }
+    /** Publishes the flags at the next revision. */
+    void publish(Flag... flags) {
+        List<RawFlag> raw = new ArrayList<>();
+        for (Flag f : flags) {
+            raw.add(new RawFlag(f.key(), Math.max(1, f.version()), f.toJson()));
+        }
+        publishRaw(raw);
     }
-  }
 
-  @Override
-  public StoreSnapshot load() throws Exception {
-    loads.incrementAndGet();
-    behave();
-    return data.get();
-  }
+    void publishRaw(List<RawFlag> raw) {
+        StoreSnapshot current = data.get();
+        data.set(new StoreSnapshot(current.revision() + 1, raw));
+        listeners.forEach(ChangeHintListener::changed);
+    }
 
-  @Override
-  public long headRevision() throws Exception {
-    heads.incrementAndGet();
-    behave();
-    return data.get().revision();
-  }
+    void release() {
+        released.countDown();
+    }
 
-  @Override
-  public dev.cutover.flags.Subscription subscribe(ChangeHintListener listener) {
-    listeners.add(listener);
-    return () -> listeners.remove(listener);
-  }
+    private void behave() throws Exception {
+        switch (mode.get()) {
+            case FAIL -> throw new java.io.IOException("store unavailable (injected)");
+            case HANG -> released.await();
+            default -> {}
+        }
+    }
 
-  @Override
-  public String describe() {
-    return "scripted";
-  }
+    @Override
+    public StoreSnapshot load() throws Exception {
+        loads.incrementAndGet();
+        behave();
+        return data.get();
+    }
+
+    @Override
+    public long headRevision() throws Exception {
+        heads.incrementAndGet();
+        behave();
+        return data.get().revision();
+    }
+
+    @Override
+    public dev.cutover.flags.Subscription subscribe(ChangeHintListener listener) {
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    @Override
+    public String describe() {
+        return "scripted";
+    }
 }

@@ -82,152 +82,147 @@ import org.jspecify.annotations.Nullable;
  */
 public final class CutoverProvider extends EventProvider {
 
-  /** The provider name in OpenFeature metadata and events. */
-  public static final String NAME = "cutover";
+    /** The provider name in OpenFeature metadata and events. */
+    public static final String NAME = "cutover";
 
-  private static final Metadata METADATA = () -> NAME;
+    private static final Metadata METADATA = () -> NAME;
 
-  private final FlagClient client;
-  private final boolean ownsClient;
-  private final StatusMonitor monitor;
-  private final EvaluationMapper results = new EvaluationMapper();
-  private final Object lifecycle = new Object();
-  private boolean shutDown;
+    private final FlagClient client;
+    private final boolean ownsClient;
+    private final StatusMonitor monitor;
+    private final EvaluationMapper results = new EvaluationMapper();
+    private final Object lifecycle = new Object();
+    private boolean shutDown;
 
-  private CutoverProvider(FlagClient client, boolean ownsClient) {
-    this.client = Objects.requireNonNull(client, "client");
-    this.ownsClient = ownsClient;
-    this.monitor = new StatusMonitor(client, (event, details) -> emit(event, details).await());
-  }
-
-  /**
-   * A provider over a client the application keeps: {@link #shutdown()} leaves it open, and the
-   * application closes it.
-   */
-  public static CutoverProvider of(FlagClient client) {
-    return new CutoverProvider(client, false);
-  }
-
-  /**
-   * A provider that owns its client: {@link #shutdown()} (for example through
-   * {@code OpenFeatureAPI.shutdown()}, or when the provider is replaced) closes it.
-   */
-  public static CutoverProvider owning(FlagClient client) {
-    return new CutoverProvider(client, true);
-  }
-
-  /** Whether {@link #shutdown()} closes the client. */
-  public boolean ownsClient() {
-    return ownsClient;
-  }
-
-  @Override
-  public Metadata getMetadata() {
-    return METADATA;
-  }
-
-  /**
-   * Starts reporting events, and checks that the client serves data.
-   *
-   * @throws ProviderNotReadyError when the client serves only code defaults (it reports
-   *     {@code PROVIDER_READY} once it has data)
-   * @throws FatalError when the client is closed or this provider was shut down
-   */
-  @Override
-  public void initialize(EvaluationContext evaluationContext) {
-    ClientStatus status;
-    synchronized (lifecycle) {
-      if (shutDown) {
-        throw new FatalError("this CutoverProvider was shut down; create a new one");
-      }
-      status = client.status();
-      if (status.state() == ClientStatus.State.CLOSED) {
-        throw new FatalError("the FlagClient of this CutoverProvider is closed");
-      }
-      monitor.start(status.hasData() ? StatusMonitor.Reported.READY : StatusMonitor.Reported.ERROR);
+    private CutoverProvider(FlagClient client, boolean ownsClient) {
+        this.client = Objects.requireNonNull(client, "client");
+        this.ownsClient = ownsClient;
+        this.monitor = new StatusMonitor(
+                client, (event, details) -> emit(event, details).await());
     }
-    if (!status.hasData()) {
-      throw new ProviderNotReadyError(
-          "the FlagClient serves code defaults (state " + status.state() + ")"
-              + (status.lastError() == null ? "" : "; last store error: " + status.lastError()));
+
+    /**
+     * A provider over a client the application keeps: {@link #shutdown()} leaves it open, and the
+     * application closes it.
+     */
+    public static CutoverProvider of(FlagClient client) {
+        return new CutoverProvider(client, false);
     }
-  }
 
-  /** Stops the event thread, and closes the client if this provider owns it. */
-  @Override
-  public void shutdown() {
-    synchronized (lifecycle) {
-      if (shutDown) {
-        return;
-      }
-      shutDown = true;
+    /**
+     * A provider that owns its client: {@link #shutdown()} (for example through
+     * {@code OpenFeatureAPI.shutdown()}, or when the provider is replaced) closes it.
+     */
+    public static CutoverProvider owning(FlagClient client) {
+        return new CutoverProvider(client, true);
     }
-    monitor.close();
-    if (ownsClient) {
-      client.close();
+
+    /** Whether {@link #shutdown()} closes the client. */
+    public boolean ownsClient() {
+        return ownsClient;
     }
-    super.shutdown();
-  }
 
-  @Override
-  public ProviderEvaluation<Boolean> getBooleanEvaluation(
-      String key, Boolean defaultValue, EvaluationContext ctx) {
-    boolean fallback = defaultValue != null && defaultValue;
-    return evaluate(key, defaultValue, ctx, "boolean", c -> client.booleanDetail(key, c, fallback), v -> v);
-  }
-
-  @Override
-  public ProviderEvaluation<String> getStringEvaluation(
-      String key, String defaultValue, EvaluationContext ctx) {
-    String fallback = defaultValue == null ? "" : defaultValue;
-    return evaluate(key, defaultValue, ctx, "string", c -> client.stringDetail(key, c, fallback), v -> v);
-  }
-
-  @Override
-  public ProviderEvaluation<Integer> getIntegerEvaluation(
-      String key, Integer defaultValue, EvaluationContext ctx) {
-    int fallback = defaultValue == null ? 0 : defaultValue;
-    return evaluate(key, defaultValue, ctx, "number", c -> client.intDetail(key, c, fallback), v -> v);
-  }
-
-  @Override
-  public ProviderEvaluation<Double> getDoubleEvaluation(
-      String key, Double defaultValue, EvaluationContext ctx) {
-    double fallback = defaultValue == null ? 0.0 : defaultValue;
-    return evaluate(key, defaultValue, ctx, "number", c -> client.doubleDetail(key, c, fallback), v -> v);
-  }
-
-  @Override
-  public ProviderEvaluation<Value> getObjectEvaluation(
-      String key, Value defaultValue, EvaluationContext ctx) {
-    return evaluate(
-        key,
-        defaultValue,
-        ctx,
-        "JSON",
-        c -> client.jsonDetail(key, c, JsonNode.class, NullNode.getInstance()),
-        JsonValues::toValue);
-  }
-
-  /**
-   * One evaluation: maps the context, asks the client, and maps the result, serving
-   * {@code defaultValue} (which may be null) whenever the client served its default. Never throws.
-   */
-  private <R, T> ProviderEvaluation<T> evaluate(
-      @Nullable String key,
-      @Nullable T defaultValue,
-      @Nullable EvaluationContext ctx,
-      String type,
-      Function<dev.cutover.flags.EvaluationContext, Evaluation<R>> detail,
-      Function<R, T> convert) {
-    try {
-      Evaluation<R> e = detail.apply(ContextMapper.map(ctx));
-      return results.map(key, e, e.isDefault() ? defaultValue : convert.apply(e.value()), type);
-    } catch (ContextException e) {
-      return EvaluationMapper.error(defaultValue, e.errorCode(), e.getMessage());
-    } catch (RuntimeException | StackOverflowError e) {
-      return EvaluationMapper.error(
-          defaultValue, ErrorCode.GENERAL, "evaluation of flag '" + key + "' failed: " + e);
+    @Override
+    public Metadata getMetadata() {
+        return METADATA;
     }
-  }
+
+    /**
+     * Starts reporting events, and checks that the client serves data.
+     *
+     * @throws ProviderNotReadyError when the client serves only code defaults (it reports
+     *     {@code PROVIDER_READY} once it has data)
+     * @throws FatalError when the client is closed or this provider was shut down
+     */
+    @Override
+    public void initialize(EvaluationContext evaluationContext) {
+        ClientStatus status;
+        synchronized (lifecycle) {
+            if (shutDown) {
+                throw new FatalError("this CutoverProvider was shut down; create a new one");
+            }
+            status = client.status();
+            if (status.state() == ClientStatus.State.CLOSED) {
+                throw new FatalError("the FlagClient of this CutoverProvider is closed");
+            }
+            monitor.start(status.hasData() ? StatusMonitor.Reported.READY : StatusMonitor.Reported.ERROR);
+        }
+        if (!status.hasData()) {
+            throw new ProviderNotReadyError("the FlagClient serves code defaults (state " + status.state() + ")"
+                    + (status.lastError() == null ? "" : "; last store error: " + status.lastError()));
+        }
+    }
+
+    /** Stops the event thread, and closes the client if this provider owns it. */
+    @Override
+    public void shutdown() {
+        synchronized (lifecycle) {
+            if (shutDown) {
+                return;
+            }
+            shutDown = true;
+        }
+        monitor.close();
+        if (ownsClient) {
+            client.close();
+        }
+        super.shutdown();
+    }
+
+    @Override
+    public ProviderEvaluation<Boolean> getBooleanEvaluation(String key, Boolean defaultValue, EvaluationContext ctx) {
+        boolean fallback = defaultValue != null && defaultValue;
+        return evaluate(key, defaultValue, ctx, "boolean", c -> client.booleanDetail(key, c, fallback), v -> v);
+    }
+
+    @Override
+    public ProviderEvaluation<String> getStringEvaluation(String key, String defaultValue, EvaluationContext ctx) {
+        String fallback = defaultValue == null ? "" : defaultValue;
+        return evaluate(key, defaultValue, ctx, "string", c -> client.stringDetail(key, c, fallback), v -> v);
+    }
+
+    @Override
+    public ProviderEvaluation<Integer> getIntegerEvaluation(String key, Integer defaultValue, EvaluationContext ctx) {
+        int fallback = defaultValue == null ? 0 : defaultValue;
+        return evaluate(key, defaultValue, ctx, "number", c -> client.intDetail(key, c, fallback), v -> v);
+    }
+
+    @Override
+    public ProviderEvaluation<Double> getDoubleEvaluation(String key, Double defaultValue, EvaluationContext ctx) {
+        double fallback = defaultValue == null ? 0.0 : defaultValue;
+        return evaluate(key, defaultValue, ctx, "number", c -> client.doubleDetail(key, c, fallback), v -> v);
+    }
+
+    @Override
+    public ProviderEvaluation<Value> getObjectEvaluation(String key, Value defaultValue, EvaluationContext ctx) {
+        return evaluate(
+                key,
+                defaultValue,
+                ctx,
+                "JSON",
+                c -> client.jsonDetail(key, c, JsonNode.class, NullNode.getInstance()),
+                JsonValues::toValue);
+    }
+
+    /**
+     * One evaluation: maps the context, asks the client, and maps the result, serving
+     * {@code defaultValue} (which may be null) whenever the client served its default. Never throws.
+     */
+    private <R, T> ProviderEvaluation<T> evaluate(
+            @Nullable String key,
+            @Nullable T defaultValue,
+            @Nullable EvaluationContext ctx,
+            String type,
+            Function<dev.cutover.flags.EvaluationContext, Evaluation<R>> detail,
+            Function<R, T> convert) {
+        try {
+            Evaluation<R> e = detail.apply(ContextMapper.map(ctx));
+            return results.map(key, e, e.isDefault() ? defaultValue : convert.apply(e.value()), type);
+        } catch (ContextException e) {
+            return EvaluationMapper.error(defaultValue, e.errorCode(), e.getMessage());
+        } catch (RuntimeException | StackOverflowError e) {
+            return EvaluationMapper.error(
+                    defaultValue, ErrorCode.GENERAL, "evaluation of flag '" + key + "' failed: " + e);
+        }
+    }
 }

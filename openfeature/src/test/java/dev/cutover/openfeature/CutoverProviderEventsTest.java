@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cutover.flags.ClientStatus;
+import dev.cutover.flags.Flag;
 import dev.cutover.flags.FlagClient;
 import dev.cutover.flags.StalenessPolicy;
 import dev.cutover.flags.spi.AuditInfo;
-import dev.cutover.flags.Flag;
 import dev.cutover.flags.store.InMemoryFlagStore;
 import dev.cutover.testkit.Eventually;
 import dev.cutover.testsupport.MutableClock;
@@ -34,160 +34,176 @@ import org.junit.jupiter.api.Test;
  * test moves, so no test waits for time to pass.
  */
 class CutoverProviderEventsTest {
-  private static final Duration WAIT = Duration.ofSeconds(20);
-  private static final AuditInfo AUDIT = new AuditInfo("test", "events");
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final AuditInfo AUDIT = new AuditInfo("test", "events");
 
-  private final InMemoryFlagStore backing = new InMemoryFlagStore();
-  private final SwitchableStore store = new SwitchableStore(backing);
-  private final MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
-  private final OpenFeatureAPI api = OpenFeatureAPI.createIsolated();
-  private final List<Received> received = new CopyOnWriteArrayList<>();
-  private FlagClient flags;
+    private final InMemoryFlagStore backing = new InMemoryFlagStore();
+    private final SwitchableStore store = new SwitchableStore(backing);
+    private final MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
+    private final OpenFeatureAPI api = OpenFeatureAPI.createIsolated();
+    private final List<Received> received = new CopyOnWriteArrayList<>();
+    private FlagClient flags;
 
-  private record Received(ProviderEvent event, EventDetails details) {}
+    private record Received(ProviderEvent event, EventDetails details) {}
 
-  @AfterEach
-  void tearDown() {
-    api.shutdown();
-    if (flags != null) {
-      flags.close();
+    @AfterEach
+    void tearDown() {
+        api.shutdown();
+        if (flags != null) {
+            flags.close();
+        }
     }
-  }
 
-  /** A client that polls often, does not retry, and counts as stale after one minute of the clock. */
-  private FlagClient client(Duration startupTimeout) {
-    flags =
-        FlagClient.builder(store)
-            .pollInterval(Duration.ofMillis(50))
-            .storeRetry(1, Duration.ofMillis(10))
-            .startupTimeout(startupTimeout)
-            .maxStaleness(Duration.ofMinutes(1), StalenessPolicy.SERVE_DEFAULTS)
-            .clock(clock)
-            .build();
-    return flags;
-  }
-
-  private Client listeningClient() {
-    Client client = api.getClient();
-    for (ProviderEvent event : ProviderEvent.values()) {
-      client.on(event, details -> received.add(new Received(event, details)));
+    /** A client that polls often, does not retry, and counts as stale after one minute of the clock. */
+    private FlagClient client(Duration startupTimeout) {
+        flags = FlagClient.builder(store)
+                .pollInterval(Duration.ofMillis(50))
+                .storeRetry(1, Duration.ofMillis(10))
+                .startupTimeout(startupTimeout)
+                .maxStaleness(Duration.ofMinutes(1), StalenessPolicy.SERVE_DEFAULTS)
+                .clock(clock)
+                .build();
+        return flags;
     }
-    return client;
-  }
 
-  private void awaitEvent(ProviderEvent event, String what, Predicate<EventDetails> condition) {
-    Eventually.within(
-        WAIT, what, () -> received.stream().anyMatch(r -> r.event() == event && condition.test(r.details())));
-  }
+    private Client listeningClient() {
+        Client client = api.getClient();
+        for (ProviderEvent event : ProviderEvent.values()) {
+            client.on(event, details -> received.add(new Received(event, details)));
+        }
+        return client;
+    }
 
-  private long count(ProviderEvent event) {
-    return received.stream().filter(r -> r.event() == event).count();
-  }
+    private void awaitEvent(ProviderEvent event, String what, Predicate<EventDetails> condition) {
+        Eventually.within(
+                WAIT, what, () -> received.stream().anyMatch(r -> r.event() == event && condition.test(r.details())));
+    }
 
-  @Test
-  void readyOnRegistrationThenConfigurationChangedWithTheChangedKeys() {
-    backing.put(Flag.booleanFlag("checkout", false), 0, AUDIT);
-    Client client = listeningClient();
-    api.setProviderAndWait(CutoverProvider.owning(client(Duration.ofSeconds(10))));
+    private long count(ProviderEvent event) {
+        return received.stream().filter(r -> r.event() == event).count();
+    }
 
-    awaitEvent(ProviderEvent.PROVIDER_READY, "PROVIDER_READY", d -> true);
-    assertThat(client.getProviderState()).isEqualTo(ProviderState.READY);
+    @Test
+    void readyOnRegistrationThenConfigurationChangedWithTheChangedKeys() {
+        backing.put(Flag.booleanFlag("checkout", false), 0, AUDIT);
+        Client client = listeningClient();
+        api.setProviderAndWait(CutoverProvider.owning(client(Duration.ofSeconds(10))));
 
-    long revision = backing.put(Flag.booleanFlag("checkout", true), 1, AUDIT).version();
-    backing.put(Flag.stringFlag("banner", "spring"), 0, AUDIT);
-    awaitEvent(
-        ProviderEvent.PROVIDER_CONFIGURATION_CHANGED,
-        "both keys reported",
-        d -> changedKeys().containsAll(Set.of("checkout", "banner")));
-    assertThat(changedKeys()).containsOnly("checkout", "banner");
-    EventDetails last =
-        received.stream().filter(r -> r.event() == ProviderEvent.PROVIDER_CONFIGURATION_CHANGED)
-            .reduce((a, b) -> b).orElseThrow().details();
-    assertThat(last.getProviderName()).isEqualTo(CutoverProvider.NAME);
-    assertThat(last.getEventMetadata().getLong("revision")).isGreaterThanOrEqualTo(revision);
-    assertThat(client.getBooleanValue("checkout", false)).isTrue();
-    assertThat(count(ProviderEvent.PROVIDER_STALE) + count(ProviderEvent.PROVIDER_ERROR)).isZero();
-  }
+        awaitEvent(ProviderEvent.PROVIDER_READY, "PROVIDER_READY", d -> true);
+        assertThat(client.getProviderState()).isEqualTo(ProviderState.READY);
 
-  private Set<String> changedKeys() {
-    return received.stream()
-        .filter(r -> r.event() == ProviderEvent.PROVIDER_CONFIGURATION_CHANGED)
-        .flatMap(r -> r.details().getFlagsChanged().stream())
-        .collect(Collectors.toSet());
-  }
+        long revision =
+                backing.put(Flag.booleanFlag("checkout", true), 1, AUDIT).version();
+        backing.put(Flag.stringFlag("banner", "spring"), 0, AUDIT);
+        awaitEvent(
+                ProviderEvent.PROVIDER_CONFIGURATION_CHANGED,
+                "both keys reported",
+                d -> changedKeys().containsAll(Set.of("checkout", "banner")));
+        assertThat(changedKeys()).containsOnly("checkout", "banner");
+        EventDetails last = received.stream()
+                .filter(r -> r.event() == ProviderEvent.PROVIDER_CONFIGURATION_CHANGED)
+                .reduce((a, b) -> b)
+                .orElseThrow()
+                .details();
+        assertThat(last.getProviderName()).isEqualTo(CutoverProvider.NAME);
+        assertThat(last.getEventMetadata().getLong("revision")).isGreaterThanOrEqualTo(revision);
+        assertThat(client.getBooleanValue("checkout", false)).isTrue();
+        assertThat(count(ProviderEvent.PROVIDER_STALE) + count(ProviderEvent.PROVIDER_ERROR))
+                .isZero();
+    }
 
-  @Test
-  void storeFailureIsStaleDefaultsAreAnErrorAndRecoveryIsReady() {
-    backing.put(Flag.booleanFlag("checkout", true), 0, AUDIT);
-    Client client = listeningClient();
-    api.setProviderAndWait(CutoverProvider.of(client(Duration.ofSeconds(10))));
-    assertThat(client.getProviderState()).isEqualTo(ProviderState.READY);
+    private Set<String> changedKeys() {
+        return received.stream()
+                .filter(r -> r.event() == ProviderEvent.PROVIDER_CONFIGURATION_CHANGED)
+                .flatMap(r -> r.details().getFlagsChanged().stream())
+                .collect(Collectors.toSet());
+    }
 
-    store.down();
-    awaitEvent(ProviderEvent.PROVIDER_STALE, "PROVIDER_STALE", d -> d.getMessage().contains("store is down"));
-    assertThat(client.getProviderState()).isEqualTo(ProviderState.STALE);
-    assertThat(client.getBooleanValue("checkout", false)).as("the last good snapshot is served").isTrue();
+    @Test
+    void storeFailureIsStaleDefaultsAreAnErrorAndRecoveryIsReady() {
+        backing.put(Flag.booleanFlag("checkout", true), 0, AUDIT);
+        Client client = listeningClient();
+        api.setProviderAndWait(CutoverProvider.of(client(Duration.ofSeconds(10))));
+        assertThat(client.getProviderState()).isEqualTo(ProviderState.READY);
 
-    clock.advance(Duration.ofMinutes(2)); // past maxStaleness: the policy serves code defaults
-    awaitEvent(ProviderEvent.PROVIDER_ERROR, "PROVIDER_ERROR", d -> d.getMessage().contains("code defaults"));
-    assertThat(client.getProviderState()).isEqualTo(ProviderState.ERROR);
-    assertThat(client.getBooleanDetails("checkout", false).getErrorCode()).isEqualTo(ErrorCode.GENERAL);
-    assertThat(client.getBooleanDetails("checkout", false).getErrorMessage()).contains("maximum staleness");
+        store.down();
+        awaitEvent(
+                ProviderEvent.PROVIDER_STALE,
+                "PROVIDER_STALE",
+                d -> d.getMessage().contains("store is down"));
+        assertThat(client.getProviderState()).isEqualTo(ProviderState.STALE);
+        assertThat(client.getBooleanValue("checkout", false))
+                .as("the last good snapshot is served")
+                .isTrue();
 
-    long readyBefore = count(ProviderEvent.PROVIDER_READY);
-    store.up();
-    Eventually.within(WAIT, "PROVIDER_READY after recovery", () -> count(ProviderEvent.PROVIDER_READY) > readyBefore);
-    assertThat(client.getProviderState()).isEqualTo(ProviderState.READY);
-    assertThat(client.getBooleanValue("checkout", false)).isTrue();
-  }
+        clock.advance(Duration.ofMinutes(2)); // past maxStaleness: the policy serves code defaults
+        awaitEvent(
+                ProviderEvent.PROVIDER_ERROR,
+                "PROVIDER_ERROR",
+                d -> d.getMessage().contains("code defaults"));
+        assertThat(client.getProviderState()).isEqualTo(ProviderState.ERROR);
+        assertThat(client.getBooleanDetails("checkout", false).getErrorCode()).isEqualTo(ErrorCode.GENERAL);
+        assertThat(client.getBooleanDetails("checkout", false).getErrorMessage())
+                .contains("maximum staleness");
 
-  @Test
-  void aClientWithoutDataIsAnErrorUntilItsFirstLoad() {
-    store.down();
-    Client client = listeningClient();
-    FlagClient empty = client(Duration.ZERO);
-    assertThat(empty.status().state()).isEqualTo(ClientStatus.State.FAILED);
-    assertThatThrownBy(() -> api.setProviderAndWait(CutoverProvider.owning(empty)))
-        .isInstanceOf(OpenFeatureError.class);
-    awaitEvent(ProviderEvent.PROVIDER_ERROR, "PROVIDER_ERROR from initialize", d -> true);
-    assertThat(client.getProviderState()).isEqualTo(ProviderState.ERROR);
+        long readyBefore = count(ProviderEvent.PROVIDER_READY);
+        store.up();
+        Eventually.within(
+                WAIT, "PROVIDER_READY after recovery", () -> count(ProviderEvent.PROVIDER_READY) > readyBefore);
+        assertThat(client.getProviderState()).isEqualTo(ProviderState.READY);
+        assertThat(client.getBooleanValue("checkout", false)).isTrue();
+    }
 
-    backing.put(Flag.booleanFlag("checkout", true), 0, AUDIT);
-    store.up();
-    awaitEvent(ProviderEvent.PROVIDER_READY, "PROVIDER_READY after the first load", d -> true);
-    assertThat(client.getProviderState()).isEqualTo(ProviderState.READY);
-    assertThat(client.getBooleanValue("checkout", false)).isTrue();
-  }
+    @Test
+    void aClientWithoutDataIsAnErrorUntilItsFirstLoad() {
+        store.down();
+        Client client = listeningClient();
+        FlagClient empty = client(Duration.ZERO);
+        assertThat(empty.status().state()).isEqualTo(ClientStatus.State.FAILED);
+        assertThatThrownBy(() -> api.setProviderAndWait(CutoverProvider.owning(empty)))
+                .isInstanceOf(OpenFeatureError.class);
+        awaitEvent(ProviderEvent.PROVIDER_ERROR, "PROVIDER_ERROR from initialize", d -> true);
+        assertThat(client.getProviderState()).isEqualTo(ProviderState.ERROR);
 
-  @Test
-  void aSharedClientClosedByItsOwnerIsFatal() {
-    Client client = listeningClient();
-    FlagClient shared = client(Duration.ofSeconds(10));
-    api.setProviderAndWait(CutoverProvider.of(shared));
-    assertThat(client.getProviderState()).isEqualTo(ProviderState.READY);
+        backing.put(Flag.booleanFlag("checkout", true), 0, AUDIT);
+        store.up();
+        awaitEvent(ProviderEvent.PROVIDER_READY, "PROVIDER_READY after the first load", d -> true);
+        assertThat(client.getProviderState()).isEqualTo(ProviderState.READY);
+        assertThat(client.getBooleanValue("checkout", false)).isTrue();
+    }
 
-    shared.close();
-    awaitEvent(ProviderEvent.PROVIDER_ERROR, "PROVIDER_ERROR for the closed client", d -> d.getMessage().contains("closed"));
-    Eventually.within(WAIT, "state FATAL", () -> client.getProviderState() == ProviderState.FATAL);
-    assertThat(client.getBooleanDetails("checkout", true).getErrorCode()).isEqualTo(ErrorCode.PROVIDER_FATAL);
-  }
+    @Test
+    void aSharedClientClosedByItsOwnerIsFatal() {
+        Client client = listeningClient();
+        FlagClient shared = client(Duration.ofSeconds(10));
+        api.setProviderAndWait(CutoverProvider.of(shared));
+        assertThat(client.getProviderState()).isEqualTo(ProviderState.READY);
 
-  @Test
-  void noEventsAfterShutdown() {
-    Client client = listeningClient();
-    CutoverProvider provider = CutoverProvider.of(client(Duration.ofSeconds(10)));
-    api.setProviderAndWait(provider);
-    backing.put(Flag.booleanFlag("before", true), 0, AUDIT);
-    awaitEvent(ProviderEvent.PROVIDER_CONFIGURATION_CHANGED, "the change before shutdown", d -> true);
+        shared.close();
+        awaitEvent(
+                ProviderEvent.PROVIDER_ERROR,
+                "PROVIDER_ERROR for the closed client",
+                d -> d.getMessage().contains("closed"));
+        Eventually.within(WAIT, "state FATAL", () -> client.getProviderState() == ProviderState.FATAL);
+        assertThat(client.getBooleanDetails("checkout", true).getErrorCode()).isEqualTo(ErrorCode.PROVIDER_FATAL);
+    }
 
-    provider.shutdown();
-    int seen = received.size();
-    backing.put(Flag.booleanFlag("after", true), 0, AUDIT);
-    Eventually.within(WAIT, "the client loaded the later change", () -> flags.booleanValue("after", false));
-    store.down();
-    // each failed refresh cycle would have made a running monitor report PROVIDER_STALE at once
-    Eventually.within(WAIT, "five failed refresh cycles", () -> store.failedCalls() >= 5);
-    assertThat(flags.status().state()).isEqualTo(ClientStatus.State.STALE);
-    assertThat(received).hasSize(seen);
-  }
+    @Test
+    void noEventsAfterShutdown() {
+        Client client = listeningClient();
+        CutoverProvider provider = CutoverProvider.of(client(Duration.ofSeconds(10)));
+        api.setProviderAndWait(provider);
+        backing.put(Flag.booleanFlag("before", true), 0, AUDIT);
+        awaitEvent(ProviderEvent.PROVIDER_CONFIGURATION_CHANGED, "the change before shutdown", d -> true);
+
+        provider.shutdown();
+        int seen = received.size();
+        backing.put(Flag.booleanFlag("after", true), 0, AUDIT);
+        Eventually.within(WAIT, "the client loaded the later change", () -> flags.booleanValue("after", false));
+        store.down();
+        // each failed refresh cycle would have made a running monitor report PROVIDER_STALE at once
+        Eventually.within(WAIT, "five failed refresh cycles", () -> store.failedCalls() >= 5);
+        assertThat(flags.status().state()).isEqualTo(ClientStatus.State.STALE);
+        assertThat(received).hasSize(seen);
+    }
 }

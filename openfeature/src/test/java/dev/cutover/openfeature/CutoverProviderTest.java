@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cutover.flags.Allocation;
-import dev.cutover.flags.ClientStatus;
 import dev.cutover.flags.Clause;
+import dev.cutover.flags.ClientStatus;
 import dev.cutover.flags.Flag;
 import dev.cutover.flags.FlagClient;
 import dev.cutover.flags.Operator;
@@ -38,241 +38,263 @@ import org.junit.jupiter.api.Test;
 
 /** Evaluations through the OpenFeature client API against a real FlagClient over a real store. */
 class CutoverProviderTest {
-  private static final Instant LAUNCH = Instant.parse("2024-06-01T00:00:00Z");
+    private static final Instant LAUNCH = Instant.parse("2024-06-01T00:00:00Z");
 
-  private final TestFlags flags = new TestFlags();
-  private final OpenFeatureAPI api = OpenFeatureAPI.createIsolated();
-  private Client client;
+    private final TestFlags flags = new TestFlags();
+    private final OpenFeatureAPI api = OpenFeatureAPI.createIsolated();
+    private Client client;
 
-  @BeforeEach
-  void setUp() {
-    flags
-        .set(
-            Flag.builder("checkout")
-                .booleanVariants()
-                .target(Target.of("true", "customer-vip"))
-                .rule(Rule.when(Serve.variant("true"), Clause.of("country", Operator.EQUALS, "DE")))
-                .rule(Rule.when(Serve.variant("true"), Clause.of("device.os", Operator.EQUALS, "ios")))
-                .rule(
-                    Rule.when(
-                        Serve.variant("true"),
-                        Clause.of("signedUpAt", Operator.GREATER_THAN_OR_EQUAL, LAUNCH.toEpochMilli())))
-                .fallthrough(Serve.variant("false"))
-                .build())
-        .set(
-            Flag.builder("split")
-                .booleanVariants()
-                .fallthrough(Serve.rollout(Rollout.of(new Allocation("true", 50), new Allocation("false", 50))))
-                .build())
-        .set(Flag.builder("killed").booleanVariants().on(false).offVariant("false").build())
-        .set("banner", "spring-sale")
-        .set("batch-size", 250)
-        .set("sample-rate", 0.25)
-        .set(
-            Flag.builder("limits")
-                .type(VariantType.JSON)
-                .variant("default", json("{\"rps\": 100, \"burst\": 2.5, \"big\": 9007199254740993, \"tags\": [\"a\", null], \"on\": true}"))
-                .build());
-    api.setProviderAndWait(CutoverProvider.of(flags.client()));
-    client = api.getClient();
-  }
-
-  @AfterEach
-  void tearDown() {
-    api.shutdown();
-    flags.close();
-  }
-
-  @Test
-  void reasonsVariantsAndMetadataAreMapped() {
-    FlagEvaluationDetails<Boolean> target =
-        client.getBooleanDetails("checkout", false, new ImmutableContext("customer-vip"));
-    assertThat(target.getValue()).isTrue();
-    assertThat(target.getVariant()).isEqualTo("true");
-    assertThat(target.getReason()).isEqualTo(Reason.TARGETING_MATCH.name());
-    assertThat(target.getErrorCode()).isNull();
-    assertThat(target.getFlagMetadata().getLong("flagVersion"))
-        .isEqualTo(flags.get("checkout").orElseThrow().version());
-    assertThat(target.getFlagMetadata().getLong("revision")).isEqualTo(flags.client().status().revision());
-    assertThat(target.getFlagMetadata().getInteger("ruleIndex")).as("only for rule matches").isNull();
-
-    FlagEvaluationDetails<Boolean> rule =
-        client.getBooleanDetails("checkout", false, context("customer-1", Map.of("country", new Value("DE"))));
-    assertThat(rule.getValue()).isTrue();
-    assertThat(rule.getReason()).isEqualTo(Reason.TARGETING_MATCH.name());
-    assertThat(rule.getFlagMetadata().getInteger("ruleIndex")).isZero();
-
-    FlagEvaluationDetails<Boolean> fallthrough =
-        client.getBooleanDetails("checkout", true, new ImmutableContext("customer-1"));
-    assertThat(fallthrough.getValue()).isFalse();
-    assertThat(fallthrough.getVariant()).isEqualTo("false");
-    assertThat(fallthrough.getReason()).isEqualTo(Reason.DEFAULT.name());
-
-    FlagEvaluationDetails<Boolean> split = client.getBooleanDetails("split", false, new ImmutableContext("c-7"));
-    assertThat(split.getReason()).isEqualTo(Reason.SPLIT.name());
-    assertThat(split.getValue()).isEqualTo(flags.client().booleanValue("split", dev.cutover.flags.EvaluationContext.of("c-7"), false));
-
-    FlagEvaluationDetails<Boolean> off = client.getBooleanDetails("killed", true);
-    assertThat(off.getValue()).isFalse();
-    assertThat(off.getVariant()).isEqualTo("false");
-    assertThat(off.getReason()).isEqualTo(Reason.DISABLED.name());
-  }
-
-  @Test
-  void everyTypeIsServed() {
-    assertThat(client.getStringDetails("banner", "none").getValue()).isEqualTo("spring-sale");
-    assertThat(client.getStringDetails("banner", "none").getVariant()).isEqualTo("spring-sale");
-    assertThat(client.getIntegerValue("batch-size", 1)).isEqualTo(250);
-    assertThat(client.getDoubleValue("batch-size", 1.0)).isEqualTo(250.0);
-    assertThat(client.getDoubleValue("sample-rate", 1.0)).isEqualTo(0.25);
-    assertThat(client.getIntegerValue("sample-rate", 7)).as("truncated like FlagClient.intValue").isZero();
-    assertThat(client.getLongValue("batch-size", 1L)).isEqualTo(250L);
-
-    Value limits = client.getObjectValue("limits", new Value("none"));
-    assertThat(limits.isStructure()).isTrue();
-    assertThat(limits.asStructure().getValue("rps").asObject()).isEqualTo(100);
-    assertThat(limits.asStructure().getValue("burst").asObject()).isEqualTo(2.5);
-    assertThat(limits.asStructure().getValue("big").asObject()).isEqualTo(9007199254740993L);
-    assertThat(limits.asStructure().getValue("on").asBoolean()).isTrue();
-    List<Value> tags = limits.asStructure().getValue("tags").asList();
-    assertThat(tags.get(0).asString()).isEqualTo("a");
-    assertThat(tags.get(1).isNull()).isTrue();
-    assertThat(client.getObjectValue("banner", new Value(1)).asString()).as("any flag as an object").isEqualTo("spring-sale");
-  }
-
-  @Test
-  void missingFlagsAndWrongTypesServeTheDefaultWithAnErrorCode() {
-    FlagEvaluationDetails<Boolean> missing = client.getBooleanDetails("no-such-flag", true);
-    assertThat(missing.getValue()).isTrue();
-    assertThat(missing.getReason()).isEqualTo(Reason.ERROR.name());
-    assertThat(missing.getErrorCode()).isEqualTo(ErrorCode.FLAG_NOT_FOUND);
-    assertThat(missing.getErrorMessage()).contains("'no-such-flag'");
-    assertThat(missing.getVariant()).isNull();
-
-    FlagEvaluationDetails<String> wrong = client.getStringDetails("checkout", "fallback");
-    assertThat(wrong.getValue()).isEqualTo("fallback");
-    assertThat(wrong.getErrorCode()).isEqualTo(ErrorCode.TYPE_MISMATCH);
-    assertThat(wrong.getErrorMessage()).contains("'checkout'").contains("string");
-
-    assertThat(client.getIntegerDetails("banner", 3).getErrorCode()).isEqualTo(ErrorCode.TYPE_MISMATCH);
-    assertThat(client.getDoubleDetails("checkout", 3.0).getValue()).isEqualTo(3.0);
-    Value fallback = new Value("fallback");
-    assertThat(client.getObjectDetails("no-such-flag", fallback).getValue()).isSameAs(fallback);
-  }
-
-  @Test
-  void nestedStructuresFlattenToDottedNamesAndInstantsToEpochMillis() {
-    MutableContext ios = new MutableContext("customer-2");
-    ios.add("device", new ImmutableStructure(Map.of("os", new Value("ios"), "build", new Value(412))));
-    assertThat(client.getBooleanValue("checkout", false, ios)).isTrue();
-
-    MutableContext android = new MutableContext("customer-2");
-    android.add("device", new ImmutableStructure(Map.of("os", new Value("android"))));
-    assertThat(client.getBooleanValue("checkout", true, android)).isFalse();
-
-    assertThat(client.getBooleanValue("checkout", false, context("customer-3", Map.of("signedUpAt", new Value(LAUNCH.plusSeconds(60))))))
-        .isTrue();
-    assertThat(client.getBooleanValue("checkout", true, context("customer-3", Map.of("signedUpAt", new Value(LAUNCH.minusSeconds(60))))))
-        .isFalse();
-
-    assertThat(client.getBooleanValue("checkout", true, context("customer-3", Map.of("country", new Value())))).as("null is absent").isFalse();
-  }
-
-  @Test
-  void theApiAndClientContextsAreMergedBeforeMapping() {
-    api.setEvaluationContext(new ImmutableContext(Map.of("country", new Value("DE"))));
-    assertThat(client.getBooleanDetails("checkout", false, new ImmutableContext("customer-4")).getValue()).isTrue();
-    assertThat(client.getBooleanDetails("checkout", false).getErrorCode())
-        .as("the global context has attributes but no targeting key")
-        .isEqualTo(ErrorCode.TARGETING_KEY_MISSING);
-  }
-
-  @Test
-  void contextsCutoverCannotRepresentAreReportedNotDropped() {
-    FlagEvaluationDetails<Boolean> list =
-        client.getBooleanDetails(
-            "checkout", true, context("customer-1", Map.of("roles", new Value(List.of(new Value("admin"))))));
-    assertThat(list.getValue()).isTrue();
-    assertThat(list.getReason()).isEqualTo(Reason.ERROR.name());
-    assertThat(list.getErrorCode()).isEqualTo(ErrorCode.INVALID_CONTEXT);
-    assertThat(list.getErrorMessage()).contains("'roles'").contains("list");
-
-    FlagEvaluationDetails<String> keyless =
-        client.getStringDetails("banner", "none", new ImmutableContext(Map.of("country", new Value("DE"))));
-    assertThat(keyless.getValue()).isEqualTo("none");
-    assertThat(keyless.getErrorCode()).isEqualTo(ErrorCode.TARGETING_KEY_MISSING);
-    assertThat(keyless.getErrorMessage()).contains("[country]");
-
-    assertThat(client.getStringValue("banner", "none", new ImmutableContext()))
-        .as("no key and no attributes is the empty context")
-        .isEqualTo("spring-sale");
-  }
-
-  @Test
-  void aClientWithoutDataIsNotReadyAndReportsEvaluationsAsSuch() {
-    SwitchableStore store = new SwitchableStore(new InMemoryFlagStore()).down();
-    try (FlagClient empty = FlagClient.builder(store).startupTimeout(Duration.ZERO).build()) {
-      OpenFeatureAPI isolated = OpenFeatureAPI.createIsolated();
-      try {
-        assertThatThrownBy(() -> isolated.setProviderAndWait(CutoverProvider.of(empty)))
-            .isInstanceOf(OpenFeatureError.class)
-            .hasMessageContaining("code defaults");
-        Client notReady = isolated.getClient();
-        assertThat(notReady.getProviderState()).isEqualTo(ProviderState.ERROR);
-        FlagEvaluationDetails<Boolean> d = notReady.getBooleanDetails("checkout", true);
-        assertThat(d.getValue()).isTrue();
-        assertThat(d.getErrorCode()).isEqualTo(ErrorCode.PROVIDER_NOT_READY);
-        assertThat(d.getErrorMessage()).contains("no flag snapshot");
-      } finally {
-        isolated.shutdown();
-      }
+    @BeforeEach
+    void setUp() {
+        flags.set(Flag.builder("checkout")
+                        .booleanVariants()
+                        .target(Target.of("true", "customer-vip"))
+                        .rule(Rule.when(Serve.variant("true"), Clause.of("country", Operator.EQUALS, "DE")))
+                        .rule(Rule.when(Serve.variant("true"), Clause.of("device.os", Operator.EQUALS, "ios")))
+                        .rule(Rule.when(
+                                Serve.variant("true"),
+                                Clause.of("signedUpAt", Operator.GREATER_THAN_OR_EQUAL, LAUNCH.toEpochMilli())))
+                        .fallthrough(Serve.variant("false"))
+                        .build())
+                .set(Flag.builder("split")
+                        .booleanVariants()
+                        .fallthrough(Serve.rollout(Rollout.of(new Allocation("true", 50), new Allocation("false", 50))))
+                        .build())
+                .set(Flag.builder("killed")
+                        .booleanVariants()
+                        .on(false)
+                        .offVariant("false")
+                        .build())
+                .set("banner", "spring-sale")
+                .set("batch-size", 250)
+                .set("sample-rate", 0.25)
+                .set(Flag.builder("limits")
+                        .type(VariantType.JSON)
+                        .variant(
+                                "default",
+                                json(
+                                        "{\"rps\": 100, \"burst\": 2.5, \"big\": 9007199254740993, \"tags\": [\"a\", null], \"on\": true}"))
+                        .build());
+        api.setProviderAndWait(CutoverProvider.of(flags.client()));
+        client = api.getClient();
     }
-  }
 
-  @Test
-  void anOwningProviderClosesItsClientAndAPlainOneLeavesItOpen() {
-    try (TestFlags other = new TestFlags()) {
-      FlagClient owned = FlagClient.builder(other.store()).build();
-      OpenFeatureAPI isolated = OpenFeatureAPI.createIsolated();
-      CutoverProvider owning = CutoverProvider.owning(owned);
-      assertThat(owning.ownsClient()).isTrue();
-      isolated.setProviderAndWait(owning);
-      isolated.shutdown();
-      // the SDK shuts providers down on its own thread
-      dev.cutover.testkit.Eventually.within(
-          Duration.ofSeconds(10), "the owned client closed", () -> owned.status().state() == ClientStatus.State.CLOSED);
+    @AfterEach
+    void tearDown() {
+        api.shutdown();
+        flags.close();
     }
-    api.shutdown();
-    assertThat(flags.client().status().state()).isNotEqualTo(ClientStatus.State.CLOSED);
-    assertThat(flags.client().stringValue("banner", dev.cutover.flags.EvaluationContext.empty(), "none"))
-        .isEqualTo("spring-sale");
-  }
 
-  @Test
-  void aProviderIsUsedOnce() {
-    CutoverProvider provider = CutoverProvider.of(flags.client());
-    provider.shutdown();
-    provider.shutdown();
-    OpenFeatureAPI isolated = OpenFeatureAPI.createIsolated();
-    try {
-      assertThatThrownBy(() -> isolated.setProviderAndWait(provider))
-          .isInstanceOf(OpenFeatureError.class)
-          .hasMessageContaining("shut down");
-      assertThat(isolated.getClient().getProviderState()).isEqualTo(ProviderState.FATAL);
-    } finally {
-      isolated.shutdown();
+    @Test
+    void reasonsVariantsAndMetadataAreMapped() {
+        FlagEvaluationDetails<Boolean> target =
+                client.getBooleanDetails("checkout", false, new ImmutableContext("customer-vip"));
+        assertThat(target.getValue()).isTrue();
+        assertThat(target.getVariant()).isEqualTo("true");
+        assertThat(target.getReason()).isEqualTo(Reason.TARGETING_MATCH.name());
+        assertThat(target.getErrorCode()).isNull();
+        assertThat(target.getFlagMetadata().getLong("flagVersion"))
+                .isEqualTo(flags.get("checkout").orElseThrow().version());
+        assertThat(target.getFlagMetadata().getLong("revision"))
+                .isEqualTo(flags.client().status().revision());
+        assertThat(target.getFlagMetadata().getInteger("ruleIndex"))
+                .as("only for rule matches")
+                .isNull();
+
+        FlagEvaluationDetails<Boolean> rule =
+                client.getBooleanDetails("checkout", false, context("customer-1", Map.of("country", new Value("DE"))));
+        assertThat(rule.getValue()).isTrue();
+        assertThat(rule.getReason()).isEqualTo(Reason.TARGETING_MATCH.name());
+        assertThat(rule.getFlagMetadata().getInteger("ruleIndex")).isZero();
+
+        FlagEvaluationDetails<Boolean> fallthrough =
+                client.getBooleanDetails("checkout", true, new ImmutableContext("customer-1"));
+        assertThat(fallthrough.getValue()).isFalse();
+        assertThat(fallthrough.getVariant()).isEqualTo("false");
+        assertThat(fallthrough.getReason()).isEqualTo(Reason.DEFAULT.name());
+
+        FlagEvaluationDetails<Boolean> split = client.getBooleanDetails("split", false, new ImmutableContext("c-7"));
+        assertThat(split.getReason()).isEqualTo(Reason.SPLIT.name());
+        assertThat(split.getValue())
+                .isEqualTo(flags.client().booleanValue("split", dev.cutover.flags.EvaluationContext.of("c-7"), false));
+
+        FlagEvaluationDetails<Boolean> off = client.getBooleanDetails("killed", true);
+        assertThat(off.getValue()).isFalse();
+        assertThat(off.getVariant()).isEqualTo("false");
+        assertThat(off.getReason()).isEqualTo(Reason.DISABLED.name());
     }
-  }
 
-  private static ImmutableContext context(String key, Map<String, Value> attributes) {
-    return new ImmutableContext(key, attributes);
-  }
+    @Test
+    void everyTypeIsServed() {
+        assertThat(client.getStringDetails("banner", "none").getValue()).isEqualTo("spring-sale");
+        assertThat(client.getStringDetails("banner", "none").getVariant()).isEqualTo("spring-sale");
+        assertThat(client.getIntegerValue("batch-size", 1)).isEqualTo(250);
+        assertThat(client.getDoubleValue("batch-size", 1.0)).isEqualTo(250.0);
+        assertThat(client.getDoubleValue("sample-rate", 1.0)).isEqualTo(0.25);
+        assertThat(client.getIntegerValue("sample-rate", 7))
+                .as("truncated like FlagClient.intValue")
+                .isZero();
+        assertThat(client.getLongValue("batch-size", 1L)).isEqualTo(250L);
 
-  private static com.fasterxml.jackson.databind.JsonNode json(String text) {
-    try {
-      return new ObjectMapper().readTree(text);
-    } catch (Exception e) {
-      throw new IllegalArgumentException(text, e);
+        Value limits = client.getObjectValue("limits", new Value("none"));
+        assertThat(limits.isStructure()).isTrue();
+        assertThat(limits.asStructure().getValue("rps").asObject()).isEqualTo(100);
+        assertThat(limits.asStructure().getValue("burst").asObject()).isEqualTo(2.5);
+        assertThat(limits.asStructure().getValue("big").asObject()).isEqualTo(9007199254740993L);
+        assertThat(limits.asStructure().getValue("on").asBoolean()).isTrue();
+        List<Value> tags = limits.asStructure().getValue("tags").asList();
+        assertThat(tags.get(0).asString()).isEqualTo("a");
+        assertThat(tags.get(1).isNull()).isTrue();
+        assertThat(client.getObjectValue("banner", new Value(1)).asString())
+                .as("any flag as an object")
+                .isEqualTo("spring-sale");
     }
-  }
+
+    @Test
+    void missingFlagsAndWrongTypesServeTheDefaultWithAnErrorCode() {
+        FlagEvaluationDetails<Boolean> missing = client.getBooleanDetails("no-such-flag", true);
+        assertThat(missing.getValue()).isTrue();
+        assertThat(missing.getReason()).isEqualTo(Reason.ERROR.name());
+        assertThat(missing.getErrorCode()).isEqualTo(ErrorCode.FLAG_NOT_FOUND);
+        assertThat(missing.getErrorMessage()).contains("'no-such-flag'");
+        assertThat(missing.getVariant()).isNull();
+
+        FlagEvaluationDetails<String> wrong = client.getStringDetails("checkout", "fallback");
+        assertThat(wrong.getValue()).isEqualTo("fallback");
+        assertThat(wrong.getErrorCode()).isEqualTo(ErrorCode.TYPE_MISMATCH);
+        assertThat(wrong.getErrorMessage()).contains("'checkout'").contains("string");
+
+        assertThat(client.getIntegerDetails("banner", 3).getErrorCode()).isEqualTo(ErrorCode.TYPE_MISMATCH);
+        assertThat(client.getDoubleDetails("checkout", 3.0).getValue()).isEqualTo(3.0);
+        Value fallback = new Value("fallback");
+        assertThat(client.getObjectDetails("no-such-flag", fallback).getValue()).isSameAs(fallback);
+    }
+
+    @Test
+    void nestedStructuresFlattenToDottedNamesAndInstantsToEpochMillis() {
+        MutableContext ios = new MutableContext("customer-2");
+        ios.add("device", new ImmutableStructure(Map.of("os", new Value("ios"), "build", new Value(412))));
+        assertThat(client.getBooleanValue("checkout", false, ios)).isTrue();
+
+        MutableContext android = new MutableContext("customer-2");
+        android.add("device", new ImmutableStructure(Map.of("os", new Value("android"))));
+        assertThat(client.getBooleanValue("checkout", true, android)).isFalse();
+
+        assertThat(client.getBooleanValue(
+                        "checkout",
+                        false,
+                        context("customer-3", Map.of("signedUpAt", new Value(LAUNCH.plusSeconds(60))))))
+                .isTrue();
+        assertThat(client.getBooleanValue(
+                        "checkout",
+                        true,
+                        context("customer-3", Map.of("signedUpAt", new Value(LAUNCH.minusSeconds(60))))))
+                .isFalse();
+
+        assertThat(client.getBooleanValue("checkout", true, context("customer-3", Map.of("country", new Value()))))
+                .as("null is absent")
+                .isFalse();
+    }
+
+    @Test
+    void theApiAndClientContextsAreMergedBeforeMapping() {
+        api.setEvaluationContext(new ImmutableContext(Map.of("country", new Value("DE"))));
+        assertThat(client.getBooleanDetails("checkout", false, new ImmutableContext("customer-4"))
+                        .getValue())
+                .isTrue();
+        assertThat(client.getBooleanDetails("checkout", false).getErrorCode())
+                .as("the global context has attributes but no targeting key")
+                .isEqualTo(ErrorCode.TARGETING_KEY_MISSING);
+    }
+
+    @Test
+    void contextsCutoverCannotRepresentAreReportedNotDropped() {
+        FlagEvaluationDetails<Boolean> list = client.getBooleanDetails(
+                "checkout", true, context("customer-1", Map.of("roles", new Value(List.of(new Value("admin"))))));
+        assertThat(list.getValue()).isTrue();
+        assertThat(list.getReason()).isEqualTo(Reason.ERROR.name());
+        assertThat(list.getErrorCode()).isEqualTo(ErrorCode.INVALID_CONTEXT);
+        assertThat(list.getErrorMessage()).contains("'roles'").contains("list");
+
+        FlagEvaluationDetails<String> keyless =
+                client.getStringDetails("banner", "none", new ImmutableContext(Map.of("country", new Value("DE"))));
+        assertThat(keyless.getValue()).isEqualTo("none");
+        assertThat(keyless.getErrorCode()).isEqualTo(ErrorCode.TARGETING_KEY_MISSING);
+        assertThat(keyless.getErrorMessage()).contains("[country]");
+
+        assertThat(client.getStringValue("banner", "none", new ImmutableContext()))
+                .as("no key and no attributes is the empty context")
+                .isEqualTo("spring-sale");
+    }
+
+    @Test
+    void aClientWithoutDataIsNotReadyAndReportsEvaluationsAsSuch() {
+        SwitchableStore store = new SwitchableStore(new InMemoryFlagStore()).down();
+        try (FlagClient empty =
+                FlagClient.builder(store).startupTimeout(Duration.ZERO).build()) {
+            OpenFeatureAPI isolated = OpenFeatureAPI.createIsolated();
+            try {
+                assertThatThrownBy(() -> isolated.setProviderAndWait(CutoverProvider.of(empty)))
+                        .isInstanceOf(OpenFeatureError.class)
+                        .hasMessageContaining("code defaults");
+                Client notReady = isolated.getClient();
+                assertThat(notReady.getProviderState()).isEqualTo(ProviderState.ERROR);
+                FlagEvaluationDetails<Boolean> d = notReady.getBooleanDetails("checkout", true);
+                assertThat(d.getValue()).isTrue();
+                assertThat(d.getErrorCode()).isEqualTo(ErrorCode.PROVIDER_NOT_READY);
+                assertThat(d.getErrorMessage()).contains("no flag snapshot");
+            } finally {
+                isolated.shutdown();
+            }
+        }
+    }
+
+    @Test
+    void anOwningProviderClosesItsClientAndAPlainOneLeavesItOpen() {
+        try (TestFlags other = new TestFlags()) {
+            FlagClient owned = FlagClient.builder(other.store()).build();
+            OpenFeatureAPI isolated = OpenFeatureAPI.createIsolated();
+            CutoverProvider owning = CutoverProvider.owning(owned);
+            assertThat(owning.ownsClient()).isTrue();
+            isolated.setProviderAndWait(owning);
+            isolated.shutdown();
+            // the SDK shuts providers down on its own thread
+            dev.cutover.testkit.Eventually.within(
+                    Duration.ofSeconds(10),
+                    "the owned client closed",
+                    () -> owned.status().state() == ClientStatus.State.CLOSED);
+        }
+        api.shutdown();
+        assertThat(flags.client().status().state()).isNotEqualTo(ClientStatus.State.CLOSED);
+        assertThat(flags.client().stringValue("banner", dev.cutover.flags.EvaluationContext.empty(), "none"))
+                .isEqualTo("spring-sale");
+    }
+
+    @Test
+    void aProviderIsUsedOnce() {
+        CutoverProvider provider = CutoverProvider.of(flags.client());
+        provider.shutdown();
+        provider.shutdown();
+        OpenFeatureAPI isolated = OpenFeatureAPI.createIsolated();
+        try {
+            assertThatThrownBy(() -> isolated.setProviderAndWait(provider))
+                    .isInstanceOf(OpenFeatureError.class)
+                    .hasMessageContaining("shut down");
+            assertThat(isolated.getClient().getProviderState()).isEqualTo(ProviderState.FATAL);
+        } finally {
+            isolated.shutdown();
+        }
+    }
+
+    private static ImmutableContext context(String key, Map<String, Value> attributes) {
+        return new ImmutableContext(key, attributes);
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode json(String text) {
+        try {
+            return new ObjectMapper().readTree(text);
+        } catch (Exception e) {
+            throw new IllegalArgumentException(text, e);
+        }
+    }
 }

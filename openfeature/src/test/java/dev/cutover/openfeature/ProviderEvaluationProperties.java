@@ -47,238 +47,253 @@ import org.jspecify.annotations.Nullable;
  * FlagClient serves directly for the same flag and context.
  */
 class ProviderEvaluationProperties {
-  /** Generated schedules lie in 2001..2099; a fixed "now" in between makes some past, some future. */
-  private static final Instant NOW = Instant.parse("2050-01-01T00:00:00Z");
+    /** Generated schedules lie in 2001..2099; a fixed "now" in between makes some past, some future. */
+    private static final Instant NOW = Instant.parse("2050-01-01T00:00:00Z");
 
-  private static final boolean BOOLEAN_DEFAULT = true;
-  private static final String STRING_DEFAULT = "default-string";
-  private static final int INT_DEFAULT = -7;
-  private static final double DOUBLE_DEFAULT = -7.5;
-  private static final Value OBJECT_DEFAULT = new Value("default-object");
+    private static final boolean BOOLEAN_DEFAULT = true;
+    private static final String STRING_DEFAULT = "default-string";
+    private static final int INT_DEFAULT = -7;
+    private static final double DOUBLE_DEFAULT = -7.5;
+    private static final Value OBJECT_DEFAULT = new Value("default-object");
 
-  private final TestFlags flags = new TestFlags(Clock.fixed(NOW, ZoneOffset.UTC));
-  private final CutoverProvider provider = CutoverProvider.of(flags.client());
-  private final OpenFeatureAPI api = OpenFeatureAPI.createIsolated();
-  private final Client client;
+    private final TestFlags flags = new TestFlags(Clock.fixed(NOW, ZoneOffset.UTC));
+    private final CutoverProvider provider = CutoverProvider.of(flags.client());
+    private final OpenFeatureAPI api = OpenFeatureAPI.createIsolated();
+    private final Client client;
 
-  ProviderEvaluationProperties() {
-    api.setProviderAndWait(provider);
-    client = api.getClient();
-  }
-
-  @AfterProperty
-  void close() {
-    api.shutdown();
-    flags.close();
-  }
-
-  /** One context twice: as OpenFeature builds it, and the Cutover context it stands for. */
-  record Contexts(dev.openfeature.sdk.EvaluationContext openFeature, EvaluationContext cutover) {}
-
-  @Provide
-  Arbitrary<Flag> flags() {
-    return FlagArbitraries.flags();
-  }
-
-  /**
-   * Cutover's generated contexts, plus now and then a nested {@code device} structure and a
-   * {@code signedUpAt} instant, each built independently on both sides.
-   */
-  @Provide
-  Arbitrary<Contexts> contexts() {
-    Arbitrary<Optional<Map<String, Object>>> device =
-        Combinators.combine(Arbitraries.of("ios", "android", ""), Arbitraries.integers().between(-5, 5000))
-            .as((os, build) -> Map.<String, Object>of("os", os, "build", build))
-            .optional(0.3);
-    Arbitrary<Optional<Instant>> signedUp =
-        Arbitraries.longs()
-            .between(0, 4_102_444_800_000L)
-            .map(Instant::ofEpochMilli)
-            .optional(0.3);
-    return Combinators.combine(FlagArbitraries.contexts(), device, signedUp).as(ProviderEvaluationProperties::both);
-  }
-
-  private static Contexts both(
-      EvaluationContext base, Optional<Map<String, Object>> device, Optional<Instant> signedUp) {
-    String key = base.key();
-    if (key == null) {
-      return new Contexts(new MutableContext(), EvaluationContext.empty());
+    ProviderEvaluationProperties() {
+        api.setProviderAndWait(provider);
+        client = api.getClient();
     }
-    Map<String, Value> of = new HashMap<>();
-    EvaluationContext.Builder cutover = EvaluationContext.builder(key);
-    base.attributes().forEach((name, value) -> {
-      of.put(name, value(value));
-      set(cutover, name, value);
-    });
-    device.ifPresent(d -> {
-      Map<String, Value> fields = new HashMap<>();
-      d.forEach((name, value) -> {
-        fields.put(name, value(value));
-        set(cutover, "device." + name, value);
-      });
-      of.put("device", new Value(new ImmutableStructure(fields)));
-    });
-    signedUp.ifPresent(at -> {
-      of.put("signedUpAt", new Value(at));
-      cutover.set("signedUpAt", at.toEpochMilli());
-    });
-    return new Contexts(new MutableContext(key, of), cutover.build());
-  }
 
-  private static Value value(Object v) {
-    try {
-      return new Value(v);
-    } catch (InstantiationException e) {
-      throw new IllegalArgumentException("not an OpenFeature value: " + v, e);
+    @AfterProperty
+    void close() {
+        api.shutdown();
+        flags.close();
     }
-  }
 
-  private static void set(EvaluationContext.Builder b, String name, Object v) {
-    if (v instanceof String s) {
-      b.set(name, s);
-    } else if (v instanceof Number n) {
-      b.set(name, n);
-    } else if (v instanceof Boolean bool) {
-      b.set(name, bool.booleanValue());
-    } else {
-      throw new IllegalArgumentException("unexpected attribute value " + v);
+    /** One context twice: as OpenFeature builds it, and the Cutover context it stands for. */
+    record Contexts(dev.openfeature.sdk.EvaluationContext openFeature, EvaluationContext cutover) {}
+
+    @Provide
+    Arbitrary<Flag> flags() {
+        return FlagArbitraries.flags();
     }
-  }
 
-  @Property(tries = 300, edgeCases = EdgeCasesMode.MIXIN)
-  void openFeatureServesWhatFlagClientServes(
-      @ForAll("flags") Flag flag, @ForAll boolean present, @ForAll("contexts") Contexts context) {
-    if (present) {
-      flags.clear().set(flag);
-    } else {
-      flags.clear();
+    /**
+     * Cutover's generated contexts, plus now and then a nested {@code device} structure and a
+     * {@code signedUpAt} instant, each built independently on both sides.
+     */
+    @Provide
+    Arbitrary<Contexts> contexts() {
+        Arbitrary<Optional<Map<String, Object>>> device = Combinators.combine(
+                        Arbitraries.of("ios", "android", ""),
+                        Arbitraries.integers().between(-5, 5000))
+                .as((os, build) -> Map.<String, Object>of("os", os, "build", build))
+                .optional(0.3);
+        Arbitrary<Optional<Instant>> signedUp = Arbitraries.longs()
+                .between(0, 4_102_444_800_000L)
+                .map(Instant::ofEpochMilli)
+                .optional(0.3);
+        return Combinators.combine(FlagArbitraries.contexts(), device, signedUp).as(ProviderEvaluationProperties::both);
     }
-    FlagClient direct = flags.client();
-    String key = flag.key();
-    dev.openfeature.sdk.EvaluationContext of = context.openFeature();
-    EvaluationContext ctx = context.cutover();
-    assertThat(ContextMapper.map(of)).as("the mapped context").isEqualTo(ctx);
 
-    Evaluation<Boolean> b = direct.booleanDetail(key, ctx, BOOLEAN_DEFAULT);
-    agree(b, client.getBooleanDetails(key, BOOLEAN_DEFAULT, of), b.value());
-    agree(b, provider.getBooleanEvaluation(key, BOOLEAN_DEFAULT, of), b.value());
-
-    Evaluation<String> s = direct.stringDetail(key, ctx, STRING_DEFAULT);
-    agree(s, client.getStringDetails(key, STRING_DEFAULT, of), s.value());
-    agree(s, provider.getStringEvaluation(key, STRING_DEFAULT, of), s.value());
-
-    Evaluation<Integer> i = direct.intDetail(key, ctx, INT_DEFAULT);
-    agree(i, client.getIntegerDetails(key, INT_DEFAULT, of), i.value());
-    agree(i, provider.getIntegerEvaluation(key, INT_DEFAULT, of), i.value());
-
-    Evaluation<Double> d = direct.doubleDetail(key, ctx, DOUBLE_DEFAULT);
-    agree(d, client.getDoubleDetails(key, DOUBLE_DEFAULT, of), d.value());
-    agree(d, provider.getDoubleEvaluation(key, DOUBLE_DEFAULT, of), d.value());
-
-    Evaluation<JsonNode> o = direct.jsonDetail(key, ctx, JsonNode.class, NullNode.getInstance());
-    Value expected = o.isDefault() ? OBJECT_DEFAULT : JsonValues.toValue(o.value());
-    agree(o, client.getObjectDetails(key, OBJECT_DEFAULT, of), expected);
-    agree(o, provider.getObjectEvaluation(key, OBJECT_DEFAULT, of), expected);
-  }
-
-  /** Same value, variant and error (mapped) on both sides. */
-  private static void agree(Evaluation<?> direct, BaseEvaluation<?> openFeature, Object value) {
-    assertThat(openFeature.getValue()).as("value of %s", direct).isEqualTo(value);
-    assertThat(openFeature.getVariant()).as("variant of %s", direct).isEqualTo(direct.variant());
-    ErrorCode expected =
-        direct.reason() == Reason.FLAG_NOT_FOUND
-            ? ErrorCode.FLAG_NOT_FOUND
-            : direct.errorCode() == null ? null : EvaluationMapper.errorCode(direct.errorCode());
-    assertThat(openFeature.getErrorCode())
-        .as("error code of %s (%s)", direct, openFeature.getErrorMessage())
-        .isEqualTo(expected);
-    if (expected != null) {
-      assertThat(openFeature.getReason()).isEqualTo("ERROR");
-      assertThat(openFeature.getErrorMessage()).isNotBlank();
-    } else {
-      ImmutableMetadata metadata =
-          openFeature instanceof ProviderEvaluation<?> p
-              ? p.getFlagMetadata()
-              : ((FlagEvaluationDetails<?>) openFeature).getFlagMetadata();
-      assertThat(metadata.getLong("flagVersion")).isEqualTo(direct.flagVersion());
-      assertThat(metadata.getLong("revision")).isEqualTo(direct.revision());
-      assertThat(metadata.getInteger("ruleIndex"))
-          .isEqualTo(direct.ruleIndex() >= 0 ? Integer.valueOf(direct.ruleIndex()) : null);
+    private static Contexts both(
+            EvaluationContext base, Optional<Map<String, Object>> device, Optional<Instant> signedUp) {
+        String key = base.key();
+        if (key == null) {
+            return new Contexts(new MutableContext(), EvaluationContext.empty());
+        }
+        Map<String, Value> of = new HashMap<>();
+        EvaluationContext.Builder cutover = EvaluationContext.builder(key);
+        base.attributes().forEach((name, value) -> {
+            of.put(name, value(value));
+            set(cutover, name, value);
+        });
+        device.ifPresent(d -> {
+            Map<String, Value> fields = new HashMap<>();
+            d.forEach((name, value) -> {
+                fields.put(name, value(value));
+                set(cutover, "device." + name, value);
+            });
+            of.put("device", new Value(new ImmutableStructure(fields)));
+        });
+        signedUp.ifPresent(at -> {
+            of.put("signedUpAt", new Value(at));
+            cutover.set("signedUpAt", at.toEpochMilli());
+        });
+        return new Contexts(new MutableContext(key, of), cutover.build());
     }
-  }
 
-  /**
-   * Any OpenFeature context, including what Cutover cannot represent (lists, deep nesting, odd
-   * names, no targeting key): the provider never throws, and serves either the direct value for
-   * the mapped context or the default with the context error the mapper names.
-   */
-  @Property(tries = 300, edgeCases = EdgeCasesMode.MIXIN)
-  void anyContextNeverThrows(@ForAll("flags") Flag flag, @ForAll("anyContexts") MutableContext of) {
-    flags.clear().set(flag);
-    String key = flag.key();
-    EvaluationContext mapped;
-    ContextException problem = null;
-    try {
-      mapped = ContextMapper.map(of);
-    } catch (ContextException e) {
-      mapped = EvaluationContext.empty();
-      problem = e;
+    private static Value value(Object v) {
+        try {
+            return new Value(v);
+        } catch (InstantiationException e) {
+            throw new IllegalArgumentException("not an OpenFeature value: " + v, e);
+        }
     }
-    FlagClient direct = flags.client();
-    check(provider.getBooleanEvaluation(key, BOOLEAN_DEFAULT, of), problem, BOOLEAN_DEFAULT,
-        direct.booleanValue(key, mapped, BOOLEAN_DEFAULT));
-    check(provider.getStringEvaluation(key, STRING_DEFAULT, of), problem, STRING_DEFAULT,
-        direct.stringValue(key, mapped, STRING_DEFAULT));
-    check(provider.getIntegerEvaluation(key, INT_DEFAULT, of), problem, INT_DEFAULT,
-        direct.intValue(key, mapped, INT_DEFAULT));
-    check(provider.getDoubleEvaluation(key, DOUBLE_DEFAULT, of), problem, DOUBLE_DEFAULT,
-        direct.doubleValue(key, mapped, DOUBLE_DEFAULT));
-    Evaluation<JsonNode> o = direct.jsonDetail(key, mapped, JsonNode.class, NullNode.getInstance());
-    check(provider.getObjectEvaluation(key, OBJECT_DEFAULT, of), problem, OBJECT_DEFAULT,
-        o.isDefault() ? OBJECT_DEFAULT : JsonValues.toValue(o.value()));
-  }
 
-  private static void check(
-      ProviderEvaluation<?> evaluation, @Nullable ContextException problem, Object defaultValue, Object direct) {
-    if (problem != null) {
-      assertThat(evaluation.getValue()).isEqualTo(defaultValue);
-      assertThat(evaluation.getErrorCode()).isEqualTo(problem.errorCode());
-      assertThat(evaluation.getErrorMessage()).isEqualTo(problem.getMessage());
-    } else {
-      assertThat(evaluation.getValue()).isEqualTo(direct);
-      assertThat(evaluation.getErrorCode()).isNotEqualTo(ErrorCode.GENERAL);
+    private static void set(EvaluationContext.Builder b, String name, Object v) {
+        if (v instanceof String s) {
+            b.set(name, s);
+        } else if (v instanceof Number n) {
+            b.set(name, n);
+        } else if (v instanceof Boolean bool) {
+            b.set(name, bool.booleanValue());
+        } else {
+            throw new IllegalArgumentException("unexpected attribute value " + v);
+        }
     }
-  }
 
-  @Provide
-  Arbitrary<MutableContext> anyContexts() {
-    Arbitrary<String> names =
-        Arbitraries.oneOf(Arbitraries.of(FlagArbitraries.ATTRIBUTES), Arbitraries.of("a", "a.b", "b", "targetingKey"));
-    Arbitrary<Map<String, Value>> attributes = Arbitraries.maps(names, values(3)).ofMaxSize(5);
-    Arbitrary<Optional<String>> key = FlagArbitraries.contextKeys().optional(0.8);
-    return Combinators.combine(key, attributes)
-        .as((k, attrs) -> new MutableContext(k.orElse(null), attrs));
-  }
+    @Property(tries = 300, edgeCases = EdgeCasesMode.MIXIN)
+    void openFeatureServesWhatFlagClientServes(
+            @ForAll("flags") Flag flag, @ForAll boolean present, @ForAll("contexts") Contexts context) {
+        if (present) {
+            flags.clear().set(flag);
+        } else {
+            flags.clear();
+        }
+        FlagClient direct = flags.client();
+        String key = flag.key();
+        dev.openfeature.sdk.EvaluationContext of = context.openFeature();
+        EvaluationContext ctx = context.cutover();
+        assertThat(ContextMapper.map(of)).as("the mapped context").isEqualTo(ctx);
 
-  private static Arbitrary<Value> values(int depth) {
-    Arbitrary<Value> scalars =
-        Arbitraries.oneOf(
-            Arbitraries.just(new Value()),
-            Arbitraries.of(true, false).map(Value::new),
-            Arbitraries.strings().ofMaxLength(6).map(Value::new),
-            Arbitraries.integers().map(Value::new),
-            Arbitraries.longs().map(Value::new),
-            Arbitraries.doubles().map(Value::new),
-            Arbitraries.longs().between(-1_000_000_000_000L, 1_000_000_000_000L).map(ms -> new Value(Instant.ofEpochMilli(ms))));
-    if (depth == 0) {
-      return scalars;
+        Evaluation<Boolean> b = direct.booleanDetail(key, ctx, BOOLEAN_DEFAULT);
+        agree(b, client.getBooleanDetails(key, BOOLEAN_DEFAULT, of), b.value());
+        agree(b, provider.getBooleanEvaluation(key, BOOLEAN_DEFAULT, of), b.value());
+
+        Evaluation<String> s = direct.stringDetail(key, ctx, STRING_DEFAULT);
+        agree(s, client.getStringDetails(key, STRING_DEFAULT, of), s.value());
+        agree(s, provider.getStringEvaluation(key, STRING_DEFAULT, of), s.value());
+
+        Evaluation<Integer> i = direct.intDetail(key, ctx, INT_DEFAULT);
+        agree(i, client.getIntegerDetails(key, INT_DEFAULT, of), i.value());
+        agree(i, provider.getIntegerEvaluation(key, INT_DEFAULT, of), i.value());
+
+        Evaluation<Double> d = direct.doubleDetail(key, ctx, DOUBLE_DEFAULT);
+        agree(d, client.getDoubleDetails(key, DOUBLE_DEFAULT, of), d.value());
+        agree(d, provider.getDoubleEvaluation(key, DOUBLE_DEFAULT, of), d.value());
+
+        Evaluation<JsonNode> o = direct.jsonDetail(key, ctx, JsonNode.class, NullNode.getInstance());
+        Value expected = o.isDefault() ? OBJECT_DEFAULT : JsonValues.toValue(o.value());
+        agree(o, client.getObjectDetails(key, OBJECT_DEFAULT, of), expected);
+        agree(o, provider.getObjectEvaluation(key, OBJECT_DEFAULT, of), expected);
     }
-    Arbitrary<Value> lists = values(depth - 1).list().ofMaxSize(3).map(l -> new Value(new ArrayList<>(l)));
-    Arbitrary<Value> structures =
-        Arbitraries.maps(Arbitraries.of("a", "b", "a.b", "os"), values(depth - 1))
-            .ofMaxSize(3)
-            .map(m -> new Value(new ImmutableStructure(m)));
-    return Arbitraries.frequencyOf(
-        net.jqwik.api.Tuple.of(6, scalars), net.jqwik.api.Tuple.of(1, lists), net.jqwik.api.Tuple.of(2, structures));
-  }
+
+    /** Same value, variant and error (mapped) on both sides. */
+    private static void agree(Evaluation<?> direct, BaseEvaluation<?> openFeature, Object value) {
+        assertThat(openFeature.getValue()).as("value of %s", direct).isEqualTo(value);
+        assertThat(openFeature.getVariant()).as("variant of %s", direct).isEqualTo(direct.variant());
+        ErrorCode expected = direct.reason() == Reason.FLAG_NOT_FOUND
+                ? ErrorCode.FLAG_NOT_FOUND
+                : direct.errorCode() == null ? null : EvaluationMapper.errorCode(direct.errorCode());
+        assertThat(openFeature.getErrorCode())
+                .as("error code of %s (%s)", direct, openFeature.getErrorMessage())
+                .isEqualTo(expected);
+        if (expected != null) {
+            assertThat(openFeature.getReason()).isEqualTo("ERROR");
+            assertThat(openFeature.getErrorMessage()).isNotBlank();
+        } else {
+            ImmutableMetadata metadata = openFeature instanceof ProviderEvaluation<?> p
+                    ? p.getFlagMetadata()
+                    : ((FlagEvaluationDetails<?>) openFeature).getFlagMetadata();
+            assertThat(metadata.getLong("flagVersion")).isEqualTo(direct.flagVersion());
+            assertThat(metadata.getLong("revision")).isEqualTo(direct.revision());
+            assertThat(metadata.getInteger("ruleIndex"))
+                    .isEqualTo(direct.ruleIndex() >= 0 ? Integer.valueOf(direct.ruleIndex()) : null);
+        }
+    }
+
+    /**
+     * Any OpenFeature context, including what Cutover cannot represent (lists, deep nesting, odd
+     * names, no targeting key): the provider never throws, and serves either the direct value for
+     * the mapped context or the default with the context error the mapper names.
+     */
+    @Property(tries = 300, edgeCases = EdgeCasesMode.MIXIN)
+    void anyContextNeverThrows(@ForAll("flags") Flag flag, @ForAll("anyContexts") MutableContext of) {
+        flags.clear().set(flag);
+        String key = flag.key();
+        EvaluationContext mapped;
+        ContextException problem = null;
+        try {
+            mapped = ContextMapper.map(of);
+        } catch (ContextException e) {
+            mapped = EvaluationContext.empty();
+            problem = e;
+        }
+        FlagClient direct = flags.client();
+        check(
+                provider.getBooleanEvaluation(key, BOOLEAN_DEFAULT, of),
+                problem,
+                BOOLEAN_DEFAULT,
+                direct.booleanValue(key, mapped, BOOLEAN_DEFAULT));
+        check(
+                provider.getStringEvaluation(key, STRING_DEFAULT, of),
+                problem,
+                STRING_DEFAULT,
+                direct.stringValue(key, mapped, STRING_DEFAULT));
+        check(
+                provider.getIntegerEvaluation(key, INT_DEFAULT, of),
+                problem,
+                INT_DEFAULT,
+                direct.intValue(key, mapped, INT_DEFAULT));
+        check(
+                provider.getDoubleEvaluation(key, DOUBLE_DEFAULT, of),
+                problem,
+                DOUBLE_DEFAULT,
+                direct.doubleValue(key, mapped, DOUBLE_DEFAULT));
+        Evaluation<JsonNode> o = direct.jsonDetail(key, mapped, JsonNode.class, NullNode.getInstance());
+        check(
+                provider.getObjectEvaluation(key, OBJECT_DEFAULT, of),
+                problem,
+                OBJECT_DEFAULT,
+                o.isDefault() ? OBJECT_DEFAULT : JsonValues.toValue(o.value()));
+    }
+
+    private static void check(
+            ProviderEvaluation<?> evaluation, @Nullable ContextException problem, Object defaultValue, Object direct) {
+        if (problem != null) {
+            assertThat(evaluation.getValue()).isEqualTo(defaultValue);
+            assertThat(evaluation.getErrorCode()).isEqualTo(problem.errorCode());
+            assertThat(evaluation.getErrorMessage()).isEqualTo(problem.getMessage());
+        } else {
+            assertThat(evaluation.getValue()).isEqualTo(direct);
+            assertThat(evaluation.getErrorCode()).isNotEqualTo(ErrorCode.GENERAL);
+        }
+    }
+
+    @Provide
+    Arbitrary<MutableContext> anyContexts() {
+        Arbitrary<String> names = Arbitraries.oneOf(
+                Arbitraries.of(FlagArbitraries.ATTRIBUTES), Arbitraries.of("a", "a.b", "b", "targetingKey"));
+        Arbitrary<Map<String, Value>> attributes =
+                Arbitraries.maps(names, values(3)).ofMaxSize(5);
+        Arbitrary<Optional<String>> key = FlagArbitraries.contextKeys().optional(0.8);
+        return Combinators.combine(key, attributes).as((k, attrs) -> new MutableContext(k.orElse(null), attrs));
+    }
+
+    private static Arbitrary<Value> values(int depth) {
+        Arbitrary<Value> scalars = Arbitraries.oneOf(
+                Arbitraries.just(new Value()),
+                Arbitraries.of(true, false).map(Value::new),
+                Arbitraries.strings().ofMaxLength(6).map(Value::new),
+                Arbitraries.integers().map(Value::new),
+                Arbitraries.longs().map(Value::new),
+                Arbitraries.doubles().map(Value::new),
+                Arbitraries.longs()
+                        .between(-1_000_000_000_000L, 1_000_000_000_000L)
+                        .map(ms -> new Value(Instant.ofEpochMilli(ms))));
+        if (depth == 0) {
+            return scalars;
+        }
+        Arbitrary<Value> lists = values(depth - 1).list().ofMaxSize(3).map(l -> new Value(new ArrayList<>(l)));
+        Arbitrary<Value> structures = Arbitraries.maps(Arbitraries.of("a", "b", "a.b", "os"), values(depth - 1))
+                .ofMaxSize(3)
+                .map(m -> new Value(new ImmutableStructure(m)));
+        return Arbitraries.frequencyOf(
+                net.jqwik.api.Tuple.of(6, scalars),
+                net.jqwik.api.Tuple.of(1, lists),
+                net.jqwik.api.Tuple.of(2, structures));
+    }
 }

@@ -1,14 +1,12 @@
 package dev.cutover.replication;
 
-import dev.cutover.replication.spi.CheckpointStore;
-import dev.cutover.replication.jdbc.JdbcCheckpointStore;
-import dev.cutover.replication.jdbc.JdbcSource;
-import dev.cutover.replication.spi.SegmentedSource;
-import dev.cutover.replication.spi.VersionedTarget;
-
 import dev.cutover.replication.internal.backfill.BackfillCounters;
 import dev.cutover.replication.internal.backfill.BackfillRunner;
 import dev.cutover.replication.internal.backfill.BackfillSettings;
+import dev.cutover.replication.jdbc.JdbcSource;
+import dev.cutover.replication.spi.CheckpointStore;
+import dev.cutover.replication.spi.SegmentedSource;
+import dev.cutover.replication.spi.VersionedTarget;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
@@ -63,120 +61,121 @@ import org.jspecify.annotations.Nullable;
  * @since 0.1.0
  */
 public final class Backfill implements AutoCloseable {
-  private final BackfillSettings settings;
-  private final BackfillCounters counters = new BackfillCounters();
-  private final AtomicReference<@Nullable BackfillRunner> current = new AtomicReference<>();
-  private volatile @Nullable BackfillRunner last;
+    private final BackfillSettings settings;
+    private final BackfillCounters counters = new BackfillCounters();
+    private final AtomicReference<@Nullable BackfillRunner> current = new AtomicReference<>();
+    private volatile @Nullable BackfillRunner last;
 
-  Backfill(BackfillSettings settings) {
-    this.settings = settings;
-  }
-
-  /** Starts configuring a backfill that reads {@code source}. */
-  public static From from(SegmentedSource source) {
-    return new From(Objects.requireNonNull(source, "source"));
-  }
-
-  /**
-   * Copies every segment not yet done, and returns when all are done (by this process or others)
-   * or after {@link #stop()}.
-   *
-   * @return {@link BackfillResult.Status#COMPLETED} or {@link BackfillResult.Status#STOPPED}, with
-   *     this run's counts, rejections and collisions
-   * @throws BackfillException when a source, target or checkpoint call failed; the checkpoints
-   *     are kept, so running again resumes. Also, before anything is copied, when the checkpoints
-   *     were written under another layout of the source (see the class comment) or another
-   *     segment count: then running again fails the same way
-   * @throws InterruptedException when the calling thread was interrupted; the workers were
-   *     stopped first
-   * @throws IllegalStateException when this backfill is already running
-   */
-  public BackfillResult run() throws BackfillException, InterruptedException {
-    BackfillRunner runner = new BackfillRunner(settings, counters);
-    if (!current.compareAndSet(null, runner)) {
-      throw new IllegalStateException("backfill '" + settings.name() + "' is already running");
-    }
-    last = runner;
-    try {
-      return runner.run();
-    } finally {
-      current.set(null);
-      runner.ended();
-    }
-  }
-
-  /**
-   * Asks a running backfill to stop: each worker finishes its page, saves its checkpoint and
-   * releases its segment, and {@link #run()} returns {@link BackfillResult.Status#STOPPED}.
-   * Returns at once; does nothing when not running.
-   */
-  public void stop() {
-    BackfillRunner runner = current.get();
-    if (runner != null) {
-      runner.stop();
-    }
-  }
-
-  /**
-   * Stops a running backfill and waits (up to the lease) until its workers are gone and {@link
-   * #run()} is returning.
-   */
-  @Override
-  public void close() {
-    BackfillRunner runner = current.get();
-    if (runner == null) {
-      return;
-    }
-    runner.stop();
-    try {
-      runner.awaitEnd(settings.lease());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  /** How far the current (or last) run got; all zero before the first run. */
-  public BackfillProgress progress() {
-    BackfillRunner runner = last;
-    return runner != null ? runner.progress()
-        : new BackfillProgress(BackfillCounts.ZERO, 0, 0, Duration.ZERO, 0, null);
-  }
-
-  /** What this instance did over all its runs: counters that only increase, for metrics. */
-  public BackfillCounts totals() {
-    return counters.snapshot();
-  }
-
-  /** Whether a run is in progress. */
-  public boolean running() {
-    return current.get() != null;
-  }
-
-  /** The backfill's name, for logs and metrics. */
-  public String name() {
-    return settings.name();
-  }
-
-  /** Who this process is to the checkpoint store. */
-  public String owner() {
-    return settings.owner();
-  }
-
-  /**
-   * The first step of configuring a backfill: where it copies to.
-   *
-   * @since 0.1.0
-   */
-  public static final class From {
-    private final SegmentedSource source;
-
-    private From(SegmentedSource source) {
-      this.source = source;
+    Backfill(BackfillSettings settings) {
+        this.settings = settings;
     }
 
-    /** Copies into {@code target}, through its versioned apply. */
-    public BackfillBuilder to(VersionedTarget target) {
-      return new BackfillBuilder(source, Objects.requireNonNull(target, "target"));
+    /** Starts configuring a backfill that reads {@code source}. */
+    public static From from(SegmentedSource source) {
+        return new From(Objects.requireNonNull(source, "source"));
     }
-  }
+
+    /**
+     * Copies every segment not yet done, and returns when all are done (by this process or others)
+     * or after {@link #stop()}.
+     *
+     * @return {@link BackfillResult.Status#COMPLETED} or {@link BackfillResult.Status#STOPPED}, with
+     *     this run's counts, rejections and collisions
+     * @throws BackfillException when a source, target or checkpoint call failed; the checkpoints
+     *     are kept, so running again resumes. Also, before anything is copied, when the checkpoints
+     *     were written under another layout of the source (see the class comment) or another
+     *     segment count: then running again fails the same way
+     * @throws InterruptedException when the calling thread was interrupted; the workers were
+     *     stopped first
+     * @throws IllegalStateException when this backfill is already running
+     */
+    public BackfillResult run() throws BackfillException, InterruptedException {
+        BackfillRunner runner = new BackfillRunner(settings, counters);
+        if (!current.compareAndSet(null, runner)) {
+            throw new IllegalStateException("backfill '" + settings.name() + "' is already running");
+        }
+        last = runner;
+        try {
+            return runner.run();
+        } finally {
+            current.set(null);
+            runner.ended();
+        }
+    }
+
+    /**
+     * Asks a running backfill to stop: each worker finishes its page, saves its checkpoint and
+     * releases its segment, and {@link #run()} returns {@link BackfillResult.Status#STOPPED}.
+     * Returns at once; does nothing when not running.
+     */
+    public void stop() {
+        BackfillRunner runner = current.get();
+        if (runner != null) {
+            runner.stop();
+        }
+    }
+
+    /**
+     * Stops a running backfill and waits (up to the lease) until its workers are gone and {@link
+     * #run()} is returning.
+     */
+    @Override
+    public void close() {
+        BackfillRunner runner = current.get();
+        if (runner == null) {
+            return;
+        }
+        runner.stop();
+        try {
+            runner.awaitEnd(settings.lease());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** How far the current (or last) run got; all zero before the first run. */
+    public BackfillProgress progress() {
+        BackfillRunner runner = last;
+        return runner != null
+                ? runner.progress()
+                : new BackfillProgress(BackfillCounts.ZERO, 0, 0, Duration.ZERO, 0, null);
+    }
+
+    /** What this instance did over all its runs: counters that only increase, for metrics. */
+    public BackfillCounts totals() {
+        return counters.snapshot();
+    }
+
+    /** Whether a run is in progress. */
+    public boolean running() {
+        return current.get() != null;
+    }
+
+    /** The backfill's name, for logs and metrics. */
+    public String name() {
+        return settings.name();
+    }
+
+    /** Who this process is to the checkpoint store. */
+    public String owner() {
+        return settings.owner();
+    }
+
+    /**
+     * The first step of configuring a backfill: where it copies to.
+     *
+     * @since 0.1.0
+     */
+    public static final class From {
+        private final SegmentedSource source;
+
+        private From(SegmentedSource source) {
+            this.source = source;
+        }
+
+        /** Copies into {@code target}, through its versioned apply. */
+        public BackfillBuilder to(VersionedTarget target) {
+            return new BackfillBuilder(source, Objects.requireNonNull(target, "target"));
+        }
+    }
 }

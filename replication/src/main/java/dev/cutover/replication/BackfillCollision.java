@@ -22,9 +22,9 @@ import java.util.Objects;
  * @since 0.1.0
  */
 public record BackfillCollision(String newKey, String firstKey, String collidingKey, int segment) {
-  public BackfillCollision {
-    Objects.requireNonNull(newKey, "newKey");
-    Objects.requireNonNull(firstKey, "firstKey");
-    Objects.requireNonNull(collidingKey, "collidingKey");
-  }
+    public BackfillCollision {
+        Objects.requireNonNull(newKey, "newKey");
+        Objects.requireNonNull(firstKey, "firstKey");
+        Objects.requireNonNull(collidingKey, "collidingKey");
+    }
 }

@@ -24,28 +24,28 @@ package dev.cutover.replication;
  * @since 0.1.0
  */
 public record BackfillCounts(
-    long read,
-    long applied,
-    long superseded,
-    long duplicate,
-    long rejected,
-    long collisions,
-    long leasesLost,
-    long segmentsCopied) {
+        long read,
+        long applied,
+        long superseded,
+        long duplicate,
+        long rejected,
+        long collisions,
+        long leasesLost,
+        long segmentsCopied) {
 
-  /** All zero. */
-  public static final BackfillCounts ZERO = new BackfillCounts(0, 0, 0, 0, 0, 0, 0, 0);
+    /** All zero. */
+    public static final BackfillCounts ZERO = new BackfillCounts(0, 0, 0, 0, 0, 0, 0, 0);
 
-  /** The difference of two snapshots of the same counters: what happened in between. */
-  public BackfillCounts minus(BackfillCounts earlier) {
-    return new BackfillCounts(
-        read - earlier.read,
-        applied - earlier.applied,
-        superseded - earlier.superseded,
-        duplicate - earlier.duplicate,
-        rejected - earlier.rejected,
-        collisions - earlier.collisions,
-        leasesLost - earlier.leasesLost,
-        segmentsCopied - earlier.segmentsCopied);
-  }
+    /** The difference of two snapshots of the same counters: what happened in between. */
+    public BackfillCounts minus(BackfillCounts earlier) {
+        return new BackfillCounts(
+                read - earlier.read,
+                applied - earlier.applied,
+                superseded - earlier.superseded,
+                duplicate - earlier.duplicate,
+                rejected - earlier.rejected,
+                collisions - earlier.collisions,
+                leasesLost - earlier.leasesLost,
+                segmentsCopied - earlier.segmentsCopied);
+    }
 }

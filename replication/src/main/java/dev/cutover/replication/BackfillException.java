@@ -1,7 +1,6 @@
 package dev.cutover.replication;
 
 import dev.cutover.replication.spi.SegmentedSource;
-
 import java.util.Objects;
 
 /**
@@ -28,19 +27,19 @@ import java.util.Objects;
  * @since 0.1.0
  */
 public final class BackfillException extends Exception {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  /** The run's result; never serialized. */
-  private final transient BackfillResult result;
+    /** The run's result; never serialized. */
+    private final transient BackfillResult result;
 
-  /** A failure with the run's partial result and the first error met. */
-  public BackfillException(String message, BackfillResult result, Throwable cause) {
-    super(message, cause);
-    this.result = Objects.requireNonNull(result, "result");
-  }
+    /** A failure with the run's partial result and the first error met. */
+    public BackfillException(String message, BackfillResult result, Throwable cause) {
+        super(message, cause);
+        this.result = Objects.requireNonNull(result, "result");
+    }
 
-  /** What the run did before it failed, with status {@link BackfillResult.Status#FAILED}. */
-  public BackfillResult result() {
-    return result;
-  }
+    /** What the run did before it failed, with status {@link BackfillResult.Status#FAILED}. */
+    public BackfillResult result() {
+        return result;
+    }
 }

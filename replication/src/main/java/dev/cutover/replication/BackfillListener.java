@@ -20,28 +20,28 @@ package dev.cutover.replication;
  */
 public interface BackfillListener {
 
-  /** After each page was applied and its checkpoint saved. */
-  default void onProgress(BackfillProgress progress) {}
+    /** After each page was applied and its checkpoint saved. */
+    default void onProgress(BackfillProgress progress) {}
 
-  /**
-   * A row was rejected by the source (it could not be read), the transform or the key
-   * normalizer ({@link BackfillRejection#step()}); it was not applied.
-   */
-  default void onRejected(BackfillRejection rejection) {}
+    /**
+     * A row was rejected by the source (it could not be read), the transform or the key
+     * normalizer ({@link BackfillRejection#step()}); it was not applied.
+     */
+    default void onRejected(BackfillRejection rejection) {}
 
-  /** A row's new key is already the new key of another old key; it was not applied. */
-  default void onCollision(BackfillCollision collision) {}
+    /** A row's new key is already the new key of another old key; it was not applied. */
+    default void onCollision(BackfillCollision collision) {}
 
-  /** This process copied {@code segment} to its end; {@code rows} rows were read from it in all. */
-  default void onSegmentDone(int segment, long rows) {}
+    /** This process copied {@code segment} to its end; {@code rows} rows were read from it in all. */
+    default void onSegmentDone(int segment, long rows) {}
 
-  /**
-   * This process stopped copying {@code segment}: its lease expired and another process may have
-   * taken it over (its checkpoint save was refused). The segment is not lost: its current owner,
-   * or this process later, continues it.
-   */
-  default void onLeaseLost(int segment) {}
+    /**
+     * This process stopped copying {@code segment}: its lease expired and another process may have
+     * taken it over (its checkpoint save was refused). The segment is not lost: its current owner,
+     * or this process later, continues it.
+     */
+    default void onLeaseLost(int segment) {}
 
-  /** The run ended, in any way. */
-  default void onFinished(BackfillResult result) {}
+    /** The run ended, in any way. */
+    default void onFinished(BackfillResult result) {}
 }

@@ -1,7 +1,6 @@
 package dev.cutover.replication;
 
 import dev.cutover.replication.metrics.BackfillMetrics;
-
 import java.time.Duration;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -33,14 +32,14 @@ import org.jspecify.annotations.Nullable;
  * @since 0.1.0
  */
 public record BackfillProgress(
-    BackfillCounts counts,
-    int segmentsDone,
-    int segmentsTotal,
-    Duration elapsed,
-    double rowsPerSecond,
-    @Nullable Duration eta) {
-  public BackfillProgress {
-    Objects.requireNonNull(counts, "counts");
-    Objects.requireNonNull(elapsed, "elapsed");
-  }
+        BackfillCounts counts,
+        int segmentsDone,
+        int segmentsTotal,
+        Duration elapsed,
+        double rowsPerSecond,
+        @Nullable Duration eta) {
+    public BackfillProgress {
+        Objects.requireNonNull(counts, "counts");
+        Objects.requireNonNull(elapsed, "elapsed");
+    }
 }

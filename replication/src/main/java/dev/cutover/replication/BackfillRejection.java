@@ -24,27 +24,27 @@ import org.jspecify.annotations.Nullable;
  */
 public record BackfillRejection(@Nullable String key, long version, int segment, String reason, Step step) {
 
-  /**
-   * Which step of the backfill rejected a row.
-   *
-   * @since 0.1.0
-   */
-  public enum Step {
-    /** The source could not make a change of the row: it was never migrated, fix the row. */
-    SOURCE,
-    /** The {@link RowTransform} rejected the row, returned null or threw. */
-    TRANSFORM,
-    /** The key normalizer threw, returned null or made an invalid key. */
-    KEY_NORMALIZER
-  }
+    /**
+     * Which step of the backfill rejected a row.
+     *
+     * @since 0.1.0
+     */
+    public enum Step {
+        /** The source could not make a change of the row: it was never migrated, fix the row. */
+        SOURCE,
+        /** The {@link RowTransform} rejected the row, returned null or threw. */
+        TRANSFORM,
+        /** The key normalizer threw, returned null or made an invalid key. */
+        KEY_NORMALIZER
+    }
 
-  public BackfillRejection {
-    Objects.requireNonNull(reason, "reason");
-    Objects.requireNonNull(step, "step");
-  }
+    public BackfillRejection {
+        Objects.requireNonNull(reason, "reason");
+        Objects.requireNonNull(step, "step");
+    }
 
-  /** A row the source rejected, read from {@code segment}. */
-  public static BackfillRejection ofSource(SourceRejection rejection, int segment) {
-    return new BackfillRejection(rejection.key(), 0, segment, rejection.reason(), Step.SOURCE);
-  }
+    /** A row the source rejected, read from {@code segment}. */
+    public static BackfillRejection ofSource(SourceRejection rejection, int segment) {
+        return new BackfillRejection(rejection.key(), 0, segment, rejection.reason(), Step.SOURCE);
+    }
 }

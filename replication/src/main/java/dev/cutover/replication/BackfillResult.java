@@ -31,38 +31,38 @@ import java.util.Objects;
  * @since 0.1.0
  */
 public record BackfillResult(
-    Status status,
-    BackfillCounts counts,
-    int segmentsDone,
-    int segmentsTotal,
-    List<BackfillRejection> rejections,
-    List<BackfillCollision> collisions,
-    boolean truncated,
-    boolean collisionTrackingSaturated,
-    Duration duration) {
+        Status status,
+        BackfillCounts counts,
+        int segmentsDone,
+        int segmentsTotal,
+        List<BackfillRejection> rejections,
+        List<BackfillCollision> collisions,
+        boolean truncated,
+        boolean collisionTrackingSaturated,
+        Duration duration) {
 
-  /** How many rejections and how many collisions a result lists at most. */
-  public static final int MAX_REPORTED = 10_000;
+    /** How many rejections and how many collisions a result lists at most. */
+    public static final int MAX_REPORTED = 10_000;
 
-  /**
-   * How a run ended.
-   *
-   * @since 0.1.0
-   */
-  public enum Status {
-    /** Every segment is done (by this process or others). */
-    COMPLETED,
-    /** {@link Backfill#stop()} was called: claims were released, the checkpoints kept; run again to resume. */
-    STOPPED,
-    /** A source, target or checkpoint call failed; {@link Backfill#run()} threw a {@link BackfillException}. */
-    FAILED
-  }
+    /**
+     * How a run ended.
+     *
+     * @since 0.1.0
+     */
+    public enum Status {
+        /** Every segment is done (by this process or others). */
+        COMPLETED,
+        /** {@link Backfill#stop()} was called: claims were released, the checkpoints kept; run again to resume. */
+        STOPPED,
+        /** A source, target or checkpoint call failed; {@link Backfill#run()} threw a {@link BackfillException}. */
+        FAILED
+    }
 
-  public BackfillResult {
-    Objects.requireNonNull(status, "status");
-    Objects.requireNonNull(counts, "counts");
-    rejections = List.copyOf(rejections);
-    collisions = List.copyOf(collisions);
-    Objects.requireNonNull(duration, "duration");
-  }
+    public BackfillResult {
+        Objects.requireNonNull(status, "status");
+        Objects.requireNonNull(counts, "counts");
+        rejections = List.copyOf(rejections);
+        collisions = List.copyOf(collisions);
+        Objects.requireNonNull(duration, "duration");
+    }
 }

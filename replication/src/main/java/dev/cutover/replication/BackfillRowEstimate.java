@@ -1,7 +1,6 @@
 package dev.cutover.replication;
 
 import dev.cutover.replication.spi.SegmentedSource;
-
 import java.util.OptionalLong;
 
 /**
@@ -20,6 +19,6 @@ import java.util.OptionalLong;
  * @since 0.1.0
  */
 public interface BackfillRowEstimate {
-  /** Roughly how many rows the source holds, or empty when it cannot tell; asked once per run. */
-  OptionalLong estimatedRows() throws Exception;
+    /** Roughly how many rows the source holds, or empty when it cannot tell; asked once per run. */
+    OptionalLong estimatedRows() throws Exception;
 }

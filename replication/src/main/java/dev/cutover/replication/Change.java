@@ -22,59 +22,60 @@ import org.jspecify.annotations.Nullable;
  * @param payload the entity's state for an upsert; null for a delete
  * @since 0.1.0
  */
-public record Change(String key, long version, Kind kind, @Nullable JsonNode payload) {
-  /** Longest key a change may carry. */
-  public static final int MAX_KEY_LENGTH = 1024;
+public record Change(
+        String key, long version, Kind kind, @Nullable JsonNode payload) {
+    /** Longest key a change may carry. */
+    public static final int MAX_KEY_LENGTH = 1024;
 
-  /** What a change does. */
-  public enum Kind {
-    /** Create or replace the entity. */
-    UPSERT,
-    /** Delete the entity, leaving a tombstone with this version. */
-    DELETE
-  }
-
-  public Change {
-    Objects.requireNonNull(key, "key");
-    Objects.requireNonNull(kind, "kind");
-    if (key.isEmpty() || key.length() > MAX_KEY_LENGTH) {
-      throw new IllegalArgumentException(
-          "change key must be 1 to " + MAX_KEY_LENGTH + " characters but was " + key.length() + " characters");
+    /** What a change does. */
+    public enum Kind {
+        /** Create or replace the entity. */
+        UPSERT,
+        /** Delete the entity, leaving a tombstone with this version. */
+        DELETE
     }
-    if (version < 1) {
-      throw new IllegalArgumentException("version of change '" + key + "' must be >= 1 but was " + version);
+
+    public Change {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(kind, "kind");
+        if (key.isEmpty() || key.length() > MAX_KEY_LENGTH) {
+            throw new IllegalArgumentException("change key must be 1 to " + MAX_KEY_LENGTH + " characters but was "
+                    + key.length() + " characters");
+        }
+        if (version < 1) {
+            throw new IllegalArgumentException("version of change '" + key + "' must be >= 1 but was " + version);
+        }
+        if (kind == Kind.UPSERT && payload == null) {
+            throw new IllegalArgumentException("upsert of '" + key + "' at version " + version + " has no payload");
+        }
+        if (kind == Kind.DELETE && payload != null) {
+            throw new IllegalArgumentException("delete of '" + key + "' at version " + version + " carries a payload");
+        }
     }
-    if (kind == Kind.UPSERT && payload == null) {
-      throw new IllegalArgumentException("upsert of '" + key + "' at version " + version + " has no payload");
+
+    /** An upsert of {@code key} to {@code payload} at {@code version}. */
+    public static Change upsert(String key, long version, JsonNode payload) {
+        return new Change(key, version, Kind.UPSERT, Objects.requireNonNull(payload, "payload"));
     }
-    if (kind == Kind.DELETE && payload != null) {
-      throw new IllegalArgumentException("delete of '" + key + "' at version " + version + " carries a payload");
+
+    /** A delete of {@code key} at {@code version}. */
+    public static Change delete(String key, long version) {
+        return new Change(key, version, Kind.DELETE, null);
     }
-  }
 
-  /** An upsert of {@code key} to {@code payload} at {@code version}. */
-  public static Change upsert(String key, long version, JsonNode payload) {
-    return new Change(key, version, Kind.UPSERT, Objects.requireNonNull(payload, "payload"));
-  }
+    /** Whether this is a delete (a tombstone, when read from a store). */
+    public boolean isDelete() {
+        return kind == Kind.DELETE;
+    }
 
-  /** A delete of {@code key} at {@code version}. */
-  public static Change delete(String key, long version) {
-    return new Change(key, version, Kind.DELETE, null);
-  }
+    /** This change with another key: what key normalization produces. */
+    public Change withKey(String newKey) {
+        return new Change(newKey, version, kind, payload);
+    }
 
-  /** Whether this is a delete (a tombstone, when read from a store). */
-  public boolean isDelete() {
-    return kind == Kind.DELETE;
-  }
-
-  /** This change with another key: what key normalization produces. */
-  public Change withKey(String newKey) {
-    return new Change(newKey, version, kind, payload);
-  }
-
-  /** Names key, version and kind only: payloads are entity data and stay out of logs. */
-  @Override
-  public String toString() {
-    return "Change[" + kind + " " + key + " v" + version + "]";
-  }
+    /** Names key, version and kind only: payloads are entity data and stay out of logs. */
+    @Override
+    public String toString() {
+        return "Change[" + kind + " " + key + " v" + version + "]";
+    }
 }

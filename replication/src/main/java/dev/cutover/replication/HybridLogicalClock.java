@@ -27,35 +27,35 @@ import java.util.concurrent.atomic.AtomicLong;
  * @since 0.1.0
  */
 public final class HybridLogicalClock {
-  /** Bits of the logical counter: 65,536 stamps per millisecond before the clock runs ahead. */
-  public static final int LOGICAL_BITS = 16;
+    /** Bits of the logical counter: 65,536 stamps per millisecond before the clock runs ahead. */
+    public static final int LOGICAL_BITS = 16;
 
-  private final Clock wall;
-  private final AtomicLong last = new AtomicLong();
+    private final Clock wall;
+    private final AtomicLong last = new AtomicLong();
 
-  /** A clock on the system's UTC wall clock. */
-  public HybridLogicalClock() {
-    this(Clock.systemUTC());
-  }
+    /** A clock on the system's UTC wall clock. */
+    public HybridLogicalClock() {
+        this(Clock.systemUTC());
+    }
 
-  /** A clock on {@code wall}, for tests. */
-  public HybridLogicalClock(Clock wall) {
-    this.wall = Objects.requireNonNull(wall, "wall");
-  }
+    /** A clock on {@code wall}, for tests. */
+    public HybridLogicalClock(Clock wall) {
+        this.wall = Objects.requireNonNull(wall, "wall");
+    }
 
-  /** A stamp greater than every stamp this clock issued or observed before. */
-  public long next() {
-    long physical = wall.millis() << LOGICAL_BITS;
-    return last.accumulateAndGet(physical, (previous, now) -> Math.max(previous + 1, now));
-  }
+    /** A stamp greater than every stamp this clock issued or observed before. */
+    public long next() {
+        long physical = wall.millis() << LOGICAL_BITS;
+        return last.accumulateAndGet(physical, (previous, now) -> Math.max(previous + 1, now));
+    }
 
-  /** Folds in a stamp seen elsewhere, so that the next stamp is greater than it. */
-  public void observe(long stamp) {
-    last.accumulateAndGet(stamp, Math::max);
-  }
+    /** Folds in a stamp seen elsewhere, so that the next stamp is greater than it. */
+    public void observe(long stamp) {
+        last.accumulateAndGet(stamp, Math::max);
+    }
 
-  /** The wall-clock instant a stamp was issued at, to the millisecond. */
-  public static Instant instantOf(long stamp) {
-    return Instant.ofEpochMilli(stamp >>> LOGICAL_BITS);
-  }
+    /** The wall-clock instant a stamp was issued at, to the millisecond. */
+    public static Instant instantOf(long stamp) {
+        return Instant.ofEpochMilli(stamp >>> LOGICAL_BITS);
+    }
 }

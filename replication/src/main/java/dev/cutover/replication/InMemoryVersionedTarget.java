@@ -1,11 +1,10 @@
 package dev.cutover.replication;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cutover.replication.internal.PayloadJson;
 import dev.cutover.replication.spi.ApplyOutcome;
 import dev.cutover.replication.spi.ReplaceOutcome;
 import dev.cutover.replication.spi.VersionedTarget;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.cutover.replication.internal.PayloadJson;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,138 +31,141 @@ import org.jspecify.annotations.Nullable;
  * @since 0.1.0
  */
 public final class InMemoryVersionedTarget implements VersionedTarget {
-  private record Stored(Change change, Instant appliedAt) {}
+    private record Stored(Change change, Instant appliedAt) {}
 
-  private final ConcurrentSkipListMap<String, Stored> rows = new ConcurrentSkipListMap<>();
-  private final int segments;
-  private final Clock clock;
+    private final ConcurrentSkipListMap<String, Stored> rows = new ConcurrentSkipListMap<>();
+    private final int segments;
+    private final Clock clock;
 
-  /** One segment, on the system clock. */
-  public InMemoryVersionedTarget() {
-    this(1, Clock.systemUTC());
-  }
-
-  /**
-   * @param segments how many segments {@link #readPage} splits the keys into, at least 1
-   * @param clock when tombstones are applied, for {@link #purgeTombstones}
-   */
-  public InMemoryVersionedTarget(int segments, Clock clock) {
-    if (segments < 1) {
-      throw new IllegalArgumentException("segments must be >= 1 but was " + segments);
+    /** One segment, on the system clock. */
+    public InMemoryVersionedTarget() {
+        this(1, Clock.systemUTC());
     }
-    this.segments = segments;
-    this.clock = Objects.requireNonNull(clock, "clock");
-  }
 
-  @Override
-  public List<ApplyOutcome> apply(List<Change> changes) {
-    List<ApplyOutcome> outcomes = new ArrayList<>(changes.size());
-    for (Change given : changes) {
-      Change c = stored(Objects.requireNonNull(given, "change"));
-      ApplyOutcome[] outcome = new ApplyOutcome[1];
-      // compute is atomic per key: the in-memory equivalent of one conditional write
-      rows.compute(c.key(), (k, stored) -> {
-        if (stored == null || stored.change().version() < c.version()) {
-          outcome[0] = ApplyOutcome.APPLIED;
-          return new Stored(c, clock.instant());
+    /**
+     * @param segments how many segments {@link #readPage} splits the keys into, at least 1
+     * @param clock when tombstones are applied, for {@link #purgeTombstones}
+     */
+    public InMemoryVersionedTarget(int segments, Clock clock) {
+        if (segments < 1) {
+            throw new IllegalArgumentException("segments must be >= 1 but was " + segments);
         }
-        outcome[0] = stored.change().version() == c.version() ? ApplyOutcome.DUPLICATE : ApplyOutcome.SUPERSEDED;
-        return stored;
-      });
-      outcomes.add(outcome[0]);
+        this.segments = segments;
+        this.clock = Objects.requireNonNull(clock, "clock");
     }
-    return outcomes;
-  }
 
-  /**
-   * Replaces the row when it is live at {@code expectedVersion} with the expected digest, in one
-   * atomic step per key ({@link ConcurrentSkipListMap#compute}), like {@link #apply}.
-   */
-  @Override
-  public ReplaceOutcome replaceIfUnchanged(long expectedVersion, String expectedDigest, Change row) {
-    VersionedTarget.checkReplacement(expectedVersion, expectedDigest, row);
-    ReplaceOutcome[] outcome = {ReplaceOutcome.CHANGED};
-    rows.computeIfPresent(row.key(), (k, stored) -> {
-      Change c = stored.change();
-      if (c.isDelete() || c.version() != expectedVersion || !PayloadDigest.of(c).equals(expectedDigest)) {
-        return stored;
-      }
-      outcome[0] = ReplaceOutcome.REPLACED;
-      return new Stored(stored(row), clock.instant());
-    });
-    return outcome[0];
-  }
-
-  /** The change as kept: its payload an exact copy, so that what is read is what a store of JSON text gives. */
-  private static Change stored(Change c) {
-    JsonNode payload = c.payload();
-    return payload == null ? c : Change.upsert(c.key(), c.version(), PayloadJson.exactCopy(payload));
-  }
-
-  @Override
-  public Optional<Change> read(String key) {
-    Stored s = rows.get(Objects.requireNonNull(key, "key"));
-    return s == null ? Optional.empty() : Optional.of(s.change());
-  }
-
-  @Override
-  public long purgeTombstones(Instant appliedBefore) {
-    long purged = 0;
-    for (Map.Entry<String, Stored> e : rows.entrySet()) {
-      Stored s = e.getValue();
-      if (s.change().isDelete() && s.appliedAt().isBefore(appliedBefore) && rows.remove(e.getKey(), s)) {
-        purged++;
-      }
+    @Override
+    public List<ApplyOutcome> apply(List<Change> changes) {
+        List<ApplyOutcome> outcomes = new ArrayList<>(changes.size());
+        for (Change given : changes) {
+            Change c = stored(Objects.requireNonNull(given, "change"));
+            ApplyOutcome[] outcome = new ApplyOutcome[1];
+            // compute is atomic per key: the in-memory equivalent of one conditional write
+            rows.compute(c.key(), (k, stored) -> {
+                if (stored == null || stored.change().version() < c.version()) {
+                    outcome[0] = ApplyOutcome.APPLIED;
+                    return new Stored(c, clock.instant());
+                }
+                outcome[0] =
+                        stored.change().version() == c.version() ? ApplyOutcome.DUPLICATE : ApplyOutcome.SUPERSEDED;
+                return stored;
+            });
+            outcomes.add(outcome[0]);
+        }
+        return outcomes;
     }
-    return purged;
-  }
 
-  @Override
-  public int segments() {
-    return segments;
-  }
-
-  @Override
-  public Page readPage(int segment, @Nullable String token, int limit) {
-    if (segment < 0 || segment >= segments) {
-      throw new IllegalArgumentException("segment must be 0 to " + (segments - 1) + " but was " + segment);
+    /**
+     * Replaces the row when it is live at {@code expectedVersion} with the expected digest, in one
+     * atomic step per key ({@link ConcurrentSkipListMap#compute}), like {@link #apply}.
+     */
+    @Override
+    public ReplaceOutcome replaceIfUnchanged(long expectedVersion, String expectedDigest, Change row) {
+        VersionedTarget.checkReplacement(expectedVersion, expectedDigest, row);
+        ReplaceOutcome[] outcome = {ReplaceOutcome.CHANGED};
+        rows.computeIfPresent(row.key(), (k, stored) -> {
+            Change c = stored.change();
+            if (c.isDelete()
+                    || c.version() != expectedVersion
+                    || !PayloadDigest.of(c).equals(expectedDigest)) {
+                return stored;
+            }
+            outcome[0] = ReplaceOutcome.REPLACED;
+            return new Stored(stored(row), clock.instant());
+        });
+        return outcome[0];
     }
-    if (limit < 1) {
-      throw new IllegalArgumentException("limit must be >= 1 but was " + limit);
+
+    /** The change as kept: its payload an exact copy, so that what is read is what a store of JSON text gives. */
+    private static Change stored(Change c) {
+        JsonNode payload = c.payload();
+        return payload == null ? c : Change.upsert(c.key(), c.version(), PayloadJson.exactCopy(payload));
     }
-    Map<String, Stored> after = token == null ? rows : rows.tailMap(token, false);
-    List<Change> page = new ArrayList<>();
-    String last = null;
-    for (Map.Entry<String, Stored> e : after.entrySet()) {
-      if (segmentOf(e.getKey()) != segment) {
-        continue;
-      }
-      page.add(e.getValue().change());
-      last = e.getKey();
-      if (page.size() == limit) {
-        return new Page(page, last);
-      }
+
+    @Override
+    public Optional<Change> read(String key) {
+        Stored s = rows.get(Objects.requireNonNull(key, "key"));
+        return s == null ? Optional.empty() : Optional.of(s.change());
     }
-    return new Page(page, null);
-  }
 
-  /** {@code "string hash, <n> segments"}: a key's segment is its {@link String#hashCode()} modulo the count. */
-  @Override
-  public String layout() {
-    return "string hash, " + segments + " segments";
-  }
+    @Override
+    public long purgeTombstones(Instant appliedBefore) {
+        long purged = 0;
+        for (Map.Entry<String, Stored> e : rows.entrySet()) {
+            Stored s = e.getValue();
+            if (s.change().isDelete() && s.appliedAt().isBefore(appliedBefore) && rows.remove(e.getKey(), s)) {
+                purged++;
+            }
+        }
+        return purged;
+    }
 
-  private int segmentOf(String key) {
-    return Math.floorMod(key.hashCode(), segments);
-  }
+    @Override
+    public int segments() {
+        return segments;
+    }
 
-  /** Every stored change, live and tombstones, in key order. */
-  public List<Change> all() {
-    return rows.values().stream().map(Stored::change).toList();
-  }
+    @Override
+    public Page readPage(int segment, @Nullable String token, int limit) {
+        if (segment < 0 || segment >= segments) {
+            throw new IllegalArgumentException("segment must be 0 to " + (segments - 1) + " but was " + segment);
+        }
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be >= 1 but was " + limit);
+        }
+        Map<String, Stored> after = token == null ? rows : rows.tailMap(token, false);
+        List<Change> page = new ArrayList<>();
+        String last = null;
+        for (Map.Entry<String, Stored> e : after.entrySet()) {
+            if (segmentOf(e.getKey()) != segment) {
+                continue;
+            }
+            page.add(e.getValue().change());
+            last = e.getKey();
+            if (page.size() == limit) {
+                return new Page(page, last);
+            }
+        }
+        return new Page(page, null);
+    }
 
-  @Override
-  public String describe() {
-    return "in-memory target (" + rows.size() + " keys)";
-  }
+    /** {@code "string hash, <n> segments"}: a key's segment is its {@link String#hashCode()} modulo the count. */
+    @Override
+    public String layout() {
+        return "string hash, " + segments + " segments";
+    }
+
+    private int segmentOf(String key) {
+        return Math.floorMod(key.hashCode(), segments);
+    }
+
+    /** Every stored change, live and tombstones, in key order. */
+    public List<Change> all() {
+        return rows.values().stream().map(Stored::change).toList();
+    }
+
+    @Override
+    public String describe() {
+        return "in-memory target (" + rows.size() + " keys)";
+    }
 }

@@ -34,119 +34,121 @@ import java.util.Objects;
  * @since 0.1.0
  */
 public final class KeyNormalizer {
-  private static final int MAX_PASSES = 4;
+    private static final int MAX_PASSES = 4;
 
-  private final Normalizer.Form form;
+    private final Normalizer.Form form;
 
-  private KeyNormalizer(Normalizer.Form form) {
-    this.form = form;
-  }
-
-  /** NFKC: compatibility forms become their plain equivalents. The default for keys. */
-  public static KeyNormalizer nfkc() {
-    return new KeyNormalizer(Normalizer.Form.NFKC);
-  }
-
-  /** NFC: only canonically equivalent forms are merged (composed and decomposed accents). */
-  public static KeyNormalizer nfc() {
-    return new KeyNormalizer(Normalizer.Form.NFC);
-  }
-
-  /**
-   * A normalizer to {@code form}, which must be a composed form (NFC or NFKC).
-   *
-   * @throws IllegalArgumentException for NFD or NFKD
-   */
-  public static KeyNormalizer of(Normalizer.Form form) {
-    Objects.requireNonNull(form, "form");
-    if (form != Normalizer.Form.NFC && form != Normalizer.Form.NFKC) {
-      throw new IllegalArgumentException("form must be NFC or NFKC but was " + form);
+    private KeyNormalizer(Normalizer.Form form) {
+        this.form = form;
     }
-    return new KeyNormalizer(form);
-  }
 
-  /** The normalization form in use. */
-  public Normalizer.Form form() {
-    return form;
-  }
-
-  /**
-   * The normalized key.
-   *
-   * @throws IllegalArgumentException when the key normalizes to nothing, is too long, or holds a
-   *     broken surrogate pair, naming it escaped
-   */
-  public String normalize(String key) {
-    Objects.requireNonNull(key, "key");
-    String bad = Keys.unstorable(key.replace('\0', ' '));
-    if (bad != null) {
-      throw new IllegalArgumentException("key " + Keys.escape(key) + " cannot be normalized: it " + bad);
+    /** NFKC: compatibility forms become their plain equivalents. The default for keys. */
+    public static KeyNormalizer nfkc() {
+        return new KeyNormalizer(Normalizer.Form.NFKC);
     }
-    String s = key;
-    for (int pass = 0; pass < MAX_PASSES; pass++) {
-      String next = trim(Normalizer.normalize(strip(s), form));
-      if (next.equals(s)) {
-        break;
-      }
-      s = next;
+
+    /** NFC: only canonically equivalent forms are merged (composed and decomposed accents). */
+    public static KeyNormalizer nfc() {
+        return new KeyNormalizer(Normalizer.Form.NFC);
     }
-    if (s.isEmpty()) {
-      throw new IllegalArgumentException("key " + Keys.escape(key) + " normalizes to an empty key");
-    }
-    if (s.length() > Change.MAX_KEY_LENGTH) {
-      throw new IllegalArgumentException("key " + Keys.escape(key) + " normalizes to " + s.length()
-          + " characters, more than " + Change.MAX_KEY_LENGTH);
-    }
-    return s;
-  }
 
-  /** The change with its key normalized. */
-  public Change normalize(Change change) {
-    String key = normalize(change.key());
-    return key.equals(change.key()) ? change : change.withKey(key);
-  }
-
-  /** Whether a normalized key never contains the character: zero-width and control characters. */
-  static boolean isStripped(int cp) {
-    return Character.getType(cp) == Character.CONTROL
-        || (cp >= 0x200B && cp <= 0x200D) || cp == 0x2060 || cp == 0xFEFF;
-  }
-
-  private static boolean isSpace(int cp) {
-    return Character.isWhitespace(cp) || Character.isSpaceChar(cp);
-  }
-
-  private static String strip(String s) {
-    StringBuilder out = null;
-    for (int i = 0; i < s.length(); ) {
-      int cp = s.codePointAt(i);
-      int n = Character.charCount(cp);
-      if (isStripped(cp)) {
-        if (out == null) {
-          out = new StringBuilder(s.length()).append(s, 0, i);
+    /**
+     * A normalizer to {@code form}, which must be a composed form (NFC or NFKC).
+     *
+     * @throws IllegalArgumentException for NFD or NFKD
+     */
+    public static KeyNormalizer of(Normalizer.Form form) {
+        Objects.requireNonNull(form, "form");
+        if (form != Normalizer.Form.NFC && form != Normalizer.Form.NFKC) {
+            throw new IllegalArgumentException("form must be NFC or NFKC but was " + form);
         }
-      } else if (out != null) {
-        out.appendCodePoint(cp);
-      }
-      i += n;
+        return new KeyNormalizer(form);
     }
-    return out == null ? s : out.toString();
-  }
 
-  private static String trim(String s) {
-    int start = 0;
-    int end = s.length();
-    while (start < end && isSpace(s.codePointAt(start))) {
-      start += Character.charCount(s.codePointAt(start));
+    /** The normalization form in use. */
+    public Normalizer.Form form() {
+        return form;
     }
-    while (end > start && isSpace(s.codePointBefore(end))) {
-      end -= Character.charCount(s.codePointBefore(end));
-    }
-    return s.substring(start, end);
-  }
 
-  @Override
-  public String toString() {
-    return "KeyNormalizer[" + form + "]";
-  }
+    /**
+     * The normalized key.
+     *
+     * @throws IllegalArgumentException when the key normalizes to nothing, is too long, or holds a
+     *     broken surrogate pair, naming it escaped
+     */
+    public String normalize(String key) {
+        Objects.requireNonNull(key, "key");
+        String bad = Keys.unstorable(key.replace('\0', ' '));
+        if (bad != null) {
+            throw new IllegalArgumentException("key " + Keys.escape(key) + " cannot be normalized: it " + bad);
+        }
+        String s = key;
+        for (int pass = 0; pass < MAX_PASSES; pass++) {
+            String next = trim(Normalizer.normalize(strip(s), form));
+            if (next.equals(s)) {
+                break;
+            }
+            s = next;
+        }
+        if (s.isEmpty()) {
+            throw new IllegalArgumentException("key " + Keys.escape(key) + " normalizes to an empty key");
+        }
+        if (s.length() > Change.MAX_KEY_LENGTH) {
+            throw new IllegalArgumentException("key " + Keys.escape(key) + " normalizes to " + s.length()
+                    + " characters, more than " + Change.MAX_KEY_LENGTH);
+        }
+        return s;
+    }
+
+    /** The change with its key normalized. */
+    public Change normalize(Change change) {
+        String key = normalize(change.key());
+        return key.equals(change.key()) ? change : change.withKey(key);
+    }
+
+    /** Whether a normalized key never contains the character: zero-width and control characters. */
+    static boolean isStripped(int cp) {
+        return Character.getType(cp) == Character.CONTROL
+                || (cp >= 0x200B && cp <= 0x200D)
+                || cp == 0x2060
+                || cp == 0xFEFF;
+    }
+
+    private static boolean isSpace(int cp) {
+        return Character.isWhitespace(cp) || Character.isSpaceChar(cp);
+    }
+
+    private static String strip(String s) {
+        StringBuilder out = null;
+        for (int i = 0; i < s.length(); ) {
+            int cp = s.codePointAt(i);
+            int n = Character.charCount(cp);
+            if (isStripped(cp)) {
+                if (out == null) {
+                    out = new StringBuilder(s.length()).append(s, 0, i);
+                }
+            } else if (out != null) {
+                out.appendCodePoint(cp);
+            }
+            i += n;
+        }
+        return out == null ? s : out.toString();
+    }
+
+    private static String trim(String s) {
+        int start = 0;
+        int end = s.length();
+        while (start < end && isSpace(s.codePointAt(start))) {
+            start += Character.charCount(s.codePointAt(start));
+        }
+        while (end > start && isSpace(s.codePointBefore(end))) {
+            end -= Character.charCount(s.codePointBefore(end));
+        }
+        return s.substring(start, end);
+    }
+
+    @Override
+    public String toString() {
+        return "KeyNormalizer[" + form + "]";
+    }
 }

@@ -37,104 +37,105 @@ import org.slf4j.LoggerFactory;
  * @since 0.1.0
  */
 public final class KeyNormalizerCollisions {
-  private static final Logger LOG = LoggerFactory.getLogger(KeyNormalizerCollisions.class);
-  /** The default bound on remembered keys. */
-  public static final int DEFAULT_MAX_KEYS = 10_000_000;
+    private static final Logger LOG = LoggerFactory.getLogger(KeyNormalizerCollisions.class);
+    /** The default bound on remembered keys. */
+    public static final int DEFAULT_MAX_KEYS = 10_000_000;
 
-  /**
-   * Two old keys that normalize to one new key.
-   *
-   * @param normalizedKey the new key both normalize to
-   * @param firstOriginal the old key recorded first
-   * @param otherOriginal the other old key
-   * @since 0.1.0
-   */
-  public record Collision(String normalizedKey, String firstOriginal, String otherOriginal) {
-    public Collision {
-      Objects.requireNonNull(normalizedKey, "normalizedKey");
-      Objects.requireNonNull(firstOriginal, "firstOriginal");
-      Objects.requireNonNull(otherOriginal, "otherOriginal");
-    }
-
-    /** Names the keys escaped, so invisible characters show. */
-    @Override
-    public String toString() {
-      return "key collision: " + Keys.escape(firstOriginal) + " and " + Keys.escape(otherOriginal)
-          + " both normalize to " + Keys.escape(normalizedKey);
-    }
-  }
-
-  private final int maxKeys;
-  private final Consumer<Collision> listener;
-  /** Normalized key to its original (a String), or to all its distinct originals (a String[]). */
-  private final ConcurrentHashMap<String, Object> originals = new ConcurrentHashMap<>();
-  private final AtomicLong collisions = new AtomicLong();
-
-  private KeyNormalizerCollisions(int maxKeys, Consumer<Collision> listener) {
-    this.maxKeys = maxKeys;
-    this.listener = listener;
-  }
-
-  /** A detector remembering up to {@value #DEFAULT_MAX_KEYS} keys, reporting to {@code listener}. */
-  public static KeyNormalizerCollisions create(Consumer<Collision> listener) {
-    return create(DEFAULT_MAX_KEYS, listener);
-  }
-
-  /** A detector remembering up to {@code maxKeys} (at least 1) normalized keys. */
-  public static KeyNormalizerCollisions create(int maxKeys, Consumer<Collision> listener) {
-    if (maxKeys < 1) {
-      throw new IllegalArgumentException("maxKeys must be >= 1 but was " + maxKeys);
-    }
-    return new KeyNormalizerCollisions(maxKeys, Objects.requireNonNull(listener, "listener"));
-  }
-
-  /**
-   * Records that {@code original} normalizes to {@code normalized}; returns the collisions this
-   * introduces (one per distinct original recorded before for the same normalized key), each also
-   * logged at WARN and handed to the listener. Recording the same pair again reports nothing.
-   *
-   * @throws IllegalStateException when a new normalized key would exceed the bound
-   */
-  public List<Collision> record(String original, String normalized) {
-    Objects.requireNonNull(original, "original");
-    Objects.requireNonNull(normalized, "normalized");
-    List<Collision> found = new ArrayList<>(0);
-    originals.compute(normalized, (key, known) -> {
-      if (known == null) {
-        if (originals.size() >= maxKeys) {
-          throw new IllegalStateException("collision detection holds " + maxKeys
-              + " keys, its bound; raise maxKeys or check fewer keys at a time");
+    /**
+     * Two old keys that normalize to one new key.
+     *
+     * @param normalizedKey the new key both normalize to
+     * @param firstOriginal the old key recorded first
+     * @param otherOriginal the other old key
+     * @since 0.1.0
+     */
+    public record Collision(String normalizedKey, String firstOriginal, String otherOriginal) {
+        public Collision {
+            Objects.requireNonNull(normalizedKey, "normalizedKey");
+            Objects.requireNonNull(firstOriginal, "firstOriginal");
+            Objects.requireNonNull(otherOriginal, "otherOriginal");
         }
-        return original.equals(normalized) ? normalized : original;
-      }
-      String[] before = known instanceof String one ? new String[] {one} : (String[]) known;
-      for (String b : before) {
-        if (b.equals(original)) {
-          return known;
+
+        /** Names the keys escaped, so invisible characters show. */
+        @Override
+        public String toString() {
+            return "key collision: " + Keys.escape(firstOriginal) + " and " + Keys.escape(otherOriginal)
+                    + " both normalize to " + Keys.escape(normalizedKey);
         }
-      }
-      String[] after = Arrays.copyOf(before, before.length + 1);
-      after[before.length] = original;
-      for (String b : before) {
-        found.add(new Collision(normalized, b, original));
-      }
-      return after;
-    });
-    for (Collision c : found) {
-      collisions.incrementAndGet();
-      LOG.warn("{}", c);
-      listener.accept(c);
     }
-    return found;
-  }
 
-  /** Collisions reported so far. */
-  public long collisionCount() {
-    return collisions.get();
-  }
+    private final int maxKeys;
+    private final Consumer<Collision> listener;
+    /** Normalized key to its original (a String), or to all its distinct originals (a String[]). */
+    private final ConcurrentHashMap<String, Object> originals = new ConcurrentHashMap<>();
 
-  /** Normalized keys remembered so far. */
-  public int size() {
-    return originals.size();
-  }
+    private final AtomicLong collisions = new AtomicLong();
+
+    private KeyNormalizerCollisions(int maxKeys, Consumer<Collision> listener) {
+        this.maxKeys = maxKeys;
+        this.listener = listener;
+    }
+
+    /** A detector remembering up to {@value #DEFAULT_MAX_KEYS} keys, reporting to {@code listener}. */
+    public static KeyNormalizerCollisions create(Consumer<Collision> listener) {
+        return create(DEFAULT_MAX_KEYS, listener);
+    }
+
+    /** A detector remembering up to {@code maxKeys} (at least 1) normalized keys. */
+    public static KeyNormalizerCollisions create(int maxKeys, Consumer<Collision> listener) {
+        if (maxKeys < 1) {
+            throw new IllegalArgumentException("maxKeys must be >= 1 but was " + maxKeys);
+        }
+        return new KeyNormalizerCollisions(maxKeys, Objects.requireNonNull(listener, "listener"));
+    }
+
+    /**
+     * Records that {@code original} normalizes to {@code normalized}; returns the collisions this
+     * introduces (one per distinct original recorded before for the same normalized key), each also
+     * logged at WARN and handed to the listener. Recording the same pair again reports nothing.
+     *
+     * @throws IllegalStateException when a new normalized key would exceed the bound
+     */
+    public List<Collision> record(String original, String normalized) {
+        Objects.requireNonNull(original, "original");
+        Objects.requireNonNull(normalized, "normalized");
+        List<Collision> found = new ArrayList<>(0);
+        originals.compute(normalized, (key, known) -> {
+            if (known == null) {
+                if (originals.size() >= maxKeys) {
+                    throw new IllegalStateException("collision detection holds " + maxKeys
+                            + " keys, its bound; raise maxKeys or check fewer keys at a time");
+                }
+                return original.equals(normalized) ? normalized : original;
+            }
+            String[] before = known instanceof String one ? new String[] {one} : (String[]) known;
+            for (String b : before) {
+                if (b.equals(original)) {
+                    return known;
+                }
+            }
+            String[] after = Arrays.copyOf(before, before.length + 1);
+            after[before.length] = original;
+            for (String b : before) {
+                found.add(new Collision(normalized, b, original));
+            }
+            return after;
+        });
+        for (Collision c : found) {
+            collisions.incrementAndGet();
+            LOG.warn("{}", c);
+            listener.accept(c);
+        }
+        return found;
+    }
+
+    /** Collisions reported so far. */
+    public long collisionCount() {
+        return collisions.get();
+    }
+
+    /** Normalized keys remembered so far. */
+    public int size() {
+        return originals.size();
+    }
 }

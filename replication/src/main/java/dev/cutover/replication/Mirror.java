@@ -1,10 +1,9 @@
 package dev.cutover.replication;
 
-import dev.cutover.replication.spi.VersionedTarget;
-
 import dev.cutover.replication.internal.ListenerTap;
 import dev.cutover.replication.internal.mirror.MirrorAccess;
 import dev.cutover.replication.internal.mirror.MirrorEngine;
+import dev.cutover.replication.spi.VersionedTarget;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -66,153 +65,155 @@ import java.util.function.Function;
  * @since 0.1.0
  */
 public final class Mirror<E> implements AutoCloseable {
-  /** How long {@link #close()} lets the workers drain. */
-  public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(30);
+    /** How long {@link #close()} lets the workers drain. */
+    public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
-  private final MirrorEngine<E> engine;
+    private final MirrorEngine<E> engine;
 
-  Mirror(MirrorEngine<E> engine) {
-    this.engine = engine;
-  }
-
-  /** Starts configuring a mirror into {@code target}. */
-  public static Setup to(VersionedTarget target) {
-    return new Setup(Objects.requireNonNull(target, "target"));
-  }
-
-  /**
-   * The first step of configuring a mirror: how an event becomes changes.
-   *
-   * @since 0.1.0
-   */
-  public static final class Setup {
-    private final VersionedTarget target;
-
-    private Setup(VersionedTarget target) {
-      this.target = target;
+    Mirror(MirrorEngine<E> engine) {
+        this.engine = engine;
     }
 
-    /** Each event becomes any number of changes (none: the event is not mirrored). */
-    public <E> MirrorBuilder<E> mapping(Function<? super E, List<Change>> mapping) {
-      return new MirrorBuilder<>(target, Objects.requireNonNull(mapping, "mapping"));
+    /** Starts configuring a mirror into {@code target}. */
+    public static Setup to(VersionedTarget target) {
+        return new Setup(Objects.requireNonNull(target, "target"));
     }
 
-    /** Each event becomes at most one change. */
-    public <E> MirrorBuilder<E> mappingOne(Function<? super E, Optional<Change>> mapping) {
-      Objects.requireNonNull(mapping, "mapping");
-      return new MirrorBuilder<>(target, (E event) -> mapping.apply(event).map(List::of).orElse(List.of()));
+    /**
+     * The first step of configuring a mirror: how an event becomes changes.
+     *
+     * @since 0.1.0
+     */
+    public static final class Setup {
+        private final VersionedTarget target;
+
+        private Setup(VersionedTarget target) {
+            this.target = target;
+        }
+
+        /** Each event becomes any number of changes (none: the event is not mirrored). */
+        public <E> MirrorBuilder<E> mapping(Function<? super E, List<Change>> mapping) {
+            return new MirrorBuilder<>(target, Objects.requireNonNull(mapping, "mapping"));
+        }
+
+        /** Each event becomes at most one change. */
+        public <E> MirrorBuilder<E> mappingOne(Function<? super E, Optional<Change>> mapping) {
+            Objects.requireNonNull(mapping, "mapping");
+            return new MirrorBuilder<>(
+                    target, (E event) -> mapping.apply(event).map(List::of).orElse(List.of()));
+        }
     }
-  }
 
-  /**
-   * Mirrors one event: gate, mapping, queue. Returns once the changes are queued (waiting up to
-   * {@code maxBlock} each for room) or recorded as dropped. Never throws.
-   */
-  public void observe(E event) {
-    engine.observe(event);
-  }
-
-  /**
-   * Wraps a listener: the returned consumer calls {@code original} first, exactly as before (its
-   * exceptions propagate unchanged, and an event it threw on is not mirrored), then mirrors the
-   * event.
-   */
-  public Consumer<E> tap(Consumer<? super E> original) {
-    Objects.requireNonNull(original, "original");
-    return event -> {
-      original.accept(event);
-      engine.observe(event);
-    };
-  }
-
-  /**
-   * Wraps a listener of any interface the application already registers (an event bus's {@code
-   * OrderListener} with several methods, say): the returned listener implements {@code
-   * listenerType} and forwards every call to {@code original} first, exactly as before (its return
-   * value and exceptions unchanged; a call it threw on is not mirrored), then mirrors each argument
-   * of that call that is an instance of {@code eventType}. Calls without such an argument, and
-   * {@code equals}, {@code hashCode} and {@code toString}, are only forwarded.
-   *
-   * <pre>{@code
-   * OrderListener listener = mirror.tap(OrderListener.class, existingListener, OrderEvent.class);
-   * eventBus.register(listener);
-   * }</pre>
-   *
-   * @throws IllegalArgumentException when {@code listenerType} is not an interface
-   */
-  public <L> L tap(Class<L> listenerType, L original, Class<? extends E> eventType) {
-    Objects.requireNonNull(listenerType, "listenerType");
-    Objects.requireNonNull(original, "original");
-    Objects.requireNonNull(eventType, "eventType");
-    if (!listenerType.isInterface()) {
-      throw new IllegalArgumentException("listenerType must be an interface but was the class " + listenerType.getName());
+    /**
+     * Mirrors one event: gate, mapping, queue. Returns once the changes are queued (waiting up to
+     * {@code maxBlock} each for room) or recorded as dropped. Never throws.
+     */
+    public void observe(E event) {
+        engine.observe(event);
     }
-    return ListenerTap.wrap(listenerType, original, eventType, engine::observe);
-  }
 
-  /**
-   * A new subscriber that mirrors what it receives, with demand-based backpressure: it requests
-   * only as many events as the mirror has room for. Closing the mirror cancels it.
-   */
-  public Flow.Subscriber<E> subscriber() {
-    return engine.subscriber();
-  }
+    /**
+     * Wraps a listener: the returned consumer calls {@code original} first, exactly as before (its
+     * exceptions propagate unchanged, and an event it threw on is not mirrored), then mirrors the
+     * event.
+     */
+    public Consumer<E> tap(Consumer<? super E> original) {
+        Objects.requireNonNull(original, "original");
+        return event -> {
+            original.accept(event);
+            engine.observe(event);
+        };
+    }
 
-  /** Subscribes a new {@link #subscriber()} to {@code publisher}. */
-  public void subscribeTo(Flow.Publisher<? extends E> publisher) {
-    Objects.requireNonNull(publisher, "publisher").subscribe(subscriber());
-  }
+    /**
+     * Wraps a listener of any interface the application already registers (an event bus's {@code
+     * OrderListener} with several methods, say): the returned listener implements {@code
+     * listenerType} and forwards every call to {@code original} first, exactly as before (its return
+     * value and exceptions unchanged; a call it threw on is not mirrored), then mirrors each argument
+     * of that call that is an instance of {@code eventType}. Calls without such an argument, and
+     * {@code equals}, {@code hashCode} and {@code toString}, are only forwarded.
+     *
+     * <pre>{@code
+     * OrderListener listener = mirror.tap(OrderListener.class, existingListener, OrderEvent.class);
+     * eventBus.register(listener);
+     * }</pre>
+     *
+     * @throws IllegalArgumentException when {@code listenerType} is not an interface
+     */
+    public <L> L tap(Class<L> listenerType, L original, Class<? extends E> eventType) {
+        Objects.requireNonNull(listenerType, "listenerType");
+        Objects.requireNonNull(original, "original");
+        Objects.requireNonNull(eventType, "eventType");
+        if (!listenerType.isInterface()) {
+            throw new IllegalArgumentException(
+                    "listenerType must be an interface but was the class " + listenerType.getName());
+        }
+        return ListenerTap.wrap(listenerType, original, eventType, engine::observe);
+    }
 
-  /** Whether the gate lets events through now. */
-  public boolean enabled() {
-    return engine.gateOpen();
-  }
+    /**
+     * A new subscriber that mirrors what it receives, with demand-based backpressure: it requests
+     * only as many events as the mirror has room for. Closing the mirror cancels it.
+     */
+    public Flow.Subscriber<E> subscriber() {
+        return engine.subscriber();
+    }
 
-  /** What the mirror has done so far. */
-  public MirrorCounts counts() {
-    return engine.counts();
-  }
+    /** Subscribes a new {@link #subscriber()} to {@code publisher}. */
+    public void subscribeTo(Flow.Publisher<? extends E> publisher) {
+        Objects.requireNonNull(publisher, "publisher").subscribe(subscriber());
+    }
 
-  /**
-   * Waits until every change this mirror queued has been settled (applied or recorded) and the
-   * queue is empty; for tests, and for a migration step that must not start before the mirror
-   * caught up. With a queue shared by several processes, only this process's changes are known.
-   *
-   * @return true when quiet; false when {@code timeout} passed first or the thread was interrupted
-   */
-  public boolean awaitQuiet(Duration timeout) {
-    return engine.awaitQuiet(Objects.requireNonNull(timeout, "timeout"));
-  }
+    /** Whether the gate lets events through now. */
+    public boolean enabled() {
+        return engine.gateOpen();
+    }
 
-  /**
-   * Stops mirroring: new events are recorded as dropped ({@code CLOSED}), subscriptions are
-   * cancelled, the workers apply what is queued until {@code timeout}, then stop. Changes still in
-   * an in-process queue are recorded as failed ({@code CLOSED}); an external queue keeps them.
-   * Idempotent.
-   *
-   * @return true when everything was applied or recorded within {@code timeout}
-   */
-  public boolean close(Duration timeout) {
-    return engine.close(Objects.requireNonNull(timeout, "timeout"));
-  }
+    /** What the mirror has done so far. */
+    public MirrorCounts counts() {
+        return engine.counts();
+    }
 
-  /** {@link #close(Duration)} with {@link #DEFAULT_CLOSE_TIMEOUT}. */
-  @Override
-  public void close() {
-    close(DEFAULT_CLOSE_TIMEOUT);
-  }
+    /**
+     * Waits until every change this mirror queued has been settled (applied or recorded) and the
+     * queue is empty; for tests, and for a migration step that must not start before the mirror
+     * caught up. With a queue shared by several processes, only this process's changes are known.
+     *
+     * @return true when quiet; false when {@code timeout} passed first or the thread was interrupted
+     */
+    public boolean awaitQuiet(Duration timeout) {
+        return engine.awaitQuiet(Objects.requireNonNull(timeout, "timeout"));
+    }
 
-  /** The name given to the builder: thread names, logs, metrics tags, journal entries. */
-  public String name() {
-    return engine.name();
-  }
+    /**
+     * Stops mirroring: new events are recorded as dropped ({@code CLOSED}), subscriptions are
+     * cancelled, the workers apply what is queued until {@code timeout}, then stop. Changes still in
+     * an in-process queue are recorded as failed ({@code CLOSED}); an external queue keeps them.
+     * Idempotent.
+     *
+     * @return true when everything was applied or recorded within {@code timeout}
+     */
+    public boolean close(Duration timeout) {
+        return engine.close(Objects.requireNonNull(timeout, "timeout"));
+    }
 
-  static {
-    MirrorAccess.register(mirror -> mirror.engine);
-  }
+    /** {@link #close(Duration)} with {@link #DEFAULT_CLOSE_TIMEOUT}. */
+    @Override
+    public void close() {
+        close(DEFAULT_CLOSE_TIMEOUT);
+    }
 
-  @Override
-  public String toString() {
-    return "Mirror[" + engine.name() + ", " + counts() + "]";
-  }
+    /** The name given to the builder: thread names, logs, metrics tags, journal entries. */
+    public String name() {
+        return engine.name();
+    }
+
+    static {
+        MirrorAccess.register(mirror -> mirror.engine);
+    }
+
+    @Override
+    public String toString() {
+        return "Mirror[" + engine.name() + ", " + counts() + "]";
+    }
 }

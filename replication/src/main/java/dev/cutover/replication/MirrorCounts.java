@@ -28,14 +28,14 @@ package dev.cutover.replication;
  * @since 0.1.0
  */
 public record MirrorCounts(
-    long observed,
-    long skipped,
-    long unmapped,
-    long mirrored,
-    long applied,
-    long superseded,
-    long duplicate,
-    long dropped,
-    long failed,
-    long pending,
-    long queueDepth) {}
+        long observed,
+        long skipped,
+        long unmapped,
+        long mirrored,
+        long applied,
+        long superseded,
+        long duplicate,
+        long dropped,
+        long failed,
+        long pending,
+        long queueDepth) {}

@@ -26,27 +26,27 @@ import org.jspecify.annotations.Nullable;
  */
 public record MirrorFailure(@Nullable String key, long version, Reason reason, String detail, Instant at) {
 
-  /**
-   * Why a change was not applied.
-   *
-   * @since 0.1.0
-   */
-  public enum Reason {
-    /** The queue stayed full for the whole {@code maxBlock}: backpressure gave up. */
-    DROPPED_QUEUE_FULL,
-    /** The queue threw when offered the change. */
-    DROPPED_QUEUE_ERROR,
-    /** The mirror was closed (or closing) before the change was applied. */
-    CLOSED,
-    /** The target refused or failed every attempt to apply the change. */
-    APPLY_FAILED,
-    /** The mapping threw for an event, so there is no change and no key. */
-    MAPPING_FAILED
-  }
+    /**
+     * Why a change was not applied.
+     *
+     * @since 0.1.0
+     */
+    public enum Reason {
+        /** The queue stayed full for the whole {@code maxBlock}: backpressure gave up. */
+        DROPPED_QUEUE_FULL,
+        /** The queue threw when offered the change. */
+        DROPPED_QUEUE_ERROR,
+        /** The mirror was closed (or closing) before the change was applied. */
+        CLOSED,
+        /** The target refused or failed every attempt to apply the change. */
+        APPLY_FAILED,
+        /** The mapping threw for an event, so there is no change and no key. */
+        MAPPING_FAILED
+    }
 
-  public MirrorFailure {
-    Objects.requireNonNull(reason, "reason");
-    Objects.requireNonNull(detail, "detail");
-    Objects.requireNonNull(at, "at");
-  }
+    public MirrorFailure {
+        Objects.requireNonNull(reason, "reason");
+        Objects.requireNonNull(detail, "detail");
+        Objects.requireNonNull(at, "at");
+    }
 }

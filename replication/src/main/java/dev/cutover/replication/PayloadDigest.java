@@ -1,10 +1,9 @@
 package dev.cutover.replication;
 
-import dev.cutover.replication.spi.VersionedTarget;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cutover.compare.Comparison;
 import dev.cutover.replication.internal.reconcile.ReconcileRowDigest;
+import dev.cutover.replication.spi.VersionedTarget;
 import java.util.HexFormat;
 import java.util.Objects;
 
@@ -33,29 +32,29 @@ import java.util.Objects;
  * @since 0.1.0
  */
 public final class PayloadDigest {
-  /** The digest of a tombstone, which no payload has: {@code "tombstone"}. */
-  public static final String TOMBSTONE = "tombstone";
-  /** Canonical form only: no normalizers, no unordered arrays. */
-  private static final Comparison CANONICAL = Comparison.builder().build();
+    /** The digest of a tombstone, which no payload has: {@code "tombstone"}. */
+    public static final String TOMBSTONE = "tombstone";
+    /** Canonical form only: no normalizers, no unordered arrays. */
+    private static final Comparison CANONICAL = Comparison.builder().build();
 
-  private PayloadDigest() {}
+    private PayloadDigest() {}
 
-  /**
-   * The digest of {@code payload}: 64 lower-case hexadecimal digits.
-   *
-   * @throws IllegalArgumentException when the payload cannot be brought to canonical form (it
-   *     nests deeper than 256 levels, or holds an object Jackson cannot serialize)
-   */
-  public static String of(JsonNode payload) {
-    Objects.requireNonNull(payload, "payload");
-    JsonNode canonical = CANONICAL.canonicalize(payload);
-    return HexFormat.of().formatHex(new ReconcileRowDigest().payloadHash(canonical));
-  }
+    /**
+     * The digest of {@code payload}: 64 lower-case hexadecimal digits.
+     *
+     * @throws IllegalArgumentException when the payload cannot be brought to canonical form (it
+     *     nests deeper than 256 levels, or holds an object Jackson cannot serialize)
+     */
+    public static String of(JsonNode payload) {
+        Objects.requireNonNull(payload, "payload");
+        JsonNode canonical = CANONICAL.canonicalize(payload);
+        return HexFormat.of().formatHex(new ReconcileRowDigest().payloadHash(canonical));
+    }
 
-  /** The digest of a change's payload, or {@link #TOMBSTONE} for a delete. */
-  public static String of(Change change) {
-    Objects.requireNonNull(change, "change");
-    JsonNode payload = change.payload();
-    return payload == null ? TOMBSTONE : of(payload);
-  }
+    /** The digest of a change's payload, or {@link #TOMBSTONE} for a delete. */
+    public static String of(Change change) {
+        Objects.requireNonNull(change, "change");
+        JsonNode payload = change.payload();
+        return payload == null ? TOMBSTONE : of(payload);
+    }
 }

@@ -1,12 +1,11 @@
 package dev.cutover.replication;
 
-import dev.cutover.replication.spi.KeyReader;
-import dev.cutover.replication.spi.SegmentedSource;
-import dev.cutover.replication.spi.VersionedTarget;
-
 import dev.cutover.compare.Comparison;
 import dev.cutover.replication.internal.reconcile.ReconcileRun;
 import dev.cutover.replication.internal.reconcile.ReconcileSettings;
+import dev.cutover.replication.spi.KeyReader;
+import dev.cutover.replication.spi.SegmentedSource;
+import dev.cutover.replication.spi.VersionedTarget;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -62,159 +61,171 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Reconciler {
 
-  private final ReconcileSettings settings;
+    private final ReconcileSettings settings;
 
-  private Reconciler(ReconcileSettings settings) {
-    this.settings = settings;
-  }
+    private Reconciler(ReconcileSettings settings) {
+        this.settings = settings;
+    }
 
-  /** Starts configuring a reconciliation of {@code oldSide} against {@code newSide}. */
-  public static Builder between(SegmentedSource oldSide, SegmentedSource newSide) {
-    return new Builder(Objects.requireNonNull(oldSide, "oldSide"), Objects.requireNonNull(newSide, "newSide"));
-  }
-
-  /**
-   * Reads both sides and reports what differs.
-   *
-   * @throws ReconciliationException when a side could not be read; no partial report is made
-   * @throws InterruptedException when interrupted (during the re-check delay)
-   */
-  public ReconciliationReport run() throws ReconciliationException, InterruptedException {
-    return new ReconcileRun(settings).run();
-  }
-
-  @Override
-  public String toString() {
-    return "Reconciler[" + settings.oldSide().describe() + " -> " + settings.newSide().describe() + ", buckets="
-        + settings.buckets() + "]";
-  }
-
-  /**
-   * Configures a {@link Reconciler}. Each setting is checked when set, naming a bad value.
-   *
-   * @since 0.1.0
-   */
-  public static final class Builder {
-    private final SegmentedSource oldSide;
-    private final SegmentedSource newSide;
-    private Function<Change, Optional<Change>> transform = Optional::of;
-    private Comparison comparison = Comparison.defaults();
-    private int buckets = 4096;
-    private int pageSize = 1000;
-    private int maxRowsInMemory = 200_000;
-    private int reportLimit = 10_000;
-    private @Nullable KeyReader oldReader;
-    private @Nullable KeyReader newReader;
-    private @Nullable Duration recheckAfter;
-    private Clock clock = Clock.systemUTC();
-
-    private Builder(SegmentedSource oldSide, SegmentedSource newSide) {
-      this.oldSide = oldSide;
-      this.newSide = newSide;
+    /** Starts configuring a reconciliation of {@code oldSide} against {@code newSide}. */
+    public static Builder between(SegmentedSource oldSide, SegmentedSource newSide) {
+        return new Builder(Objects.requireNonNull(oldSide, "oldSide"), Objects.requireNonNull(newSide, "newSide"));
     }
 
     /**
-     * Turns an old row into its new form, key normalization included, or empty when the row is
-     * not migrated (default: unchanged). It is also given tombstones (deletes) and must be
-     * deterministic: each run applies it on every read. A row it throws on is reported as an
-     * error naming the old key.
-     */
-    public Builder transform(Function<Change, Optional<Change>> transform) {
-      this.transform = Objects.requireNonNull(transform, "transform");
-      return this;
-    }
-
-    /** How rows are compared: normalizers, redaction (default {@link Comparison#defaults()}). */
-    public Builder comparison(Comparison comparison) {
-      this.comparison = Objects.requireNonNull(comparison, "comparison");
-      return this;
-    }
-
-    /**
-     * How many hash buckets the keys are split into, 1 to 1,048,576 (default 4,096). More buckets
-     * mean fewer rows read again per difference; aim for tens to thousands of rows per bucket.
-     */
-    public Builder buckets(int buckets) {
-      this.buckets = between("buckets", buckets, 1, 1 << 20);
-      return this;
-    }
-
-    /** Rows per page read from a source, 1 to 100,000 (default 1,000). */
-    public Builder pageSize(int pageSize) {
-      this.pageSize = between("pageSize", pageSize, 1, 100_000);
-      return this;
-    }
-
-    /** The most rows held while comparing differing buckets, 1 to 100,000,000 (default 200,000). */
-    public Builder maxRowsInMemory(int maxRows) {
-      this.maxRowsInMemory = between("maxRowsInMemory", maxRows, 1, 100_000_000);
-      return this;
-    }
-
-    /** The most entries each list of the report holds, 0 to 10,000,000 (default 10,000); counts stay exact. */
-    public Builder reportLimit(int limit) {
-      this.reportLimit = between("reportLimit", limit, 0, 10_000_000);
-      return this;
-    }
-
-    /**
-     * Re-reads each discrepancy before reporting it: {@code oldReader} reads the old store by an
-     * old key (an extra key is looked up by its new key), {@code newReader} the new store.
-     */
-    public Builder recheck(KeyReader oldReader, KeyReader newReader) {
-      this.oldReader = Objects.requireNonNull(oldReader, "oldReader");
-      this.newReader = Objects.requireNonNull(newReader, "newReader");
-      return this;
-    }
-
-    /**
-     * {@link #recheck(KeyReader, KeyReader)} with the new side, a {@link VersionedTarget}, as its own reader.
+     * Reads both sides and reports what differs.
      *
-     * @throws IllegalArgumentException when the new side is not a {@link VersionedTarget}
+     * @throws ReconciliationException when a side could not be read; no partial report is made
+     * @throws InterruptedException when interrupted (during the re-check delay)
      */
-    public Builder recheck(KeyReader oldReader) {
-      if (!(newSide instanceof VersionedTarget target)) {
-        throw new IllegalArgumentException("recheck(oldReader) needs a VersionedTarget as the new side but was "
-            + newSide.getClass().getName() + "; use recheck(oldReader, newReader)");
-      }
-      return recheck(oldReader, target);
+    public ReconciliationReport run() throws ReconciliationException, InterruptedException {
+        return new ReconcileRun(settings).run();
+    }
+
+    @Override
+    public String toString() {
+        return "Reconciler[" + settings.oldSide().describe() + " -> "
+                + settings.newSide().describe() + ", buckets=" + settings.buckets() + "]";
     }
 
     /**
-     * How long to wait, once per run, before the first re-check (default: the comparison's
-     * {@link Comparison#recheckDelay()}), so that writes in flight land first. Zero: at once.
+     * Configures a {@link Reconciler}. Each setting is checked when set, naming a bad value.
+     *
+     * @since 0.1.0
      */
-    public Builder recheckAfter(Duration delay) {
-      Objects.requireNonNull(delay, "recheckAfter");
-      if (delay.isNegative()) {
-        throw new IllegalArgumentException("recheckAfter must be >= 0 but was " + delay);
-      }
-      this.recheckAfter = delay;
-      return this;
-    }
+    public static final class Builder {
+        private final SegmentedSource oldSide;
+        private final SegmentedSource newSide;
+        private Function<Change, Optional<Change>> transform = Optional::of;
+        private Comparison comparison = Comparison.defaults();
+        private int buckets = 4096;
+        private int pageSize = 1000;
+        private int maxRowsInMemory = 200_000;
+        private int reportLimit = 10_000;
+        private @Nullable KeyReader oldReader;
+        private @Nullable KeyReader newReader;
+        private @Nullable Duration recheckAfter;
+        private Clock clock = Clock.systemUTC();
 
-    /** The clock of the report's timestamps (default system UTC). */
-    public Builder clock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock, "clock");
-      return this;
-    }
+        private Builder(SegmentedSource oldSide, SegmentedSource newSide) {
+            this.oldSide = oldSide;
+            this.newSide = newSide;
+        }
 
-    public Reconciler build() {
-      Duration delay = recheckAfter != null ? recheckAfter : comparison.recheckDelay();
-      return new Reconciler(new ReconcileSettings(oldSide, newSide, transform, comparison, buckets, pageSize,
-          maxRowsInMemory, reportLimit, oldReader, newReader, delay, clock));
-    }
+        /**
+         * Turns an old row into its new form, key normalization included, or empty when the row is
+         * not migrated (default: unchanged). It is also given tombstones (deletes) and must be
+         * deterministic: each run applies it on every read. A row it throws on is reported as an
+         * error naming the old key.
+         */
+        public Builder transform(Function<Change, Optional<Change>> transform) {
+            this.transform = Objects.requireNonNull(transform, "transform");
+            return this;
+        }
 
-    /** {@code build().run()}, for a one-off reconciliation. */
-    public ReconciliationReport run() throws ReconciliationException, InterruptedException {
-      return build().run();
-    }
+        /** How rows are compared: normalizers, redaction (default {@link Comparison#defaults()}). */
+        public Builder comparison(Comparison comparison) {
+            this.comparison = Objects.requireNonNull(comparison, "comparison");
+            return this;
+        }
 
-    private static int between(String what, int value, int min, int max) {
-      if (value < min || value > max) {
-        throw new IllegalArgumentException(what + " must be between " + min + " and " + max + " but was " + value);
-      }
-      return value;
+        /**
+         * How many hash buckets the keys are split into, 1 to 1,048,576 (default 4,096). More buckets
+         * mean fewer rows read again per difference; aim for tens to thousands of rows per bucket.
+         */
+        public Builder buckets(int buckets) {
+            this.buckets = between("buckets", buckets, 1, 1 << 20);
+            return this;
+        }
+
+        /** Rows per page read from a source, 1 to 100,000 (default 1,000). */
+        public Builder pageSize(int pageSize) {
+            this.pageSize = between("pageSize", pageSize, 1, 100_000);
+            return this;
+        }
+
+        /** The most rows held while comparing differing buckets, 1 to 100,000,000 (default 200,000). */
+        public Builder maxRowsInMemory(int maxRows) {
+            this.maxRowsInMemory = between("maxRowsInMemory", maxRows, 1, 100_000_000);
+            return this;
+        }
+
+        /** The most entries each list of the report holds, 0 to 10,000,000 (default 10,000); counts stay exact. */
+        public Builder reportLimit(int limit) {
+            this.reportLimit = between("reportLimit", limit, 0, 10_000_000);
+            return this;
+        }
+
+        /**
+         * Re-reads each discrepancy before reporting it: {@code oldReader} reads the old store by an
+         * old key (an extra key is looked up by its new key), {@code newReader} the new store.
+         */
+        public Builder recheck(KeyReader oldReader, KeyReader newReader) {
+            this.oldReader = Objects.requireNonNull(oldReader, "oldReader");
+            this.newReader = Objects.requireNonNull(newReader, "newReader");
+            return this;
+        }
+
+        /**
+         * {@link #recheck(KeyReader, KeyReader)} with the new side, a {@link VersionedTarget}, as its own reader.
+         *
+         * @throws IllegalArgumentException when the new side is not a {@link VersionedTarget}
+         */
+        public Builder recheck(KeyReader oldReader) {
+            if (!(newSide instanceof VersionedTarget target)) {
+                throw new IllegalArgumentException("recheck(oldReader) needs a VersionedTarget as the new side but was "
+                        + newSide.getClass().getName() + "; use recheck(oldReader, newReader)");
+            }
+            return recheck(oldReader, target);
+        }
+
+        /**
+         * How long to wait, once per run, before the first re-check (default: the comparison's
+         * {@link Comparison#recheckDelay()}), so that writes in flight land first. Zero: at once.
+         */
+        public Builder recheckAfter(Duration delay) {
+            Objects.requireNonNull(delay, "recheckAfter");
+            if (delay.isNegative()) {
+                throw new IllegalArgumentException("recheckAfter must be >= 0 but was " + delay);
+            }
+            this.recheckAfter = delay;
+            return this;
+        }
+
+        /** The clock of the report's timestamps (default system UTC). */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        public Reconciler build() {
+            Duration delay = recheckAfter != null ? recheckAfter : comparison.recheckDelay();
+            return new Reconciler(new ReconcileSettings(
+                    oldSide,
+                    newSide,
+                    transform,
+                    comparison,
+                    buckets,
+                    pageSize,
+                    maxRowsInMemory,
+                    reportLimit,
+                    oldReader,
+                    newReader,
+                    delay,
+                    clock));
+        }
+
+        /** {@code build().run()}, for a one-off reconciliation. */
+        public ReconciliationReport run() throws ReconciliationException, InterruptedException {
+            return build().run();
+        }
+
+        private static int between(String what, int value, int min, int max) {
+            if (value < min || value > max) {
+                throw new IllegalArgumentException(
+                        what + " must be between " + min + " and " + max + " but was " + value);
+            }
+            return value;
+        }
     }
-  }
 }

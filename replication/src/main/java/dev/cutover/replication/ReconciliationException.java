@@ -16,10 +16,10 @@ package dev.cutover.replication;
  * @since 0.1.0
  */
 public final class ReconciliationException extends Exception {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  /** A failure described by {@code message}, caused by {@code cause}. */
-  public ReconciliationException(String message, Throwable cause) {
-    super(message, cause);
-  }
+    /** A failure described by {@code message}, caused by {@code cause}. */
+    public ReconciliationException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

@@ -1,11 +1,10 @@
 package dev.cutover.replication;
 
-import dev.cutover.replication.spi.KeyReader;
-import dev.cutover.journal.RepairResult;
-import dev.cutover.replication.spi.VersionedTarget;
-
 import dev.cutover.journal.FailedWriteJournal;
+import dev.cutover.journal.RepairResult;
 import dev.cutover.replication.internal.reconcile.ReconcileRepair;
+import dev.cutover.replication.spi.KeyReader;
+import dev.cutover.replication.spi.VersionedTarget;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
@@ -82,110 +81,112 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Repair {
 
-  /**
-   * Which side is authoritative, and which is repaired.
-   *
-   * @since 0.1.0
-   */
-  public enum Direction {
-    /** The old store is authoritative; the new store is repaired (stages up to SHADOW). */
-    OLD_TO_NEW,
-    /** The new store is authoritative; the old store is repaired (LIVE and RAMP_DOWN, for a way back). */
-    NEW_TO_OLD
-  }
-
-  private Repair() {}
-
-  /** A repair of the keys in {@code report}. */
-  public static Builder from(ReconciliationReport report) {
-    return new Builder(Objects.requireNonNull(report, "report"), null);
-  }
-
-  /** A repair of the keys pending in {@code journal} only. */
-  public static Builder fromJournal(FailedWriteJournal journal) {
-    return new Builder(null, Objects.requireNonNull(journal, "journal"));
-  }
-
-  /**
-   * Configures and runs a repair. Direction and authority are required.
-   *
-   * @since 0.1.0
-   */
-  public static final class Builder {
-    private final @Nullable ReconciliationReport report;
-    private @Nullable FailedWriteJournal journal;
-    private @Nullable Direction direction;
-    private @Nullable KeyReader authority;
-    private Function<Change, Optional<Change>> transform = Optional::of;
-    private boolean repairDeletes = true;
-    private int batchSize = 200;
-
-    private Builder(@Nullable ReconciliationReport report, @Nullable FailedWriteJournal journal) {
-      this.report = report;
-      this.journal = journal;
-    }
-
-    /** Repairs the keys pending in {@code journal} first, resolving their entries. */
-    public Builder journal(FailedWriteJournal journal) {
-      this.journal = Objects.requireNonNull(journal, "journal");
-      return this;
-    }
-
-    /** Which side is authoritative. Required: a repair never guesses its direction. */
-    public Builder direction(Direction direction) {
-      this.direction = Objects.requireNonNull(direction, "direction");
-      return this;
-    }
-
-    /** Reads the authoritative side by its own keys (the old store for {@code OLD_TO_NEW}). Required. */
-    public Builder authority(KeyReader reader) {
-      this.authority = Objects.requireNonNull(reader, "authority");
-      return this;
-    }
-
     /**
-     * Turns an authoritative row into the target's form (default unchanged): the reconciliation's
-     * transform for {@code OLD_TO_NEW}. Also given a delete to learn the target key of an absent
-     * journal key; empty leaves the key alone.
-     */
-    public Builder transform(Function<Change, Optional<Change>> transform) {
-      this.transform = Objects.requireNonNull(transform, "transform");
-      return this;
-    }
-
-    /** Whether keys the authority does not hold are deleted in the target (default true). */
-    public Builder repairDeletes(boolean repairDeletes) {
-      this.repairDeletes = repairDeletes;
-      return this;
-    }
-
-    /** Keys repaired per apply, 1 to 10,000 (default 200). */
-    public Builder batchSize(int batchSize) {
-      if (batchSize < 1 || batchSize > 10_000) {
-        throw new IllegalArgumentException("batchSize must be between 1 and 10000 but was " + batchSize);
-      }
-      this.batchSize = batchSize;
-      return this;
-    }
-
-    /**
-     * Repairs {@code target}, the non-authoritative side.
+     * Which side is authoritative, and which is repaired.
      *
-     * @throws IllegalStateException when the direction or the authority is not set
-     * @throws Exception when the journal cannot be read or updated; failures of single keys are
-     *     counted in the result instead
+     * @since 0.1.0
      */
-    public RepairResult apply(VersionedTarget target) throws Exception {
-      Objects.requireNonNull(target, "target");
-      if (direction == null) {
-        throw new IllegalStateException("repair direction is not set: call direction(OLD_TO_NEW or NEW_TO_OLD)");
-      }
-      if (authority == null) {
-        throw new IllegalStateException("repair authority is not set: call authority(reader of the "
-            + (direction == Direction.OLD_TO_NEW ? "old" : "new") + " store)");
-      }
-      return new ReconcileRepair(report, journal, direction, authority, transform, repairDeletes, batchSize, target)
-          .run();
+    public enum Direction {
+        /** The old store is authoritative; the new store is repaired (stages up to SHADOW). */
+        OLD_TO_NEW,
+        /** The new store is authoritative; the old store is repaired (LIVE and RAMP_DOWN, for a way back). */
+        NEW_TO_OLD
     }
-  }
+
+    private Repair() {}
+
+    /** A repair of the keys in {@code report}. */
+    public static Builder from(ReconciliationReport report) {
+        return new Builder(Objects.requireNonNull(report, "report"), null);
+    }
+
+    /** A repair of the keys pending in {@code journal} only. */
+    public static Builder fromJournal(FailedWriteJournal journal) {
+        return new Builder(null, Objects.requireNonNull(journal, "journal"));
+    }
+
+    /**
+     * Configures and runs a repair. Direction and authority are required.
+     *
+     * @since 0.1.0
+     */
+    public static final class Builder {
+        private final @Nullable ReconciliationReport report;
+        private @Nullable FailedWriteJournal journal;
+        private @Nullable Direction direction;
+        private @Nullable KeyReader authority;
+        private Function<Change, Optional<Change>> transform = Optional::of;
+        private boolean repairDeletes = true;
+        private int batchSize = 200;
+
+        private Builder(@Nullable ReconciliationReport report, @Nullable FailedWriteJournal journal) {
+            this.report = report;
+            this.journal = journal;
+        }
+
+        /** Repairs the keys pending in {@code journal} first, resolving their entries. */
+        public Builder journal(FailedWriteJournal journal) {
+            this.journal = Objects.requireNonNull(journal, "journal");
+            return this;
+        }
+
+        /** Which side is authoritative. Required: a repair never guesses its direction. */
+        public Builder direction(Direction direction) {
+            this.direction = Objects.requireNonNull(direction, "direction");
+            return this;
+        }
+
+        /** Reads the authoritative side by its own keys (the old store for {@code OLD_TO_NEW}). Required. */
+        public Builder authority(KeyReader reader) {
+            this.authority = Objects.requireNonNull(reader, "authority");
+            return this;
+        }
+
+        /**
+         * Turns an authoritative row into the target's form (default unchanged): the reconciliation's
+         * transform for {@code OLD_TO_NEW}. Also given a delete to learn the target key of an absent
+         * journal key; empty leaves the key alone.
+         */
+        public Builder transform(Function<Change, Optional<Change>> transform) {
+            this.transform = Objects.requireNonNull(transform, "transform");
+            return this;
+        }
+
+        /** Whether keys the authority does not hold are deleted in the target (default true). */
+        public Builder repairDeletes(boolean repairDeletes) {
+            this.repairDeletes = repairDeletes;
+            return this;
+        }
+
+        /** Keys repaired per apply, 1 to 10,000 (default 200). */
+        public Builder batchSize(int batchSize) {
+            if (batchSize < 1 || batchSize > 10_000) {
+                throw new IllegalArgumentException("batchSize must be between 1 and 10000 but was " + batchSize);
+            }
+            this.batchSize = batchSize;
+            return this;
+        }
+
+        /**
+         * Repairs {@code target}, the non-authoritative side.
+         *
+         * @throws IllegalStateException when the direction or the authority is not set
+         * @throws Exception when the journal cannot be read or updated; failures of single keys are
+         *     counted in the result instead
+         */
+        public RepairResult apply(VersionedTarget target) throws Exception {
+            Objects.requireNonNull(target, "target");
+            if (direction == null) {
+                throw new IllegalStateException(
+                        "repair direction is not set: call direction(OLD_TO_NEW or NEW_TO_OLD)");
+            }
+            if (authority == null) {
+                throw new IllegalStateException("repair authority is not set: call authority(reader of the "
+                        + (direction == Direction.OLD_TO_NEW ? "old" : "new") + " store)");
+            }
+            return new ReconcileRepair(
+                            report, journal, direction, authority, transform, repairDeletes, batchSize, target)
+                    .run();
+        }
+    }
 }

@@ -27,24 +27,24 @@ import java.util.function.Function;
 @FunctionalInterface
 public interface RowTransform {
 
-  /** What to apply for {@code row}, or why not. */
-  TransformResult apply(Change row) throws Exception;
+    /** What to apply for {@code row}, or why not. */
+    TransformResult apply(Change row) throws Exception;
 
-  /** Copies rows unchanged. */
-  static RowTransform identity() {
-    return IdentityTransform.INSTANCE;
-  }
+    /** Copies rows unchanged. */
+    static RowTransform identity() {
+        return IdentityTransform.INSTANCE;
+    }
 
-  /**
-   * A transform from a function: its empty result rejects the row with the reason {@code "the
-   * transform returned no change"}.
-   */
-  static RowTransform of(Function<Change, Optional<Change>> function) {
-    Objects.requireNonNull(function, "function");
-    return row -> {
-      Optional<Change> out = Objects.requireNonNull(function.apply(row), "the transform returned null");
-      return out.<TransformResult>map(TransformResult::accept)
-          .orElseGet(() -> TransformResult.reject("the transform returned no change"));
-    };
-  }
+    /**
+     * A transform from a function: its empty result rejects the row with the reason {@code "the
+     * transform returned no change"}.
+     */
+    static RowTransform of(Function<Change, Optional<Change>> function) {
+        Objects.requireNonNull(function, "function");
+        return row -> {
+            Optional<Change> out = Objects.requireNonNull(function.apply(row), "the transform returned null");
+            return out.<TransformResult>map(TransformResult::accept)
+                    .orElseGet(() -> TransformResult.reject("the transform returned no change"));
+        };
+    }
 }

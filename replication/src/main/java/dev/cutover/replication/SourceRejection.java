@@ -1,8 +1,7 @@
 package dev.cutover.replication;
 
-import dev.cutover.replication.spi.SegmentedSource;
-
 import dev.cutover.replication.internal.Keys;
+import dev.cutover.replication.spi.SegmentedSource;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -25,13 +24,13 @@ import org.jspecify.annotations.Nullable;
  * @since 0.1.0
  */
 public record SourceRejection(@Nullable String key, String reason) {
-  public SourceRejection {
-    Objects.requireNonNull(reason, "reason");
-  }
+    public SourceRejection {
+        Objects.requireNonNull(reason, "reason");
+    }
 
-  /** {@code row "k": reason}, the key escaped, or the reason alone when there is no key. */
-  @Override
-  public String toString() {
-    return key == null ? reason : "row " + Keys.escape(key) + ": " + reason;
-  }
+    /** {@code row "k": reason}, the key escaped, or the reason alone when there is no key. */
+    @Override
+    public String toString() {
+        return key == null ? reason : "row " + Keys.escape(key) + ": " + reason;
+    }
 }

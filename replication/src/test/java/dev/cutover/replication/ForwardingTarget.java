@@ -12,44 +12,44 @@ import org.jspecify.annotations.Nullable;
  * {@link #replaceIfUnchanged} is not forwarded: a double supports it only where it says so.
  */
 public abstract class ForwardingTarget implements VersionedTarget {
-  private final VersionedTarget delegate;
+    private final VersionedTarget delegate;
 
-  protected ForwardingTarget(VersionedTarget delegate) {
-    this.delegate = delegate;
-  }
+    protected ForwardingTarget(VersionedTarget delegate) {
+        this.delegate = delegate;
+    }
 
-  @Override
-  public List<ApplyOutcome> apply(List<Change> changes) throws Exception {
-    return delegate.apply(changes);
-  }
+    @Override
+    public List<ApplyOutcome> apply(List<Change> changes) throws Exception {
+        return delegate.apply(changes);
+    }
 
-  @Override
-  public Optional<Change> read(String key) throws Exception {
-    return delegate.read(key);
-  }
+    @Override
+    public Optional<Change> read(String key) throws Exception {
+        return delegate.read(key);
+    }
 
-  @Override
-  public long purgeTombstones(Instant appliedBefore) throws Exception {
-    return delegate.purgeTombstones(appliedBefore);
-  }
+    @Override
+    public long purgeTombstones(Instant appliedBefore) throws Exception {
+        return delegate.purgeTombstones(appliedBefore);
+    }
 
-  @Override
-  public int segments() {
-    return delegate.segments();
-  }
+    @Override
+    public int segments() {
+        return delegate.segments();
+    }
 
-  @Override
-  public String layout() {
-    return delegate.layout();
-  }
+    @Override
+    public String layout() {
+        return delegate.layout();
+    }
 
-  @Override
-  public Page readPage(int segment, @Nullable String token, int limit) throws Exception {
-    return delegate.readPage(segment, token, limit);
-  }
+    @Override
+    public Page readPage(int segment, @Nullable String token, int limit) throws Exception {
+        return delegate.readPage(segment, token, limit);
+    }
 
-  @Override
-  public String describe() {
-    return delegate.describe();
-  }
+    @Override
+    public String describe() {
+        return delegate.describe();
+    }
 }

@@ -12,33 +12,33 @@ import org.jspecify.annotations.Nullable;
  * purges never throw.
  */
 public abstract class InMemoryForwardingTarget extends ForwardingTarget {
-  /** Where the changes land, and what the reads and pages come from. */
-  public final InMemoryVersionedTarget store;
+    /** Where the changes land, and what the reads and pages come from. */
+    public final InMemoryVersionedTarget store;
 
-  protected InMemoryForwardingTarget() {
-    this(new InMemoryVersionedTarget());
-  }
+    protected InMemoryForwardingTarget() {
+        this(new InMemoryVersionedTarget());
+    }
 
-  private InMemoryForwardingTarget(InMemoryVersionedTarget store) {
-    super(store);
-    this.store = store;
-  }
+    private InMemoryForwardingTarget(InMemoryVersionedTarget store) {
+        super(store);
+        this.store = store;
+    }
 
-  @Override
-  public abstract List<ApplyOutcome> apply(List<Change> changes) throws Exception;
+    @Override
+    public abstract List<ApplyOutcome> apply(List<Change> changes) throws Exception;
 
-  @Override
-  public Optional<Change> read(String key) {
-    return store.read(key);
-  }
+    @Override
+    public Optional<Change> read(String key) {
+        return store.read(key);
+    }
 
-  @Override
-  public long purgeTombstones(Instant appliedBefore) {
-    return store.purgeTombstones(appliedBefore);
-  }
+    @Override
+    public long purgeTombstones(Instant appliedBefore) {
+        return store.purgeTombstones(appliedBefore);
+    }
 
-  @Override
-  public Page readPage(int segment, @Nullable String token, int limit) {
-    return store.readPage(segment, token, limit);
-  }
+    @Override
+    public Page readPage(int segment, @Nullable String token, int limit) {
+        return store.readPage(segment, token, limit);
+    }
 }

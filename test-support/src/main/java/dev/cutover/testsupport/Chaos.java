@@ -19,82 +19,83 @@ import javax.sql.DataSource;
  * it cancels what has not run.
  */
 public final class Chaos implements AutoCloseable {
-  /** Where a try's journal lives. */
-  public enum Journal {
-    /** {@link InMemoryFailedWriteJournal}. */
-    MEMORY,
-    /** {@link JdbcFailedWriteJournal} on embedded PostgreSQL. */
-    POSTGRES,
-    /** The same, down whenever the failing store is: a journal on the server that fails. */
-    POSTGRES_DOWN_WITH_STORE
-  }
-
-  private static final AtomicInteger PREFIXES = new AtomicInteger();
-  private static volatile DataSource postgres;
-
-  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "chaos-schedule");
-    t.setDaemon(true);
-    return t;
-  });
-
-  /** A fresh journal of this kind; {@code down} is the failing store's outage switch. */
-  public static FailedWriteJournal journal(Journal kind, AtomicBoolean down) throws Exception {
-    return switch (kind) {
-      case MEMORY -> new InMemoryFailedWriteJournal();
-      case POSTGRES -> jdbc();
-      case POSTGRES_DOWN_WITH_STORE -> new FailingJournal<>(jdbc(), down::get);
-    };
-  }
-
-  private static JdbcFailedWriteJournal jdbc() throws Exception {
-    JdbcFailedWriteJournal j = JdbcFailedWriteJournal.builder(postgres())
-        .tablePrefix("chaos" + PREFIXES.incrementAndGet() + "_").build();
-    j.createSchemaIfMissing();
-    return j;
-  }
-
-  private static synchronized DataSource postgres() {
-    if (postgres == null) {
-      postgres = EmbeddedPostgresServer.get().createDatabase("chaos").dataSource();
+    /** Where a try's journal lives. */
+    public enum Journal {
+        /** {@link InMemoryFailedWriteJournal}. */
+        MEMORY,
+        /** {@link JdbcFailedWriteJournal} on embedded PostgreSQL. */
+        POSTGRES,
+        /** The same, down whenever the failing store is: a journal on the server that fails. */
+        POSTGRES_DOWN_WITH_STORE
     }
-    return postgres;
-  }
 
-  /** Runs {@code action} {@code millis} after now. */
-  public void at(long millis, Runnable action) {
-    timer.schedule(action, millis, TimeUnit.MILLISECONDS);
-  }
+    private static final AtomicInteger PREFIXES = new AtomicInteger();
+    private static volatile DataSource postgres;
 
-  /** Sets {@code down} from {@code fromMillis} for {@code forMillis}. */
-  public void outage(AtomicBoolean down, long fromMillis, long forMillis) {
-    at(fromMillis, () -> down.set(true));
-    at(fromMillis + forMillis, () -> down.set(false));
-  }
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "chaos-schedule");
+        t.setDaemon(true);
+        return t;
+    });
 
-  /** Starts threads running {@code body}, one per index, and returns them to join. */
-  public static List<Thread> started(int count, java.util.function.IntConsumer body) {
-    List<Thread> threads = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
-      int index = i;
-      Thread t = new Thread(() -> body.accept(index), "chaos-caller-" + i);
-      t.start();
-      threads.add(t);
+    /** A fresh journal of this kind; {@code down} is the failing store's outage switch. */
+    public static FailedWriteJournal journal(Journal kind, AtomicBoolean down) throws Exception {
+        return switch (kind) {
+            case MEMORY -> new InMemoryFailedWriteJournal();
+            case POSTGRES -> jdbc();
+            case POSTGRES_DOWN_WITH_STORE -> new FailingJournal<>(jdbc(), down::get);
+        };
     }
-    return threads;
-  }
 
-  /** Cancels what has not run and stops the timer. */
-  @Override
-  public void close() {
-    timer.shutdownNow();
-    try {
-      if (!timer.awaitTermination(10, TimeUnit.SECONDS)) {
-        throw new IllegalStateException("the chaos schedule did not stop");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while stopping the chaos schedule", e);
+    private static JdbcFailedWriteJournal jdbc() throws Exception {
+        JdbcFailedWriteJournal j = JdbcFailedWriteJournal.builder(postgres())
+                .tablePrefix("chaos" + PREFIXES.incrementAndGet() + "_")
+                .build();
+        j.createSchemaIfMissing();
+        return j;
     }
-  }
+
+    private static synchronized DataSource postgres() {
+        if (postgres == null) {
+            postgres = EmbeddedPostgresServer.get().createDatabase("chaos").dataSource();
+        }
+        return postgres;
+    }
+
+    /** Runs {@code action} {@code millis} after now. */
+    public void at(long millis, Runnable action) {
+        timer.schedule(action, millis, TimeUnit.MILLISECONDS);
+    }
+
+    /** Sets {@code down} from {@code fromMillis} for {@code forMillis}. */
+    public void outage(AtomicBoolean down, long fromMillis, long forMillis) {
+        at(fromMillis, () -> down.set(true));
+        at(fromMillis + forMillis, () -> down.set(false));
+    }
+
+    /** Starts threads running {@code body}, one per index, and returns them to join. */
+    public static List<Thread> started(int count, java.util.function.IntConsumer body) {
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            int index = i;
+            Thread t = new Thread(() -> body.accept(index), "chaos-caller-" + i);
+            t.start();
+            threads.add(t);
+        }
+        return threads;
+    }
+
+    /** Cancels what has not run and stops the timer. */
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        try {
+            if (!timer.awaitTermination(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the chaos schedule did not stop");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while stopping the chaos schedule", e);
+        }
+    }
 }

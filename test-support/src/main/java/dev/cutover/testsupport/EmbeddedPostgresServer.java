@@ -128,8 +128,8 @@ public final class EmbeddedPostgresServer {
         }
         // close() returns at once when zonky's own shutdown hook is already closing it
         if (postmaster.isPresent() && !EmbeddedDbWorkspace.awaitExit(postmaster.get(), STOP_WAIT)) {
-            throw new IllegalStateException("PostgreSQL postmaster " + postmaster.get().pid()
-                    + " still running " + STOP_WAIT.toSeconds() + " s after stop");
+            throw new IllegalStateException("PostgreSQL postmaster "
+                    + postmaster.get().pid() + " still running " + STOP_WAIT.toSeconds() + " s after stop");
         }
         LOG.info("embedded PostgreSQL stopped in {} ms", (System.nanoTime() - stopping) / 1_000_000);
     }
@@ -196,7 +196,8 @@ public final class EmbeddedPostgresServer {
      */
     public TestDatabase createDatabase(String hint) {
         String name = TestDatabase.uniqueName(hint);
-        try (Connection c = superuserConnection(); Statement s = c.createStatement()) {
+        try (Connection c = superuserConnection();
+                Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE \"" + name + "\"");
         } catch (SQLException e) {
             throw new IllegalStateException("could not create PostgreSQL database " + name, e);

@@ -4,7 +4,6 @@ import dev.cutover.journal.FailedWrite;
 import dev.cutover.journal.FailedWriteJournal;
 import dev.cutover.journal.Gap;
 import dev.cutover.journal.JournalEntry;
-
 import java.sql.SQLTransientConnectionException;
 import java.time.Instant;
 import java.util.Collection;
@@ -21,81 +20,82 @@ import java.util.function.BooleanSupplier;
  * @param <J> the delegate's type
  */
 public final class FailingJournal<J extends FailedWriteJournal> implements FailedWriteJournal {
-  /** Where the calls go when they do not fail. */
-  public final J delegate;
-  /** While set, every call fails. */
-  public final AtomicBoolean down = new AtomicBoolean();
-  private final BooleanSupplier alsoDown;
-  private final AtomicInteger calls = new AtomicInteger();
-  /** When positive, every n-th call fails as well. */
-  public volatile int failEvery;
-  /** When positive, each append first takes this long (a slow journal). */
-  public volatile long appendMillis;
+    /** Where the calls go when they do not fail. */
+    public final J delegate;
+    /** While set, every call fails. */
+    public final AtomicBoolean down = new AtomicBoolean();
 
-  public FailingJournal(J delegate) {
-    this(delegate, () -> false);
-  }
+    private final BooleanSupplier alsoDown;
+    private final AtomicInteger calls = new AtomicInteger();
+    /** When positive, every n-th call fails as well. */
+    public volatile int failEvery;
+    /** When positive, each append first takes this long (a slow journal). */
+    public volatile long appendMillis;
 
-  public FailingJournal(J delegate, BooleanSupplier alsoDown) {
-    this.delegate = delegate;
-    this.alsoDown = alsoDown;
-  }
-
-  private void check() throws SQLTransientConnectionException {
-    int n = failEvery;
-    if (down.get() || alsoDown.getAsBoolean() || (n > 0 && calls.incrementAndGet() % n == 0)) {
-      throw new SQLTransientConnectionException("the journal's server is down", "08006");
+    public FailingJournal(J delegate) {
+        this(delegate, () -> false);
     }
-  }
 
-  @Override
-  public long append(FailedWrite write) throws Exception {
-    check();
-    if (appendMillis > 0) {
-      Thread.sleep(appendMillis);
+    public FailingJournal(J delegate, BooleanSupplier alsoDown) {
+        this.delegate = delegate;
+        this.alsoDown = alsoDown;
     }
-    return delegate.append(write);
-  }
 
-  @Override
-  public List<JournalEntry> pending(long afterId, int limit) throws Exception {
-    check();
-    return delegate.pending(afterId, limit);
-  }
+    private void check() throws SQLTransientConnectionException {
+        int n = failEvery;
+        if (down.get() || alsoDown.getAsBoolean() || (n > 0 && calls.incrementAndGet() % n == 0)) {
+            throw new SQLTransientConnectionException("the journal's server is down", "08006");
+        }
+    }
 
-  @Override
-  public void resolve(Collection<Long> ids) throws Exception {
-    check();
-    delegate.resolve(ids);
-  }
+    @Override
+    public long append(FailedWrite write) throws Exception {
+        check();
+        if (appendMillis > 0) {
+            Thread.sleep(appendMillis);
+        }
+        return delegate.append(write);
+    }
 
-  @Override
-  public long pendingCount() throws Exception {
-    check();
-    return delegate.pendingCount();
-  }
+    @Override
+    public List<JournalEntry> pending(long afterId, int limit) throws Exception {
+        check();
+        return delegate.pending(afterId, limit);
+    }
 
-  @Override
-  public void putGap(Gap gap) throws Exception {
-    check();
-    delegate.putGap(gap);
-  }
+    @Override
+    public void resolve(Collection<Long> ids) throws Exception {
+        check();
+        delegate.resolve(ids);
+    }
 
-  @Override
-  public void removeGap(String id) throws Exception {
-    check();
-    delegate.removeGap(id);
-  }
+    @Override
+    public long pendingCount() throws Exception {
+        check();
+        return delegate.pendingCount();
+    }
 
-  @Override
-  public List<Gap> gaps() throws Exception {
-    check();
-    return delegate.gaps();
-  }
+    @Override
+    public void putGap(Gap gap) throws Exception {
+        check();
+        delegate.putGap(gap);
+    }
 
-  @Override
-  public int closeGaps(Instant reconciledFrom) throws Exception {
-    check();
-    return delegate.closeGaps(reconciledFrom);
-  }
+    @Override
+    public void removeGap(String id) throws Exception {
+        check();
+        delegate.removeGap(id);
+    }
+
+    @Override
+    public List<Gap> gaps() throws Exception {
+        check();
+        return delegate.gaps();
+    }
+
+    @Override
+    public int closeGaps(Instant reconciledFrom) throws Exception {
+        check();
+        return delegate.closeGaps(reconciledFrom);
+    }
 }

@@ -22,45 +22,48 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
  * }</pre>
  */
 public final class FaultyStreams implements DynamoDbStreamsClient {
-  /** How many of the next {@code getRecords} calls find their iterator expired. */
-  public final AtomicInteger expireNext = new AtomicInteger();
-  /** How many {@code getRecords} calls were failed so far. */
-  public final AtomicInteger expired = new AtomicInteger();
-  /** How many {@code getRecords} calls were made so far, failed ones included. */
-  public final AtomicInteger reads = new AtomicInteger();
-  private final DynamoDbStreamsClient real;
+    /** How many of the next {@code getRecords} calls find their iterator expired. */
+    public final AtomicInteger expireNext = new AtomicInteger();
+    /** How many {@code getRecords} calls were failed so far. */
+    public final AtomicInteger expired = new AtomicInteger();
+    /** How many {@code getRecords} calls were made so far, failed ones included. */
+    public final AtomicInteger reads = new AtomicInteger();
 
-  /** Forwards to {@code real}. */
-  public FaultyStreams(DynamoDbStreamsClient real) {
-    this.real = real;
-  }
+    private final DynamoDbStreamsClient real;
 
-  @Override
-  public DescribeStreamResponse describeStream(DescribeStreamRequest request) {
-    return real.describeStream(request);
-  }
-
-  @Override
-  public GetShardIteratorResponse getShardIterator(GetShardIteratorRequest request) {
-    return real.getShardIterator(request);
-  }
-
-  @Override
-  public GetRecordsResponse getRecords(GetRecordsRequest request) {
-    reads.incrementAndGet();
-    if (expireNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-      expired.incrementAndGet();
-      throw ExpiredIteratorException.builder().message("injected: iterator expired").build();
+    /** Forwards to {@code real}. */
+    public FaultyStreams(DynamoDbStreamsClient real) {
+        this.real = real;
     }
-    return real.getRecords(request);
-  }
 
-  @Override
-  public String serviceName() {
-    return real.serviceName();
-  }
+    @Override
+    public DescribeStreamResponse describeStream(DescribeStreamRequest request) {
+        return real.describeStream(request);
+    }
 
-  /** Does nothing: the client behind stays open. */
-  @Override
-  public void close() {}
+    @Override
+    public GetShardIteratorResponse getShardIterator(GetShardIteratorRequest request) {
+        return real.getShardIterator(request);
+    }
+
+    @Override
+    public GetRecordsResponse getRecords(GetRecordsRequest request) {
+        reads.incrementAndGet();
+        if (expireNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            expired.incrementAndGet();
+            throw ExpiredIteratorException.builder()
+                    .message("injected: iterator expired")
+                    .build();
+        }
+        return real.getRecords(request);
+    }
+
+    @Override
+    public String serviceName() {
+        return real.serviceName();
+    }
+
+    /** Does nothing: the client behind stays open. */
+    @Override
+    public void close() {}
 }

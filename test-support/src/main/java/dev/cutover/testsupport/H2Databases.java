@@ -9,8 +9,7 @@ public final class H2Databases {
     /** H2's default administrator, with an empty password. */
     public static final String USER = "sa";
 
-    private H2Databases() {
-    }
+    private H2Databases() {}
 
     /** {@code jdbc:h2:mem:<name>;DB_CLOSE_DELAY=-1}: kept while the JVM runs, even with no connection open. */
     public static String jdbcUrl(String name) {

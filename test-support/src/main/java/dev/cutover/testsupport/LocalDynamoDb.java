@@ -11,27 +11,27 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
  * create(true)} turns its telemetry off.
  */
 public final class LocalDynamoDb {
-  private static final AtomicInteger TABLES = new AtomicInteger();
-  private static AmazonDynamoDBLocal local;
+    private static final AtomicInteger TABLES = new AtomicInteger();
+    private static AmazonDynamoDBLocal local;
 
-  private LocalDynamoDb() {}
+    private LocalDynamoDb() {}
 
-  public static synchronized DynamoDbStreamsClient streams() {
-    client();
-    return local.dynamoDbStreamsClient();
-  }
-
-  public static synchronized DynamoDbClient client() {
-    if (local == null) {
-      local = DynamoDBEmbedded.create(true);
-      AmazonDynamoDBLocal started = local;
-      Runtime.getRuntime().addShutdownHook(new Thread(started::shutdown, "dynamodb-local-shutdown"));
+    public static synchronized DynamoDbStreamsClient streams() {
+        client();
+        return local.dynamoDbStreamsClient();
     }
-    return local.dynamoDbClient();
-  }
 
-  /** A table name no other test uses. */
-  public static String freshTable(String stem) {
-    return stem + "-" + TABLES.incrementAndGet();
-  }
+    public static synchronized DynamoDbClient client() {
+        if (local == null) {
+            local = DynamoDBEmbedded.create(true);
+            AmazonDynamoDBLocal started = local;
+            Runtime.getRuntime().addShutdownHook(new Thread(started::shutdown, "dynamodb-local-shutdown"));
+        }
+        return local.dynamoDbClient();
+    }
+
+    /** A table name no other test uses. */
+    public static String freshTable(String stem) {
+        return stem + "-" + TABLES.incrementAndGet();
+    }
 }

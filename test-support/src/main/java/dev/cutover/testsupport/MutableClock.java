@@ -19,46 +19,46 @@ import java.util.concurrent.atomic.AtomicLong;
  * }</pre>
  */
 public final class MutableClock extends Clock {
-  private final AtomicLong millis;
+    private final AtomicLong millis;
 
-  /** A clock standing at 2026-01-01T00:00:00Z. */
-  public MutableClock() {
-    this(Instant.parse("2026-01-01T00:00:00Z"));
-  }
+    /** A clock standing at 2026-01-01T00:00:00Z. */
+    public MutableClock() {
+        this(Instant.parse("2026-01-01T00:00:00Z"));
+    }
 
-  /** A clock standing at {@code start}, cut to the millisecond. */
-  public MutableClock(Instant start) {
-    this.millis = new AtomicLong(start.toEpochMilli());
-  }
+    /** A clock standing at {@code start}, cut to the millisecond. */
+    public MutableClock(Instant start) {
+        this.millis = new AtomicLong(start.toEpochMilli());
+    }
 
-  /** Moves the clock by {@code by} (to the millisecond); back when {@code by} is negative. */
-  public void advance(Duration by) {
-    millis.addAndGet(by.toMillis());
-  }
+    /** Moves the clock by {@code by} (to the millisecond); back when {@code by} is negative. */
+    public void advance(Duration by) {
+        millis.addAndGet(by.toMillis());
+    }
 
-  /** Sets the clock to {@code instant}, cut to the millisecond. */
-  public void set(Instant instant) {
-    millis.set(instant.toEpochMilli());
-  }
+    /** Sets the clock to {@code instant}, cut to the millisecond. */
+    public void set(Instant instant) {
+        millis.set(instant.toEpochMilli());
+    }
 
-  @Override
-  public Instant instant() {
-    return Instant.ofEpochMilli(millis.get());
-  }
+    @Override
+    public Instant instant() {
+        return Instant.ofEpochMilli(millis.get());
+    }
 
-  @Override
-  public long millis() {
-    return millis.get();
-  }
+    @Override
+    public long millis() {
+        return millis.get();
+    }
 
-  @Override
-  public ZoneId getZone() {
-    return ZoneOffset.UTC;
-  }
+    @Override
+    public ZoneId getZone() {
+        return ZoneOffset.UTC;
+    }
 
-  /** This clock: it stays in UTC. */
-  @Override
-  public Clock withZone(ZoneId zone) {
-    return this;
-  }
+    /** This clock: it stays in UTC. */
+    @Override
+    public Clock withZone(ZoneId zone) {
+        return this;
+    }
 }

@@ -88,8 +88,7 @@ public final class RootSafePgBinaryResolver implements PgBinaryResolver {
     private static final Object LOCK = new Object();
     private static Path rewritten;
 
-    private RootSafePgBinaryResolver() {
-    }
+    private RootSafePgBinaryResolver() {}
 
     @Override
     public InputStream getPgBinary(String system, String machineHardware) throws IOException {
@@ -150,8 +149,7 @@ public final class RootSafePgBinaryResolver implements PgBinaryResolver {
         // compression of its 55 MB would take seconds
         LZMA2Options stored = new LZMA2Options();
         stored.setMode(LZMA2Options.MODE_UNCOMPRESSED);
-        try (TarArchiveInputStream tarIn =
-                        new TarArchiveInputStream(new XZInputStream(new BufferedInputStream(txz)));
+        try (TarArchiveInputStream tarIn = new TarArchiveInputStream(new XZInputStream(new BufferedInputStream(txz)));
                 TarArchiveOutputStream tarOut =
                         new TarArchiveOutputStream(new XZOutputStream(out, stored, XZ.CHECK_CRC32))) {
             tarOut.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);

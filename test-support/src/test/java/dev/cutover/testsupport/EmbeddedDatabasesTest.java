@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.zonky.test.db.postgres.util.LinuxUtils;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,7 +21,6 @@ import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import io.zonky.test.db.postgres.util.LinuxUtils;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
@@ -49,7 +49,8 @@ class EmbeddedDatabasesTest {
         assertThat(db.jdbcUrl()).isEqualTo("jdbc:postgresql://localhost:" + pg.port() + "/" + db.name());
         assertRoundTrip(db.dataSource(), "pg é ✓");
         try (Connection c = pg.superuserConnection(db.name());
-                ResultSet rs = c.createStatement().executeQuery("SELECT current_user, rolsuper FROM pg_roles WHERE rolname = current_user")) {
+                ResultSet rs = c.createStatement()
+                        .executeQuery("SELECT current_user, rolsuper FROM pg_roles WHERE rolname = current_user")) {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getString(1)).isEqualTo(EmbeddedPostgresServer.SUPERUSER);
             assertThat(rs.getBoolean(2)).isTrue();
@@ -61,7 +62,8 @@ class EmbeddedDatabasesTest {
     void postgresDoesNotNeedRootPrivileges() throws Exception {
         EmbeddedPostgresServer pg = EmbeddedPostgresServer.get();
         Object hostUid;
-        try (Connection c = pg.superuserConnection(); ResultSet rs = c.createStatement().executeQuery("SELECT pg_backend_pid()")) {
+        try (Connection c = pg.superuserConnection();
+                ResultSet rs = c.createStatement().executeQuery("SELECT pg_backend_pid()")) {
             assertThat(rs.next()).isTrue();
             // read while the connection, and so its backend process, is open
             hostUid = Files.getAttribute(Path.of("/proc", Long.toString(rs.getLong(1))), "unix:uid");
@@ -76,7 +78,8 @@ class EmbeddedDatabasesTest {
     @Test
     void postgresListenNotify() throws SQLException {
         EmbeddedPostgresServer pg = EmbeddedPostgresServer.get();
-        try (Connection listener = pg.superuserConnection(); Connection notifier = pg.superuserConnection()) {
+        try (Connection listener = pg.superuserConnection();
+                Connection notifier = pg.superuserConnection()) {
             try (Statement s = listener.createStatement()) {
                 s.execute("LISTEN cutover_test");
             }
@@ -100,7 +103,8 @@ class EmbeddedDatabasesTest {
         try (Connection open = db.connect()) {
             pg.stop();
             assertThat(pg.isRunning()).isFalse();
-            assertThatThrownBy(() -> open.createStatement().executeQuery("SELECT 1")).isInstanceOf(SQLException.class);
+            assertThatThrownBy(() -> open.createStatement().executeQuery("SELECT 1"))
+                    .isInstanceOf(SQLException.class);
             assertThatThrownBy(db::connect).isInstanceOf(SQLException.class);
         } finally {
             pg.start();
@@ -157,7 +161,8 @@ class EmbeddedDatabasesTest {
         Path data = bin.resolve("data dir");
 
         Process p = new ProcessBuilder(wrapper.toString(), "-A", "trust", "-D", data.toString(), "-E", "UTF-8")
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         assertThat(p.waitFor()).as(out).isZero();
 
@@ -167,7 +172,8 @@ class EmbeddedDatabasesTest {
     }
 
     private static void assertSelectOne(DataSource ds) throws SQLException {
-        try (Connection c = ds.getConnection(); ResultSet rs = c.createStatement().executeQuery("SELECT 1")) {
+        try (Connection c = ds.getConnection();
+                ResultSet rs = c.createStatement().executeQuery("SELECT 1")) {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getInt(1)).isEqualTo(1);
         }

@@ -1,6 +1,5 @@
 package dev.cutover.journal;
 
-
 import dev.cutover.jdbc.SqlDialect;
 import dev.cutover.testsupport.H2Databases;
 import org.junit.jupiter.api.AfterAll;
@@ -11,21 +10,21 @@ import org.junit.jupiter.api.AfterAll;
  * resolve that relied on auto-commit would be lost, and the contract would fail.
  */
 class H2AutoCommitOffJournalContractTest extends JdbcFailedWriteJournalContract {
-  private static final TestPool POOL =
-      new TestPool(H2Databases.createDatabase("journal_no_autocommit").dataSource(), 8, false);
+    private static final TestPool POOL =
+            new TestPool(H2Databases.createDatabase("journal_no_autocommit").dataSource(), 8, false);
 
-  @AfterAll
-  static void closePool() throws Exception {
-    POOL.close();
-  }
+    @AfterAll
+    static void closePool() throws Exception {
+        POOL.close();
+    }
 
-  @Override
-  protected TestPool pool() {
-    return POOL;
-  }
+    @Override
+    protected TestPool pool() {
+        return POOL;
+    }
 
-  @Override
-  protected SqlDialect expectedDialect() {
-    return SqlDialect.H2;
-  }
+    @Override
+    protected SqlDialect expectedDialect() {
+        return SqlDialect.H2;
+    }
 }

@@ -4,8 +4,8 @@ import dev.cutover.testkit.contract.FailedWriteJournalContract;
 
 /** The journal contract on {@link InMemoryFailedWriteJournal}. */
 class InMemoryFailedWriteJournalContractTest extends FailedWriteJournalContract {
-  @Override
-  protected FailedWriteJournal newJournal() {
-    return new InMemoryFailedWriteJournal();
-  }
+    @Override
+    protected FailedWriteJournal newJournal() {
+        return new InMemoryFailedWriteJournal();
+    }
 }

@@ -1,10 +1,9 @@
 package dev.cutover.replication;
 
-import dev.cutover.testkit.contract.DriftRepairContract;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cutover.replication.spi.ReplaceOutcome;
 import dev.cutover.replication.spi.VersionedTarget;
+import dev.cutover.testkit.contract.DriftRepairContract;
 import java.time.Clock;
 
 /**
@@ -12,18 +11,19 @@ import java.time.Clock;
  * edit behind its back is a compare-and-set on what it holds.
  */
 class InMemoryDriftRepairContractTest extends DriftRepairContract {
-  @Override
-  protected VersionedTarget createTarget() {
-    return new InMemoryVersionedTarget(3, Clock.systemUTC());
-  }
-
-  @Override
-  protected void editBehindTheTargetsBack(VersionedTarget target, String key, JsonNode payload) {
-    Change stored = ((InMemoryVersionedTarget) target).read(key).orElseThrow();
-    ReplaceOutcome outcome = ((InMemoryVersionedTarget) target).replaceIfUnchanged(stored.version(),
-        PayloadDigest.of(stored), Change.upsert(key, stored.version(), payload));
-    if (outcome != ReplaceOutcome.REPLACED) {
-      throw new IllegalStateException("edit of " + key + " did not land");
+    @Override
+    protected VersionedTarget createTarget() {
+        return new InMemoryVersionedTarget(3, Clock.systemUTC());
     }
-  }
+
+    @Override
+    protected void editBehindTheTargetsBack(VersionedTarget target, String key, JsonNode payload) {
+        Change stored = ((InMemoryVersionedTarget) target).read(key).orElseThrow();
+        ReplaceOutcome outcome = ((InMemoryVersionedTarget) target)
+                .replaceIfUnchanged(
+                        stored.version(), PayloadDigest.of(stored), Change.upsert(key, stored.version(), payload));
+        if (outcome != ReplaceOutcome.REPLACED) {
+            throw new IllegalStateException("edit of " + key + " did not land");
+        }
+    }
 }

@@ -4,8 +4,8 @@ import dev.cutover.replication.spi.ShardCheckpointStore;
 import dev.cutover.testkit.contract.ShardCheckpointStoreContract;
 
 class InMemoryShardCheckpointStoreTest extends ShardCheckpointStoreContract {
-  @Override
-  protected ShardCheckpointStore store() {
-    return new InMemoryShardCheckpointStore();
-  }
+    @Override
+    protected ShardCheckpointStore store() {
+        return new InMemoryShardCheckpointStore();
+    }
 }

@@ -26,114 +26,116 @@ import javax.sql.DataSource;
  */
 final class JdbcFleet extends Fleet<Counts> {
 
-  static final String TABLE_PREFIX = "cutover_";
-  /** Connections per instance in the pooled variant: one for LISTEN, two for reads. */
-  static final int POOL_SIZE = 3;
+    static final String TABLE_PREFIX = "cutover_";
+    /** Connections per instance in the pooled variant: one for LISTEN, two for reads. */
+    static final int POOL_SIZE = 3;
 
-  final boolean pooled;
-  private final TestDatabase db;
-  private final List<CountingDataSource> dataSources = new ArrayList<>();
-  private final List<HikariDataSource> pools = new ArrayList<>();
-  private final List<JdbcFlagStore> stores = new ArrayList<>();
+    final boolean pooled;
+    private final TestDatabase db;
+    private final List<CountingDataSource> dataSources = new ArrayList<>();
+    private final List<HikariDataSource> pools = new ArrayList<>();
+    private final List<JdbcFlagStore> stores = new ArrayList<>();
 
-  private JdbcFleet(TestDatabase db, Mode mode, boolean pooled, Duration pollInterval) {
-    super(mode, pollInterval);
-    this.db = db;
-    this.pooled = pooled;
-  }
-
-  /** Starts {@code n} instances and waits until each serves the current value and, with push, listens. */
-  static JdbcFleet start(
-      TestDatabase db, Mode mode, boolean pooled, int n, Duration pollInterval, Writer writer, PrintStream log)
-      throws Exception {
-    JdbcFleet fleet = new JdbcFleet(db, mode, pooled, pollInterval);
-    fleet.start(n, writer, log);
-    return fleet;
-  }
-
-  @Override
-  FlagClient newInstance(int i) throws Exception {
-    CountingDataSource counting = new CountingDataSource(db.dataSource(), TABLE_PREFIX);
-    dataSources.add(counting);
-    DataSource ds = counting;
-    if (pooled) {
-      HikariConfig config = new HikariConfig();
-      config.setDataSource(counting);
-      config.setPoolName("instance-" + (i + 1));
-      config.setMaximumPoolSize(POOL_SIZE);
-      HikariDataSource pool = new HikariDataSource(config);
-      pools.add(pool);
-      ds = pool;
+    private JdbcFleet(TestDatabase db, Mode mode, boolean pooled, Duration pollInterval) {
+        super(mode, pollInterval);
+        this.db = db;
+        this.pooled = pooled;
     }
-    JdbcFlagStore store =
-        JdbcFlagStore.builder(ds).tablePrefix(TABLE_PREFIX).dialect(JdbcDialect.POSTGRESQL).build();
-    stores.add(store);
-    FlagStore seen = mode == Mode.PUSH ? store : new PollOnlyStore(store);
-    return FlagClient.builder(seen).pollInterval(pollInterval).build();
-  }
 
-  @Override
-  boolean pushing(int i) {
-    return dataSources.get(i).listens() > 0;
-  }
-
-  @Override
-  String notPushing() {
-    return "have no LISTEN connection";
-  }
-
-  /** The hint each LISTEN connection sends once connected triggers one more head check: let it pass. */
-  @Override
-  void afterReady() {
-    LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
-  }
-
-  @Override
-  String name() {
-    return super.name() + (pooled ? "-pooled" : "");
-  }
-
-  @Override
-  Counts counts(int i) {
-    return dataSources.get(i).counts();
-  }
-
-  @Override
-  void closeStores() {
-    for (JdbcFlagStore s : stores) {
-      s.close();
-    }
-    for (HikariDataSource p : pools) {
-      p.close();
-    }
-  }
-
-  /** The store as a service without push sees it: every call delegated except {@code subscribe}. */
-  private static final class PollOnlyStore implements FlagStore {
-    private final FlagStore delegate;
-
-    PollOnlyStore(FlagStore delegate) {
-      this.delegate = delegate;
+    /** Starts {@code n} instances and waits until each serves the current value and, with push, listens. */
+    static JdbcFleet start(
+            TestDatabase db, Mode mode, boolean pooled, int n, Duration pollInterval, Writer writer, PrintStream log)
+            throws Exception {
+        JdbcFleet fleet = new JdbcFleet(db, mode, pooled, pollInterval);
+        fleet.start(n, writer, log);
+        return fleet;
     }
 
     @Override
-    public StoreSnapshot load() throws Exception {
-      return delegate.load();
+    FlagClient newInstance(int i) throws Exception {
+        CountingDataSource counting = new CountingDataSource(db.dataSource(), TABLE_PREFIX);
+        dataSources.add(counting);
+        DataSource ds = counting;
+        if (pooled) {
+            HikariConfig config = new HikariConfig();
+            config.setDataSource(counting);
+            config.setPoolName("instance-" + (i + 1));
+            config.setMaximumPoolSize(POOL_SIZE);
+            HikariDataSource pool = new HikariDataSource(config);
+            pools.add(pool);
+            ds = pool;
+        }
+        JdbcFlagStore store = JdbcFlagStore.builder(ds)
+                .tablePrefix(TABLE_PREFIX)
+                .dialect(JdbcDialect.POSTGRESQL)
+                .build();
+        stores.add(store);
+        FlagStore seen = mode == Mode.PUSH ? store : new PollOnlyStore(store);
+        return FlagClient.builder(seen).pollInterval(pollInterval).build();
     }
 
     @Override
-    public long headRevision() throws Exception {
-      return delegate.headRevision();
+    boolean pushing(int i) {
+        return dataSources.get(i).listens() > 0;
     }
 
     @Override
-    public String describe() {
-      return delegate.describe();
+    String notPushing() {
+        return "have no LISTEN connection";
+    }
+
+    /** The hint each LISTEN connection sends once connected triggers one more head check: let it pass. */
+    @Override
+    void afterReady() {
+        LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
     }
 
     @Override
-    public void close() {
-      delegate.close();
+    String name() {
+        return super.name() + (pooled ? "-pooled" : "");
     }
-  }
+
+    @Override
+    Counts counts(int i) {
+        return dataSources.get(i).counts();
+    }
+
+    @Override
+    void closeStores() {
+        for (JdbcFlagStore s : stores) {
+            s.close();
+        }
+        for (HikariDataSource p : pools) {
+            p.close();
+        }
+    }
+
+    /** The store as a service without push sees it: every call delegated except {@code subscribe}. */
+    private static final class PollOnlyStore implements FlagStore {
+        private final FlagStore delegate;
+
+        PollOnlyStore(FlagStore delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public StoreSnapshot load() throws Exception {
+            return delegate.load();
+        }
+
+        @Override
+        public long headRevision() throws Exception {
+            return delegate.headRevision();
+        }
+
+        @Override
+        public String describe() {
+            return delegate.describe();
+        }
+
+        @Override
+        public void close() {
+            delegate.close();
+        }
+    }
 }

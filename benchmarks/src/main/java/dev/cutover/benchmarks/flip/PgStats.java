@@ -12,45 +12,46 @@ import java.sql.Statement;
  * a reader a statistics snapshot up to 500 ms old, and exiting backends report as they exit.
  */
 final class PgStats {
-  private final Connection monitor;
-  private final String database;
+    private final Connection monitor;
+    private final String database;
 
-  PgStats(Connection monitor, String database) {
-    this.monitor = monitor;
-    this.database = database;
-  }
+    PgStats(Connection monitor, String database) {
+        this.monitor = monitor;
+        this.database = database;
+    }
 
-  /** {@code xact_commit + xact_rollback} and {@code sessions} of the database. */
-  long[] transactionsAndSessions() throws SQLException {
-    try (PreparedStatement ps = monitor.prepareStatement(
-        "SELECT xact_commit + xact_rollback, sessions FROM pg_stat_database WHERE datname = ?")) {
-      ps.setString(1, database);
-      try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) {
-          throw new IllegalStateException("no pg_stat_database row for " + database);
+    /** {@code xact_commit + xact_rollback} and {@code sessions} of the database. */
+    long[] transactionsAndSessions() throws SQLException {
+        try (PreparedStatement ps = monitor.prepareStatement(
+                "SELECT xact_commit + xact_rollback, sessions FROM pg_stat_database WHERE datname = ?")) {
+            ps.setString(1, database);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new IllegalStateException("no pg_stat_database row for " + database);
+                }
+                return new long[] {rs.getLong(1), rs.getLong(2)};
+            }
         }
-        return new long[] {rs.getLong(1), rs.getLong(2)};
-      }
     }
-  }
 
-  /** Connections to the database now, in {@code pg_stat_activity}. */
-  long connections() throws SQLException {
-    try (PreparedStatement ps =
-        monitor.prepareStatement("SELECT count(*) FROM pg_stat_activity WHERE datname = ?")) {
-      ps.setString(1, database);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
-      }
+    /** Connections to the database now, in {@code pg_stat_activity}. */
+    long connections() throws SQLException {
+        try (PreparedStatement ps =
+                monitor.prepareStatement("SELECT count(*) FROM pg_stat_activity WHERE datname = ?")) {
+            ps.setString(1, database);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
     }
-  }
 
-  /** The server's {@code server_version}. */
-  String serverVersion() throws SQLException {
-    try (Statement st = monitor.createStatement(); ResultSet rs = st.executeQuery("SHOW server_version")) {
-      rs.next();
-      return rs.getString(1);
+    /** The server's {@code server_version}. */
+    String serverVersion() throws SQLException {
+        try (Statement st = monitor.createStatement();
+                ResultSet rs = st.executeQuery("SHOW server_version")) {
+            rs.next();
+            return rs.getString(1);
+        }
     }
-  }
 }

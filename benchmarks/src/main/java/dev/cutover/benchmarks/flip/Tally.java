@@ -11,23 +11,25 @@ import java.util.stream.IntStream;
  */
 interface Tally<C extends Tally<C>> {
 
-  /** These counters less {@code earlier}'s. */
-  C minus(C earlier);
+    /** These counters less {@code earlier}'s. */
+    C minus(C earlier);
 
-  /** These counters and {@code other}'s together. */
-  C plus(C other);
+    /** These counters and {@code other}'s together. */
+    C plus(C other);
 
-  /** Per instance, {@code after} less {@code before}. */
-  static <C extends Tally<C>> List<C> deltas(List<C> before, List<C> after) {
-    return IntStream.range(0, after.size()).mapToObj(i -> after.get(i).minus(before.get(i))).toList();
-  }
-
-  /** The sum of {@code all}, starting from {@code zero}. */
-  static <C extends Tally<C>> C sum(List<C> all, C zero) {
-    C sum = zero;
-    for (C c : all) {
-      sum = sum.plus(c);
+    /** Per instance, {@code after} less {@code before}. */
+    static <C extends Tally<C>> List<C> deltas(List<C> before, List<C> after) {
+        return IntStream.range(0, after.size())
+                .mapToObj(i -> after.get(i).minus(before.get(i)))
+                .toList();
     }
-    return sum;
-  }
+
+    /** The sum of {@code all}, starting from {@code zero}. */
+    static <C extends Tally<C>> C sum(List<C> all, C zero) {
+        C sum = zero;
+        for (C c : all) {
+            sum = sum.plus(c);
+        }
+        return sum;
+    }
 }

@@ -9,27 +9,31 @@ import dev.cutover.flags.spi.WritableFlagStore;
  * {@code false}, at version 1; the store must not hold it yet.
  */
 final class Writer {
-  private final WritableFlagStore store;
-  private final AuditInfo audit = new AuditInfo("flip-propagation", "benchmark flip");
-  private long version;
-  private boolean value;
+    private final WritableFlagStore store;
+    private final AuditInfo audit = new AuditInfo("flip-propagation", "benchmark flip");
+    private long version;
+    private boolean value;
 
-  Writer(WritableFlagStore store) throws Exception {
-    this.store = store;
-    this.version = store.put(Flag.booleanFlag(FlipHarness.FLAG, false), 0,
-        new AuditInfo("flip-propagation", "benchmark setup")).version();
-  }
+    Writer(WritableFlagStore store) throws Exception {
+        this.store = store;
+        this.version = store.put(
+                        Flag.booleanFlag(FlipHarness.FLAG, false),
+                        0,
+                        new AuditInfo("flip-propagation", "benchmark setup"))
+                .version();
+    }
 
-  /** Writes the opposite value; returns it once the write committed. */
-  boolean flip() throws Exception {
-    boolean next = !value;
-    version = store.put(Flag.booleanFlag(FlipHarness.FLAG, next), version, audit).version();
-    value = next;
-    return next;
-  }
+    /** Writes the opposite value; returns it once the write committed. */
+    boolean flip() throws Exception {
+        boolean next = !value;
+        version = store.put(Flag.booleanFlag(FlipHarness.FLAG, next), version, audit)
+                .version();
+        value = next;
+        return next;
+    }
 
-  /** The value last written. */
-  boolean value() {
-    return value;
-  }
+    /** The value last written. */
+    boolean value() {
+        return value;
+    }
 }

@@ -31,119 +31,135 @@ import java.util.Locale;
  */
 final class ReconcileMeasurement extends PostgresMeasurement {
 
-  ReconcileMeasurement(PostgresMeasurement run) {
-    super(run);
-  }
-
-  /** (3) Reconciler against a raw scan of both sides; rates count the rows of both sides. */
-  List<Result> run(JdbcSource source, JdbcVersionedTarget target) throws Exception {
-    int total = s.warmupRounds() + s.rounds();
-    double[] rec = new double[s.rounds()];
-    double[] raw = new double[s.rounds()];
-    double[] reads = new double[s.rounds()];
-    Reconciler reconciler = Reconciler.between(source, target).pageSize(s.scanPageSize()).build();
-    for (int r = 0; r < total; r++) {
-      double[] t = new double[3];
-      List<Runnable> steps = new ArrayList<>(List.of(
-          unchecked(() -> {
-            long t0 = System.nanoTime();
-            long n = rawScan(SOURCE_TABLE, "id", "doc") + rawScan(q(target.table()), "entity_key", "payload");
-            t[1] = seconds(t0);
-            count(Count.RAW_SCAN_ROWS, n, 2L * s.rows());
-          }),
-          unchecked(() -> {
-            long t0 = System.nanoTime();
-            ReconciliationReport report = reconciler.run();
-            t[0] = seconds(t0);
-            ReconciliationReport.Counts c = report.counts();
-            count(Count.RECONCILE_OLD_ROWS, c.oldRows(), s.rows());
-            count(Count.RECONCILE_NEW_ROWS, c.newRows(), s.rows());
-            count(Count.RECONCILE_DISCREPANCIES,
-                c.missingInNew() + c.extraInNew() + c.different() + c.collisions() + c.errors(), 0);
-          }),
-          unchecked(() -> {
-            long t0 = System.nanoTime();
-            long n = readAll(source) + readAll(target);
-            t[2] = seconds(t0);
-            count(Count.SOURCE_READS_ROWS, n, 2L * s.rows());
-          })));
-      runRotated(steps, r);
-      log.printf(Locale.ROOT, "reconcile %s (rows of both sides): raw scan %s, reconciler %s;"
-          + " both sides read through their SegmentedSource %s%n",
-          round(r), rate(2L * s.rows(), t[1]), rate(2L * s.rows(), t[0]), rate(2L * s.rows(), t[2]));
-      if (r >= s.warmupRounds()) {
-        rec[r - s.warmupRounds()] = t[0];
-        raw[r - s.warmupRounds()] = t[1];
-        reads[r - s.warmupRounds()] = t[2];
-      }
+    ReconcileMeasurement(PostgresMeasurement run) {
+        super(run);
     }
-    Series rawSeries = new Series("keyset scan of both sides + SHA-256 per row", 2L * s.rows(), raw);
-    return List.of(
-        new Result("reconciliation (rows of both sides)", "rows", new Series("Reconciler", 2L * s.rows(), rec),
-            rawSeries, 0.8),
-        new Result("diagnostic: both sides read page by page through readPage(segment, token, limit), nothing else",
-            "rows", new Series("JdbcSource + JdbcVersionedTarget reads", 2L * s.rows(), reads), rawSeries,
-            Double.NaN));
-  }
 
-  /** Every row of every segment, read as the reconciler reads it (pages of the scan page size); returns rows. */
-  private long readAll(SegmentedSource side) throws Exception {
-    long n = 0;
-    for (int segment = 0; segment < side.segments(); segment++) {
-      String token = null;
-      do {
-        SegmentedSource.Page page = side.readPage(segment, token, s.scanPageSize());
-        n += page.rows().size();
-        token = page.next();
-      } while (token != null);
-    }
-    return n;
-  }
-
-  /** Reads every row of a table in keyset pages and hashes its key and payload text; returns rows read. */
-  private long rawScan(String table, String key, String payload) throws SQLException {
-    MessageDigest sha = sha256();
-    String first = "SELECT " + key + ", " + payload + " FROM " + table + " ORDER BY " + key + " LIMIT ?";
-    String next = "SELECT " + key + ", " + payload + " FROM " + table + " WHERE " + key + " > ? ORDER BY " + key
-        + " LIMIT ?";
-    long read = 0;
-    long fold = 0;
-    String after = null;
-    while (true) {
-      int n = 0;
-      try (Connection c = pool.getConnection();
-          PreparedStatement ps = c.prepareStatement(after == null ? first : next)) {
-        int p = 1;
-        if (after != null) {
-          ps.setString(p++, after);
+    /** (3) Reconciler against a raw scan of both sides; rates count the rows of both sides. */
+    List<Result> run(JdbcSource source, JdbcVersionedTarget target) throws Exception {
+        int total = s.warmupRounds() + s.rounds();
+        double[] rec = new double[s.rounds()];
+        double[] raw = new double[s.rounds()];
+        double[] reads = new double[s.rounds()];
+        Reconciler reconciler =
+                Reconciler.between(source, target).pageSize(s.scanPageSize()).build();
+        for (int r = 0; r < total; r++) {
+            double[] t = new double[3];
+            List<Runnable> steps = new ArrayList<>(List.of(
+                    unchecked(() -> {
+                        long t0 = System.nanoTime();
+                        long n = rawScan(SOURCE_TABLE, "id", "doc")
+                                + rawScan(q(target.table()), "entity_key", "payload");
+                        t[1] = seconds(t0);
+                        count(Count.RAW_SCAN_ROWS, n, 2L * s.rows());
+                    }),
+                    unchecked(() -> {
+                        long t0 = System.nanoTime();
+                        ReconciliationReport report = reconciler.run();
+                        t[0] = seconds(t0);
+                        ReconciliationReport.Counts c = report.counts();
+                        count(Count.RECONCILE_OLD_ROWS, c.oldRows(), s.rows());
+                        count(Count.RECONCILE_NEW_ROWS, c.newRows(), s.rows());
+                        count(
+                                Count.RECONCILE_DISCREPANCIES,
+                                c.missingInNew() + c.extraInNew() + c.different() + c.collisions() + c.errors(),
+                                0);
+                    }),
+                    unchecked(() -> {
+                        long t0 = System.nanoTime();
+                        long n = readAll(source) + readAll(target);
+                        t[2] = seconds(t0);
+                        count(Count.SOURCE_READS_ROWS, n, 2L * s.rows());
+                    })));
+            runRotated(steps, r);
+            log.printf(
+                    Locale.ROOT,
+                    "reconcile %s (rows of both sides): raw scan %s, reconciler %s;"
+                            + " both sides read through their SegmentedSource %s%n",
+                    round(r),
+                    rate(2L * s.rows(), t[1]),
+                    rate(2L * s.rows(), t[0]),
+                    rate(2L * s.rows(), t[2]));
+            if (r >= s.warmupRounds()) {
+                rec[r - s.warmupRounds()] = t[0];
+                raw[r - s.warmupRounds()] = t[1];
+                reads[r - s.warmupRounds()] = t[2];
+            }
         }
-        ps.setInt(p, s.scanPageSize());
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            after = rs.getString(1);
-            sha.update(after.getBytes(StandardCharsets.UTF_8));
-            byte[] h = sha.digest(rs.getString(2).getBytes(StandardCharsets.UTF_8));
-            fold += h[0];
-            n++;
-          }
-        }
-      }
-      read += n;
-      if (n < s.scanPageSize()) {
-        break;
-      }
+        Series rawSeries = new Series("keyset scan of both sides + SHA-256 per row", 2L * s.rows(), raw);
+        return List.of(
+                new Result(
+                        "reconciliation (rows of both sides)",
+                        "rows",
+                        new Series("Reconciler", 2L * s.rows(), rec),
+                        rawSeries,
+                        0.8),
+                new Result(
+                        "diagnostic: both sides read page by page through readPage(segment, token, limit), nothing else",
+                        "rows",
+                        new Series("JdbcSource + JdbcVersionedTarget reads", 2L * s.rows(), reads),
+                        rawSeries,
+                        Double.NaN));
     }
-    if (fold == Long.MIN_VALUE) {
-      log.println("(never printed: keeps the hashes observable)");
-    }
-    return read;
-  }
 
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+    /** Every row of every segment, read as the reconciler reads it (pages of the scan page size); returns rows. */
+    private long readAll(SegmentedSource side) throws Exception {
+        long n = 0;
+        for (int segment = 0; segment < side.segments(); segment++) {
+            String token = null;
+            do {
+                SegmentedSource.Page page = side.readPage(segment, token, s.scanPageSize());
+                n += page.rows().size();
+                token = page.next();
+            } while (token != null);
+        }
+        return n;
     }
-  }
+
+    /** Reads every row of a table in keyset pages and hashes its key and payload text; returns rows read. */
+    private long rawScan(String table, String key, String payload) throws SQLException {
+        MessageDigest sha = sha256();
+        String first = "SELECT " + key + ", " + payload + " FROM " + table + " ORDER BY " + key + " LIMIT ?";
+        String next = "SELECT " + key + ", " + payload + " FROM " + table + " WHERE " + key + " > ? ORDER BY " + key
+                + " LIMIT ?";
+        long read = 0;
+        long fold = 0;
+        String after = null;
+        while (true) {
+            int n = 0;
+            try (Connection c = pool.getConnection();
+                    PreparedStatement ps = c.prepareStatement(after == null ? first : next)) {
+                int p = 1;
+                if (after != null) {
+                    ps.setString(p++, after);
+                }
+                ps.setInt(p, s.scanPageSize());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        after = rs.getString(1);
+                        sha.update(after.getBytes(StandardCharsets.UTF_8));
+                        byte[] h = sha.digest(rs.getString(2).getBytes(StandardCharsets.UTF_8));
+                        fold += h[0];
+                        n++;
+                    }
+                }
+            }
+            read += n;
+            if (n < s.scanPageSize()) {
+                break;
+            }
+        }
+        if (fold == Long.MIN_VALUE) {
+            log.println("(never printed: keeps the hashes observable)");
+        }
+        return read;
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }

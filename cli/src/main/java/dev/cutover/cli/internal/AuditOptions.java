@@ -14,30 +14,36 @@ import picocli.CommandLine.ParameterException;
  * line by {@code flags history}.
  */
 public final class AuditOptions {
-  @Option(names = "--actor", paramLabel = "WHO", description = "Who makes the change (required for writes).")
-  @Nullable String actor;
+    @Option(names = "--actor", paramLabel = "WHO", description = "Who makes the change (required for writes).")
+    @Nullable
+    String actor;
 
-  @Option(names = "--reason", paramLabel = "WHY", description = "Why, for whoever reads the history (required for writes).")
-  @Nullable String reason;
+    @Option(
+            names = "--reason",
+            paramLabel = "WHY",
+            description = "Why, for whoever reads the history (required for writes).")
+    @Nullable
+    String reason;
 
-  /** The audit info, or a usage error naming what is missing. */
-  AuditInfo require(CommandSpec spec) {
-    List<String> missing = new ArrayList<>();
-    if (actor == null || actor.isBlank()) {
-      missing.add("--actor");
+    /** The audit info, or a usage error naming what is missing. */
+    AuditInfo require(CommandSpec spec) {
+        List<String> missing = new ArrayList<>();
+        if (actor == null || actor.isBlank()) {
+            missing.add("--actor");
+        }
+        if (reason == null || reason.isBlank()) {
+            missing.add("--reason");
+        }
+        if (!missing.isEmpty()) {
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "Every write needs --actor and --reason; missing or blank: " + String.join(", ", missing));
+        }
+        try {
+            return new AuditInfo(actor.strip(), reason.strip());
+        } catch (IllegalArgumentException e) {
+            // an actor with a control character, a line separator or a bidirectional control
+            throw new ParameterException(spec.commandLine(), "Invalid value for option '--actor': " + e.getMessage());
+        }
     }
-    if (reason == null || reason.isBlank()) {
-      missing.add("--reason");
-    }
-    if (!missing.isEmpty()) {
-      throw new ParameterException(spec.commandLine(), "Every write needs --actor and --reason; missing or blank: "
-          + String.join(", ", missing));
-    }
-    try {
-      return new AuditInfo(actor.strip(), reason.strip());
-    } catch (IllegalArgumentException e) {
-      // an actor with a control character, a line separator or a bidirectional control
-      throw new ParameterException(spec.commandLine(), "Invalid value for option '--actor': " + e.getMessage());
-    }
-  }
 }

@@ -5,18 +5,18 @@ package dev.cutover.cli.internal;
  * without a stack trace.
  */
 public final class CliException extends RuntimeException {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  private final int exitCode;
+    private final int exitCode;
 
-  /** An error with the given {@link Exit} code and a message that says what to do. */
-  public CliException(int exitCode, String message) {
-    super(message);
-    this.exitCode = exitCode;
-  }
+    /** An error with the given {@link Exit} code and a message that says what to do. */
+    public CliException(int exitCode, String message) {
+        super(message);
+        this.exitCode = exitCode;
+    }
 
-  /** The exit code. */
-  public int exitCode() {
-    return exitCode;
-  }
+    /** The exit code. */
+    public int exitCode() {
+        return exitCode;
+    }
 }

@@ -9,39 +9,41 @@ import java.util.StringJoiner;
 
 /** One-line descriptions of flags for text output. */
 final class Describe {
-  private Describe() {}
+    private Describe() {}
 
-  /** What the flag serves, in a few words: {@code on, serves true}, {@code off (serves false)}, a rollout. */
-  static String serving(Flag flag) {
-    StringBuilder s = new StringBuilder();
-    if (!flag.on()) {
-      s.append("off (serves ").append(flag.offVariant()).append(')');
-    } else {
-      s.append("on, ").append(serve(flag.fallthrough()));
-      if (!flag.rules().isEmpty()) {
-        s.append(", ").append(flag.rules().size()).append(flag.rules().size() == 1 ? " rule" : " rules");
-      }
-      if (!flag.targets().isEmpty()) {
-        s.append(", ").append(flag.targets().size()).append(flag.targets().size() == 1 ? " target" : " targets");
-      }
+    /** What the flag serves, in a few words: {@code on, serves true}, {@code off (serves false)}, a rollout. */
+    static String serving(Flag flag) {
+        StringBuilder s = new StringBuilder();
+        if (!flag.on()) {
+            s.append("off (serves ").append(flag.offVariant()).append(')');
+        } else {
+            s.append("on, ").append(serve(flag.fallthrough()));
+            if (!flag.rules().isEmpty()) {
+                s.append(", ").append(flag.rules().size()).append(flag.rules().size() == 1 ? " rule" : " rules");
+            }
+            if (!flag.targets().isEmpty()) {
+                s.append(", ")
+                        .append(flag.targets().size())
+                        .append(flag.targets().size() == 1 ? " target" : " targets");
+            }
+        }
+        flag.effectiveAt().ifPresent(at -> s.append(" from ").append(at));
+        return s.toString();
     }
-    flag.effectiveAt().ifPresent(at -> s.append(" from ").append(at));
-    return s.toString();
-  }
 
-  static String serve(Serve serve) {
-    Rollout r = serve.rollout();
-    if (r == null) {
-      return "serves " + serve.variant();
+    static String serve(Serve serve) {
+        Rollout r = serve.rollout();
+        if (r == null) {
+            return "serves " + serve.variant();
+        }
+        StringJoiner j = new StringJoiner(" / ", "rollout ", "");
+        for (Allocation a : r.allocations()) {
+            j.add(a.variant() + " " + percent(a.percent()) + "%");
+        }
+        return j.toString();
     }
-    StringJoiner j = new StringJoiner(" / ", "rollout ", "");
-    for (Allocation a : r.allocations()) {
-      j.add(a.variant() + " " + percent(a.percent()) + "%");
-    }
-    return j.toString();
-  }
 
-  static String percent(double p) {
-    return BigDecimal.valueOf(p).stripTrailingZeros().toPlainString();
-  }
+    static String percent(double p) {
+        return BigDecimal.valueOf(p).stripTrailingZeros().toPlainString();
+    }
 }

@@ -16,40 +16,40 @@ import picocli.CommandLine.UnmatchedArgumentException;
  */
 public final class Errors implements IExecutionExceptionHandler, IParameterExceptionHandler {
 
-  @Override
-  public int handleParseException(ParameterException e, String[] args) {
-    CommandLine cmd = e.getCommandLine();
-    PrintWriter err = cmd.getErr();
-    err.println("error: " + e.getMessage());
-    UnmatchedArgumentException.printSuggestions(e, err);
-    err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for the options.");
-    err.flush();
-    return Exit.USAGE;
-  }
-
-  @Override
-  public int handleExecutionException(Exception e, CommandLine cmd, ParseResult parsed) {
-    PrintWriter err = cmd.getErr();
-    int code;
-    if (e instanceof ParameterException p) {
-      return handleParseException(p, parsed.originalArgs().toArray(String[]::new));
-    } else if (e instanceof CliException c) {
-      err.println("error: " + c.getMessage());
-      code = c.exitCode();
-      if (code == Exit.USAGE) {
+    @Override
+    public int handleParseException(ParameterException e, String[] args) {
+        CommandLine cmd = e.getCommandLine();
+        PrintWriter err = cmd.getErr();
+        err.println("error: " + e.getMessage());
+        UnmatchedArgumentException.printSuggestions(e, err);
         err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for the options.");
-      }
-    } else if (e instanceof SQLException) {
-      err.println("error: database: " + e.getMessage());
-      code = Exit.FAILED;
-    } else {
-      err.println("error: " + e.getClass().getSimpleName() + ": " + e.getMessage());
-      code = Exit.FAILED;
+        err.flush();
+        return Exit.USAGE;
     }
-    if (System.getenv("CUTOVER_DEBUG") != null) {
-      e.printStackTrace(err);
+
+    @Override
+    public int handleExecutionException(Exception e, CommandLine cmd, ParseResult parsed) {
+        PrintWriter err = cmd.getErr();
+        int code;
+        if (e instanceof ParameterException p) {
+            return handleParseException(p, parsed.originalArgs().toArray(String[]::new));
+        } else if (e instanceof CliException c) {
+            err.println("error: " + c.getMessage());
+            code = c.exitCode();
+            if (code == Exit.USAGE) {
+                err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for the options.");
+            }
+        } else if (e instanceof SQLException) {
+            err.println("error: database: " + e.getMessage());
+            code = Exit.FAILED;
+        } else {
+            err.println("error: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+            code = Exit.FAILED;
+        }
+        if (System.getenv("CUTOVER_DEBUG") != null) {
+            e.printStackTrace(err);
+        }
+        err.flush();
+        return code;
     }
-    err.flush();
-    return code;
-  }
 }

@@ -22,103 +22,107 @@ import org.jspecify.annotations.Nullable;
  * @param effectiveAt when the change takes effect on every instance at once, or null for now
  * @param createVariants variants of a string flag to create, empty for a boolean flag
  */
-record FlagEdit(@Nullable Boolean on, @Nullable String variant, @Nullable Double rollout,
-    @Nullable Instant effectiveAt, List<String> createVariants) {
+record FlagEdit(
+        @Nullable Boolean on,
+        @Nullable String variant,
+        @Nullable Double rollout,
+        @Nullable Instant effectiveAt,
+        List<String> createVariants) {
 
-  FlagEdit {
-    createVariants = List.copyOf(createVariants);
-  }
+    FlagEdit {
+        createVariants = List.copyOf(createVariants);
+    }
 
-  /** Whether anything is to change. */
-  boolean empty() {
-    return on == null && variant == null && rollout == null;
-  }
+    /** Whether anything is to change. */
+    boolean empty() {
+        return on == null && variant == null && rollout == null;
+    }
 
-  /**
-   * The new definition.
-   *
-   * @param key the flag key
-   * @param current the flag as read, null when absent
-   * @throws CliException with {@link Exit#USAGE} naming the bad value and the valid choices
-   */
-  Flag apply(String key, @Nullable Flag current) {
-    if (current != null && !createVariants.isEmpty()) {
-      throw usage("--variants only creates a flag, and flag '" + key + "' exists (version " + current.version()
-          + "); its variants: " + String.join(", ", current.variantNames()));
+    /**
+     * The new definition.
+     *
+     * @param key the flag key
+     * @param current the flag as read, null when absent
+     * @throws CliException with {@link Exit#USAGE} naming the bad value and the valid choices
+     */
+    Flag apply(String key, @Nullable Flag current) {
+        if (current != null && !createVariants.isEmpty()) {
+            throw usage("--variants only creates a flag, and flag '" + key + "' exists (version " + current.version()
+                    + "); its variants: " + String.join(", ", current.variantNames()));
+        }
+        Flag.Builder b = current != null ? current.toBuilder() : create(key);
+        Flag base = current != null ? current : b.build();
+        b.effectiveAt(null, null);
+        if (on != null) {
+            b.on(on);
+        }
+        if (rollout != null) {
+            b.fallthrough(Serve.rollout(rollout(key, base, rollout)));
+        } else if (variant != null) {
+            b.fallthrough(Serve.variant(known(key, base, variant)));
+        }
+        if (effectiveAt != null) {
+            b.effectiveAt(effectiveAt, current);
+        }
+        try {
+            return b.build();
+        } catch (InvalidFlagException e) {
+            throw usage(e.getMessage());
+        }
     }
-    Flag.Builder b = current != null ? current.toBuilder() : create(key);
-    Flag base = current != null ? current : b.build();
-    b.effectiveAt(null, null);
-    if (on != null) {
-      b.on(on);
-    }
-    if (rollout != null) {
-      b.fallthrough(Serve.rollout(rollout(key, base, rollout)));
-    } else if (variant != null) {
-      b.fallthrough(Serve.variant(known(key, base, variant)));
-    }
-    if (effectiveAt != null) {
-      b.effectiveAt(effectiveAt, current);
-    }
-    try {
-      return b.build();
-    } catch (InvalidFlagException e) {
-      throw usage(e.getMessage());
-    }
-  }
 
-  private Flag.Builder create(String key) {
-    if (!Flag.isValidKey(key)) {
-      throw usage("Invalid flag key '" + key + "': 1 to 128 letters, digits, '.', '-' or '_'");
+    private Flag.Builder create(String key) {
+        if (!Flag.isValidKey(key)) {
+            throw usage("Invalid flag key '" + key + "': 1 to 128 letters, digits, '.', '-' or '_'");
+        }
+        if (createVariants.isEmpty()) {
+            return Flag.builder(key).booleanVariants();
+        }
+        Flag.Builder b = Flag.builder(key).type(VariantType.STRING);
+        for (String v : createVariants) {
+            if (v.isBlank()) {
+                throw usage("Invalid value for option '--variants': variant names must not be blank but were "
+                        + createVariants);
+            }
+            b.variant(v, v);
+        }
+        return b.offVariant(createVariants.get(0));
     }
-    if (createVariants.isEmpty()) {
-      return Flag.builder(key).booleanVariants();
-    }
-    Flag.Builder b = Flag.builder(key).type(VariantType.STRING);
-    for (String v : createVariants) {
-      if (v.isBlank()) {
-        throw usage("Invalid value for option '--variants': variant names must not be blank but were "
-            + createVariants);
-      }
-      b.variant(v, v);
-    }
-    return b.offVariant(createVariants.get(0));
-  }
 
-  private Rollout rollout(String key, Flag flag, double percent) {
-    String first;
-    if (variant != null) {
-      first = known(key, flag, variant);
-    } else if (flag.type() == VariantType.BOOLEAN && flag.variant("true").isPresent()) {
-      first = "true";
-    } else {
-      throw usage("--rollout on " + flag.type().name().toLowerCase(java.util.Locale.ROOT) + " flag '" + key
-          + "' needs --variant NAME, the variant that gets the percentage; its variants: "
-          + String.join(", ", flag.variantNames()));
+    private Rollout rollout(String key, Flag flag, double percent) {
+        String first;
+        if (variant != null) {
+            first = known(key, flag, variant);
+        } else if (flag.type() == VariantType.BOOLEAN && flag.variant("true").isPresent()) {
+            first = "true";
+        } else {
+            throw usage("--rollout on " + flag.type().name().toLowerCase(java.util.Locale.ROOT) + " flag '" + key
+                    + "' needs --variant NAME, the variant that gets the percentage; its variants: "
+                    + String.join(", ", flag.variantNames()));
+        }
+        String rest = flag.offVariant();
+        if (rest.equals(first)) {
+            throw usage("--rollout gives " + Describe.percent(percent) + "% to '" + first + "' and the rest to the off"
+                    + " variant, which is '" + first + "' too; pick another --variant of: "
+                    + String.join(", ", flag.variantNames()));
+        }
+        int thousandths = (int) Math.round(percent * 1000.0);
+        List<Allocation> shares = List.of(
+                new Allocation(first, thousandths / 1000.0), new Allocation(rest, (100_000 - thousandths) / 1000.0));
+        Rollout now = flag.fallthrough().rollout();
+        // keep the bucketing of a rollout under way, so raising the share only adds contexts
+        return now != null ? new Rollout(now.bucketBy(), now.seed(), shares) : new Rollout(null, null, shares);
     }
-    String rest = flag.offVariant();
-    if (rest.equals(first)) {
-      throw usage("--rollout gives " + Describe.percent(percent) + "% to '" + first + "' and the rest to the off"
-          + " variant, which is '" + first + "' too; pick another --variant of: "
-          + String.join(", ", flag.variantNames()));
-    }
-    int thousandths = (int) Math.round(percent * 1000.0);
-    List<Allocation> shares = List.of(new Allocation(first, thousandths / 1000.0),
-        new Allocation(rest, (100_000 - thousandths) / 1000.0));
-    Rollout now = flag.fallthrough().rollout();
-    // keep the bucketing of a rollout under way, so raising the share only adds contexts
-    return now != null ? new Rollout(now.bucketBy(), now.seed(), shares) : new Rollout(null, null, shares);
-  }
 
-  private static String known(String key, Flag flag, String name) {
-    if (flag.variant(name).isEmpty()) {
-      throw usage("Invalid value for option '--variant': flag '" + key + "' has no variant '" + name
-          + "'; its variants: " + String.join(", ", flag.variantNames()));
+    private static String known(String key, Flag flag, String name) {
+        if (flag.variant(name).isEmpty()) {
+            throw usage("Invalid value for option '--variant': flag '" + key + "' has no variant '" + name
+                    + "'; its variants: " + String.join(", ", flag.variantNames()));
+        }
+        return name;
     }
-    return name;
-  }
 
-  private static CliException usage(String message) {
-    return new CliException(Exit.USAGE, message);
-  }
+    private static CliException usage(String message) {
+        return new CliException(Exit.USAGE, message);
+    }
 }

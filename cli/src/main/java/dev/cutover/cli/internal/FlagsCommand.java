@@ -3,8 +3,15 @@ package dev.cutover.cli.internal;
 import picocli.CommandLine.Command;
 
 /** {@code cutover flags}: read and write flags, compare-and-set, with audit history. */
-@Command(name = "flags", mixinStandardHelpOptions = true,
-    description = "List, read, change, audit and roll back flags in a JDBC or DynamoDB flag store.",
-    subcommands = {FlagsListCommand.class, FlagsGetCommand.class, FlagsSetCommand.class, FlagsHistoryCommand.class,
-        FlagsRollbackCommand.class})
+@Command(
+        name = "flags",
+        mixinStandardHelpOptions = true,
+        description = "List, read, change, audit and roll back flags in a JDBC or DynamoDB flag store.",
+        subcommands = {
+            FlagsListCommand.class,
+            FlagsGetCommand.class,
+            FlagsSetCommand.class,
+            FlagsHistoryCommand.class,
+            FlagsRollbackCommand.class
+        })
 public final class FlagsCommand {}

@@ -12,26 +12,27 @@ import picocli.CommandLine.TypeConversionException;
  */
 public final class Instants implements ITypeConverter<Instant> {
 
-  @Override
-  public Instant convert(String value) {
-    Instant at = parse(value);
-    Instant now = Instant.now();
-    if (!at.isAfter(now)) {
-      throw new TypeConversionException(at + " is not in the future (now " + now + "); leave it out to change now");
+    @Override
+    public Instant convert(String value) {
+        Instant at = parse(value);
+        Instant now = Instant.now();
+        if (!at.isAfter(now)) {
+            throw new TypeConversionException(
+                    at + " is not in the future (now " + now + "); leave it out to change now");
+        }
+        return at;
     }
-    return at;
-  }
 
-  private static Instant parse(String value) {
-    try {
-      return Instant.parse(value.strip());
-    } catch (DateTimeParseException notUtc) {
-      try {
-        return OffsetDateTime.parse(value.strip()).toInstant();
-      } catch (DateTimeParseException e) {
-        throw new TypeConversionException("expected an ISO-8601 instant such as 2026-03-01T02:00:00Z or"
-            + " 2026-03-01T03:00:00+01:00 but was '" + value + "'");
-      }
+    private static Instant parse(String value) {
+        try {
+            return Instant.parse(value.strip());
+        } catch (DateTimeParseException notUtc) {
+            try {
+                return OffsetDateTime.parse(value.strip()).toInstant();
+            } catch (DateTimeParseException e) {
+                throw new TypeConversionException("expected an ISO-8601 instant such as 2026-03-01T02:00:00Z or"
+                        + " 2026-03-01T03:00:00+01:00 but was '" + value + "'");
+            }
+        }
     }
-  }
 }

@@ -14,45 +14,48 @@ import picocli.CommandLine.ParameterException;
 
 /** Opens a JDBC data source from command-line options, checking the URL before any connection. */
 final class Jdbc {
-  private Jdbc() {}
+    private Jdbc() {}
 
-  /**
-   * A data source on {@code url}; a URL that no driver in the jar accepts is a usage error naming
-   * the option, the value and the supported databases. Opens one connection to fail early when the
-   * database cannot be reached.
-   */
-  static DataSource open(CommandSpec spec, String option, String url, @Nullable String user,
-      @Nullable String password) {
-    if (!acceptedByADriver(url)) {
-      throw new ParameterException(spec.commandLine(), "Invalid value for option '" + option + "': '" + url
-          + "' is not a JDBC URL of a supported database; expected jdbc:postgresql://..., jdbc:mysql://...,"
-          + " jdbc:mariadb://... or jdbc:h2:...");
-    }
-    SimpleDataSource ds = new SimpleDataSource(url, user, password);
-    try (Connection c = ds.getConnection()) {
-      c.getMetaData(); // reachable, credentials accepted
-    } catch (SQLException e) {
-      throw new CliException(Exit.FAILED, "cannot connect to " + option + " " + redact(url) + ": " + e.getMessage());
-    }
-    return ds;
-  }
-
-  private static boolean acceptedByADriver(String url) {
-    List<Driver> drivers = new ArrayList<>(Collections.list(DriverManager.getDrivers()));
-    for (Driver d : drivers) {
-      try {
-        if (d.acceptsURL(url)) {
-          return true;
+    /**
+     * A data source on {@code url}; a URL that no driver in the jar accepts is a usage error naming
+     * the option, the value and the supported databases. Opens one connection to fail early when the
+     * database cannot be reached.
+     */
+    static DataSource open(
+            CommandSpec spec, String option, String url, @Nullable String user, @Nullable String password) {
+        if (!acceptedByADriver(url)) {
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "Invalid value for option '" + option + "': '" + url
+                            + "' is not a JDBC URL of a supported database; expected jdbc:postgresql://..., jdbc:mysql://...,"
+                            + " jdbc:mariadb://... or jdbc:h2:...");
         }
-      } catch (SQLException e) {
-        // this driver cannot tell; try the next
-      }
+        SimpleDataSource ds = new SimpleDataSource(url, user, password);
+        try (Connection c = ds.getConnection()) {
+            c.getMetaData(); // reachable, credentials accepted
+        } catch (SQLException e) {
+            throw new CliException(
+                    Exit.FAILED, "cannot connect to " + option + " " + redact(url) + ": " + e.getMessage());
+        }
+        return ds;
     }
-    return false;
-  }
 
-  /** The URL without a password parameter, for messages. */
-  static String redact(String url) {
-    return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
-  }
+    private static boolean acceptedByADriver(String url) {
+        List<Driver> drivers = new ArrayList<>(Collections.list(DriverManager.getDrivers()));
+        for (Driver d : drivers) {
+            try {
+                if (d.acceptsURL(url)) {
+                    return true;
+                }
+            } catch (SQLException e) {
+                // this driver cannot tell; try the next
+            }
+        }
+        return false;
+    }
+
+    /** The URL without a password parameter, for messages. */
+    static String redact(String url) {
+        return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
+    }
 }

@@ -23,58 +23,59 @@ import org.jspecify.annotations.Nullable;
  * and reads in order; the parsed value is unchanged.
  */
 final class Json {
-  static final ObjectMapper MAPPER = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+    static final ObjectMapper MAPPER =
+            JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
-  static {
-    MAPPER.getFactory().setCharacterEscapes(new ForgingEscapes());
-  }
-
-  /** Escapes every code point {@link AuditText#isForging} flags, on top of the standard escapes. */
-  private static final class ForgingEscapes extends CharacterEscapes {
-    private static final long serialVersionUID = 1L;
-    private final int[] ascii = standardAsciiEscapesForJSON();
-
-    ForgingEscapes() {
-      ascii[0x7F] = ESCAPE_CUSTOM; // DEL: ASCII, so not covered by getEscapeSequence's non-ASCII path
+    static {
+        MAPPER.getFactory().setCharacterEscapes(new ForgingEscapes());
     }
 
-    @Override
-    public int[] getEscapeCodesForAscii() {
-      return ascii;
+    /** Escapes every code point {@link AuditText#isForging} flags, on top of the standard escapes. */
+    private static final class ForgingEscapes extends CharacterEscapes {
+        private static final long serialVersionUID = 1L;
+        private final int[] ascii = standardAsciiEscapesForJSON();
+
+        ForgingEscapes() {
+            ascii[0x7F] = ESCAPE_CUSTOM; // DEL: ASCII, so not covered by getEscapeSequence's non-ASCII path
+        }
+
+        @Override
+        public int[] getEscapeCodesForAscii() {
+            return ascii;
+        }
+
+        @Override
+        public @Nullable SerializableString getEscapeSequence(int ch) {
+            return AuditText.isForging(ch)
+                    ? new SerializedString(String.format(java.util.Locale.ROOT, "\\u%04x", ch))
+                    : null;
+        }
     }
 
-    @Override
-    public @Nullable SerializableString getEscapeSequence(int ch) {
-      return AuditText.isForging(ch)
-          ? new SerializedString(String.format(java.util.Locale.ROOT, "\\u%04x", ch))
-          : null;
-    }
-  }
+    private Json() {}
 
-  private Json() {}
-
-  static ObjectNode object() {
-    return MAPPER.createObjectNode();
-  }
-
-  /** Parses JSON text (a flag document), or JSON null for null or unreadable text. */
-  static JsonNode parse(@Nullable String text) {
-    if (text == null) {
-      return NullNode.getInstance();
+    static ObjectNode object() {
+        return MAPPER.createObjectNode();
     }
-    try {
-      return MAPPER.readTree(text);
-    } catch (JsonProcessingException e) {
-      return MAPPER.getNodeFactory().textNode(text);
-    }
-  }
 
-  static void print(PrintWriter out, JsonNode node) {
-    try {
-      out.println(MAPPER.writeValueAsString(node));
-      out.flush();
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException(e);
+    /** Parses JSON text (a flag document), or JSON null for null or unreadable text. */
+    static JsonNode parse(@Nullable String text) {
+        if (text == null) {
+            return NullNode.getInstance();
+        }
+        try {
+            return MAPPER.readTree(text);
+        } catch (JsonProcessingException e) {
+            return MAPPER.getNodeFactory().textNode(text);
+        }
     }
-  }
+
+    static void print(PrintWriter out, JsonNode node) {
+        try {
+            out.println(MAPPER.writeValueAsString(node));
+            out.flush();
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 }

@@ -3,12 +3,12 @@ package dev.cutover.cli.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cutover.compare.Comparison;
-import dev.cutover.replication.spi.KeyReader;
+import dev.cutover.journal.RepairResult;
+import dev.cutover.replication.Reconciler;
 import dev.cutover.replication.ReconciliationException;
 import dev.cutover.replication.ReconciliationReport;
-import dev.cutover.replication.Reconciler;
 import dev.cutover.replication.Repair;
-import dev.cutover.journal.RepairResult;
+import dev.cutover.replication.spi.KeyReader;
 import dev.cutover.replication.spi.VersionedTarget;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -27,192 +27,249 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code cutover reconcile}: compares old and new, and with {@code --repair} fixes what differs. */
-@Command(name = "reconcile", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Compare the old store with the new one, report differences, optionally repair.", "",
-        "Compare the old store with the new one by chunk hashes, drill down to the rows that differ,",
-        "re-read each before reporting it, and print a summary (and a JSON report). With --repair and an",
-        "explicit --direction, repair every reported key through the versioned apply, then reconcile again.", "",
-        "A row a store holds but that cannot be read (a version that is NULL, 0 or negative, a key or payload",
-        "that cannot be read) is reported as rejected, not migrated, with its key and reason: the stores",
-        "do not agree while it remains, and a repair cannot fix it (fix the row in its store).",
-        "Exit codes: 0 the stores agree (after the repair, with --repair), 1 failed, 2 bad arguments,",
-        "4 refused, 6 differences or rejected rows remain."})
+@Command(
+        name = "reconcile",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Compare the old store with the new one, report differences, optionally repair.",
+            "",
+            "Compare the old store with the new one by chunk hashes, drill down to the rows that differ,",
+            "re-read each before reporting it, and print a summary (and a JSON report). With --repair and an",
+            "explicit --direction, repair every reported key through the versioned apply, then reconcile again.",
+            "",
+            "A row a store holds but that cannot be read (a version that is NULL, 0 or negative, a key or payload",
+            "that cannot be read) is reported as rejected, not migrated, with its key and reason: the stores",
+            "do not agree while it remains, and a repair cannot fix it (fix the row in its store).",
+            "Exit codes: 0 the stores agree (after the repair, with --repair), 1 failed, 2 bad arguments,",
+            "4 refused, 6 differences or rejected rows remain."
+        })
 public final class ReconcileCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
-  @Mixin ReplicationOptions sides = new ReplicationOptions();
+    @Mixin
+    ReplicationOptions sides = new ReplicationOptions();
 
-  @Option(names = "--report", paramLabel = "FILE",
-      description = "Write the reconciliation report as JSON (schema " + ReconciliationReport.SCHEMA + ") to FILE.")
-  @Nullable Path report;
+    @Option(
+            names = "--report",
+            paramLabel = "FILE",
+            description =
+                    "Write the reconciliation report as JSON (schema " + ReconciliationReport.SCHEMA + ") to FILE.")
+    @Nullable
+    Path report;
 
-  @Option(names = "--ignore-field", paramLabel = "NAME", split = ",",
-      description = "Fields that do not count, by name, anywhere in a row (repeatable).")
-  List<String> ignoreFields = new ArrayList<>();
+    @Option(
+            names = "--ignore-field",
+            paramLabel = "NAME",
+            split = ",",
+            description = "Fields that do not count, by name, anywhere in a row (repeatable).")
+    List<String> ignoreFields = new ArrayList<>();
 
-  @Option(names = "--buckets", paramLabel = "N", defaultValue = "4096",
-      description = "Hash buckets the keys are split into; default ${DEFAULT-VALUE}.")
-  int buckets = 4096;
+    @Option(
+            names = "--buckets",
+            paramLabel = "N",
+            defaultValue = "4096",
+            description = "Hash buckets the keys are split into; default ${DEFAULT-VALUE}.")
+    int buckets = 4096;
 
-  @Option(names = "--recheck-after", paramLabel = "MILLIS", defaultValue = "500",
-      description = "Wait before re-reading the differences, so writes in flight land; default ${DEFAULT-VALUE}.")
-  long recheckAfter = 500;
+    @Option(
+            names = "--recheck-after",
+            paramLabel = "MILLIS",
+            defaultValue = "500",
+            description = "Wait before re-reading the differences, so writes in flight land; default ${DEFAULT-VALUE}.")
+    long recheckAfter = 500;
 
-  @Option(names = "--repair", description = "Repair the differences found (needs --direction).")
-  boolean repair;
+    @Option(names = "--repair", description = "Repair the differences found (needs --direction).")
+    boolean repair;
 
-  @Option(names = "--direction", paramLabel = "DIRECTION", converter = Directions.class,
-      completionCandidates = Directions.class,
-      description = "Which side is authoritative for --repair: ${COMPLETION-CANDIDATES}. Never guessed.")
-  Repair.@Nullable Direction direction;
+    @Option(
+            names = "--direction",
+            paramLabel = "DIRECTION",
+            converter = Directions.class,
+            completionCandidates = Directions.class,
+            description = "Which side is authoritative for --repair: ${COMPLETION-CANDIDATES}. Never guessed.")
+    Repair.@Nullable Direction direction;
 
-  @Mixin OutputOptions output = new OutputOptions();
+    @Mixin
+    OutputOptions output = new OutputOptions();
 
-  @Override
-  public Integer call() throws Exception {
-    sides.check(spec);
-    if (repair && direction == null) {
-      throw new ParameterException(spec.commandLine(), "--repair needs --direction old-to-new or new-to-old:"
-          + " a repair never guesses which side is authoritative");
-    }
-    if (!repair && direction != null) {
-      throw new ParameterException(spec.commandLine(), "--direction is for --repair; add --repair to repair");
-    }
-    if (recheckAfter < 0) {
-      throw new ParameterException(spec.commandLine(),
-          "Invalid value for option '--recheck-after': must be >= 0 but was " + recheckAfter);
-    }
-    try (ReplicationOptions.Sides opened = sides.open(spec, b -> b.build())) {
-      return run(opened);
-    }
-  }
-
-  private int run(ReplicationOptions.Sides opened) throws Exception {
-    Reconciler reconciler = reconciler(opened);
-    PrintWriter out = spec.commandLine().getOut();
-    ReconciliationReport first = reconcile(reconciler);
-    if (report != null) {
-      first.writeJson(report);
-    }
-    if (!output.json()) {
-      out.println(first.summary());
-      details(out, first);
-    }
-    RepairResult repaired = null;
-    ReconciliationReport after = null;
-    if (repair && !first.clean()) {
-      repaired = repair(opened, first);
-      after = reconcile(reconciler);
-      if (!output.json()) {
-        out.println("repair " + direction.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + ": "
-            + repaired.keys() + " keys, " + repaired.upserted() + " upserted, " + repaired.deleted() + " deleted, "
-            + repaired.alreadyCurrent() + " already current, " + repaired.keptNewer() + " kept newer, "
-            + repaired.skipped() + " skipped, " + repaired.failed() + " failed");
-        repaired.failedKeys().stream().limit(20).forEach(k -> out.println("  failed: " + k));
-        if (first.counts().rejected() > 0) {
-          out.println("  " + first.counts().rejected() + " rejected rows are not repaired: a store cannot read them;"
-              + " fix them there");
+    @Override
+    public Integer call() throws Exception {
+        sides.check(spec);
+        if (repair && direction == null) {
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "--repair needs --direction old-to-new or new-to-old:"
+                            + " a repair never guesses which side is authoritative");
         }
-        out.println("after repair: " + after.summary());
-      }
-    } else if (repair && !output.json()) {
-      out.println("nothing to repair");
+        if (!repair && direction != null) {
+            throw new ParameterException(spec.commandLine(), "--direction is for --repair; add --repair to repair");
+        }
+        if (recheckAfter < 0) {
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "Invalid value for option '--recheck-after': must be >= 0 but was " + recheckAfter);
+        }
+        try (ReplicationOptions.Sides opened = sides.open(spec, b -> b.build())) {
+            return run(opened);
+        }
     }
-    if (report != null && !output.json()) {
-      out.println("report: " + report);
-    }
-    if (output.json()) {
-      ObjectNode root = Json.object();
-      root.set("report", tree(first));
-      root.set("repair", repaired == null ? null : repairJson(repaired));
-      root.set("afterRepair", after == null ? null : tree(after));
-      Json.print(out, root);
-    }
-    out.flush();
-    ReconciliationReport last = after != null ? after : first;
-    return last.clean() && (repaired == null || repaired.failed() == 0) ? Exit.OK : Exit.DIFFERENCES;
-  }
 
-  private Reconciler reconciler(ReplicationOptions.Sides opened) {
-    try {
-      Comparison.Builder comparison = Comparison.builder();
-      if (!ignoreFields.isEmpty()) {
-        comparison.ignoreFields(ignoreFields.toArray(String[]::new));
-      }
-      Reconciler.Builder b = Reconciler.between(opened.oldSide(), opened.newSide()).comparison(comparison.build())
-          .buckets(buckets).recheckAfter(Duration.ofMillis(recheckAfter));
-      KeyReader oldReader = opened.oldReader();
-      if (oldReader != null) {
-        b.recheck(oldReader, opened.newSide()::read);
-      } else {
-        spec.commandLine().getErr().println("note: the old table's primary key is not --source-key alone, so"
-            + " differences are reported without a re-check");
-      }
-      return b.build();
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+    private int run(ReplicationOptions.Sides opened) throws Exception {
+        Reconciler reconciler = reconciler(opened);
+        PrintWriter out = spec.commandLine().getOut();
+        ReconciliationReport first = reconcile(reconciler);
+        if (report != null) {
+            first.writeJson(report);
+        }
+        if (!output.json()) {
+            out.println(first.summary());
+            details(out, first);
+        }
+        RepairResult repaired = null;
+        ReconciliationReport after = null;
+        if (repair && !first.clean()) {
+            repaired = repair(opened, first);
+            after = reconcile(reconciler);
+            if (!output.json()) {
+                out.println("repair "
+                        + direction.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + ": "
+                        + repaired.keys() + " keys, " + repaired.upserted() + " upserted, " + repaired.deleted()
+                        + " deleted, "
+                        + repaired.alreadyCurrent() + " already current, " + repaired.keptNewer() + " kept newer, "
+                        + repaired.skipped() + " skipped, " + repaired.failed() + " failed");
+                repaired.failedKeys().stream().limit(20).forEach(k -> out.println("  failed: " + k));
+                if (first.counts().rejected() > 0) {
+                    out.println("  " + first.counts().rejected()
+                            + " rejected rows are not repaired: a store cannot read them;" + " fix them there");
+                }
+                out.println("after repair: " + after.summary());
+            }
+        } else if (repair && !output.json()) {
+            out.println("nothing to repair");
+        }
+        if (report != null && !output.json()) {
+            out.println("report: " + report);
+        }
+        if (output.json()) {
+            ObjectNode root = Json.object();
+            root.set("report", tree(first));
+            root.set("repair", repaired == null ? null : repairJson(repaired));
+            root.set("afterRepair", after == null ? null : tree(after));
+            Json.print(out, root);
+        }
+        out.flush();
+        ReconciliationReport last = after != null ? after : first;
+        return last.clean() && (repaired == null || repaired.failed() == 0) ? Exit.OK : Exit.DIFFERENCES;
     }
-  }
 
-  private static ReconciliationReport reconcile(Reconciler reconciler) throws InterruptedException {
-    try {
-      return reconciler.run();
-    } catch (ReconciliationException e) {
-      throw new CliException(Exit.FAILED, "reconciliation failed: " + e.getMessage());
+    private Reconciler reconciler(ReplicationOptions.Sides opened) {
+        try {
+            Comparison.Builder comparison = Comparison.builder();
+            if (!ignoreFields.isEmpty()) {
+                comparison.ignoreFields(ignoreFields.toArray(String[]::new));
+            }
+            Reconciler.Builder b = Reconciler.between(opened.oldSide(), opened.newSide())
+                    .comparison(comparison.build())
+                    .buckets(buckets)
+                    .recheckAfter(Duration.ofMillis(recheckAfter));
+            KeyReader oldReader = opened.oldReader();
+            if (oldReader != null) {
+                b.recheck(oldReader, opened.newSide()::read);
+            } else {
+                spec.commandLine()
+                        .getErr()
+                        .println("note: the old table's primary key is not --source-key alone, so"
+                                + " differences are reported without a re-check");
+            }
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
     }
-  }
 
-  private RepairResult repair(ReplicationOptions.Sides opened, ReconciliationReport found) throws Exception {
-    Repair.Builder b = Repair.from(found).direction(direction);
-    if (direction == Repair.Direction.OLD_TO_NEW) {
-      KeyReader oldReader = opened.oldReader();
-      if (oldReader == null) {
-        throw new CliException(Exit.REFUSED, "repair old-to-new reads the old table by key, and its primary key is"
-            + " not --source-key alone; nothing was repaired");
-      }
-      return b.authority(oldReader).apply(opened.newSide());
+    private static ReconciliationReport reconcile(Reconciler reconciler) throws InterruptedException {
+        try {
+            return reconciler.run();
+        } catch (ReconciliationException e) {
+            throw new CliException(Exit.FAILED, "reconciliation failed: " + e.getMessage());
+        }
     }
-    VersionedTarget old = opened.oldVersioned();
-    if (old == null) {
-      throw new CliException(Exit.REFUSED, "repair new-to-old writes the old store through the versioned apply, so"
-          + " the old table must be in the versioned layout (--source-versioned); " + opened.oldSide().describe()
-          + " is a plain table. Nothing was repaired.");
-    }
-    return b.authority(opened.newSide()::read).apply(old);
-  }
 
-  private static void details(PrintWriter out, ReconciliationReport r) {
-    r.missingInNew().stream().limit(20).forEach(d -> out.println("  missing in new: " + d.key()));
-    r.extraInNew().stream().limit(20).forEach(d -> out.println("  extra in new: " + d.key()));
-    r.different().stream().limit(20).forEach(d -> out.println("  different: " + d.key() + " at "
-        + String.join(", ", d.differences().stream().map(x -> x.path()).toList())));
-    r.collisions().stream().limit(20).forEach(c -> out.println("  collision: " + c.key() + " from "
-        + String.join(", ", c.oldKeys())));
-    r.errors().stream().limit(20).forEach(e -> out.println("  error: " + e.key() + " (" + e.side() + "): " + e.detail()));
-    r.rejected().stream().limit(20).forEach(x -> out.println("  rejected (" + x.side() + ", not migrated): "
-        + (x.key() == null ? "(no key)" : x.key()) + ": " + x.reason()));
-    if (r.counts().rejected() > 20) {
-      out.println("  ... " + (r.counts().rejected() - 20) + " more rejected rows; the JSON report lists "
-          + (r.rejected().size() < r.counts().rejected() ? "the first " + r.rejected().size() : "them all"));
+    private RepairResult repair(ReplicationOptions.Sides opened, ReconciliationReport found) throws Exception {
+        Repair.Builder b = Repair.from(found).direction(direction);
+        if (direction == Repair.Direction.OLD_TO_NEW) {
+            KeyReader oldReader = opened.oldReader();
+            if (oldReader == null) {
+                throw new CliException(
+                        Exit.REFUSED,
+                        "repair old-to-new reads the old table by key, and its primary key is"
+                                + " not --source-key alone; nothing was repaired");
+            }
+            return b.authority(oldReader).apply(opened.newSide());
+        }
+        VersionedTarget old = opened.oldVersioned();
+        if (old == null) {
+            throw new CliException(
+                    Exit.REFUSED,
+                    "repair new-to-old writes the old store through the versioned apply, so"
+                            + " the old table must be in the versioned layout (--source-versioned); "
+                            + opened.oldSide().describe()
+                            + " is a plain table. Nothing was repaired.");
+        }
+        return b.authority(opened.newSide()::read).apply(old);
     }
-  }
 
-  private static JsonNode tree(ReconciliationReport r) throws IOException {
-    Path tmp = Files.createTempFile("cutover-reconciliation", ".json");
-    try {
-      r.writeJson(tmp);
-      return Json.MAPPER.readTree(tmp.toFile());
-    } finally {
-      Files.deleteIfExists(tmp);
+    private static void details(PrintWriter out, ReconciliationReport r) {
+        r.missingInNew().stream().limit(20).forEach(d -> out.println("  missing in new: " + d.key()));
+        r.extraInNew().stream().limit(20).forEach(d -> out.println("  extra in new: " + d.key()));
+        r.different().stream()
+                .limit(20)
+                .forEach(d -> out.println("  different: " + d.key() + " at "
+                        + String.join(
+                                ", ",
+                                d.differences().stream().map(x -> x.path()).toList())));
+        r.collisions().stream()
+                .limit(20)
+                .forEach(c -> out.println("  collision: " + c.key() + " from " + String.join(", ", c.oldKeys())));
+        r.errors().stream()
+                .limit(20)
+                .forEach(e -> out.println("  error: " + e.key() + " (" + e.side() + "): " + e.detail()));
+        r.rejected().stream()
+                .limit(20)
+                .forEach(x -> out.println("  rejected (" + x.side() + ", not migrated): "
+                        + (x.key() == null ? "(no key)" : x.key()) + ": " + x.reason()));
+        if (r.counts().rejected() > 20) {
+            out.println("  ... " + (r.counts().rejected() - 20) + " more rejected rows; the JSON report lists "
+                    + (r.rejected().size() < r.counts().rejected()
+                            ? "the first " + r.rejected().size()
+                            : "them all"));
+        }
     }
-  }
 
-  private static ObjectNode repairJson(RepairResult r) {
-    ObjectNode o = Json.object().put("keys", r.keys()).put("upserted", r.upserted()).put("deleted", r.deleted())
-        .put("alreadyCurrent", r.alreadyCurrent()).put("keptNewer", r.keptNewer()).put("skipped", r.skipped())
-        .put("failed", r.failed()).put("journalResolved", r.journalResolved());
-    r.failedKeys().forEach(o.putArray("failedKeys")::add);
-    r.keptNewerKeys().forEach(o.putArray("keptNewerKeys")::add);
-    return o;
-  }
+    private static JsonNode tree(ReconciliationReport r) throws IOException {
+        Path tmp = Files.createTempFile("cutover-reconciliation", ".json");
+        try {
+            r.writeJson(tmp);
+            return Json.MAPPER.readTree(tmp.toFile());
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private static ObjectNode repairJson(RepairResult r) {
+        ObjectNode o = Json.object()
+                .put("keys", r.keys())
+                .put("upserted", r.upserted())
+                .put("deleted", r.deleted())
+                .put("alreadyCurrent", r.alreadyCurrent())
+                .put("keptNewer", r.keptNewer())
+                .put("skipped", r.skipped())
+                .put("failed", r.failed())
+                .put("journalResolved", r.journalResolved());
+        r.failedKeys().forEach(o.putArray("failedKeys")::add);
+        r.keptNewerKeys().forEach(o.putArray("keptNewerKeys")::add);
+        return o;
+    }
 }

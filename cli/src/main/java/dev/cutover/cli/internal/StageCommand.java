@@ -7,13 +7,13 @@ import dev.cutover.dualwrite.OpenGapsException;
 import dev.cutover.dualwrite.PendingRepairsException;
 import dev.cutover.dualwrite.Stage;
 import dev.cutover.dualwrite.StageFlag;
-import dev.cutover.journal.FailedWriteJournal;
-import dev.cutover.journal.JdbcFailedWriteJournal;
 import dev.cutover.flags.Flag;
 import dev.cutover.flags.spi.AuditInfo;
 import dev.cutover.flags.spi.FlagWriteConflictException;
 import dev.cutover.flags.spi.RawFlag;
 import dev.cutover.flags.spi.WritableFlagStore;
+import dev.cutover.journal.FailedWriteJournal;
+import dev.cutover.journal.JdbcFailedWriteJournal;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.EnumSet;
@@ -29,222 +29,265 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code cutover stage KEY --next | --back | --to STAGE}: moves a migration stage flag one step. */
-@Command(name = "stage", mixinStandardHelpOptions = true,
-    description = {"Show or move a dual-write migration stage flag, one step at a time.", "",
-        "The stages, in order: OLD_ONLY, DUAL_WRITE, SHADOW, LIVE, RAMP_DOWN, NEW_ONLY. A move that would skip a stage is refused.",
-        "Without --next, --back or --to it shows the stage.",
-        "A move past SHADOW (to LIVE, RAMP_DOWN or NEW_ONLY) is refused while the migration's journal holds an open"
-            + " gap; moves back are never refused."})
+@Command(
+        name = "stage",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Show or move a dual-write migration stage flag, one step at a time.",
+            "",
+            "The stages, in order: OLD_ONLY, DUAL_WRITE, SHADOW, LIVE, RAMP_DOWN, NEW_ONLY. A move that would skip a stage is refused.",
+            "Without --next, --back or --to it shows the stage.",
+            "A move past SHADOW (to LIVE, RAMP_DOWN or NEW_ONLY) is refused while the migration's journal holds an open"
+                    + " gap; moves back are never refused."
+        })
 public final class StageCommand extends StoreCommand {
 
-  /** The move. */
-  static final class Move {
-    @Option(names = "--next", required = true, description = "One stage forward (completes a ramp under way).")
-    boolean next;
+    /** The move. */
+    static final class Move {
+        @Option(names = "--next", required = true, description = "One stage forward (completes a ramp under way).")
+        boolean next;
 
-    @Option(names = "--back", required = true, description = "One stage back (cancels a ramp under way).")
-    boolean back;
+        @Option(names = "--back", required = true, description = "One stage back (cancels a ramp under way).")
+        boolean back;
 
-    @Option(names = "--to", required = true, paramLabel = "STAGE",
-        description = "Move to this stage, which must be next to the current one: ${COMPLETION-CANDIDATES}.")
-    @Nullable Stage to;
-  }
-
-  @Parameters(index = "0", paramLabel = "KEY", description = "The stage flag key.")
-  String key = "";
-
-  @Override
-  String key() {
-    return key;
-  }
-
-  @ArgGroup(exclusive = true, multiplicity = "0..1")
-  @Nullable Move move;
-
-  @Option(names = "--effective-at", paramLabel = "INSTANT", converter = Instants.class,
-      description = "Publish now, move every instance at this ISO-8601 instant.")
-  @Nullable Instant effectiveAt;
-
-  @Mixin AuditOptions audit = new AuditOptions();
-
-  @Option(names = "--journal-jdbc-url", paramLabel = "URL",
-      description = "JDBC URL of the migration's failed-write journal, whose open gaps refuse a move past SHADOW;"
-          + " default: the flag store's --jdbc-url. Uses --jdbc-user and --jdbc-password.")
-  @Nullable String journalUrl;
-
-  @Option(names = "--journal-prefix", paramLabel = "PREFIX", defaultValue = "cutover_",
-      description = "Table prefix of the journal (tables PREFIXfailed_writes, PREFIXgaps); default ${DEFAULT-VALUE}.")
-  String journalPrefix = "cutover_";
-
-  @Option(names = "--no-journal-check",
-      description = "Move past SHADOW without reading the journal's gaps (when the migration has no durable journal)."
-          + " Say why in --reason.")
-  boolean noJournalCheck;
-
-  private @Nullable AuditInfo auditInfo;
-
-  @Override
-  void before() {
-    if (move != null) {
-      auditInfo = audit.require(spec);
-    } else if (effectiveAt != null) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-          "--effective-at needs a move: --next, --back or --to STAGE");
+        @Option(
+                names = "--to",
+                required = true,
+                paramLabel = "STAGE",
+                description = "Move to this stage, which must be next to the current one: ${COMPLETION-CANDIDATES}.")
+        @Nullable
+        Stage to;
     }
-  }
 
-  @Override
-  int run(WritableFlagStore store) throws Exception {
-    Set<Stage> before;
-    long fromVersion;
-    try {
-      before = StageFlag.current(store, key);
-      fromVersion = store.get(key).map(RawFlag::version).orElse(0L);
-    } catch (IllegalStateException | IllegalArgumentException e) {
-      throw new CliException(Exit.REFUSED, e.getMessage());
-    }
-    if (move == null) {
-      show(before, fromVersion);
-      return Exit.OK;
-    }
-    AuditInfo info = java.util.Objects.requireNonNull(auditInfo);
-    Flag stored;
-    try {
-      stored = write(store, before, info);
-    } catch (IllegalStageMoveException e) {
-      throw new CliException(Exit.REFUSED, e.getMessage() + "; nothing was written");
-    } catch (FlagWriteConflictException e) {
-      throw Conflicts.explain(store, e);
-    } catch (IllegalStateException e) {
-      throw new CliException(Exit.REFUSED, e.getMessage());
-    }
-    Set<Stage> after = StageFlag.served(stored);
-    if (output.json()) {
-      ObjectNode root = Json.object().put("key", key);
-      stages(root.putArray("from"), before);
-      stages(root.putArray("to"), after);
-      root.put("previousVersion", fromVersion).put("version", stored.version())
-          .put("effectiveAt", stored.effectiveAt().map(Object::toString).orElse(null));
-      Json.print(out(), root);
-    } else if (stored.version() == fromVersion) {
-      out().println("stage flag '" + key + "' serves " + names(after) + " already; nothing written");
-    } else {
-      out().println("stage flag '" + key + "': " + names(before) + " -> " + names(after) + " (version "
-          + fromVersion + " -> " + stored.version() + ")"
-          + stored.effectiveAt().map(at -> ", every instance moves at " + at).orElse(""));
-    }
-    out().flush();
-    return Exit.OK;
-  }
+    @Parameters(index = "0", paramLabel = "KEY", description = "The stage flag key.")
+    String key = "";
 
-  private Flag write(WritableFlagStore store, Set<Stage> before, AuditInfo info) throws Exception {
-    Move m = java.util.Objects.requireNonNull(move);
-    Stage highest = EnumSet.copyOf(before).stream().max(Stage::compareTo).orElse(Stage.OLD_ONLY);
-    Stage dest = m.to != null ? m.to : step(before, m.next).orElse(highest);
-    boolean legal = before.stream().allMatch(s -> s.canMoveTo(dest)); // an illegal move is refused as such first
-    FailedWriteJournal journal = null;
-    if (legal && dest.compareTo(Stage.SHADOW) > 0 && dest.compareTo(highest) > 0 && !noJournalCheck) {
-      journal = journal();
-      try {
-        journal.gaps(); // readable before anything is written: a failure here is the journal's
-      } catch (SQLException e) {
-        throw new CliException(Exit.FAILED, "cannot read the journal's gaps (table " + journalPrefix + "gaps at "
-            + Jdbc.redact(journalUrl()) + "): " + e.getMessage() + "; a move past SHADOW needs the migration's journal:"
-            + " pass --journal-jdbc-url and --journal-prefix, or --no-journal-check when it has no durable journal;"
-            + " nothing was written");
-      }
+    @Override
+    String key() {
+        return key;
     }
-    try {
-      return move(store, before, info, m, journal);
-    } catch (OpenGapsException | PendingRepairsException e) {
-      throw new CliException(Exit.REFUSED, e.getMessage() + "; nothing was written");
-    }
-  }
 
-  /** The move through {@link StageFlag}: its overloads with the journal when one must be checked. */
-  private Flag move(WritableFlagStore store, Set<Stage> before, AuditInfo info, Move m,
-      @Nullable FailedWriteJournal journal) throws Exception {
-    Instant at = effectiveAt;
-    if (m.to != null) {
-      if (at == null) {
-        return journal == null ? StageFlag.moveTo(store, key, m.to, info)
-            : StageFlag.moveTo(store, key, m.to, info, journal);
-      }
-      return journal == null ? StageFlag.moveTo(store, key, m.to, at, info)
-          : StageFlag.moveTo(store, key, m.to, at, info, journal);
-    }
-    Optional<Stage> target = step(before, m.next);
-    if (!m.next) {
-      return at == null || target.isEmpty() ? StageFlag.rollBack(store, key, info)
-          : StageFlag.moveTo(store, key, target.get(), at, info);
-    }
-    if (at == null || target.isEmpty()) { // at the end: StageFlag refuses naming the allowed moves
-      return journal == null ? StageFlag.advance(store, key, info) : StageFlag.advance(store, key, info, journal);
-    }
-    return journal == null ? StageFlag.moveTo(store, key, target.get(), at, info)
-        : StageFlag.moveTo(store, key, target.get(), at, info, journal);
-  }
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
+    @Nullable
+    Move move;
 
+    @Option(
+            names = "--effective-at",
+            paramLabel = "INSTANT",
+            converter = Instants.class,
+            description = "Publish now, move every instance at this ISO-8601 instant.")
+    @Nullable
+    Instant effectiveAt;
 
-  private String journalUrl() {
-    String url = journalUrl != null ? journalUrl : storeOptions.jdbcUrl();
-    if (url == null) {
-      throw new CliException(Exit.REFUSED, "a move past SHADOW reads the migration's journal for open gaps: pass"
-          + " --journal-jdbc-url (the flag store is not on JDBC), or --no-journal-check; nothing was written");
-    }
-    return url;
-  }
+    @Mixin
+    AuditOptions audit = new AuditOptions();
 
-  private FailedWriteJournal journal() {
-    if (!JdbcFailedWriteJournal.IDENTIFIER.matcher(journalPrefix).matches()) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Invalid value for option"
-          + " '--journal-prefix': expected a lower-case letter, then up to 39 lower-case letters, digits or '_', but"
-          + " was '" + journalPrefix + "'");
-    }
-    String url = journalUrl();
-    DataSource ds = Jdbc.open(spec, "--journal-jdbc-url", url, storeOptions.user, storeOptions.password);
-    try {
-      return JdbcFailedWriteJournal.builder(ds).tablePrefix(journalPrefix).build();
-    } catch (SQLException | IllegalArgumentException e) {
-      throw new CliException(Exit.FAILED, "cannot open the journal at " + Jdbc.redact(url) + ": " + e.getMessage());
-    }
-  }
+    @Option(
+            names = "--journal-jdbc-url",
+            paramLabel = "URL",
+            description = "JDBC URL of the migration's failed-write journal, whose open gaps refuse a move past SHADOW;"
+                    + " default: the flag store's --jdbc-url. Uses --jdbc-user and --jdbc-password.")
+    @Nullable
+    String journalUrl;
 
-  /** Where --next or --back goes from the stages served now (the other end of a ramp, or one step). */
-  static Optional<Stage> step(Set<Stage> served, boolean forward) {
-    EnumSet<Stage> sorted = EnumSet.copyOf(served);
-    Stage low = sorted.iterator().next();
-    Stage high = low;
-    for (Stage s : sorted) {
-      high = s;
-    }
-    if (sorted.size() > 1) {
-      return Optional.of(forward ? high : low);
-    }
-    return forward ? high.next() : low.previous();
-  }
+    @Option(
+            names = "--journal-prefix",
+            paramLabel = "PREFIX",
+            defaultValue = "cutover_",
+            description =
+                    "Table prefix of the journal (tables PREFIXfailed_writes, PREFIXgaps); default ${DEFAULT-VALUE}.")
+    String journalPrefix = "cutover_";
 
-  private void show(Set<Stage> served, long version) {
-    Optional<Stage> next = step(served, true);
-    Optional<Stage> back = step(served, false);
-    if (output.json()) {
-      ObjectNode root = Json.object().put("key", key).put("version", version);
-      stages(root.putArray("serving"), served);
-      root.put("next", next.map(Stage::name).orElse(null)).put("back", back.map(Stage::name).orElse(null));
-      Json.print(out(), root);
-      return;
+    @Option(
+            names = "--no-journal-check",
+            description =
+                    "Move past SHADOW without reading the journal's gaps (when the migration has no durable journal)."
+                            + " Say why in --reason.")
+    boolean noJournalCheck;
+
+    private @Nullable AuditInfo auditInfo;
+
+    @Override
+    void before() {
+        if (move != null) {
+            auditInfo = audit.require(spec);
+        } else if (effectiveAt != null) {
+            throw new picocli.CommandLine.ParameterException(
+                    spec.commandLine(), "--effective-at needs a move: --next, --back or --to STAGE");
+        }
     }
-    out().println("stage flag '" + key + "' serves " + names(served)
-        + (version == 0 ? " (absent: OLD_ONLY)" : " (version " + version + ")")
-        + "; next: " + next.map(Stage::name).orElse("none") + ", back: " + back.map(Stage::name).orElse("none"));
-    out().flush();
-  }
 
-  private static void stages(ArrayNode into, Set<Stage> stages) {
-    EnumSet.copyOf(stages).forEach(s -> into.add(s.name()));
-  }
+    @Override
+    int run(WritableFlagStore store) throws Exception {
+        Set<Stage> before;
+        long fromVersion;
+        try {
+            before = StageFlag.current(store, key);
+            fromVersion = store.get(key).map(RawFlag::version).orElse(0L);
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            throw new CliException(Exit.REFUSED, e.getMessage());
+        }
+        if (move == null) {
+            show(before, fromVersion);
+            return Exit.OK;
+        }
+        AuditInfo info = java.util.Objects.requireNonNull(auditInfo);
+        Flag stored;
+        try {
+            stored = write(store, before, info);
+        } catch (IllegalStageMoveException e) {
+            throw new CliException(Exit.REFUSED, e.getMessage() + "; nothing was written");
+        } catch (FlagWriteConflictException e) {
+            throw Conflicts.explain(store, e);
+        } catch (IllegalStateException e) {
+            throw new CliException(Exit.REFUSED, e.getMessage());
+        }
+        Set<Stage> after = StageFlag.served(stored);
+        if (output.json()) {
+            ObjectNode root = Json.object().put("key", key);
+            stages(root.putArray("from"), before);
+            stages(root.putArray("to"), after);
+            root.put("previousVersion", fromVersion)
+                    .put("version", stored.version())
+                    .put(
+                            "effectiveAt",
+                            stored.effectiveAt().map(Object::toString).orElse(null));
+            Json.print(out(), root);
+        } else if (stored.version() == fromVersion) {
+            out().println("stage flag '" + key + "' serves " + names(after) + " already; nothing written");
+        } else {
+            out().println("stage flag '" + key + "': " + names(before) + " -> " + names(after) + " (version "
+                    + fromVersion + " -> " + stored.version() + ")"
+                    + stored.effectiveAt()
+                            .map(at -> ", every instance moves at " + at)
+                            .orElse(""));
+        }
+        out().flush();
+        return Exit.OK;
+    }
 
-  static String names(Set<Stage> stages) {
-    return EnumSet.copyOf(stages).stream().map(Stage::name).collect(Collectors.joining(" + "));
-  }
+    private Flag write(WritableFlagStore store, Set<Stage> before, AuditInfo info) throws Exception {
+        Move m = java.util.Objects.requireNonNull(move);
+        Stage highest = EnumSet.copyOf(before).stream().max(Stage::compareTo).orElse(Stage.OLD_ONLY);
+        Stage dest = m.to != null ? m.to : step(before, m.next).orElse(highest);
+        boolean legal = before.stream().allMatch(s -> s.canMoveTo(dest)); // an illegal move is refused as such first
+        FailedWriteJournal journal = null;
+        if (legal && dest.compareTo(Stage.SHADOW) > 0 && dest.compareTo(highest) > 0 && !noJournalCheck) {
+            journal = journal();
+            try {
+                journal.gaps(); // readable before anything is written: a failure here is the journal's
+            } catch (SQLException e) {
+                throw new CliException(
+                        Exit.FAILED,
+                        "cannot read the journal's gaps (table " + journalPrefix + "gaps at "
+                                + Jdbc.redact(journalUrl()) + "): " + e.getMessage()
+                                + "; a move past SHADOW needs the migration's journal:"
+                                + " pass --journal-jdbc-url and --journal-prefix, or --no-journal-check when it has no durable journal;"
+                                + " nothing was written");
+            }
+        }
+        try {
+            return move(store, before, info, m, journal);
+        } catch (OpenGapsException | PendingRepairsException e) {
+            throw new CliException(Exit.REFUSED, e.getMessage() + "; nothing was written");
+        }
+    }
+
+    /** The move through {@link StageFlag}: its overloads with the journal when one must be checked. */
+    private Flag move(
+            WritableFlagStore store, Set<Stage> before, AuditInfo info, Move m, @Nullable FailedWriteJournal journal)
+            throws Exception {
+        Instant at = effectiveAt;
+        if (m.to != null) {
+            if (at == null) {
+                return journal == null
+                        ? StageFlag.moveTo(store, key, m.to, info)
+                        : StageFlag.moveTo(store, key, m.to, info, journal);
+            }
+            return journal == null
+                    ? StageFlag.moveTo(store, key, m.to, at, info)
+                    : StageFlag.moveTo(store, key, m.to, at, info, journal);
+        }
+        Optional<Stage> target = step(before, m.next);
+        if (!m.next) {
+            return at == null || target.isEmpty()
+                    ? StageFlag.rollBack(store, key, info)
+                    : StageFlag.moveTo(store, key, target.get(), at, info);
+        }
+        if (at == null || target.isEmpty()) { // at the end: StageFlag refuses naming the allowed moves
+            return journal == null ? StageFlag.advance(store, key, info) : StageFlag.advance(store, key, info, journal);
+        }
+        return journal == null
+                ? StageFlag.moveTo(store, key, target.get(), at, info)
+                : StageFlag.moveTo(store, key, target.get(), at, info, journal);
+    }
+
+    private String journalUrl() {
+        String url = journalUrl != null ? journalUrl : storeOptions.jdbcUrl();
+        if (url == null) {
+            throw new CliException(
+                    Exit.REFUSED,
+                    "a move past SHADOW reads the migration's journal for open gaps: pass"
+                            + " --journal-jdbc-url (the flag store is not on JDBC), or --no-journal-check; nothing was written");
+        }
+        return url;
+    }
+
+    private FailedWriteJournal journal() {
+        if (!JdbcFailedWriteJournal.IDENTIFIER.matcher(journalPrefix).matches()) {
+            throw new picocli.CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "Invalid value for option"
+                            + " '--journal-prefix': expected a lower-case letter, then up to 39 lower-case letters, digits or '_', but"
+                            + " was '" + journalPrefix + "'");
+        }
+        String url = journalUrl();
+        DataSource ds = Jdbc.open(spec, "--journal-jdbc-url", url, storeOptions.user, storeOptions.password);
+        try {
+            return JdbcFailedWriteJournal.builder(ds).tablePrefix(journalPrefix).build();
+        } catch (SQLException | IllegalArgumentException e) {
+            throw new CliException(
+                    Exit.FAILED, "cannot open the journal at " + Jdbc.redact(url) + ": " + e.getMessage());
+        }
+    }
+
+    /** Where --next or --back goes from the stages served now (the other end of a ramp, or one step). */
+    static Optional<Stage> step(Set<Stage> served, boolean forward) {
+        EnumSet<Stage> sorted = EnumSet.copyOf(served);
+        Stage low = sorted.iterator().next();
+        Stage high = low;
+        for (Stage s : sorted) {
+            high = s;
+        }
+        if (sorted.size() > 1) {
+            return Optional.of(forward ? high : low);
+        }
+        return forward ? high.next() : low.previous();
+    }
+
+    private void show(Set<Stage> served, long version) {
+        Optional<Stage> next = step(served, true);
+        Optional<Stage> back = step(served, false);
+        if (output.json()) {
+            ObjectNode root = Json.object().put("key", key).put("version", version);
+            stages(root.putArray("serving"), served);
+            root.put("next", next.map(Stage::name).orElse(null))
+                    .put("back", back.map(Stage::name).orElse(null));
+            Json.print(out(), root);
+            return;
+        }
+        out().println("stage flag '" + key + "' serves " + names(served)
+                + (version == 0 ? " (absent: OLD_ONLY)" : " (version " + version + ")")
+                + "; next: " + next.map(Stage::name).orElse("none") + ", back: "
+                + back.map(Stage::name).orElse("none"));
+        out().flush();
+    }
+
+    private static void stages(ArrayNode into, Set<Stage> stages) {
+        EnumSet.copyOf(stages).forEach(s -> into.add(s.name()));
+    }
+
+    static String names(Set<Stage> stages) {
+        return EnumSet.copyOf(stages).stream().map(Stage::name).collect(Collectors.joining(" + "));
+    }
 }

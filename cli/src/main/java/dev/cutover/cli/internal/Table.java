@@ -11,28 +11,28 @@ import java.util.List;
  * escaped on its own row and can never fake another row or column.
  */
 final class Table {
-  private Table() {}
+    private Table() {}
 
-  static void print(PrintWriter out, List<String[]> rows) {
-    int columns = rows.get(0).length;
-    String[][] cells = new String[rows.size()][];
-    int[] width = new int[columns];
-    for (int r = 0; r < rows.size(); r++) {
-      cells[r] = new String[columns];
-      for (int i = 0; i < columns; i++) {
-        cells[r][i] = AuditText.oneLine(rows.get(r)[i]);
-        width[i] = Math.max(width[i], cells[r][i].length());
-      }
-    }
-    for (String[] row : cells) {
-      StringBuilder line = new StringBuilder();
-      for (int i = 0; i < columns; i++) {
-        line.append(row[i]);
-        if (i < columns - 1) {
-          line.append(" ".repeat(width[i] - row[i].length() + 2));
+    static void print(PrintWriter out, List<String[]> rows) {
+        int columns = rows.get(0).length;
+        String[][] cells = new String[rows.size()][];
+        int[] width = new int[columns];
+        for (int r = 0; r < rows.size(); r++) {
+            cells[r] = new String[columns];
+            for (int i = 0; i < columns; i++) {
+                cells[r][i] = AuditText.oneLine(rows.get(r)[i]);
+                width[i] = Math.max(width[i], cells[r][i].length());
+            }
         }
-      }
-      out.println(line.toString().stripTrailing());
+        for (String[] row : cells) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < columns; i++) {
+                line.append(row[i]);
+                if (i < columns - 1) {
+                    line.append(" ".repeat(width[i] - row[i].length() + 2));
+                }
+            }
+            out.println(line.toString().stripTrailing());
+        }
     }
-  }
 }

@@ -24,54 +24,55 @@ import org.jspecify.annotations.Nullable;
  * the tasks wait for the next offer or the closing sweep. Not API.
  */
 final class Lane implements Runnable {
-  private static final int BATCH = 64;
+    private static final int BATCH = 64;
 
-  private final ConcurrentLinkedQueue<LaneTask> queue = new ConcurrentLinkedQueue<>();
-  private final AtomicBoolean scheduled = new AtomicBoolean();
-  private final ShadowWork work;
-  private final Executor executor;
+    private final ConcurrentLinkedQueue<LaneTask> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean scheduled = new AtomicBoolean();
+    private final ShadowWork work;
+    private final Executor executor;
 
-  Lane(ShadowWork work, Executor executor) {
-    this.work = work;
-    this.executor = executor;
-  }
-
-  void offer(LaneTask task) {
-    queue.offer(task);
-    schedule();
-  }
-
-  private void schedule() {
-    if (scheduled.compareAndSet(false, true)) {
-      try {
-        executor.execute(this);
-      } catch (RejectedExecutionException e) {
-        scheduled.set(false);
-        work.rejected(e);
-      }
+    Lane(ShadowWork work, Executor executor) {
+        this.work = work;
+        this.executor = executor;
     }
-  }
 
-  @Override
-  public void run() {
-    try {
-      for (int i = 0; i < BATCH; i++) {
-        LaneTask task = queue.poll();
-        if (task == null) {
-          break;
-        }
-        work.execute(task);
-      }
-    } finally {
-      scheduled.set(false);
-      if (!queue.isEmpty()) {
+    void offer(LaneTask task) {
+        queue.offer(task);
         schedule();
-      }
     }
-  }
 
-  /** Takes the next queued task, for the closing sweep. */
-  @Nullable LaneTask poll() {
-    return queue.poll();
-  }
+    private void schedule() {
+        if (scheduled.compareAndSet(false, true)) {
+            try {
+                executor.execute(this);
+            } catch (RejectedExecutionException e) {
+                scheduled.set(false);
+                work.rejected(e);
+            }
+        }
+    }
+
+    @Override
+    public void run() {
+        try {
+            for (int i = 0; i < BATCH; i++) {
+                LaneTask task = queue.poll();
+                if (task == null) {
+                    break;
+                }
+                work.execute(task);
+            }
+        } finally {
+            scheduled.set(false);
+            if (!queue.isEmpty()) {
+                schedule();
+            }
+        }
+    }
+
+    /** Takes the next queued task, for the closing sweep. */
+    @Nullable
+    LaneTask poll() {
+        return queue.poll();
+    }
 }

@@ -9,21 +9,22 @@ import org.jspecify.annotations.Nullable;
  * Neither may throw; {@link ShadowWork} logs it as a bug if one does. Not API.
  */
 abstract class LaneTask {
-  /** The counter this task occupies while queued (the shadow queue or the notice queue), if any. */
-  @Nullable AtomicInteger quota;
+    /** The counter this task occupies while queued (the shadow queue or the notice queue), if any. */
+    @Nullable
+    AtomicInteger quota;
 
-  /** The entity key: tasks with the same key run in one lane, in order. */
-  abstract @Nullable String key();
+    /** The entity key: tasks with the same key run in one lane, in order. */
+    abstract @Nullable String key();
 
-  /** Does the work. */
-  abstract void run();
+    /** Does the work. */
+    abstract void run();
 
-  /** The proxy is closing and the work will not be done: record that (journal, count). */
-  abstract void cancel();
+    /** The proxy is closing and the work will not be done: record that (journal, count). */
+    abstract void cancel();
 
-  /**
-   * Called once when the task has ended for good: after {@link #run()} or {@link #cancel()}, or
-   * when it was shed or refused without either. Nothing by default.
-   */
-  void ended() {}
+    /**
+     * Called once when the task has ended for good: after {@link #run()} or {@link #cancel()}, or
+     * when it was shed or refused without either. Nothing by default.
+     */
+    void ended() {}
 }

@@ -13,39 +13,39 @@ import java.util.concurrent.atomic.AtomicLong;
  * number of topics is bounded by the caller (method names times a few outcomes).
  */
 final class RateLimitedLog {
-  private final long intervalNanos;
-  private final ConcurrentHashMap<String, Topic> topics = new ConcurrentHashMap<>();
+    private final long intervalNanos;
+    private final ConcurrentHashMap<String, Topic> topics = new ConcurrentHashMap<>();
 
-  RateLimitedLog(long interval, TimeUnit unit) {
-    this.intervalNanos = unit.toNanos(interval);
-  }
-
-  /**
-   * Returns -1 when the message must not be logged now; otherwise how many were suppressed since
-   * the last one that was (0 for the first).
-   */
-  long permit(String topic) {
-    Topic t = topics.computeIfAbsent(topic, k -> new Topic());
-    long now = System.nanoTime();
-    long last = t.lastLogged.get();
-    if (last != Long.MIN_VALUE && now - last < intervalNanos) {
-      t.suppressed.incrementAndGet();
-      return -1;
+    RateLimitedLog(long interval, TimeUnit unit) {
+        this.intervalNanos = unit.toNanos(interval);
     }
-    if (!t.lastLogged.compareAndSet(last, now)) {
-      t.suppressed.incrementAndGet();
-      return -1;
+
+    /**
+     * Returns -1 when the message must not be logged now; otherwise how many were suppressed since
+     * the last one that was (0 for the first).
+     */
+    long permit(String topic) {
+        Topic t = topics.computeIfAbsent(topic, k -> new Topic());
+        long now = System.nanoTime();
+        long last = t.lastLogged.get();
+        if (last != Long.MIN_VALUE && now - last < intervalNanos) {
+            t.suppressed.incrementAndGet();
+            return -1;
+        }
+        if (!t.lastLogged.compareAndSet(last, now)) {
+            t.suppressed.incrementAndGet();
+            return -1;
+        }
+        return t.suppressed.getAndSet(0);
     }
-    return t.suppressed.getAndSet(0);
-  }
 
-  /** A suffix for a log line, naming the suppressed count when there was one. */
-  static String suppressed(long count) {
-    return count > 0 ? " (" + count + " similar suppressed)" : "";
-  }
+    /** A suffix for a log line, naming the suppressed count when there was one. */
+    static String suppressed(long count) {
+        return count > 0 ? " (" + count + " similar suppressed)" : "";
+    }
 
-  private static final class Topic {
-    final AtomicLong lastLogged = new AtomicLong(Long.MIN_VALUE);
-    final AtomicLong suppressed = new AtomicLong();
-  }
+    private static final class Topic {
+        final AtomicLong lastLogged = new AtomicLong(Long.MIN_VALUE);
+        final AtomicLong suppressed = new AtomicLong();
+    }
 }

@@ -1,11 +1,11 @@
 package dev.cutover.dualwrite.internal;
 
+import dev.cutover.compare.Comparison;
 import dev.cutover.dualwrite.MigrationListener;
 import dev.cutover.dualwrite.Stage;
 import dev.cutover.dualwrite.WriteHandoff;
-import dev.cutover.compare.Comparison;
-import dev.cutover.journal.FailedWriteJournal;
 import dev.cutover.flags.FlagClient;
+import dev.cutover.journal.FailedWriteJournal;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.time.Duration;
 import java.util.Map;
@@ -40,37 +40,37 @@ import org.jspecify.annotations.Nullable;
  * @param handoff turns the caller's arguments into the shadow write's
  */
 public record Settings(
-    Class<?> repository,
-    Object oldStore,
-    Object newStore,
-    FlagClient flags,
-    String flagKey,
-    Set<String> reads,
-    Set<String> writes,
-    Map<String, Function<Object[], @Nullable String>> keyFunctions,
-    Stage defaultStage,
-    @Nullable Executor executor,
-    int shadowThreads,
-    int shadowQueue,
-    Duration shadowTimeout,
-    @Nullable CircuitBreakerConfig circuitBreaker,
-    FailedWriteJournal journal,
-    boolean journalDefaulted,
-    int pendingKeysBound,
-    Duration runHeartbeat,
-    Comparison comparison,
-    MigrationListener listener,
-    WriteHandoff handoff) {
+        Class<?> repository,
+        Object oldStore,
+        Object newStore,
+        FlagClient flags,
+        String flagKey,
+        Set<String> reads,
+        Set<String> writes,
+        Map<String, Function<Object[], @Nullable String>> keyFunctions,
+        Stage defaultStage,
+        @Nullable Executor executor,
+        int shadowThreads,
+        int shadowQueue,
+        Duration shadowTimeout,
+        @Nullable CircuitBreakerConfig circuitBreaker,
+        FailedWriteJournal journal,
+        boolean journalDefaulted,
+        int pendingKeysBound,
+        Duration runHeartbeat,
+        Comparison comparison,
+        MigrationListener listener,
+        WriteHandoff handoff) {
 
-  /** Copies the collections. */
-  public Settings {
-    reads = Set.copyOf(reads);
-    writes = Set.copyOf(writes);
-    keyFunctions = Map.copyOf(keyFunctions);
-  }
+    /** Copies the collections. */
+    public Settings {
+        reads = Set.copyOf(reads);
+        writes = Set.copyOf(writes);
+        keyFunctions = Map.copyOf(keyFunctions);
+    }
 
-  /** The repository's simple name, as reports and journal entries name it. */
-  public String repositoryName() {
-    return repository.getSimpleName();
-  }
+    /** The repository's simple name, as reports and journal entries name it. */
+    public String repositoryName() {
+        return repository.getSimpleName();
+    }
 }

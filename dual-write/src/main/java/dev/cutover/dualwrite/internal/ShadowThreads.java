@@ -20,76 +20,77 @@ import org.jspecify.annotations.Nullable;
  * lives until {@link #terminate}. Thread-safe. Not API.
  */
 final class ShadowThreads {
-  /** Every thread the library starts has a name with this prefix. */
-  static final String PREFIX = "cutover-dualwrite-";
+    /** Every thread the library starts has a name with this prefix. */
+    static final String PREFIX = "cutover-dualwrite-";
 
-  private final @Nullable ThreadPoolExecutor owned;
-  private final Executor executor;
-  private final ScheduledThreadPoolExecutor timer;
+    private final @Nullable ThreadPoolExecutor owned;
+    private final Executor executor;
+    private final ScheduledThreadPoolExecutor timer;
 
-  /** @param executor the application's executor, or null to own a pool of {@code threads} */
-  ShadowThreads(String repository, @Nullable Executor executor, int threads) {
-    if (executor == null) {
-      ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
-          new LinkedBlockingQueue<>(), named(repository, "shadow"));
-      pool.allowCoreThreadTimeOut(true);
-      this.owned = pool;
-      this.executor = pool;
-    } else {
-      this.owned = null;
-      this.executor = executor;
+    /** @param executor the application's executor, or null to own a pool of {@code threads} */
+    ShadowThreads(String repository, @Nullable Executor executor, int threads) {
+        if (executor == null) {
+            ThreadPoolExecutor pool = new ThreadPoolExecutor(
+                    threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), named(repository, "shadow"));
+            pool.allowCoreThreadTimeOut(true);
+            this.owned = pool;
+            this.executor = pool;
+        } else {
+            this.owned = null;
+            this.executor = executor;
+        }
+        this.timer = new ScheduledThreadPoolExecutor(1, named(repository, "timer"));
+        timer.setRemoveOnCancelPolicy(true);
+        timer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     }
-    this.timer = new ScheduledThreadPoolExecutor(1, named(repository, "timer"));
-    timer.setRemoveOnCancelPolicy(true);
-    timer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-  }
 
-  private static ThreadFactory named(String repository, String role) {
-    return DaemonThreads.numbered(PREFIX + repository + "-" + role);
-  }
-
-  /** Where lanes drain. */
-  Executor executor() {
-    return executor;
-  }
-
-  /** Runs {@code action} on the timer thread after {@code delayNanos}; null once it is stopped. */
-  @Nullable ScheduledFuture<?> schedule(Runnable action, long delayNanos) {
-    try {
-      return timer.schedule(action, delayNanos, TimeUnit.NANOSECONDS);
-    } catch (RejectedExecutionException e) {
-      return null;
+    private static ThreadFactory named(String repository, String role) {
+        return DaemonThreads.numbered(PREFIX + repository + "-" + role);
     }
-  }
 
-  /** Stops the timer at once, dropping what it had scheduled. */
-  void stopTimer() {
-    timer.shutdownNow();
-  }
-
-  /**
-   * Stops every owned thread: the timer at once, the pool once its running tasks end (it is not
-   * interrupted: running work was already cancelled and may be journaling). The application's
-   * executor is left alone.
-   *
-   * @return whether all of them ended before the deadline ({@link System#nanoTime()})
-   */
-  boolean terminate(long deadline) {
-    timer.shutdownNow();
-    boolean ended = awaitTermination(timer, deadline);
-    if (owned != null) {
-      owned.shutdown();
-      ended &= awaitTermination(owned, deadline);
+    /** Where lanes drain. */
+    Executor executor() {
+        return executor;
     }
-    return ended;
-  }
 
-  private static boolean awaitTermination(ExecutorService executor, long deadline) {
-    try {
-      return executor.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return executor.isTerminated();
+    /** Runs {@code action} on the timer thread after {@code delayNanos}; null once it is stopped. */
+    @Nullable
+    ScheduledFuture<?> schedule(Runnable action, long delayNanos) {
+        try {
+            return timer.schedule(action, delayNanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            return null;
+        }
     }
-  }
+
+    /** Stops the timer at once, dropping what it had scheduled. */
+    void stopTimer() {
+        timer.shutdownNow();
+    }
+
+    /**
+     * Stops every owned thread: the timer at once, the pool once its running tasks end (it is not
+     * interrupted: running work was already cancelled and may be journaling). The application's
+     * executor is left alone.
+     *
+     * @return whether all of them ended before the deadline ({@link System#nanoTime()})
+     */
+    boolean terminate(long deadline) {
+        timer.shutdownNow();
+        boolean ended = awaitTermination(timer, deadline);
+        if (owned != null) {
+            owned.shutdown();
+            ended &= awaitTermination(owned, deadline);
+        }
+        return ended;
+    }
+
+    private static boolean awaitTermination(ExecutorService executor, long deadline) {
+        try {
+            return executor.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return executor.isTerminated();
+        }
+    }
 }

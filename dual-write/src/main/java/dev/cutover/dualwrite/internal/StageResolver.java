@@ -21,71 +21,82 @@ import org.slf4j.LoggerFactory;
  * treated like an unknown value. Thread-safe.
  */
 final class StageResolver {
-  private static final Logger LOG = LoggerFactory.getLogger(StageResolver.class);
-  private static final int MAX_WARNED = 64;
+    private static final Logger LOG = LoggerFactory.getLogger(StageResolver.class);
+    private static final int MAX_WARNED = 64;
 
-  private final FlagClient flags;
-  private final String flagKey;
-  private final Stage defaultStage;
-  private final String defaultName;
-  private final String repository;
-  private final Telemetry telemetry;
-  private final Set<String> warned = ConcurrentHashMap.newKeySet();
-  private final RateLimitedLog clientErrors = new RateLimitedLog(1, TimeUnit.MINUTES);
+    private final FlagClient flags;
+    private final String flagKey;
+    private final Stage defaultStage;
+    private final String defaultName;
+    private final String repository;
+    private final Telemetry telemetry;
+    private final Set<String> warned = ConcurrentHashMap.newKeySet();
+    private final RateLimitedLog clientErrors = new RateLimitedLog(1, TimeUnit.MINUTES);
 
-  StageResolver(FlagClient flags, String flagKey, Stage defaultStage, String repository, Telemetry telemetry) {
-    this.flags = flags;
-    this.flagKey = flagKey;
-    this.defaultStage = defaultStage;
-    this.defaultName = defaultStage.name();
-    this.repository = repository;
-    this.telemetry = telemetry;
-  }
+    StageResolver(FlagClient flags, String flagKey, Stage defaultStage, String repository, Telemetry telemetry) {
+        this.flags = flags;
+        this.flagKey = flagKey;
+        this.defaultStage = defaultStage;
+        this.defaultName = defaultStage.name();
+        this.repository = repository;
+        this.telemetry = telemetry;
+    }
 
-  /** The stage of one call with this entity key (null: no key, evaluated without a context). */
-  Stage resolve(@org.jspecify.annotations.Nullable String entityKey) {
-    String value;
-    try {
-      value = flags.stringValue(
-          flagKey, entityKey == null ? EvaluationContext.empty() : EvaluationContext.of(entityKey), defaultName);
-    } catch (RuntimeException e) {
-      long suppressed = clientErrors.permit("client");
-      if (suppressed >= 0) {
-        LOG.warn("{}: the flag client threw evaluating '{}'; serving the default stage {}{}",
-            repository, flagKey, defaultStage, RateLimitedLog.suppressed(suppressed), e);
-      }
-      telemetry.stageUnknown();
-      return defaultStage;
+    /** The stage of one call with this entity key (null: no key, evaluated without a context). */
+    Stage resolve(@org.jspecify.annotations.Nullable String entityKey) {
+        String value;
+        try {
+            value = flags.stringValue(
+                    flagKey,
+                    entityKey == null ? EvaluationContext.empty() : EvaluationContext.of(entityKey),
+                    defaultName);
+        } catch (RuntimeException e) {
+            long suppressed = clientErrors.permit("client");
+            if (suppressed >= 0) {
+                LOG.warn(
+                        "{}: the flag client threw evaluating '{}'; serving the default stage {}{}",
+                        repository,
+                        flagKey,
+                        defaultStage,
+                        RateLimitedLog.suppressed(suppressed),
+                        e);
+            }
+            telemetry.stageUnknown();
+            return defaultStage;
+        }
+        switch (value) {
+            case "OLD_ONLY":
+                return Stage.OLD_ONLY;
+            case "DUAL_WRITE":
+                return Stage.DUAL_WRITE;
+            case "SHADOW":
+                return Stage.SHADOW;
+            case "LIVE":
+                return Stage.LIVE;
+            case "RAMP_DOWN":
+                return Stage.RAMP_DOWN;
+            case "NEW_ONLY":
+                return Stage.NEW_ONLY;
+            default:
+                return lenient(value);
+        }
     }
-    switch (value) {
-      case "OLD_ONLY":
-        return Stage.OLD_ONLY;
-      case "DUAL_WRITE":
-        return Stage.DUAL_WRITE;
-      case "SHADOW":
-        return Stage.SHADOW;
-      case "LIVE":
-        return Stage.LIVE;
-      case "RAMP_DOWN":
-        return Stage.RAMP_DOWN;
-      case "NEW_ONLY":
-        return Stage.NEW_ONLY;
-      default:
-        return lenient(value);
-    }
-  }
 
-  private Stage lenient(String value) {
-    Optional<Stage> parsed = Stage.parse(value);
-    if (parsed.isPresent()) {
-      return parsed.get();
+    private Stage lenient(String value) {
+        Optional<Stage> parsed = Stage.parse(value);
+        if (parsed.isPresent()) {
+            return parsed.get();
+        }
+        telemetry.stageUnknown();
+        if (warned.size() < MAX_WARNED && warned.add(value)) {
+            LOG.warn(
+                    "{}: stage flag '{}' has the value '{}', which names no stage (one of OLD_ONLY,"
+                            + " DUAL_WRITE, SHADOW, LIVE, RAMP_DOWN, NEW_ONLY); serving the default stage {}",
+                    repository,
+                    flagKey,
+                    value.length() > 64 ? value.substring(0, 64) + "..." : value,
+                    defaultStage);
+        }
+        return defaultStage;
     }
-    telemetry.stageUnknown();
-    if (warned.size() < MAX_WARNED && warned.add(value)) {
-      LOG.warn("{}: stage flag '{}' has the value '{}', which names no stage (one of OLD_ONLY,"
-              + " DUAL_WRITE, SHADOW, LIVE, RAMP_DOWN, NEW_ONLY); serving the default stage {}",
-          repository, flagKey, value.length() > 64 ? value.substring(0, 64) + "..." : value, defaultStage);
-    }
-    return defaultStage;
-  }
 }

@@ -33,121 +33,122 @@ import org.jspecify.annotations.Nullable;
  * its permit back. Not API.
  */
 final class StoreCaller {
-  private final ShadowWork work;
-  /** A call that ran this long was slow by the breaker's own measure, whatever cut it. */
-  private final long slowNanos;
+    private final ShadowWork work;
+    /** A call that ran this long was slow by the breaker's own measure, whatever cut it. */
+    private final long slowNanos;
 
-  StoreCaller(ShadowWork work, long slowNanos) {
-    this.work = work;
-    this.slowNanos = slowNanos;
-  }
+    StoreCaller(ShadowWork work, long slowNanos) {
+        this.work = work;
+        this.slowNanos = slowNanos;
+    }
 
-  /**
-   * Checks the budget and asks the breaker (null: no breaker); returns null when the call may go
-   * ahead, holding a breaker permission, or why it may not.
-   */
-  @Nullable CallOutcome admit(long deadlineNanos, @Nullable CircuitBreaker breaker) {
-    if (deadlineNanos - System.nanoTime() <= 0) {
-      return CallOutcome.SHED;
-    }
-    if (breaker != null && !breaker.tryAcquirePermission()) {
-      return CallOutcome.CIRCUIT_OPEN;
-    }
-    return null;
-  }
-
-  /**
-   * Makes an admitted call.
-   *
-   * @param expectedError the class the authoritative store threw for this call, or null: the same
-   *     class from this store is an answer, not a failure of the store
-   */
-  CallOutcome invoke(
-      Object store,
-      MethodPlan plan,
-      Object @Nullable [] args,
-      long deadlineNanos,
-      @Nullable CircuitBreaker breaker,
-      @Nullable Class<?> expectedError) {
-    FutureTask<@Nullable Object> call = new FutureTask<>(() -> invoke(store, plan, args));
-    long start = System.nanoTime();
-    if (!work.startCall(call)) {
-      release(breaker);
-      return CallOutcome.CANCELLED;
-    }
-    ScheduledFuture<?> timer = work.schedule(() -> call.cancel(true), deadlineNanos - start);
-    try {
-      if (timer == null) {
-        release(breaker);
-        return CallOutcome.CANCELLED;
-      }
-      call.run();
-    } finally {
-      work.endCall(call);
-      if (timer != null) {
-        timer.cancel(false);
-      }
-      Thread.interrupted();
-    }
-    long nanos = System.nanoTime() - start;
-    try {
-      Object value = call.get();
-      if (breaker != null) {
-        breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
-      }
-      return CallOutcome.returned(value, nanos);
-    } catch (CancellationException e) {
-      if (work.cancelling()) {
-        release(breaker);
-        return CallOutcome.CANCELLED;
-      }
-      if (breaker != null) {
-        if (nanos >= slowNanos) {
-          breaker.onError(nanos, TimeUnit.NANOSECONDS, new TimeoutException("shadow call past its budget"));
-        } else {
-          // cut short by what was left of a budget the queue had spent: the store's health is
-          // unknown, so the call counts neither way (in HALF_OPEN the probe's permit comes back)
-          breaker.releasePermission();
+    /**
+     * Checks the budget and asks the breaker (null: no breaker); returns null when the call may go
+     * ahead, holding a breaker permission, or why it may not.
+     */
+    @Nullable
+    CallOutcome admit(long deadlineNanos, @Nullable CircuitBreaker breaker) {
+        if (deadlineNanos - System.nanoTime() <= 0) {
+            return CallOutcome.SHED;
         }
-      }
-      return new CallOutcome(CallOutcome.Kind.TIMED_OUT, null, null, nanos);
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause() == null ? e : e.getCause();
-      if (breaker != null) {
-        if (expectedError != null && expectedError == cause.getClass()) {
-          breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
-        } else {
-          breaker.onError(nanos, TimeUnit.NANOSECONDS, cause);
+        if (breaker != null && !breaker.tryAcquirePermission()) {
+            return CallOutcome.CIRCUIT_OPEN;
         }
-      }
-      return CallOutcome.threw(cause, nanos);
-    } catch (InterruptedException e) {
-      // get() after run() never waits; keep the contract anyway
-      Thread.currentThread().interrupt();
-      release(breaker);
-      return CallOutcome.CANCELLED;
+        return null;
     }
-  }
 
-  private static void release(@Nullable CircuitBreaker breaker) {
-    if (breaker != null) {
-      breaker.releasePermission();
+    /**
+     * Makes an admitted call.
+     *
+     * @param expectedError the class the authoritative store threw for this call, or null: the same
+     *     class from this store is an answer, not a failure of the store
+     */
+    CallOutcome invoke(
+            Object store,
+            MethodPlan plan,
+            Object @Nullable [] args,
+            long deadlineNanos,
+            @Nullable CircuitBreaker breaker,
+            @Nullable Class<?> expectedError) {
+        FutureTask<@Nullable Object> call = new FutureTask<>(() -> invoke(store, plan, args));
+        long start = System.nanoTime();
+        if (!work.startCall(call)) {
+            release(breaker);
+            return CallOutcome.CANCELLED;
+        }
+        ScheduledFuture<?> timer = work.schedule(() -> call.cancel(true), deadlineNanos - start);
+        try {
+            if (timer == null) {
+                release(breaker);
+                return CallOutcome.CANCELLED;
+            }
+            call.run();
+        } finally {
+            work.endCall(call);
+            if (timer != null) {
+                timer.cancel(false);
+            }
+            Thread.interrupted();
+        }
+        long nanos = System.nanoTime() - start;
+        try {
+            Object value = call.get();
+            if (breaker != null) {
+                breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
+            }
+            return CallOutcome.returned(value, nanos);
+        } catch (CancellationException e) {
+            if (work.cancelling()) {
+                release(breaker);
+                return CallOutcome.CANCELLED;
+            }
+            if (breaker != null) {
+                if (nanos >= slowNanos) {
+                    breaker.onError(nanos, TimeUnit.NANOSECONDS, new TimeoutException("shadow call past its budget"));
+                } else {
+                    // cut short by what was left of a budget the queue had spent: the store's health is
+                    // unknown, so the call counts neither way (in HALF_OPEN the probe's permit comes back)
+                    breaker.releasePermission();
+                }
+            }
+            return new CallOutcome(CallOutcome.Kind.TIMED_OUT, null, null, nanos);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            if (breaker != null) {
+                if (expectedError != null && expectedError == cause.getClass()) {
+                    breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
+                } else {
+                    breaker.onError(nanos, TimeUnit.NANOSECONDS, cause);
+                }
+            }
+            return CallOutcome.threw(cause, nanos);
+        } catch (InterruptedException e) {
+            // get() after run() never waits; keep the contract anyway
+            Thread.currentThread().interrupt();
+            release(breaker);
+            return CallOutcome.CANCELLED;
+        }
     }
-  }
 
-  /** Calls the store's method, unwrapping what the store threw. */
-  static @Nullable Object invoke(Object store, MethodPlan plan, Object @Nullable [] args) throws Exception {
-    try {
-      return plan.method().invoke(store, args);
-    } catch (InvocationTargetException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof Exception ex) {
-        throw ex;
-      }
-      if (cause instanceof Error err) {
-        throw err;
-      }
-      throw e;
+    private static void release(@Nullable CircuitBreaker breaker) {
+        if (breaker != null) {
+            breaker.releasePermission();
+        }
     }
-  }
+
+    /** Calls the store's method, unwrapping what the store threw. */
+    static @Nullable Object invoke(Object store, MethodPlan plan, Object @Nullable [] args) throws Exception {
+        try {
+            return plan.method().invoke(store, args);
+        } catch (InvocationTargetException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof Exception ex) {
+                throw ex;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw e;
+        }
+    }
 }

@@ -34,91 +34,91 @@ import org.jspecify.annotations.Nullable;
  * so a shadow store that merely lags is not reported as a confirmed mismatch. Thread-safe. Not API.
  */
 final class WriteFences {
-  /** The shadow writes headed to one store. */
-  private static final class Track {
-    final AtomicInteger inFlight = new AtomicInteger();
-    final Set<ShadowWrite> all = ConcurrentHashMap.newKeySet();
-    final ConcurrentHashMap<String, ShadowWrite> latest = new ConcurrentHashMap<>();
-  }
-
-  private final AtomicLong sequence = new AtomicLong();
-  private final Track toOld = new Track();
-  private final Track toNew = new Track();
-
-  private Track track(Side store) {
-    return store == Side.OLD ? toOld : toNew;
-  }
-
-  /** Records a shadow write about to be submitted; on the caller's thread. */
-  void opened(ShadowWrite write) {
-    write.sequence = sequence.incrementAndGet();
-    Track t = track(write.stage.shadow());
-    t.all.add(write);
-    t.inFlight.incrementAndGet();
-    String key = write.key;
-    if (key != null) {
-      t.latest.put(key, write);
+    /** The shadow writes headed to one store. */
+    private static final class Track {
+        final AtomicInteger inFlight = new AtomicInteger();
+        final Set<ShadowWrite> all = ConcurrentHashMap.newKeySet();
+        final ConcurrentHashMap<String, ShadowWrite> latest = new ConcurrentHashMap<>();
     }
-  }
 
-  /** Records that a shadow write ended, whatever the way; called exactly once per opened write. */
-  void closed(ShadowWrite write) {
-    Track t = track(write.stage.shadow());
-    String key = write.key;
-    if (key != null) {
-      t.latest.remove(key, write);
-    }
-    t.all.remove(write);
-    t.inFlight.decrementAndGet();
-    write.done.countDown();
-  }
+    private final AtomicLong sequence = new AtomicLong();
+    private final Track toOld = new Track();
+    private final Track toNew = new Track();
 
-  /** The sequence number of the last shadow write opened. */
-  long sequence() {
-    return sequence.get();
-  }
+    private Track track(Side store) {
+        return store == Side.OLD ? toOld : toNew;
+    }
 
-  /**
-   * Whether every shadow write to {@code store} opened up to sequence number {@code barrier} has
-   * ended: what a re-check of a read without a key waits for, since it cannot wait in one key's
-   * lane. Iterates the writes in flight, so call it on a shadow thread.
-   */
-  boolean endedUpTo(Side store, long barrier) {
-    for (ShadowWrite w : track(store).all) {
-      if (w.sequence <= barrier) {
-        return false;
-      }
+    /** Records a shadow write about to be submitted; on the caller's thread. */
+    void opened(ShadowWrite write) {
+        write.sequence = sequence.incrementAndGet();
+        Track t = track(write.stage.shadow());
+        t.all.add(write);
+        t.inFlight.incrementAndGet();
+        String key = write.key;
+        if (key != null) {
+            t.latest.put(key, write);
+        }
     }
-    return true;
-  }
 
-  /**
-   * Waits, on the caller's thread, until the shadow writes of {@code key} to {@code authoritative}
-   * submitted so far have ended or passed their budget.
-   */
-  void await(@Nullable String key, Side authoritative) {
-    Track t = track(authoritative);
-    if (key == null || t.inFlight.get() == 0) {
-      return;
+    /** Records that a shadow write ended, whatever the way; called exactly once per opened write. */
+    void closed(ShadowWrite write) {
+        Track t = track(write.stage.shadow());
+        String key = write.key;
+        if (key != null) {
+            t.latest.remove(key, write);
+        }
+        t.all.remove(write);
+        t.inFlight.decrementAndGet();
+        write.done.countDown();
     }
-    ShadowWrite pending = t.latest.get(key);
-    if (pending == null) {
-      return;
+
+    /** The sequence number of the last shadow write opened. */
+    long sequence() {
+        return sequence.get();
     }
-    long wait = pending.deadline - System.nanoTime();
-    boolean interrupted = false;
-    while (wait > 0) {
-      try {
-        pending.done.await(wait, TimeUnit.NANOSECONDS);
-        break;
-      } catch (InterruptedException e) {
-        // the caller's interrupt is not ours to consume: finish the bounded wait, then restore it
-        interrupted = true;
-        wait = pending.deadline - System.nanoTime();
-      }
+
+    /**
+     * Whether every shadow write to {@code store} opened up to sequence number {@code barrier} has
+     * ended: what a re-check of a read without a key waits for, since it cannot wait in one key's
+     * lane. Iterates the writes in flight, so call it on a shadow thread.
+     */
+    boolean endedUpTo(Side store, long barrier) {
+        for (ShadowWrite w : track(store).all) {
+            if (w.sequence <= barrier) {
+                return false;
+            }
+        }
+        return true;
     }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
+
+    /**
+     * Waits, on the caller's thread, until the shadow writes of {@code key} to {@code authoritative}
+     * submitted so far have ended or passed their budget.
+     */
+    void await(@Nullable String key, Side authoritative) {
+        Track t = track(authoritative);
+        if (key == null || t.inFlight.get() == 0) {
+            return;
+        }
+        ShadowWrite pending = t.latest.get(key);
+        if (pending == null) {
+            return;
+        }
+        long wait = pending.deadline - System.nanoTime();
+        boolean interrupted = false;
+        while (wait > 0) {
+            try {
+                pending.done.await(wait, TimeUnit.NANOSECONDS);
+                break;
+            } catch (InterruptedException e) {
+                // the caller's interrupt is not ours to consume: finish the bounded wait, then restore it
+                interrupted = true;
+                wait = pending.deadline - System.nanoTime();
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
-  }
 }

@@ -6,13 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.cutover.dualwrite.OpenGapsException;
 import dev.cutover.dualwrite.Stage;
 import dev.cutover.dualwrite.StageFlag;
-import dev.cutover.journal.Gap;
-import dev.cutover.journal.JdbcFailedWriteJournal;
-import dev.cutover.testsupport.EmbeddedPostgresServer;
-import dev.cutover.testsupport.TestDatabase;
 import dev.cutover.flags.spi.AuditInfo;
 import dev.cutover.flags.store.InMemoryFlagStore;
+import dev.cutover.journal.Gap;
+import dev.cutover.journal.JdbcFailedWriteJournal;
 import dev.cutover.testkit.Eventually;
+import dev.cutover.testsupport.EmbeddedPostgresServer;
+import dev.cutover.testsupport.TestDatabase;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -30,78 +30,97 @@ import org.junit.jupiter.api.Test;
  */
 class CrashGapTest {
 
-  private static boolean holds(java.util.concurrent.Callable<Boolean> check) {
-    try {
-      return check.call();
-    } catch (Exception e) {
-      return false;
-    }
-  }
-
-  @Test
-  void aServiceKilledUnderTrafficLeavesAGapThatBlocksTheMoveUntilRepaired() throws Exception {
-    TestDatabase db = EmbeddedPostgresServer.get().createDatabase("crash_gap");
-    String prefix = "crash_";
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-        CrashingService.class.getName(), db.jdbcUrl(), db.user(), prefix)
-        .redirectErrorStream(true).start();
-    JdbcFailedWriteJournal journal = JdbcFailedWriteJournal.builder(db.dataSource()).tablePrefix(prefix).build();
-    try {
-      BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-      String line;
-      boolean running = false;
-      while ((line = out.readLine()) != null) {
-        if (line.equals("RUNNING")) {
-          running = true;
-          break;
+    private static boolean holds(java.util.concurrent.Callable<Boolean> check) {
+        try {
+            return check.call();
+        } catch (Exception e) {
+            return false;
         }
-      }
-      assertThat(running).as("the service started and wrote").isTrue();
-      Eventually.within(Duration.ofSeconds(30), "the service's run record and journaled keys",
-          () -> holds(() -> journal.gaps().stream().anyMatch(g -> g.kind() == Gap.Kind.RUN)
-              && journal.pendingCount() > 0));
-      // a live service's run record is no open gap
-      assertThat(journal.openGaps(Instant.now())).isEmpty();
-
-      Process kill = new ProcessBuilder("kill", "-9", Long.toString(child.pid())).inheritIO().start();
-      assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
-      assertThat(kill.exitValue()).as("kill -9 %s", child.pid()).isZero();
-      assertThat(child.waitFor(10, TimeUnit.SECONDS)).as("the service died").isTrue();
-    } finally {
-      child.destroyForcibly();
     }
 
-    // the lease (3 heartbeats of 100 ms) runs out: the whole run is a gap
-    Eventually.within(Duration.ofSeconds(10), "the dead run reads as a gap",
-        () -> holds(() -> !journal.openGaps(Instant.now()).isEmpty()));
-    List<Gap> open = journal.openGaps(Instant.now());
-    assertThat(open).singleElement().satisfies(g -> {
-      assertThat(g.kind()).isEqualTo(Gap.Kind.RUN);
-      assertThat(g.repository()).isEqualTo("OrderRepository");
-    });
+    @Test
+    void aServiceKilledUnderTrafficLeavesAGapThatBlocksTheMoveUntilRepaired() throws Exception {
+        TestDatabase db = EmbeddedPostgresServer.get().createDatabase("crash_gap");
+        String prefix = "crash_";
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process child = new ProcessBuilder(
+                        java,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        CrashingService.class.getName(),
+                        db.jdbcUrl(),
+                        db.user(),
+                        prefix)
+                .redirectErrorStream(true)
+                .start();
+        JdbcFailedWriteJournal journal = JdbcFailedWriteJournal.builder(db.dataSource())
+                .tablePrefix(prefix)
+                .build();
+        try {
+            BufferedReader out =
+                    new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+            String line;
+            boolean running = false;
+            while ((line = out.readLine()) != null) {
+                if (line.equals("RUNNING")) {
+                    running = true;
+                    break;
+                }
+            }
+            assertThat(running).as("the service started and wrote").isTrue();
+            Eventually.within(
+                    Duration.ofSeconds(30),
+                    "the service's run record and journaled keys",
+                    () -> holds(() -> journal.gaps().stream().anyMatch(g -> g.kind() == Gap.Kind.RUN)
+                            && journal.pendingCount() > 0));
+            // a live service's run record is no open gap
+            assertThat(journal.openGaps(Instant.now())).isEmpty();
 
-    InMemoryFlagStore flags = new InMemoryFlagStore();
-    AuditInfo audit = new AuditInfo("ops", "crash drill");
-    StageFlag.moveTo(flags, "orders.migration", Stage.DUAL_WRITE, audit);
-    StageFlag.advance(flags, "orders.migration", audit, journal); // to SHADOW: allowed
-    assertThatThrownBy(() -> StageFlag.advance(flags, "orders.migration", audit, journal))
-        .isInstanceOf(OpenGapsException.class)
-        .hasMessageContaining("may not move to LIVE")
-        .hasMessageContaining("RUN of OrderRepository");
-    assertThat(StageFlag.current(flags, "orders.migration")).containsExactly(Stage.SHADOW);
-    // moving back is never refused
-    StageFlag.rollBack(flags, "orders.migration", audit);
-    StageFlag.advance(flags, "orders.migration", audit, journal);
+            Process kill = new ProcessBuilder("kill", "-9", Long.toString(child.pid()))
+                    .inheritIO()
+                    .start();
+            assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(kill.exitValue()).as("kill -9 %s", child.pid()).isZero();
+            assertThat(child.waitFor(10, TimeUnit.SECONDS))
+                    .as("the service died")
+                    .isTrue();
+        } finally {
+            child.destroyForcibly();
+        }
 
-    // a full reconciliation that starts now, repaired without failures, closes the gap and
-    // resolves the entries the service had journaled before it died
-    Instant reconciliationStarted = Instant.now();
-    assertThat(journal.closeGaps(reconciliationStarted)).isEqualTo(1);
-    assertThatThrownBy(() -> StageFlag.advance(flags, "orders.migration", audit, journal))
-        .isInstanceOf(dev.cutover.dualwrite.PendingRepairsException.class);
-    journal.resolve(journal.pending(0, Integer.MAX_VALUE).stream().map(e -> e.id()).toList());
-    StageFlag.advance(flags, "orders.migration", audit, journal);
-    assertThat(StageFlag.current(flags, "orders.migration")).containsExactly(Stage.LIVE);
-  }
+        // the lease (3 heartbeats of 100 ms) runs out: the whole run is a gap
+        Eventually.within(
+                Duration.ofSeconds(10),
+                "the dead run reads as a gap",
+                () -> holds(() -> !journal.openGaps(Instant.now()).isEmpty()));
+        List<Gap> open = journal.openGaps(Instant.now());
+        assertThat(open).singleElement().satisfies(g -> {
+            assertThat(g.kind()).isEqualTo(Gap.Kind.RUN);
+            assertThat(g.repository()).isEqualTo("OrderRepository");
+        });
+
+        InMemoryFlagStore flags = new InMemoryFlagStore();
+        AuditInfo audit = new AuditInfo("ops", "crash drill");
+        StageFlag.moveTo(flags, "orders.migration", Stage.DUAL_WRITE, audit);
+        StageFlag.advance(flags, "orders.migration", audit, journal); // to SHADOW: allowed
+        assertThatThrownBy(() -> StageFlag.advance(flags, "orders.migration", audit, journal))
+                .isInstanceOf(OpenGapsException.class)
+                .hasMessageContaining("may not move to LIVE")
+                .hasMessageContaining("RUN of OrderRepository");
+        assertThat(StageFlag.current(flags, "orders.migration")).containsExactly(Stage.SHADOW);
+        // moving back is never refused
+        StageFlag.rollBack(flags, "orders.migration", audit);
+        StageFlag.advance(flags, "orders.migration", audit, journal);
+
+        // a full reconciliation that starts now, repaired without failures, closes the gap and
+        // resolves the entries the service had journaled before it died
+        Instant reconciliationStarted = Instant.now();
+        assertThat(journal.closeGaps(reconciliationStarted)).isEqualTo(1);
+        assertThatThrownBy(() -> StageFlag.advance(flags, "orders.migration", audit, journal))
+                .isInstanceOf(dev.cutover.dualwrite.PendingRepairsException.class);
+        journal.resolve(
+                journal.pending(0, Integer.MAX_VALUE).stream().map(e -> e.id()).toList());
+        StageFlag.advance(flags, "orders.migration", audit, journal);
+        assertThat(StageFlag.current(flags, "orders.migration")).containsExactly(Stage.LIVE);
+    }
 }

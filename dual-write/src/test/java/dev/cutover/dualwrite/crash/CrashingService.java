@@ -19,34 +19,35 @@ import org.postgresql.ds.PGSimpleDataSource;
  * flows. Arguments: JDBC URL, user, table prefix.
  */
 public final class CrashingService {
-  private CrashingService() {}
+    private CrashingService() {}
 
-  public static void main(String[] args) throws Exception {
-    PGSimpleDataSource ds = new PGSimpleDataSource();
-    ds.setURL(args[0]);
-    ds.setUser(args[1]);
-    JdbcFailedWriteJournal journal = JdbcFailedWriteJournal.builder(ds).tablePrefix(args[2]).build();
-    journal.createSchemaIfMissing();
-    TestFlags flags = new TestFlags();
-    flags.set("orders.migration", Stage.DUAL_WRITE.name());
-    InMemoryOrders newData = new InMemoryOrders("new-");
-    OrderRepository orders = DualWrite.of(OrderRepository.class)
-        .oldStore(new InMemoryOrders("old-"))
-        .newStore(new FaultyOrders(newData, (m, k) -> k.hashCode() % 2 == 0 ? Fault.THROW : Fault.NONE,
-            Duration.ofMillis(10)))
-        .stageFlag(flags.client(), "orders.migration")
-        .entityKey("save", a -> ((Order) a[0]).id())
-        .journal(journal)
-        .runHeartbeat(Duration.ofMillis(100))
-        .build();
-    boolean announced = false;
-    for (long i = 0; ; i++) {
-      orders.save(new Order("k" + (i % 10_000), "c", "NEW", i));
-      if (!announced && i > 1_000) {
-        System.out.println("RUNNING");
-        System.out.flush();
-        announced = true;
-      }
+    public static void main(String[] args) throws Exception {
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setURL(args[0]);
+        ds.setUser(args[1]);
+        JdbcFailedWriteJournal journal =
+                JdbcFailedWriteJournal.builder(ds).tablePrefix(args[2]).build();
+        journal.createSchemaIfMissing();
+        TestFlags flags = new TestFlags();
+        flags.set("orders.migration", Stage.DUAL_WRITE.name());
+        InMemoryOrders newData = new InMemoryOrders("new-");
+        OrderRepository orders = DualWrite.of(OrderRepository.class)
+                .oldStore(new InMemoryOrders("old-"))
+                .newStore(new FaultyOrders(
+                        newData, (m, k) -> k.hashCode() % 2 == 0 ? Fault.THROW : Fault.NONE, Duration.ofMillis(10)))
+                .stageFlag(flags.client(), "orders.migration")
+                .entityKey("save", a -> ((Order) a[0]).id())
+                .journal(journal)
+                .runHeartbeat(Duration.ofMillis(100))
+                .build();
+        boolean announced = false;
+        for (long i = 0; ; i++) {
+            orders.save(new Order("k" + (i % 10_000), "c", "NEW", i));
+            if (!announced && i > 1_000) {
+                System.out.println("RUNNING");
+                System.out.flush();
+                announced = true;
+            }
+        }
     }
-  }
 }

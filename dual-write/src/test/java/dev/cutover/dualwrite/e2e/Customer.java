@@ -13,16 +13,16 @@ import java.util.Objects;
  */
 public record Customer(String id, String name, String tier, List<String> tags, Instant updatedAt) {
 
-  public Customer {
-    Objects.requireNonNull(id, "id");
-    Objects.requireNonNull(name, "name");
-    Objects.requireNonNull(tier, "tier");
-    tags = List.copyOf(tags);
-    updatedAt = updatedAt.truncatedTo(ChronoUnit.MILLIS);
-  }
+    public Customer {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(tier, "tier");
+        tags = List.copyOf(tags);
+        updatedAt = updatedAt.truncatedTo(ChronoUnit.MILLIS);
+    }
 
-  /** The same customer with its tags sorted: equal for two stores exactly when they agree. */
-  Customer canonical() {
-    return new Customer(id, name, tier, tags.stream().sorted().toList(), updatedAt);
-  }
+    /** The same customer with its tags sorted: equal for two stores exactly when they agree. */
+    Customer canonical() {
+        return new Customer(id, name, tier, tags.stream().sorted().toList(), updatedAt);
+    }
 }

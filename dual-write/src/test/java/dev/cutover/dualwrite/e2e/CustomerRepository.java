@@ -9,14 +9,14 @@ import java.util.Optional;
  */
 public interface CustomerRepository {
 
-  Optional<Customer> find(String id);
+    Optional<Customer> find(String id);
 
-  /** The customers of one tier, ordered by id. */
-  List<Customer> listByTier(String tier);
+    /** The customers of one tier, ordered by id. */
+    List<Customer> listByTier(String tier);
 
-  /** Inserts or replaces the customer with this id; returns it as stored. */
-  Customer save(Customer customer);
+    /** Inserts or replaces the customer with this id; returns it as stored. */
+    Customer save(Customer customer);
 
-  /** Deletes the customer with this id, if there is one. */
-  void delete(String id);
+    /** Deletes the customer with this id, if there is one. */
+    void delete(String id);
 }

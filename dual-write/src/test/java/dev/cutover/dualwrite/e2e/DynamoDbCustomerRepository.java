@@ -24,80 +24,96 @@ import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
  * hundred items; a real table would query a tier index.
  */
 final class DynamoDbCustomerRepository implements CustomerRepository {
-  private final DynamoDbClient dynamo;
-  private final String table;
+    private final DynamoDbClient dynamo;
+    private final String table;
 
-  DynamoDbCustomerRepository(DynamoDbClient dynamo, String table) {
-    this.dynamo = dynamo;
-    this.table = table;
-  }
-
-  void createTable() {
-    dynamo.createTable(b -> b.tableName(table)
-        .keySchema(KeySchemaElement.builder().attributeName("id").keyType(KeyType.HASH).build())
-        .attributeDefinitions(AttributeDefinition.builder().attributeName("id").attributeType(ScalarAttributeType.S).build())
-        .billingMode(BillingMode.PAY_PER_REQUEST));
-  }
-
-  @Override
-  public Optional<Customer> find(String id) {
-    Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).key(key(id)).consistentRead(true)).item();
-    return item == null || item.isEmpty() ? Optional.empty() : Optional.of(customer(item));
-  }
-
-  @Override
-  public List<Customer> listByTier(String tier) {
-    List<Customer> rows = scan(ScanRequest.builder().tableName(table).consistentRead(true)
-        .filterExpression("#tier = :tier")
-        .expressionAttributeNames(Map.of("#tier", "tier"))
-        .expressionAttributeValues(Map.of(":tier", AttributeValue.fromS(tier))));
-    rows.sort(Comparator.comparing(Customer::id));
-    return rows;
-  }
-
-  /** Every customer, by id: for the test's checks. */
-  List<Customer> all() {
-    List<Customer> rows = scan(ScanRequest.builder().tableName(table).consistentRead(true));
-    rows.sort(Comparator.comparing(Customer::id));
-    return rows;
-  }
-
-  private List<Customer> scan(ScanRequest.Builder request) {
-    List<Customer> rows = new ArrayList<>();
-    Map<String, AttributeValue> start = null;
-    do {
-      ScanResponse page = dynamo.scan(request.exclusiveStartKey(start).build());
-      page.items().forEach(item -> rows.add(customer(item)));
-      start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-    } while (start != null);
-    return rows;
-  }
-
-  @Override
-  public Customer save(Customer customer) {
-    Map<String, AttributeValue> item = new HashMap<>(key(customer.id()));
-    item.put("name", AttributeValue.fromS(customer.name()));
-    item.put("tier", AttributeValue.fromS(customer.tier()));
-    if (!customer.tags().isEmpty()) {
-      item.put("tags", AttributeValue.fromSs(customer.tags()));
+    DynamoDbCustomerRepository(DynamoDbClient dynamo, String table) {
+        this.dynamo = dynamo;
+        this.table = table;
     }
-    item.put("updatedAt", AttributeValue.fromN(Long.toString(customer.updatedAt().toEpochMilli())));
-    dynamo.putItem(b -> b.tableName(table).item(item));
-    return customer;
-  }
 
-  @Override
-  public void delete(String id) {
-    dynamo.deleteItem(b -> b.tableName(table).key(key(id)));
-  }
+    void createTable() {
+        dynamo.createTable(b -> b.tableName(table)
+                .keySchema(KeySchemaElement.builder()
+                        .attributeName("id")
+                        .keyType(KeyType.HASH)
+                        .build())
+                .attributeDefinitions(AttributeDefinition.builder()
+                        .attributeName("id")
+                        .attributeType(ScalarAttributeType.S)
+                        .build())
+                .billingMode(BillingMode.PAY_PER_REQUEST));
+    }
 
-  private static Map<String, AttributeValue> key(String id) {
-    return Map.of("id", AttributeValue.fromS(id));
-  }
+    @Override
+    public Optional<Customer> find(String id) {
+        Map<String, AttributeValue> item = dynamo.getItem(
+                        b -> b.tableName(table).key(key(id)).consistentRead(true))
+                .item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(customer(item));
+    }
 
-  private static Customer customer(Map<String, AttributeValue> item) {
-    AttributeValue tags = item.get("tags");
-    return new Customer(item.get("id").s(), item.get("name").s(), item.get("tier").s(),
-        tags == null ? List.of() : tags.ss(), Instant.ofEpochMilli(Long.parseLong(item.get("updatedAt").n())));
-  }
+    @Override
+    public List<Customer> listByTier(String tier) {
+        List<Customer> rows = scan(ScanRequest.builder()
+                .tableName(table)
+                .consistentRead(true)
+                .filterExpression("#tier = :tier")
+                .expressionAttributeNames(Map.of("#tier", "tier"))
+                .expressionAttributeValues(Map.of(":tier", AttributeValue.fromS(tier))));
+        rows.sort(Comparator.comparing(Customer::id));
+        return rows;
+    }
+
+    /** Every customer, by id: for the test's checks. */
+    List<Customer> all() {
+        List<Customer> rows = scan(ScanRequest.builder().tableName(table).consistentRead(true));
+        rows.sort(Comparator.comparing(Customer::id));
+        return rows;
+    }
+
+    private List<Customer> scan(ScanRequest.Builder request) {
+        List<Customer> rows = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            ScanResponse page = dynamo.scan(request.exclusiveStartKey(start).build());
+            page.items().forEach(item -> rows.add(customer(item)));
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+        return rows;
+    }
+
+    @Override
+    public Customer save(Customer customer) {
+        Map<String, AttributeValue> item = new HashMap<>(key(customer.id()));
+        item.put("name", AttributeValue.fromS(customer.name()));
+        item.put("tier", AttributeValue.fromS(customer.tier()));
+        if (!customer.tags().isEmpty()) {
+            item.put("tags", AttributeValue.fromSs(customer.tags()));
+        }
+        item.put(
+                "updatedAt",
+                AttributeValue.fromN(Long.toString(customer.updatedAt().toEpochMilli())));
+        dynamo.putItem(b -> b.tableName(table).item(item));
+        return customer;
+    }
+
+    @Override
+    public void delete(String id) {
+        dynamo.deleteItem(b -> b.tableName(table).key(key(id)));
+    }
+
+    private static Map<String, AttributeValue> key(String id) {
+        return Map.of("id", AttributeValue.fromS(id));
+    }
+
+    private static Customer customer(Map<String, AttributeValue> item) {
+        AttributeValue tags = item.get("tags");
+        return new Customer(
+                item.get("id").s(),
+                item.get("name").s(),
+                item.get("tier").s(),
+                tags == null ? List.of() : tags.ss(),
+                Instant.ofEpochMilli(Long.parseLong(item.get("updatedAt").n())));
+    }
 }

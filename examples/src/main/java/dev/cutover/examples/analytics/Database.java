@@ -13,36 +13,36 @@ import javax.sql.DataSource;
  * separate databases, which changes nothing in the wiring but the data sources.
  */
 final class Database implements AutoCloseable {
-  private final EmbeddedPostgres postgres;
-  private final HikariDataSource pool;
+    private final EmbeddedPostgres postgres;
+    private final HikariDataSource pool;
 
-  private Database(EmbeddedPostgres postgres, HikariDataSource pool) {
-    this.postgres = postgres;
-    this.pool = pool;
-  }
+    private Database(EmbeddedPostgres postgres, HikariDataSource pool) {
+        this.postgres = postgres;
+        this.pool = pool;
+    }
 
-  /** Starts the server (UTC, locale C, no fsync) and a pool of {@code connections}. */
-  static Database start(int connections) throws IOException {
-    EmbeddedPostgres postgres = EmbeddedPostgres.builder()
-        .setServerConfig("timezone", "UTC")
-        .setServerConfig("fsync", "off")
-        .setServerConfig("synchronous_commit", "off")
-        .setLocaleConfig("locale", "C")
-        .start();
-    HikariConfig config = new HikariConfig();
-    config.setDataSource(postgres.getPostgresDatabase());
-    config.setMaximumPoolSize(connections);
-    config.setPoolName("analytics-example");
-    return new Database(postgres, new HikariDataSource(config));
-  }
+    /** Starts the server (UTC, locale C, no fsync) and a pool of {@code connections}. */
+    static Database start(int connections) throws IOException {
+        EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+                .setServerConfig("timezone", "UTC")
+                .setServerConfig("fsync", "off")
+                .setServerConfig("synchronous_commit", "off")
+                .setLocaleConfig("locale", "C")
+                .start();
+        HikariConfig config = new HikariConfig();
+        config.setDataSource(postgres.getPostgresDatabase());
+        config.setMaximumPoolSize(connections);
+        config.setPoolName("analytics-example");
+        return new Database(postgres, new HikariDataSource(config));
+    }
 
-  DataSource pool() {
-    return pool;
-  }
+    DataSource pool() {
+        return pool;
+    }
 
-  @Override
-  public void close() throws IOException {
-    pool.close();
-    postgres.close();
-  }
+    @Override
+    public void close() throws IOException {
+        pool.close();
+        postgres.close();
+    }
 }

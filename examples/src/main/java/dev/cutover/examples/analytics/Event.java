@@ -18,27 +18,33 @@ import org.jspecify.annotations.Nullable;
  * @param at when it happened (the app's clock)
  * @param data the entity's state after the event; null for a delete
  */
-public record Event(long seq, String type, String entityId, Op op, Instant at, @Nullable ObjectNode data) {
+public record Event(
+        long seq,
+        String type,
+        String entityId,
+        Op op,
+        Instant at,
+        @Nullable ObjectNode data) {
 
-  /** What an event does to its entity. */
-  public enum Op {
-    /** The entity is new. */
-    CREATE,
-    /** The entity changed. */
-    EDIT,
-    /** The entity is gone. */
-    DELETE
-  }
-
-  /** Checks that deletes carry no state and everything else does. */
-  public Event {
-    Objects.requireNonNull(type, "type");
-    Objects.requireNonNull(entityId, "entityId");
-    Objects.requireNonNull(op, "op");
-    Objects.requireNonNull(at, "at");
-    if ((op == Op.DELETE) != (data == null)) {
-      throw new IllegalArgumentException("event " + type + " of " + entityId + " is a " + op
-          + (data == null ? " without" : " with") + " data");
+    /** What an event does to its entity. */
+    public enum Op {
+        /** The entity is new. */
+        CREATE,
+        /** The entity changed. */
+        EDIT,
+        /** The entity is gone. */
+        DELETE
     }
-  }
+
+    /** Checks that deletes carry no state and everything else does. */
+    public Event {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(entityId, "entityId");
+        Objects.requireNonNull(op, "op");
+        Objects.requireNonNull(at, "at");
+        if ((op == Op.DELETE) != (data == null)) {
+            throw new IllegalArgumentException("event " + type + " of " + entityId + " is a " + op
+                    + (data == null ? " without" : " with") + " data");
+        }
+    }
 }

@@ -11,25 +11,25 @@ import java.util.concurrent.atomic.AtomicLong;
  * a run's timestamps, and therefore its reports, do not depend on how fast the machine is.
  */
 final class SimulatedClock extends Clock {
-  private static final long STEP_MILLIS = 137;
-  private final AtomicLong millis;
+    private static final long STEP_MILLIS = 137;
+    private final AtomicLong millis;
 
-  SimulatedClock(Instant start) {
-    this.millis = new AtomicLong(start.toEpochMilli());
-  }
+    SimulatedClock(Instant start) {
+        this.millis = new AtomicLong(start.toEpochMilli());
+    }
 
-  @Override
-  public Instant instant() {
-    return Instant.ofEpochMilli(millis.addAndGet(STEP_MILLIS));
-  }
+    @Override
+    public Instant instant() {
+        return Instant.ofEpochMilli(millis.addAndGet(STEP_MILLIS));
+    }
 
-  @Override
-  public ZoneId getZone() {
-    return ZoneOffset.UTC;
-  }
+    @Override
+    public ZoneId getZone() {
+        return ZoneOffset.UTC;
+    }
 
-  @Override
-  public Clock withZone(ZoneId zone) {
-    throw new UnsupportedOperationException("the simulated clock is UTC only, not " + zone);
-  }
+    @Override
+    public Clock withZone(ZoneId zone) {
+        throw new UnsupportedOperationException("the simulated clock is UTC only, not " + zone);
+    }
 }

@@ -5,9 +5,9 @@ import static dev.cutover.examples.analytics.StarColumns.measure;
 import static dev.cutover.examples.analytics.StarColumns.text;
 import static dev.cutover.examples.analytics.StarColumns.timestamp;
 
-import dev.cutover.replication.spi.ApplyOutcome;
 import dev.cutover.replication.Change;
 import dev.cutover.replication.jdbc.JdbcVersionedTarget;
+import dev.cutover.replication.spi.ApplyOutcome;
 import dev.cutover.replication.spi.VersionedTarget;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -45,127 +45,161 @@ import org.jspecify.annotations.Nullable;
  * <p>Thread-safe; a batch is applied table by table, each part with the target's conditional SQL.
  */
 public final class StarSchema implements VersionedTarget {
-  /** Segments per table: the reconciliation and backfill read 6 x 4. */
-  private static final int SEGMENTS_PER_TABLE = 4;
+    /** Segments per table: the reconciliation and backfill read 6 x 4. */
+    private static final int SEGMENTS_PER_TABLE = 4;
 
-  private final Map<String, JdbcVersionedTarget> byPrefix;
-  private final List<JdbcVersionedTarget> tables;
+    private final Map<String, JdbcVersionedTarget> byPrefix;
+    private final List<JdbcVersionedTarget> tables;
 
-  private StarSchema(Map<String, JdbcVersionedTarget> byPrefix) {
-    this.byPrefix = byPrefix;
-    this.tables = List.copyOf(byPrefix.values());
-  }
-
-  /** The tables' columns, by the key prefix of the entities each holds. */
-  static Map<String, StarColumns> columnsByPrefix() {
-    Map<String, StarColumns> layout = new LinkedHashMap<>();
-    layout.put("pres", StarColumns.of(text("title"), text("presenter"), integer("slideCount"), timestamp("startedAt"),
-        timestamp("endedAt")));
-    layout.put("viewer", StarColumns.of(text("name"), text("country")));
-    layout.put("att", StarColumns.of(text("presentationId"), text("viewerId"), timestamp("joinedAt"),
-        timestamp("leftAt"), measure("watch_ms", a -> StarColumns.millisBetween(a, "joinedAt", "leftAt"))));
-    layout.put("view", StarColumns.of(text("presentationId"), text("viewerId"), integer("slide"),
-        timestamp("viewedAt")));
-    layout.put("answer", StarColumns.of(text("presentationId"), text("viewerId"), text("poll"), text("choice"),
-        timestamp("answeredAt")));
-    layout.put("question", StarColumns.of(text("presentationId"), text("viewerId"), text("text"), integer("upvotes"),
-        timestamp("askedAt")));
-    return layout;
-  }
-
-  /** The table that holds the entities of a key prefix. */
-  static String tableOf(String prefix) {
-    return switch (prefix) {
-      case "pres" -> "dim_presentation";
-      case "viewer" -> "dim_viewer";
-      case "att" -> "fact_attendance";
-      case "view" -> "fact_slide_view";
-      case "answer" -> "fact_poll_answer";
-      case "question" -> "fact_question";
-      default -> throw new IllegalArgumentException("no star-schema table for entities '" + prefix + "-...'");
-    };
-  }
-
-  /** Builds the six targets and creates their tables, and the facts' indexes, unless they exist. */
-  public static StarSchema create(DataSource dataSource) throws SQLException {
-    Map<String, JdbcVersionedTarget> byPrefix = new LinkedHashMap<>();
-    for (Map.Entry<String, StarColumns> e : columnsByPrefix().entrySet()) {
-      JdbcVersionedTarget table = JdbcVersionedTarget.builder(dataSource).table(tableOf(e.getKey()))
-          .payloadColumns(e.getValue()).segments(SEGMENTS_PER_TABLE).batchSize(500).build();
-      table.createTableIfMissing();
-      byPrefix.put(e.getKey(), table);
+    private StarSchema(Map<String, JdbcVersionedTarget> byPrefix) {
+        this.byPrefix = byPrefix;
+        this.tables = List.copyOf(byPrefix.values());
     }
-    try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-      for (String fact : List.of("fact_attendance", "fact_slide_view", "fact_poll_answer", "fact_question")) {
-        s.execute("CREATE INDEX IF NOT EXISTS " + fact + "_presentation ON " + fact + " (presentation_id)");
-      }
+
+    /** The tables' columns, by the key prefix of the entities each holds. */
+    static Map<String, StarColumns> columnsByPrefix() {
+        Map<String, StarColumns> layout = new LinkedHashMap<>();
+        layout.put(
+                "pres",
+                StarColumns.of(
+                        text("title"),
+                        text("presenter"),
+                        integer("slideCount"),
+                        timestamp("startedAt"),
+                        timestamp("endedAt")));
+        layout.put("viewer", StarColumns.of(text("name"), text("country")));
+        layout.put(
+                "att",
+                StarColumns.of(
+                        text("presentationId"),
+                        text("viewerId"),
+                        timestamp("joinedAt"),
+                        timestamp("leftAt"),
+                        measure("watch_ms", a -> StarColumns.millisBetween(a, "joinedAt", "leftAt"))));
+        layout.put(
+                "view",
+                StarColumns.of(text("presentationId"), text("viewerId"), integer("slide"), timestamp("viewedAt")));
+        layout.put(
+                "answer",
+                StarColumns.of(
+                        text("presentationId"),
+                        text("viewerId"),
+                        text("poll"),
+                        text("choice"),
+                        timestamp("answeredAt")));
+        layout.put(
+                "question",
+                StarColumns.of(
+                        text("presentationId"),
+                        text("viewerId"),
+                        text("text"),
+                        integer("upvotes"),
+                        timestamp("askedAt")));
+        return layout;
     }
-    return new StarSchema(byPrefix);
-  }
 
-  @Override
-  public List<ApplyOutcome> apply(List<Change> changes) throws SQLException {
-    Map<JdbcVersionedTarget, List<Integer>> positions = new LinkedHashMap<>();
-    for (int i = 0; i < changes.size(); i++) {
-      positions.computeIfAbsent(route(changes.get(i).key()), t -> new ArrayList<>()).add(i);
+    /** The table that holds the entities of a key prefix. */
+    static String tableOf(String prefix) {
+        return switch (prefix) {
+            case "pres" -> "dim_presentation";
+            case "viewer" -> "dim_viewer";
+            case "att" -> "fact_attendance";
+            case "view" -> "fact_slide_view";
+            case "answer" -> "fact_poll_answer";
+            case "question" -> "fact_question";
+            default -> throw new IllegalArgumentException("no star-schema table for entities '" + prefix + "-...'");
+        };
     }
-    ApplyOutcome[] outcomes = new ApplyOutcome[changes.size()];
-    for (Map.Entry<JdbcVersionedTarget, List<Integer>> e : positions.entrySet()) {
-      List<Change> part = e.getValue().stream().map(changes::get).toList();
-      List<ApplyOutcome> applied = e.getKey().apply(part);
-      for (int i = 0; i < part.size(); i++) {
-        outcomes[e.getValue().get(i)] = applied.get(i);
-      }
+
+    /** Builds the six targets and creates their tables, and the facts' indexes, unless they exist. */
+    public static StarSchema create(DataSource dataSource) throws SQLException {
+        Map<String, JdbcVersionedTarget> byPrefix = new LinkedHashMap<>();
+        for (Map.Entry<String, StarColumns> e : columnsByPrefix().entrySet()) {
+            JdbcVersionedTarget table = JdbcVersionedTarget.builder(dataSource)
+                    .table(tableOf(e.getKey()))
+                    .payloadColumns(e.getValue())
+                    .segments(SEGMENTS_PER_TABLE)
+                    .batchSize(500)
+                    .build();
+            table.createTableIfMissing();
+            byPrefix.put(e.getKey(), table);
+        }
+        try (Connection c = dataSource.getConnection();
+                Statement s = c.createStatement()) {
+            for (String fact : List.of("fact_attendance", "fact_slide_view", "fact_poll_answer", "fact_question")) {
+                s.execute("CREATE INDEX IF NOT EXISTS " + fact + "_presentation ON " + fact + " (presentation_id)");
+            }
+        }
+        return new StarSchema(byPrefix);
     }
-    return Arrays.asList(outcomes);
-  }
 
-  @Override
-  public Optional<Change> read(String key) throws SQLException {
-    return route(key).read(key);
-  }
-
-  @Override
-  public long purgeTombstones(Instant appliedBefore) throws SQLException {
-    long purged = 0;
-    for (JdbcVersionedTarget t : tables) {
-      purged += t.purgeTombstones(appliedBefore);
+    @Override
+    public List<ApplyOutcome> apply(List<Change> changes) throws SQLException {
+        Map<JdbcVersionedTarget, List<Integer>> positions = new LinkedHashMap<>();
+        for (int i = 0; i < changes.size(); i++) {
+            positions
+                    .computeIfAbsent(route(changes.get(i).key()), t -> new ArrayList<>())
+                    .add(i);
+        }
+        ApplyOutcome[] outcomes = new ApplyOutcome[changes.size()];
+        for (Map.Entry<JdbcVersionedTarget, List<Integer>> e : positions.entrySet()) {
+            List<Change> part = e.getValue().stream().map(changes::get).toList();
+            List<ApplyOutcome> applied = e.getKey().apply(part);
+            for (int i = 0; i < part.size(); i++) {
+                outcomes[e.getValue().get(i)] = applied.get(i);
+            }
+        }
+        return Arrays.asList(outcomes);
     }
-    return purged;
-  }
 
-  /** Segments of all tables, one table after the other; each key is in its table's segments only. */
-  @Override
-  public int segments() {
-    return tables.size() * SEGMENTS_PER_TABLE;
-  }
-
-  @Override
-  public Page readPage(int segment, @Nullable String token, int limit) throws SQLException {
-    if (segment < 0 || segment >= segments()) {
-      throw new IllegalArgumentException("segment must be 0 to " + (segments() - 1) + " but was " + segment);
+    @Override
+    public Optional<Change> read(String key) throws SQLException {
+        return route(key).read(key);
     }
-    return tables.get(segment / SEGMENTS_PER_TABLE).readPage(segment % SEGMENTS_PER_TABLE, token, limit);
-  }
 
-  /** The tables in a fixed order, each split as its target splits it. */
-  @Override
-  public String layout() {
-    return "star schema, " + tables.size() + " tables by key prefix, each " + tables.get(0).layout();
-  }
-
-  @Override
-  public String describe() {
-    return "star schema " + byPrefix.keySet().stream().map(StarSchema::tableOf).toList();
-  }
-
-  private JdbcVersionedTarget route(String key) {
-    int dash = key.indexOf('-');
-    JdbcVersionedTarget t = dash < 0 ? null : byPrefix.get(key.substring(0, dash));
-    if (t == null) {
-      throw new IllegalArgumentException("key '" + key + "' names no star-schema table: keys start with one of "
-          + byPrefix.keySet() + " and '-'");
+    @Override
+    public long purgeTombstones(Instant appliedBefore) throws SQLException {
+        long purged = 0;
+        for (JdbcVersionedTarget t : tables) {
+            purged += t.purgeTombstones(appliedBefore);
+        }
+        return purged;
     }
-    return t;
-  }
+
+    /** Segments of all tables, one table after the other; each key is in its table's segments only. */
+    @Override
+    public int segments() {
+        return tables.size() * SEGMENTS_PER_TABLE;
+    }
+
+    @Override
+    public Page readPage(int segment, @Nullable String token, int limit) throws SQLException {
+        if (segment < 0 || segment >= segments()) {
+            throw new IllegalArgumentException("segment must be 0 to " + (segments() - 1) + " but was " + segment);
+        }
+        return tables.get(segment / SEGMENTS_PER_TABLE).readPage(segment % SEGMENTS_PER_TABLE, token, limit);
+    }
+
+    /** The tables in a fixed order, each split as its target splits it. */
+    @Override
+    public String layout() {
+        return "star schema, " + tables.size() + " tables by key prefix, each "
+                + tables.get(0).layout();
+    }
+
+    @Override
+    public String describe() {
+        return "star schema "
+                + byPrefix.keySet().stream().map(StarSchema::tableOf).toList();
+    }
+
+    private JdbcVersionedTarget route(String key) {
+        int dash = key.indexOf('-');
+        JdbcVersionedTarget t = dash < 0 ? null : byPrefix.get(key.substring(0, dash));
+        if (t == null) {
+            throw new IllegalArgumentException("key '" + key + "' names no star-schema table: keys start with one of "
+                    + byPrefix.keySet() + " and '-'");
+        }
+        return t;
+    }
 }

@@ -19,49 +19,54 @@ import java.util.stream.Stream;
  * and only the first is applied.
  */
 final class DumpBackfill {
-  private final long lines;
-  private final LongAdder normalized = new LongAdder();
-  private final Backfill backfill;
+    private final long lines;
+    private final LongAdder normalized = new LongAdder();
+    private final Backfill backfill;
 
-  DumpBackfill(Path dump, VersionedTarget target, KeyNormalizer keys, int rowsPerSecond) throws IOException {
-    NdjsonSource source = NdjsonSource.builder(dump)
-        .format(NdjsonSource.Format.DYNAMODB_JSON)   // {"Item": {"id": {"S": ...}}} per line
-        .keyField("id")
-        .versionField("version")                     // the version at dump time: newer writes win
-        .segments(4)
-        .build();                                    // a malformed line would be rejected, with its number
-    try (Stream<String> all = Files.lines(dump)) {
-      this.lines = all.count();
+    DumpBackfill(Path dump, VersionedTarget target, KeyNormalizer keys, int rowsPerSecond) throws IOException {
+        NdjsonSource source = NdjsonSource.builder(dump)
+                .format(NdjsonSource.Format.DYNAMODB_JSON) // {"Item": {"id": {"S": ...}}} per line
+                .keyField("id")
+                .versionField("version") // the version at dump time: newer writes win
+                .segments(4)
+                .build(); // a malformed line would be rejected, with its number
+        try (Stream<String> all = Files.lines(dump)) {
+            this.lines = all.count();
+        }
+        // Checkpoints stay in memory here; a long backfill gets a CheckpointStore, so a crash resumes.
+        this.backfill = Backfill.from(source)
+                .to(target)
+                .name("orders-v2-from-dump")
+                .normalizeKeys(id -> {
+                    String key = keys.normalize(id);
+                    if (!key.equals(id)) {
+                        normalized.increment();
+                    }
+                    return key;
+                })
+                .workers(2)
+                .batchSize(100)
+                .rateLimit(rowsPerSecond)
+                .estimatedRows(lines)
+                .build();
     }
-    // Checkpoints stay in memory here; a long backfill gets a CheckpointStore, so a crash resumes.
-    this.backfill = Backfill.from(source).to(target).name("orders-v2-from-dump")
-        .normalizeKeys(id -> {
-          String key = keys.normalize(id);
-          if (!key.equals(id)) {
-            normalized.increment();
-          }
-          return key;
-        })
-        .workers(2).batchSize(100).rateLimit(rowsPerSecond).estimatedRows(lines)
-        .build();
-  }
 
-  /** Copies every line; blocks until done. */
-  BackfillResult run() throws Exception {
-    return backfill.run();
-  }
+    /** Copies every line; blocks until done. */
+    BackfillResult run() throws Exception {
+        return backfill.run();
+    }
 
-  /** The counts so far, while it runs. */
-  BackfillCounts progress() {
-    return backfill.progress().counts();
-  }
+    /** The counts so far, while it runs. */
+    BackfillCounts progress() {
+        return backfill.progress().counts();
+    }
 
-  long lines() {
-    return lines;
-  }
+    long lines() {
+        return lines;
+    }
 
-  /** Lines whose id changed under normalization. */
-  long normalized() {
-    return normalized.sum();
-  }
+    /** Lines whose id changed under normalization. */
+    long normalized() {
+        return normalized.sum();
+    }
 }

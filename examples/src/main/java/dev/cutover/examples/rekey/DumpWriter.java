@@ -20,26 +20,31 @@ import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
  * instead of scanning the live table.
  */
 final class DumpWriter {
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = new ObjectMapper();
 
-  private DumpWriter() {}
+    private DumpWriter() {}
 
-  /** Scans {@code table} (consistent reads) into {@code file}; returns the lines written. */
-  static long write(DynamoDbClient dynamoDb, String table, Path file, AtomicLong lines) throws IOException {
-    try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-      Map<String, AttributeValue> start = null;
-      do {
-        Map<String, AttributeValue> from = start;
-        ScanResponse page = dynamoDb.scan(s -> s.tableName(table).consistentRead(true).limit(500) // short calls
-            .exclusiveStartKey(from));
-        for (Map<String, AttributeValue> item : page.items()) {
-          out.write(MAPPER.writeValueAsString(DynamoDbJson.toExportLine(item))); // JSON escapes the invisible characters of the ids
-          out.write('\n');
-          lines.incrementAndGet();
+    /** Scans {@code table} (consistent reads) into {@code file}; returns the lines written. */
+    static long write(DynamoDbClient dynamoDb, String table, Path file, AtomicLong lines) throws IOException {
+        try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            Map<String, AttributeValue> start = null;
+            do {
+                Map<String, AttributeValue> from = start;
+                ScanResponse page = dynamoDb.scan(s -> s.tableName(table)
+                        .consistentRead(true)
+                        .limit(500) // short calls
+                        .exclusiveStartKey(from));
+                for (Map<String, AttributeValue> item : page.items()) {
+                    out.write(MAPPER.writeValueAsString(
+                            DynamoDbJson.toExportLine(item))); // JSON escapes the invisible characters of the ids
+                    out.write('\n');
+                    lines.incrementAndGet();
+                }
+                start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
+                        ? page.lastEvaluatedKey()
+                        : null;
+            } while (start != null);
         }
-        start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-      } while (start != null);
+        return lines.get();
     }
-    return lines.get();
-  }
 }

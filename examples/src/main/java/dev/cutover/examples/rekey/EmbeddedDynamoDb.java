@@ -16,38 +16,38 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
  * that used it ends with {@code System.exit}.
  */
 final class EmbeddedDynamoDb implements AutoCloseable {
-  /** DynamoDB Local's AWS SDK v1 warns that JAXB is missing, which only its XML paths use. */
-  private static final Logger SDK_V1 = Logger.getLogger("com.amazonaws");
+    /** DynamoDB Local's AWS SDK v1 warns that JAXB is missing, which only its XML paths use. */
+    private static final Logger SDK_V1 = Logger.getLogger("com.amazonaws");
 
-  static {
-    SDK_V1.setLevel(Level.SEVERE);
-  }
+    static {
+        SDK_V1.setLevel(Level.SEVERE);
+    }
 
-  private final AmazonDynamoDBLocal local;
-  private final DynamoDbClient client;
-  private final DynamoDbStreamsClient streams;
+    private final AmazonDynamoDBLocal local;
+    private final DynamoDbClient client;
+    private final DynamoDbStreamsClient streams;
 
-  private EmbeddedDynamoDb(AmazonDynamoDBLocal local) {
-    this.local = local;
-    this.client = local.dynamoDbClient();
-    this.streams = local.dynamoDbStreamsClient();
-  }
+    private EmbeddedDynamoDb(AmazonDynamoDBLocal local) {
+        this.local = local;
+        this.client = local.dynamoDbClient();
+        this.streams = local.dynamoDbStreamsClient();
+    }
 
-  /** Starts an empty in-memory DynamoDB Local; {@code create(true)} turns its telemetry off. */
-  static EmbeddedDynamoDb start() {
-    return new EmbeddedDynamoDb(DynamoDBEmbedded.create(true));
-  }
+    /** Starts an empty in-memory DynamoDB Local; {@code create(true)} turns its telemetry off. */
+    static EmbeddedDynamoDb start() {
+        return new EmbeddedDynamoDb(DynamoDBEmbedded.create(true));
+    }
 
-  DynamoDbClient client() {
-    return client;
-  }
+    DynamoDbClient client() {
+        return client;
+    }
 
-  DynamoDbStreamsClient streams() {
-    return streams;
-  }
+    DynamoDbStreamsClient streams() {
+        return streams;
+    }
 
-  @Override
-  public void close() {
-    local.shutdown();
-  }
+    @Override
+    public void close() {
+        local.shutdown();
+    }
 }

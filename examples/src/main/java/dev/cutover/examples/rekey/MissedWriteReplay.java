@@ -22,58 +22,58 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
  * {@code DUAL_WRITE} and {@code SHADOW}) are also carried by the stream; repairing them is harmless.
  */
 final class MissedWriteReplay {
-  private final FailedWriteJournal journal;
-  private final OldTable old;
-  private final DynamoDbVersionedTarget target;
-  private final KeyNormalizer keys;
-  private final LongAdder repaired = new LongAdder();
+    private final FailedWriteJournal journal;
+    private final OldTable old;
+    private final DynamoDbVersionedTarget target;
+    private final KeyNormalizer keys;
+    private final LongAdder repaired = new LongAdder();
 
-  MissedWriteReplay(FailedWriteJournal journal, OldTable old, DynamoDbVersionedTarget target, KeyNormalizer keys) {
-    this.journal = journal;
-    this.old = old;
-    this.target = target;
-    this.keys = keys;
-  }
-
-  /** Repairs and resolves every pending entry. */
-  void run() throws Exception {
-    List<JournalEntry> page;
-    while (!(page = journal.pending(0, 100)).isEmpty()) {
-      List<Long> done = new ArrayList<>();
-      for (JournalEntry entry : page) {
-        String id = entry.write().entityKey();
-        if (id != null) { // every write of Orders has a key
-          repair(id, entry.write().target());
-        }
-        done.add(entry.id());
-      }
-      journal.resolve(done);
-      repaired.add(done.size());
+    MissedWriteReplay(FailedWriteJournal journal, OldTable old, DynamoDbVersionedTarget target, KeyNormalizer keys) {
+        this.journal = journal;
+        this.old = old;
+        this.target = target;
+        this.keys = keys;
     }
-  }
 
-  /** Entries repaired so far. */
-  long repaired() {
-    return repaired.sum();
-  }
-
-  private void repair(String id, FailedWrite.Target missed) throws Exception {
-    if (missed == FailedWrite.Target.OLD) {
-      Optional<Change> row = target.read(keys.normalize(id));
-      try {
-        if (row.isPresent() && row.get().isDelete()) {
-          old.delete(id, row.get().version());
-        } else if (row.isPresent()) {
-          old.save(Order.fromJson(row.get().payload()));
+    /** Repairs and resolves every pending entry. */
+    void run() throws Exception {
+        List<JournalEntry> page;
+        while (!(page = journal.pending(0, 100)).isEmpty()) {
+            List<Long> done = new ArrayList<>();
+            for (JournalEntry entry : page) {
+                String id = entry.write().entityKey();
+                if (id != null) { // every write of Orders has a key
+                    repair(id, entry.write().target());
+                }
+                done.add(entry.id());
+            }
+            journal.resolve(done);
+            repaired.add(done.size());
         }
-      } catch (ConditionalCheckFailedException newer) {
-        // the old table holds this version or a newer one already
-      }
-    } else {
-      Optional<Change> row = old.read(id); // an absent row: the stream carries its delete
-      if (row.isPresent()) {
-        target.apply(List.of(keys.normalize(row.get())));
-      }
     }
-  }
+
+    /** Entries repaired so far. */
+    long repaired() {
+        return repaired.sum();
+    }
+
+    private void repair(String id, FailedWrite.Target missed) throws Exception {
+        if (missed == FailedWrite.Target.OLD) {
+            Optional<Change> row = target.read(keys.normalize(id));
+            try {
+                if (row.isPresent() && row.get().isDelete()) {
+                    old.delete(id, row.get().version());
+                } else if (row.isPresent()) {
+                    old.save(Order.fromJson(row.get().payload()));
+                }
+            } catch (ConditionalCheckFailedException newer) {
+                // the old table holds this version or a newer one already
+            }
+        } else {
+            Optional<Change> row = old.read(id); // an absent row: the stream carries its delete
+            if (row.isPresent()) {
+                target.apply(List.of(keys.normalize(row.get())));
+            }
+        }
+    }
 }

@@ -17,35 +17,35 @@ import java.util.Optional;
  * of it, so every path gives one version of an order the same content.
  */
 final class NewTable implements Orders {
-  private final DynamoDbVersionedTarget target;
-  private final KeyNormalizer keys;
+    private final DynamoDbVersionedTarget target;
+    private final KeyNormalizer keys;
 
-  NewTable(DynamoDbVersionedTarget target, KeyNormalizer keys) {
-    this.target = target;
-    this.keys = keys;
-  }
-
-  @Override
-  public Optional<Order> find(String id) {
-    return target.read(keys.normalize(id)).filter(row -> !row.isDelete()).map(row -> Order.fromJson(row.payload()));
-  }
-
-  @Override
-  public void save(Order order) {
-    apply(Change.upsert(keys.normalize(order.id()), order.version(), DynamoDbJson.toJson(order.toItem())));
-  }
-
-  @Override
-  public void delete(String id, long version) {
-    apply(Change.delete(keys.normalize(id), version));
-  }
-
-  private void apply(Change change) {
-    try {
-      target.apply(List.of(change)); // APPLIED, DUPLICATE or SUPERSEDED: each leaves the newest version
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt(); // the proxy interrupts a shadow write past its budget
-      throw new IllegalStateException("interrupted while writing " + change.key() + " to the new table", e);
+    NewTable(DynamoDbVersionedTarget target, KeyNormalizer keys) {
+        this.target = target;
+        this.keys = keys;
     }
-  }
+
+    @Override
+    public Optional<Order> find(String id) {
+        return target.read(keys.normalize(id)).filter(row -> !row.isDelete()).map(row -> Order.fromJson(row.payload()));
+    }
+
+    @Override
+    public void save(Order order) {
+        apply(Change.upsert(keys.normalize(order.id()), order.version(), DynamoDbJson.toJson(order.toItem())));
+    }
+
+    @Override
+    public void delete(String id, long version) {
+        apply(Change.delete(keys.normalize(id), version));
+    }
+
+    private void apply(Change change) {
+        try {
+            target.apply(List.of(change)); // APPLIED, DUPLICATE or SUPERSEDED: each leaves the newest version
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the proxy interrupts a shadow write past its budget
+            throw new IllegalStateException("interrupted while writing " + change.key() + " to the new table", e);
+        }
+    }
 }

@@ -10,25 +10,33 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 record Order(String id, long version, String customer, String status, long totalCents) {
 
-  /** The order as an item of the old table. */
-  Map<String, AttributeValue> toItem() {
-    return Map.of(
-        "id", AttributeValue.fromS(id),
-        "version", AttributeValue.fromN(Long.toString(version)),
-        "customer", AttributeValue.fromS(customer),
-        "status", AttributeValue.fromS(status),
-        "totalCents", AttributeValue.fromN(Long.toString(totalCents)));
-  }
+    /** The order as an item of the old table. */
+    Map<String, AttributeValue> toItem() {
+        return Map.of(
+                "id", AttributeValue.fromS(id),
+                "version", AttributeValue.fromN(Long.toString(version)),
+                "customer", AttributeValue.fromS(customer),
+                "status", AttributeValue.fromS(status),
+                "totalCents", AttributeValue.fromN(Long.toString(totalCents)));
+    }
 
-  /** An item of the old table as an order. */
-  static Order fromItem(Map<String, AttributeValue> item) {
-    return new Order(item.get("id").s(), Long.parseLong(item.get("version").n()), item.get("customer").s(),
-        item.get("status").s(), Long.parseLong(item.get("totalCents").n()));
-  }
+    /** An item of the old table as an order. */
+    static Order fromItem(Map<String, AttributeValue> item) {
+        return new Order(
+                item.get("id").s(),
+                Long.parseLong(item.get("version").n()),
+                item.get("customer").s(),
+                item.get("status").s(),
+                Long.parseLong(item.get("totalCents").n()));
+    }
 
-  /** A payload of the new table (the old item as plain JSON) as an order. */
-  static Order fromJson(JsonNode payload) {
-    return new Order(payload.get("id").asText(), payload.get("version").asLong(), payload.get("customer").asText(),
-        payload.get("status").asText(), payload.get("totalCents").asLong());
-  }
+    /** A payload of the new table (the old item as plain JSON) as an order. */
+    static Order fromJson(JsonNode payload) {
+        return new Order(
+                payload.get("id").asText(),
+                payload.get("version").asLong(),
+                payload.get("customer").asText(),
+                payload.get("status").asText(),
+                payload.get("totalCents").asLong());
+    }
 }

@@ -8,12 +8,12 @@ import java.util.Optional;
  */
 interface Orders {
 
-  /** The order with this id as the caller knows it, or empty. */
-  Optional<Order> find(String id);
+    /** The order with this id as the caller knows it, or empty. */
+    Optional<Order> find(String id);
 
-  /** Creates or replaces the order; its version is one above the id's previous write. */
-  void save(Order order);
+    /** Creates or replaces the order; its version is one above the id's previous write. */
+    void save(Order order);
 
-  /** Deletes the order; {@code version} is one above the id's previous write. */
-  void delete(String id, long version);
+    /** Deletes the order; {@code version} is one above the id's previous write. */
+    void delete(String id, long version);
 }

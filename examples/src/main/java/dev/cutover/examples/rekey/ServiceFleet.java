@@ -25,118 +25,140 @@ import org.jspecify.annotations.Nullable;
  * dual-write proxy; the stage they serve comes from one flag in one DynamoDB flag table.
  */
 final class ServiceFleet implements AutoCloseable {
-  static final String FLAG_TABLE = "cutover-flags";
-  static final String STAGE_FLAG = "orders.key-migration";
+    static final String FLAG_TABLE = "cutover-flags";
+    static final String STAGE_FLAG = "orders.key-migration";
 
-  private final List<Service> services = new ArrayList<>();
-  private final FailedWriteJournal journal = new InMemoryFailedWriteJournal();
-  private final Map<ComparisonReport.Outcome, LongAdder> comparisons = new EnumMap<>(ComparisonReport.Outcome.class);
-  private final LongAdder missed = new LongAdder();
+    private final List<Service> services = new ArrayList<>();
+    private final FailedWriteJournal journal = new InMemoryFailedWriteJournal();
+    private final Map<ComparisonReport.Outcome, LongAdder> comparisons = new EnumMap<>(ComparisonReport.Outcome.class);
+    private final LongAdder missed = new LongAdder();
 
-  /**
-   * @param ids the ids the services read; each service writes every n-th of them
-   * @param versions the current version of each id
-   */
-  ServiceFleet(int size, EmbeddedDynamoDb dynamoDb, OldTable oldTable, NewTable newTable, List<String> ids,
-      Map<String, Long> versions, FlipWatch watch, Duration stepEvery) {
-    for (ComparisonReport.Outcome outcome : ComparisonReport.Outcome.values()) {
-      comparisons.put(outcome, new LongAdder());
+    /**
+     * @param ids the ids the services read; each service writes every n-th of them
+     * @param versions the current version of each id
+     */
+    ServiceFleet(
+            int size,
+            EmbeddedDynamoDb dynamoDb,
+            OldTable oldTable,
+            NewTable newTable,
+            List<String> ids,
+            Map<String, Long> versions,
+            FlipWatch watch,
+            Duration stepEvery) {
+        for (ComparisonReport.Outcome outcome : ComparisonReport.Outcome.values()) {
+            comparisons.put(outcome, new LongAdder());
+        }
+        MigrationListener counting = new MigrationListener() {
+            @Override
+            public void onComparison(ComparisonReport report) {
+                comparisons.get(report.outcome()).increment();
+            }
+
+            @Override
+            public void onShadowWriteFailed(FailedWrite write) {
+                missed.increment();
+            }
+        };
+        for (int i = 0; i < size; i++) {
+            Map<String, Long> owned = new HashMap<>();
+            for (int k = i; k < ids.size(); k += size) {
+                owned.put(ids.get(k), versions.get(ids.get(k)));
+            }
+            services.add(new Service(
+                    i,
+                    dynamoDb.client(),
+                    i < 2 ? dynamoDb.streams() : null,
+                    oldTable,
+                    newTable,
+                    ids,
+                    owned,
+                    journal,
+                    counting,
+                    watch,
+                    stepEvery));
+        }
     }
-    MigrationListener counting = new MigrationListener() {
-      @Override
-      public void onComparison(ComparisonReport report) {
-        comparisons.get(report.outcome()).increment();
-      }
 
-      @Override
-      public void onShadowWriteFailed(FailedWrite write) {
-        missed.increment();
-      }
-    };
-    for (int i = 0; i < size; i++) {
-      Map<String, Long> owned = new HashMap<>();
-      for (int k = i; k < ids.size(); k += size) {
-        owned.put(ids.get(k), versions.get(ids.get(k)));
-      }
-      services.add(new Service(i, dynamoDb.client(), i < 2 ? dynamoDb.streams() : null, oldTable, newTable, ids,
-          owned, journal, counting, watch, stepEvery));
+    void start() {
+        services.forEach(Service::start);
     }
-  }
 
-  void start() {
-    services.forEach(Service::start);
-  }
-
-  /** Stops all traffic, then waits for the shadow writes still queued to land. */
-  void stop(Duration bound) throws InterruptedException {
-    for (Service s : services) {
-      s.stop();
+    /** Stops all traffic, then waits for the shadow writes still queued to land. */
+    void stop(Duration bound) throws InterruptedException {
+        for (Service s : services) {
+            s.stop();
+        }
+        for (Service s : services) {
+            s.control().awaitIdle(bound);
+        }
     }
-    for (Service s : services) {
-      s.control().awaitIdle(bound);
+
+    /**
+     * Waits until every service serves flag revision {@code revision} or a later one.
+     *
+     * @return when the last one did, or empty when {@code bound} passed first
+     */
+    Optional<Instant> awaitRevision(long revision, Duration bound) {
+        long end = System.nanoTime() + bound.toNanos();
+        while (services.stream().anyMatch(s -> s.revision() < revision)) {
+            if (System.nanoTime() > end) {
+                return Optional.empty();
+            }
+            LockSupport.parkNanos(2_000_000L);
+        }
+        return Optional.of(Instant.now());
     }
-  }
 
-  /**
-   * Waits until every service serves flag revision {@code revision} or a later one.
-   *
-   * @return when the last one did, or empty when {@code bound} passed first
-   */
-  Optional<Instant> awaitRevision(long revision, Duration bound) {
-    long end = System.nanoTime() + bound.toNanos();
-    while (services.stream().anyMatch(s -> s.revision() < revision)) {
-      if (System.nanoTime() > end) {
-        return Optional.empty();
-      }
-      LockSupport.parkNanos(2_000_000L);
+    int size() {
+        return services.size();
     }
-    return Optional.of(Instant.now());
-  }
 
-  int size() {
-    return services.size();
-  }
+    /** The stages served now, with how many services serve each: {@code "LIVE x12"}. */
+    String stages() {
+        Map<Stage, Long> by =
+                services.stream().collect(Collectors.groupingBy(Service::stage, TreeMap::new, Collectors.counting()));
+        return by.entrySet().stream().map(e -> e.getKey() + " x" + e.getValue()).collect(Collectors.joining(", "));
+    }
 
-  /** The stages served now, with how many services serve each: {@code "LIVE x12"}. */
-  String stages() {
-    Map<Stage, Long> by = services.stream().collect(Collectors.groupingBy(Service::stage, TreeMap::new,
-        Collectors.counting()));
-    return by.entrySet().stream().map(e -> e.getKey() + " x" + e.getValue()).collect(Collectors.joining(", "));
-  }
+    long reads() {
+        return services.stream().mapToLong(Service::reads).sum();
+    }
 
-  long reads() {
-    return services.stream().mapToLong(Service::reads).sum();
-  }
+    long writes() {
+        return services.stream().mapToLong(Service::writes).sum();
+    }
 
-  long writes() {
-    return services.stream().mapToLong(Service::writes).sum();
-  }
+    /** Calls that threw to a service: what its users would have seen as errors. */
+    long errors() {
+        return services.stream().mapToLong(Service::errors).sum();
+    }
 
-  /** Calls that threw to a service: what its users would have seen as errors. */
-  long errors() {
-    return services.stream().mapToLong(Service::errors).sum();
-  }
+    @Nullable
+    String firstError() {
+        return services.stream()
+                .map(Service::firstError)
+                .filter(e -> e != null)
+                .findFirst()
+                .orElse(null);
+    }
 
-  @Nullable String firstError() {
-    return services.stream().map(Service::firstError).filter(e -> e != null).findFirst().orElse(null);
-  }
+    long comparisons(ComparisonReport.Outcome outcome) {
+        return comparisons.get(outcome).sum();
+    }
 
-  long comparisons(ComparisonReport.Outcome outcome) {
-    return comparisons.get(outcome).sum();
-  }
+    /** Shadow writes that did not succeed, each journaled for repair. */
+    long shadowWritesMissed() {
+        return missed.sum();
+    }
 
-  /** Shadow writes that did not succeed, each journaled for repair. */
-  long shadowWritesMissed() {
-    return missed.sum();
-  }
+    /** Where the services journal the shadow writes they missed. */
+    FailedWriteJournal journal() {
+        return journal;
+    }
 
-  /** Where the services journal the shadow writes they missed. */
-  FailedWriteJournal journal() {
-    return journal;
-  }
-
-  @Override
-  public void close() {
-    services.forEach(Service::close);
-  }
+    @Override
+    public void close() {
+        services.forEach(Service::close);
+    }
 }

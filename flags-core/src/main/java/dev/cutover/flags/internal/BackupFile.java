@@ -31,105 +31,106 @@ import org.slf4j.LoggerFactory;
  * file whose checksum does not match is ignored with a WARN.
  */
 final class BackupFile {
-  private static final Logger LOG = LoggerFactory.getLogger(BackupFile.class);
-  static final String FORMAT = "cutover-backup/1";
+    private static final Logger LOG = LoggerFactory.getLogger(BackupFile.class);
+    static final String FORMAT = "cutover-backup/1";
 
-  /** A backup read back. */
-  record Content(long revision, Instant savedAt, List<RawFlag> flags) {}
+    /** A backup read back. */
+    record Content(long revision, Instant savedAt, List<RawFlag> flags) {}
 
-  private final Path file;
+    private final Path file;
 
-  BackupFile(Path file) {
-    this.file = file.toAbsolutePath();
-  }
+    BackupFile(Path file) {
+        this.file = file.toAbsolutePath();
+    }
 
-  Path path() {
-    return file;
-  }
+    Path path() {
+        return file;
+    }
 
-  /** Writes every valid flag of the snapshot. */
-  void write(Snapshot snapshot, Instant now) throws IOException {
-    ArrayNode flags = Json.MAPPER.createArrayNode();
-    snapshot.flags().values().stream()
-        .sorted((a, b) -> a.key.compareTo(b.key))
-        .forEach(f -> flags.add(FlagCodec.toTree(f.flag)));
-    String payload = Json.MAPPER.writeValueAsString(flags);
-    ObjectNode root = Json.MAPPER.createObjectNode();
-    root.put("format", FORMAT);
-    root.put("revision", snapshot.revision());
-    root.put("savedAt", now.toString());
-    root.put("sha256", sha256(snapshot.revision() + "\n" + now + "\n" + payload));
-    root.put("payload", payload);
-    byte[] bytes = Json.MAPPER.writeValueAsBytes(root);
-    Path dir = file.getParent();
-    Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-    try {
-      try (var channel =
-          java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
-        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(bytes);
-        while (buffer.hasRemaining()) {
-          channel.write(buffer);
+    /** Writes every valid flag of the snapshot. */
+    void write(Snapshot snapshot, Instant now) throws IOException {
+        ArrayNode flags = Json.MAPPER.createArrayNode();
+        snapshot.flags().values().stream()
+                .sorted((a, b) -> a.key.compareTo(b.key))
+                .forEach(f -> flags.add(FlagCodec.toTree(f.flag)));
+        String payload = Json.MAPPER.writeValueAsString(flags);
+        ObjectNode root = Json.MAPPER.createObjectNode();
+        root.put("format", FORMAT);
+        root.put("revision", snapshot.revision());
+        root.put("savedAt", now.toString());
+        root.put("sha256", sha256(snapshot.revision() + "\n" + now + "\n" + payload));
+        root.put("payload", payload);
+        byte[] bytes = Json.MAPPER.writeValueAsBytes(root);
+        Path dir = file.getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
+        try {
+            try (var channel = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
+                java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(bytes);
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer);
+                }
+                channel.force(true);
+            }
+            try {
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+            forceDirectory(dir);
+        } finally {
+            Files.deleteIfExists(tmp);
         }
-        channel.force(true);
-      }
-      try {
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-      }
-      forceDirectory(dir);
-    } finally {
-      Files.deleteIfExists(tmp);
     }
-  }
 
-  /** Makes the rename durable where the platform allows opening a directory (Linux does). */
-  private static void forceDirectory(Path dir) {
-    try (var channel = java.nio.channels.FileChannel.open(dir, java.nio.file.StandardOpenOption.READ)) {
-      channel.force(true);
-    } catch (IOException | RuntimeException e) {
-      LOG.debug("cannot force directory {}: {}", dir, e.toString());
+    /** Makes the rename durable where the platform allows opening a directory (Linux does). */
+    private static void forceDirectory(Path dir) {
+        try (var channel = java.nio.channels.FileChannel.open(dir, java.nio.file.StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("cannot force directory {}: {}", dir, e.toString());
+        }
     }
-  }
 
-  /** Reads and verifies the backup; empty when absent or unusable (logged). */
-  Optional<Content> read() {
-    if (!Files.exists(file)) {
-      return Optional.empty();
+    /** Reads and verifies the backup; empty when absent or unusable (logged). */
+    Optional<Content> read() {
+        if (!Files.exists(file)) {
+            return Optional.empty();
+        }
+        try {
+            JsonNode root = Json.MAPPER.readTree(Files.readAllBytes(file));
+            if (root == null || !FORMAT.equals(root.path("format").asText())) {
+                LOG.warn("Ignoring flag backup {}: not a {} file", file, FORMAT);
+                return Optional.empty();
+            }
+            String payload = root.path("payload").asText();
+            String expected = root.path("sha256").asText();
+            String signed =
+                    root.path("revision").asLong() + "\n" + root.path("savedAt").asText() + "\n" + payload;
+            if (!sha256(signed).equals(expected)) {
+                LOG.warn("Ignoring flag backup {}: checksum mismatch (file corrupt or edited)", file);
+                return Optional.empty();
+            }
+            List<RawFlag> flags = new ArrayList<>();
+            for (JsonNode f : Json.MAPPER.readTree(payload)) {
+                flags.add(new RawFlag(f.path("key").asText(), f.path("version").asLong(), f.toString()));
+            }
+            return Optional.of(new Content(
+                    root.path("revision").asLong(),
+                    Instant.parse(root.path("savedAt").asText()),
+                    flags));
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Ignoring flag backup {}: {}", file, e.toString());
+            return Optional.empty();
+        }
     }
-    try {
-      JsonNode root = Json.MAPPER.readTree(Files.readAllBytes(file));
-      if (root == null || !FORMAT.equals(root.path("format").asText())) {
-        LOG.warn("Ignoring flag backup {}: not a {} file", file, FORMAT);
-        return Optional.empty();
-      }
-      String payload = root.path("payload").asText();
-      String expected = root.path("sha256").asText();
-      String signed = root.path("revision").asLong() + "\n" + root.path("savedAt").asText() + "\n" + payload;
-      if (!sha256(signed).equals(expected)) {
-        LOG.warn("Ignoring flag backup {}: checksum mismatch (file corrupt or edited)", file);
-        return Optional.empty();
-      }
-      List<RawFlag> flags = new ArrayList<>();
-      for (JsonNode f : Json.MAPPER.readTree(payload)) {
-        flags.add(new RawFlag(f.path("key").asText(), f.path("version").asLong(), f.toString()));
-      }
-      return Optional.of(
-          new Content(
-              root.path("revision").asLong(), Instant.parse(root.path("savedAt").asText()), flags));
-    } catch (IOException | RuntimeException e) {
-      LOG.warn("Ignoring flag backup {}: {}", file, e.toString());
-      return Optional.empty();
-    }
-  }
 
-  static String sha256(String text) {
-    try {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      return HexFormat.of().formatHex(md.digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required by every Java platform", e);
+    static String sha256(String text) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            return HexFormat.of().formatHex(md.digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
+        }
     }
-  }
 }

@@ -17,211 +17,210 @@ import java.util.Set;
  * loop; the operator is dispatched once on a precomputed int kind.
  */
 final class CompiledClause {
-  private static final int EQUALS = 0;
-  private static final int STARTS = 1;
-  private static final int ENDS = 2;
-  private static final int CONTAINS = 3;
-  private static final int NUMBER = 4;
-  private static final int SEMVER = 5;
+    private static final int EQUALS = 0;
+    private static final int STARTS = 1;
+    private static final int ENDS = 2;
+    private static final int CONTAINS = 3;
+    private static final int NUMBER = 4;
+    private static final int SEMVER = 5;
 
-  private final String attribute;
-  private final Operator op;
-  private final int kind;
-  private final boolean negate;
-  private final String[] strings;
-  private final int[] stringHashes;
-  private final Set<String> stringSet;
-  private final double[] numbers;
-  private final long[] integers;
-  private final boolean[] booleans;
-  private final SemVer[] versions;
+    private final String attribute;
+    private final Operator op;
+    private final int kind;
+    private final boolean negate;
+    private final String[] strings;
+    private final int[] stringHashes;
+    private final Set<String> stringSet;
+    private final double[] numbers;
+    private final long[] integers;
+    private final boolean[] booleans;
+    private final SemVer[] versions;
 
-  CompiledClause(Clause clause) {
-    this.attribute = clause.attribute();
-    this.op = clause.operator();
-    this.kind =
-        switch (op) {
-          case EQUALS, IN -> EQUALS;
-          case STARTS_WITH -> STARTS;
-          case ENDS_WITH -> ENDS;
-          case CONTAINS -> CONTAINS;
-          default -> op.isNumeric() ? NUMBER : SEMVER;
+    CompiledClause(Clause clause) {
+        this.attribute = clause.attribute();
+        this.op = clause.operator();
+        this.kind = switch (op) {
+            case EQUALS, IN -> EQUALS;
+            case STARTS_WITH -> STARTS;
+            case ENDS_WITH -> ENDS;
+            case CONTAINS -> CONTAINS;
+            default -> op.isNumeric() ? NUMBER : SEMVER;
         };
-    this.negate = clause.negate();
-    List<String> s = new ArrayList<>();
-    List<Double> n = new ArrayList<>();
-    List<Long> whole = new ArrayList<>();
-    List<Boolean> b = new ArrayList<>();
-    List<SemVer> v = new ArrayList<>();
-    for (Object value : clause.values()) {
-      if (value instanceof String str) {
-        s.add(str);
-        SemVer parsed = kind == SEMVER ? SemVer.parse(str) : null;
-        if (parsed != null) {
-          v.add(parsed);
+        this.negate = clause.negate();
+        List<String> s = new ArrayList<>();
+        List<Double> n = new ArrayList<>();
+        List<Long> whole = new ArrayList<>();
+        List<Boolean> b = new ArrayList<>();
+        List<SemVer> v = new ArrayList<>();
+        for (Object value : clause.values()) {
+            if (value instanceof String str) {
+                s.add(str);
+                SemVer parsed = kind == SEMVER ? SemVer.parse(str) : null;
+                if (parsed != null) {
+                    v.add(parsed);
+                }
+            } else if (isIntegral(value)) {
+                whole.add(((Number) value).longValue());
+            } else if (value instanceof Number num) {
+                n.add(num.doubleValue());
+            } else if (value instanceof Boolean bool) {
+                b.add(bool);
+            }
         }
-      } else if (isIntegral(value)) {
-        whole.add(((Number) value).longValue());
-      } else if (value instanceof Number num) {
-        n.add(num.doubleValue());
-      } else if (value instanceof Boolean bool) {
-        b.add(bool);
-      }
-    }
-    this.strings = s.toArray(new String[0]);
-    this.stringHashes = s.stream().mapToInt(String::hashCode).toArray();
-    this.stringSet = new HashSet<>(s);
-    this.numbers = n.stream().mapToDouble(Double::doubleValue).toArray();
-    this.integers = whole.stream().mapToLong(Long::longValue).toArray();
-    this.booleans = new boolean[b.size()];
-    for (int i = 0; i < b.size(); i++) {
-      booleans[i] = b.get(i);
-    }
-    this.versions = v.toArray(new SemVer[0]);
-  }
-
-  boolean matches(EvaluationContext context) {
-    Object value = context.get(attribute);
-    return negate != (value != null && test(value));
-  }
-
-  private boolean test(Object value) {
-    switch (kind) {
-      case EQUALS:
-        return equalsAny(value);
-      case STARTS:
-        return value instanceof String s && startsWithAny(s);
-      case ENDS:
-        return value instanceof String s && endsWithAny(s);
-      case CONTAINS:
-        return value instanceof String s && containsAny(s);
-      case NUMBER:
-        return value instanceof Number n && compareNumber(n);
-      default:
-        return value instanceof String s && semver(s);
-    }
-  }
-
-  private boolean equalsAny(Object value) {
-    if (value instanceof String s) {
-      return strings.length <= 8 ? containsString(s) : stringSet.contains(s);
-    } else if (value instanceof Number n) {
-      return compareNumber(n);
-    } else if (value instanceof Boolean bool) {
-      for (boolean x : booleans) {
-        if (x == bool) {
-          return true;
+        this.strings = s.toArray(new String[0]);
+        this.stringHashes = s.stream().mapToInt(String::hashCode).toArray();
+        this.stringSet = new HashSet<>(s);
+        this.numbers = n.stream().mapToDouble(Double::doubleValue).toArray();
+        this.integers = whole.stream().mapToLong(Long::longValue).toArray();
+        this.booleans = new boolean[b.size()];
+        for (int i = 0; i < b.size(); i++) {
+            booleans[i] = b.get(i);
         }
-      }
+        this.versions = v.toArray(new SemVer[0]);
     }
-    return false;
-  }
 
-  /** Few values: compare the cached hash codes first, so a miss costs no string comparison. */
-  private boolean containsString(String s) {
-    int h = s.hashCode();
-    for (int i = 0; i < strings.length; i++) {
-      if (stringHashes[i] == h && strings[i].equals(s)) {
-        return true;
-      }
+    boolean matches(EvaluationContext context) {
+        Object value = context.get(attribute);
+        return negate != (value != null && test(value));
     }
-    return false;
-  }
 
-  private boolean startsWithAny(String s) {
-    for (String x : strings) {
-      if (s.startsWith(x)) {
-        return true;
-      }
+    private boolean test(Object value) {
+        switch (kind) {
+            case EQUALS:
+                return equalsAny(value);
+            case STARTS:
+                return value instanceof String s && startsWithAny(s);
+            case ENDS:
+                return value instanceof String s && endsWithAny(s);
+            case CONTAINS:
+                return value instanceof String s && containsAny(s);
+            case NUMBER:
+                return value instanceof Number n && compareNumber(n);
+            default:
+                return value instanceof String s && semver(s);
+        }
     }
-    return false;
-  }
 
-  private boolean endsWithAny(String s) {
-    for (String x : strings) {
-      if (s.regionMatches(s.length() - x.length(), x, 0, x.length())) {
-        return true;
-      }
+    private boolean equalsAny(Object value) {
+        if (value instanceof String s) {
+            return strings.length <= 8 ? containsString(s) : stringSet.contains(s);
+        } else if (value instanceof Number n) {
+            return compareNumber(n);
+        } else if (value instanceof Boolean bool) {
+            for (boolean x : booleans) {
+                if (x == bool) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
-    return false;
-  }
 
-  private boolean containsAny(String s) {
-    for (String x : strings) {
-      if (s.contains(x)) {
-        return true;
-      }
+    /** Few values: compare the cached hash codes first, so a miss costs no string comparison. */
+    private boolean containsString(String s) {
+        int h = s.hashCode();
+        for (int i = 0; i < strings.length; i++) {
+            if (stringHashes[i] == h && strings[i].equals(s)) {
+                return true;
+            }
+        }
+        return false;
     }
-    return false;
-  }
 
-  private boolean semver(String s) {
-    SemVer parsed = SemVer.parse(s);
-    if (parsed == null) {
-      return false;
+    private boolean startsWithAny(String s) {
+        for (String x : strings) {
+            if (s.startsWith(x)) {
+                return true;
+            }
+        }
+        return false;
     }
-    for (SemVer x : versions) {
-      int c = parsed.compareTo(x);
-      if (op == Operator.SEMVER_EQUAL ? c == 0 : op == Operator.SEMVER_LESS_THAN ? c < 0 : c > 0) {
-        return true;
-      }
-    }
-    return false;
-  }
 
-  /** Whether the numeric attribute compares true with any value. */
-  private boolean compareNumber(Number attribute) {
-    return isIntegral(attribute) ? compareLong(attribute.longValue()) : compareDouble(attribute.doubleValue());
-  }
-
-  private boolean compareLong(long a) {
-    for (long x : integers) {
-      if (holds(Long.compare(a, x))) {
-        return true;
-      }
+    private boolean endsWithAny(String s) {
+        for (String x : strings) {
+            if (s.regionMatches(s.length() - x.length(), x, 0, x.length())) {
+                return true;
+            }
+        }
+        return false;
     }
-    for (double x : numbers) {
-      if (holds(Double.compare((double) a, x))) {
-        return true;
-      }
-    }
-    return false;
-  }
 
-  private boolean compareDouble(double d) {
-    if (Double.isNaN(d)) {
-      return false;
+    private boolean containsAny(String s) {
+        for (String x : strings) {
+            if (s.contains(x)) {
+                return true;
+            }
+        }
+        return false;
     }
-    for (double x : numbers) {
-      if (holds(Double.compare(d, x))) {
-        return true;
-      }
+
+    private boolean semver(String s) {
+        SemVer parsed = SemVer.parse(s);
+        if (parsed == null) {
+            return false;
+        }
+        for (SemVer x : versions) {
+            int c = parsed.compareTo(x);
+            if (op == Operator.SEMVER_EQUAL ? c == 0 : op == Operator.SEMVER_LESS_THAN ? c < 0 : c > 0) {
+                return true;
+            }
+        }
+        return false;
     }
-    for (long x : integers) {
-      if (holds(Double.compare(d, (double) x))) {
-        return true;
-      }
+
+    /** Whether the numeric attribute compares true with any value. */
+    private boolean compareNumber(Number attribute) {
+        return isIntegral(attribute) ? compareLong(attribute.longValue()) : compareDouble(attribute.doubleValue());
     }
-    return false;
-  }
 
-  /** Whether a comparison result satisfies the operator; equality operators want 0. */
-  private boolean holds(int c) {
-    return switch (op) {
-      case LESS_THAN -> c < 0;
-      case LESS_THAN_OR_EQUAL -> c <= 0;
-      case GREATER_THAN -> c > 0;
-      case GREATER_THAN_OR_EQUAL -> c >= 0;
-      default -> c == 0;
-    };
-  }
+    private boolean compareLong(long a) {
+        for (long x : integers) {
+            if (holds(Long.compare(a, x))) {
+                return true;
+            }
+        }
+        for (double x : numbers) {
+            if (holds(Double.compare((double) a, x))) {
+                return true;
+            }
+        }
+        return false;
+    }
 
-  static boolean isIntegral(Object value) {
-    return value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte;
-  }
+    private boolean compareDouble(double d) {
+        if (Double.isNaN(d)) {
+            return false;
+        }
+        for (double x : numbers) {
+            if (holds(Double.compare(d, x))) {
+                return true;
+            }
+        }
+        for (long x : integers) {
+            if (holds(Double.compare(d, (double) x))) {
+                return true;
+            }
+        }
+        return false;
+    }
 
-  @Override
-  public String toString() {
-    return attribute + " " + op + (negate ? " (negated)" : "");
-  }
+    /** Whether a comparison result satisfies the operator; equality operators want 0. */
+    private boolean holds(int c) {
+        return switch (op) {
+            case LESS_THAN -> c < 0;
+            case LESS_THAN_OR_EQUAL -> c <= 0;
+            case GREATER_THAN -> c > 0;
+            case GREATER_THAN_OR_EQUAL -> c >= 0;
+            default -> c == 0;
+        };
+    }
+
+    static boolean isIntegral(Object value) {
+        return value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte;
+    }
+
+    @Override
+    public String toString() {
+        return attribute + " " + op + (negate ? " (negated)" : "");
+    }
 }

@@ -24,232 +24,232 @@ import org.jspecify.annotations.Nullable;
  * increments only while a metrics binder is attached.
  */
 public final class CompiledFlag {
-  private static final Reason[] REASONS = Reason.values();
-  private static final long NO_SCHEDULE = Long.MIN_VALUE;
+    private static final Reason[] REASONS = Reason.values();
+    private static final long NO_SCHEDULE = Long.MIN_VALUE;
 
-  final Flag flag;
-  final String key;
-  final long version;
-  final VariantType type;
-  /** Canonical JSON: how changes are detected. */
-  final String json;
-  final String[] variantNames;
-  final JsonNode[] values;
-  final boolean[] booleans;
-  final String[] strings;
-  final double[] numbers;
-  private final boolean on;
-  private final int offIndex;
-  private final @Nullable Map<String, Integer> targets;
-  private final CompiledClause[][] ruleClauses;
-  private final Served[] ruleServes;
-  private final Served fallthrough;
-  /** Epoch millis from which this definition applies; {@link #NO_SCHEDULE} when always. */
-  final long effectiveAtMillis;
-  /** The definition before {@link #effectiveAtMillis}; null: absent until then. */
-  final @Nullable CompiledFlag previous;
-  /** Counters by [variant][reason ordinal] for the reasons that serve a variant. */
-  private final LongAdder[][] counters;
+    final Flag flag;
+    final String key;
+    final long version;
+    final VariantType type;
+    /** Canonical JSON: how changes are detected. */
+    final String json;
 
-  private CompiledFlag(Flag flag, String json, EvaluationCounters counterRegistry, long nowMillis) {
-    this.flag = flag;
-    this.key = flag.key();
-    this.version = flag.version();
-    this.type = flag.type();
-    this.json = json;
-    Map<String, JsonNode> variants = flag.variants();
-    int n = variants.size();
-    this.variantNames = variants.keySet().toArray(new String[0]);
-    this.values = new JsonNode[n];
-    this.booleans = new boolean[n];
-    this.strings = new String[n];
-    this.numbers = new double[n];
-    Map<String, Integer> index = new HashMap<>();
-    for (int i = 0; i < n; i++) {
-      JsonNode v = variants.get(variantNames[i]);
-      values[i] = v;
-      booleans[i] = v.asBoolean();
-      strings[i] = v.isTextual() ? v.textValue() : v.toString();
-      numbers[i] = v.asDouble();
-      index.put(variantNames[i], i);
-    }
-    this.on = flag.on();
-    this.offIndex = index.get(flag.offVariant());
-    Map<String, Integer> t = new HashMap<>();
-    for (Target target : flag.targets()) {
-      for (String k : target.keys()) {
-        t.put(k, index.get(target.variant()));
-      }
-    }
-    this.targets = t.isEmpty() ? null : t;
-    List<Rule> rules = flag.rules();
-    this.ruleClauses = new CompiledClause[rules.size()][];
-    this.ruleServes = new Served[rules.size()];
-    for (int r = 0; r < rules.size(); r++) {
-      ruleClauses[r] =
-          rules.get(r).clauses().stream().map(CompiledClause::new).toArray(CompiledClause[]::new);
-      ruleServes[r] = new Served(rules.get(r).serve(), index, key);
-    }
-    this.fallthrough = new Served(flag.fallthrough(), index, key);
-    this.counters = new LongAdder[n][Reason.FALLTHROUGH.ordinal() + 1];
-    for (int i = 0; i < n; i++) {
-      for (int r = 0; r <= Reason.FALLTHROUGH.ordinal(); r++) {
-        counters[i][r] = counterRegistry.served(key, variantNames[i], REASONS[r]);
-      }
-    }
-    long effective =
-        flag.effectiveAt().map(java.time.Instant::toEpochMilli).orElse(NO_SCHEDULE);
-    if (effective != NO_SCHEDULE && effective <= nowMillis) {
-      // already in force when compiled: the previous definition can never be served again
-      this.effectiveAtMillis = NO_SCHEDULE;
-      this.previous = null;
-    } else {
-      this.effectiveAtMillis = effective;
-      this.previous =
-          flag.previous()
-              .map(p -> new CompiledFlag(p, FlagCodec.write(p), counterRegistry, nowMillis))
-              .orElse(null);
-    }
-  }
+    final String[] variantNames;
+    final JsonNode[] values;
+    final boolean[] booleans;
+    final String[] strings;
+    final double[] numbers;
+    private final boolean on;
+    private final int offIndex;
+    private final @Nullable Map<String, Integer> targets;
+    private final CompiledClause[][] ruleClauses;
+    private final Served[] ruleServes;
+    private final Served fallthrough;
+    /** Epoch millis from which this definition applies; {@link #NO_SCHEDULE} when always. */
+    final long effectiveAtMillis;
+    /** The definition before {@link #effectiveAtMillis}; null: absent until then. */
+    final @Nullable CompiledFlag previous;
+    /** Counters by [variant][reason ordinal] for the reasons that serve a variant. */
+    private final LongAdder[][] counters;
 
-  /** Compiles a validated flag. */
-  public static CompiledFlag compile(
-      Flag flag, String canonicalJson, EvaluationCounters counters, long nowMillis) {
-    return new CompiledFlag(flag, canonicalJson, counters, nowMillis);
-  }
-
-  /** The flag definition. */
-  public Flag flag() {
-    return flag;
-  }
-
-  /** Whether a later definition is waiting for its {@code effectiveAt} instant. */
-  boolean scheduled() {
-    return effectiveAtMillis != NO_SCHEDULE;
-  }
-
-  /**
-   * The definition in force at {@code nowMillis}: this one, the previous one, or null when the
-   * flag does not exist yet.
-   */
-  @Nullable CompiledFlag inForce(long nowMillis) {
-    return nowMillis >= effectiveAtMillis ? this : previous;
-  }
-
-  /** Counts one evaluation result; called only while metrics are bound. */
-  void count(long packed) {
-    counters[variantIndex(packed)][(int) (packed >>> 48)].increment();
-  }
-
-  /** Evaluates for a context: the packed variant, rule index and reason. */
-  long decide(EvaluationContext context) {
-    if (!on) {
-      return pack(offIndex, -1, Reason.OFF);
-    }
-    if (targets != null) {
-      String k = context.key();
-      Integer v = k == null ? null : targets.get(k);
-      if (v != null) {
-        return pack(v, -1, Reason.TARGET_MATCH);
-      }
-    }
-    for (int r = 0; r < ruleClauses.length; r++) {
-      if (allMatch(ruleClauses[r], context)) {
-        return pack(ruleServes[r].variant(context), r, Reason.RULE_MATCH);
-      }
-    }
-    Served f = fallthrough;
-    return pack(f.variant(context), -1, f.isRollout() ? Reason.ROLLOUT : Reason.FALLTHROUGH);
-  }
-
-  private static boolean allMatch(CompiledClause[] clauses, EvaluationContext context) {
-    for (CompiledClause c : clauses) {
-      if (!c.matches(context)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  static long pack(int variant, int rule, Reason reason) {
-    return ((long) reason.ordinal() << 48) | ((long) (rule + 1) << 24) | variant;
-  }
-
-  static int variantIndex(long packed) {
-    return (int) (packed & 0xFFFFFF);
-  }
-
-  static int ruleIndex(long packed) {
-    return (int) ((packed >>> 24) & 0xFFFFFF) - 1;
-  }
-
-  static Reason reason(long packed) {
-    return REASONS[(int) (packed >>> 48)];
-  }
-
-  /** A fixed variant or a rollout, resolved to indexes. */
-  private static final class Served {
-    private final int fixed;
-    private final @Nullable String bucketBy;
-    private final long seedState;
-    private final int[] upperBounds;
-    private final int[] variants;
-
-    Served(Serve serve, Map<String, Integer> index, String flagKey) {
-      if (serve.variant() != null) {
-        this.fixed = index.get(serve.variant());
-        this.bucketBy = null;
-        this.seedState = 0;
-        this.upperBounds = new int[0];
-        this.variants = new int[0];
-        return;
-      }
-      var rollout = serve.rollout();
-      this.fixed = -1;
-      this.bucketBy = rollout.bucketAttribute();
-      this.seedState = Bucketing.seedState(rollout.seed() == null ? flagKey : rollout.seed());
-      List<Allocation> allocations =
-          rollout.allocations().stream().filter(a -> a.thousandths() > 0).toList();
-      this.upperBounds = new int[allocations.size()];
-      this.variants = new int[allocations.size()];
-      int sum = 0;
-      for (int i = 0; i < allocations.size(); i++) {
-        sum += allocations.get(i).thousandths();
-        upperBounds[i] = sum;
-        variants[i] = index.get(allocations.get(i).variant());
-      }
-    }
-
-    boolean isRollout() {
-      return fixed < 0;
-    }
-
-    int variant(EvaluationContext context) {
-      if (fixed >= 0) {
-        return fixed;
-      }
-      Object value = context.get(bucketBy);
-      if (value == null) {
-        // without the attribute, spread by the targeting key rather than lumping such contexts
-        // into one bucket; with neither, all of them share the bucket of ""
-        value = context.key() == null ? "" : context.key();
-      }
-      int bucket;
-      // String is final, so this is an exact class compare; an interface check (CharSequence)
-      // would go through the secondary-supers cache and cost several times more
-      if (value instanceof String s) {
-        bucket = Bucketing.bucket(seedState, s);
-      } else if (CompiledClause.isIntegral(value)) {
-        bucket = Bucketing.bucket(seedState, ((Number) value).longValue());
-      } else {
-        bucket = Bucketing.bucket(seedState, value.toString());
-      }
-      for (int i = 0; i < upperBounds.length; i++) {
-        if (bucket < upperBounds[i]) {
-          return variants[i];
+    private CompiledFlag(Flag flag, String json, EvaluationCounters counterRegistry, long nowMillis) {
+        this.flag = flag;
+        this.key = flag.key();
+        this.version = flag.version();
+        this.type = flag.type();
+        this.json = json;
+        Map<String, JsonNode> variants = flag.variants();
+        int n = variants.size();
+        this.variantNames = variants.keySet().toArray(new String[0]);
+        this.values = new JsonNode[n];
+        this.booleans = new boolean[n];
+        this.strings = new String[n];
+        this.numbers = new double[n];
+        Map<String, Integer> index = new HashMap<>();
+        for (int i = 0; i < n; i++) {
+            JsonNode v = variants.get(variantNames[i]);
+            values[i] = v;
+            booleans[i] = v.asBoolean();
+            strings[i] = v.isTextual() ? v.textValue() : v.toString();
+            numbers[i] = v.asDouble();
+            index.put(variantNames[i], i);
         }
-      }
-      return variants[variants.length - 1];
+        this.on = flag.on();
+        this.offIndex = index.get(flag.offVariant());
+        Map<String, Integer> t = new HashMap<>();
+        for (Target target : flag.targets()) {
+            for (String k : target.keys()) {
+                t.put(k, index.get(target.variant()));
+            }
+        }
+        this.targets = t.isEmpty() ? null : t;
+        List<Rule> rules = flag.rules();
+        this.ruleClauses = new CompiledClause[rules.size()][];
+        this.ruleServes = new Served[rules.size()];
+        for (int r = 0; r < rules.size(); r++) {
+            ruleClauses[r] =
+                    rules.get(r).clauses().stream().map(CompiledClause::new).toArray(CompiledClause[]::new);
+            ruleServes[r] = new Served(rules.get(r).serve(), index, key);
+        }
+        this.fallthrough = new Served(flag.fallthrough(), index, key);
+        this.counters = new LongAdder[n][Reason.FALLTHROUGH.ordinal() + 1];
+        for (int i = 0; i < n; i++) {
+            for (int r = 0; r <= Reason.FALLTHROUGH.ordinal(); r++) {
+                counters[i][r] = counterRegistry.served(key, variantNames[i], REASONS[r]);
+            }
+        }
+        long effective = flag.effectiveAt().map(java.time.Instant::toEpochMilli).orElse(NO_SCHEDULE);
+        if (effective != NO_SCHEDULE && effective <= nowMillis) {
+            // already in force when compiled: the previous definition can never be served again
+            this.effectiveAtMillis = NO_SCHEDULE;
+            this.previous = null;
+        } else {
+            this.effectiveAtMillis = effective;
+            this.previous = flag.previous()
+                    .map(p -> new CompiledFlag(p, FlagCodec.write(p), counterRegistry, nowMillis))
+                    .orElse(null);
+        }
     }
-  }
+
+    /** Compiles a validated flag. */
+    public static CompiledFlag compile(Flag flag, String canonicalJson, EvaluationCounters counters, long nowMillis) {
+        return new CompiledFlag(flag, canonicalJson, counters, nowMillis);
+    }
+
+    /** The flag definition. */
+    public Flag flag() {
+        return flag;
+    }
+
+    /** Whether a later definition is waiting for its {@code effectiveAt} instant. */
+    boolean scheduled() {
+        return effectiveAtMillis != NO_SCHEDULE;
+    }
+
+    /**
+     * The definition in force at {@code nowMillis}: this one, the previous one, or null when the
+     * flag does not exist yet.
+     */
+    @Nullable
+    CompiledFlag inForce(long nowMillis) {
+        return nowMillis >= effectiveAtMillis ? this : previous;
+    }
+
+    /** Counts one evaluation result; called only while metrics are bound. */
+    void count(long packed) {
+        counters[variantIndex(packed)][(int) (packed >>> 48)].increment();
+    }
+
+    /** Evaluates for a context: the packed variant, rule index and reason. */
+    long decide(EvaluationContext context) {
+        if (!on) {
+            return pack(offIndex, -1, Reason.OFF);
+        }
+        if (targets != null) {
+            String k = context.key();
+            Integer v = k == null ? null : targets.get(k);
+            if (v != null) {
+                return pack(v, -1, Reason.TARGET_MATCH);
+            }
+        }
+        for (int r = 0; r < ruleClauses.length; r++) {
+            if (allMatch(ruleClauses[r], context)) {
+                return pack(ruleServes[r].variant(context), r, Reason.RULE_MATCH);
+            }
+        }
+        Served f = fallthrough;
+        return pack(f.variant(context), -1, f.isRollout() ? Reason.ROLLOUT : Reason.FALLTHROUGH);
+    }
+
+    private static boolean allMatch(CompiledClause[] clauses, EvaluationContext context) {
+        for (CompiledClause c : clauses) {
+            if (!c.matches(context)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static long pack(int variant, int rule, Reason reason) {
+        return ((long) reason.ordinal() << 48) | ((long) (rule + 1) << 24) | variant;
+    }
+
+    static int variantIndex(long packed) {
+        return (int) (packed & 0xFFFFFF);
+    }
+
+    static int ruleIndex(long packed) {
+        return (int) ((packed >>> 24) & 0xFFFFFF) - 1;
+    }
+
+    static Reason reason(long packed) {
+        return REASONS[(int) (packed >>> 48)];
+    }
+
+    /** A fixed variant or a rollout, resolved to indexes. */
+    private static final class Served {
+        private final int fixed;
+        private final @Nullable String bucketBy;
+        private final long seedState;
+        private final int[] upperBounds;
+        private final int[] variants;
+
+        Served(Serve serve, Map<String, Integer> index, String flagKey) {
+            if (serve.variant() != null) {
+                this.fixed = index.get(serve.variant());
+                this.bucketBy = null;
+                this.seedState = 0;
+                this.upperBounds = new int[0];
+                this.variants = new int[0];
+                return;
+            }
+            var rollout = serve.rollout();
+            this.fixed = -1;
+            this.bucketBy = rollout.bucketAttribute();
+            this.seedState = Bucketing.seedState(rollout.seed() == null ? flagKey : rollout.seed());
+            List<Allocation> allocations = rollout.allocations().stream()
+                    .filter(a -> a.thousandths() > 0)
+                    .toList();
+            this.upperBounds = new int[allocations.size()];
+            this.variants = new int[allocations.size()];
+            int sum = 0;
+            for (int i = 0; i < allocations.size(); i++) {
+                sum += allocations.get(i).thousandths();
+                upperBounds[i] = sum;
+                variants[i] = index.get(allocations.get(i).variant());
+            }
+        }
+
+        boolean isRollout() {
+            return fixed < 0;
+        }
+
+        int variant(EvaluationContext context) {
+            if (fixed >= 0) {
+                return fixed;
+            }
+            Object value = context.get(bucketBy);
+            if (value == null) {
+                // without the attribute, spread by the targeting key rather than lumping such contexts
+                // into one bucket; with neither, all of them share the bucket of ""
+                value = context.key() == null ? "" : context.key();
+            }
+            int bucket;
+            // String is final, so this is an exact class compare; an interface check (CharSequence)
+            // would go through the secondary-supers cache and cost several times more
+            if (value instanceof String s) {
+                bucket = Bucketing.bucket(seedState, s);
+            } else if (CompiledClause.isIntegral(value)) {
+                bucket = Bucketing.bucket(seedState, ((Number) value).longValue());
+            } else {
+                bucket = Bucketing.bucket(seedState, value.toString());
+            }
+            for (int i = 0; i < upperBounds.length; i++) {
+                if (bucket < upperBounds[i]) {
+                    return variants[i];
+                }
+            }
+            return variants[variants.length - 1];
+        }
+    }
 }

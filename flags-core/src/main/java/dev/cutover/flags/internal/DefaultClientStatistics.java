@@ -9,62 +9,62 @@ import java.util.function.Consumer;
  * lock-free adders; holds no state of its own.
  */
 final class DefaultClientStatistics implements ClientStatistics {
-  private final String storeName;
-  private final RefreshStats refresh;
-  private final EvaluationCounters evaluations;
-  private final FlagEvaluator evaluator;
+    private final String storeName;
+    private final RefreshStats refresh;
+    private final EvaluationCounters evaluations;
+    private final FlagEvaluator evaluator;
 
-  DefaultClientStatistics(
-      String storeName, RefreshStats refresh, EvaluationCounters evaluations, FlagEvaluator evaluator) {
-    this.storeName = storeName;
-    this.refresh = refresh;
-    this.evaluations = evaluations;
-    this.evaluator = evaluator;
-  }
+    DefaultClientStatistics(
+            String storeName, RefreshStats refresh, EvaluationCounters evaluations, FlagEvaluator evaluator) {
+        this.storeName = storeName;
+        this.refresh = refresh;
+        this.evaluations = evaluations;
+        this.evaluator = evaluator;
+    }
 
-  @Override
-  public String storeName() {
-    return storeName;
-  }
+    @Override
+    public String storeName() {
+        return storeName;
+    }
 
-  @Override
-  public long refreshes() {
-    return refresh.refreshes();
-  }
+    @Override
+    public long refreshes() {
+        return refresh.refreshes();
+    }
 
-  @Override
-  public long refreshNanos() {
-    return refresh.refreshNanos();
-  }
+    @Override
+    public long refreshNanos() {
+        return refresh.refreshNanos();
+    }
 
-  @Override
-  public long refreshErrors() {
-    return refresh.refreshErrors();
-  }
+    @Override
+    public long refreshErrors() {
+        return refresh.refreshErrors();
+    }
 
-  @Override
-  public long loads() {
-    return refresh.loads();
-  }
+    @Override
+    public long loads() {
+        return refresh.loads();
+    }
 
-  @Override
-  public long rejectedFlags() {
-    return refresh.rejectedFlags();
-  }
+    @Override
+    public long rejectedFlags() {
+        return refresh.rejectedFlags();
+    }
 
-  @Override
-  public void countEvaluations() {
-    evaluator.countEvaluations();
-  }
+    @Override
+    public void countEvaluations() {
+        evaluator.countEvaluations();
+    }
 
-  @Override
-  public void forEachEvaluationCounter(Consumer<EvaluationCounter> visitor) {
-    evaluations.forEach(visitor);
-  }
+    @Override
+    public void forEachEvaluationCounter(Consumer<EvaluationCounter> visitor) {
+        evaluations.forEach(visitor);
+    }
 
-  @Override
-  public String toString() {
-    return "ClientStatistics{store=" + storeName + ", refreshes=" + refreshes() + ", loads=" + loads()
-        + ", refreshErrors=" + refreshErrors() + ", rejectedFlags=" + rejectedFlags() + "}";
-  }
+    @Override
+    public String toString() {
+        return "ClientStatistics{store=" + storeName + ", refreshes=" + refreshes() + ", loads=" + loads()
+                + ", refreshErrors=" + refreshErrors() + ", rejectedFlags=" + rejectedFlags() + "}";
+    }
 }

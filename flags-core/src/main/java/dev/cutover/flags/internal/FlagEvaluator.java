@@ -32,173 +32,175 @@ import org.slf4j.LoggerFactory;
  * value reads its variant straight after {@link #decide} and allocates nothing.
  */
 final class FlagEvaluator {
-  private static final Logger LOG = LoggerFactory.getLogger(FlagEvaluator.class);
+    private static final Logger LOG = LoggerFactory.getLogger(FlagEvaluator.class);
 
-  /** Reads a variant value; may throw when a JSON value does not map to the requested class. */
-  @FunctionalInterface
-  interface ValueReader<T> {
-    T read(CompiledFlag flag, int variant) throws Exception;
-  }
-
-  static final ValueReader<Boolean> BOOLEAN = (f, i) -> f.booleans[i];
-  static final ValueReader<String> STRING = (f, i) -> f.strings[i];
-  static final ValueReader<Integer> INT = (f, i) -> (int) f.numbers[i];
-  static final ValueReader<Double> DOUBLE = (f, i) -> f.numbers[i];
-  /** The shared node is never handed out for callers to mutate: each evaluation gets a copy. */
-  private static final ValueReader<JsonNode> TREE_COPY = (f, i) -> f.values[i].deepCopy();
-
-  private final Clock clock;
-  private final EvaluationCounters counters;
-  private final Set<String> logged = ConcurrentHashMap.newKeySet();
-  /** Evaluations are counted only once a metrics binder asks for it: unobserved counts cost ~5 ns. */
-  private volatile boolean counting;
-
-  FlagEvaluator(Clock clock, EvaluationCounters counters) {
-    this.clock = clock;
-    this.counters = counters;
-  }
-
-  /** Starts counting evaluations by flag, variant and reason. */
-  void countEvaluations() {
-    counting = true;
-  }
-
-  /** The boolean value; allocation-free for an existing, unscheduled boolean flag. */
-  boolean booleanValue(Snapshot s, String key, EvaluationContext context, boolean defaultValue) {
-    CompiledFlag f = s.flags().get(key);
-    if (f != null && f.type == VariantType.BOOLEAN && !f.scheduled() && context != null) {
-      try {
-        return f.booleans[CompiledFlag.variantIndex(decide(f, context))];
-      } catch (RuntimeException | StackOverflowError e) {
-        return evaluate(s, key, context, defaultValue, VariantType.BOOLEAN, BOOLEAN).value();
-      }
+    /** Reads a variant value; may throw when a JSON value does not map to the requested class. */
+    @FunctionalInterface
+    interface ValueReader<T> {
+        T read(CompiledFlag flag, int variant) throws Exception;
     }
-    if (f == null && key != null && s.hasData()) {
-      if (counting) {
-        counters.notFound(key);
-      }
-      return defaultValue;
-    }
-    return evaluate(s, key, context, defaultValue, VariantType.BOOLEAN, BOOLEAN).value();
-  }
 
-  /** A JSON value mapped to {@code type}; tree types get a copy of the shared node. */
-  <T> Evaluation<T> jsonDetail(
-      Snapshot s, String key, EvaluationContext context, @Nullable Class<T> type, T defaultValue) {
-    if (type == null) {
-      return defaulted(s, String.valueOf(key), defaultValue, ErrorCode.INVALID_ARGUMENT);
-    }
-    ValueReader<T> reader = TreeNode.class.isAssignableFrom(type)
-        ? (f, i) -> type.cast(f.values[i].deepCopy())
-        : (f, i) -> Json.MAPPER.treeToValue(f.values[i], type);
-    return evaluate(s, key, context, defaultValue, null, reader);
-  }
+    static final ValueReader<Boolean> BOOLEAN = (f, i) -> f.booleans[i];
+    static final ValueReader<String> STRING = (f, i) -> f.strings[i];
+    static final ValueReader<Integer> INT = (f, i) -> (int) f.numbers[i];
+    static final ValueReader<Double> DOUBLE = (f, i) -> f.numbers[i];
+    /** The shared node is never handed out for callers to mutate: each evaluation gets a copy. */
+    private static final ValueReader<JsonNode> TREE_COPY = (f, i) -> f.values[i].deepCopy();
 
-  /**
-   * Evaluates one flag; {@code expected} null accepts every variant type. Never throws.
-   */
-  <T> Evaluation<T> evaluate(
-      Snapshot s,
-      String key,
-      EvaluationContext context,
-      T defaultValue,
-      @Nullable VariantType expected,
-      ValueReader<T> reader) {
-    if (key == null) {
-      return defaulted(s, "(null)", defaultValue, ErrorCode.INVALID_ARGUMENT);
+    private final Clock clock;
+    private final EvaluationCounters counters;
+    private final Set<String> logged = ConcurrentHashMap.newKeySet();
+    /** Evaluations are counted only once a metrics binder asks for it: unobserved counts cost ~5 ns. */
+    private volatile boolean counting;
+
+    FlagEvaluator(Clock clock, EvaluationCounters counters) {
+        this.clock = clock;
+        this.counters = counters;
     }
-    EvaluationContext ctx = context == null ? EvaluationContext.empty() : context;
-    try {
-      CompiledFlag f = s.flags().get(key);
-      if (f == null) {
-        return s.hasData() ? notFound(s, key, defaultValue) : defaulted(s, key, defaultValue, s.missingError());
-      }
-      if (f.scheduled()) {
-        f = f.inForce(clock.millis());
-        if (f == null) {
-          return notFound(s, key, defaultValue);
+
+    /** Starts counting evaluations by flag, variant and reason. */
+    void countEvaluations() {
+        counting = true;
+    }
+
+    /** The boolean value; allocation-free for an existing, unscheduled boolean flag. */
+    boolean booleanValue(Snapshot s, String key, EvaluationContext context, boolean defaultValue) {
+        CompiledFlag f = s.flags().get(key);
+        if (f != null && f.type == VariantType.BOOLEAN && !f.scheduled() && context != null) {
+            try {
+                return f.booleans[CompiledFlag.variantIndex(decide(f, context))];
+            } catch (RuntimeException | StackOverflowError e) {
+                return evaluate(s, key, context, defaultValue, VariantType.BOOLEAN, BOOLEAN)
+                        .value();
+            }
         }
-      }
-      if (expected != null && f.type != expected) {
-        return defaulted(s, key, defaultValue, ErrorCode.WRONG_TYPE);
-      }
-      Evaluation<T> e = served(s, f, ctx, reader);
-      return e != null ? e : defaulted(s, key, defaultValue, ErrorCode.WRONG_TYPE);
-    } catch (RuntimeException | StackOverflowError e) {
-      warnOnce(key, "serving the default", e);
-      return defaulted(s, key, defaultValue, ErrorCode.EXCEPTION);
-    }
-  }
-
-  /** Every flag in force for one context; a flag whose evaluation fails is left out. */
-  FlagsState allFlags(Snapshot s, EvaluationContext context) {
-    long now = clock.millis();
-    EvaluationContext ctx = context == null ? EvaluationContext.empty() : context;
-    Map<String, Evaluation<JsonNode>> all = new HashMap<>();
-    for (CompiledFlag stored : s.flags().values()) {
-      try {
-        CompiledFlag f = stored.inForce(now);
-        Evaluation<JsonNode> e = f == null ? null : served(s, f, ctx, TREE_COPY);
-        if (e != null) {
-          all.put(stored.key, e);
+        if (f == null && key != null && s.hasData()) {
+            if (counting) {
+                counters.notFound(key);
+            }
+            return defaultValue;
         }
-      } catch (RuntimeException | StackOverflowError e) {
-        warnOnce(stored.key, "leaving it out", e);
-      }
+        return evaluate(s, key, context, defaultValue, VariantType.BOOLEAN, BOOLEAN)
+                .value();
     }
-    return new FlagsState(s.revision(), all);
-  }
 
-  /** Decides the variant (packed, see {@link CompiledFlag#decide}) and counts it; may throw. */
-  private long decide(CompiledFlag f, EvaluationContext context) {
-    long packed = f.decide(context);
-    if (counting) {
-      f.count(packed);
+    /** A JSON value mapped to {@code type}; tree types get a copy of the shared node. */
+    <T> Evaluation<T> jsonDetail(
+            Snapshot s, String key, EvaluationContext context, @Nullable Class<T> type, T defaultValue) {
+        if (type == null) {
+            return defaulted(s, String.valueOf(key), defaultValue, ErrorCode.INVALID_ARGUMENT);
+        }
+        ValueReader<T> reader = TreeNode.class.isAssignableFrom(type)
+                ? (f, i) -> type.cast(f.values[i].deepCopy())
+                : (f, i) -> Json.MAPPER.treeToValue(f.values[i], type);
+        return evaluate(s, key, context, defaultValue, null, reader);
     }
-    return packed;
-  }
 
-  /**
-   * The one path from a flag to the {@link Evaluation} of its served variant: decide, count, read,
-   * build. Null when the value cannot be read as requested; throws when the decision fails.
-   */
-  private <T> @Nullable Evaluation<T> served(
-      Snapshot s, CompiledFlag f, EvaluationContext context, ValueReader<T> reader) {
-    long packed = decide(f, context);
-    int variant = CompiledFlag.variantIndex(packed);
-    T value;
-    try {
-      value = reader.read(f, variant);
-    } catch (Exception e) {
-      return null;
+    /**
+     * Evaluates one flag; {@code expected} null accepts every variant type. Never throws.
+     */
+    <T> Evaluation<T> evaluate(
+            Snapshot s,
+            String key,
+            EvaluationContext context,
+            T defaultValue,
+            @Nullable VariantType expected,
+            ValueReader<T> reader) {
+        if (key == null) {
+            return defaulted(s, "(null)", defaultValue, ErrorCode.INVALID_ARGUMENT);
+        }
+        EvaluationContext ctx = context == null ? EvaluationContext.empty() : context;
+        try {
+            CompiledFlag f = s.flags().get(key);
+            if (f == null) {
+                return s.hasData() ? notFound(s, key, defaultValue) : defaulted(s, key, defaultValue, s.missingError());
+            }
+            if (f.scheduled()) {
+                f = f.inForce(clock.millis());
+                if (f == null) {
+                    return notFound(s, key, defaultValue);
+                }
+            }
+            if (expected != null && f.type != expected) {
+                return defaulted(s, key, defaultValue, ErrorCode.WRONG_TYPE);
+            }
+            Evaluation<T> e = served(s, f, ctx, reader);
+            return e != null ? e : defaulted(s, key, defaultValue, ErrorCode.WRONG_TYPE);
+        } catch (RuntimeException | StackOverflowError e) {
+            warnOnce(key, "serving the default", e);
+            return defaulted(s, key, defaultValue, ErrorCode.EXCEPTION);
+        }
     }
-    return new Evaluation<>(
-        value,
-        f.variantNames[variant],
-        CompiledFlag.reason(packed),
-        null,
-        CompiledFlag.ruleIndex(packed),
-        f.version,
-        s.revision());
-  }
 
-  private <T> Evaluation<T> defaulted(Snapshot s, String key, T value, @Nullable ErrorCode code) {
-    if (counting) {
-      counters.error(key, code);
+    /** Every flag in force for one context; a flag whose evaluation fails is left out. */
+    FlagsState allFlags(Snapshot s, EvaluationContext context) {
+        long now = clock.millis();
+        EvaluationContext ctx = context == null ? EvaluationContext.empty() : context;
+        Map<String, Evaluation<JsonNode>> all = new HashMap<>();
+        for (CompiledFlag stored : s.flags().values()) {
+            try {
+                CompiledFlag f = stored.inForce(now);
+                Evaluation<JsonNode> e = f == null ? null : served(s, f, ctx, TREE_COPY);
+                if (e != null) {
+                    all.put(stored.key, e);
+                }
+            } catch (RuntimeException | StackOverflowError e) {
+                warnOnce(stored.key, "leaving it out", e);
+            }
+        }
+        return new FlagsState(s.revision(), all);
     }
-    return new Evaluation<>(value, null, Reason.ERROR, code, -1, 0, s.revision());
-  }
 
-  private <T> Evaluation<T> notFound(Snapshot s, String key, T value) {
-    if (counting) {
-      counters.notFound(key);
+    /** Decides the variant (packed, see {@link CompiledFlag#decide}) and counts it; may throw. */
+    private long decide(CompiledFlag f, EvaluationContext context) {
+        long packed = f.decide(context);
+        if (counting) {
+            f.count(packed);
+        }
+        return packed;
     }
-    return new Evaluation<>(value, null, Reason.FLAG_NOT_FOUND, null, -1, 0, s.revision());
-  }
 
-  private void warnOnce(String key, String outcome, Throwable e) {
-    if (logged.add(key)) {
-      LOG.warn("Evaluation of flag '{}' failed; {}: {}", key, outcome, e.toString());
+    /**
+     * The one path from a flag to the {@link Evaluation} of its served variant: decide, count, read,
+     * build. Null when the value cannot be read as requested; throws when the decision fails.
+     */
+    private <T> @Nullable Evaluation<T> served(
+            Snapshot s, CompiledFlag f, EvaluationContext context, ValueReader<T> reader) {
+        long packed = decide(f, context);
+        int variant = CompiledFlag.variantIndex(packed);
+        T value;
+        try {
+            value = reader.read(f, variant);
+        } catch (Exception e) {
+            return null;
+        }
+        return new Evaluation<>(
+                value,
+                f.variantNames[variant],
+                CompiledFlag.reason(packed),
+                null,
+                CompiledFlag.ruleIndex(packed),
+                f.version,
+                s.revision());
     }
-  }
+
+    private <T> Evaluation<T> defaulted(Snapshot s, String key, T value, @Nullable ErrorCode code) {
+        if (counting) {
+            counters.error(key, code);
+        }
+        return new Evaluation<>(value, null, Reason.ERROR, code, -1, 0, s.revision());
+    }
+
+    private <T> Evaluation<T> notFound(Snapshot s, String key, T value) {
+        if (counting) {
+            counters.notFound(key);
+        }
+        return new Evaluation<>(value, null, Reason.FLAG_NOT_FOUND, null, -1, 0, s.revision());
+    }
+
+    private void warnOnce(String key, String outcome, Throwable e) {
+        if (logged.add(key)) {
+            LOG.warn("Evaluation of flag '{}' failed; {}: {}", key, outcome, e.toString());
+        }
+    }
 }

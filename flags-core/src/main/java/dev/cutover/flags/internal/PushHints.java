@@ -27,106 +27,107 @@ import org.slf4j.LoggerFactory;
  * served within push latency, not at the next poll.
  */
 final class PushHints implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(PushHints.class);
+    private static final Logger LOG = LoggerFactory.getLogger(PushHints.class);
 
-  private final FlagStore store;
-  private final StoreCaller caller;
-  private final ScheduledExecutorService refresher;
-  private final Runnable reload;
-  private final AtomicBoolean pending = new AtomicBoolean();
-  private final Object lock = new Object();
-  private Subscription subscription = Subscription.NONE;
-  private volatile boolean closed;
+    private final FlagStore store;
+    private final StoreCaller caller;
+    private final ScheduledExecutorService refresher;
+    private final Runnable reload;
+    private final AtomicBoolean pending = new AtomicBoolean();
+    private final Object lock = new Object();
+    private Subscription subscription = Subscription.NONE;
+    private volatile boolean closed;
 
-  /** Hints run {@code reload} on {@code refresher}; the subscription is made on {@code caller}'s pool. */
-  PushHints(FlagStore store, StoreCaller caller, ScheduledExecutorService refresher, Runnable reload) {
-    this.store = store;
-    this.caller = caller;
-    this.refresher = refresher;
-    this.reload = reload;
-  }
-
-  /** Subscribes in the background; logs when that takes longer than {@code timeLimit}. */
-  void start(Duration timeLimit) {
-    Future<?> subscribing;
-    try {
-      subscribing = caller.submit(() -> {
-        subscribeNow();
-        return null;
-      });
-    } catch (RejectedExecutionException e) {
-      LOG.warn("Flag store {} push subscription could not start; polling only", store.describe());
-      return;
+    /** Hints run {@code reload} on {@code refresher}; the subscription is made on {@code caller}'s pool. */
+    PushHints(FlagStore store, StoreCaller caller, ScheduledExecutorService refresher, Runnable reload) {
+        this.store = store;
+        this.caller = caller;
+        this.refresher = refresher;
+        this.reload = reload;
     }
-    try {
-      refresher.schedule(
-          () -> {
-            if (!subscribing.isDone() && !closed) {
-              LOG.warn("Flag store {} push subscription took longer than {}; polling only until it completes",
-                  store.describe(), timeLimit);
+
+    /** Subscribes in the background; logs when that takes longer than {@code timeLimit}. */
+    void start(Duration timeLimit) {
+        Future<?> subscribing;
+        try {
+            subscribing = caller.submit(() -> {
+                subscribeNow();
+                return null;
+            });
+        } catch (RejectedExecutionException e) {
+            LOG.warn("Flag store {} push subscription could not start; polling only", store.describe());
+            return;
+        }
+        try {
+            refresher.schedule(
+                    () -> {
+                        if (!subscribing.isDone() && !closed) {
+                            LOG.warn(
+                                    "Flag store {} push subscription took longer than {}; polling only until it completes",
+                                    store.describe(),
+                                    timeLimit);
+                        }
+                    },
+                    timeLimit.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            LOG.debug("client closed; no subscription check");
+        }
+    }
+
+    /** Store pool: subscribes, publishes the subscription (or closes it if closed meanwhile), reloads. */
+    private void subscribeNow() {
+        Subscription s;
+        try {
+            s = store.subscribe(this::hint);
+        } catch (RuntimeException e) {
+            if (!closed) {
+                LOG.warn("Flag store {} push subscription failed; polling only", store.describe(), e);
             }
-          },
-          timeLimit.toMillis(),
-          TimeUnit.MILLISECONDS);
-    } catch (RejectedExecutionException e) {
-      LOG.debug("client closed; no subscription check");
+            return;
+        }
+        boolean keep;
+        synchronized (lock) {
+            keep = !closed;
+            if (keep) {
+                subscription = s;
+            }
+        }
+        if (!keep) {
+            s.close();
+            return;
+        }
+        hint(); // a change made before the subscription was in place sent no hint: look once now
     }
-  }
 
-  /** Store pool: subscribes, publishes the subscription (or closes it if closed meanwhile), reloads. */
-  private void subscribeNow() {
-    Subscription s;
-    try {
-      s = store.subscribe(this::hint);
-    } catch (RuntimeException e) {
-      if (!closed) {
-        LOG.warn("Flag store {} push subscription failed; polling only", store.describe(), e);
-      }
-      return;
-    }
-    boolean keep;
-    synchronized (lock) {
-      keep = !closed;
-      if (keep) {
-        subscription = s;
-      }
-    }
-    if (!keep) {
-      s.close();
-      return;
-    }
-    hint(); // a change made before the subscription was in place sent no hint: look once now
-  }
-
-  /** Queues one reload on the refresher unless one is queued already. Any thread. */
-  void hint() {
-    if (closed || !pending.compareAndSet(false, true)) {
-      return;
-    }
-    try {
-      refresher.execute(
-          () -> {
+    /** Queues one reload on the refresher unless one is queued already. Any thread. */
+    void hint() {
+        if (closed || !pending.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            refresher.execute(() -> {
+                pending.set(false);
+                reload.run();
+            });
+        } catch (RejectedExecutionException e) {
             pending.set(false);
-            reload.run();
-          });
-    } catch (RejectedExecutionException e) {
-      pending.set(false);
+        }
     }
-  }
 
-  /** Closes the subscription, or makes one still being made close itself. */
-  @Override
-  public void close() {
-    Subscription s;
-    synchronized (lock) {
-      closed = true;
-      s = subscription;
-      subscription = Subscription.NONE;
+    /** Closes the subscription, or makes one still being made close itself. */
+    @Override
+    public void close() {
+        Subscription s;
+        synchronized (lock) {
+            closed = true;
+            s = subscription;
+            subscription = Subscription.NONE;
+        }
+        try {
+            s.close();
+        } catch (RuntimeException e) {
+            LOG.debug("closing the push subscription", e);
+        }
     }
-    try {
-      s.close();
-    } catch (RuntimeException e) {
-      LOG.debug("closing the push subscription", e);
-    }
-  }
 }

@@ -19,30 +19,30 @@ import org.jspecify.annotations.Nullable;
  * @param rejected number of store documents rejected while building it
  */
 record Snapshot(
-    long revision,
-    Map<String, CompiledFlag> flags,
-    ClientStatus.Source source,
-    @Nullable ErrorCode missingError,
-    Instant dataTime,
-    int rejected) {
+        long revision,
+        Map<String, CompiledFlag> flags,
+        ClientStatus.Source source,
+        @Nullable ErrorCode missingError,
+        Instant dataTime,
+        int rejected) {
 
-  /** A snapshot without data that reports {@code error} on every lookup. */
-  static Snapshot noData(ErrorCode error, Instant now, long revision) {
-    return new Snapshot(revision, java.util.Collections.emptyMap(), ClientStatus.Source.DEFAULTS, error, now, 0);
-  }
-
-  boolean hasData() {
-    return missingError == null;
-  }
-
-  /** The earliest scheduled effectiveAt after {@code nowMillis}, or Long.MAX_VALUE. */
-  long nextEffectiveAfter(long nowMillis) {
-    long next = Long.MAX_VALUE;
-    for (CompiledFlag f : flags.values()) {
-      if (f.scheduled() && f.effectiveAtMillis > nowMillis && f.effectiveAtMillis < next) {
-        next = f.effectiveAtMillis;
-      }
+    /** A snapshot without data that reports {@code error} on every lookup. */
+    static Snapshot noData(ErrorCode error, Instant now, long revision) {
+        return new Snapshot(revision, java.util.Collections.emptyMap(), ClientStatus.Source.DEFAULTS, error, now, 0);
     }
-    return next;
-  }
+
+    boolean hasData() {
+        return missingError == null;
+    }
+
+    /** The earliest scheduled effectiveAt after {@code nowMillis}, or Long.MAX_VALUE. */
+    long nextEffectiveAfter(long nowMillis) {
+        long next = Long.MAX_VALUE;
+        for (CompiledFlag f : flags.values()) {
+            if (f.scheduled() && f.effectiveAtMillis > nowMillis && f.effectiveAtMillis < next) {
+                next = f.effectiveAtMillis;
+            }
+        }
+        return next;
+    }
 }

@@ -21,50 +21,58 @@ import org.slf4j.LoggerFactory;
  * {@code close()} leaves the previous backup intact.
  */
 final class SnapshotBackup {
-  private static final Logger LOG = LoggerFactory.getLogger(SnapshotBackup.class);
+    private static final Logger LOG = LoggerFactory.getLogger(SnapshotBackup.class);
 
-  private final BackupFile file;
-  private final Clock clock;
-  private final Set<String> warned = ConcurrentHashMap.newKeySet();
-  private volatile @Nullable Snapshot seed;
+    private final BackupFile file;
+    private final Clock clock;
+    private final Set<String> warned = ConcurrentHashMap.newKeySet();
+    private volatile @Nullable Snapshot seed;
 
-  SnapshotBackup(Path path, Clock clock) {
-    this.file = new BackupFile(path);
-    this.clock = clock;
-  }
-
-  Path path() {
-    return file.path();
-  }
-
-  /** Reads and compiles the file, if there is a valid one; start only. */
-  void readSeed(SnapshotAssembler assembler, Snapshot empty) {
-    file.read().ifPresent(c -> seed = assembler
-        .assemble(c.revision(), c.flags(), empty, ClientStatus.Source.BACKUP_FILE, c.savedAt(), clock.millis())
-        .snapshot());
-  }
-
-  /** The snapshot read at start, or null when there was no valid backup. */
-  @Nullable Snapshot seed() {
-    return seed;
-  }
-
-  /** The backup's flags, or none: fallback versions for flags a load rejects. */
-  Map<String, CompiledFlag> seedFlags() {
-    Snapshot s = seed;
-    return s == null ? Map.of() : s.flags();
-  }
-
-  /** Writes {@code s}; a failure is logged (once per kind), never thrown. Refresher thread. */
-  void write(Snapshot s, boolean closed) {
-    try {
-      file.write(s, clock.instant());
-    } catch (Exception e) {
-      if (closed) {
-        LOG.debug("Flag backup write interrupted by close; the previous backup stays intact", e);
-      } else if (warned.add(e.getClass().getName())) {
-        LOG.warn("Cannot write flag backup {}: {}", file.path(), e.toString());
-      }
+    SnapshotBackup(Path path, Clock clock) {
+        this.file = new BackupFile(path);
+        this.clock = clock;
     }
-  }
+
+    Path path() {
+        return file.path();
+    }
+
+    /** Reads and compiles the file, if there is a valid one; start only. */
+    void readSeed(SnapshotAssembler assembler, Snapshot empty) {
+        file.read()
+                .ifPresent(c -> seed = assembler
+                        .assemble(
+                                c.revision(),
+                                c.flags(),
+                                empty,
+                                ClientStatus.Source.BACKUP_FILE,
+                                c.savedAt(),
+                                clock.millis())
+                        .snapshot());
+    }
+
+    /** The snapshot read at start, or null when there was no valid backup. */
+    @Nullable
+    Snapshot seed() {
+        return seed;
+    }
+
+    /** The backup's flags, or none: fallback versions for flags a load rejects. */
+    Map<String, CompiledFlag> seedFlags() {
+        Snapshot s = seed;
+        return s == null ? Map.of() : s.flags();
+    }
+
+    /** Writes {@code s}; a failure is logged (once per kind), never thrown. Refresher thread. */
+    void write(Snapshot s, boolean closed) {
+        try {
+            file.write(s, clock.instant());
+        } catch (Exception e) {
+            if (closed) {
+                LOG.debug("Flag backup write interrupted by close; the previous backup stays intact", e);
+            } else if (warned.add(e.getClass().getName())) {
+                LOG.warn("Cannot write flag backup {}: {}", file.path(), e.toString());
+            }
+        }
+    }
 }

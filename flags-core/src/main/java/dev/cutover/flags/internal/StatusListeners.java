@@ -20,31 +20,31 @@ import org.slf4j.LoggerFactory;
  * and logged once per listener class: it never reaches the refresher and never stops polling.
  */
 final class StatusListeners {
-  private static final Logger LOG = LoggerFactory.getLogger(StatusListeners.class);
+    private static final Logger LOG = LoggerFactory.getLogger(StatusListeners.class);
 
-  private final List<Consumer<ClientStatus>> listeners = new CopyOnWriteArrayList<>();
-  private final Set<Class<?>> failed = ConcurrentHashMap.newKeySet();
+    private final List<Consumer<ClientStatus>> listeners = new CopyOnWriteArrayList<>();
+    private final Set<Class<?>> failed = ConcurrentHashMap.newKeySet();
 
-  /** Adds a listener; closing the subscription removes it. */
-  Subscription add(Consumer<ClientStatus> listener) {
-    listeners.add(listener);
-    return () -> listeners.remove(listener);
-  }
-
-  /** Tells every listener the status; reads it only when there is a listener. Refresher thread. */
-  void tell(Supplier<ClientStatus> status) {
-    if (listeners.isEmpty()) {
-      return;
+    /** Adds a listener; closing the subscription removes it. */
+    Subscription add(Consumer<ClientStatus> listener) {
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
     }
-    ClientStatus s = status.get();
-    for (Consumer<ClientStatus> l : listeners) {
-      try {
-        l.accept(s);
-      } catch (RuntimeException e) {
-        if (failed.add(l.getClass())) {
-          LOG.warn("Flag client status listener {} failed", l, e);
+
+    /** Tells every listener the status; reads it only when there is a listener. Refresher thread. */
+    void tell(Supplier<ClientStatus> status) {
+        if (listeners.isEmpty()) {
+            return;
         }
-      }
+        ClientStatus s = status.get();
+        for (Consumer<ClientStatus> l : listeners) {
+            try {
+                l.accept(s);
+            } catch (RuntimeException e) {
+                if (failed.add(l.getClass())) {
+                    LOG.warn("Flag client status listener {} failed", l, e);
+                }
+            }
+        }
     }
-  }
 }

@@ -13,8 +13,8 @@ import org.jspecify.annotations.Nullable;
  */
 public record AuditPage(List<AuditRecord> records, @Nullable String nextPageToken) {
 
-  /** Copies the list. */
-  public AuditPage {
-    records = List.copyOf(Objects.requireNonNull(records, "records"));
-  }
+    /** Copies the list. */
+    public AuditPage {
+        records = List.copyOf(Objects.requireNonNull(records, "records"));
+    }
 }

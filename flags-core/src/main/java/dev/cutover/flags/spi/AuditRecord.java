@@ -18,20 +18,20 @@ import org.jspecify.annotations.Nullable;
  * @since 0.1.0
  */
 public record AuditRecord(
-    String key,
-    long version,
-    String actor,
-    String reason,
-    @Nullable String before,
-    @Nullable String after,
-    Instant at,
-    long revision) {
+        String key,
+        long version,
+        String actor,
+        String reason,
+        @Nullable String before,
+        @Nullable String after,
+        Instant at,
+        long revision) {
 
-  /** Checks for nulls. */
-  public AuditRecord {
-    Objects.requireNonNull(key, "key");
-    Objects.requireNonNull(actor, "actor");
-    Objects.requireNonNull(reason, "reason");
-    Objects.requireNonNull(at, "at");
-  }
+    /** Checks for nulls. */
+    public AuditRecord {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(actor, "actor");
+        Objects.requireNonNull(reason, "reason");
+        Objects.requireNonNull(at, "at");
+    }
 }

@@ -10,6 +10,6 @@ package dev.cutover.flags.spi;
 @FunctionalInterface
 public interface ChangeHintListener {
 
-  /** Something in the store changed. */
-  void changed();
+    /** Something in the store changed. */
+    void changed();
 }

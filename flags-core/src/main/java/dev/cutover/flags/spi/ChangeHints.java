@@ -19,45 +19,45 @@ import org.slf4j.LoggerFactory;
  * @since 0.1.0
  */
 public final class ChangeHints {
-  private static final Logger LOG = LoggerFactory.getLogger(ChangeHints.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ChangeHints.class);
 
-  private final String storeName;
-  private final List<ChangeHintListener> listeners = new CopyOnWriteArrayList<>();
+    private final String storeName;
+    private final List<ChangeHintListener> listeners = new CopyOnWriteArrayList<>();
 
-  /** Hints of the store named {@code storeName} in logs. */
-  public ChangeHints(String storeName) {
-    this.storeName = Objects.requireNonNull(storeName, "storeName");
-  }
-
-  /** Adds a subscriber. */
-  public void add(ChangeHintListener listener) {
-    listeners.add(Objects.requireNonNull(listener, "listener"));
-  }
-
-  /** Removes a subscriber; returns true when none is left, so the store can stop its push source. */
-  public boolean remove(ChangeHintListener listener) {
-    listeners.remove(listener);
-    return listeners.isEmpty();
-  }
-
-  /** Whether nobody is subscribed. */
-  public boolean isEmpty() {
-    return listeners.isEmpty();
-  }
-
-  /** Removes every subscriber. */
-  public void clear() {
-    listeners.clear();
-  }
-
-  /** Tells every subscriber that something changed. */
-  public void fire() {
-    for (ChangeHintListener listener : listeners) {
-      try {
-        listener.changed();
-      } catch (RuntimeException e) {
-        LOG.warn("{}: change hint listener failed", storeName, e);
-      }
+    /** Hints of the store named {@code storeName} in logs. */
+    public ChangeHints(String storeName) {
+        this.storeName = Objects.requireNonNull(storeName, "storeName");
     }
-  }
+
+    /** Adds a subscriber. */
+    public void add(ChangeHintListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** Removes a subscriber; returns true when none is left, so the store can stop its push source. */
+    public boolean remove(ChangeHintListener listener) {
+        listeners.remove(listener);
+        return listeners.isEmpty();
+    }
+
+    /** Whether nobody is subscribed. */
+    public boolean isEmpty() {
+        return listeners.isEmpty();
+    }
+
+    /** Removes every subscriber. */
+    public void clear() {
+        listeners.clear();
+    }
+
+    /** Tells every subscriber that something changed. */
+    public void fire() {
+        for (ChangeHintListener listener : listeners) {
+            try {
+                listener.changed();
+            } catch (RuntimeException e) {
+                LOG.warn("{}: change hint listener failed", storeName, e);
+            }
+        }
+    }
 }

@@ -22,23 +22,23 @@ import java.util.concurrent.atomic.AtomicInteger;
  * @since 0.1.0
  */
 public final class DaemonThreads {
-  private DaemonThreads() {}
+    private DaemonThreads() {}
 
-  /** A daemon thread named {@code name} that runs {@code body}; not started. */
-  public static Thread newThread(String name, Runnable body) {
-    Thread t = new Thread(body, name);
-    t.setDaemon(true);
-    return t;
-  }
+    /** A daemon thread named {@code name} that runs {@code body}; not started. */
+    public static Thread newThread(String name, Runnable body) {
+        Thread t = new Thread(body, name);
+        t.setDaemon(true);
+        return t;
+    }
 
-  /** Makes daemon threads all named {@code name}: for an executor that keeps one thread. */
-  public static ThreadFactory named(String name) {
-    return body -> newThread(name, body);
-  }
+    /** Makes daemon threads all named {@code name}: for an executor that keeps one thread. */
+    public static ThreadFactory named(String name) {
+        return body -> newThread(name, body);
+    }
 
-  /** Makes daemon threads named {@code prefix-1}, {@code prefix-2}, ... in the order it makes them. */
-  public static ThreadFactory numbered(String prefix) {
-    AtomicInteger made = new AtomicInteger();
-    return body -> newThread(prefix + "-" + made.incrementAndGet(), body);
-  }
+    /** Makes daemon threads named {@code prefix-1}, {@code prefix-2}, ... in the order it makes them. */
+    public static ThreadFactory numbered(String prefix) {
+        AtomicInteger made = new AtomicInteger();
+        return body -> newThread(prefix + "-" + made.incrementAndGet(), body);
+    }
 }

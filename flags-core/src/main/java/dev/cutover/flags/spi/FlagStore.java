@@ -22,42 +22,42 @@ import dev.cutover.flags.Subscription;
  */
 public interface FlagStore extends AutoCloseable {
 
-  /**
-   * Reads every flag document and the revision they belong to, consistently: the revision must not
-   * claim changes the documents do not contain.
-   */
-  StoreSnapshot load() throws Exception;
+    /**
+     * Reads every flag document and the revision they belong to, consistently: the revision must not
+     * claim changes the documents do not contain.
+     */
+    StoreSnapshot load() throws Exception;
 
-  /**
-   * Returns the current revision with one small read, so an idle poll stays cheap whatever the
-   * number of flags.
-   */
-  long headRevision() throws Exception;
+    /**
+     * Returns the current revision with one small read, so an idle poll stays cheap whatever the
+     * number of flags.
+     */
+    long headRevision() throws Exception;
 
-  /**
-   * Subscribes to push hints. The default has no push and returns {@link Subscription#NONE};
-   * polling is always on as the safety net. Should return promptly and connect in the background;
-   * the client subscribes on its store pool before its first load, without waiting for it.
-   * Closing the returned subscription must stop any thread started for it once no subscriber is
-   * left.
-   *
-   * <p><b>Gap rule:</b> a change made before the push source is live sends no hint, so the client
-   * reloads once when this method returns, and a store whose push source becomes live only later
-   * (a connection opened in the background, a stream position taken later) must call the listener
-   * once it is live, and again after every reconnect. Then every change made after the client's
-   * {@code build()} returned is served within push latency, not at the next poll.
-   */
-  default Subscription subscribe(ChangeHintListener listener) {
-    return Subscription.NONE;
-  }
+    /**
+     * Subscribes to push hints. The default has no push and returns {@link Subscription#NONE};
+     * polling is always on as the safety net. Should return promptly and connect in the background;
+     * the client subscribes on its store pool before its first load, without waiting for it.
+     * Closing the returned subscription must stop any thread started for it once no subscriber is
+     * left.
+     *
+     * <p><b>Gap rule:</b> a change made before the push source is live sends no hint, so the client
+     * reloads once when this method returns, and a store whose push source becomes live only later
+     * (a connection opened in the background, a stream position taken later) must call the listener
+     * once it is live, and again after every reconnect. Then every change made after the client's
+     * {@code build()} returned is served within push latency, not at the next poll.
+     */
+    default Subscription subscribe(ChangeHintListener listener) {
+        return Subscription.NONE;
+    }
 
-  /** A short description for logs and metric tags, such as {@code jdbc:postgresql}. */
-  default String describe() {
-    String simple = getClass().getSimpleName();
-    return simple.isEmpty() ? getClass().getName() : simple;
-  }
+    /** A short description for logs and metric tags, such as {@code jdbc:postgresql}. */
+    default String describe() {
+        String simple = getClass().getSimpleName();
+        return simple.isEmpty() ? getClass().getName() : simple;
+    }
 
-  /** Releases the store's resources. The client does not close the store it was given. */
-  @Override
-  default void close() {}
+    /** Releases the store's resources. The client does not close the store it was given. */
+    @Override
+    default void close() {}
 }

@@ -7,15 +7,15 @@ package dev.cutover.flags.spi;
  * @since 0.1.0
  */
 public class FlagStoreException extends RuntimeException {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  /** Creates the exception. */
-  public FlagStoreException(String message) {
-    super(message);
-  }
+    /** Creates the exception. */
+    public FlagStoreException(String message) {
+        super(message);
+    }
 
-  /** Creates the exception with its cause. */
-  public FlagStoreException(String message, Throwable cause) {
-    super(message, cause);
-  }
+    /** Creates the exception with its cause. */
+    public FlagStoreException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

@@ -19,25 +19,25 @@ import org.jspecify.annotations.Nullable;
  * @param rejection why the store rejected the document, or null when it did not
  * @since 0.1.0
  */
-public record RawFlag(String key, long version, String json, @Nullable String rejection) {
+public record RawFlag(
+        String key, long version, String json, @Nullable String rejection) {
 
-  /** Checks for nulls and the version rule. */
-  public RawFlag {
-    Objects.requireNonNull(key, "key");
-    Objects.requireNonNull(json, "json");
-    if (version < 1) {
-      throw new IllegalArgumentException(
-          "version of flag '" + key + "' must be >= 1 but was " + version);
+    /** Checks for nulls and the version rule. */
+    public RawFlag {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(json, "json");
+        if (version < 1) {
+            throw new IllegalArgumentException("version of flag '" + key + "' must be >= 1 but was " + version);
+        }
     }
-  }
 
-  /** A document as stored. */
-  public RawFlag(String key, long version, String json) {
-    this(key, version, json, null);
-  }
+    /** A document as stored. */
+    public RawFlag(String key, long version, String json) {
+        this(key, version, json, null);
+    }
 
-  /** A document the store itself could not use, with the reason. */
-  public static RawFlag rejected(String key, long version, String reason) {
-    return new RawFlag(key, version, "", Objects.requireNonNull(reason, "reason"));
-  }
+    /** A document the store itself could not use, with the reason. */
+    public static RawFlag rejected(String key, long version, String reason) {
+        return new RawFlag(key, version, "", Objects.requireNonNull(reason, "reason"));
+    }
 }

@@ -12,11 +12,11 @@ import java.util.Objects;
  */
 public record StoreSnapshot(long revision, List<RawFlag> flags) {
 
-  /** Copies the list. */
-  public StoreSnapshot {
-    if (revision < 0) {
-      throw new IllegalArgumentException("revision must be >= 0 but was " + revision);
+    /** Copies the list. */
+    public StoreSnapshot {
+        if (revision < 0) {
+            throw new IllegalArgumentException("revision must be >= 0 but was " + revision);
+        }
+        flags = List.copyOf(Objects.requireNonNull(flags, "flags"));
     }
-    flags = List.copyOf(Objects.requireNonNull(flags, "flags"));
-  }
 }

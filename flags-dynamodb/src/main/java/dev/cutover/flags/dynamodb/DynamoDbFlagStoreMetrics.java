@@ -31,45 +31,45 @@ import java.util.Objects;
  * @since 0.1.0
  */
 public final class DynamoDbFlagStoreMetrics implements MeterBinder {
-  private final WriteRetry counts;
-  private final Tags tags;
+    private final WriteRetry counts;
+    private final Tags tags;
 
-  private DynamoDbFlagStoreMetrics(DynamoDbFlagStore store, Iterable<Tag> extraTags) {
-    this.counts = store.retries();
-    this.tags = Tags.of("store", store.describe()).and(extraTags);
-  }
-
-  /** Metrics for {@code store}. */
-  public static DynamoDbFlagStoreMetrics of(DynamoDbFlagStore store) {
-    return of(store, Tags.empty());
-  }
-
-  /** Metrics for {@code store}, with extra tags on every meter. */
-  public static DynamoDbFlagStoreMetrics of(DynamoDbFlagStore store, Iterable<Tag> extraTags) {
-    Objects.requireNonNull(store, "store");
-    Objects.requireNonNull(extraTags, "extraTags");
-    return new DynamoDbFlagStoreMetrics(store, extraTags);
-  }
-
-  @Override
-  public void bindTo(MeterRegistry registry) {
-    FunctionCounter.builder("cutover.flags.dynamodb.throttled", counts, WriteRetry::throttledReads)
-        .description("Reads DynamoDB refused for capacity, after the SDK's own retries")
-        .tags(tags.and("operation", "read"))
-        .register(registry);
-    FunctionCounter.builder("cutover.flags.dynamodb.throttled", counts, WriteRetry::throttledWrites)
-        .description("Write requests DynamoDB refused for capacity, after the SDK's own retries")
-        .tags(tags.and("operation", "write"))
-        .register(registry);
-    for (WriteRetry.Cause cause : WriteRetry.Cause.values()) {
-      FunctionCounter.builder("cutover.flags.dynamodb.write.retries", counts, c -> c.retries(cause))
-          .description("Write attempts retried, by cause")
-          .tags(tags.and("cause", cause.tag()))
-          .register(registry);
+    private DynamoDbFlagStoreMetrics(DynamoDbFlagStore store, Iterable<Tag> extraTags) {
+        this.counts = store.retries();
+        this.tags = Tags.of("store", store.describe()).and(extraTags);
     }
-    FunctionCounter.builder("cutover.flags.dynamodb.write.failures", counts, WriteRetry::failures)
-        .description("Writes that failed every attempt")
-        .tags(tags)
-        .register(registry);
-  }
+
+    /** Metrics for {@code store}. */
+    public static DynamoDbFlagStoreMetrics of(DynamoDbFlagStore store) {
+        return of(store, Tags.empty());
+    }
+
+    /** Metrics for {@code store}, with extra tags on every meter. */
+    public static DynamoDbFlagStoreMetrics of(DynamoDbFlagStore store, Iterable<Tag> extraTags) {
+        Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(extraTags, "extraTags");
+        return new DynamoDbFlagStoreMetrics(store, extraTags);
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        FunctionCounter.builder("cutover.flags.dynamodb.throttled", counts, WriteRetry::throttledReads)
+                .description("Reads DynamoDB refused for capacity, after the SDK's own retries")
+                .tags(tags.and("operation", "read"))
+                .register(registry);
+        FunctionCounter.builder("cutover.flags.dynamodb.throttled", counts, WriteRetry::throttledWrites)
+                .description("Write requests DynamoDB refused for capacity, after the SDK's own retries")
+                .tags(tags.and("operation", "write"))
+                .register(registry);
+        for (WriteRetry.Cause cause : WriteRetry.Cause.values()) {
+            FunctionCounter.builder("cutover.flags.dynamodb.write.retries", counts, c -> c.retries(cause))
+                    .description("Write attempts retried, by cause")
+                    .tags(tags.and("cause", cause.tag()))
+                    .register(registry);
+        }
+        FunctionCounter.builder("cutover.flags.dynamodb.write.failures", counts, WriteRetry::failures)
+                .description("Writes that failed every attempt")
+                .tags(tags)
+                .register(registry);
+    }
 }

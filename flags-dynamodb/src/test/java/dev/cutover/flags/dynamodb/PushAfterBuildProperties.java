@@ -21,32 +21,39 @@ import net.jqwik.api.constraints.IntRange;
  * ten minutes, so only push can explain an edit served within the generous bound.
  */
 class PushAfterBuildProperties {
-  private static final String TABLE = "cutover-push-after-build";
-  private static final AuditInfo AUDIT = new AuditInfo("ops", "push after build");
-  private static final Duration POLL = Duration.ofMinutes(10);
-  private static final Duration BOUND = Duration.ofSeconds(5);
-  private static final AtomicInteger PREFIXES = new AtomicInteger();
+    private static final String TABLE = "cutover-push-after-build";
+    private static final AuditInfo AUDIT = new AuditInfo("ops", "push after build");
+    private static final Duration POLL = Duration.ofMinutes(10);
+    private static final Duration BOUND = Duration.ofSeconds(5);
+    private static final AtomicInteger PREFIXES = new AtomicInteger();
 
-  static {
-    DynamoDbFlagStore.builder(LocalDynamoDb.client(), TABLE).build().createTableIfMissing();
-  }
-
-  @Property(tries = 12)
-  void anEditRightAfterBuildIsServedByTheStream(@ForAll @IntRange(min = 0, max = 200) int delayMillis)
-      throws Exception {
-    String prefix = "p" + PREFIXES.incrementAndGet();
-    DynamoDbFlagStore admin = DynamoDbFlagStore.builder(LocalDynamoDb.client(), TABLE).keyPrefix(prefix).build();
-    admin.put(Flag.booleanFlag("switch", true), 0, AUDIT);
-    try (DynamoDbFlagStore store = DynamoDbFlagStore.builder(LocalDynamoDb.client(), TABLE).keyPrefix(prefix)
-            .streams(LocalDynamoDb.streams()).streamPollInterval(Duration.ofMillis(100)).build();
-        FlagClient client = FlagClient.builder(store).pollInterval(POLL).build()) {
-      assertThat(client.booleanValue("switch", false)).isTrue();
-      LockSupport.parkNanos(Duration.ofMillis(delayMillis).toNanos());
-      admin.put(Flag.booleanFlag("switch", false), 1, AUDIT);
-      Eventually.within(BOUND, "the edit made " + delayMillis + " ms after build() served by push",
-          () -> !client.booleanValue("switch", true));
-    } finally {
-      admin.close();
+    static {
+        DynamoDbFlagStore.builder(LocalDynamoDb.client(), TABLE).build().createTableIfMissing();
     }
-  }
+
+    @Property(tries = 12)
+    void anEditRightAfterBuildIsServedByTheStream(@ForAll @IntRange(min = 0, max = 200) int delayMillis)
+            throws Exception {
+        String prefix = "p" + PREFIXES.incrementAndGet();
+        DynamoDbFlagStore admin = DynamoDbFlagStore.builder(LocalDynamoDb.client(), TABLE)
+                .keyPrefix(prefix)
+                .build();
+        admin.put(Flag.booleanFlag("switch", true), 0, AUDIT);
+        try (DynamoDbFlagStore store = DynamoDbFlagStore.builder(LocalDynamoDb.client(), TABLE)
+                        .keyPrefix(prefix)
+                        .streams(LocalDynamoDb.streams())
+                        .streamPollInterval(Duration.ofMillis(100))
+                        .build();
+                FlagClient client = FlagClient.builder(store).pollInterval(POLL).build()) {
+            assertThat(client.booleanValue("switch", false)).isTrue();
+            LockSupport.parkNanos(Duration.ofMillis(delayMillis).toNanos());
+            admin.put(Flag.booleanFlag("switch", false), 1, AUDIT);
+            Eventually.within(
+                    BOUND,
+                    "the edit made " + delayMillis + " ms after build() served by push",
+                    () -> !client.booleanValue("switch", true));
+        } finally {
+            admin.close();
+        }
+    }
 }

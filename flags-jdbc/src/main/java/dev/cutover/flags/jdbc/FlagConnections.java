@@ -15,104 +15,105 @@ import org.slf4j.LoggerFactory;
  * pool resets them.
  */
 final class FlagConnections {
-  private static final Logger LOG = LoggerFactory.getLogger(JdbcFlagStore.class);
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcFlagStore.class);
 
-  /** For {@link #inTransaction}: leave the pool's isolation level as it is. */
-  static final int KEEP_ISOLATION = -1;
+    /** For {@link #inTransaction}: leave the pool's isolation level as it is. */
+    static final int KEEP_ISOLATION = -1;
 
-  /** Work done on one connection inside a transaction. */
-  @FunctionalInterface
-  interface Work<T> {
-    T run(Connection c) throws SQLException;
-  }
+    /** Work done on one connection inside a transaction. */
+    @FunctionalInterface
+    interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
 
-  private final DataSource dataSource;
+    private final DataSource dataSource;
 
-  FlagConnections(DataSource dataSource) {
-    this.dataSource = dataSource;
-  }
+    FlagConnections(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
 
-  /**
-   * Runs the DDL in auto-commit, up to three times; a failure is ignored once {@code complete}
-   * finds the schema usable (another instance created it concurrently).
-   */
-  void createSchema(List<String> ddl, BooleanSupplier complete) throws SQLException {
-    SQLException last = null;
-    for (int attempt = 0; attempt < 3; attempt++) {
-      try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-        boolean autoCommit = c.getAutoCommit();
+    /**
+     * Runs the DDL in auto-commit, up to three times; a failure is ignored once {@code complete}
+     * finds the schema usable (another instance created it concurrently).
+     */
+    void createSchema(List<String> ddl, BooleanSupplier complete) throws SQLException {
+        SQLException last = null;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            try (Connection c = dataSource.getConnection();
+                    Statement s = c.createStatement()) {
+                boolean autoCommit = c.getAutoCommit();
+                try {
+                    c.setAutoCommit(true);
+                    for (String statement : ddl) {
+                        s.execute(statement);
+                    }
+                    return;
+                } finally {
+                    restoreAutoCommit(c, autoCommit);
+                }
+            } catch (SQLException e) {
+                last = e;
+                if (complete.getAsBoolean()) {
+                    return; // another instance created it concurrently
+                }
+            }
+        }
+        throw last;
+    }
+
+    /**
+     * Runs {@code work} in one transaction, commits, and gives the connection back with the
+     * auto-commit (and isolation) it was borrowed with. Loads keep the pool's isolation ({@link
+     * #KEEP_ISOLATION}), because they order their statements so any level is safe and changing it
+     * costs round trips on every poll. Writes run at READ COMMITTED: their {@code FOR UPDATE} locks
+     * serialize them, and at REPEATABLE READ or SERIALIZABLE PostgreSQL would instead fail
+     * concurrent writers with serialization errors.
+     */
+    <T> T inTransaction(int isolation, Work<T> work) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            boolean autoCommit = c.getAutoCommit();
+            int previousIsolation = isolation == KEEP_ISOLATION ? KEEP_ISOLATION : c.getTransactionIsolation();
+            if (autoCommit) {
+                c.setAutoCommit(false);
+            }
+            if (isolation != KEEP_ISOLATION && previousIsolation != isolation) {
+                c.setTransactionIsolation(isolation);
+            }
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(c);
+                throw e;
+            } finally {
+                if (isolation != KEEP_ISOLATION && previousIsolation != isolation) {
+                    try {
+                        c.setTransactionIsolation(previousIsolation);
+                    } catch (SQLException e) {
+                        LOG.debug("could not restore the isolation level", e);
+                    }
+                }
+                restoreAutoCommit(c, autoCommit);
+            }
+        }
+    }
+
+    private static void restoreAutoCommit(Connection c, boolean autoCommit) {
         try {
-          c.setAutoCommit(true);
-          for (String statement : ddl) {
-            s.execute(statement);
-          }
-          return;
-        } finally {
-          restoreAutoCommit(c, autoCommit);
+            if (c.getAutoCommit() != autoCommit) {
+                c.setAutoCommit(autoCommit);
+            }
+        } catch (SQLException e) {
+            LOG.debug("could not restore auto-commit", e);
         }
-      } catch (SQLException e) {
-        last = e;
-        if (complete.getAsBoolean()) {
-          return; // another instance created it concurrently
+    }
+
+    private static void rollbackQuietly(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            LOG.debug("rollback failed", e);
         }
-      }
     }
-    throw last;
-  }
-
-  /**
-   * Runs {@code work} in one transaction, commits, and gives the connection back with the
-   * auto-commit (and isolation) it was borrowed with. Loads keep the pool's isolation ({@link
-   * #KEEP_ISOLATION}), because they order their statements so any level is safe and changing it
-   * costs round trips on every poll. Writes run at READ COMMITTED: their {@code FOR UPDATE} locks
-   * serialize them, and at REPEATABLE READ or SERIALIZABLE PostgreSQL would instead fail
-   * concurrent writers with serialization errors.
-   */
-  <T> T inTransaction(int isolation, Work<T> work) throws SQLException {
-    try (Connection c = dataSource.getConnection()) {
-      boolean autoCommit = c.getAutoCommit();
-      int previousIsolation = isolation == KEEP_ISOLATION ? KEEP_ISOLATION : c.getTransactionIsolation();
-      if (autoCommit) {
-        c.setAutoCommit(false);
-      }
-      if (isolation != KEEP_ISOLATION && previousIsolation != isolation) {
-        c.setTransactionIsolation(isolation);
-      }
-      try {
-        T result = work.run(c);
-        c.commit();
-        return result;
-      } catch (SQLException | RuntimeException e) {
-        rollbackQuietly(c);
-        throw e;
-      } finally {
-        if (isolation != KEEP_ISOLATION && previousIsolation != isolation) {
-          try {
-            c.setTransactionIsolation(previousIsolation);
-          } catch (SQLException e) {
-            LOG.debug("could not restore the isolation level", e);
-          }
-        }
-        restoreAutoCommit(c, autoCommit);
-      }
-    }
-  }
-
-  private static void restoreAutoCommit(Connection c, boolean autoCommit) {
-    try {
-      if (c.getAutoCommit() != autoCommit) {
-        c.setAutoCommit(autoCommit);
-      }
-    } catch (SQLException e) {
-      LOG.debug("could not restore auto-commit", e);
-    }
-  }
-
-  private static void rollbackQuietly(Connection c) {
-    try {
-      c.rollback();
-    } catch (SQLException e) {
-      LOG.debug("rollback failed", e);
-    }
-  }
 }

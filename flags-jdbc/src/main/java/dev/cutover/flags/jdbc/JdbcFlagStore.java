@@ -72,329 +72,336 @@ import org.jspecify.annotations.Nullable;
  * @since 0.1.0
  */
 public final class JdbcFlagStore implements WritableFlagStore {
-  /** Table prefixes and channel names: lower-case letters, digits and underscores. */
-  public static final Pattern IDENTIFIER = Pattern.compile("[a-z][a-z0-9_]{0,39}");
+    /** Table prefixes and channel names: lower-case letters, digits and underscores. */
+    public static final Pattern IDENTIFIER = Pattern.compile("[a-z][a-z0-9_]{0,39}");
 
-  private final DataSource dataSource;
-  private final FlagConnections connections;
-  private final FlagRows rows;
-  private final FlagWrites writes;
-  private final String prefix;
-  private final JdbcDialect dialect;
-  private final String channel;
-  private final Clock clock;
-  private final Duration listenBackoff;
-  private final Duration listenMaxBackoff;
-  private final Sql sql;
-  private final Object listenLock = new Object();
-  private final ChangeHints hints;
-  private @Nullable PgNotificationListener listener;
-
-  private JdbcFlagStore(Builder b, JdbcDialect dialect) {
-    this.dataSource = b.dataSource;
-    this.connections = new FlagConnections(b.dataSource);
-    this.rows = new FlagRows(b.maxFlagBytes);
-    this.prefix = b.tablePrefix;
-    this.dialect = dialect;
-    this.channel = b.channel == null ? b.tablePrefix + "flags" : b.channel;
-    this.clock = b.clock;
-    this.listenBackoff = b.listenBackoff;
-    this.listenMaxBackoff = b.listenMaxBackoff;
-    this.sql = new Sql(dialect, prefix);
-    this.writes = new FlagWrites(connections, sql, dialect, prefix, channel);
-    this.hints = new ChangeHints(describe());
-  }
-
-  /** Starts configuring a store over a data source. */
-  public static Builder builder(DataSource dataSource) {
-    return new Builder(dataSource);
-  }
-
-  /** The dialect in use. */
-  public JdbcDialect dialect() {
-    return dialect;
-  }
-
-  /** The table prefix in use. */
-  public String tablePrefix() {
-    return prefix;
-  }
-
-  /** The DDL this store would run, one statement per element, for review or a migration tool. */
-  public List<String> schemaStatements() {
-    return dialect.schema(prefix);
-  }
-
-  /**
-   * Creates the tables and the revision row if they do not exist. Safe to call on every start,
-   * also from many instances at once: when another instance wins the race to create an object,
-   * the resulting error is ignored once the schema is found complete.
-   */
-  public void createSchemaIfMissing() throws SQLException {
-    connections.createSchema(dialect.schema(prefix), this::schemaComplete);
-  }
-
-  private boolean schemaComplete() {
-    try {
-      headRevision();
-      load();
-      return true;
-    } catch (SQLException | RuntimeException e) {
-      return false;
-    }
-  }
-
-  /**
-   * Reads the revision, then every flag, in one transaction at the connection's own isolation
-   * level. Reading the revision first is what makes this safe at any level: a write that commits
-   * in between can only make the documents newer than the revision claims (the next head check
-   * sees the higher revision and loads again), never older.
-   */
-  @Override
-  public StoreSnapshot load() throws SQLException {
-    return connections.inTransaction(FlagConnections.KEEP_ISOLATION, c -> {
-      long revision = writes.revision(c, false);
-      List<RawFlag> flags = new ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement(sql.loadAll);
-          ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          flags.add(rows.raw(rs.getString(1), rs.getLong(2), rs.getString(3)));
-        }
-      }
-      return new StoreSnapshot(revision, flags);
-    });
-  }
-
-  @Override
-  public long headRevision() throws SQLException {
-    try (Connection c = dataSource.getConnection()) {
-      return writes.revision(c, false);
-    }
-  }
-
-  @Override
-  public Optional<RawFlag> get(String key) throws SQLException {
-    requireKey(key);
-    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql.getOne)) {
-      ps.setString(1, key);
-      try (ResultSet rs = ps.executeQuery()) {
-        // compare exactly: a table created with a case-insensitive collation may match "Flag" for "flag"
-        while (rs.next()) {
-          if (key.equals(rs.getString(1))) {
-            return Optional.of(rows.raw(key, rs.getLong(2), rs.getString(3)));
-          }
-        }
-        return Optional.empty();
-      }
-    }
-  }
-
-  @Override
-  public Flag put(Flag flag, long expectedVersion, AuditInfo audit) throws SQLException {
-    Objects.requireNonNull(flag, "flag");
-    if (expectedVersion < 0) {
-      throw new IllegalArgumentException(
-          "expectedVersion of flag '" + flag.key() + "' must be >= 0 (0: create) but was " + expectedVersion);
-    }
-    checkAudit(audit);
-    Instant now = clock.instant();
-    return writes.write(flag.key(), expectedVersion, (c, current, version, revision) -> {
-      Flag stored = flag.toBuilder().version(version).updatedAt(now).updatedBy(audit.actor()).build();
-      String body = stored.toJson();
-      rows.checkSize(flag.key(), body);
-      if (current == null) {
-        try (PreparedStatement ps = c.prepareStatement(sql.insertFlag)) {
-          FlagRows.bindInsert(ps, flag.key(), version, body, now, audit.actor());
-          ps.executeUpdate();
-        }
-      } else {
-        try (PreparedStatement ps = c.prepareStatement(sql.updateFlag)) {
-          FlagRows.bindUpdate(ps, flag.key(), version, body, now, audit.actor(), current.version());
-          if (ps.executeUpdate() != 1) {
-            throw new FlagStoreException("flag '" + flag.key() + "' changed although its row was locked");
-          }
-        }
-      }
-      writes.appendAudit(c, flag.key(), version, audit, current == null ? null : current.body(), body, now, revision);
-      return stored;
-    });
-  }
-
-  @Override
-  public void delete(String key, long expectedVersion, AuditInfo audit) throws SQLException {
-    requireKey(key);
-    if (expectedVersion < 1) {
-      throw new IllegalArgumentException(
-          "expectedVersion to delete flag '" + key + "' must be >= 1 but was " + expectedVersion);
-    }
-    checkAudit(audit);
-    Instant now = clock.instant();
-    writes.write(key, expectedVersion, (c, current, version, revision) -> {
-      if (current == null) {
-        throw new FlagWriteConflictException(key, expectedVersion, 0);
-      }
-      try (PreparedStatement ps = c.prepareStatement(sql.deleteFlag)) {
-        ps.setString(1, key);
-        ps.setLong(2, current.version());
-        if (ps.executeUpdate() != 1) {
-          throw new FlagStoreException("flag '" + key + "' changed although its row was locked");
-        }
-      }
-      writes.appendAudit(c, key, current.version(), audit, current.body(), null, now, revision);
-      return null;
-    });
-  }
-
-  @Override
-  public AuditPage history(String key, @Nullable String pageToken, int pageSize) throws SQLException {
-    requireKey(key);
-    if (pageSize < 1) {
-      throw new IllegalArgumentException("pageSize must be >= 1 but was " + pageSize);
-    }
-    long before = Long.MAX_VALUE;
-    if (pageToken != null) {
-      try {
-        before = Long.parseLong(pageToken);
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("invalid page token '" + pageToken + "'", e);
-      }
-    }
-    List<AuditRecord> records = new ArrayList<>();
-    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql.history)) {
-      ps.setString(1, key);
-      ps.setLong(2, before);
-      ps.setInt(3, pageSize + 1);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          records.add(FlagRows.auditRecord(key, rs));
-        }
-      }
-    }
-    if (records.size() > pageSize) {
-      List<AuditRecord> page = records.subList(0, pageSize);
-      return new AuditPage(page, Long.toString(page.get(pageSize - 1).revision()));
-    }
-    return new AuditPage(records, null);
-  }
-
-  @Override
-  public Subscription subscribe(ChangeHintListener hint) {
-    Objects.requireNonNull(hint, "listener");
-    if (dialect != JdbcDialect.POSTGRESQL) {
-      return Subscription.NONE;
-    }
-    synchronized (listenLock) {
-      hints.add(hint);
-      if (listener == null) {
-        listener =
-            new PgNotificationListener(dataSource, channel, listenBackoff, listenMaxBackoff, describe(), hints);
-        listener.start();
-      }
-      return () -> {
-        synchronized (listenLock) {
-          if (hints.remove(hint) && listener != null) {
-            listener.close();
-            listener = null;
-          }
-        }
-      };
-    }
-  }
-
-  @Override
-  public String describe() {
-    return "jdbc:" + dialect.name().toLowerCase(Locale.ROOT) + ":" + prefix;
-  }
-
-  /** Stops the LISTEN connection, if any. The data source is the application's to close. */
-  @Override
-  public void close() {
-    synchronized (listenLock) {
-      if (listener != null) {
-        listener.close();
-        listener = null;
-      }
-    }
-  }
-
-  /**
-   * Configures a {@link JdbcFlagStore}. Each setting is checked when set, naming a bad value.
-   *
-   * @since 0.1.0
-   */
-  public static final class Builder {
     private final DataSource dataSource;
-    private String tablePrefix = "cutover_";
-    private @Nullable JdbcDialect dialect;
-    private @Nullable String channel;
-    private int maxFlagBytes = 256 * 1024;
-    private Clock clock = Clock.systemUTC();
-    private Duration listenBackoff = Duration.ofMillis(100);
-    private Duration listenMaxBackoff = Duration.ofSeconds(30);
+    private final FlagConnections connections;
+    private final FlagRows rows;
+    private final FlagWrites writes;
+    private final String prefix;
+    private final JdbcDialect dialect;
+    private final String channel;
+    private final Clock clock;
+    private final Duration listenBackoff;
+    private final Duration listenMaxBackoff;
+    private final Sql sql;
+    private final Object listenLock = new Object();
+    private final ChangeHints hints;
+    private @Nullable PgNotificationListener listener;
 
-    private Builder(DataSource dataSource) {
-      this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+    private JdbcFlagStore(Builder b, JdbcDialect dialect) {
+        this.dataSource = b.dataSource;
+        this.connections = new FlagConnections(b.dataSource);
+        this.rows = new FlagRows(b.maxFlagBytes);
+        this.prefix = b.tablePrefix;
+        this.dialect = dialect;
+        this.channel = b.channel == null ? b.tablePrefix + "flags" : b.channel;
+        this.clock = b.clock;
+        this.listenBackoff = b.listenBackoff;
+        this.listenMaxBackoff = b.listenMaxBackoff;
+        this.sql = new Sql(dialect, prefix);
+        this.writes = new FlagWrites(connections, sql, dialect, prefix, channel);
+        this.hints = new ChangeHints(describe());
     }
 
-    /** Prefix of the three table names; default {@code cutover_}. Lower-case letters, digits, {@code _}. */
-    public Builder tablePrefix(String prefix) {
-      this.tablePrefix = identifier("tablePrefix", prefix);
-      return this;
+    /** Starts configuring a store over a data source. */
+    public static Builder builder(DataSource dataSource) {
+        return new Builder(dataSource);
     }
 
-    /** Overrides the dialect detected from the connection's metadata. */
-    public Builder dialect(JdbcDialect dialect) {
-      this.dialect = Objects.requireNonNull(dialect, "dialect");
-      return this;
+    /** The dialect in use. */
+    public JdbcDialect dialect() {
+        return dialect;
     }
 
-    /** PostgreSQL NOTIFY channel; default {@code <prefix>flags}. */
-    public Builder notifyChannel(String channel) {
-      this.channel = identifier("notifyChannel", channel);
-      return this;
+    /** The table prefix in use. */
+    public String tablePrefix() {
+        return prefix;
     }
 
-    /** Largest flag JSON body accepted on write and served on read; default 256 KiB. */
-    public Builder maxFlagBytes(int bytes) {
-      if (bytes < 256) {
-        throw new IllegalArgumentException("maxFlagBytes must be at least 256 but was " + bytes);
-      }
-      this.maxFlagBytes = bytes;
-      return this;
-    }
-
-    /** Clock for write timestamps; the system UTC clock by default. */
-    public Builder clock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock, "clock");
-      return this;
-    }
-
-    /** First and longest wait before reconnecting a dropped LISTEN connection; 100 ms and 30 s. */
-    public Builder listenReconnectBackoff(Duration first, Duration max) {
-      if (first.isNegative() || first.isZero() || max.compareTo(first) < 0) {
-        throw new IllegalArgumentException(
-            "listenReconnectBackoff needs 0 < first <= max but was " + first + ", " + max);
-      }
-      this.listenBackoff = first;
-      this.listenMaxBackoff = max;
-      return this;
+    /** The DDL this store would run, one statement per element, for review or a migration tool. */
+    public List<String> schemaStatements() {
+        return dialect.schema(prefix);
     }
 
     /**
-     * Builds the store. Without an explicit dialect this opens one connection to detect it, and
-     * fails with a message naming the product when it is not supported.
+     * Creates the tables and the revision row if they do not exist. Safe to call on every start,
+     * also from many instances at once: when another instance wins the race to create an object,
+     * the resulting error is ignored once the schema is found complete.
      */
-    public JdbcFlagStore build() throws SQLException {
-      return new JdbcFlagStore(this, dialect != null ? dialect : JdbcDialect.detect(dataSource));
+    public void createSchemaIfMissing() throws SQLException {
+        connections.createSchema(dialect.schema(prefix), this::schemaComplete);
     }
 
-    private static String identifier(String what, String value) {
-      Objects.requireNonNull(value, what);
-      if (!IDENTIFIER.matcher(value).matches()) {
-        throw new IllegalArgumentException(
-            what + " must match " + IDENTIFIER.pattern() + " but was '" + value + "'");
-      }
-      return value;
+    private boolean schemaComplete() {
+        try {
+            headRevision();
+            load();
+            return true;
+        } catch (SQLException | RuntimeException e) {
+            return false;
+        }
     }
-  }
+
+    /**
+     * Reads the revision, then every flag, in one transaction at the connection's own isolation
+     * level. Reading the revision first is what makes this safe at any level: a write that commits
+     * in between can only make the documents newer than the revision claims (the next head check
+     * sees the higher revision and loads again), never older.
+     */
+    @Override
+    public StoreSnapshot load() throws SQLException {
+        return connections.inTransaction(FlagConnections.KEEP_ISOLATION, c -> {
+            long revision = writes.revision(c, false);
+            List<RawFlag> flags = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(sql.loadAll);
+                    ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    flags.add(rows.raw(rs.getString(1), rs.getLong(2), rs.getString(3)));
+                }
+            }
+            return new StoreSnapshot(revision, flags);
+        });
+    }
+
+    @Override
+    public long headRevision() throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            return writes.revision(c, false);
+        }
+    }
+
+    @Override
+    public Optional<RawFlag> get(String key) throws SQLException {
+        requireKey(key);
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql.getOne)) {
+            ps.setString(1, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                // compare exactly: a table created with a case-insensitive collation may match "Flag" for "flag"
+                while (rs.next()) {
+                    if (key.equals(rs.getString(1))) {
+                        return Optional.of(rows.raw(key, rs.getLong(2), rs.getString(3)));
+                    }
+                }
+                return Optional.empty();
+            }
+        }
+    }
+
+    @Override
+    public Flag put(Flag flag, long expectedVersion, AuditInfo audit) throws SQLException {
+        Objects.requireNonNull(flag, "flag");
+        if (expectedVersion < 0) {
+            throw new IllegalArgumentException(
+                    "expectedVersion of flag '" + flag.key() + "' must be >= 0 (0: create) but was " + expectedVersion);
+        }
+        checkAudit(audit);
+        Instant now = clock.instant();
+        return writes.write(flag.key(), expectedVersion, (c, current, version, revision) -> {
+            Flag stored = flag.toBuilder()
+                    .version(version)
+                    .updatedAt(now)
+                    .updatedBy(audit.actor())
+                    .build();
+            String body = stored.toJson();
+            rows.checkSize(flag.key(), body);
+            if (current == null) {
+                try (PreparedStatement ps = c.prepareStatement(sql.insertFlag)) {
+                    FlagRows.bindInsert(ps, flag.key(), version, body, now, audit.actor());
+                    ps.executeUpdate();
+                }
+            } else {
+                try (PreparedStatement ps = c.prepareStatement(sql.updateFlag)) {
+                    FlagRows.bindUpdate(ps, flag.key(), version, body, now, audit.actor(), current.version());
+                    if (ps.executeUpdate() != 1) {
+                        throw new FlagStoreException("flag '" + flag.key() + "' changed although its row was locked");
+                    }
+                }
+            }
+            writes.appendAudit(
+                    c, flag.key(), version, audit, current == null ? null : current.body(), body, now, revision);
+            return stored;
+        });
+    }
+
+    @Override
+    public void delete(String key, long expectedVersion, AuditInfo audit) throws SQLException {
+        requireKey(key);
+        if (expectedVersion < 1) {
+            throw new IllegalArgumentException(
+                    "expectedVersion to delete flag '" + key + "' must be >= 1 but was " + expectedVersion);
+        }
+        checkAudit(audit);
+        Instant now = clock.instant();
+        writes.write(key, expectedVersion, (c, current, version, revision) -> {
+            if (current == null) {
+                throw new FlagWriteConflictException(key, expectedVersion, 0);
+            }
+            try (PreparedStatement ps = c.prepareStatement(sql.deleteFlag)) {
+                ps.setString(1, key);
+                ps.setLong(2, current.version());
+                if (ps.executeUpdate() != 1) {
+                    throw new FlagStoreException("flag '" + key + "' changed although its row was locked");
+                }
+            }
+            writes.appendAudit(c, key, current.version(), audit, current.body(), null, now, revision);
+            return null;
+        });
+    }
+
+    @Override
+    public AuditPage history(String key, @Nullable String pageToken, int pageSize) throws SQLException {
+        requireKey(key);
+        if (pageSize < 1) {
+            throw new IllegalArgumentException("pageSize must be >= 1 but was " + pageSize);
+        }
+        long before = Long.MAX_VALUE;
+        if (pageToken != null) {
+            try {
+                before = Long.parseLong(pageToken);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("invalid page token '" + pageToken + "'", e);
+            }
+        }
+        List<AuditRecord> records = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql.history)) {
+            ps.setString(1, key);
+            ps.setLong(2, before);
+            ps.setInt(3, pageSize + 1);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    records.add(FlagRows.auditRecord(key, rs));
+                }
+            }
+        }
+        if (records.size() > pageSize) {
+            List<AuditRecord> page = records.subList(0, pageSize);
+            return new AuditPage(page, Long.toString(page.get(pageSize - 1).revision()));
+        }
+        return new AuditPage(records, null);
+    }
+
+    @Override
+    public Subscription subscribe(ChangeHintListener hint) {
+        Objects.requireNonNull(hint, "listener");
+        if (dialect != JdbcDialect.POSTGRESQL) {
+            return Subscription.NONE;
+        }
+        synchronized (listenLock) {
+            hints.add(hint);
+            if (listener == null) {
+                listener = new PgNotificationListener(
+                        dataSource, channel, listenBackoff, listenMaxBackoff, describe(), hints);
+                listener.start();
+            }
+            return () -> {
+                synchronized (listenLock) {
+                    if (hints.remove(hint) && listener != null) {
+                        listener.close();
+                        listener = null;
+                    }
+                }
+            };
+        }
+    }
+
+    @Override
+    public String describe() {
+        return "jdbc:" + dialect.name().toLowerCase(Locale.ROOT) + ":" + prefix;
+    }
+
+    /** Stops the LISTEN connection, if any. The data source is the application's to close. */
+    @Override
+    public void close() {
+        synchronized (listenLock) {
+            if (listener != null) {
+                listener.close();
+                listener = null;
+            }
+        }
+    }
+
+    /**
+     * Configures a {@link JdbcFlagStore}. Each setting is checked when set, naming a bad value.
+     *
+     * @since 0.1.0
+     */
+    public static final class Builder {
+        private final DataSource dataSource;
+        private String tablePrefix = "cutover_";
+        private @Nullable JdbcDialect dialect;
+        private @Nullable String channel;
+        private int maxFlagBytes = 256 * 1024;
+        private Clock clock = Clock.systemUTC();
+        private Duration listenBackoff = Duration.ofMillis(100);
+        private Duration listenMaxBackoff = Duration.ofSeconds(30);
+
+        private Builder(DataSource dataSource) {
+            this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        }
+
+        /** Prefix of the three table names; default {@code cutover_}. Lower-case letters, digits, {@code _}. */
+        public Builder tablePrefix(String prefix) {
+            this.tablePrefix = identifier("tablePrefix", prefix);
+            return this;
+        }
+
+        /** Overrides the dialect detected from the connection's metadata. */
+        public Builder dialect(JdbcDialect dialect) {
+            this.dialect = Objects.requireNonNull(dialect, "dialect");
+            return this;
+        }
+
+        /** PostgreSQL NOTIFY channel; default {@code <prefix>flags}. */
+        public Builder notifyChannel(String channel) {
+            this.channel = identifier("notifyChannel", channel);
+            return this;
+        }
+
+        /** Largest flag JSON body accepted on write and served on read; default 256 KiB. */
+        public Builder maxFlagBytes(int bytes) {
+            if (bytes < 256) {
+                throw new IllegalArgumentException("maxFlagBytes must be at least 256 but was " + bytes);
+            }
+            this.maxFlagBytes = bytes;
+            return this;
+        }
+
+        /** Clock for write timestamps; the system UTC clock by default. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** First and longest wait before reconnecting a dropped LISTEN connection; 100 ms and 30 s. */
+        public Builder listenReconnectBackoff(Duration first, Duration max) {
+            if (first.isNegative() || first.isZero() || max.compareTo(first) < 0) {
+                throw new IllegalArgumentException(
+                        "listenReconnectBackoff needs 0 < first <= max but was " + first + ", " + max);
+            }
+            this.listenBackoff = first;
+            this.listenMaxBackoff = max;
+            return this;
+        }
+
+        /**
+         * Builds the store. Without an explicit dialect this opens one connection to detect it, and
+         * fails with a message naming the product when it is not supported.
+         */
+        public JdbcFlagStore build() throws SQLException {
+            return new JdbcFlagStore(this, dialect != null ? dialect : JdbcDialect.detect(dataSource));
+        }
+
+        private static String identifier(String what, String value) {
+            Objects.requireNonNull(value, what);
+            if (!IDENTIFIER.matcher(value).matches()) {
+                throw new IllegalArgumentException(
+                        what + " must match " + IDENTIFIER.pattern() + " but was '" + value + "'");
+            }
+            return value;
+        }
+    }
 }

@@ -19,35 +19,46 @@ import net.jqwik.api.Provide;
  */
 class DialectDetectionProperties {
 
-  @Property(tries = 500)
-  void productNamesMapAsForTheOtherStores(@ForAll("productNames") String product) {
-    JdbcDialect flags = JdbcDialect.fromProductName(product);
-    if (flags == null) {
-      assertThatThrownBy(() -> SqlDialect.of(product))
-          .isInstanceOf(IllegalArgumentException.class)
-          .hasMessage("unsupported database '" + product + "'; supported: PostgreSQL, MySQL, MariaDB, H2");
-    } else {
-      assertThat(SqlDialect.of(product).name()).isEqualTo(flags.name());
+    @Property(tries = 500)
+    void productNamesMapAsForTheOtherStores(@ForAll("productNames") String product) {
+        JdbcDialect flags = JdbcDialect.fromProductName(product);
+        if (flags == null) {
+            assertThatThrownBy(() -> SqlDialect.of(product))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("unsupported database '" + product + "'; supported: PostgreSQL, MySQL, MariaDB, H2");
+        } else {
+            assertThat(SqlDialect.of(product).name()).isEqualTo(flags.name());
+        }
     }
-  }
 
-  @Example
-  void everyDialectHasItsNamesake() {
-    for (JdbcDialect d : JdbcDialect.values()) {
-      assertThat(SqlDialect.valueOf(d.name())).isNotNull();
+    @Example
+    void everyDialectHasItsNamesake() {
+        for (JdbcDialect d : JdbcDialect.values()) {
+            assertThat(SqlDialect.valueOf(d.name())).isNotNull();
+        }
+        assertThat(SqlDialect.values()).hasSameSizeAs(JdbcDialect.values());
     }
-    assertThat(SqlDialect.values()).hasSameSizeAs(JdbcDialect.values());
-  }
 
-  @Provide
-  Arbitrary<String> productNames() {
-    Arbitrary<String> known = Arbitraries.of(
-        "PostgreSQL", "postgres", "EnterpriseDB PostgreSQL", "MySQL", "MariaDB", "mariadb", "H2", "h2",
-        "H2 Database", "Oracle", "Microsoft SQL Server", "SQLite", "");
-    Arbitrary<String> noise = Arbitraries.strings().ofMaxLength(6);
-    return Arbitraries.oneOf(
-        known,
-        Combinators.combine(noise, known, noise).as((a, b, c) -> a + b + c),
-        Arbitraries.strings().ofMaxLength(20));
-  }
+    @Provide
+    Arbitrary<String> productNames() {
+        Arbitrary<String> known = Arbitraries.of(
+                "PostgreSQL",
+                "postgres",
+                "EnterpriseDB PostgreSQL",
+                "MySQL",
+                "MariaDB",
+                "mariadb",
+                "H2",
+                "h2",
+                "H2 Database",
+                "Oracle",
+                "Microsoft SQL Server",
+                "SQLite",
+                "");
+        Arbitrary<String> noise = Arbitraries.strings().ofMaxLength(6);
+        return Arbitraries.oneOf(
+                known,
+                Combinators.combine(noise, known, noise).as((a, b, c) -> a + b + c),
+                Arbitraries.strings().ofMaxLength(20));
+    }
 }

@@ -5,14 +5,14 @@ import org.h2.jdbcx.JdbcDataSource;
 
 /** The store contract on H2. */
 class H2FlagStoreContractTest extends JdbcFlagStoreContract {
-  private static final JdbcDataSource H2 = new JdbcDataSource();
+    private static final JdbcDataSource H2 = new JdbcDataSource();
 
-  static {
-    H2.setURL("jdbc:h2:mem:contract;DB_CLOSE_DELAY=-1");
-  }
+    static {
+        H2.setURL("jdbc:h2:mem:contract;DB_CLOSE_DELAY=-1");
+    }
 
-  @Override
-  protected DataSource dataSource() {
-    return H2;
-  }
+    @Override
+    protected DataSource dataSource() {
+        return H2;
+    }
 }

@@ -18,80 +18,92 @@ import org.junit.jupiter.api.Test;
 
 /** Bad rows and bad arguments, on one real database. */
 abstract class JdbcBadInputContract {
-  private static final AtomicInteger PREFIXES = new AtomicInteger();
-  private static final AuditInfo AUDIT = new AuditInfo("alice", "test");
+    private static final AtomicInteger PREFIXES = new AtomicInteger();
+    private static final AuditInfo AUDIT = new AuditInfo("alice", "test");
 
-  protected abstract DataSource dataSource();
+    protected abstract DataSource dataSource();
 
-  private JdbcFlagStore store;
+    private JdbcFlagStore store;
 
-  @BeforeEach
-  void createStore() throws Exception {
-    store =
-        JdbcFlagStore.builder(dataSource())
-            .tablePrefix("bad" + PREFIXES.incrementAndGet() + "_")
-            .maxFlagBytes(4096)
-            .build();
-    store.createSchemaIfMissing();
-  }
-
-  @AfterEach
-  void closeStore() {
-    store.close();
-  }
-
-  @Test
-  void badRowsAreRejectedOneByOneAndKeepTheirPreviousVersion() throws Exception {
-    store.put(Flag.stringFlag("stage", "SHADOW"), 0, AUDIT);
-    store.put(Flag.booleanFlag("good", true), 0, AUDIT);
-    try (FlagClient client = FlagClient.builder(store).build()) {
-      FlagClient c = client;
-      RawRows.put(dataSource(), store, "stage", "{\"key\":\"stage\",\"type\":\"string\",");
-      RawRows.put(dataSource(), store, "unknown.field",
-          Flag.booleanFlag("unknown.field", true).toJson().replace("\"on\":true", "\"on\":true,\"colour\":\"red\""));
-      RawRows.put(dataSource(), store, "bad key!", Flag.booleanFlag("x", true).toJson());
-      RawRows.put(dataSource(), store, "big", Flag.builder("big").variant("v", "x".repeat(5000)).build().toJson());
-      store.put(Flag.booleanFlag("good", false), 1, AUDIT);
-      c.refreshNow();
-      ClientStatus status = client.status();
-      assertThat(status.state()).isEqualTo(ClientStatus.State.READY);
-      assertThat(status.rejectedFlags()).isEqualTo(4);
-      assertThat(client.stringValue("stage", EvaluationContext.empty(), "?")).isEqualTo("SHADOW");
-      assertThat(client.booleanValue("good", true)).isFalse();
-      for (String key : new String[] {"unknown.field", "bad key!", "big"}) {
-        assertThat(client.booleanDetail(key, EvaluationContext.empty(), false).reason())
-            .as(key).isEqualTo(Reason.FLAG_NOT_FOUND);
-      }
+    @BeforeEach
+    void createStore() throws Exception {
+        store = JdbcFlagStore.builder(dataSource())
+                .tablePrefix("bad" + PREFIXES.incrementAndGet() + "_")
+                .maxFlagBytes(4096)
+                .build();
+        store.createSchemaIfMissing();
     }
-    assertThat(store.get("big").orElseThrow().rejection()).contains("exceeds the limit of 4096");
-  }
 
-  @Test
-  void oversizedWritesAndBadArgumentsFailBeforeTheDatabase() throws Exception {
-    assertThatThrownBy(() -> store.put(Flag.builder("huge").variant("v", "y".repeat(5000)).build(), 0, AUDIT))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("'huge'")
-        .hasMessageContaining("over the limit of 4096");
-    assertThatThrownBy(() -> store.get("x'; DROP TABLE t; --"))
-        .hasMessageContaining("flag key must be");
-    assertThatThrownBy(() -> store.put(Flag.booleanFlag("a", true), 0, new AuditInfo("a".repeat(201), "r")))
-        .hasMessageContaining("actor must be at most 200 characters but was 201");
-    assertThatThrownBy(() -> store.put(Flag.booleanFlag("a", true), 0, new AuditInfo("bob", "nul\u0000here")))
-        .hasMessageContaining("reason must not contain the NUL character");
-    assertThatThrownBy(() -> JdbcFlagStore.builder(dataSource()).tablePrefix("x; DROP TABLE y"))
-        .hasMessageContaining("tablePrefix must match")
-        .hasMessageContaining("'x; DROP TABLE y'");
-    assertThat(store.get("huge")).isEmpty();
-    assertThat(store.headRevision()).isZero();
-  }
+    @AfterEach
+    void closeStore() {
+        store.close();
+    }
 
-  @Test
-  void conflictsNameTheKeyAndBothVersions() throws Exception {
-    store.put(Flag.booleanFlag("k", true), 0, AUDIT);
-    store.put(Flag.booleanFlag("k", false), 1, AUDIT);
-    assertThatThrownBy(() -> store.put(Flag.booleanFlag("k", true), 1, AUDIT))
-        .isInstanceOf(FlagWriteConflictException.class)
-        .hasMessage("write conflict on flag 'k': expected version 1 but the store has version 2");
-    assertThat(store.history("k", null, 10).records()).hasSize(2);
-  }
+    @Test
+    void badRowsAreRejectedOneByOneAndKeepTheirPreviousVersion() throws Exception {
+        store.put(Flag.stringFlag("stage", "SHADOW"), 0, AUDIT);
+        store.put(Flag.booleanFlag("good", true), 0, AUDIT);
+        try (FlagClient client = FlagClient.builder(store).build()) {
+            FlagClient c = client;
+            RawRows.put(dataSource(), store, "stage", "{\"key\":\"stage\",\"type\":\"string\",");
+            RawRows.put(
+                    dataSource(),
+                    store,
+                    "unknown.field",
+                    Flag.booleanFlag("unknown.field", true)
+                            .toJson()
+                            .replace("\"on\":true", "\"on\":true,\"colour\":\"red\""));
+            RawRows.put(
+                    dataSource(), store, "bad key!", Flag.booleanFlag("x", true).toJson());
+            RawRows.put(
+                    dataSource(),
+                    store,
+                    "big",
+                    Flag.builder("big").variant("v", "x".repeat(5000)).build().toJson());
+            store.put(Flag.booleanFlag("good", false), 1, AUDIT);
+            c.refreshNow();
+            ClientStatus status = client.status();
+            assertThat(status.state()).isEqualTo(ClientStatus.State.READY);
+            assertThat(status.rejectedFlags()).isEqualTo(4);
+            assertThat(client.stringValue("stage", EvaluationContext.empty(), "?"))
+                    .isEqualTo("SHADOW");
+            assertThat(client.booleanValue("good", true)).isFalse();
+            for (String key : new String[] {"unknown.field", "bad key!", "big"}) {
+                assertThat(client.booleanDetail(key, EvaluationContext.empty(), false)
+                                .reason())
+                        .as(key)
+                        .isEqualTo(Reason.FLAG_NOT_FOUND);
+            }
+        }
+        assertThat(store.get("big").orElseThrow().rejection()).contains("exceeds the limit of 4096");
+    }
+
+    @Test
+    void oversizedWritesAndBadArgumentsFailBeforeTheDatabase() throws Exception {
+        assertThatThrownBy(() -> store.put(
+                        Flag.builder("huge").variant("v", "y".repeat(5000)).build(), 0, AUDIT))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'huge'")
+                .hasMessageContaining("over the limit of 4096");
+        assertThatThrownBy(() -> store.get("x'; DROP TABLE t; --")).hasMessageContaining("flag key must be");
+        assertThatThrownBy(() -> store.put(Flag.booleanFlag("a", true), 0, new AuditInfo("a".repeat(201), "r")))
+                .hasMessageContaining("actor must be at most 200 characters but was 201");
+        assertThatThrownBy(() -> store.put(Flag.booleanFlag("a", true), 0, new AuditInfo("bob", "nul\u0000here")))
+                .hasMessageContaining("reason must not contain the NUL character");
+        assertThatThrownBy(() -> JdbcFlagStore.builder(dataSource()).tablePrefix("x; DROP TABLE y"))
+                .hasMessageContaining("tablePrefix must match")
+                .hasMessageContaining("'x; DROP TABLE y'");
+        assertThat(store.get("huge")).isEmpty();
+        assertThat(store.headRevision()).isZero();
+    }
+
+    @Test
+    void conflictsNameTheKeyAndBothVersions() throws Exception {
+        store.put(Flag.booleanFlag("k", true), 0, AUDIT);
+        store.put(Flag.booleanFlag("k", false), 1, AUDIT);
+        assertThatThrownBy(() -> store.put(Flag.booleanFlag("k", true), 1, AUDIT))
+                .isInstanceOf(FlagWriteConflictException.class)
+                .hasMessage("write conflict on flag 'k': expected version 1 but the store has version 2");
+        assertThat(store.history("k", null, 10).records()).hasSize(2);
+    }
 }

@@ -11,27 +11,30 @@ import javax.sql.DataSource;
  * tables, as separate processes would be.
  */
 abstract class JdbcFlagStoreContract extends WritableFlagStoreContract<JdbcFlagStore> {
-  private static final AtomicInteger PREFIXES = new AtomicInteger();
+    private static final AtomicInteger PREFIXES = new AtomicInteger();
 
-  /** The database under test. */
-  protected abstract DataSource dataSource();
+    /** The database under test. */
+    protected abstract DataSource dataSource();
 
-  @Override
-  protected JdbcFlagStore createStore() throws Exception {
-    JdbcFlagStore store =
-        JdbcFlagStore.builder(dataSource()).tablePrefix("c" + PREFIXES.incrementAndGet() + "_").build();
-    store.createSchemaIfMissing();
-    return store;
-  }
+    @Override
+    protected JdbcFlagStore createStore() throws Exception {
+        JdbcFlagStore store = JdbcFlagStore.builder(dataSource())
+                .tablePrefix("c" + PREFIXES.incrementAndGet() + "_")
+                .build();
+        store.createSchemaIfMissing();
+        return store;
+    }
 
-  @Override
-  protected void putRaw(JdbcFlagStore store, String key, String json) throws Exception {
-    RawRows.put(dataSource(), store, key, json);
-  }
+    @Override
+    protected void putRaw(JdbcFlagStore store, String key, String json) throws Exception {
+        RawRows.put(dataSource(), store, key, json);
+    }
 
-  @Override
-  protected WritableFlagStore writer(JdbcFlagStore store, int writer) throws Exception {
-    return closeAfterTest(
-        JdbcFlagStore.builder(dataSource()).tablePrefix(store.tablePrefix()).dialect(store.dialect()).build());
-  }
+    @Override
+    protected WritableFlagStore writer(JdbcFlagStore store, int writer) throws Exception {
+        return closeAfterTest(JdbcFlagStore.builder(dataSource())
+                .tablePrefix(store.tablePrefix())
+                .dialect(store.dialect())
+                .build());
+    }
 }

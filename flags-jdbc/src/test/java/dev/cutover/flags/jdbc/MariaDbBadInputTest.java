@@ -5,10 +5,11 @@ import javax.sql.DataSource;
 
 /** Bad rows and arguments on embedded MariaDb, started by the test. */
 class MariaDbBadInputTest extends JdbcBadInputContract {
-  private static final DataSource DATABASE = EmbeddedMariaDb.get().createDatabase("badinput").dataSource();
+    private static final DataSource DATABASE =
+            EmbeddedMariaDb.get().createDatabase("badinput").dataSource();
 
-  @Override
-  protected DataSource dataSource() {
-    return DATABASE;
-  }
+    @Override
+    protected DataSource dataSource() {
+        return DATABASE;
+    }
 }

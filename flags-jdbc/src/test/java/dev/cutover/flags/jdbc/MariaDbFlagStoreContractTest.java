@@ -5,10 +5,11 @@ import javax.sql.DataSource;
 
 /** The store contract on embedded MariaDb, started by the test. */
 class MariaDbFlagStoreContractTest extends JdbcFlagStoreContract {
-  private static final DataSource DATABASE = EmbeddedMariaDb.get().createDatabase("contract").dataSource();
+    private static final DataSource DATABASE =
+            EmbeddedMariaDb.get().createDatabase("contract").dataSource();
 
-  @Override
-  protected DataSource dataSource() {
-    return DATABASE;
-  }
+    @Override
+    protected DataSource dataSource() {
+        return DATABASE;
+    }
 }

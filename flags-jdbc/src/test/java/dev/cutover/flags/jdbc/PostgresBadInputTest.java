@@ -5,10 +5,11 @@ import javax.sql.DataSource;
 
 /** Bad rows and arguments on embedded Postgres, started by the test. */
 class PostgresBadInputTest extends JdbcBadInputContract {
-  private static final DataSource DATABASE = EmbeddedPostgresServer.get().createDatabase("badinput").dataSource();
+    private static final DataSource DATABASE =
+            EmbeddedPostgresServer.get().createDatabase("badinput").dataSource();
 
-  @Override
-  protected DataSource dataSource() {
-    return DATABASE;
-  }
+    @Override
+    protected DataSource dataSource() {
+        return DATABASE;
+    }
 }

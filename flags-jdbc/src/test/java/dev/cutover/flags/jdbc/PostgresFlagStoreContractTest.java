@@ -5,10 +5,11 @@ import javax.sql.DataSource;
 
 /** The store contract on embedded Postgres, started by the test. */
 class PostgresFlagStoreContractTest extends JdbcFlagStoreContract {
-  private static final DataSource DATABASE = EmbeddedPostgresServer.get().createDatabase("contract").dataSource();
+    private static final DataSource DATABASE =
+            EmbeddedPostgresServer.get().createDatabase("contract").dataSource();
 
-  @Override
-  protected DataSource dataSource() {
-    return DATABASE;
-  }
+    @Override
+    protected DataSource dataSource() {
+        return DATABASE;
+    }
 }

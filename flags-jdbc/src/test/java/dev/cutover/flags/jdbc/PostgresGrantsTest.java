@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cutover.flags.Flag;
 import dev.cutover.flags.FlagClient;
+import dev.cutover.flags.spi.AuditInfo;
 import dev.cutover.testsupport.EmbeddedPostgresServer;
 import dev.cutover.testsupport.TestDatabase;
-import dev.cutover.flags.spi.AuditInfo;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -17,47 +17,50 @@ import org.postgresql.ds.PGSimpleDataSource;
 
 /** The least-privilege grants in the README work exactly: readers read and listen, operators write. */
 class PostgresGrantsTest {
-  private static final AtomicInteger ROLES = new AtomicInteger();
+    private static final AtomicInteger ROLES = new AtomicInteger();
 
-  @Test
-  void readersReadAndListenOperatorsWriteNobodyElse() throws Exception {
-    EmbeddedPostgresServer pg = EmbeddedPostgresServer.get();
-    TestDatabase db = pg.createDatabase("grants");
-    JdbcFlagStore owner = JdbcFlagStore.builder(db.dataSource()).build();
-    owner.createSchemaIfMissing();
-    owner.put(Flag.booleanFlag("x", true), 0, new AuditInfo("owner", "seed"));
-    int n = ROLES.incrementAndGet();
-    String reader = "cutover_reader_" + n;
-    String operator = "cutover_operator_" + n;
-    try (Connection c = db.connect(); Statement s = c.createStatement()) {
-      // exactly the statements of the README
-      s.execute("CREATE ROLE " + reader + " LOGIN");
-      s.execute("GRANT SELECT ON cutover_flags, cutover_revision TO " + reader);
-      s.execute("CREATE ROLE " + operator + " LOGIN");
-      s.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON cutover_flags TO " + operator);
-      s.execute("GRANT SELECT, UPDATE ON cutover_revision TO " + operator);
-      s.execute("GRANT SELECT, INSERT ON cutover_audit TO " + operator);
+    @Test
+    void readersReadAndListenOperatorsWriteNobodyElse() throws Exception {
+        EmbeddedPostgresServer pg = EmbeddedPostgresServer.get();
+        TestDatabase db = pg.createDatabase("grants");
+        JdbcFlagStore owner = JdbcFlagStore.builder(db.dataSource()).build();
+        owner.createSchemaIfMissing();
+        owner.put(Flag.booleanFlag("x", true), 0, new AuditInfo("owner", "seed"));
+        int n = ROLES.incrementAndGet();
+        String reader = "cutover_reader_" + n;
+        String operator = "cutover_operator_" + n;
+        try (Connection c = db.connect();
+                Statement s = c.createStatement()) {
+            // exactly the statements of the README
+            s.execute("CREATE ROLE " + reader + " LOGIN");
+            s.execute("GRANT SELECT ON cutover_flags, cutover_revision TO " + reader);
+            s.execute("CREATE ROLE " + operator + " LOGIN");
+            s.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON cutover_flags TO " + operator);
+            s.execute("GRANT SELECT, UPDATE ON cutover_revision TO " + operator);
+            s.execute("GRANT SELECT, INSERT ON cutover_audit TO " + operator);
+        }
+        JdbcFlagStore asReader = JdbcFlagStore.builder(as(pg, db, reader)).build();
+        JdbcFlagStore asOperator = JdbcFlagStore.builder(as(pg, db, operator)).build();
+        try (asReader;
+                asOperator;
+                FlagClient client = FlagClient.builder(asReader).build()) {
+            assertThat(client.booleanValue("x", false)).isTrue();
+            assertThatThrownBy(() -> asReader.put(Flag.booleanFlag("x", false), 1, new AuditInfo("r", "no")))
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("permission denied");
+            assertThatThrownBy(() -> asReader.history("x", null, 10))
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("permission denied");
+            asOperator.put(Flag.booleanFlag("x", false), 1, new AuditInfo("operator", "allowed"));
+            asOperator.delete("x", 2, new AuditInfo("operator", "allowed"));
+            assertThat(asOperator.history("x", null, 10).records()).hasSize(3);
+        }
     }
-    JdbcFlagStore asReader = JdbcFlagStore.builder(as(pg, db, reader)).build();
-    JdbcFlagStore asOperator = JdbcFlagStore.builder(as(pg, db, operator)).build();
-    try (asReader; asOperator; FlagClient client = FlagClient.builder(asReader).build()) {
-      assertThat(client.booleanValue("x", false)).isTrue();
-      assertThatThrownBy(() -> asReader.put(Flag.booleanFlag("x", false), 1, new AuditInfo("r", "no")))
-          .isInstanceOf(SQLException.class)
-          .hasMessageContaining("permission denied");
-      assertThatThrownBy(() -> asReader.history("x", null, 10))
-          .isInstanceOf(SQLException.class)
-          .hasMessageContaining("permission denied");
-      asOperator.put(Flag.booleanFlag("x", false), 1, new AuditInfo("operator", "allowed"));
-      asOperator.delete("x", 2, new AuditInfo("operator", "allowed"));
-      assertThat(asOperator.history("x", null, 10).records()).hasSize(3);
-    }
-  }
 
-  private static PGSimpleDataSource as(EmbeddedPostgresServer pg, TestDatabase db, String role) {
-    PGSimpleDataSource ds = new PGSimpleDataSource();
-    ds.setUrl(db.jdbcUrl());
-    ds.setUser(role);
-    return ds;
-  }
+    private static PGSimpleDataSource as(EmbeddedPostgresServer pg, TestDatabase db, String role) {
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setUrl(db.jdbcUrl());
+        ds.setUser(role);
+        return ds;
+    }
 }

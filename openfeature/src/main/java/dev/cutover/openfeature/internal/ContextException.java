@@ -8,18 +8,18 @@ import dev.openfeature.sdk.ErrorCode;
  * caller's input, not a defect.
  */
 public final class ContextException extends RuntimeException {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  private final ErrorCode errorCode;
+    private final ErrorCode errorCode;
 
-  /** An error with the OpenFeature code to report and a message naming the attribute. */
-  public ContextException(ErrorCode errorCode, String message) {
-    super(message, null, false, false);
-    this.errorCode = errorCode;
-  }
+    /** An error with the OpenFeature code to report and a message naming the attribute. */
+    public ContextException(ErrorCode errorCode, String message) {
+        super(message, null, false, false);
+        this.errorCode = errorCode;
+    }
 
-  /** The OpenFeature error code to report. */
-  public ErrorCode errorCode() {
-    return errorCode;
-  }
+    /** The OpenFeature error code to report. */
+    public ErrorCode errorCode() {
+        return errorCode;
+    }
 }

@@ -20,114 +20,117 @@ import org.jspecify.annotations.Nullable;
  */
 public final class EvaluationMapper {
 
-  /** Metadata key: the version of the flag definition that was evaluated ({@code long}). */
-  public static final String FLAG_VERSION = "flagVersion";
-  /** Metadata key: the revision of the snapshot that was evaluated ({@code long}). */
-  public static final String REVISION = "revision";
-  /** Metadata key: the index of the matching rule, for a rule match only ({@code int}). */
-  public static final String RULE_INDEX = "ruleIndex";
+    /** Metadata key: the version of the flag definition that was evaluated ({@code long}). */
+    public static final String FLAG_VERSION = "flagVersion";
+    /** Metadata key: the revision of the snapshot that was evaluated ({@code long}). */
+    public static final String REVISION = "revision";
+    /** Metadata key: the index of the matching rule, for a rule match only ({@code int}). */
+    public static final String RULE_INDEX = "ruleIndex";
 
-  private static final int SLOTS = 256;
+    private static final int SLOTS = 256;
 
-  private record Cached(long flagVersion, long revision, int ruleIndex, ImmutableMetadata metadata) {}
+    private record Cached(long flagVersion, long revision, int ruleIndex, ImmutableMetadata metadata) {}
 
-  private final Cached[] metadata = new Cached[SLOTS];
+    private final Cached[] metadata = new Cached[SLOTS];
 
-  private static final String DISABLED = Reason.DISABLED.name();
-  private static final String TARGETING_MATCH = Reason.TARGETING_MATCH.name();
-  private static final String SPLIT = Reason.SPLIT.name();
-  private static final String DEFAULT = Reason.DEFAULT.name();
-  private static final String ERROR = Reason.ERROR.name();
+    private static final String DISABLED = Reason.DISABLED.name();
+    private static final String TARGETING_MATCH = Reason.TARGETING_MATCH.name();
+    private static final String SPLIT = Reason.SPLIT.name();
+    private static final String DEFAULT = Reason.DEFAULT.name();
+    private static final String ERROR = Reason.ERROR.name();
 
-  /** A mapper with an empty metadata cache. */
-  public EvaluationMapper() {}
+    /** A mapper with an empty metadata cache. */
+    public EvaluationMapper() {}
 
-  /**
-   * The OpenFeature result of a Cutover evaluation.
-   *
-   * @param key the flag key, for messages
-   * @param evaluation Cutover's result
-   * @param value the value to report: the converted variant value, or the caller's default when
-   *     {@code evaluation} served the default
-   * @param type the requested type, for messages
-   */
-  public <T> ProviderEvaluation<T> map(
-      @Nullable String key, Evaluation<?> evaluation, @Nullable T value, String type) {
-    String reason;
-    switch (evaluation.reason()) {
-      case OFF -> reason = DISABLED;
-      case TARGET_MATCH, RULE_MATCH -> reason = TARGETING_MATCH;
-      case ROLLOUT -> reason = SPLIT;
-      case FALLTHROUGH -> reason = DEFAULT;
-      case FLAG_NOT_FOUND -> {
-        return error(value, ErrorCode.FLAG_NOT_FOUND, "no flag '" + key + "' in the served snapshot (revision "
-            + evaluation.revision() + ")");
-      }
-      case ERROR -> {
-        return error(value, errorCode(evaluation.errorCode()), message(key, evaluation, type));
-      }
-      default -> throw new IllegalStateException("unknown reason " + evaluation.reason());
+    /**
+     * The OpenFeature result of a Cutover evaluation.
+     *
+     * @param key the flag key, for messages
+     * @param evaluation Cutover's result
+     * @param value the value to report: the converted variant value, or the caller's default when
+     *     {@code evaluation} served the default
+     * @param type the requested type, for messages
+     */
+    public <T> ProviderEvaluation<T> map(
+            @Nullable String key, Evaluation<?> evaluation, @Nullable T value, String type) {
+        String reason;
+        switch (evaluation.reason()) {
+            case OFF -> reason = DISABLED;
+            case TARGET_MATCH, RULE_MATCH -> reason = TARGETING_MATCH;
+            case ROLLOUT -> reason = SPLIT;
+            case FALLTHROUGH -> reason = DEFAULT;
+            case FLAG_NOT_FOUND -> {
+                return error(
+                        value,
+                        ErrorCode.FLAG_NOT_FOUND,
+                        "no flag '" + key + "' in the served snapshot (revision " + evaluation.revision() + ")");
+            }
+            case ERROR -> {
+                return error(value, errorCode(evaluation.errorCode()), message(key, evaluation, type));
+            }
+            default -> throw new IllegalStateException("unknown reason " + evaluation.reason());
+        }
+        return new ProviderEvaluation<>(
+                value,
+                evaluation.variant(),
+                reason,
+                null,
+                null,
+                metadata(evaluation.flagVersion(), evaluation.revision(), evaluation.ruleIndex()));
     }
-    return new ProviderEvaluation<>(
-        value,
-        evaluation.variant(),
-        reason,
-        null,
-        null,
-        metadata(evaluation.flagVersion(), evaluation.revision(), evaluation.ruleIndex()));
-  }
 
-  private ImmutableMetadata metadata(long flagVersion, long revision, int ruleIndex) {
-    long h = (flagVersion * 0x9E3779B97F4A7C15L) ^ (revision * 0xC2B2AE3D27D4EB4FL) ^ ruleIndex;
-    int slot = (int) (h ^ (h >>> 32)) & (SLOTS - 1);
-    Cached c = metadata[slot];
-    if (c != null && c.flagVersion == flagVersion && c.revision == revision && c.ruleIndex == ruleIndex) {
-      return c.metadata;
+    private ImmutableMetadata metadata(long flagVersion, long revision, int ruleIndex) {
+        long h = (flagVersion * 0x9E3779B97F4A7C15L) ^ (revision * 0xC2B2AE3D27D4EB4FL) ^ ruleIndex;
+        int slot = (int) (h ^ (h >>> 32)) & (SLOTS - 1);
+        Cached c = metadata[slot];
+        if (c != null && c.flagVersion == flagVersion && c.revision == revision && c.ruleIndex == ruleIndex) {
+            return c.metadata;
+        }
+        ImmutableMetadata.ImmutableMetadataBuilder b =
+                ImmutableMetadata.builder().addLong(FLAG_VERSION, flagVersion).addLong(REVISION, revision);
+        if (ruleIndex >= 0) {
+            b.addInteger(RULE_INDEX, ruleIndex);
+        }
+        ImmutableMetadata built = b.build();
+        metadata[slot] = new Cached(flagVersion, revision, ruleIndex, built);
+        return built;
     }
-    ImmutableMetadata.ImmutableMetadataBuilder b =
-        ImmutableMetadata.builder().addLong(FLAG_VERSION, flagVersion).addLong(REVISION, revision);
-    if (ruleIndex >= 0) {
-      b.addInteger(RULE_INDEX, ruleIndex);
-    }
-    ImmutableMetadata built = b.build();
-    metadata[slot] = new Cached(flagVersion, revision, ruleIndex, built);
-    return built;
-  }
 
-  /** An error result serving {@code value}. */
-  public static <T> ProviderEvaluation<T> error(@Nullable T value, ErrorCode code, String message) {
-    return ProviderEvaluation.<T>builder()
-        .value(value)
-        .reason(ERROR)
-        .errorCode(code)
-        .errorMessage(message)
-        .build();
-  }
-
-  /** The OpenFeature error code for a Cutover one. */
-  public static ErrorCode errorCode(dev.cutover.flags.@Nullable ErrorCode code) {
-    if (code == null) {
-      return ErrorCode.GENERAL;
+    /** An error result serving {@code value}. */
+    public static <T> ProviderEvaluation<T> error(@Nullable T value, ErrorCode code, String message) {
+        return ProviderEvaluation.<T>builder()
+                .value(value)
+                .reason(ERROR)
+                .errorCode(code)
+                .errorMessage(message)
+                .build();
     }
-    return switch (code) {
-      case WRONG_TYPE -> ErrorCode.TYPE_MISMATCH;
-      case CLIENT_NOT_READY -> ErrorCode.PROVIDER_NOT_READY;
-      case STALE, INVALID_ARGUMENT, EXCEPTION -> ErrorCode.GENERAL;
-    };
-  }
 
-  private static String message(@Nullable String key, Evaluation<?> evaluation, String type) {
-    dev.cutover.flags.ErrorCode code = evaluation.errorCode();
-    if (code == null) {
-      return "evaluation of flag '" + key + "' failed without an error code";
+    /** The OpenFeature error code for a Cutover one. */
+    public static ErrorCode errorCode(dev.cutover.flags.@Nullable ErrorCode code) {
+        if (code == null) {
+            return ErrorCode.GENERAL;
+        }
+        return switch (code) {
+            case WRONG_TYPE -> ErrorCode.TYPE_MISMATCH;
+            case CLIENT_NOT_READY -> ErrorCode.PROVIDER_NOT_READY;
+            case STALE, INVALID_ARGUMENT, EXCEPTION -> ErrorCode.GENERAL;
+        };
     }
-    return switch (code) {
-      case WRONG_TYPE -> "flag '" + key + "' has no " + type + " variants";
-      case CLIENT_NOT_READY -> "no flag snapshot is loaded yet: the flag store and the backup file gave no data";
-      case STALE -> "the flag snapshot (revision " + evaluation.revision()
-          + ") is older than the maximum staleness and the policy serves code defaults";
-      case INVALID_ARGUMENT -> key == null ? "the flag key is null" : "invalid argument for flag '" + key + "'";
-      case EXCEPTION -> "evaluation of flag '" + key + "' failed unexpectedly; the client logged the cause";
-    };
-  }
+
+    private static String message(@Nullable String key, Evaluation<?> evaluation, String type) {
+        dev.cutover.flags.ErrorCode code = evaluation.errorCode();
+        if (code == null) {
+            return "evaluation of flag '" + key + "' failed without an error code";
+        }
+        return switch (code) {
+            case WRONG_TYPE -> "flag '" + key + "' has no " + type + " variants";
+            case CLIENT_NOT_READY -> "no flag snapshot is loaded yet: the flag store and the backup file gave no data";
+            case STALE ->
+                "the flag snapshot (revision " + evaluation.revision()
+                        + ") is older than the maximum staleness and the policy serves code defaults";
+            case INVALID_ARGUMENT -> key == null ? "the flag key is null" : "invalid argument for flag '" + key + "'";
+            case EXCEPTION -> "evaluation of flag '" + key + "' failed unexpectedly; the client logged the cause";
+        };
+    }
 }

@@ -26,6 +26,6 @@ import java.util.List;
 @FunctionalInterface
 public interface ChangeHandler {
 
-  /** Handles one batch of changes, 1 to the reader's batch size; throws to have it delivered again. */
-  void handle(List<Change> changes) throws Exception;
+    /** Handles one batch of changes, 1 to the reader's batch size; throws to have it delivered again. */
+    void handle(List<Change> changes) throws Exception;
 }

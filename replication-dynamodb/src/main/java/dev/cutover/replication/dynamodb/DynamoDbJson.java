@@ -34,78 +34,78 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * @since 0.1.0
  */
 public final class DynamoDbJson {
-  private DynamoDbJson() {}
+    private DynamoDbJson() {}
 
-  /** The JSON object of an item: one field per attribute. */
-  public static ObjectNode toJson(Map<String, AttributeValue> item) {
-    return AttributeCodec.toJson(Objects.requireNonNull(item, "item"));
-  }
-
-  /** The JSON of one attribute value. */
-  public static JsonNode toJson(AttributeValue value) {
-    return AttributeCodec.toJson(Objects.requireNonNull(value, "value"));
-  }
-
-  /** The attribute value of a JSON tree: a map for an object. */
-  public static AttributeValue toAttribute(JsonNode json) {
-    return AttributeCodec.toAttribute(Objects.requireNonNull(json, "json"), "json");
-  }
-
-  /**
-   * One line of DynamoDB's S3 export format, {@code {"Item": {"id": {"S": "a"}, "n": {"N": "5"}}}}:
-   * the typed JSON that {@code NdjsonSource.Format.DYNAMODB_JSON} reads back. For writing dumps
-   * of a table (one line per item, newline-delimited), in tests and tools.
-   *
-   * @throws IllegalArgumentException for an attribute value with no type set, naming its path
-   */
-  public static ObjectNode toExportLine(Map<String, AttributeValue> item) {
-    Objects.requireNonNull(item, "item");
-    ObjectNode line = JsonNodeFactory.instance.objectNode();
-    ObjectNode typed = line.putObject("Item");
-    item.forEach((name, value) -> typed.set(name, toTypedJson(value, name)));
-    return line;
-  }
-
-  /** One value in DynamoDB's typed JSON, such as {@code {"S": "a"}} or {@code {"M": {...}}}. */
-  public static ObjectNode toTypedJson(AttributeValue value) {
-    return toTypedJson(Objects.requireNonNull(value, "value"), "value");
-  }
-
-  private static ObjectNode toTypedJson(AttributeValue v, String path) {
-    ObjectNode o = JsonNodeFactory.instance.objectNode();
-    if (v.s() != null) {
-      o.put("S", v.s());
-    } else if (v.n() != null) {
-      o.put("N", v.n());
-    } else if (v.b() != null) {
-      o.put("B", Base64.getEncoder().encodeToString(v.b().asByteArray()));
-    } else if (v.bool() != null) {
-      o.put("BOOL", v.bool());
-    } else if (Boolean.TRUE.equals(v.nul())) {
-      o.put("NULL", true);
-    } else if (v.hasM()) {
-      ObjectNode m = o.putObject("M");
-      v.m().forEach((k, x) -> m.set(k, toTypedJson(x, path + "." + k)));
-    } else if (v.hasL()) {
-      ArrayNode l = o.putArray("L");
-      for (int i = 0; i < v.l().size(); i++) {
-        l.add(toTypedJson(v.l().get(i), path + "[" + i + "]"));
-      }
-    } else if (v.hasSs()) {
-      v.ss().forEach(o.putArray("SS")::add);
-    } else if (v.hasNs()) {
-      v.ns().forEach(o.putArray("NS")::add);
-    } else if (v.hasBs()) {
-      ArrayNode bs = o.putArray("BS");
-      v.bs().forEach(b -> bs.add(Base64.getEncoder().encodeToString(b.asByteArray())));
-    } else {
-      throw new IllegalArgumentException("attribute " + path + " has no type set");
+    /** The JSON object of an item: one field per attribute. */
+    public static ObjectNode toJson(Map<String, AttributeValue> item) {
+        return AttributeCodec.toJson(Objects.requireNonNull(item, "item"));
     }
-    return o;
-  }
 
-  /** The item of a JSON object: one attribute per field. */
-  public static Map<String, AttributeValue> toItem(JsonNode object) {
-    return AttributeCodec.toItem(Objects.requireNonNull(object, "object"), "json");
-  }
+    /** The JSON of one attribute value. */
+    public static JsonNode toJson(AttributeValue value) {
+        return AttributeCodec.toJson(Objects.requireNonNull(value, "value"));
+    }
+
+    /** The attribute value of a JSON tree: a map for an object. */
+    public static AttributeValue toAttribute(JsonNode json) {
+        return AttributeCodec.toAttribute(Objects.requireNonNull(json, "json"), "json");
+    }
+
+    /**
+     * One line of DynamoDB's S3 export format, {@code {"Item": {"id": {"S": "a"}, "n": {"N": "5"}}}}:
+     * the typed JSON that {@code NdjsonSource.Format.DYNAMODB_JSON} reads back. For writing dumps
+     * of a table (one line per item, newline-delimited), in tests and tools.
+     *
+     * @throws IllegalArgumentException for an attribute value with no type set, naming its path
+     */
+    public static ObjectNode toExportLine(Map<String, AttributeValue> item) {
+        Objects.requireNonNull(item, "item");
+        ObjectNode line = JsonNodeFactory.instance.objectNode();
+        ObjectNode typed = line.putObject("Item");
+        item.forEach((name, value) -> typed.set(name, toTypedJson(value, name)));
+        return line;
+    }
+
+    /** One value in DynamoDB's typed JSON, such as {@code {"S": "a"}} or {@code {"M": {...}}}. */
+    public static ObjectNode toTypedJson(AttributeValue value) {
+        return toTypedJson(Objects.requireNonNull(value, "value"), "value");
+    }
+
+    private static ObjectNode toTypedJson(AttributeValue v, String path) {
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        if (v.s() != null) {
+            o.put("S", v.s());
+        } else if (v.n() != null) {
+            o.put("N", v.n());
+        } else if (v.b() != null) {
+            o.put("B", Base64.getEncoder().encodeToString(v.b().asByteArray()));
+        } else if (v.bool() != null) {
+            o.put("BOOL", v.bool());
+        } else if (Boolean.TRUE.equals(v.nul())) {
+            o.put("NULL", true);
+        } else if (v.hasM()) {
+            ObjectNode m = o.putObject("M");
+            v.m().forEach((k, x) -> m.set(k, toTypedJson(x, path + "." + k)));
+        } else if (v.hasL()) {
+            ArrayNode l = o.putArray("L");
+            for (int i = 0; i < v.l().size(); i++) {
+                l.add(toTypedJson(v.l().get(i), path + "[" + i + "]"));
+            }
+        } else if (v.hasSs()) {
+            v.ss().forEach(o.putArray("SS")::add);
+        } else if (v.hasNs()) {
+            v.ns().forEach(o.putArray("NS")::add);
+        } else if (v.hasBs()) {
+            ArrayNode bs = o.putArray("BS");
+            v.bs().forEach(b -> bs.add(Base64.getEncoder().encodeToString(b.asByteArray())));
+        } else {
+            throw new IllegalArgumentException("attribute " + path + " has no type set");
+        }
+        return o;
+    }
+
+    /** The item of a JSON object: one attribute per field. */
+    public static Map<String, AttributeValue> toItem(JsonNode object) {
+        return AttributeCodec.toItem(Objects.requireNonNull(object, "object"), "json");
+    }
 }

@@ -16,10 +16,10 @@ package dev.cutover.replication.dynamodb;
  * @since 0.1.0
  */
 public class DynamoDbReplicationException extends RuntimeException {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  /** An exception with {@code message}, caused by {@code cause}. */
-  public DynamoDbReplicationException(String message, Throwable cause) {
-    super(message, cause);
-  }
+    /** An exception with {@code message}, caused by {@code cause}. */
+    public DynamoDbReplicationException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

@@ -46,67 +46,104 @@ import java.util.function.ToDoubleFunction;
  * @since 0.1.0
  */
 public final class DynamoDbReplicationMetrics implements MeterBinder {
-  private static final String PREFIX = "cutover.replication.dynamodb.";
-  private final List<Consumer<MeterRegistry>> meters = new ArrayList<>();
+    private static final String PREFIX = "cutover.replication.dynamodb.";
+    private final List<Consumer<MeterRegistry>> meters = new ArrayList<>();
 
-  private DynamoDbReplicationMetrics() {}
+    private DynamoDbReplicationMetrics() {}
 
-  /** Metrics of a target, with extra tags on every meter. */
-  public static DynamoDbReplicationMetrics of(DynamoDbVersionedTarget target, Iterable<Tag> extraTags) {
-    Tags tags = Tags.of("source", target.describe()).and(Objects.requireNonNull(extraTags, "extraTags"));
-    return new DynamoDbReplicationMetrics().throttling(target.throttling(), tags);
-  }
+    /** Metrics of a target, with extra tags on every meter. */
+    public static DynamoDbReplicationMetrics of(DynamoDbVersionedTarget target, Iterable<Tag> extraTags) {
+        Tags tags = Tags.of("source", target.describe()).and(Objects.requireNonNull(extraTags, "extraTags"));
+        return new DynamoDbReplicationMetrics().throttling(target.throttling(), tags);
+    }
 
-  /** Metrics of a target. */
-  public static DynamoDbReplicationMetrics of(DynamoDbVersionedTarget target) {
-    return of(target, Tags.empty());
-  }
+    /** Metrics of a target. */
+    public static DynamoDbReplicationMetrics of(DynamoDbVersionedTarget target) {
+        return of(target, Tags.empty());
+    }
 
-  /** Metrics of a scan source, with extra tags on every meter. */
-  public static DynamoDbReplicationMetrics of(DynamoDbScanSource source, Iterable<Tag> extraTags) {
-    Tags tags = Tags.of("source", source.describe()).and(Objects.requireNonNull(extraTags, "extraTags"));
-    return new DynamoDbReplicationMetrics().throttling(source.throttling(), tags)
-        .counter("rejected", "Items that could not become a change", source, DynamoDbScanSource::rejected, tags);
-  }
+    /** Metrics of a scan source, with extra tags on every meter. */
+    public static DynamoDbReplicationMetrics of(DynamoDbScanSource source, Iterable<Tag> extraTags) {
+        Tags tags = Tags.of("source", source.describe()).and(Objects.requireNonNull(extraTags, "extraTags"));
+        return new DynamoDbReplicationMetrics()
+                .throttling(source.throttling(), tags)
+                .counter(
+                        "rejected", "Items that could not become a change", source, DynamoDbScanSource::rejected, tags);
+    }
 
-  /** Metrics of a scan source. */
-  public static DynamoDbReplicationMetrics of(DynamoDbScanSource source) {
-    return of(source, Tags.empty());
-  }
+    /** Metrics of a scan source. */
+    public static DynamoDbReplicationMetrics of(DynamoDbScanSource source) {
+        return of(source, Tags.empty());
+    }
 
-  /** Metrics of a stream reader, with extra tags on every meter. */
-  public static DynamoDbReplicationMetrics of(DynamoDbStreamReader reader, Iterable<Tag> extraTags) {
-    Tags tags = Tags.of("source", "stream").and(Objects.requireNonNull(extraTags, "extraTags"));
-    DynamoDbReplicationMetrics m = new DynamoDbReplicationMetrics()
-        .counter("rejected", "Records that could not become a change", reader, r -> r.counts().rejected(), tags)
-        .counter("stream.records", "Records read and checkpointed", reader, r -> r.counts().records(), tags)
-        .counter("stream.handler.failures", "Handler calls that threw", reader, r -> r.counts().handlerFailures(), tags)
-        .counter("stream.trimmed", "Shards whose checkpoint fell out of retention", reader, r -> r.counts().trimmed(), tags)
-        .counter("stream.errors", "Failed rounds", reader, r -> r.counts().errors(), tags);
-    m.meters.add(registry -> Gauge.builder(PREFIX + "stream.shards", reader, r -> r.counts().shardsHeld())
-        .description("Shards held").tags(tags).register(registry));
-    return m;
-  }
+    /** Metrics of a stream reader, with extra tags on every meter. */
+    public static DynamoDbReplicationMetrics of(DynamoDbStreamReader reader, Iterable<Tag> extraTags) {
+        Tags tags = Tags.of("source", "stream").and(Objects.requireNonNull(extraTags, "extraTags"));
+        DynamoDbReplicationMetrics m = new DynamoDbReplicationMetrics()
+                .counter(
+                        "rejected",
+                        "Records that could not become a change",
+                        reader,
+                        r -> r.counts().rejected(),
+                        tags)
+                .counter(
+                        "stream.records",
+                        "Records read and checkpointed",
+                        reader,
+                        r -> r.counts().records(),
+                        tags)
+                .counter(
+                        "stream.handler.failures",
+                        "Handler calls that threw",
+                        reader,
+                        r -> r.counts().handlerFailures(),
+                        tags)
+                .counter(
+                        "stream.trimmed",
+                        "Shards whose checkpoint fell out of retention",
+                        reader,
+                        r -> r.counts().trimmed(),
+                        tags)
+                .counter(
+                        "stream.errors",
+                        "Failed rounds",
+                        reader,
+                        r -> r.counts().errors(),
+                        tags);
+        m.meters.add(registry -> Gauge.builder(
+                        PREFIX + "stream.shards", reader, r -> r.counts().shardsHeld())
+                .description("Shards held")
+                .tags(tags)
+                .register(registry));
+        return m;
+    }
 
-  /** Metrics of a stream reader. */
-  public static DynamoDbReplicationMetrics of(DynamoDbStreamReader reader) {
-    return of(reader, Tags.empty());
-  }
+    /** Metrics of a stream reader. */
+    public static DynamoDbReplicationMetrics of(DynamoDbStreamReader reader) {
+        return of(reader, Tags.empty());
+    }
 
-  private DynamoDbReplicationMetrics throttling(Throttling t, Tags tags) {
-    return counter("throttled", "Requests refused for capacity", t, Throttling::throttled, tags)
-        .counter("throttle.exhausted", "Requests refused for capacity on every attempt", t, Throttling::exhausted, tags);
-  }
+    private DynamoDbReplicationMetrics throttling(Throttling t, Tags tags) {
+        return counter("throttled", "Requests refused for capacity", t, Throttling::throttled, tags)
+                .counter(
+                        "throttle.exhausted",
+                        "Requests refused for capacity on every attempt",
+                        t,
+                        Throttling::exhausted,
+                        tags);
+    }
 
-  private <T> DynamoDbReplicationMetrics counter(String name, String description, T of, ToDoubleFunction<T> count,
-      Tags tags) {
-    meters.add(registry -> FunctionCounter.builder(PREFIX + name, of, count).description(description).tags(tags)
-        .register(registry));
-    return this;
-  }
+    private <T> DynamoDbReplicationMetrics counter(
+            String name, String description, T of, ToDoubleFunction<T> count, Tags tags) {
+        meters.add(registry -> FunctionCounter.builder(PREFIX + name, of, count)
+                .description(description)
+                .tags(tags)
+                .register(registry));
+        return this;
+    }
 
-  @Override
-  public void bindTo(MeterRegistry registry) {
-    meters.forEach(m -> m.accept(registry));
-  }
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        meters.forEach(m -> m.accept(registry));
+    }
 }

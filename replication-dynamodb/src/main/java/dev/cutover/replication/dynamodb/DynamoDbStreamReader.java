@@ -1,15 +1,14 @@
 package dev.cutover.replication.dynamodb;
 
-import dev.cutover.replication.InMemoryShardCheckpointStore;
-import dev.cutover.replication.spi.ShardCheckpointStore;
-
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cutover.replication.InMemoryShardCheckpointStore;
 import dev.cutover.replication.dynamodb.internal.RecordChanges;
 import dev.cutover.replication.dynamodb.internal.ShardFollower;
 import dev.cutover.replication.dynamodb.internal.StreamCounters;
 import dev.cutover.replication.dynamodb.internal.StreamSettings;
 import dev.cutover.replication.dynamodb.internal.StreamShards;
 import dev.cutover.replication.dynamodb.internal.TableSettings;
+import dev.cutover.replication.spi.ShardCheckpointStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -63,225 +62,242 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
  * @since 0.1.0
  */
 public final class DynamoDbStreamReader implements AutoCloseable {
-  private final DynamoDbStreamsClient streams;
-  private final String streamArn;
-  private final ItemVersion version;
-  private final RecordChanges converter;
-  private final StreamCounters counters = new StreamCounters();
-  private final ShardFollower follower;
-
-  private DynamoDbStreamReader(Builder b, ItemKey key, ItemVersion version) {
-    this.streams = b.streams;
-    this.streamArn = b.streamArn;
-    this.version = version;
-    this.converter = new RecordChanges(key, version, b.payload, b.consumer);
-    StreamSettings settings = new StreamSettings(b.consumer, b.streamArn, b.owner, b.pollInterval, b.describeEvery,
-        b.lease, b.maxBackoff, b.batchSize, b.maxShards, b.closeTimeout, b.clock);
-    this.follower = new ShardFollower(streams, b.checkpoints, b.handler, converter, settings, counters);
-  }
-
-  /** Starts configuring a reader of the stream {@code streamArn} that hands changes to {@code handler}. */
-  public static Builder builder(DynamoDbStreamsClient streams, String streamArn, ChangeHandler handler) {
-    return new Builder(streams, streamArn, handler);
-  }
-
-  /**
-   * The ARN of {@code table}'s current stream.
-   *
-   * @throws IllegalStateException when the table has no stream enabled
-   */
-  public static String latestStreamArn(DynamoDbClient dynamoDb, String table) {
-    String arn = dynamoDb.describeTable(d -> d.tableName(table)).table().latestStreamArn();
-    if (arn == null) {
-      throw new IllegalStateException("table " + table + " has no stream: enable one with NEW_AND_OLD_IMAGES");
-    }
-    return arn;
-  }
-
-  /**
-   * Checks the stream carries the images needed and starts following it.
-   *
-   * @throws IllegalStateException when the stream's view type lacks new images, or old images
-   *     that the version needs for deletes
-   */
-  public void start() {
-    StreamViewType view = StreamShards.viewType(streams, streamArn);
-    boolean newImages = view == StreamViewType.NEW_IMAGE || view == StreamViewType.NEW_AND_OLD_IMAGES;
-    if (!newImages || (version.needsOldImage() && view != StreamViewType.NEW_AND_OLD_IMAGES)) {
-      throw new IllegalStateException("stream " + streamArn + " has view type " + view + " but a version from "
-          + version + " needs " + (version.needsOldImage() ? "NEW_AND_OLD_IMAGES" : "NEW_IMAGE or NEW_AND_OLD_IMAGES"));
-    }
-    follower.start();
-  }
-
-  /** Stops the thread, waiting for a running handler up to the close timeout, and releases the shards. */
-  @Override
-  public void close() {
-    follower.close();
-  }
-
-  /** Whether the reader's thread runs. */
-  public boolean isRunning() {
-    return follower.isRunning();
-  }
-
-  /** The shards this reader holds now. */
-  public Set<String> ownedShards() {
-    return follower.ownedShards();
-  }
-
-  /** What the reader did so far. */
-  public StreamReaderCounts counts() {
-    return new StreamReaderCounts(counters.records.sum(), counters.delivered.sum(), converter.rejected(),
-        counters.handlerFailures.sum(), counters.expiredIterators.sum(), counters.trimmed.sum(),
-        counters.lostLeases.sum(), counters.errors.sum(), follower.ownedShards().size());
-  }
-
-  /**
-   * Configures a {@link DynamoDbStreamReader}; {@link #key} and {@link #version} are required.
-   * Each setting is checked when set, naming a bad value.
-   *
-   * @since 0.1.0
-   */
-  public static final class Builder {
     private final DynamoDbStreamsClient streams;
     private final String streamArn;
-    private final ChangeHandler handler;
-    private @Nullable ItemKey key;
-    private @Nullable ItemVersion version;
-    private Function<Map<String, AttributeValue>, JsonNode> payload = DynamoDbJson::toJson;
-    private ShardCheckpointStore checkpoints = new InMemoryShardCheckpointStore();
-    private String consumer = "cutover";
-    private String owner = "reader-" + UUID.randomUUID();
-    private Duration pollInterval = Duration.ofMillis(500);
-    private Duration describeEvery = Duration.ofSeconds(10);
-    private Duration lease = Duration.ofSeconds(30);
-    private Duration maxBackoff = Duration.ofSeconds(10);
-    private Duration closeTimeout = Duration.ofSeconds(10);
-    private int batchSize = 1000;
-    private int maxShards = Integer.MAX_VALUE;
-    private Clock clock = Clock.systemUTC();
+    private final ItemVersion version;
+    private final RecordChanges converter;
+    private final StreamCounters counters = new StreamCounters();
+    private final ShardFollower follower;
 
-    private Builder(DynamoDbStreamsClient streams, String streamArn, ChangeHandler handler) {
-      this.streams = Objects.requireNonNull(streams, "streams");
-      Objects.requireNonNull(streamArn, "streamArn");
-      if (streamArn.isBlank()) {
-        throw new IllegalArgumentException("streamArn must not be blank but was '" + streamArn + "'");
-      }
-      this.streamArn = streamArn;
-      this.handler = Objects.requireNonNull(handler, "handler");
+    private DynamoDbStreamReader(Builder b, ItemKey key, ItemVersion version) {
+        this.streams = b.streams;
+        this.streamArn = b.streamArn;
+        this.version = version;
+        this.converter = new RecordChanges(key, version, b.payload, b.consumer);
+        StreamSettings settings = new StreamSettings(
+                b.consumer,
+                b.streamArn,
+                b.owner,
+                b.pollInterval,
+                b.describeEvery,
+                b.lease,
+                b.maxBackoff,
+                b.batchSize,
+                b.maxShards,
+                b.closeTimeout,
+                b.clock);
+        this.follower = new ShardFollower(streams, b.checkpoints, b.handler, converter, settings, counters);
     }
 
-    /** The change key of a record's keys (required). */
-    public Builder key(ItemKey key) {
-      this.key = Objects.requireNonNull(key, "key");
-      return this;
-    }
-
-    /** The version of a record's images (required); see {@link ItemVersion}. */
-    public Builder version(ItemVersion version) {
-      this.version = Objects.requireNonNull(version, "version");
-      return this;
-    }
-
-    /** The payload of a new image; default the whole image ({@link DynamoDbJson#toJson(Map)}). */
-    public Builder payload(Function<Map<String, AttributeValue>, JsonNode> payload) {
-      this.payload = Objects.requireNonNull(payload, "payload");
-      return this;
+    /** Starts configuring a reader of the stream {@code streamArn} that hands changes to {@code handler}. */
+    public static Builder builder(DynamoDbStreamsClient streams, String streamArn, ChangeHandler handler) {
+        return new Builder(streams, streamArn, handler);
     }
 
     /**
-     * Where shard checkpoints and leases are kept; default in memory, which a restarted process
-     * does not find (it reads the stream again from its oldest record).
-     */
-    public Builder checkpoints(ShardCheckpointStore checkpoints) {
-      this.checkpoints = Objects.requireNonNull(checkpoints, "checkpoints");
-      return this;
-    }
-
-    /** The name checkpoints are kept under, one per migration; default {@code cutover}. */
-    public Builder consumer(String consumer) {
-      this.consumer = TableSettings.name("consumer", consumer);
-      return this;
-    }
-
-    /** This reader's name in leases; default {@code reader-} and a random UUID. */
-    public Builder owner(String owner) {
-      this.owner = TableSettings.name("owner", owner);
-      return this;
-    }
-
-    /** The wait between rounds that read nothing; default 500 ms. */
-    public Builder pollInterval(Duration pollInterval) {
-      this.pollInterval = TableSettings.positive("pollInterval", pollInterval);
-      return this;
-    }
-
-    /** How often the stream is described to find new shards; default 10 s. */
-    public Builder describeEvery(Duration describeEvery) {
-      this.describeEvery = TableSettings.positive("describeEvery", describeEvery);
-      return this;
-    }
-
-    /** How long a shard's lease lasts unless renewed (every third of it); default 30 s. */
-    public Builder lease(Duration lease) {
-      this.lease = TableSettings.positive("lease", lease);
-      return this;
-    }
-
-    /** The longest wait after repeated failures; default 10 s. */
-    public Builder maxBackoff(Duration maxBackoff) {
-      this.maxBackoff = TableSettings.positive("maxBackoff", maxBackoff);
-      return this;
-    }
-
-    /** How long {@link DynamoDbStreamReader#close()} waits for a running handler; default 10 s. */
-    public Builder closeTimeout(Duration closeTimeout) {
-      this.closeTimeout = TableSettings.positive("closeTimeout", closeTimeout);
-      return this;
-    }
-
-    /** Records read per {@code GetRecords}, 1 to 1000; default 1000. */
-    public Builder batchSize(int batchSize) {
-      if (batchSize < 1 || batchSize > 1000) {
-        throw new IllegalArgumentException("batchSize must be 1 to 1000 but was " + batchSize);
-      }
-      this.batchSize = batchSize;
-      return this;
-    }
-
-    /** Most shards this reader holds at once, so several readers share them; default no limit. */
-    public Builder maxShards(int maxShards) {
-      if (maxShards < 1) {
-        throw new IllegalArgumentException("maxShards must be >= 1 but was " + maxShards);
-      }
-      this.maxShards = maxShards;
-      return this;
-    }
-
-    /** The clock of leases; default the system's UTC clock. */
-    public Builder clock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock, "clock");
-      return this;
-    }
-
-    /**
-     * Builds the reader; makes no call.
+     * The ARN of {@code table}'s current stream.
      *
-     * @throws IllegalStateException when the key or the version was not set
+     * @throws IllegalStateException when the table has no stream enabled
      */
-    public DynamoDbStreamReader build() {
-      if (key == null || version == null) {
-        throw new IllegalStateException("a stream reader of " + streamArn + " needs "
-            + (key == null ? "key(...)" : "") + (key == null && version == null ? " and " : "")
-            + (version == null ? "version(...)" : "") + " set");
-      }
-      if (lease.compareTo(pollInterval.multipliedBy(3)) < 0) {
-        throw new IllegalStateException("lease must be at least 3 poll intervals (" + pollInterval.multipliedBy(3)
-            + ") but was " + lease);
-      }
-      return new DynamoDbStreamReader(this, key, version);
+    public static String latestStreamArn(DynamoDbClient dynamoDb, String table) {
+        String arn = dynamoDb.describeTable(d -> d.tableName(table)).table().latestStreamArn();
+        if (arn == null) {
+            throw new IllegalStateException("table " + table + " has no stream: enable one with NEW_AND_OLD_IMAGES");
+        }
+        return arn;
     }
 
-  }
+    /**
+     * Checks the stream carries the images needed and starts following it.
+     *
+     * @throws IllegalStateException when the stream's view type lacks new images, or old images
+     *     that the version needs for deletes
+     */
+    public void start() {
+        StreamViewType view = StreamShards.viewType(streams, streamArn);
+        boolean newImages = view == StreamViewType.NEW_IMAGE || view == StreamViewType.NEW_AND_OLD_IMAGES;
+        if (!newImages || (version.needsOldImage() && view != StreamViewType.NEW_AND_OLD_IMAGES)) {
+            throw new IllegalStateException(
+                    "stream " + streamArn + " has view type " + view + " but a version from " + version + " needs "
+                            + (version.needsOldImage() ? "NEW_AND_OLD_IMAGES" : "NEW_IMAGE or NEW_AND_OLD_IMAGES"));
+        }
+        follower.start();
+    }
+
+    /** Stops the thread, waiting for a running handler up to the close timeout, and releases the shards. */
+    @Override
+    public void close() {
+        follower.close();
+    }
+
+    /** Whether the reader's thread runs. */
+    public boolean isRunning() {
+        return follower.isRunning();
+    }
+
+    /** The shards this reader holds now. */
+    public Set<String> ownedShards() {
+        return follower.ownedShards();
+    }
+
+    /** What the reader did so far. */
+    public StreamReaderCounts counts() {
+        return new StreamReaderCounts(
+                counters.records.sum(),
+                counters.delivered.sum(),
+                converter.rejected(),
+                counters.handlerFailures.sum(),
+                counters.expiredIterators.sum(),
+                counters.trimmed.sum(),
+                counters.lostLeases.sum(),
+                counters.errors.sum(),
+                follower.ownedShards().size());
+    }
+
+    /**
+     * Configures a {@link DynamoDbStreamReader}; {@link #key} and {@link #version} are required.
+     * Each setting is checked when set, naming a bad value.
+     *
+     * @since 0.1.0
+     */
+    public static final class Builder {
+        private final DynamoDbStreamsClient streams;
+        private final String streamArn;
+        private final ChangeHandler handler;
+        private @Nullable ItemKey key;
+        private @Nullable ItemVersion version;
+        private Function<Map<String, AttributeValue>, JsonNode> payload = DynamoDbJson::toJson;
+        private ShardCheckpointStore checkpoints = new InMemoryShardCheckpointStore();
+        private String consumer = "cutover";
+        private String owner = "reader-" + UUID.randomUUID();
+        private Duration pollInterval = Duration.ofMillis(500);
+        private Duration describeEvery = Duration.ofSeconds(10);
+        private Duration lease = Duration.ofSeconds(30);
+        private Duration maxBackoff = Duration.ofSeconds(10);
+        private Duration closeTimeout = Duration.ofSeconds(10);
+        private int batchSize = 1000;
+        private int maxShards = Integer.MAX_VALUE;
+        private Clock clock = Clock.systemUTC();
+
+        private Builder(DynamoDbStreamsClient streams, String streamArn, ChangeHandler handler) {
+            this.streams = Objects.requireNonNull(streams, "streams");
+            Objects.requireNonNull(streamArn, "streamArn");
+            if (streamArn.isBlank()) {
+                throw new IllegalArgumentException("streamArn must not be blank but was '" + streamArn + "'");
+            }
+            this.streamArn = streamArn;
+            this.handler = Objects.requireNonNull(handler, "handler");
+        }
+
+        /** The change key of a record's keys (required). */
+        public Builder key(ItemKey key) {
+            this.key = Objects.requireNonNull(key, "key");
+            return this;
+        }
+
+        /** The version of a record's images (required); see {@link ItemVersion}. */
+        public Builder version(ItemVersion version) {
+            this.version = Objects.requireNonNull(version, "version");
+            return this;
+        }
+
+        /** The payload of a new image; default the whole image ({@link DynamoDbJson#toJson(Map)}). */
+        public Builder payload(Function<Map<String, AttributeValue>, JsonNode> payload) {
+            this.payload = Objects.requireNonNull(payload, "payload");
+            return this;
+        }
+
+        /**
+         * Where shard checkpoints and leases are kept; default in memory, which a restarted process
+         * does not find (it reads the stream again from its oldest record).
+         */
+        public Builder checkpoints(ShardCheckpointStore checkpoints) {
+            this.checkpoints = Objects.requireNonNull(checkpoints, "checkpoints");
+            return this;
+        }
+
+        /** The name checkpoints are kept under, one per migration; default {@code cutover}. */
+        public Builder consumer(String consumer) {
+            this.consumer = TableSettings.name("consumer", consumer);
+            return this;
+        }
+
+        /** This reader's name in leases; default {@code reader-} and a random UUID. */
+        public Builder owner(String owner) {
+            this.owner = TableSettings.name("owner", owner);
+            return this;
+        }
+
+        /** The wait between rounds that read nothing; default 500 ms. */
+        public Builder pollInterval(Duration pollInterval) {
+            this.pollInterval = TableSettings.positive("pollInterval", pollInterval);
+            return this;
+        }
+
+        /** How often the stream is described to find new shards; default 10 s. */
+        public Builder describeEvery(Duration describeEvery) {
+            this.describeEvery = TableSettings.positive("describeEvery", describeEvery);
+            return this;
+        }
+
+        /** How long a shard's lease lasts unless renewed (every third of it); default 30 s. */
+        public Builder lease(Duration lease) {
+            this.lease = TableSettings.positive("lease", lease);
+            return this;
+        }
+
+        /** The longest wait after repeated failures; default 10 s. */
+        public Builder maxBackoff(Duration maxBackoff) {
+            this.maxBackoff = TableSettings.positive("maxBackoff", maxBackoff);
+            return this;
+        }
+
+        /** How long {@link DynamoDbStreamReader#close()} waits for a running handler; default 10 s. */
+        public Builder closeTimeout(Duration closeTimeout) {
+            this.closeTimeout = TableSettings.positive("closeTimeout", closeTimeout);
+            return this;
+        }
+
+        /** Records read per {@code GetRecords}, 1 to 1000; default 1000. */
+        public Builder batchSize(int batchSize) {
+            if (batchSize < 1 || batchSize > 1000) {
+                throw new IllegalArgumentException("batchSize must be 1 to 1000 but was " + batchSize);
+            }
+            this.batchSize = batchSize;
+            return this;
+        }
+
+        /** Most shards this reader holds at once, so several readers share them; default no limit. */
+        public Builder maxShards(int maxShards) {
+            if (maxShards < 1) {
+                throw new IllegalArgumentException("maxShards must be >= 1 but was " + maxShards);
+            }
+            this.maxShards = maxShards;
+            return this;
+        }
+
+        /** The clock of leases; default the system's UTC clock. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Builds the reader; makes no call.
+         *
+         * @throws IllegalStateException when the key or the version was not set
+         */
+        public DynamoDbStreamReader build() {
+            if (key == null || version == null) {
+                throw new IllegalStateException("a stream reader of " + streamArn + " needs "
+                        + (key == null ? "key(...)" : "") + (key == null && version == null ? " and " : "")
+                        + (version == null ? "version(...)" : "") + " set");
+            }
+            if (lease.compareTo(pollInterval.multipliedBy(3)) < 0) {
+                throw new IllegalStateException("lease must be at least 3 poll intervals ("
+                        + pollInterval.multipliedBy(3) + ") but was " + lease);
+            }
+            return new DynamoDbStreamReader(this, key, version);
+        }
+    }
 }

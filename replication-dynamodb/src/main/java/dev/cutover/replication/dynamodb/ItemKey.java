@@ -20,21 +20,21 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 @FunctionalInterface
 public interface ItemKey {
 
-  /** The change key of {@code item}, 1 to 1024 characters. */
-  String of(Map<String, AttributeValue> item);
+    /** The change key of {@code item}, 1 to 1024 characters. */
+    String of(Map<String, AttributeValue> item);
 
-  /** The value of a string or number attribute, as text. */
-  static ItemKey attribute(String name) {
-    Objects.requireNonNull(name, "name");
-    if (name.isEmpty()) {
-      throw new IllegalArgumentException("key attribute name must not be empty");
+    /** The value of a string or number attribute, as text. */
+    static ItemKey attribute(String name) {
+        Objects.requireNonNull(name, "name");
+        if (name.isEmpty()) {
+            throw new IllegalArgumentException("key attribute name must not be empty");
+        }
+        return item -> {
+            AttributeValue v = item.get(name);
+            if (v == null || (v.s() == null && v.n() == null)) {
+                throw new IllegalArgumentException("item has no string or number attribute '" + name + "'");
+            }
+            return v.s() != null ? v.s() : v.n();
+        };
     }
-    return item -> {
-      AttributeValue v = item.get(name);
-      if (v == null || (v.s() == null && v.n() == null)) {
-        throw new IllegalArgumentException("item has no string or number attribute '" + name + "'");
-      }
-      return v.s() != null ? v.s() : v.n();
-    };
-  }
 }

@@ -33,83 +33,85 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 public interface ItemVersion {
 
-  /** The version of a live item (a scanned item, or a stream record's new image). */
-  long of(Map<String, AttributeValue> item);
+    /** The version of a live item (a scanned item, or a stream record's new image). */
+    long of(Map<String, AttributeValue> item);
 
-  /** The version of the deletion of the item whose last image was {@code oldImage}. */
-  long ofDeletion(Map<String, AttributeValue> oldImage);
+    /** The version of the deletion of the item whose last image was {@code oldImage}. */
+    long ofDeletion(Map<String, AttributeValue> oldImage);
 
-  /** Whether {@link #ofDeletion} needs the old image (a stream with old images). */
-  boolean needsOldImage();
+    /** Whether {@link #ofDeletion} needs the old image (a stream with old images). */
+    boolean needsOldImage();
 
-  /**
-   * The version in a number attribute; a deletion is the deleted image's version plus one, so a
-   * re-created key must carry on from there (an update time in milliseconds does).
-   */
-  static ItemVersion attribute(String name) {
-    Objects.requireNonNull(name, "name");
-    if (name.isEmpty()) {
-      throw new IllegalArgumentException("version attribute name must not be empty");
+    /**
+     * The version in a number attribute; a deletion is the deleted image's version plus one, so a
+     * re-created key must carry on from there (an update time in milliseconds does).
+     */
+    static ItemVersion attribute(String name) {
+        Objects.requireNonNull(name, "name");
+        if (name.isEmpty()) {
+            throw new IllegalArgumentException("version attribute name must not be empty");
+        }
+        return new ItemVersion() {
+            @Override
+            public long of(Map<String, AttributeValue> item) {
+                AttributeValue v = item.get(name);
+                if (v == null || v.n() == null) {
+                    throw new IllegalArgumentException("item has no number attribute '" + name + "'");
+                }
+                long version;
+                try {
+                    version = Long.parseLong(v.n());
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException(
+                            "attribute '" + name + "' must be a whole number but was " + v.n(), e);
+                }
+                if (version < 1 || version == Long.MAX_VALUE) {
+                    throw new IllegalArgumentException(
+                            "attribute '" + name + "' must be 1 to 2^63-2 but was " + version);
+                }
+                return version;
+            }
+
+            @Override
+            public long ofDeletion(Map<String, AttributeValue> oldImage) {
+                return of(oldImage) + 1;
+            }
+
+            @Override
+            public boolean needsOldImage() {
+                return true;
+            }
+
+            @Override
+            public String toString() {
+                return "attribute " + name;
+            }
+        };
     }
-    return new ItemVersion() {
-      @Override
-      public long of(Map<String, AttributeValue> item) {
-        AttributeValue v = item.get(name);
-        if (v == null || v.n() == null) {
-          throw new IllegalArgumentException("item has no number attribute '" + name + "'");
-        }
-        long version;
-        try {
-          version = Long.parseLong(v.n());
-        } catch (NumberFormatException e) {
-          throw new IllegalArgumentException("attribute '" + name + "' must be a whole number but was " + v.n(), e);
-        }
-        if (version < 1 || version == Long.MAX_VALUE) {
-          throw new IllegalArgumentException("attribute '" + name + "' must be 1 to 2^63-2 but was " + version);
-        }
-        return version;
-      }
 
-      @Override
-      public long ofDeletion(Map<String, AttributeValue> oldImage) {
-        return of(oldImage) + 1;
-      }
+    /** Stamps from {@code clock} at read time; see the class comment for what that guarantees. */
+    static ItemVersion stamped(HybridLogicalClock clock) {
+        Objects.requireNonNull(clock, "clock");
+        return new ItemVersion() {
+            @Override
+            public long of(Map<String, AttributeValue> item) {
+                return clock.next();
+            }
 
-      @Override
-      public boolean needsOldImage() {
-        return true;
-      }
+            @Override
+            public long ofDeletion(Map<String, AttributeValue> oldImage) {
+                return clock.next();
+            }
 
-      @Override
-      public String toString() {
-        return "attribute " + name;
-      }
-    };
-  }
+            @Override
+            public boolean needsOldImage() {
+                return false;
+            }
 
-  /** Stamps from {@code clock} at read time; see the class comment for what that guarantees. */
-  static ItemVersion stamped(HybridLogicalClock clock) {
-    Objects.requireNonNull(clock, "clock");
-    return new ItemVersion() {
-      @Override
-      public long of(Map<String, AttributeValue> item) {
-        return clock.next();
-      }
-
-      @Override
-      public long ofDeletion(Map<String, AttributeValue> oldImage) {
-        return clock.next();
-      }
-
-      @Override
-      public boolean needsOldImage() {
-        return false;
-      }
-
-      @Override
-      public String toString() {
-        return "stamped by a hybrid logical clock";
-      }
-    };
-  }
+            @Override
+            public String toString() {
+                return "stamped by a hybrid logical clock";
+            }
+        };
+    }
 }

@@ -22,5 +22,13 @@ package dev.cutover.replication.dynamodb;
  * @param shardsHeld shards the reader holds now
  * @since 0.1.0
  */
-public record StreamReaderCounts(long records, long delivered, long rejected, long handlerFailures,
-    long expiredIterators, long trimmed, long lostLeases, long errors, int shardsHeld) {}
+public record StreamReaderCounts(
+        long records,
+        long delivered,
+        long rejected,
+        long handlerFailures,
+        long expiredIterators,
+        long trimmed,
+        long lostLeases,
+        long errors,
+        int shardsHeld) {}

@@ -1,9 +1,8 @@
 package dev.cutover.replication.dynamodb;
 
-import dev.cutover.testsupport.LocalDynamoDb;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cutover.replication.Change;
+import dev.cutover.testsupport.LocalDynamoDb;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -36,75 +35,92 @@ import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
  * Thread-safe.
  */
 final class DirtyOldTable {
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = new ObjectMapper();
 
-  final DynamoDbClient dynamoDb = LocalDynamoDb.client();
-  final String name;
-  private final Map<String, Long> versions = new ConcurrentHashMap<>();
-  /** Writes that put a record in the stream (a delete of a missing item puts none). */
-  final AtomicInteger streamRecords = new AtomicInteger();
+    final DynamoDbClient dynamoDb = LocalDynamoDb.client();
+    final String name;
+    private final Map<String, Long> versions = new ConcurrentHashMap<>();
+    /** Writes that put a record in the stream (a delete of a missing item puts none). */
+    final AtomicInteger streamRecords = new AtomicInteger();
 
-  DirtyOldTable(String name) {
-    this.name = name;
-    dynamoDb.createTable(r -> r.tableName(name)
-        .keySchema(KeySchemaElement.builder().attributeName("id").keyType(KeyType.HASH).build())
-        .attributeDefinitions(AttributeDefinition.builder().attributeName("id").attributeType(ScalarAttributeType.S).build())
-        .billingMode(BillingMode.PAY_PER_REQUEST)
-        .streamSpecification(s -> s.streamEnabled(true).streamViewType(StreamViewType.NEW_AND_OLD_IMAGES)));
-    dynamoDb.waiter().waitUntilTableExists(r -> r.tableName(name));
-  }
-
-  /** Creates or replaces the order {@code id} with random content: strings, decimals, a list of maps, a boolean, a null. */
-  void put(String id, Random random) {
-    long version = versions.merge(id, 1L, Long::sum);
-    Map<String, AttributeValue> item = new HashMap<>();
-    item.put("id", AttributeValue.fromS(id));
-    item.put("version", AttributeValue.fromN(Long.toString(version)));
-    item.put("status", AttributeValue.fromS(random.nextBoolean() ? "open" : "shipped"));
-    item.put("total", AttributeValue.fromN(random.nextInt(10_000) + "." + (10 + random.nextInt(9)) + "0"));
-    item.put("gift", AttributeValue.fromBool(random.nextBoolean()));
-    item.put("note", random.nextBoolean() ? AttributeValue.fromNul(true) : AttributeValue.fromS("leave at the door"));
-    item.put("lines", AttributeValue.fromL(List.of(AttributeValue.fromM(Map.of(
-        "sku", AttributeValue.fromS("sku-" + random.nextInt(50)),
-        "qty", AttributeValue.fromN(Integer.toString(1 + random.nextInt(5))))))));
-    dynamoDb.putItem(p -> p.tableName(name).item(item));
-    streamRecords.incrementAndGet();
-  }
-
-  /** Deletes the order {@code id}, if it exists. */
-  void delete(String id) {
-    versions.merge(id, 1L, Long::sum); // the stream gives the delete the old image's version + 1: this one
-    boolean existed = dynamoDb.deleteItem(d -> d.tableName(name).key(Map.of("id", AttributeValue.fromS(id)))
-        .returnValues(ReturnValue.ALL_OLD)).hasAttributes();
-    if (existed) {
-      streamRecords.incrementAndGet();
+    DirtyOldTable(String name) {
+        this.name = name;
+        dynamoDb.createTable(r -> r.tableName(name)
+                .keySchema(KeySchemaElement.builder()
+                        .attributeName("id")
+                        .keyType(KeyType.HASH)
+                        .build())
+                .attributeDefinitions(AttributeDefinition.builder()
+                        .attributeName("id")
+                        .attributeType(ScalarAttributeType.S)
+                        .build())
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .streamSpecification(s -> s.streamEnabled(true).streamViewType(StreamViewType.NEW_AND_OLD_IMAGES)));
+        dynamoDb.waiter().waitUntilTableExists(r -> r.tableName(name));
     }
-  }
 
-  /** The item {@code id} as the scan source reads it (consistently), or empty: a repair's authority. */
-  Optional<Change> read(String id) {
-    Map<String, AttributeValue> item = dynamoDb.getItem(g -> g.tableName(name).consistentRead(true)
-        .key(Map.of("id", AttributeValue.fromS(id)))).item();
-    return item == null || item.isEmpty() ? Optional.empty()
-        : Optional.of(Change.upsert(id, ItemVersion.attribute("version").of(item), DynamoDbJson.toJson(item)));
-  }
+    /** Creates or replaces the order {@code id} with random content: strings, decimals, a list of maps, a boolean, a null. */
+    void put(String id, Random random) {
+        long version = versions.merge(id, 1L, Long::sum);
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put("id", AttributeValue.fromS(id));
+        item.put("version", AttributeValue.fromN(Long.toString(version)));
+        item.put("status", AttributeValue.fromS(random.nextBoolean() ? "open" : "shipped"));
+        item.put("total", AttributeValue.fromN(random.nextInt(10_000) + "." + (10 + random.nextInt(9)) + "0"));
+        item.put("gift", AttributeValue.fromBool(random.nextBoolean()));
+        item.put(
+                "note",
+                random.nextBoolean() ? AttributeValue.fromNul(true) : AttributeValue.fromS("leave at the door"));
+        item.put(
+                "lines",
+                AttributeValue.fromL(List.of(AttributeValue.fromM(Map.of(
+                        "sku", AttributeValue.fromS("sku-" + random.nextInt(50)),
+                        "qty", AttributeValue.fromN(Integer.toString(1 + random.nextInt(5))))))));
+        dynamoDb.putItem(p -> p.tableName(name).item(item));
+        streamRecords.incrementAndGet();
+    }
 
-  /** Writes every item to {@code file} as the S3 export does; returns how many. */
-  int dump(Path file) throws IOException {
-    int items = 0;
-    try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-      Map<String, AttributeValue> start = null;
-      do {
-        Map<String, AttributeValue> from = start;
-        ScanResponse page = dynamoDb.scan(s -> s.tableName(name).consistentRead(true).limit(7).exclusiveStartKey(from));
-        for (Map<String, AttributeValue> item : page.items()) {
-          out.write(MAPPER.writeValueAsString(DynamoDbJson.toExportLine(item)));
-          out.write('\n');
-          items++;
+    /** Deletes the order {@code id}, if it exists. */
+    void delete(String id) {
+        versions.merge(id, 1L, Long::sum); // the stream gives the delete the old image's version + 1: this one
+        boolean existed = dynamoDb.deleteItem(d -> d.tableName(name)
+                        .key(Map.of("id", AttributeValue.fromS(id)))
+                        .returnValues(ReturnValue.ALL_OLD))
+                .hasAttributes();
+        if (existed) {
+            streamRecords.incrementAndGet();
         }
-        start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-      } while (start != null);
     }
-    return items;
-  }
+
+    /** The item {@code id} as the scan source reads it (consistently), or empty: a repair's authority. */
+    Optional<Change> read(String id) {
+        Map<String, AttributeValue> item = dynamoDb.getItem(
+                        g -> g.tableName(name).consistentRead(true).key(Map.of("id", AttributeValue.fromS(id))))
+                .item();
+        return item == null || item.isEmpty()
+                ? Optional.empty()
+                : Optional.of(Change.upsert(id, ItemVersion.attribute("version").of(item), DynamoDbJson.toJson(item)));
+    }
+
+    /** Writes every item to {@code file} as the S3 export does; returns how many. */
+    int dump(Path file) throws IOException {
+        int items = 0;
+        try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            Map<String, AttributeValue> start = null;
+            do {
+                Map<String, AttributeValue> from = start;
+                ScanResponse page = dynamoDb.scan(
+                        s -> s.tableName(name).consistentRead(true).limit(7).exclusiveStartKey(from));
+                for (Map<String, AttributeValue> item : page.items()) {
+                    out.write(MAPPER.writeValueAsString(DynamoDbJson.toExportLine(item)));
+                    out.write('\n');
+                    items++;
+                }
+                start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
+                        ? page.lastEvaluatedKey()
+                        : null;
+            } while (start != null);
+        }
+        return items;
+    }
 }

@@ -9,15 +9,15 @@ import dev.cutover.replication.TransformResult;
  * (and then that no two old keys can collide) without tracking every key.
  */
 public enum IdentityTransform implements RowTransform {
-  INSTANCE;
+    INSTANCE;
 
-  @Override
-  public TransformResult apply(Change row) {
-    return TransformResult.accept(row);
-  }
+    @Override
+    public TransformResult apply(Change row) {
+        return TransformResult.accept(row);
+    }
 
-  @Override
-  public String toString() {
-    return "RowTransform.identity()";
-  }
+    @Override
+    public String toString() {
+        return "RowTransform.identity()";
+    }
 }

@@ -2,8 +2,8 @@ package dev.cutover.replication.internal;
 
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.DecimalNode;
@@ -35,94 +35,94 @@ import org.jspecify.annotations.Nullable;
  * long} range ({@code 9223372036854775808}), which must come back as a {@code BigInteger}.
  */
 public final class PayloadJson {
-  /** The shared mapper; configured once, never changed. */
-  public static final JsonMapper MAPPER = JsonMapper.builder()
-      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-      .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
-      .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
-      .nodeFactory(new LongNodes())
-      .build();
+    /** The shared mapper; configured once, never changed. */
+    public static final JsonMapper MAPPER = JsonMapper.builder()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
+            .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
+            .nodeFactory(new LongNodes())
+            .build();
 
-  private PayloadJson() {}
+    private PayloadJson() {}
 
-  /** Integer nodes as {@code long} nodes, whatever the number's size in the text. */
-  private static final class LongNodes extends JsonNodeFactory {
-    private static final long serialVersionUID = 1L;
+    /** Integer nodes as {@code long} nodes, whatever the number's size in the text. */
+    private static final class LongNodes extends JsonNodeFactory {
+        private static final long serialVersionUID = 1L;
 
-    LongNodes() {
-      super(false);
+        LongNodes() {
+            super(false);
+        }
+
+        @Override
+        public NumericNode numberNode(byte v) {
+            return LongNode.valueOf(v);
+        }
+
+        @Override
+        public NumericNode numberNode(short v) {
+            return LongNode.valueOf(v);
+        }
+
+        @Override
+        public NumericNode numberNode(int v) {
+            return LongNode.valueOf(v);
+        }
+
+        @Override
+        public ValueNode numberNode(@Nullable Byte v) {
+            return v == null ? nullNode() : LongNode.valueOf(v);
+        }
+
+        @Override
+        public ValueNode numberNode(@Nullable Short v) {
+            return v == null ? nullNode() : LongNode.valueOf(v);
+        }
+
+        @Override
+        public ValueNode numberNode(@Nullable Integer v) {
+            return v == null ? nullNode() : LongNode.valueOf(v);
+        }
     }
 
-    @Override
-    public NumericNode numberNode(byte v) {
-      return LongNode.valueOf(v);
+    /**
+     * A deep copy of {@code payload} holding what {@link #MAPPER} would read back from its JSON text:
+     * {@code int}, {@code short} and {@code BigInteger} nodes within {@code long} range as {@code
+     * long}; finite {@code float} and {@code double} nodes as the {@code BigDecimal} of their decimal
+     * text; everything else as it is. For stores that keep trees rather than text.
+     */
+    public static JsonNode exactCopy(JsonNode payload) {
+        return switch (payload.getNodeType()) {
+            case OBJECT -> {
+                ObjectNode copy = JsonNodeFactory.instance.objectNode();
+                payload.properties().forEach(f -> copy.set(f.getKey(), exactCopy(f.getValue())));
+                yield copy;
+            }
+            case ARRAY -> {
+                ArrayNode copy = JsonNodeFactory.instance.arrayNode(payload.size());
+                payload.forEach(e -> copy.add(exactCopy(e)));
+                yield copy;
+            }
+            case NUMBER -> exactNumber(payload);
+            default -> payload.deepCopy();
+        };
     }
 
-    @Override
-    public NumericNode numberNode(short v) {
-      return LongNode.valueOf(v);
+    private static JsonNode exactNumber(JsonNode n) {
+        if (n.isInt() || n.isShort() || n.isLong()) {
+            return LongNode.valueOf(n.longValue());
+        }
+        if (n.isBigInteger()) {
+            return n.canConvertToLong() ? LongNode.valueOf(n.longValue()) : n;
+        }
+        if ((n.isDouble() || n.isFloat()) && Double.isFinite(n.doubleValue())) {
+            String text = n.isFloat() ? Float.toString(n.floatValue()) : Double.toString(n.doubleValue());
+            return DecimalNode.valueOf(new BigDecimal(text));
+        }
+        return n;
     }
 
-    @Override
-    public NumericNode numberNode(int v) {
-      return LongNode.valueOf(v);
+    /** A mapper configured as {@link #MAPPER}, to configure further: for other readers. */
+    public static JsonMapper.Builder builder() {
+        return MAPPER.rebuild();
     }
-
-    @Override
-    public ValueNode numberNode(@Nullable Byte v) {
-      return v == null ? nullNode() : LongNode.valueOf(v);
-    }
-
-    @Override
-    public ValueNode numberNode(@Nullable Short v) {
-      return v == null ? nullNode() : LongNode.valueOf(v);
-    }
-
-    @Override
-    public ValueNode numberNode(@Nullable Integer v) {
-      return v == null ? nullNode() : LongNode.valueOf(v);
-    }
-  }
-
-  /**
-   * A deep copy of {@code payload} holding what {@link #MAPPER} would read back from its JSON text:
-   * {@code int}, {@code short} and {@code BigInteger} nodes within {@code long} range as {@code
-   * long}; finite {@code float} and {@code double} nodes as the {@code BigDecimal} of their decimal
-   * text; everything else as it is. For stores that keep trees rather than text.
-   */
-  public static JsonNode exactCopy(JsonNode payload) {
-    return switch (payload.getNodeType()) {
-      case OBJECT -> {
-        ObjectNode copy = JsonNodeFactory.instance.objectNode();
-        payload.properties().forEach(f -> copy.set(f.getKey(), exactCopy(f.getValue())));
-        yield copy;
-      }
-      case ARRAY -> {
-        ArrayNode copy = JsonNodeFactory.instance.arrayNode(payload.size());
-        payload.forEach(e -> copy.add(exactCopy(e)));
-        yield copy;
-      }
-      case NUMBER -> exactNumber(payload);
-      default -> payload.deepCopy();
-    };
-  }
-
-  private static JsonNode exactNumber(JsonNode n) {
-    if (n.isInt() || n.isShort() || n.isLong()) {
-      return LongNode.valueOf(n.longValue());
-    }
-    if (n.isBigInteger()) {
-      return n.canConvertToLong() ? LongNode.valueOf(n.longValue()) : n;
-    }
-    if ((n.isDouble() || n.isFloat()) && Double.isFinite(n.doubleValue())) {
-      String text = n.isFloat() ? Float.toString(n.floatValue()) : Double.toString(n.doubleValue());
-      return DecimalNode.valueOf(new BigDecimal(text));
-    }
-    return n;
-  }
-
-  /** A mapper configured as {@link #MAPPER}, to configure further: for other readers. */
-  public static JsonMapper.Builder builder() {
-    return MAPPER.rebuild();
-  }
 }

@@ -1,14 +1,12 @@
 package dev.cutover.replication.jdbc;
 
-import dev.cutover.replication.Backfill;
+import dev.cutover.replication.internal.SegmentLayouts;
+import dev.cutover.replication.internal.jdbc.CheckpointSql;
+import dev.cutover.replication.internal.jdbc.CheckpointTable;
 import dev.cutover.replication.spi.Checkpoint;
 import dev.cutover.replication.spi.CheckpointClaim;
 import dev.cutover.replication.spi.CheckpointStore;
 import dev.cutover.replication.spi.SegmentedSource;
-
-import dev.cutover.replication.internal.jdbc.CheckpointSql;
-import dev.cutover.replication.internal.jdbc.CheckpointTable;
-import dev.cutover.replication.internal.SegmentLayouts;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -63,241 +61,246 @@ import javax.sql.DataSource;
  * @since 0.1.0
  */
 public final class JdbcCheckpointStore implements CheckpointStore {
-  /** Backfill names and table prefixes: a lower-case letter, then lower-case letters, digits, {@code _}. */
-  public static final Pattern IDENTIFIER = Pattern.compile("[a-z][a-z0-9_]*");
-  /** Longest table name (prefix plus backfill name): PostgreSQL's limit. */
-  public static final int MAX_TABLE_LENGTH = 63;
-  /** Longest owner accepted, in {@code char}s. */
-  public static final int MAX_OWNER_LENGTH = 200;
-  /** Longest resume token accepted, in {@code char}s; a longer one is rejected, never cut. */
-  public static final int MAX_TOKEN_LENGTH = 16_000;
+    /** Backfill names and table prefixes: a lower-case letter, then lower-case letters, digits, {@code _}. */
+    public static final Pattern IDENTIFIER = Pattern.compile("[a-z][a-z0-9_]*");
+    /** Longest table name (prefix plus backfill name): PostgreSQL's limit. */
+    public static final int MAX_TABLE_LENGTH = 63;
+    /** Longest owner accepted, in {@code char}s. */
+    public static final int MAX_OWNER_LENGTH = 200;
+    /** Longest resume token accepted, in {@code char}s; a longer one is rejected, never cut. */
+    public static final int MAX_TOKEN_LENGTH = 16_000;
 
-  private final CheckpointSql sql;
-  private final CheckpointTable table;
-  private final Clock clock;
+    private final CheckpointSql sql;
+    private final CheckpointTable table;
+    private final Clock clock;
 
-  private JdbcCheckpointStore(DataSource dataSource, String table, Clock clock) {
-    this.sql = new CheckpointSql(table);
-    this.table = new CheckpointTable(dataSource, sql, MAX_OWNER_LENGTH, MAX_TOKEN_LENGTH);
-    this.clock = clock;
-  }
-
-  /** Starts configuring the checkpoints of backfill {@code backfill} over a data source. */
-  public static Builder builder(DataSource dataSource, String backfill) {
-    return new Builder(dataSource, backfill);
-  }
-
-  /** The table's name. */
-  public String table() {
-    return sql.table;
-  }
-
-  /** The DDL {@link #prepare} runs, for review; borrows a connection to detect the dialect. */
-  public List<String> schemaStatements() throws SQLException {
-    return table.schema();
-  }
-
-  @Override
-  public void prepare(int segments, String layout) throws SQLException {
-    if (segments < 1) {
-      throw new IllegalArgumentException("segments must be >= 1 but was " + segments);
+    private JdbcCheckpointStore(DataSource dataSource, String table, Clock clock) {
+        this.sql = new CheckpointSql(table);
+        this.table = new CheckpointTable(dataSource, sql, MAX_OWNER_LENGTH, MAX_TOKEN_LENGTH);
+        this.clock = clock;
     }
-    table.prepare(segments, SegmentLayouts.check(layout), clock.millis());
-  }
 
-  /** {@inheritDoc} Also empty when the table does not exist yet. */
-  @Override
-  public Optional<String> layout() throws SQLException {
-    return table.layout();
-  }
-
-  @Override
-  public List<Integer> claimable(String owner, int limit) throws SQLException {
-    checkOwner(owner);
-    if (limit < 1) {
-      throw new IllegalArgumentException("limit must be >= 1 but was " + limit);
+    /** Starts configuring the checkpoints of backfill {@code backfill} over a data source. */
+    public static Builder builder(DataSource dataSource, String backfill) {
+        return new Builder(dataSource, backfill);
     }
-    return table.call(c -> {
-      try (PreparedStatement ps = c.prepareStatement(sql.claimable)) {
-        ps.setLong(1, clock.millis());
-        ps.setString(2, owner);
-        ps.setInt(3, limit);
-        try (ResultSet rs = ps.executeQuery()) {
-          List<Integer> out = new ArrayList<>();
-          while (rs.next()) {
-            out.add(rs.getInt(1));
-          }
-          return out;
+
+    /** The table's name. */
+    public String table() {
+        return sql.table;
+    }
+
+    /** The DDL {@link #prepare} runs, for review; borrows a connection to detect the dialect. */
+    public List<String> schemaStatements() throws SQLException {
+        return table.schema();
+    }
+
+    @Override
+    public void prepare(int segments, String layout) throws SQLException {
+        if (segments < 1) {
+            throw new IllegalArgumentException("segments must be >= 1 but was " + segments);
         }
-      }
-    });
-  }
+        table.prepare(segments, SegmentLayouts.check(layout), clock.millis());
+    }
 
-  @Override
-  public Optional<CheckpointClaim> claim(int segment, String owner, Duration lease) throws SQLException {
-    checkOwner(owner);
-    Objects.requireNonNull(lease, "lease");
-    String claimId = UUID.randomUUID().toString();
-    return table.call(c -> {
-      long now = clock.millis();
-      try (PreparedStatement ps = c.prepareStatement(sql.claim)) {
-        ps.setString(1, owner);
-        ps.setString(2, claimId);
-        ps.setLong(3, now + lease.toMillis());
-        ps.setLong(4, now);
-        ps.setInt(5, segment);
-        ps.setLong(6, now);
-        ps.setString(7, owner);
-        if (ps.executeUpdate() != 1) {
-          return Optional.empty();
+    /** {@inheritDoc} Also empty when the table does not exist yet. */
+    @Override
+    public Optional<String> layout() throws SQLException {
+        return table.layout();
+    }
+
+    @Override
+    public List<Integer> claimable(String owner, int limit) throws SQLException {
+        checkOwner(owner);
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be >= 1 but was " + limit);
         }
-      }
-      try (PreparedStatement ps = c.prepareStatement(sql.claimed)) {
-        ps.setInt(1, segment);
-        ps.setString(2, claimId);
-        try (ResultSet rs = ps.executeQuery()) {
-          // no row: another owner took the segment over between the two statements
-          return rs.next()
-              ? Optional.of(new CheckpointClaim(segment, owner, claimId, rs.getString(1), rs.getLong(2)))
-              : Optional.empty();
+        return table.call(c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql.claimable)) {
+                ps.setLong(1, clock.millis());
+                ps.setString(2, owner);
+                ps.setInt(3, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    List<Integer> out = new ArrayList<>();
+                    while (rs.next()) {
+                        out.add(rs.getInt(1));
+                    }
+                    return out;
+                }
+            }
+        });
+    }
+
+    @Override
+    public Optional<CheckpointClaim> claim(int segment, String owner, Duration lease) throws SQLException {
+        checkOwner(owner);
+        Objects.requireNonNull(lease, "lease");
+        String claimId = UUID.randomUUID().toString();
+        return table.call(c -> {
+            long now = clock.millis();
+            try (PreparedStatement ps = c.prepareStatement(sql.claim)) {
+                ps.setString(1, owner);
+                ps.setString(2, claimId);
+                ps.setLong(3, now + lease.toMillis());
+                ps.setLong(4, now);
+                ps.setInt(5, segment);
+                ps.setLong(6, now);
+                ps.setString(7, owner);
+                if (ps.executeUpdate() != 1) {
+                    return Optional.empty();
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(sql.claimed)) {
+                ps.setInt(1, segment);
+                ps.setString(2, claimId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    // no row: another owner took the segment over between the two statements
+                    return rs.next()
+                            ? Optional.of(new CheckpointClaim(segment, owner, claimId, rs.getString(1), rs.getLong(2)))
+                            : Optional.empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public boolean save(CheckpointClaim claim, String token, long rows, Duration lease) throws SQLException {
+        Objects.requireNonNull(token, "token");
+        Objects.requireNonNull(lease, "lease");
+        if (token.length() > MAX_TOKEN_LENGTH) {
+            throw new IllegalArgumentException("resume token of segment " + claim.segment() + " must be at most "
+                    + MAX_TOKEN_LENGTH + " characters but was " + token.length());
         }
-      }
-    });
-  }
-
-  @Override
-  public boolean save(CheckpointClaim claim, String token, long rows, Duration lease) throws SQLException {
-    Objects.requireNonNull(token, "token");
-    Objects.requireNonNull(lease, "lease");
-    if (token.length() > MAX_TOKEN_LENGTH) {
-      throw new IllegalArgumentException("resume token of segment " + claim.segment() + " must be at most "
-          + MAX_TOKEN_LENGTH + " characters but was " + token.length());
+        return table.call(c -> {
+            long now = clock.millis();
+            try (PreparedStatement ps = c.prepareStatement(sql.save)) {
+                ps.setString(1, token);
+                ps.setLong(2, rows);
+                ps.setLong(3, now + lease.toMillis());
+                ps.setLong(4, now);
+                ps.setInt(5, claim.segment());
+                ps.setString(6, claim.claimId());
+                ps.setLong(7, now);
+                return ps.executeUpdate() == 1;
+            }
+        });
     }
-    return table.call(c -> {
-      long now = clock.millis();
-      try (PreparedStatement ps = c.prepareStatement(sql.save)) {
-        ps.setString(1, token);
-        ps.setLong(2, rows);
-        ps.setLong(3, now + lease.toMillis());
-        ps.setLong(4, now);
-        ps.setInt(5, claim.segment());
-        ps.setString(6, claim.claimId());
-        ps.setLong(7, now);
-        return ps.executeUpdate() == 1;
-      }
-    });
-  }
 
-  @Override
-  public boolean markDone(CheckpointClaim claim, long rows) throws SQLException {
-    return table.call(c -> {
-      long now = clock.millis();
-      try (PreparedStatement ps = c.prepareStatement(sql.done)) {
-        ps.setLong(1, rows);
-        ps.setLong(2, now);
-        ps.setInt(3, claim.segment());
-        ps.setString(4, claim.claimId());
-        ps.setLong(5, now);
-        return ps.executeUpdate() == 1;
-      }
-    });
-  }
+    @Override
+    public boolean markDone(CheckpointClaim claim, long rows) throws SQLException {
+        return table.call(c -> {
+            long now = clock.millis();
+            try (PreparedStatement ps = c.prepareStatement(sql.done)) {
+                ps.setLong(1, rows);
+                ps.setLong(2, now);
+                ps.setInt(3, claim.segment());
+                ps.setString(4, claim.claimId());
+                ps.setLong(5, now);
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
 
-  @Override
-  public void release(CheckpointClaim claim) throws SQLException {
-    table.call(c -> {
-      try (PreparedStatement ps = c.prepareStatement(sql.release)) {
-        ps.setLong(1, clock.millis());
-        ps.setInt(2, claim.segment());
-        ps.setString(3, claim.claimId());
-        return ps.executeUpdate();
-      }
-    });
-  }
+    @Override
+    public void release(CheckpointClaim claim) throws SQLException {
+        table.call(c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql.release)) {
+                ps.setLong(1, clock.millis());
+                ps.setInt(2, claim.segment());
+                ps.setString(3, claim.claimId());
+                return ps.executeUpdate();
+            }
+        });
+    }
 
-  @Override
-  public List<Checkpoint> checkpoints() throws SQLException {
-    return table.call(c -> {
-      try (PreparedStatement ps = c.prepareStatement(sql.all); ResultSet rs = ps.executeQuery()) {
-        List<Checkpoint> out = new ArrayList<>();
-        while (rs.next()) {
-          out.add(new Checkpoint(rs.getInt(1), rs.getString(2), Instant.ofEpochMilli(rs.getLong(3)),
-              rs.getString(4), rs.getLong(5), rs.getBoolean(6)));
+    @Override
+    public List<Checkpoint> checkpoints() throws SQLException {
+        return table.call(c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql.all);
+                    ResultSet rs = ps.executeQuery()) {
+                List<Checkpoint> out = new ArrayList<>();
+                while (rs.next()) {
+                    out.add(new Checkpoint(
+                            rs.getInt(1),
+                            rs.getString(2),
+                            Instant.ofEpochMilli(rs.getLong(3)),
+                            rs.getString(4),
+                            rs.getLong(5),
+                            rs.getBoolean(6)));
+                }
+                return out;
+            }
+        });
+    }
+
+    private static void checkOwner(String owner) {
+        Objects.requireNonNull(owner, "owner");
+        if (owner.isEmpty() || owner.length() > MAX_OWNER_LENGTH) {
+            throw new IllegalArgumentException(
+                    "owner must be 1 to " + MAX_OWNER_LENGTH + " characters but was " + owner.length());
         }
-        return out;
-      }
-    });
-  }
-
-  private static void checkOwner(String owner) {
-    Objects.requireNonNull(owner, "owner");
-    if (owner.isEmpty() || owner.length() > MAX_OWNER_LENGTH) {
-      throw new IllegalArgumentException(
-          "owner must be 1 to " + MAX_OWNER_LENGTH + " characters but was " + owner.length());
-    }
-  }
-
-  @Override
-  public String describe() {
-    return "JDBC checkpoints in " + sql.table;
-  }
-
-  /**
-   * Configures a {@link JdbcCheckpointStore}. Each setting is checked when set, naming a bad value.
-   *
-   * <pre>{@code
-   * JdbcCheckpointStore store = JdbcCheckpointStore.builder(pool, "orders_v2")
-   *     .tablePrefix("migration_")   // table migration_orders_v2
-   *     .build();
-   * }</pre>
-   *
-   * @since 0.1.0
-   */
-  public static final class Builder {
-    private final DataSource dataSource;
-    private final String backfill;
-    private String prefix = "cutover_backfill_";
-    private Clock clock = Clock.systemUTC();
-
-    private Builder(DataSource dataSource, String backfill) {
-      this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
-      this.backfill = identifier("backfill name", backfill);
     }
 
-    /** Prefix of the table name; default {@code cutover_backfill_}. Must match {@link #IDENTIFIER}. */
-    public Builder tablePrefix(String prefix) {
-      this.prefix = identifier("tablePrefix", prefix);
-      return this;
-    }
-
-    /** The clock leases are judged by; the system clock unless set (tests set their own). */
-    public Builder clock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock, "clock");
-      return this;
+    @Override
+    public String describe() {
+        return "JDBC checkpoints in " + sql.table;
     }
 
     /**
-     * Builds the store; opens no connection.
+     * Configures a {@link JdbcCheckpointStore}. Each setting is checked when set, naming a bad value.
      *
-     * @throws IllegalArgumentException when prefix and name together exceed {@link #MAX_TABLE_LENGTH}
+     * <pre>{@code
+     * JdbcCheckpointStore store = JdbcCheckpointStore.builder(pool, "orders_v2")
+     *     .tablePrefix("migration_")   // table migration_orders_v2
+     *     .build();
+     * }</pre>
+     *
+     * @since 0.1.0
      */
-    public JdbcCheckpointStore build() {
-      String table = prefix + backfill;
-      if (table.length() > MAX_TABLE_LENGTH) {
-        throw new IllegalArgumentException("table name must be at most " + MAX_TABLE_LENGTH
-            + " characters but was " + table.length() + ": '" + table + "'");
-      }
-      return new JdbcCheckpointStore(dataSource, table, clock);
-    }
+    public static final class Builder {
+        private final DataSource dataSource;
+        private final String backfill;
+        private String prefix = "cutover_backfill_";
+        private Clock clock = Clock.systemUTC();
 
-    private static String identifier(String what, String value) {
-      Objects.requireNonNull(value, what);
-      if (!IDENTIFIER.matcher(value).matches() || value.length() > MAX_TABLE_LENGTH) {
-        throw new IllegalArgumentException(
-            what + " must match " + IDENTIFIER.pattern() + " (at most " + MAX_TABLE_LENGTH + " characters) but was '"
-                + value + "'");
-      }
-      return value;
+        private Builder(DataSource dataSource, String backfill) {
+            this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+            this.backfill = identifier("backfill name", backfill);
+        }
+
+        /** Prefix of the table name; default {@code cutover_backfill_}. Must match {@link #IDENTIFIER}. */
+        public Builder tablePrefix(String prefix) {
+            this.prefix = identifier("tablePrefix", prefix);
+            return this;
+        }
+
+        /** The clock leases are judged by; the system clock unless set (tests set their own). */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Builds the store; opens no connection.
+         *
+         * @throws IllegalArgumentException when prefix and name together exceed {@link #MAX_TABLE_LENGTH}
+         */
+        public JdbcCheckpointStore build() {
+            String table = prefix + backfill;
+            if (table.length() > MAX_TABLE_LENGTH) {
+                throw new IllegalArgumentException("table name must be at most " + MAX_TABLE_LENGTH
+                        + " characters but was " + table.length() + ": '" + table + "'");
+            }
+            return new JdbcCheckpointStore(dataSource, table, clock);
+        }
+
+        private static String identifier(String what, String value) {
+            Objects.requireNonNull(value, what);
+            if (!IDENTIFIER.matcher(value).matches() || value.length() > MAX_TABLE_LENGTH) {
+                throw new IllegalArgumentException(what + " must match " + IDENTIFIER.pattern() + " (at most "
+                        + MAX_TABLE_LENGTH + " characters) but was '" + value + "'");
+            }
+            return value;
+        }
     }
-  }
 }

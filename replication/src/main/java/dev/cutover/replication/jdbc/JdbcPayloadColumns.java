@@ -1,10 +1,9 @@
 package dev.cutover.replication.jdbc;
 
-import dev.cutover.jdbc.SqlDialect;
-import dev.cutover.replication.PayloadDigest;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cutover.jdbc.SqlDialect;
+import dev.cutover.replication.PayloadDigest;
 import dev.cutover.replication.internal.jdbc.JsonPayloadColumn;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -43,37 +42,37 @@ import org.jspecify.annotations.Nullable;
  */
 public interface JdbcPayloadColumns {
 
-  /**
-   * The payload columns in bind order: each a lower-case letter then lower-case letters, digits
-   * or {@code _}, used unquoted, and none of the target's own columns.
-   */
-  List<String> columns();
+    /**
+     * The payload columns in bind order: each a lower-case letter then lower-case letters, digits
+     * or {@code _}, used unquoted, and none of the target's own columns.
+     */
+    List<String> columns();
 
-  /** Column definitions ({@code "name VARCHAR(200)"}) for {@link JdbcVersionedTarget#createTableIfMissing()}. */
-  List<String> definitions(SqlDialect dialect);
+    /** Column definitions ({@code "name VARCHAR(200)"}) for {@link JdbcVersionedTarget#createTableIfMissing()}. */
+    List<String> definitions(SqlDialect dialect);
 
-  /** The SQL placeholder of a column's value: {@code ?}, or an expression around it such as {@code CAST(? AS jsonb)}. */
-  default String placeholder(String column, SqlDialect dialect) {
-    return "?";
-  }
+    /** The SQL placeholder of a column's value: {@code ?}, or an expression around it such as {@code CAST(? AS jsonb)}. */
+    default String placeholder(String column, SqlDialect dialect) {
+        return "?";
+    }
 
-  /**
-   * Binds the payload's columns as parameters {@code first}, {@code first + 1}, ...; {@code
-   * payload} is null for a tombstone, whose columns must be bound to SQL NULL.
-   */
-  void bind(PreparedStatement ps, int first, @Nullable JsonNode payload) throws SQLException;
+    /**
+     * Binds the payload's columns as parameters {@code first}, {@code first + 1}, ...; {@code
+     * payload} is null for a tombstone, whose columns must be bound to SQL NULL.
+     */
+    void bind(PreparedStatement ps, int first, @Nullable JsonNode payload) throws SQLException;
 
-  /** Reads the payload of a live row from columns {@code first}, {@code first + 1}, ... */
-  JsonNode read(ResultSet rs, int first) throws SQLException;
+    /** Reads the payload of a live row from columns {@code first}, {@code first + 1}, ... */
+    JsonNode read(ResultSet rs, int first) throws SQLException;
 
-  /**
-   * One JSON column: {@code jsonb} on PostgreSQL, {@code JSON} on MySQL/MariaDB, {@code CLOB} on
-   * H2, written and read with {@code mapper}. JSON text does not keep Java's number types: read
-   * back, a number is whatever {@code mapper} makes of it (the target's default mapper reads every
-   * integer as a {@code long} and every decimal as an exact {@code BigDecimal}), so compare
-   * payloads by value, as {@code Comparison} and {@link PayloadDigest} do.
-   */
-  static JdbcPayloadColumns json(String column, ObjectMapper mapper) {
-    return new JsonPayloadColumn(column, mapper);
-  }
+    /**
+     * One JSON column: {@code jsonb} on PostgreSQL, {@code JSON} on MySQL/MariaDB, {@code CLOB} on
+     * H2, written and read with {@code mapper}. JSON text does not keep Java's number types: read
+     * back, a number is whatever {@code mapper} makes of it (the target's default mapper reads every
+     * integer as a {@code long} and every decimal as an exact {@code BigDecimal}), so compare
+     * payloads by value, as {@code Comparison} and {@link PayloadDigest} do.
+     */
+    static JdbcPayloadColumns json(String column, ObjectMapper mapper) {
+        return new JsonPayloadColumn(column, mapper);
+    }
 }

@@ -21,18 +21,18 @@ import java.sql.SQLException;
 @FunctionalInterface
 public interface JdbcRowMapper {
 
-  /** The payload of the current row. */
-  JsonNode map(ResultSet row) throws SQLException;
+    /** The payload of the current row. */
+    JsonNode map(ResultSet row) throws SQLException;
 
-  /**
-   * Every column into one JSON object, keyed by column label as the driver reports it (PostgreSQL
-   * lower-cases unquoted names, H2 upper-cases them): SQL NULL as {@code null}; booleans; integer
-   * types as integers; {@code DECIMAL}/{@code NUMERIC} exact; {@code REAL}/{@code DOUBLE} as
-   * doubles; text as strings; {@code json}/{@code jsonb} columns parsed; dates, times and
-   * timestamps as ISO-8601 text (a timestamp with time zone as a UTC instant, {@code
-   * "2024-05-01T10:15:30.123Z"}); binary as base64 text; anything else as the driver's string.
-   */
-  static JdbcRowMapper allColumns() {
-    return AllColumns.INSTANCE;
-  }
+    /**
+     * Every column into one JSON object, keyed by column label as the driver reports it (PostgreSQL
+     * lower-cases unquoted names, H2 upper-cases them): SQL NULL as {@code null}; booleans; integer
+     * types as integers; {@code DECIMAL}/{@code NUMERIC} exact; {@code REAL}/{@code DOUBLE} as
+     * doubles; text as strings; {@code json}/{@code jsonb} columns parsed; dates, times and
+     * timestamps as ISO-8601 text (a timestamp with time zone as a UTC instant, {@code
+     * "2024-05-01T10:15:30.123Z"}); binary as base64 text; anything else as the driver's string.
+     */
+    static JdbcRowMapper allColumns() {
+        return AllColumns.INSTANCE;
+    }
 }

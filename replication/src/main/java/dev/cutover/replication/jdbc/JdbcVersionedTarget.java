@@ -1,18 +1,17 @@
 package dev.cutover.replication.jdbc;
 
-import dev.cutover.jdbc.SqlDialect;
-import dev.cutover.replication.spi.ApplyOutcome;
-import dev.cutover.replication.Change;
-import dev.cutover.replication.spi.ReplaceOutcome;
-import dev.cutover.replication.spi.VersionedTarget;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cutover.jdbc.SqlDialect;
+import dev.cutover.replication.Change;
 import dev.cutover.replication.internal.Keys;
 import dev.cutover.replication.internal.PayloadJson;
 import dev.cutover.replication.internal.jdbc.TargetReads;
 import dev.cutover.replication.internal.jdbc.TargetReplace;
 import dev.cutover.replication.internal.jdbc.TargetSql;
 import dev.cutover.replication.internal.jdbc.VersionedApply;
+import dev.cutover.replication.spi.ApplyOutcome;
+import dev.cutover.replication.spi.ReplaceOutcome;
+import dev.cutover.replication.spi.VersionedTarget;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -105,253 +104,262 @@ import org.jspecify.annotations.Nullable;
  * @since 0.1.0
  */
 public final class JdbcVersionedTarget implements VersionedTarget {
-  /** Table names: a lower-case letter, then up to 47 lower-case letters, digits or {@code _}. */
-  public static final Pattern TABLE_NAME = Pattern.compile("[a-z][a-z0-9_]{0,47}");
-  /** Payload column names: a lower-case letter, then lower-case letters, digits or {@code _}. */
-  static final Pattern COLUMN_NAME = Pattern.compile("[a-z][a-z0-9_]{0,62}");
-  private static final Set<String> OWN_COLUMNS = Set.of("entity_key", "bucket", "version", "deleted", "applied_at");
-  /** Most changes per round: keeps every statement far below each database's parameter limit. */
-  public static final int MAX_BATCH_SIZE = 1000;
+    /** Table names: a lower-case letter, then up to 47 lower-case letters, digits or {@code _}. */
+    public static final Pattern TABLE_NAME = Pattern.compile("[a-z][a-z0-9_]{0,47}");
+    /** Payload column names: a lower-case letter, then lower-case letters, digits or {@code _}. */
+    static final Pattern COLUMN_NAME = Pattern.compile("[a-z][a-z0-9_]{0,62}");
 
-  private final DataSource dataSource;
-  private final String table;
-  private final int segments;
-  private final TargetSql sql;
-  private final VersionedApply applier;
-  private final TargetReads reads;
-  private final TargetReplace replacer;
+    private static final Set<String> OWN_COLUMNS = Set.of("entity_key", "bucket", "version", "deleted", "applied_at");
+    /** Most changes per round: keeps every statement far below each database's parameter limit. */
+    public static final int MAX_BATCH_SIZE = 1000;
 
-  private JdbcVersionedTarget(Builder b, SqlDialect dialect, String table) {
-    this.dataSource = b.dataSource;
-    this.table = table;
-    this.segments = b.segments;
-    JdbcPayloadColumns payload = b.payloadColumns != null ? b.payloadColumns : JdbcPayloadColumns.json("payload", b.mapper);
-    this.sql = new TargetSql(dialect, table, payload);
-    this.applier = new VersionedApply(dataSource, sql, b.batchSize, b.clock);
-    this.reads = new TargetReads(dataSource, sql, segments);
-    this.replacer = new TargetReplace(dataSource, sql, reads, b.clock);
-  }
-
-  /** Starts configuring a target over a data source (ideally a connection pool). */
-  public static Builder builder(DataSource dataSource) {
-    return new Builder(dataSource);
-  }
-
-  /** The dialect in use, detected or set. */
-  public SqlDialect dialect() {
-    return sql.dialect;
-  }
-
-  /** The table name. */
-  public String table() {
-    return table;
-  }
-
-  /** The DDL {@link #createTableIfMissing()} runs, one statement per element. */
-  public List<String> schemaStatements() {
-    return sql.schema(table);
-  }
-
-  /**
-   * The classpath resource with a dialect's DDL of the table for the example name {@code
-   * versioned_entities}, for example {@code /dev/cutover/replication/schema/postgresql.sql}.
-   */
-  public static String schemaResource(SqlDialect dialect) {
-    return "/dev/cutover/replication/schema/" + dialect.name().toLowerCase(Locale.ROOT) + ".sql";
-  }
-
-  /**
-   * Creates the table and its segment index if they do not exist. Safe to call on every start,
-   * also from several processes at once: if another wins the race, the error is ignored once the
-   * table answers a read.
-   */
-  public void createTableIfMissing() throws SQLException {
-    try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-      boolean autoCommit = c.getAutoCommit();
-      c.setAutoCommit(true);
-      try {
-        for (String ddl : schemaStatements()) {
-          s.execute(ddl);
-        }
-      } finally {
-        c.setAutoCommit(autoCommit);
-      }
-    } catch (SQLException e) {
-      try {
-        read("cutover-schema-probe");
-      } catch (SQLException probe) {
-        e.addSuppressed(probe);
-        throw e;
-      }
-    }
-  }
-
-  @Override
-  public List<ApplyOutcome> apply(List<Change> changes) throws SQLException {
-    return applier.apply(changes);
-  }
-
-  /**
-   * Replaces a live row at {@code expectedVersion} whose content digest is {@code expectedDigest}:
-   * one transaction reads the row with {@code SELECT ... FOR UPDATE}, compares its digest in Java,
-   * and updates it {@code WHERE version = ?}; the row's lock keeps every other write out between
-   * the comparison and the update. See {@link VersionedTarget#replaceIfUnchanged}.
-   */
-  @Override
-  public ReplaceOutcome replaceIfUnchanged(long expectedVersion, String expectedDigest, Change row)
-      throws SQLException {
-    VersionedTarget.checkReplacement(expectedVersion, expectedDigest, row);
-    return replacer.replaceIfUnchanged(expectedVersion, expectedDigest, row);
-  }
-
-  @Override
-  public Optional<Change> read(String key) throws SQLException {
-    Objects.requireNonNull(key, "key");
-    if (key.isEmpty() || key.length() > Change.MAX_KEY_LENGTH || Keys.unstorable(key) != null) {
-      return Optional.empty(); // no change with such a key can have been applied
-    }
-    return reads.read(key);
-  }
-
-  @Override
-  public long purgeTombstones(Instant appliedBefore) throws SQLException {
-    return reads.purge(Objects.requireNonNull(appliedBefore, "appliedBefore"));
-  }
-
-  @Override
-  public int segments() {
-    return segments;
-  }
-
-  /**
-   * {@code "crc-32c buckets of 1024, <n> segments"}: a key's segment is the range of buckets its
-   * {@code bucket} column falls in, so the layout depends on the segment count only.
-   */
-  @Override
-  public String layout() {
-    return "crc-32c buckets of " + Keys.BUCKETS + ", " + segments + " segments";
-  }
-
-  @Override
-  public Page readPage(int segment, @Nullable String token, int limit) throws SQLException {
-    if (segment < 0 || segment >= segments) {
-      throw new IllegalArgumentException("segment must be 0 to " + (segments - 1) + " but was " + segment);
-    }
-    if (limit < 1) {
-      throw new IllegalArgumentException("limit must be >= 1 but was " + limit);
-    }
-    return reads.page(segment, token, limit);
-  }
-
-  @Override
-  public String describe() {
-    return "JDBC target " + table + " (" + sql.dialect.name().toLowerCase(Locale.ROOT) + ", " + segments + " segments)";
-  }
-
-  @Override
-  public String toString() {
-    return describe();
-  }
-
-  /**
-   * Configures a {@link JdbcVersionedTarget}; each setting is checked when set, naming a bad value.
-   *
-   * @since 0.1.0
-   */
-  public static final class Builder {
     private final DataSource dataSource;
-    private @Nullable String table;
-    private @Nullable SqlDialect dialect;
-    private int segments = 8;
-    private int batchSize = 100;
-    private Clock clock = Clock.systemUTC();
-    private ObjectMapper mapper = PayloadJson.MAPPER;
-    private @Nullable JdbcPayloadColumns payloadColumns;
+    private final String table;
+    private final int segments;
+    private final TargetSql sql;
+    private final VersionedApply applier;
+    private final TargetReads reads;
+    private final TargetReplace replacer;
 
-    private Builder(DataSource dataSource) {
-      this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+    private JdbcVersionedTarget(Builder b, SqlDialect dialect, String table) {
+        this.dataSource = b.dataSource;
+        this.table = table;
+        this.segments = b.segments;
+        JdbcPayloadColumns payload =
+                b.payloadColumns != null ? b.payloadColumns : JdbcPayloadColumns.json("payload", b.mapper);
+        this.sql = new TargetSql(dialect, table, payload);
+        this.applier = new VersionedApply(dataSource, sql, b.batchSize, b.clock);
+        this.reads = new TargetReads(dataSource, sql, segments);
+        this.replacer = new TargetReplace(dataSource, sql, reads, b.clock);
     }
 
-    /** The table (required): must match {@link #TABLE_NAME}; it is quoted in SQL. */
-    public Builder table(String name) {
-      Objects.requireNonNull(name, "table");
-      if (!TABLE_NAME.matcher(name).matches()) {
-        throw new IllegalArgumentException("table must match " + TABLE_NAME.pattern() + " but was '" + name + "'");
-      }
-      this.table = name;
-      return this;
+    /** Starts configuring a target over a data source (ideally a connection pool). */
+    public static Builder builder(DataSource dataSource) {
+        return new Builder(dataSource);
     }
 
-    /** Sets the dialect instead of detecting it; {@link #build()} then opens no connection. */
-    public Builder dialect(SqlDialect dialect) {
-      this.dialect = Objects.requireNonNull(dialect, "dialect");
-      return this;
+    /** The dialect in use, detected or set. */
+    public SqlDialect dialect() {
+        return sql.dialect;
     }
 
-    /** How many segments {@link #readPage(int, String, int)} splits the table into: 1 to 1024; default 8. */
-    public Builder segments(int segments) {
-      if (segments < 1 || segments > Keys.BUCKETS) {
-        throw new IllegalArgumentException("segments must be 1 to " + Keys.BUCKETS + " but was " + segments);
-      }
-      this.segments = segments;
-      return this;
+    /** The table name. */
+    public String table() {
+        return table;
     }
 
-    /** Changes per statement or JDBC batch: 1 to {@value #MAX_BATCH_SIZE}; default 100. */
-    public Builder batchSize(int batchSize) {
-      if (batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
-        throw new IllegalArgumentException("batchSize must be 1 to " + MAX_BATCH_SIZE + " but was " + batchSize);
-      }
-      this.batchSize = batchSize;
-      return this;
-    }
-
-    /** The clock of {@code applied_at}, which the tombstone horizon is compared with; default UTC system clock. */
-    public Builder clock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock, "clock");
-      return this;
+    /** The DDL {@link #createTableIfMissing()} runs, one statement per element. */
+    public List<String> schemaStatements() {
+        return sql.schema(table);
     }
 
     /**
-     * The mapper of the default JSON payload column. The default reads payloads back exactly as
-     * written: integers as {@code long} (a {@code BigInteger} beyond), numbers with a fraction or
-     * an exponent as {@code BigDecimal} with their scale, never a {@code double}. A mapper given
-     * here is used as it is.
+     * The classpath resource with a dialect's DDL of the table for the example name {@code
+     * versioned_entities}, for example {@code /dev/cutover/replication/schema/postgresql.sql}.
      */
-    public Builder objectMapper(ObjectMapper mapper) {
-      this.mapper = Objects.requireNonNull(mapper, "objectMapper");
-      return this;
+    public static String schemaResource(SqlDialect dialect) {
+        return "/dev/cutover/replication/schema/" + dialect.name().toLowerCase(Locale.ROOT) + ".sql";
     }
 
-    /** Payload columns of your own instead of the one JSON column {@code payload}; checked here. */
-    public Builder payloadColumns(JdbcPayloadColumns columns) {
-      Objects.requireNonNull(columns, "payloadColumns");
-      List<String> names = Objects.requireNonNull(columns.columns(), "payloadColumns.columns()");
-      if (names.isEmpty()) {
-        throw new IllegalArgumentException("payloadColumns must name at least one column but named none");
-      }
-      Set<String> seen = new HashSet<>();
-      for (String name : names) {
-        if (name == null || !COLUMN_NAME.matcher(name).matches() || OWN_COLUMNS.contains(name) || !seen.add(name)) {
-          throw new IllegalArgumentException("payload column names must match " + COLUMN_NAME.pattern()
-              + ", be distinct and not be one of " + OWN_COLUMNS + " but were " + names);
+    /**
+     * Creates the table and its segment index if they do not exist. Safe to call on every start,
+     * also from several processes at once: if another wins the race, the error is ignored once the
+     * table answers a read.
+     */
+    public void createTableIfMissing() throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                Statement s = c.createStatement()) {
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(true);
+            try {
+                for (String ddl : schemaStatements()) {
+                    s.execute(ddl);
+                }
+            } finally {
+                c.setAutoCommit(autoCommit);
+            }
+        } catch (SQLException e) {
+            try {
+                read("cutover-schema-probe");
+            } catch (SQLException probe) {
+                e.addSuppressed(probe);
+                throw e;
+            }
         }
-      }
-      this.payloadColumns = columns;
-      return this;
+    }
+
+    @Override
+    public List<ApplyOutcome> apply(List<Change> changes) throws SQLException {
+        return applier.apply(changes);
     }
 
     /**
-     * Builds the target. Without an explicit dialect this borrows one connection to detect it.
-     *
-     * @throws IllegalStateException when no table was set
-     * @throws IllegalArgumentException when the database is not supported
+     * Replaces a live row at {@code expectedVersion} whose content digest is {@code expectedDigest}:
+     * one transaction reads the row with {@code SELECT ... FOR UPDATE}, compares its digest in Java,
+     * and updates it {@code WHERE version = ?}; the row's lock keeps every other write out between
+     * the comparison and the update. See {@link VersionedTarget#replaceIfUnchanged}.
      */
-    public JdbcVersionedTarget build() throws SQLException {
-      if (table == null) {
-        throw new IllegalStateException("table(...) was not set");
-      }
-      return new JdbcVersionedTarget(this, SqlDialect.setOrDetect(dialect, dataSource), table);
+    @Override
+    public ReplaceOutcome replaceIfUnchanged(long expectedVersion, String expectedDigest, Change row)
+            throws SQLException {
+        VersionedTarget.checkReplacement(expectedVersion, expectedDigest, row);
+        return replacer.replaceIfUnchanged(expectedVersion, expectedDigest, row);
     }
-  }
+
+    @Override
+    public Optional<Change> read(String key) throws SQLException {
+        Objects.requireNonNull(key, "key");
+        if (key.isEmpty() || key.length() > Change.MAX_KEY_LENGTH || Keys.unstorable(key) != null) {
+            return Optional.empty(); // no change with such a key can have been applied
+        }
+        return reads.read(key);
+    }
+
+    @Override
+    public long purgeTombstones(Instant appliedBefore) throws SQLException {
+        return reads.purge(Objects.requireNonNull(appliedBefore, "appliedBefore"));
+    }
+
+    @Override
+    public int segments() {
+        return segments;
+    }
+
+    /**
+     * {@code "crc-32c buckets of 1024, <n> segments"}: a key's segment is the range of buckets its
+     * {@code bucket} column falls in, so the layout depends on the segment count only.
+     */
+    @Override
+    public String layout() {
+        return "crc-32c buckets of " + Keys.BUCKETS + ", " + segments + " segments";
+    }
+
+    @Override
+    public Page readPage(int segment, @Nullable String token, int limit) throws SQLException {
+        if (segment < 0 || segment >= segments) {
+            throw new IllegalArgumentException("segment must be 0 to " + (segments - 1) + " but was " + segment);
+        }
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be >= 1 but was " + limit);
+        }
+        return reads.page(segment, token, limit);
+    }
+
+    @Override
+    public String describe() {
+        return "JDBC target " + table + " (" + sql.dialect.name().toLowerCase(Locale.ROOT) + ", " + segments
+                + " segments)";
+    }
+
+    @Override
+    public String toString() {
+        return describe();
+    }
+
+    /**
+     * Configures a {@link JdbcVersionedTarget}; each setting is checked when set, naming a bad value.
+     *
+     * @since 0.1.0
+     */
+    public static final class Builder {
+        private final DataSource dataSource;
+        private @Nullable String table;
+        private @Nullable SqlDialect dialect;
+        private int segments = 8;
+        private int batchSize = 100;
+        private Clock clock = Clock.systemUTC();
+        private ObjectMapper mapper = PayloadJson.MAPPER;
+        private @Nullable JdbcPayloadColumns payloadColumns;
+
+        private Builder(DataSource dataSource) {
+            this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        }
+
+        /** The table (required): must match {@link #TABLE_NAME}; it is quoted in SQL. */
+        public Builder table(String name) {
+            Objects.requireNonNull(name, "table");
+            if (!TABLE_NAME.matcher(name).matches()) {
+                throw new IllegalArgumentException(
+                        "table must match " + TABLE_NAME.pattern() + " but was '" + name + "'");
+            }
+            this.table = name;
+            return this;
+        }
+
+        /** Sets the dialect instead of detecting it; {@link #build()} then opens no connection. */
+        public Builder dialect(SqlDialect dialect) {
+            this.dialect = Objects.requireNonNull(dialect, "dialect");
+            return this;
+        }
+
+        /** How many segments {@link #readPage(int, String, int)} splits the table into: 1 to 1024; default 8. */
+        public Builder segments(int segments) {
+            if (segments < 1 || segments > Keys.BUCKETS) {
+                throw new IllegalArgumentException("segments must be 1 to " + Keys.BUCKETS + " but was " + segments);
+            }
+            this.segments = segments;
+            return this;
+        }
+
+        /** Changes per statement or JDBC batch: 1 to {@value #MAX_BATCH_SIZE}; default 100. */
+        public Builder batchSize(int batchSize) {
+            if (batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
+                throw new IllegalArgumentException(
+                        "batchSize must be 1 to " + MAX_BATCH_SIZE + " but was " + batchSize);
+            }
+            this.batchSize = batchSize;
+            return this;
+        }
+
+        /** The clock of {@code applied_at}, which the tombstone horizon is compared with; default UTC system clock. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * The mapper of the default JSON payload column. The default reads payloads back exactly as
+         * written: integers as {@code long} (a {@code BigInteger} beyond), numbers with a fraction or
+         * an exponent as {@code BigDecimal} with their scale, never a {@code double}. A mapper given
+         * here is used as it is.
+         */
+        public Builder objectMapper(ObjectMapper mapper) {
+            this.mapper = Objects.requireNonNull(mapper, "objectMapper");
+            return this;
+        }
+
+        /** Payload columns of your own instead of the one JSON column {@code payload}; checked here. */
+        public Builder payloadColumns(JdbcPayloadColumns columns) {
+            Objects.requireNonNull(columns, "payloadColumns");
+            List<String> names = Objects.requireNonNull(columns.columns(), "payloadColumns.columns()");
+            if (names.isEmpty()) {
+                throw new IllegalArgumentException("payloadColumns must name at least one column but named none");
+            }
+            Set<String> seen = new HashSet<>();
+            for (String name : names) {
+                if (name == null
+                        || !COLUMN_NAME.matcher(name).matches()
+                        || OWN_COLUMNS.contains(name)
+                        || !seen.add(name)) {
+                    throw new IllegalArgumentException("payload column names must match " + COLUMN_NAME.pattern()
+                            + ", be distinct and not be one of " + OWN_COLUMNS + " but were " + names);
+                }
+            }
+            this.payloadColumns = columns;
+            return this;
+        }
+
+        /**
+         * Builds the target. Without an explicit dialect this borrows one connection to detect it.
+         *
+         * @throws IllegalStateException when no table was set
+         * @throws IllegalArgumentException when the database is not supported
+         */
+        public JdbcVersionedTarget build() throws SQLException {
+            if (table == null) {
+                throw new IllegalStateException("table(...) was not set");
+            }
+            return new JdbcVersionedTarget(this, SqlDialect.setOrDetect(dialect, dataSource), table);
+        }
+    }
 }

@@ -2,7 +2,6 @@ package dev.cutover.replication.metrics;
 
 import dev.cutover.replication.Backfill;
 import dev.cutover.replication.BackfillCounts;
-
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -39,55 +38,56 @@ import java.util.function.ToDoubleFunction;
  * @since 0.1.0
  */
 public final class BackfillMetrics implements MeterBinder {
-  private final Backfill backfill;
-  private final Tags tags;
+    private final Backfill backfill;
+    private final Tags tags;
 
-  private BackfillMetrics(Backfill backfill, Iterable<Tag> extraTags) {
-    this.backfill = backfill;
-    this.tags = Tags.of("backfill", backfill.name()).and(extraTags);
-  }
+    private BackfillMetrics(Backfill backfill, Iterable<Tag> extraTags) {
+        this.backfill = backfill;
+        this.tags = Tags.of("backfill", backfill.name()).and(extraTags);
+    }
 
-  /** Metrics for {@code backfill}. */
-  public static BackfillMetrics of(Backfill backfill) {
-    return of(backfill, Tags.empty());
-  }
+    /** Metrics for {@code backfill}. */
+    public static BackfillMetrics of(Backfill backfill) {
+        return of(backfill, Tags.empty());
+    }
 
-  /** Metrics for {@code backfill}, with extra tags on every meter. */
-  public static BackfillMetrics of(Backfill backfill, Iterable<Tag> extraTags) {
-    Objects.requireNonNull(backfill, "backfill");
-    return new BackfillMetrics(backfill, Objects.requireNonNull(extraTags, "extraTags"));
-  }
+    /** Metrics for {@code backfill}, with extra tags on every meter. */
+    public static BackfillMetrics of(Backfill backfill, Iterable<Tag> extraTags) {
+        Objects.requireNonNull(backfill, "backfill");
+        return new BackfillMetrics(backfill, Objects.requireNonNull(extraTags, "extraTags"));
+    }
 
-  @Override
-  public void bindTo(MeterRegistry registry) {
-    rows(registry, "read", BackfillCounts::read);
-    rows(registry, "applied", BackfillCounts::applied);
-    rows(registry, "superseded", BackfillCounts::superseded);
-    rows(registry, "duplicate", BackfillCounts::duplicate);
-    rows(registry, "rejected", BackfillCounts::rejected);
-    rows(registry, "collision", BackfillCounts::collisions);
-    counter(registry, "cutover.backfill.segments.copied", Tags.empty(), BackfillCounts::segmentsCopied);
-    counter(registry, "cutover.backfill.leases.lost", Tags.empty(), BackfillCounts::leasesLost);
-    gauge(registry, "cutover.backfill.segments.done", b -> b.progress().segmentsDone());
-    gauge(registry, "cutover.backfill.segments.total", b -> b.progress().segmentsTotal());
-    gauge(registry, "cutover.backfill.rate", b -> b.progress().rowsPerSecond());
-    gauge(registry, "cutover.backfill.eta", b -> {
-      Duration eta = b.progress().eta();
-      return eta == null ? Double.NaN : eta.toMillis() / 1000.0;
-    });
-    gauge(registry, "cutover.backfill.running", b -> b.running() ? 1 : 0);
-  }
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        rows(registry, "read", BackfillCounts::read);
+        rows(registry, "applied", BackfillCounts::applied);
+        rows(registry, "superseded", BackfillCounts::superseded);
+        rows(registry, "duplicate", BackfillCounts::duplicate);
+        rows(registry, "rejected", BackfillCounts::rejected);
+        rows(registry, "collision", BackfillCounts::collisions);
+        counter(registry, "cutover.backfill.segments.copied", Tags.empty(), BackfillCounts::segmentsCopied);
+        counter(registry, "cutover.backfill.leases.lost", Tags.empty(), BackfillCounts::leasesLost);
+        gauge(registry, "cutover.backfill.segments.done", b -> b.progress().segmentsDone());
+        gauge(registry, "cutover.backfill.segments.total", b -> b.progress().segmentsTotal());
+        gauge(registry, "cutover.backfill.rate", b -> b.progress().rowsPerSecond());
+        gauge(registry, "cutover.backfill.eta", b -> {
+            Duration eta = b.progress().eta();
+            return eta == null ? Double.NaN : eta.toMillis() / 1000.0;
+        });
+        gauge(registry, "cutover.backfill.running", b -> b.running() ? 1 : 0);
+    }
 
-  private void rows(MeterRegistry registry, String outcome, ToDoubleFunction<BackfillCounts> count) {
-    counter(registry, "cutover.backfill.rows", Tags.of("outcome", outcome), count);
-  }
+    private void rows(MeterRegistry registry, String outcome, ToDoubleFunction<BackfillCounts> count) {
+        counter(registry, "cutover.backfill.rows", Tags.of("outcome", outcome), count);
+    }
 
-  private void counter(MeterRegistry registry, String name, Tags extra, ToDoubleFunction<BackfillCounts> count) {
-    FunctionCounter.builder(name, backfill, b -> count.applyAsDouble(b.totals())).tags(tags.and(extra))
-        .register(registry);
-  }
+    private void counter(MeterRegistry registry, String name, Tags extra, ToDoubleFunction<BackfillCounts> count) {
+        FunctionCounter.builder(name, backfill, b -> count.applyAsDouble(b.totals()))
+                .tags(tags.and(extra))
+                .register(registry);
+    }
 
-  private void gauge(MeterRegistry registry, String name, ToDoubleFunction<Backfill> value) {
-    Gauge.builder(name, backfill, value).tags(tags).strongReference(true).register(registry);
-  }
+    private void gauge(MeterRegistry registry, String name, ToDoubleFunction<Backfill> value) {
+        Gauge.builder(name, backfill, value).tags(tags).strongReference(true).register(registry);
+    }
 }

@@ -1,7 +1,6 @@
 package dev.cutover.replication.metrics;
 
 import dev.cutover.replication.Mirror;
-
 import dev.cutover.replication.internal.mirror.MirrorAccess;
 import dev.cutover.replication.internal.mirror.MirrorCounters;
 import dev.cutover.replication.internal.mirror.MirrorEngine;
@@ -43,49 +42,87 @@ import java.util.function.ToDoubleFunction;
  * @since 0.1.0
  */
 public final class MirrorMetrics implements MeterBinder {
-  private final MirrorEngine<?> engine;
-  private final Tags tags;
+    private final MirrorEngine<?> engine;
+    private final Tags tags;
 
-  private MirrorMetrics(MirrorEngine<?> engine, Iterable<Tag> extraTags) {
-    this.engine = engine;
-    this.tags = Tags.of("mirror", engine.name()).and(extraTags);
-  }
+    private MirrorMetrics(MirrorEngine<?> engine, Iterable<Tag> extraTags) {
+        this.engine = engine;
+        this.tags = Tags.of("mirror", engine.name()).and(extraTags);
+    }
 
-  /** Metrics for {@code mirror}. */
-  public static MirrorMetrics of(Mirror<?> mirror) {
-    return of(mirror, Tags.empty());
-  }
+    /** Metrics for {@code mirror}. */
+    public static MirrorMetrics of(Mirror<?> mirror) {
+        return of(mirror, Tags.empty());
+    }
 
-  /** Metrics for {@code mirror}, with extra tags on every meter. */
-  public static MirrorMetrics of(Mirror<?> mirror, Iterable<Tag> extraTags) {
-    return new MirrorMetrics(MirrorAccess.engine(mirror), Objects.requireNonNull(extraTags, "extraTags"));
-  }
+    /** Metrics for {@code mirror}, with extra tags on every meter. */
+    public static MirrorMetrics of(Mirror<?> mirror, Iterable<Tag> extraTags) {
+        return new MirrorMetrics(MirrorAccess.engine(mirror), Objects.requireNonNull(extraTags, "extraTags"));
+    }
 
-  @Override
-  public void bindTo(MeterRegistry registry) {
-    Objects.requireNonNull(registry, "registry");
-    MirrorCounters c = engine.counters();
-    counter(registry, "cutover.mirror.events", "observed", c, MirrorCounters::observed, "events seen by the observer");
-    counter(registry, "cutover.mirror.events", "skipped", c, MirrorCounters::skipped, "events the gate kept out");
-    counter(registry, "cutover.mirror.events", "unmapped", c, MirrorCounters::unmapped, "events the mapping threw on");
-    counter(registry, "cutover.mirror.changes", "mirrored", c, MirrorCounters::mirrored, "changes queued");
-    counter(registry, "cutover.mirror.changes", "applied", c, MirrorCounters::applied, "changes written");
-    counter(registry, "cutover.mirror.changes", "superseded", c, MirrorCounters::superseded, "changes older than stored");
-    counter(registry, "cutover.mirror.changes", "duplicate", c, MirrorCounters::duplicate, "changes already stored");
-    counter(registry, "cutover.mirror.changes", "dropped", c, MirrorCounters::dropped, "changes never queued");
-    counter(registry, "cutover.mirror.changes", "failed", c, MirrorCounters::failed, "changes queued, not applied");
-    Gauge.builder("cutover.mirror.pending", c, MirrorCounters::pending)
-        .description("changes queued and not yet settled").tags(tags).register(registry);
-    Gauge.builder("cutover.mirror.queue.depth", engine, MirrorEngine::queueDepth)
-        .description("changes waiting in the queue").tags(tags).register(registry);
-    Timer latency = Timer.builder("cutover.mirror.apply.latency")
-        .description("time to apply one batch, retries included").tags(tags).register(registry);
-    c.addLatencySink(nanos -> latency.record(nanos, TimeUnit.NANOSECONDS));
-  }
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        Objects.requireNonNull(registry, "registry");
+        MirrorCounters c = engine.counters();
+        counter(
+                registry,
+                "cutover.mirror.events",
+                "observed",
+                c,
+                MirrorCounters::observed,
+                "events seen by the observer");
+        counter(registry, "cutover.mirror.events", "skipped", c, MirrorCounters::skipped, "events the gate kept out");
+        counter(
+                registry,
+                "cutover.mirror.events",
+                "unmapped",
+                c,
+                MirrorCounters::unmapped,
+                "events the mapping threw on");
+        counter(registry, "cutover.mirror.changes", "mirrored", c, MirrorCounters::mirrored, "changes queued");
+        counter(registry, "cutover.mirror.changes", "applied", c, MirrorCounters::applied, "changes written");
+        counter(
+                registry,
+                "cutover.mirror.changes",
+                "superseded",
+                c,
+                MirrorCounters::superseded,
+                "changes older than stored");
+        counter(
+                registry,
+                "cutover.mirror.changes",
+                "duplicate",
+                c,
+                MirrorCounters::duplicate,
+                "changes already stored");
+        counter(registry, "cutover.mirror.changes", "dropped", c, MirrorCounters::dropped, "changes never queued");
+        counter(registry, "cutover.mirror.changes", "failed", c, MirrorCounters::failed, "changes queued, not applied");
+        Gauge.builder("cutover.mirror.pending", c, MirrorCounters::pending)
+                .description("changes queued and not yet settled")
+                .tags(tags)
+                .register(registry);
+        Gauge.builder("cutover.mirror.queue.depth", engine, MirrorEngine::queueDepth)
+                .description("changes waiting in the queue")
+                .tags(tags)
+                .register(registry);
+        Timer latency = Timer.builder("cutover.mirror.apply.latency")
+                .description("time to apply one batch, retries included")
+                .tags(tags)
+                .register(registry);
+        c.addLatencySink(nanos -> latency.record(nanos, TimeUnit.NANOSECONDS));
+    }
 
-  private void counter(MeterRegistry registry, String name, String outcome, MirrorCounters counters,
-      ToDoubleFunction<MirrorCounters> value, String description) {
-    FunctionCounter.builder(name, counters, value).description(description).tags(tags).tag("outcome", outcome)
-        .register(registry);
-  }
+    private void counter(
+            MeterRegistry registry,
+            String name,
+            String outcome,
+            MirrorCounters counters,
+            ToDoubleFunction<MirrorCounters> value,
+            String description) {
+        FunctionCounter.builder(name, counters, value)
+                .description(description)
+                .tags(tags)
+                .tag("outcome", outcome)
+                .register(registry);
+    }
 }

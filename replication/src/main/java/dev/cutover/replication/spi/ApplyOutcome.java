@@ -6,10 +6,10 @@ package dev.cutover.replication.spi;
  * @since 0.1.0
  */
 public enum ApplyOutcome {
-  /** The change was newer than what the target held (or the key was new) and was written. */
-  APPLIED,
-  /** The target already held a newer version of the key, live or a tombstone; nothing written. */
-  SUPERSEDED,
-  /** The target already held this very version of the key; nothing written. */
-  DUPLICATE
+    /** The change was newer than what the target held (or the key was new) and was written. */
+    APPLIED,
+    /** The target already held a newer version of the key, live or a tombstone; nothing written. */
+    SUPERSEDED,
+    /** The target already held this very version of the key; nothing written. */
+    DUPLICATE
 }

@@ -21,4 +21,9 @@ import org.jspecify.annotations.Nullable;
  * @since 0.1.0
  */
 public record Checkpoint(
-    int segment, @Nullable String owner, Instant leaseUntil, @Nullable String token, long rows, boolean done) {}
+        int segment,
+        @Nullable String owner,
+        Instant leaseUntil,
+        @Nullable String token,
+        long rows,
+        boolean done) {}

@@ -21,15 +21,16 @@ import org.jspecify.annotations.Nullable;
  * @param rows rows of the segment read before this claim
  * @since 0.1.0
  */
-public record CheckpointClaim(int segment, String owner, String claimId, @Nullable String token, long rows) {
-  public CheckpointClaim {
-    Objects.requireNonNull(owner, "owner");
-    Objects.requireNonNull(claimId, "claimId");
-    if (segment < 0) {
-      throw new IllegalArgumentException("segment must be >= 0 but was " + segment);
+public record CheckpointClaim(
+        int segment, String owner, String claimId, @Nullable String token, long rows) {
+    public CheckpointClaim {
+        Objects.requireNonNull(owner, "owner");
+        Objects.requireNonNull(claimId, "claimId");
+        if (segment < 0) {
+            throw new IllegalArgumentException("segment must be >= 0 but was " + segment);
+        }
+        if (rows < 0) {
+            throw new IllegalArgumentException("rows must be >= 0 but was " + rows);
+        }
     }
-    if (rows < 0) {
-      throw new IllegalArgumentException("rows must be >= 0 but was " + rows);
-    }
-  }
 }

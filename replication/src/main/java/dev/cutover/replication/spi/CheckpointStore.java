@@ -1,8 +1,6 @@
 package dev.cutover.replication.spi;
 
 import dev.cutover.replication.Backfill;
-import dev.cutover.replication.jdbc.JdbcCheckpointStore;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -47,65 +45,65 @@ import java.util.Optional;
  */
 public interface CheckpointStore {
 
-  /**
-   * Creates a not-yet-claimed checkpoint for each of segments {@code 0} to {@code segments - 1}
-   * that is missing (and whatever storage they need), and records {@code layout} with them when
-   * there were none. Safe to call from many processes at once. A {@link Backfill} calls it with its
-   * source's {@link SegmentedSource#segments()} and {@link SegmentedSource#layout()} before it
-   * copies anything.
-   *
-   * @throws IllegalStateException when the store already holds checkpoints with another number of
-   *     segments or another layout (or another preparer recorded those first), naming both counts
-   *     and both layouts and what to do: resume with the source split as before, or start over
-   *     with new checkpoints
-   * @throws IllegalArgumentException when {@code segments} is below 1, or {@code layout} is blank
-   *     or longer than {@value SegmentedSource#MAX_LAYOUT_LENGTH} characters
-   */
-  void prepare(int segments, String layout) throws Exception;
+    /**
+     * Creates a not-yet-claimed checkpoint for each of segments {@code 0} to {@code segments - 1}
+     * that is missing (and whatever storage they need), and records {@code layout} with them when
+     * there were none. Safe to call from many processes at once. A {@link Backfill} calls it with its
+     * source's {@link SegmentedSource#segments()} and {@link SegmentedSource#layout()} before it
+     * copies anything.
+     *
+     * @throws IllegalStateException when the store already holds checkpoints with another number of
+     *     segments or another layout (or another preparer recorded those first), naming both counts
+     *     and both layouts and what to do: resume with the source split as before, or start over
+     *     with new checkpoints
+     * @throws IllegalArgumentException when {@code segments} is below 1, or {@code layout} is blank
+     *     or longer than {@value SegmentedSource#MAX_LAYOUT_LENGTH} characters
+     */
+    void prepare(int segments, String layout) throws Exception;
 
-  /**
-   * The layout recorded by the first {@link #prepare}: how the source was split into segments when
-   * the backfill started. Empty before.
-   */
-  Optional<String> layout() throws Exception;
+    /**
+     * The layout recorded by the first {@link #prepare}: how the source was split into segments when
+     * the backfill started. Empty before.
+     */
+    Optional<String> layout() throws Exception;
 
-  /**
-   * Up to {@code limit} segments that {@code owner} may claim now (not done; unclaimed, lease
-   * expired, or its own), lowest first. A hint: a claim may still lose a race.
-   */
-  List<Integer> claimable(String owner, int limit) throws Exception;
+    /**
+     * Up to {@code limit} segments that {@code owner} may claim now (not done; unclaimed, lease
+     * expired, or its own), lowest first. A hint: a claim may still lose a race.
+     */
+    List<Integer> claimable(String owner, int limit) throws Exception;
 
-  /**
-   * Claims {@code segment} for {@code owner} until the store's clock passes now plus {@code lease}.
-   *
-   * @return the claim with the segment's last saved token and row count, or empty when another
-   *     owner holds a live lease or the segment is done
-   */
-  Optional<CheckpointClaim> claim(int segment, String owner, Duration lease) throws Exception;
+    /**
+     * Claims {@code segment} for {@code owner} until the store's clock passes now plus {@code lease}.
+     *
+     * @return the claim with the segment's last saved token and row count, or empty when another
+     *     owner holds a live lease or the segment is done
+     */
+    Optional<CheckpointClaim> claim(int segment, String owner, Duration lease) throws Exception;
 
-  /**
-   * Records that the segment was copied up to {@code token} ({@code rows} rows read so far) and
-   * renews the lease by {@code lease} from now.
-   *
-   * @return false, changing nothing, when the claim is no longer current or its lease expired
-   */
-  boolean save(CheckpointClaim claim, String token, long rows, Duration lease) throws Exception;
+    /**
+     * Records that the segment was copied up to {@code token} ({@code rows} rows read so far) and
+     * renews the lease by {@code lease} from now.
+     *
+     * @return false, changing nothing, when the claim is no longer current or its lease expired
+     */
+    boolean save(CheckpointClaim claim, String token, long rows, Duration lease) throws Exception;
 
-  /**
-   * Marks the segment done after {@code rows} rows. Returns false, changing nothing, when the claim
-   * is no longer current or its lease expired.
-   */
-  boolean markDone(CheckpointClaim claim, long rows) throws Exception;
+    /**
+     * Marks the segment done after {@code rows} rows. Returns false, changing nothing, when the claim
+     * is no longer current or its lease expired.
+     */
+    boolean markDone(CheckpointClaim claim, long rows) throws Exception;
 
-  /**
-   * Ends the claim's lease at once, so another owner can take the segment over without waiting;
-   * does nothing when the claim is no longer current.
-   */
-  void release(CheckpointClaim claim) throws Exception;
+    /**
+     * Ends the claim's lease at once, so another owner can take the segment over without waiting;
+     * does nothing when the claim is no longer current.
+     */
+    void release(CheckpointClaim claim) throws Exception;
 
-  /** Every segment's checkpoint, by segment number; empty before {@link #prepare}. */
-  List<Checkpoint> checkpoints() throws Exception;
+    /** Every segment's checkpoint, by segment number; empty before {@link #prepare}. */
+    List<Checkpoint> checkpoints() throws Exception;
 
-  /** A short description for logs, without credentials. */
-  String describe();
+    /** A short description for logs, without credentials. */
+    String describe();
 }

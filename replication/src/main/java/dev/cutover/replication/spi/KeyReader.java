@@ -3,7 +3,6 @@ package dev.cutover.replication.spi;
 import dev.cutover.replication.Change;
 import dev.cutover.replication.Reconciler;
 import dev.cutover.replication.Repair;
-
 import java.util.Optional;
 
 /**
@@ -36,11 +35,11 @@ import java.util.Optional;
  */
 @FunctionalInterface
 public interface KeyReader {
-  /**
-   * The stored state of {@code key}, in the store's own key space: an upsert, a tombstone (a
-   * delete), or empty when the key is absent.
-   *
-   * @throws Exception when the store could not be read; never empty instead
-   */
-  Optional<Change> read(String key) throws Exception;
+    /**
+     * The stored state of {@code key}, in the store's own key space: an upsert, a tombstone (a
+     * delete), or empty when the key is absent.
+     *
+     * @throws Exception when the store could not be read; never empty instead
+     */
+    Optional<Change> read(String key) throws Exception;
 }

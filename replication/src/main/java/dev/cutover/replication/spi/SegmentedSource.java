@@ -3,9 +3,7 @@ package dev.cutover.replication.spi;
 import dev.cutover.replication.Backfill;
 import dev.cutover.replication.Change;
 import dev.cutover.replication.HybridLogicalClock;
-import dev.cutover.replication.jdbc.JdbcSource;
 import dev.cutover.replication.SourceRejection;
-
 import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -40,66 +38,69 @@ import org.jspecify.annotations.Nullable;
  * @since 0.1.0
  */
 public interface SegmentedSource {
-  /** Longest {@link #layout()} accepted by a {@link Backfill} and its checkpoint stores, in {@code char}s. */
-  int MAX_LAYOUT_LENGTH = 200;
+    /** Longest {@link #layout()} accepted by a {@link Backfill} and its checkpoint stores, in {@code char}s. */
+    int MAX_LAYOUT_LENGTH = 200;
 
-  /** How many segments; at least 1, the same for every call. */
-  int segments();
+    /** How many segments; at least 1, the same for every call. */
+    int segments();
 
-  /**
-   * An identifier of how keys are split into segments: two sources with equal layouts assign every
-   * key to the same segment, so checkpoints written while reading one are valid for the other. It
-   * includes whatever decides the split: the scheme, the segment count, and boundaries or ranges
-   * taken from the data (as a digest where they are long). Non-blank, at most {@value
-   * #MAX_LAYOUT_LENGTH} characters, the same for every call, without credentials.
-   *
-   * <p>The default, {@code "<segments> segments"}, is right only for a source whose split depends
-   * on nothing but the segment count (a hash of the key modulo the count, a parallel scan); a
-   * source whose segments are ranges computed from the data must override it, or a backfill
-   * restarted with recomputed ranges may skip rows.
-   *
-   * <pre>{@code
-   * JdbcSource source = JdbcSource.builder(pool).table("orders").keyColumn("id").versionColumn("rev").build();
-   * source.layout();  // "jdbc key ranges, 8 segments, boundaries sha-256 3f9a0c1d2e4b5a69"
-   * }</pre>
-   */
-  default String layout() {
-    return segments() + " segments";
-  }
-
-  /**
-   * Reads up to {@code limit} rows of {@code segment} after {@code token} (null: from the start).
-   *
-   * @throws IllegalArgumentException for a segment out of range, a limit below 1, or a token this
-   *     source did not issue, naming the bad value
-   */
-  Page readPage(int segment, @Nullable String token, int limit) throws Exception;
-
-  /** A short description for logs and reports, without credentials. */
-  String describe();
-
-  /**
-   * One page of a segment.
-   *
-   * @param rows the rows read
-   * @param rejected the rows read that could not become changes, in the order read; with {@code
-   *     rows}, at most the limit asked for
-   * @param next where to continue, or null when the segment has been read to its end
-   */
-  record Page(List<Change> rows, List<SourceRejection> rejected, @Nullable String next) {
-    public Page {
-      rows = List.copyOf(Objects.requireNonNull(rows, "rows"));
-      rejected = List.copyOf(Objects.requireNonNull(rejected, "rejected"));
+    /**
+     * An identifier of how keys are split into segments: two sources with equal layouts assign every
+     * key to the same segment, so checkpoints written while reading one are valid for the other. It
+     * includes whatever decides the split: the scheme, the segment count, and boundaries or ranges
+     * taken from the data (as a digest where they are long). Non-blank, at most {@value
+     * #MAX_LAYOUT_LENGTH} characters, the same for every call, without credentials.
+     *
+     * <p>The default, {@code "<segments> segments"}, is right only for a source whose split depends
+     * on nothing but the segment count (a hash of the key modulo the count, a parallel scan); a
+     * source whose segments are ranges computed from the data must override it, or a backfill
+     * restarted with recomputed ranges may skip rows.
+     *
+     * <pre>{@code
+     * JdbcSource source = JdbcSource.builder(pool).table("orders").keyColumn("id").versionColumn("rev").build();
+     * source.layout();  // "jdbc key ranges, 8 segments, boundaries sha-256 3f9a0c1d2e4b5a69"
+     * }</pre>
+     */
+    default String layout() {
+        return segments() + " segments";
     }
 
-    /** A page without rejected rows. */
-    public Page(List<Change> rows, @Nullable String next) {
-      this(rows, List.of(), next);
-    }
+    /**
+     * Reads up to {@code limit} rows of {@code segment} after {@code token} (null: from the start).
+     *
+     * @throws IllegalArgumentException for a segment out of range, a limit below 1, or a token this
+     *     source did not issue, naming the bad value
+     */
+    Page readPage(int segment, @Nullable String token, int limit) throws Exception;
 
-    /** How many rows the page read: its rows and its rejected rows. */
-    public int read() {
-      return rows.size() + rejected.size();
+    /** A short description for logs and reports, without credentials. */
+    String describe();
+
+    /**
+     * One page of a segment.
+     *
+     * @param rows the rows read
+     * @param rejected the rows read that could not become changes, in the order read; with {@code
+     *     rows}, at most the limit asked for
+     * @param next where to continue, or null when the segment has been read to its end
+     */
+    record Page(
+            List<Change> rows,
+            List<SourceRejection> rejected,
+            @Nullable String next) {
+        public Page {
+            rows = List.copyOf(Objects.requireNonNull(rows, "rows"));
+            rejected = List.copyOf(Objects.requireNonNull(rejected, "rejected"));
+        }
+
+        /** A page without rejected rows. */
+        public Page(List<Change> rows, @Nullable String next) {
+            this(rows, List.of(), next);
+        }
+
+        /** How many rows the page read: its rows and its rejected rows. */
+        public int read() {
+            return rows.size() + rejected.size();
+        }
     }
-  }
 }

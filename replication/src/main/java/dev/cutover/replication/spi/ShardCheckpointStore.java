@@ -1,7 +1,5 @@
 package dev.cutover.replication.spi;
 
-import dev.cutover.replication.InMemoryShardCheckpointStore;
-
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
@@ -29,69 +27,73 @@ import org.jspecify.annotations.Nullable;
  */
 public interface ShardCheckpointStore {
 
-  /**
-   * Takes or renews the lease of {@code shard} for {@code owner} until {@code until}.
-   *
-   * @return the shard's checkpoint when {@code owner} now holds the lease; empty when another
-   *     owner holds a lease that has not expired at {@code now}
-   */
-  Optional<Checkpoint> lease(Shard shard, String owner, Instant now, Instant until) throws Exception;
+    /**
+     * Takes or renews the lease of {@code shard} for {@code owner} until {@code until}.
+     *
+     * @return the shard's checkpoint when {@code owner} now holds the lease; empty when another
+     *     owner holds a lease that has not expired at {@code now}
+     */
+    Optional<Checkpoint> lease(Shard shard, String owner, Instant now, Instant until) throws Exception;
 
-  /**
-   * Records that every record of {@code shard} up to {@code sequenceNumber} was delivered, and
-   * extends the lease to {@code until}.
-   *
-   * @return false when {@code owner} no longer holds the shard (another reader took it)
-   */
-  boolean checkpoint(Shard shard, String owner, String sequenceNumber, Instant until) throws Exception;
+    /**
+     * Records that every record of {@code shard} up to {@code sequenceNumber} was delivered, and
+     * extends the lease to {@code until}.
+     *
+     * @return false when {@code owner} no longer holds the shard (another reader took it)
+     */
+    boolean checkpoint(Shard shard, String owner, String sequenceNumber, Instant until) throws Exception;
 
-  /**
-   * Records that {@code shard} was read to its end, so its children may be read.
-   *
-   * @return false when {@code owner} no longer holds the shard
-   */
-  boolean finish(Shard shard, String owner) throws Exception;
+    /**
+     * Records that {@code shard} was read to its end, so its children may be read.
+     *
+     * @return false when {@code owner} no longer holds the shard
+     */
+    boolean finish(Shard shard, String owner) throws Exception;
 
-  /** Gives up {@code owner}'s lease of {@code shard}, so another reader may take it at once. */
-  void release(Shard shard, String owner) throws Exception;
+    /** Gives up {@code owner}'s lease of {@code shard}, so another reader may take it at once. */
+    void release(Shard shard, String owner) throws Exception;
 
-  /** The shard's checkpoint, or empty if it was never leased. */
-  Optional<Checkpoint> read(Shard shard) throws Exception;
+    /** The shard's checkpoint, or empty if it was never leased. */
+    Optional<Checkpoint> read(Shard shard) throws Exception;
 
-  /**
-   * One shard of one stream, as one consumer reads it: two consumers (say, two migrations) of
-   * the same stream keep separate checkpoints.
-   *
-   * @param consumer the consumer's name
-   * @param streamArn the stream's ARN
-   * @param shardId the shard's id
-   * @since 0.1.0
-   */
-  record Shard(String consumer, String streamArn, String shardId) {
-    public Shard {
-      Objects.requireNonNull(consumer, "consumer");
-      Objects.requireNonNull(streamArn, "streamArn");
-      Objects.requireNonNull(shardId, "shardId");
+    /**
+     * One shard of one stream, as one consumer reads it: two consumers (say, two migrations) of
+     * the same stream keep separate checkpoints.
+     *
+     * @param consumer the consumer's name
+     * @param streamArn the stream's ARN
+     * @param shardId the shard's id
+     * @since 0.1.0
+     */
+    record Shard(String consumer, String streamArn, String shardId) {
+        public Shard {
+            Objects.requireNonNull(consumer, "consumer");
+            Objects.requireNonNull(streamArn, "streamArn");
+            Objects.requireNonNull(shardId, "shardId");
+        }
+
+        /** One string naming the shard, for a store's key and for logs. */
+        public String id() {
+            return consumer + "|" + streamArn + "|" + shardId;
+        }
     }
 
-    /** One string naming the shard, for a store's key and for logs. */
-    public String id() {
-      return consumer + "|" + streamArn + "|" + shardId;
+    /**
+     * The state of one shard.
+     *
+     * @param sequenceNumber the last sequence number delivered, or null when none was yet
+     * @param finished whether the shard was read to its end
+     * @param owner the reader holding the lease, or null when released
+     * @param leaseUntil when the lease expires
+     * @since 0.1.0
+     */
+    record Checkpoint(
+            @Nullable String sequenceNumber,
+            boolean finished,
+            @Nullable String owner,
+            Instant leaseUntil) {
+        public Checkpoint {
+            Objects.requireNonNull(leaseUntil, "leaseUntil");
+        }
     }
-  }
-
-  /**
-   * The state of one shard.
-   *
-   * @param sequenceNumber the last sequence number delivered, or null when none was yet
-   * @param finished whether the shard was read to its end
-   * @param owner the reader holding the lease, or null when released
-   * @param leaseUntil when the lease expires
-   * @since 0.1.0
-   */
-  record Checkpoint(@Nullable String sequenceNumber, boolean finished, @Nullable String owner, Instant leaseUntil) {
-    public Checkpoint {
-      Objects.requireNonNull(leaseUntil, "leaseUntil");
-    }
-  }
 }

@@ -9,39 +9,39 @@ import org.jspecify.annotations.Nullable;
  * claiming a layout of its own, as the same source rebuilt with other boundaries would.
  */
 final class CountingSource implements SegmentedSource {
-  private final SegmentedSource delegate;
-  private final @Nullable String layout;
-  final AtomicLong rowsRead = new AtomicLong();
+    private final SegmentedSource delegate;
+    private final @Nullable String layout;
+    final AtomicLong rowsRead = new AtomicLong();
 
-  CountingSource(SegmentedSource delegate) {
-    this(delegate, null);
-  }
+    CountingSource(SegmentedSource delegate) {
+        this(delegate, null);
+    }
 
-  /** {@code delegate} read with the layout {@code layout} instead of its own (null: its own). */
-  CountingSource(SegmentedSource delegate, @Nullable String layout) {
-    this.delegate = delegate;
-    this.layout = layout;
-  }
+    /** {@code delegate} read with the layout {@code layout} instead of its own (null: its own). */
+    CountingSource(SegmentedSource delegate, @Nullable String layout) {
+        this.delegate = delegate;
+        this.layout = layout;
+    }
 
-  @Override
-  public int segments() {
-    return delegate.segments();
-  }
+    @Override
+    public int segments() {
+        return delegate.segments();
+    }
 
-  @Override
-  public String layout() {
-    return layout != null ? layout : delegate.layout();
-  }
+    @Override
+    public String layout() {
+        return layout != null ? layout : delegate.layout();
+    }
 
-  @Override
-  public Page readPage(int segment, @Nullable String token, int limit) throws Exception {
-    Page page = delegate.readPage(segment, token, limit);
-    rowsRead.addAndGet(page.rows().size());
-    return page;
-  }
+    @Override
+    public Page readPage(int segment, @Nullable String token, int limit) throws Exception {
+        Page page = delegate.readPage(segment, token, limit);
+        rowsRead.addAndGet(page.rows().size());
+        return page;
+    }
 
-  @Override
-  public String describe() {
-    return delegate.describe();
-  }
+    @Override
+    public String describe() {
+        return delegate.describe();
+    }
 }

@@ -10,48 +10,48 @@ import java.util.concurrent.atomic.AtomicInteger;
  * after a real {@code kill -9}.
  */
 final class CrashSwitch {
-  /** A switch that never fires. */
-  static final CrashSwitch NEVER = new CrashSwitch(0, false);
+    /** A switch that never fires. */
+    static final CrashSwitch NEVER = new CrashSwitch(0, false);
 
-  private final int killAt;
-  private final boolean afterEffect;
-  private final AtomicInteger calls = new AtomicInteger();
-  private volatile boolean dead;
+    private final int killAt;
+    private final boolean afterEffect;
+    private final AtomicInteger calls = new AtomicInteger();
+    private volatile boolean dead;
 
-  CrashSwitch(int killAt, boolean afterEffect) {
-    this.killAt = killAt;
-    this.afterEffect = afterEffect;
-  }
-
-  /** Throws when the process is dead. */
-  void checkAlive() {
-    if (dead) {
-      throw new SimulatedCrash("the process was killed");
+    CrashSwitch(int killAt, boolean afterEffect) {
+        this.killAt = killAt;
+        this.afterEffect = afterEffect;
     }
-  }
 
-  /**
-   * Before a call with an effect: throws when dead or when this call is the kill point before its
-   * effect; returns true when the caller must make the effect and then throw {@link #crash()}.
-   */
-  boolean beforeEffect() {
-    checkAlive();
-    if (calls.incrementAndGet() != killAt) {
-      return false;
+    /** Throws when the process is dead. */
+    void checkAlive() {
+        if (dead) {
+            throw new SimulatedCrash("the process was killed");
+        }
     }
-    dead = true;
-    if (!afterEffect) {
-      throw crash();
+
+    /**
+     * Before a call with an effect: throws when dead or when this call is the kill point before its
+     * effect; returns true when the caller must make the effect and then throw {@link #crash()}.
+     */
+    boolean beforeEffect() {
+        checkAlive();
+        if (calls.incrementAndGet() != killAt) {
+            return false;
+        }
+        dead = true;
+        if (!afterEffect) {
+            throw crash();
+        }
+        return true;
     }
-    return true;
-  }
 
-  SimulatedCrash crash() {
-    return new SimulatedCrash(
-        "killed at call " + killAt + (afterEffect ? ", after its effect" : ", before its effect"));
-  }
+    SimulatedCrash crash() {
+        return new SimulatedCrash(
+                "killed at call " + killAt + (afterEffect ? ", after its effect" : ", before its effect"));
+    }
 
-  boolean fired() {
-    return dead;
-  }
+    boolean fired() {
+        return dead;
+    }
 }

@@ -15,47 +15,47 @@ import org.jspecify.annotations.Nullable;
  * last key read.
  */
 final class HardDeleteOldStore implements SegmentedSource {
-  private final ConcurrentSkipListMap<String, Change> rows = new ConcurrentSkipListMap<>();
-  private final int segments;
+    private final ConcurrentSkipListMap<String, Change> rows = new ConcurrentSkipListMap<>();
+    private final int segments;
 
-  HardDeleteOldStore(int segments) {
-    this.segments = segments;
-  }
-
-  void write(Change change) {
-    if (change.isDelete()) {
-      rows.remove(change.key());
-    } else {
-      rows.put(change.key(), change);
+    HardDeleteOldStore(int segments) {
+        this.segments = segments;
     }
-  }
 
-  Map<String, Change> snapshot() {
-    return Map.copyOf(rows);
-  }
-
-  @Override
-  public int segments() {
-    return segments;
-  }
-
-  @Override
-  public Page readPage(int segment, @Nullable String token, int limit) {
-    Map<String, Change> after = token == null ? rows : rows.tailMap(token, false);
-    List<Change> page = new ArrayList<>();
-    for (Map.Entry<String, Change> e : after.entrySet()) {
-      if (Math.floorMod(e.getKey().hashCode(), segments) == segment) {
-        page.add(e.getValue());
-        if (page.size() == limit) {
-          return new Page(page, e.getKey());
+    void write(Change change) {
+        if (change.isDelete()) {
+            rows.remove(change.key());
+        } else {
+            rows.put(change.key(), change);
         }
-      }
     }
-    return new Page(page, null);
-  }
 
-  @Override
-  public String describe() {
-    return "hard-delete old store";
-  }
+    Map<String, Change> snapshot() {
+        return Map.copyOf(rows);
+    }
+
+    @Override
+    public int segments() {
+        return segments;
+    }
+
+    @Override
+    public Page readPage(int segment, @Nullable String token, int limit) {
+        Map<String, Change> after = token == null ? rows : rows.tailMap(token, false);
+        List<Change> page = new ArrayList<>();
+        for (Map.Entry<String, Change> e : after.entrySet()) {
+            if (Math.floorMod(e.getKey().hashCode(), segments) == segment) {
+                page.add(e.getValue());
+                if (page.size() == limit) {
+                    return new Page(page, e.getKey());
+                }
+            }
+        }
+        return new Page(page, null);
+    }
+
+    @Override
+    public String describe() {
+        return "hard-delete old store";
+    }
 }

@@ -1,8 +1,8 @@
 package dev.cutover.replication.integration;
 
-import dev.cutover.replication.spi.ApplyOutcome;
 import dev.cutover.replication.Change;
 import dev.cutover.replication.ForwardingTarget;
+import dev.cutover.replication.spi.ApplyOutcome;
 import dev.cutover.replication.spi.Checkpoint;
 import dev.cutover.replication.spi.CheckpointClaim;
 import dev.cutover.replication.spi.CheckpointStore;
@@ -27,162 +27,162 @@ import org.jspecify.annotations.Nullable;
  * (on whichever worker thread) is the kill point and every later call sees the process dead.
  */
 final class DyingProcess {
-  /** Never dies. */
-  static final int NEVER = 0;
+    /** Never dies. */
+    static final int NEVER = 0;
 
-  /** What every call of a dead process throws. */
-  static final class Killed extends RuntimeException {
-    private static final long serialVersionUID = 1L;
+    /** What every call of a dead process throws. */
+    static final class Killed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
 
-    Killed(String message) {
-      super(message, null, false, false);
+        Killed(String message) {
+            super(message, null, false, false);
+        }
     }
-  }
 
-  private final int killAt;
-  private final boolean afterEffect;
-  private final AtomicInteger calls = new AtomicInteger();
-  private volatile boolean dead;
+    private final int killAt;
+    private final boolean afterEffect;
+    private final AtomicInteger calls = new AtomicInteger();
+    private volatile boolean dead;
 
-  DyingProcess(int killAt, boolean afterEffect) {
-    this.killAt = killAt;
-    this.afterEffect = afterEffect;
-  }
-
-  /** Whether the process was killed. */
-  boolean killed() {
-    return dead;
-  }
-
-  private void checkAlive() {
-    if (dead) {
-      throw new Killed("the process was killed before");
+    DyingProcess(int killAt, boolean afterEffect) {
+        this.killAt = killAt;
+        this.afterEffect = afterEffect;
     }
-  }
 
-  private <T> T effect(Callable<T> call) throws Exception {
-    checkAlive();
-    boolean kill = calls.incrementAndGet() == killAt;
-    if (kill) {
-      dead = true;
-      if (!afterEffect) {
-        throw new Killed("killed at call " + killAt + ", before its effect");
-      }
+    /** Whether the process was killed. */
+    boolean killed() {
+        return dead;
     }
-    T result = call.call();
-    if (kill) {
-      throw new Killed("killed at call " + killAt + ", after its effect");
+
+    private void checkAlive() {
+        if (dead) {
+            throw new Killed("the process was killed before");
+        }
     }
-    return result;
-  }
 
-  /** {@code source} read by this process; {@code afterPage} runs after each page read (live writes meanwhile). */
-  SegmentedSource source(SegmentedSource source, Runnable afterPage) {
-    return new SegmentedSource() {
-      @Override
-      public int segments() {
-        return source.segments();
-      }
-
-      @Override
-      public String layout() {
-        return source.layout();
-      }
-
-      @Override
-      public Page readPage(int segment, @Nullable String token, int limit) throws Exception {
+    private <T> T effect(Callable<T> call) throws Exception {
         checkAlive();
-        Page page = source.readPage(segment, token, limit);
-        afterPage.run();
-        return page;
-      }
+        boolean kill = calls.incrementAndGet() == killAt;
+        if (kill) {
+            dead = true;
+            if (!afterEffect) {
+                throw new Killed("killed at call " + killAt + ", before its effect");
+            }
+        }
+        T result = call.call();
+        if (kill) {
+            throw new Killed("killed at call " + killAt + ", after its effect");
+        }
+        return result;
+    }
 
-      @Override
-      public String describe() {
-        return source.describe();
-      }
-    };
-  }
+    /** {@code source} read by this process; {@code afterPage} runs after each page read (live writes meanwhile). */
+    SegmentedSource source(SegmentedSource source, Runnable afterPage) {
+        return new SegmentedSource() {
+            @Override
+            public int segments() {
+                return source.segments();
+            }
 
-  /** {@code target} written by this process; only {@link VersionedTarget#apply} is used by a backfill. */
-  VersionedTarget target(VersionedTarget target) {
-    return new ForwardingTarget(target) {
-      @Override
-      public List<ApplyOutcome> apply(List<Change> changes) throws Exception {
-        return effect(() -> super.apply(changes));
-      }
+            @Override
+            public String layout() {
+                return source.layout();
+            }
 
-      @Override
-      public Optional<Change> read(String key) throws Exception {
-        checkAlive();
-        return super.read(key);
-      }
+            @Override
+            public Page readPage(int segment, @Nullable String token, int limit) throws Exception {
+                checkAlive();
+                Page page = source.readPage(segment, token, limit);
+                afterPage.run();
+                return page;
+            }
 
-      @Override
-      public long purgeTombstones(Instant appliedBefore) {
-        throw new UnsupportedOperationException("a backfill never purges");
-      }
+            @Override
+            public String describe() {
+                return source.describe();
+            }
+        };
+    }
 
-      @Override
-      public Page readPage(int segment, @Nullable String token, int limit) throws Exception {
-        checkAlive();
-        return super.readPage(segment, token, limit);
-      }
-    };
-  }
+    /** {@code target} written by this process; only {@link VersionedTarget#apply} is used by a backfill. */
+    VersionedTarget target(VersionedTarget target) {
+        return new ForwardingTarget(target) {
+            @Override
+            public List<ApplyOutcome> apply(List<Change> changes) throws Exception {
+                return effect(() -> super.apply(changes));
+            }
 
-  /** {@code store} used by this process. */
-  CheckpointStore checkpoints(CheckpointStore store) {
-    return new CheckpointStore() {
-      @Override
-      public void prepare(int segments, String layout) throws Exception {
-        checkAlive();
-        store.prepare(segments, layout);
-      }
+            @Override
+            public Optional<Change> read(String key) throws Exception {
+                checkAlive();
+                return super.read(key);
+            }
 
-      @Override
-      public Optional<String> layout() throws Exception {
-        checkAlive();
-        return store.layout();
-      }
+            @Override
+            public long purgeTombstones(Instant appliedBefore) {
+                throw new UnsupportedOperationException("a backfill never purges");
+            }
 
-      @Override
-      public List<Integer> claimable(String owner, int limit) throws Exception {
-        checkAlive();
-        return store.claimable(owner, limit);
-      }
+            @Override
+            public Page readPage(int segment, @Nullable String token, int limit) throws Exception {
+                checkAlive();
+                return super.readPage(segment, token, limit);
+            }
+        };
+    }
 
-      @Override
-      public Optional<CheckpointClaim> claim(int segment, String owner, Duration lease) throws Exception {
-        return effect(() -> store.claim(segment, owner, lease));
-      }
+    /** {@code store} used by this process. */
+    CheckpointStore checkpoints(CheckpointStore store) {
+        return new CheckpointStore() {
+            @Override
+            public void prepare(int segments, String layout) throws Exception {
+                checkAlive();
+                store.prepare(segments, layout);
+            }
 
-      @Override
-      public boolean save(CheckpointClaim claim, String token, long rows, Duration lease) throws Exception {
-        return effect(() -> store.save(claim, token, rows, lease));
-      }
+            @Override
+            public Optional<String> layout() throws Exception {
+                checkAlive();
+                return store.layout();
+            }
 
-      @Override
-      public boolean markDone(CheckpointClaim claim, long rows) throws Exception {
-        return effect(() -> store.markDone(claim, rows));
-      }
+            @Override
+            public List<Integer> claimable(String owner, int limit) throws Exception {
+                checkAlive();
+                return store.claimable(owner, limit);
+            }
 
-      @Override
-      public void release(CheckpointClaim claim) throws Exception {
-        checkAlive();
-        store.release(claim);
-      }
+            @Override
+            public Optional<CheckpointClaim> claim(int segment, String owner, Duration lease) throws Exception {
+                return effect(() -> store.claim(segment, owner, lease));
+            }
 
-      @Override
-      public List<Checkpoint> checkpoints() throws Exception {
-        checkAlive();
-        return store.checkpoints();
-      }
+            @Override
+            public boolean save(CheckpointClaim claim, String token, long rows, Duration lease) throws Exception {
+                return effect(() -> store.save(claim, token, rows, lease));
+            }
 
-      @Override
-      public String describe() {
-        return store.describe();
-      }
-    };
-  }
+            @Override
+            public boolean markDone(CheckpointClaim claim, long rows) throws Exception {
+                return effect(() -> store.markDone(claim, rows));
+            }
+
+            @Override
+            public void release(CheckpointClaim claim) throws Exception {
+                checkAlive();
+                store.release(claim);
+            }
+
+            @Override
+            public List<Checkpoint> checkpoints() throws Exception {
+                checkAlive();
+                return store.checkpoints();
+            }
+
+            @Override
+            public String describe() {
+                return store.describe();
+            }
+        };
+    }
 }

@@ -5,10 +5,10 @@ import dev.cutover.testsupport.FreshTables;
 
 /** {@link SourceRejectionChecks} on H2. */
 class H2SourceRejectionTest extends SourceRejectionChecks {
-  private static final FreshTables TABLES = FreshTables.on(DatabaseKind.H2, "source_rejection");
+    private static final FreshTables TABLES = FreshTables.on(DatabaseKind.H2, "source_rejection");
 
-  @Override
-  FreshTables tables() {
-    return TABLES;
-  }
+    @Override
+    FreshTables tables() {
+        return TABLES;
+    }
 }

@@ -19,31 +19,44 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * same boundaries, whatever else differs; boundaries that join to the same text stay apart.
  */
 class JdbcSourceLayoutProperties {
-  private static final FreshTables TABLES = FreshTables.on(DatabaseKind.H2, "source_layouts");
-  private static final String TABLE = "layout_keys";
+    private static final FreshTables TABLES = FreshTables.on(DatabaseKind.H2, "source_layouts");
+    private static final String TABLE = "layout_keys";
 
-  @BeforeContainer
-  static void createTable() throws SQLException {
-    TABLES.execute("CREATE TABLE " + TABLE + " (id VARCHAR(100) NOT NULL PRIMARY KEY, rev BIGINT)");
-  }
+    @BeforeContainer
+    static void createTable() throws SQLException {
+        TABLES.execute("CREATE TABLE " + TABLE + " (id VARCHAR(100) NOT NULL PRIMARY KEY, rev BIGINT)");
+    }
 
-  /** Ascending boundary keys from a small alphabet, so that lists repeat and one key may hold another's joint. */
-  @Provide
-  Arbitrary<List<String>> boundaries() {
-    return Arbitraries.of("a", "a,b", "ab", "b", "é", "e\u0301", "z").list().uniqueElements().ofMaxSize(4)
-        .map(keys -> keys.stream().sorted().toList());
-  }
+    /** Ascending boundary keys from a small alphabet, so that lists repeat and one key may hold another's joint. */
+    @Provide
+    Arbitrary<List<String>> boundaries() {
+        return Arbitraries.of("a", "a,b", "ab", "b", "é", "e\u0301", "z")
+                .list()
+                .uniqueElements()
+                .ofMaxSize(4)
+                .map(keys -> keys.stream().sorted().toList());
+    }
 
-  @Property(tries = 200)
-  void layoutsAreEqualExactlyWhenTheBoundariesAre(@ForAll("boundaries") List<String> a,
-      @ForAll("boundaries") List<String> generated, @ForAll boolean same) throws SQLException {
-    List<String> b = same ? List.copyOf(a) : generated;
-    JdbcSource first = JdbcSource.builder(TABLES.dataSource()).table(TABLE).keyColumn("id").versionColumn("rev")
-        .boundaries(a).build();
-    JdbcSource second = JdbcSource.builder(TABLES.dataSource()).query("SELECT id, rev FROM " + TABLE)
-        .keyColumn("id").versionColumn("rev").boundaries(b).build();
-    assertThat(first.layout().equals(second.layout())).as("%s ~ %s", a, b).isEqualTo(a.equals(b));
-    assertThat(first.layout()).startsWith("jdbc key ranges, " + (a.size() + 1) + " segments, ")
-        .hasSizeLessThanOrEqualTo(SegmentedSource.MAX_LAYOUT_LENGTH);
-  }
+    @Property(tries = 200)
+    void layoutsAreEqualExactlyWhenTheBoundariesAre(
+            @ForAll("boundaries") List<String> a, @ForAll("boundaries") List<String> generated, @ForAll boolean same)
+            throws SQLException {
+        List<String> b = same ? List.copyOf(a) : generated;
+        JdbcSource first = JdbcSource.builder(TABLES.dataSource())
+                .table(TABLE)
+                .keyColumn("id")
+                .versionColumn("rev")
+                .boundaries(a)
+                .build();
+        JdbcSource second = JdbcSource.builder(TABLES.dataSource())
+                .query("SELECT id, rev FROM " + TABLE)
+                .keyColumn("id")
+                .versionColumn("rev")
+                .boundaries(b)
+                .build();
+        assertThat(first.layout().equals(second.layout())).as("%s ~ %s", a, b).isEqualTo(a.equals(b));
+        assertThat(first.layout())
+                .startsWith("jdbc key ranges, " + (a.size() + 1) + " segments, ")
+                .hasSizeLessThanOrEqualTo(SegmentedSource.MAX_LAYOUT_LENGTH);
+    }
 }

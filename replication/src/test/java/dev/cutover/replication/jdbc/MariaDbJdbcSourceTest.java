@@ -5,10 +5,10 @@ import dev.cutover.testsupport.FreshTables;
 
 /** {@link JdbcSourceChecks} on embedded MariaDb. */
 class MariaDbJdbcSourceTest extends JdbcSourceChecks {
-  private static final FreshTables TABLES = FreshTables.on(DatabaseKind.MARIADB, "source_checks");
+    private static final FreshTables TABLES = FreshTables.on(DatabaseKind.MARIADB, "source_checks");
 
-  @Override
-  FreshTables tables() {
-    return TABLES;
-  }
+    @Override
+    FreshTables tables() {
+        return TABLES;
+    }
 }

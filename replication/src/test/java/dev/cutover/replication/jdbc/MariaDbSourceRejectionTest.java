@@ -5,10 +5,10 @@ import dev.cutover.testsupport.FreshTables;
 
 /** {@link SourceRejectionChecks} on MariaDB. */
 class MariaDbSourceRejectionTest extends SourceRejectionChecks {
-  private static final FreshTables TABLES = FreshTables.on(DatabaseKind.MARIADB, "source_rejection");
+    private static final FreshTables TABLES = FreshTables.on(DatabaseKind.MARIADB, "source_rejection");
 
-  @Override
-  FreshTables tables() {
-    return TABLES;
-  }
+    @Override
+    FreshTables tables() {
+        return TABLES;
+    }
 }

@@ -5,10 +5,10 @@ import dev.cutover.testsupport.FreshTables;
 
 /** {@link SourceRejectionChecks} on Postgres. */
 class PostgresSourceRejectionTest extends SourceRejectionChecks {
-  private static final FreshTables TABLES = FreshTables.on(DatabaseKind.POSTGRES, "source_rejection");
+    private static final FreshTables TABLES = FreshTables.on(DatabaseKind.POSTGRES, "source_rejection");
 
-  @Override
-  FreshTables tables() {
-    return TABLES;
-  }
+    @Override
+    FreshTables tables() {
+        return TABLES;
+    }
 }

@@ -8,22 +8,22 @@ import java.util.Set;
 
 /** An in-memory target that refuses, as bad data, every batch holding one of the given keys. */
 final class RefusingTarget extends InMemoryForwardingTarget {
-  private final Set<String> refused;
+    private final Set<String> refused;
 
-  RefusingTarget(Set<String> refused) {
-    this.refused = refused;
-  }
-
-  @Override
-  public List<ApplyOutcome> apply(List<Change> changes) {
-    if (changes.stream().anyMatch(c -> refused.contains(c.key()))) {
-      throw new IllegalArgumentException("refused");
+    RefusingTarget(Set<String> refused) {
+        this.refused = refused;
     }
-    return store.apply(changes);
-  }
 
-  @Override
-  public String describe() {
-    return "refusing " + store.describe();
-  }
+    @Override
+    public List<ApplyOutcome> apply(List<Change> changes) {
+        if (changes.stream().anyMatch(c -> refused.contains(c.key()))) {
+            throw new IllegalArgumentException("refused");
+        }
+        return store.apply(changes);
+    }
+
+    @Override
+    public String describe() {
+        return "refusing " + store.describe();
+    }
 }

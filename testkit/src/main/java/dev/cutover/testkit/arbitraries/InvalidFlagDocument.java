@@ -25,47 +25,47 @@ import java.util.Objects;
  */
 public record InvalidFlagDocument(Kind kind, String key, String json, String defect) {
 
-  /** Checks for nulls. */
-  public InvalidFlagDocument {
-    Objects.requireNonNull(kind, "kind");
-    Objects.requireNonNull(key, "key");
-    Objects.requireNonNull(json, "json");
-    Objects.requireNonNull(defect, "defect");
-  }
-
-  /**
-   * What makes a document invalid.
-   *
-   * <pre>{@code
-   * Arbitrary<InvalidFlagDocument> storable =
-   *     FlagArbitraries.invalidFlagDocuments().filter(d -> d.kind().isWellFormedJson());
-   * }</pre>
-   *
-   * @since 0.1.0
-   */
-  public enum Kind {
-    /**
-     * Not a JSON object: truncated, trailing garbage, a duplicate field, broken syntax, or a JSON
-     * value other than an object. The only kind that a store holding JSON natively cannot store.
-     */
-    MALFORMED_JSON,
-    /** A rule clause with an operator name that does not exist. */
-    UNKNOWN_OPERATOR,
-    /** A variant value that does not match the flag's variant type. */
-    VARIANT_TYPE_MISMATCH,
-    /** A rollout whose allocations do not add up to exactly 100%. */
-    ROLLOUT_NOT_100,
-    /** A key that does not match {@link dev.cutover.flags.Flag#KEY_PATTERN}. */
-    BAD_KEY;
-
-    /** Whether documents of this kind are well-formed JSON objects. */
-    public boolean isWellFormedJson() {
-      return this != MALFORMED_JSON;
+    /** Checks for nulls. */
+    public InvalidFlagDocument {
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(json, "json");
+        Objects.requireNonNull(defect, "defect");
     }
-  }
 
-  @Override
-  public String toString() {
-    return "InvalidFlagDocument{" + kind + ", key='" + key + "', defect=" + defect + ", json=" + json + "}";
-  }
+    /**
+     * What makes a document invalid.
+     *
+     * <pre>{@code
+     * Arbitrary<InvalidFlagDocument> storable =
+     *     FlagArbitraries.invalidFlagDocuments().filter(d -> d.kind().isWellFormedJson());
+     * }</pre>
+     *
+     * @since 0.1.0
+     */
+    public enum Kind {
+        /**
+         * Not a JSON object: truncated, trailing garbage, a duplicate field, broken syntax, or a JSON
+         * value other than an object. The only kind that a store holding JSON natively cannot store.
+         */
+        MALFORMED_JSON,
+        /** A rule clause with an operator name that does not exist. */
+        UNKNOWN_OPERATOR,
+        /** A variant value that does not match the flag's variant type. */
+        VARIANT_TYPE_MISMATCH,
+        /** A rollout whose allocations do not add up to exactly 100%. */
+        ROLLOUT_NOT_100,
+        /** A key that does not match {@link dev.cutover.flags.Flag#KEY_PATTERN}. */
+        BAD_KEY;
+
+        /** Whether documents of this kind are well-formed JSON objects. */
+        public boolean isWellFormedJson() {
+            return this != MALFORMED_JSON;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "InvalidFlagDocument{" + kind + ", key='" + key + "', defect=" + defect + ", json=" + json + "}";
+    }
 }

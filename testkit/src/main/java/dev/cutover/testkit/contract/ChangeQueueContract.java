@@ -58,202 +58,221 @@ import net.jqwik.api.constraints.IntRange;
  * }</pre>
  */
 public abstract class ChangeQueueContract {
-  private static final Duration WAIT = Duration.ofMillis(200);
-  private static final Duration DEADLINE = Duration.ofSeconds(60);
+    private static final Duration WAIT = Duration.ofMillis(200);
+    private static final Duration DEADLINE = Duration.ofSeconds(60);
 
-  /** A fresh, empty queue, used by one try only. */
-  protected abstract ChangeQueue createQueue() throws Exception;
+    /** A fresh, empty queue, used by one try only. */
+    protected abstract ChangeQueue createQueue() throws Exception;
 
-  /**
-   * How long after a consumer died its unacknowledged changes are delivered again (a durable
-   * queue's visibility timeout or session timeout, plus slack). Not used for a queue that is not
-   * durable. Default 30 s.
-   */
-  protected Duration redeliveryWithin() {
-    return Duration.ofSeconds(30);
-  }
+    /**
+     * How long after a consumer died its unacknowledged changes are delivered again (a durable
+     * queue's visibility timeout or session timeout, plus slack). Not used for a queue that is not
+     * durable. Default 30 s.
+     */
+    protected Duration redeliveryWithin() {
+        return Duration.ofSeconds(30);
+    }
 
-  /** Closes a queue after a try, when it holds resources; default does nothing. */
-  protected void dispose(ChangeQueue queue) throws Exception {}
+    /** Closes a queue after a try, when it holds resources; default does nothing. */
+    protected void dispose(ChangeQueue queue) throws Exception {}
 
-  @Property(tries = 25)
-  void everyAcceptedChangeIsDeliveredAtLeastOnceToConcurrentConsumers(
-      @ForAll @IntRange(min = 1, max = 300) int count,
-      @ForAll @IntRange(min = 1, max = 4) int consumers,
-      @ForAll @IntRange(min = 1, max = 50) int batch) throws Exception {
-    ChangeQueue queue = createQueue();
-    try {
-      List<Change> offered = changes("k", count);
-      ExecutorService pool = Executors.newFixedThreadPool(consumers + 1);
-      try {
-        Set<Change> delivered = ConcurrentHashMap.newKeySet();
-        Future<List<Change>> accepted = pool.submit(() -> offerAll(queue, offered));
-        List<Future<?>> running = new ArrayList<>();
-        for (int i = 0; i < consumers; i++) {
-          running.add(pool.submit(() -> consume(queue, batch, delivered, offered.size())));
+    @Property(tries = 25)
+    void everyAcceptedChangeIsDeliveredAtLeastOnceToConcurrentConsumers(
+            @ForAll @IntRange(min = 1, max = 300) int count,
+            @ForAll @IntRange(min = 1, max = 4) int consumers,
+            @ForAll @IntRange(min = 1, max = 50) int batch)
+            throws Exception {
+        ChangeQueue queue = createQueue();
+        try {
+            List<Change> offered = changes("k", count);
+            ExecutorService pool = Executors.newFixedThreadPool(consumers + 1);
+            try {
+                Set<Change> delivered = ConcurrentHashMap.newKeySet();
+                Future<List<Change>> accepted = pool.submit(() -> offerAll(queue, offered));
+                List<Future<?>> running = new ArrayList<>();
+                for (int i = 0; i < consumers; i++) {
+                    running.add(pool.submit(() -> consume(queue, batch, delivered, offered.size())));
+                }
+                List<Change> in = accepted.get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+                for (Future<?> f : running) {
+                    f.get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+                }
+                assertThat(in).as("an offer with room never fails").hasSize(offered.size());
+                assertThat(delivered)
+                        .as("every accepted change, exactly as offered")
+                        .containsExactlyInAnyOrderElementsOf(new HashSet<>(in));
+            } finally {
+                pool.shutdownNow();
+            }
+        } finally {
+            dispose(queue);
         }
-        List<Change> in = accepted.get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
-        for (Future<?> f : running) {
-          f.get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    @Example
+    void aConsumerThatDiesMidBatchLeavesItsChangesToTheNext() throws Exception {
+        ChangeQueue queue = createQueue();
+        try {
+            List<Change> offered = changes("died", 10);
+            assertThat(offerAll(queue, offered)).hasSize(10);
+
+            Delivery held = pollUntil(queue, 5, 1);
+            assertThat(held.changes())
+                    .as("the first consumer's batch")
+                    .isNotEmpty()
+                    .hasSizeLessThanOrEqualTo(5);
+            // the first consumer dies here: it never acknowledges what it polled
+
+            Set<Change> second = ConcurrentHashMap.newKeySet();
+            Set<Change> expected = new HashSet<>(offered);
+            if (!queue.durable()) {
+                expected.removeAll(held.changes());
+            }
+            long deadline =
+                    System.nanoTime() + redeliveryWithin().plus(DEADLINE).toNanos();
+            while (!second.containsAll(expected) && System.nanoTime() < deadline) {
+                Delivery d = queue.poll(10, WAIT, Duration.ZERO);
+                second.addAll(d.changes());
+                queue.ack(d);
+            }
+            assertThat(second)
+                    .as(
+                            queue.durable()
+                                    ? "a durable queue delivers the dead consumer's changes again, and the rest"
+                                    : "a queue that is not durable delivers the rest, each once")
+                    .containsAll(expected);
+            if (!queue.durable()) {
+                assertThat(second)
+                        .as("held by the dead consumer: the mirror records them as dropped")
+                        .doesNotContainAnyElementsOf(held.changes());
+            }
+        } finally {
+            dispose(queue);
         }
-        assertThat(in).as("an offer with room never fails").hasSize(offered.size());
-        assertThat(delivered).as("every accepted change, exactly as offered")
-            .containsExactlyInAnyOrderElementsOf(new HashSet<>(in));
-      } finally {
-        pool.shutdownNow();
-      }
-    } finally {
-      dispose(queue);
     }
-  }
 
-  @Example
-  void aConsumerThatDiesMidBatchLeavesItsChangesToTheNext() throws Exception {
-    ChangeQueue queue = createQueue();
-    try {
-      List<Change> offered = changes("died", 10);
-      assertThat(offerAll(queue, offered)).hasSize(10);
-
-      Delivery held = pollUntil(queue, 5, 1);
-      assertThat(held.changes()).as("the first consumer's batch").isNotEmpty().hasSizeLessThanOrEqualTo(5);
-      // the first consumer dies here: it never acknowledges what it polled
-
-      Set<Change> second = ConcurrentHashMap.newKeySet();
-      Set<Change> expected = new HashSet<>(offered);
-      if (!queue.durable()) {
-        expected.removeAll(held.changes());
-      }
-      long deadline = System.nanoTime() + redeliveryWithin().plus(DEADLINE).toNanos();
-      while (!second.containsAll(expected) && System.nanoTime() < deadline) {
-        Delivery d = queue.poll(10, WAIT, Duration.ZERO);
-        second.addAll(d.changes());
-        queue.ack(d);
-      }
-      assertThat(second).as(queue.durable()
-              ? "a durable queue delivers the dead consumer's changes again, and the rest"
-              : "a queue that is not durable delivers the rest, each once")
-          .containsAll(expected);
-      if (!queue.durable()) {
-        assertThat(second).as("held by the dead consumer: the mirror records them as dropped")
-            .doesNotContainAnyElementsOf(held.changes());
-      }
-    } finally {
-      dispose(queue);
-    }
-  }
-
-  @Property(tries = 10)
-  void backpressureNeverLosesAnAcceptedChange(
-      @ForAll @IntRange(min = 50, max = 400) int count) throws Exception {
-    ChangeQueue queue = createQueue();
-    try {
-      List<Change> offered = changes("bp", count);
-      List<Change> accepted = new ArrayList<>();
-      Set<Change> collected = new HashSet<>();
-      for (int i = 0; i < offered.size(); i++) {
-        if (queue.offer(offered.get(i), Duration.ofMillis(1))) {
-          accepted.add(offered.get(i));
+    @Property(tries = 10)
+    void backpressureNeverLosesAnAcceptedChange(@ForAll @IntRange(min = 50, max = 400) int count) throws Exception {
+        ChangeQueue queue = createQueue();
+        try {
+            List<Change> offered = changes("bp", count);
+            List<Change> accepted = new ArrayList<>();
+            Set<Change> collected = new HashSet<>();
+            for (int i = 0; i < offered.size(); i++) {
+                if (queue.offer(offered.get(i), Duration.ofMillis(1))) {
+                    accepted.add(offered.get(i));
+                }
+                if (i % 4 == 0) { // a consumer four times slower than the producer
+                    Delivery d = queue.poll(1, Duration.ZERO, Duration.ZERO);
+                    collected.addAll(d.changes());
+                    queue.ack(d);
+                }
+            }
+            drainInto(queue, collected, accepted);
+            assertThat(collected).as("every change whose offer returned true").containsAll(accepted);
+            assertThat(new HashSet<>(accepted)).as("and nothing else").containsAll(collected);
+        } finally {
+            dispose(queue);
         }
-        if (i % 4 == 0) {  // a consumer four times slower than the producer
-          Delivery d = queue.poll(1, Duration.ZERO, Duration.ZERO);
-          collected.addAll(d.changes());
-          queue.ack(d);
+    }
+
+    @Example
+    void aPollOfAnEmptyQueueReturnsEmptyOnceItsWaitHasPassed() throws Exception {
+        ChangeQueue queue = createQueue();
+        try {
+            long start = System.nanoTime();
+            Delivery d = queue.poll(10, Duration.ofMillis(100), Duration.ZERO);
+            assertThat(d.changes()).isEmpty();
+            assertThat(Duration.ofNanos(System.nanoTime() - start))
+                    .as("returned after its wait")
+                    .isLessThan(Duration.ofSeconds(20));
+            queue.ack(d);
+            assertThat(queue.depth())
+                    .as("depth: -1 when unknown, else what is queued")
+                    .isIn(-1L, 0L);
+        } finally {
+            dispose(queue);
         }
-      }
-      drainInto(queue, collected, accepted);
-      assertThat(collected).as("every change whose offer returned true").containsAll(accepted);
-      assertThat(new HashSet<>(accepted)).as("and nothing else").containsAll(collected);
-    } finally {
-      dispose(queue);
     }
-  }
 
-  @Example
-  void aPollOfAnEmptyQueueReturnsEmptyOnceItsWaitHasPassed() throws Exception {
-    ChangeQueue queue = createQueue();
-    try {
-      long start = System.nanoTime();
-      Delivery d = queue.poll(10, Duration.ofMillis(100), Duration.ZERO);
-      assertThat(d.changes()).isEmpty();
-      assertThat(Duration.ofNanos(System.nanoTime() - start)).as("returned after its wait")
-          .isLessThan(Duration.ofSeconds(20));
-      queue.ack(d);
-      assertThat(queue.depth()).as("depth: -1 when unknown, else what is queued").isIn(-1L, 0L);
-    } finally {
-      dispose(queue);
+    @Example
+    void anInterruptedPollReturnsPromptly() throws Exception {
+        ChangeQueue queue = createQueue();
+        try {
+            ExecutorService pool = Executors.newSingleThreadExecutor();
+            try {
+                Future<?> polling = pool.submit(() -> queue.poll(10, Duration.ofMinutes(5), Duration.ZERO));
+                pool.shutdownNow(); // interrupts the poller
+                assertThat(pool.awaitTermination(20, TimeUnit.SECONDS))
+                        .as("the poller ended")
+                        .isTrue();
+                assertThat(polling.isDone()).isTrue();
+            } finally {
+                pool.shutdownNow();
+            }
+        } finally {
+            dispose(queue);
+        }
     }
-  }
 
-  @Example
-  void anInterruptedPollReturnsPromptly() throws Exception {
-    ChangeQueue queue = createQueue();
-    try {
-      ExecutorService pool = Executors.newSingleThreadExecutor();
-      try {
-        Future<?> polling = pool.submit(() -> queue.poll(10, Duration.ofMinutes(5), Duration.ZERO));
-        pool.shutdownNow();  // interrupts the poller
-        assertThat(pool.awaitTermination(20, TimeUnit.SECONDS)).as("the poller ended").isTrue();
-        assertThat(polling.isDone()).isTrue();
-      } finally {
-        pool.shutdownNow();
-      }
-    } finally {
-      dispose(queue);
+    /** Distinct changes: upserts and deletes, several versions of some keys, payloads that differ. */
+    private static List<Change> changes(String prefix, int count) {
+        List<Change> out = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            String key = prefix + "-" + (i % Math.max(1, count / 3));
+            long version = i + 1L;
+            out.add(
+                    i % 7 == 3
+                            ? Change.delete(key, version)
+                            : Change.upsert(
+                                    key,
+                                    version,
+                                    JsonNodeFactory.instance
+                                            .objectNode()
+                                            .put("n", i)
+                                            .put("text", "é\u00a0\"q\" " + i)
+                                            .putNull("none")));
+        }
+        return out;
     }
-  }
 
-  /** Distinct changes: upserts and deletes, several versions of some keys, payloads that differ. */
-  private static List<Change> changes(String prefix, int count) {
-    List<Change> out = new ArrayList<>(count);
-    for (int i = 0; i < count; i++) {
-      String key = prefix + "-" + (i % Math.max(1, count / 3));
-      long version = i + 1L;
-      out.add(i % 7 == 3 ? Change.delete(key, version)
-          : Change.upsert(key, version, JsonNodeFactory.instance.objectNode()
-              .put("n", i).put("text", "é\u00a0\"q\" " + i).putNull("none")));
+    private static List<Change> offerAll(ChangeQueue queue, List<Change> changes) throws Exception {
+        List<Change> accepted = new ArrayList<>();
+        for (Change c : changes) {
+            if (queue.offer(c, DEADLINE)) {
+                accepted.add(c);
+            }
+        }
+        return accepted;
     }
-    return out;
-  }
 
-  private static List<Change> offerAll(ChangeQueue queue, List<Change> changes) throws Exception {
-    List<Change> accepted = new ArrayList<>();
-    for (Change c : changes) {
-      if (queue.offer(c, DEADLINE)) {
-        accepted.add(c);
-      }
+    private static Void consume(ChangeQueue queue, int batch, Set<Change> delivered, int expected) throws Exception {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        while (delivered.size() < expected && System.nanoTime() < deadline) {
+            Delivery d = queue.poll(batch, WAIT, Duration.ofMillis(5));
+            delivered.addAll(d.changes());
+            queue.ack(d);
+        }
+        return null;
     }
-    return accepted;
-  }
 
-  private static Void consume(ChangeQueue queue, int batch, Set<Change> delivered, int expected)
-      throws Exception {
-    long deadline = System.nanoTime() + DEADLINE.toNanos();
-    while (delivered.size() < expected && System.nanoTime() < deadline) {
-      Delivery d = queue.poll(batch, WAIT, Duration.ofMillis(5));
-      delivered.addAll(d.changes());
-      queue.ack(d);
+    private static Delivery pollUntil(ChangeQueue queue, int max, int atLeast) throws Exception {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        while (System.nanoTime() < deadline) {
+            Delivery d = queue.poll(max, WAIT, Duration.ofMillis(20));
+            if (d.changes().size() >= atLeast) {
+                return d;
+            }
+        }
+        throw new AssertionError("nothing delivered within " + DEADLINE);
     }
-    return null;
-  }
 
-  private static Delivery pollUntil(ChangeQueue queue, int max, int atLeast) throws Exception {
-    long deadline = System.nanoTime() + DEADLINE.toNanos();
-    while (System.nanoTime() < deadline) {
-      Delivery d = queue.poll(max, WAIT, Duration.ofMillis(20));
-      if (d.changes().size() >= atLeast) {
-        return d;
-      }
+    private static void drainInto(ChangeQueue queue, Set<Change> into, Collection<Change> expected) throws Exception {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        while (!into.containsAll(expected) && System.nanoTime() < deadline) {
+            Delivery d = queue.poll(64, WAIT, Duration.ZERO);
+            into.addAll(d.changes());
+            queue.ack(d);
+        }
     }
-    throw new AssertionError("nothing delivered within " + DEADLINE);
-  }
-
-  private static void drainInto(ChangeQueue queue, Set<Change> into, Collection<Change> expected)
-      throws Exception {
-    long deadline = System.nanoTime() + DEADLINE.toNanos();
-    while (!into.containsAll(expected) && System.nanoTime() < deadline) {
-      Delivery d = queue.poll(64, WAIT, Duration.ZERO);
-      into.addAll(d.changes());
-      queue.ack(d);
-    }
-  }
 }

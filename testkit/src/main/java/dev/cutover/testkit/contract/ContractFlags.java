@@ -14,34 +14,30 @@ import java.util.List;
 
 /** Flags the writable-store contract writes. */
 final class ContractFlags {
-  private ContractFlags() {}
+    private ContractFlags() {}
 
-  /** A flag that uses every part of the format. */
-  static Flag rich(String key) {
-    Flag previous = Flag.stringFlag(key, "OLD");
-    return Flag.builder(key)
-        .type(VariantType.STRING)
-        .variant("OLD", "OLD")
-        .variant("SHADOW", "SHADOW")
-        .variant("NEW", "NEW")
-        .offVariant("OLD")
-        .target(Target.of("NEW", "customer-1", "customer-2"))
-        .rule(
-            new Rule(
-                List.of(
-                    Clause.of("country", Operator.IN, "DE", "FR"),
-                    Clause.of("appVersion", Operator.SEMVER_LESS_THAN, "2.0.0").negated(),
-                    Clause.of("tier", Operator.GREATER_THAN_OR_EQUAL, 3)),
-                Serve.variant("SHADOW"),
-                "EU, new app, big tiers"))
-        .fallthrough(
-            Serve.rollout(
-                new Rollout(
-                    "key",
-                    "seed-1",
-                    List.of(new Allocation("OLD", 66.667), new Allocation("NEW", 33.333)))))
-        .effectiveAt(Instant.parse("2030-01-01T00:00:00Z"), previous)
-        .description("orders migration")
-        .build();
-  }
+    /** A flag that uses every part of the format. */
+    static Flag rich(String key) {
+        Flag previous = Flag.stringFlag(key, "OLD");
+        return Flag.builder(key)
+                .type(VariantType.STRING)
+                .variant("OLD", "OLD")
+                .variant("SHADOW", "SHADOW")
+                .variant("NEW", "NEW")
+                .offVariant("OLD")
+                .target(Target.of("NEW", "customer-1", "customer-2"))
+                .rule(new Rule(
+                        List.of(
+                                Clause.of("country", Operator.IN, "DE", "FR"),
+                                Clause.of("appVersion", Operator.SEMVER_LESS_THAN, "2.0.0")
+                                        .negated(),
+                                Clause.of("tier", Operator.GREATER_THAN_OR_EQUAL, 3)),
+                        Serve.variant("SHADOW"),
+                        "EU, new app, big tiers"))
+                .fallthrough(Serve.rollout(new Rollout(
+                        "key", "seed-1", List.of(new Allocation("OLD", 66.667), new Allocation("NEW", 33.333)))))
+                .effectiveAt(Instant.parse("2030-01-01T00:00:00Z"), previous)
+                .description("orders migration")
+                .build();
+    }
 }

@@ -35,9 +35,9 @@ import java.lang.annotation.Target;
 @Repeatable(PinFlags.class)
 public @interface PinFlag {
 
-  /** The flag key. */
-  String key();
+    /** The flag key. */
+    String key();
 
-  /** The value served to every context: a boolean, a number or a string, as text. */
-  String value();
+    /** The value served to every context: a boolean, a number or a string, as text. */
+    String value();
 }

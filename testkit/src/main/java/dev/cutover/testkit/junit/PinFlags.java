@@ -24,6 +24,6 @@ import java.lang.annotation.Target;
 @Inherited
 public @interface PinFlags {
 
-  /** The pins, applied in order. */
-  PinFlag[] value();
+    /** The pins, applied in order. */
+    PinFlag[] value();
 }

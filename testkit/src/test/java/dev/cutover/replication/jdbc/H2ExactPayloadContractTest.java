@@ -7,10 +7,10 @@ import dev.cutover.testsupport.FreshTables;
 
 /** The {@link ExactPayloadContract} on H2, a new table per try. */
 class H2ExactPayloadContractTest extends ExactPayloadContract {
-  private static final FreshTables TABLES = FreshTables.on(DatabaseKind.H2, "exact_payload");
+    private static final FreshTables TABLES = FreshTables.on(DatabaseKind.H2, "exact_payload");
 
-  @Override
-  protected VersionedTarget createTarget() throws Exception {
-    return FreshTargets.on(TABLES, b -> b.segments(3));
-  }
+    @Override
+    protected VersionedTarget createTarget() throws Exception {
+        return FreshTargets.on(TABLES, b -> b.segments(3));
+    }
 }

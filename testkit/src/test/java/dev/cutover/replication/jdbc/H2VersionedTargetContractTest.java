@@ -7,10 +7,10 @@ import dev.cutover.testsupport.FreshTables;
 
 /** The {@link VersionedTarget} contract on an H2 in-memory database, a new table per try. */
 class H2VersionedTargetContractTest extends VersionedTargetContract {
-  private static final FreshTables TABLES = FreshTables.on(DatabaseKind.H2, "target_contract");
+    private static final FreshTables TABLES = FreshTables.on(DatabaseKind.H2, "target_contract");
 
-  @Override
-  protected VersionedTarget createTarget() throws Exception {
-    return FreshTargets.on(TABLES, b -> b.segments(3));
-  }
+    @Override
+    protected VersionedTarget createTarget() throws Exception {
+        return FreshTargets.on(TABLES, b -> b.segments(3));
+    }
 }

@@ -8,15 +8,15 @@ import dev.cutover.testsupport.FreshTables;
 
 /** The {@link DriftRepairContract} on MariaDB, a new table per try; edits behind its back by plain SQL. */
 class MariaDbDriftRepairContractTest extends DriftRepairContract {
-  private static final FreshTables TABLES = FreshTables.on(DatabaseKind.MARIADB, "drift_repair");
+    private static final FreshTables TABLES = FreshTables.on(DatabaseKind.MARIADB, "drift_repair");
 
-  @Override
-  protected VersionedTarget createTarget() throws Exception {
-    return FreshTargets.on(TABLES, b -> b.segments(3).batchSize(7));
-  }
+    @Override
+    protected VersionedTarget createTarget() throws Exception {
+        return FreshTargets.on(TABLES, b -> b.segments(3).batchSize(7));
+    }
 
-  @Override
-  protected void editBehindTheTargetsBack(VersionedTarget target, String key, JsonNode payload) throws Exception {
-    SqlEdits.editPayload(TABLES, target, key, payload);
-  }
+    @Override
+    protected void editBehindTheTargetsBack(VersionedTarget target, String key, JsonNode payload) throws Exception {
+        SqlEdits.editPayload(TABLES, target, key, payload);
+    }
 }

@@ -7,10 +7,10 @@ import dev.cutover.testsupport.FreshTables;
 
 /** The {@link ExactPayloadContract} on MariaDB, a new table per try. */
 class MariaDbExactPayloadContractTest extends ExactPayloadContract {
-  private static final FreshTables TABLES = FreshTables.on(DatabaseKind.MARIADB, "exact_payload");
+    private static final FreshTables TABLES = FreshTables.on(DatabaseKind.MARIADB, "exact_payload");
 
-  @Override
-  protected VersionedTarget createTarget() throws Exception {
-    return FreshTargets.on(TABLES, b -> b.segments(3));
-  }
+    @Override
+    protected VersionedTarget createTarget() throws Exception {
+        return FreshTargets.on(TABLES, b -> b.segments(3));
+    }
 }

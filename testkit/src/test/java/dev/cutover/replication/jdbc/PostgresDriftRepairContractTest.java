@@ -8,15 +8,15 @@ import dev.cutover.testsupport.FreshTables;
 
 /** The {@link DriftRepairContract} on embedded PostgreSQL, a new table per try; edits behind its back by plain SQL. */
 class PostgresDriftRepairContractTest extends DriftRepairContract {
-  private static final FreshTables TABLES = FreshTables.on(DatabaseKind.POSTGRES, "drift_repair");
+    private static final FreshTables TABLES = FreshTables.on(DatabaseKind.POSTGRES, "drift_repair");
 
-  @Override
-  protected VersionedTarget createTarget() throws Exception {
-    return FreshTargets.on(TABLES, b -> b.segments(3).batchSize(7));
-  }
+    @Override
+    protected VersionedTarget createTarget() throws Exception {
+        return FreshTargets.on(TABLES, b -> b.segments(3).batchSize(7));
+    }
 
-  @Override
-  protected void editBehindTheTargetsBack(VersionedTarget target, String key, JsonNode payload) throws Exception {
-    SqlEdits.editPayload(TABLES, target, key, payload);
-  }
+    @Override
+    protected void editBehindTheTargetsBack(VersionedTarget target, String key, JsonNode payload) throws Exception {
+        SqlEdits.editPayload(TABLES, target, key, payload);
+    }
 }

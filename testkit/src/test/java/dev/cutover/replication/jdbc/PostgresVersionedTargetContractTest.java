@@ -7,10 +7,10 @@ import dev.cutover.testsupport.FreshTables;
 
 /** The {@link VersionedTarget} contract on embedded Postgres, a new table per try. */
 class PostgresVersionedTargetContractTest extends VersionedTargetContract {
-  private static final FreshTables TABLES = FreshTables.on(DatabaseKind.POSTGRES, "target_contract");
+    private static final FreshTables TABLES = FreshTables.on(DatabaseKind.POSTGRES, "target_contract");
 
-  @Override
-  protected VersionedTarget createTarget() throws Exception {
-    return FreshTargets.on(TABLES, b -> b.segments(3));
-  }
+    @Override
+    protected VersionedTarget createTarget() throws Exception {
+        return FreshTargets.on(TABLES, b -> b.segments(3));
+    }
 }

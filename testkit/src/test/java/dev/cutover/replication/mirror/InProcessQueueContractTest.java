@@ -5,8 +5,8 @@ import dev.cutover.testkit.contract.ChangeQueueContract;
 
 /** The {@link ChangeQueue} contract on the bounded in-process queue, small enough to fill. */
 class InProcessQueueContractTest extends ChangeQueueContract {
-  @Override
-  protected ChangeQueue createQueue() {
-    return ChangeQueue.inProcess(16);
-  }
+    @Override
+    protected ChangeQueue createQueue() {
+        return ChangeQueue.inProcess(16);
+    }
 }

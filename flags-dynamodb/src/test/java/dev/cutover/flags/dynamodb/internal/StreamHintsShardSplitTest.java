@@ -1,7 +1,5 @@
 package dev.cutover.flags.dynamodb.internal;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.cutover.flags.spi.ChangeHints;
 import dev.cutover.testkit.Eventually;
 import java.time.Duration;
@@ -33,88 +31,112 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
  */
 class StreamHintsShardSplitTest {
 
-  /** A stream whose shards and records the test scripts. */
-  static final class ScriptedStream implements DynamoDbStreamsClient {
-    final List<Shard> shards = new CopyOnWriteArrayList<>();
-    final Map<String, ConcurrentLinkedQueue<Record>> records = new ConcurrentHashMap<>();
-    final Map<String, Boolean> closed = new ConcurrentHashMap<>();
+    /** A stream whose shards and records the test scripts. */
+    static final class ScriptedStream implements DynamoDbStreamsClient {
+        final List<Shard> shards = new CopyOnWriteArrayList<>();
+        final Map<String, ConcurrentLinkedQueue<Record>> records = new ConcurrentHashMap<>();
+        final Map<String, Boolean> closed = new ConcurrentHashMap<>();
 
-    void open(String shardId, String parent) {
-      records.put(shardId, new ConcurrentLinkedQueue<>());
-      shards.add(Shard.builder().shardId(shardId).parentShardId(parent)
-          .sequenceNumberRange(SequenceNumberRange.builder().startingSequenceNumber("1").build()).build());
+        void open(String shardId, String parent) {
+            records.put(shardId, new ConcurrentLinkedQueue<>());
+            shards.add(Shard.builder()
+                    .shardId(shardId)
+                    .parentShardId(parent)
+                    .sequenceNumberRange(SequenceNumberRange.builder()
+                            .startingSequenceNumber("1")
+                            .build())
+                    .build());
+        }
+
+        void close(String shardId) {
+            closed.put(shardId, true);
+            shards.replaceAll(s -> s.shardId().equals(shardId)
+                    ? s.toBuilder()
+                            .sequenceNumberRange(s.sequenceNumberRange().toBuilder()
+                                    .endingSequenceNumber("9")
+                                    .build())
+                            .build()
+                    : s);
+        }
+
+        void write(String shardId, String pk) {
+            records.get(shardId)
+                    .add(Record.builder()
+                            .dynamodb(StreamRecord.builder()
+                                    .keys(Map.of("pk", AttributeValue.fromS(pk)))
+                                    .build())
+                            .build());
+        }
+
+        @Override
+        public DescribeStreamResponse describeStream(DescribeStreamRequest request) {
+            return DescribeStreamResponse.builder()
+                    .streamDescription(d -> d.streamArn(request.streamArn()).shards(new ArrayList<>(shards)))
+                    .build();
+        }
+
+        @Override
+        public GetShardIteratorResponse getShardIterator(GetShardIteratorRequest request) {
+            String shard = request.shardId();
+            if (request.shardIteratorTypeAsString().equals("LATEST")) {
+                records.get(shard).clear(); // LATEST: nothing written before now
+            }
+            return GetShardIteratorResponse.builder().shardIterator(shard).build();
+        }
+
+        @Override
+        public GetRecordsResponse getRecords(GetRecordsRequest request) {
+            String shard = request.shardIterator();
+            List<Record> batch = new ArrayList<>();
+            Record r;
+            while ((r = records.get(shard).poll()) != null) {
+                batch.add(r);
+            }
+            boolean done =
+                    closed.getOrDefault(shard, false) && records.get(shard).isEmpty();
+            return GetRecordsResponse.builder()
+                    .records(batch)
+                    .nextShardIterator(done ? null : shard)
+                    .build();
+        }
+
+        @Override
+        public String serviceName() {
+            return "dynamodb";
+        }
+
+        @Override
+        public void close() {}
     }
 
-    void close(String shardId) {
-      closed.put(shardId, true);
-      shards.replaceAll(s -> s.shardId().equals(shardId)
-          ? s.toBuilder().sequenceNumberRange(s.sequenceNumberRange().toBuilder().endingSequenceNumber("9").build()).build()
-          : s);
+    @Test
+    void childrenOfASplitAreFoundAndReadFromTheirStart() {
+        ScriptedStream stream = new ScriptedStream();
+        stream.open("shard-a", null);
+        AtomicInteger hints = new AtomicInteger();
+        ChangeHints subscribers = new ChangeHints("test");
+        subscribers.add(hints::incrementAndGet);
+        try (StreamHints reader = new StreamHints(
+                stream,
+                "arn:stream",
+                "prod#head",
+                Duration.ofMillis(10),
+                Duration.ofMillis(100),
+                "test",
+                subscribers)) {
+            reader.start();
+            Eventually.within(Duration.ofSeconds(10), "start hint", () -> hints.get() == 1);
+            stream.write("shard-a", "prod#head");
+            Eventually.within(Duration.ofSeconds(10), "hint from the open shard", () -> hints.get() == 2);
+            stream.write("shard-a", "other#head"); // another prefix's writes are not hints
+            // the split: a closes, b and c open, and a write lands in b before the reader looks
+            stream.open("shard-b", "shard-a");
+            stream.open("shard-c", "shard-a");
+            stream.write("shard-b", "prod#head");
+            stream.close("shard-a");
+            Eventually.within(Duration.ofSeconds(10), "hint from the child shard", () -> hints.get() == 3);
+            stream.write("shard-c", "prod#head");
+            Eventually.within(Duration.ofSeconds(10), "hint from the other child", () -> hints.get() == 4);
+        }
     }
-
-    void write(String shardId, String pk) {
-      records.get(shardId).add(Record.builder()
-          .dynamodb(StreamRecord.builder().keys(Map.of("pk", AttributeValue.fromS(pk))).build()).build());
-    }
-
-    @Override
-    public DescribeStreamResponse describeStream(DescribeStreamRequest request) {
-      return DescribeStreamResponse.builder()
-          .streamDescription(d -> d.streamArn(request.streamArn()).shards(new ArrayList<>(shards))).build();
-    }
-
-    @Override
-    public GetShardIteratorResponse getShardIterator(GetShardIteratorRequest request) {
-      String shard = request.shardId();
-      if (request.shardIteratorTypeAsString().equals("LATEST")) {
-        records.get(shard).clear(); // LATEST: nothing written before now
-      }
-      return GetShardIteratorResponse.builder().shardIterator(shard).build();
-    }
-
-    @Override
-    public GetRecordsResponse getRecords(GetRecordsRequest request) {
-      String shard = request.shardIterator();
-      List<Record> batch = new ArrayList<>();
-      Record r;
-      while ((r = records.get(shard).poll()) != null) {
-        batch.add(r);
-      }
-      boolean done = closed.getOrDefault(shard, false) && records.get(shard).isEmpty();
-      return GetRecordsResponse.builder().records(batch).nextShardIterator(done ? null : shard).build();
-    }
-
-    @Override
-    public String serviceName() {
-      return "dynamodb";
-    }
-
-    @Override
-    public void close() {}
-  }
-
-  @Test
-  void childrenOfASplitAreFoundAndReadFromTheirStart() {
-    ScriptedStream stream = new ScriptedStream();
-    stream.open("shard-a", null);
-    AtomicInteger hints = new AtomicInteger();
-    ChangeHints subscribers = new ChangeHints("test");
-    subscribers.add(hints::incrementAndGet);
-    try (StreamHints reader = new StreamHints(
-        stream, "arn:stream", "prod#head", Duration.ofMillis(10), Duration.ofMillis(100), "test", subscribers)) {
-      reader.start();
-      Eventually.within(Duration.ofSeconds(10), "start hint", () -> hints.get() == 1);
-      stream.write("shard-a", "prod#head");
-      Eventually.within(Duration.ofSeconds(10), "hint from the open shard", () -> hints.get() == 2);
-      stream.write("shard-a", "other#head"); // another prefix's writes are not hints
-      // the split: a closes, b and c open, and a write lands in b before the reader looks
-      stream.open("shard-b", "shard-a");
-      stream.open("shard-c", "shard-a");
-      stream.write("shard-b", "prod#head");
-      stream.close("shard-a");
-      Eventually.within(Duration.ofSeconds(10), "hint from the child shard", () -> hints.get() == 3);
-      stream.write("shard-c", "prod#head");
-      Eventually.within(Duration.ofSeconds(10), "hint from the other child", () -> hints.get() == 4);
-    }
-  }
 }

@@ -23,53 +23,59 @@ import java.util.function.Function;
  * {@link #close} stops the pool; a batch after that fails with {@code IllegalStateException}.
  */
 public final class ParallelCalls implements AutoCloseable {
-  private final ExecutorService pool;
+    private final ExecutorService pool;
 
-  /** A pool of {@code maxInFlight} threads named after {@code name}. */
-  public ParallelCalls(String name, int maxInFlight) {
-    this.pool = new ThreadPoolExecutor(maxInFlight, maxInFlight, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-        DaemonThreads.numbered(name));
-    ((ThreadPoolExecutor) pool).allowCoreThreadTimeOut(true);
-  }
+    /** A pool of {@code maxInFlight} threads named after {@code name}. */
+    public ParallelCalls(String name, int maxInFlight) {
+        this.pool = new ThreadPoolExecutor(
+                maxInFlight,
+                maxInFlight,
+                30,
+                TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(),
+                DaemonThreads.numbered(name));
+        ((ThreadPoolExecutor) pool).allowCoreThreadTimeOut(true);
+    }
 
-  /** {@code call} of each item, in item order. */
-  public <T, R> List<R> map(List<T> items, Function<T, R> call) throws InterruptedException {
-    if (items.size() == 1) {
-      return List.of(call.apply(items.get(0)));
-    }
-    if (pool.isShutdown()) {
-      throw new IllegalStateException("closed");
-    }
-    List<Future<R>> futures = new ArrayList<>(items.size());
-    for (T item : items) {
-      futures.add(pool.submit(() -> call.apply(item)));
-    }
-    List<R> results = new ArrayList<>(items.size());
-    RuntimeException failure = null;
-    for (int i = 0; i < futures.size(); i++) {
-      try {
-        results.add(futures.get(i).get());
-      } catch (InterruptedException e) {
-        futures.forEach(f -> f.cancel(false));
-        throw e;
-      } catch (ExecutionException e) {
-        RuntimeException cause = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-        if (failure == null) {
-          failure = cause;
-        } else {
-          failure.addSuppressed(cause);
+    /** {@code call} of each item, in item order. */
+    public <T, R> List<R> map(List<T> items, Function<T, R> call) throws InterruptedException {
+        if (items.size() == 1) {
+            return List.of(call.apply(items.get(0)));
         }
-        results.add(null);
-      }
+        if (pool.isShutdown()) {
+            throw new IllegalStateException("closed");
+        }
+        List<Future<R>> futures = new ArrayList<>(items.size());
+        for (T item : items) {
+            futures.add(pool.submit(() -> call.apply(item)));
+        }
+        List<R> results = new ArrayList<>(items.size());
+        RuntimeException failure = null;
+        for (int i = 0; i < futures.size(); i++) {
+            try {
+                results.add(futures.get(i).get());
+            } catch (InterruptedException e) {
+                futures.forEach(f -> f.cancel(false));
+                throw e;
+            } catch (ExecutionException e) {
+                RuntimeException cause =
+                        e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+                if (failure == null) {
+                    failure = cause;
+                } else {
+                    failure.addSuppressed(cause);
+                }
+                results.add(null);
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        return results;
     }
-    if (failure != null) {
-      throw failure;
-    }
-    return results;
-  }
 
-  @Override
-  public void close() {
-    pool.shutdown();
-  }
+    @Override
+    public void close() {
+        pool.shutdown();
+    }
 }

@@ -24,70 +24,77 @@ import software.amazon.awssdk.services.dynamodb.model.StreamRecord;
  * its shard, sequence number and raw key, counted, and left out: never silently dropped.
  */
 public final class RecordChanges {
-  private static final Logger LOG = LoggerFactory.getLogger(RecordChanges.class);
+    private static final Logger LOG = LoggerFactory.getLogger(RecordChanges.class);
 
-  private final ItemKey key;
-  private final ItemVersion version;
-  private final Function<Map<String, AttributeValue>, JsonNode> payload;
-  private final String source;
-  private final LongAdder rejected = new LongAdder();
+    private final ItemKey key;
+    private final ItemVersion version;
+    private final Function<Map<String, AttributeValue>, JsonNode> payload;
+    private final String source;
+    private final LongAdder rejected = new LongAdder();
 
-  public RecordChanges(ItemKey key, ItemVersion version, Function<Map<String, AttributeValue>, JsonNode> payload,
-      String source) {
-    this.key = key;
-    this.version = version;
-    this.payload = payload;
-    this.source = source;
-  }
-
-  /** The changes of {@code records}, in their order, without the rejected ones. */
-  public List<Change> changes(String shardId, List<Record> records) {
-    List<Change> changes = new ArrayList<>(records.size());
-    for (Record r : records) {
-      try {
-        changes.add(change(r));
-      } catch (RuntimeException e) {
-        rejected.increment();
-        StreamRecord d = r.dynamodb();
-        LOG.error("{}: record {} of shard {} with key {} cannot become a change and is left out: {}", source,
-            d == null ? "?" : d.sequenceNumber(), shardId, d == null || !d.hasKeys() ? "?" : rawKey(d.keys()),
-            e.toString());
-      }
+    public RecordChanges(
+            ItemKey key, ItemVersion version, Function<Map<String, AttributeValue>, JsonNode> payload, String source) {
+        this.key = key;
+        this.version = version;
+        this.payload = payload;
+        this.source = source;
     }
-    return changes;
-  }
 
-  private Change change(Record r) {
-    StreamRecord d = Objects.requireNonNull(r.dynamodb(), "record has no dynamodb section");
-    if (!d.hasKeys()) {
-      throw new IllegalArgumentException("record has no keys");
+    /** The changes of {@code records}, in their order, without the rejected ones. */
+    public List<Change> changes(String shardId, List<Record> records) {
+        List<Change> changes = new ArrayList<>(records.size());
+        for (Record r : records) {
+            try {
+                changes.add(change(r));
+            } catch (RuntimeException e) {
+                rejected.increment();
+                StreamRecord d = r.dynamodb();
+                LOG.error(
+                        "{}: record {} of shard {} with key {} cannot become a change and is left out: {}",
+                        source,
+                        d == null ? "?" : d.sequenceNumber(),
+                        shardId,
+                        d == null || !d.hasKeys() ? "?" : rawKey(d.keys()),
+                        e.toString());
+            }
+        }
+        return changes;
     }
-    String k = key.of(d.keys());
-    if (r.eventName() == OperationType.REMOVE) {
-      if (version.needsOldImage() && !d.hasOldImage()) {
-        throw new IllegalArgumentException("REMOVE record has no old image to read the version from");
-      }
-      return Change.delete(k, version.ofDeletion(d.hasOldImage() ? d.oldImage() : Map.of()));
-    }
-    if (r.eventName() != OperationType.INSERT && r.eventName() != OperationType.MODIFY) {
-      throw new IllegalArgumentException("unknown event " + r.eventNameAsString());
-    }
-    if (!d.hasNewImage()) {
-      throw new IllegalArgumentException(r.eventName() + " record has no new image");
-    }
-    return Change.upsert(k, version.of(d.newImage()), Objects.requireNonNull(payload.apply(d.newImage()), "payload"));
-  }
 
-  /** A primary key as text for a log line. */
-  static String rawKey(Map<String, AttributeValue> keys) {
-    StringBuilder text = new StringBuilder("{");
-    keys.forEach((name, v) -> text.append(text.length() > 1 ? ", " : "").append(name).append('=')
-        .append(v.s() != null ? v.s() : v.n() != null ? v.n() : String.valueOf(v.b())));
-    return text.append('}').toString();
-  }
+    private Change change(Record r) {
+        StreamRecord d = Objects.requireNonNull(r.dynamodb(), "record has no dynamodb section");
+        if (!d.hasKeys()) {
+            throw new IllegalArgumentException("record has no keys");
+        }
+        String k = key.of(d.keys());
+        if (r.eventName() == OperationType.REMOVE) {
+            if (version.needsOldImage() && !d.hasOldImage()) {
+                throw new IllegalArgumentException("REMOVE record has no old image to read the version from");
+            }
+            return Change.delete(k, version.ofDeletion(d.hasOldImage() ? d.oldImage() : Map.of()));
+        }
+        if (r.eventName() != OperationType.INSERT && r.eventName() != OperationType.MODIFY) {
+            throw new IllegalArgumentException("unknown event " + r.eventNameAsString());
+        }
+        if (!d.hasNewImage()) {
+            throw new IllegalArgumentException(r.eventName() + " record has no new image");
+        }
+        return Change.upsert(
+                k, version.of(d.newImage()), Objects.requireNonNull(payload.apply(d.newImage()), "payload"));
+    }
 
-  /** Records left out because they could not become a change. */
-  public long rejected() {
-    return rejected.sum();
-  }
+    /** A primary key as text for a log line. */
+    static String rawKey(Map<String, AttributeValue> keys) {
+        StringBuilder text = new StringBuilder("{");
+        keys.forEach((name, v) -> text.append(text.length() > 1 ? ", " : "")
+                .append(name)
+                .append('=')
+                .append(v.s() != null ? v.s() : v.n() != null ? v.n() : String.valueOf(v.b())));
+        return text.append('}').toString();
+    }
+
+    /** Records left out because they could not become a change. */
+    public long rejected() {
+        return rejected.sum();
+    }
 }

@@ -18,6 +18,15 @@ import java.time.Duration;
  * @param closeTimeout how long close waits for a handler before interrupting it
  * @param clock the clock of leases
  */
-public record StreamSettings(String consumer, String streamArn, String owner, Duration pollInterval,
-    Duration describeEvery, Duration lease, Duration maxBackoff, int batchSize, int maxShards,
-    Duration closeTimeout, Clock clock) {}
+public record StreamSettings(
+        String consumer,
+        String streamArn,
+        String owner,
+        Duration pollInterval,
+        Duration describeEvery,
+        Duration lease,
+        Duration maxBackoff,
+        int batchSize,
+        int maxShards,
+        Duration closeTimeout,
+        Clock clock) {}

@@ -16,20 +16,21 @@ import org.jspecify.annotations.Nullable;
  * @param alone whether the change was applied on its own, after its batch was refused (true), or
  *     failed together with its whole batch (false)
  */
-public record ApplyFailure(Change change, int index, Kind kind, @Nullable Throwable cause, boolean alone) {
+public record ApplyFailure(
+        Change change, int index, Kind kind, @Nullable Throwable cause, boolean alone) {
 
-  /** What went wrong with a change. */
-  public enum Kind {
-    /** The thread was interrupted before or while the change was applied. */
-    INTERRUPTED,
-    /** Every attempt failed with an error that trying again might have cured. */
-    EXHAUSTED,
-    /** The target refused it: an error that trying the same change again cannot cure. */
-    REFUSED
-  }
+    /** What went wrong with a change. */
+    public enum Kind {
+        /** The thread was interrupted before or while the change was applied. */
+        INTERRUPTED,
+        /** Every attempt failed with an error that trying again might have cured. */
+        EXHAUSTED,
+        /** The target refused it: an error that trying the same change again cannot cure. */
+        REFUSED
+    }
 
-  public ApplyFailure {
-    Objects.requireNonNull(change, "change");
-    Objects.requireNonNull(kind, "kind");
-  }
+    public ApplyFailure {
+        Objects.requireNonNull(change, "change");
+        Objects.requireNonNull(kind, "kind");
+    }
 }

@@ -1,9 +1,8 @@
 package dev.cutover.replication.internal.jdbc;
 
-import dev.cutover.replication.internal.ChangeChecks;
-
 import dev.cutover.replication.Change;
 import dev.cutover.replication.PayloadDigest;
+import dev.cutover.replication.internal.ChangeChecks;
 import dev.cutover.replication.spi.ReplaceOutcome;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -35,69 +34,74 @@ import org.slf4j.LoggerFactory;
  * and is retried. Stateless, so thread-safe.
  */
 public final class TargetReplace {
-  private static final Logger LOG = LoggerFactory.getLogger(TargetReplace.class);
+    private static final Logger LOG = LoggerFactory.getLogger(TargetReplace.class);
 
-  private final DataSource dataSource;
-  private final TargetSql sql;
-  private final TargetReads reads;
-  private final Clock clock;
+    private final DataSource dataSource;
+    private final TargetSql sql;
+    private final TargetReads reads;
+    private final Clock clock;
 
-  public TargetReplace(DataSource dataSource, TargetSql sql, TargetReads reads, Clock clock) {
-    this.dataSource = dataSource;
-    this.sql = sql;
-    this.reads = reads;
-    this.clock = clock;
-  }
+    public TargetReplace(DataSource dataSource, TargetSql sql, TargetReads reads, Clock clock) {
+        this.dataSource = dataSource;
+        this.sql = sql;
+        this.reads = reads;
+        this.clock = clock;
+    }
 
-  /** Replaces {@code row.key()}'s row if it is live at {@code expectedVersion} with {@code expectedDigest}. */
-  public ReplaceOutcome replaceIfUnchanged(long expectedVersion, String expectedDigest, Change row) throws SQLException {
-    ChangeChecks.check(List.of(row), sql.dialect);
-    SQLException contention = null;
-    try (Connection c = dataSource.getConnection()) {
-      for (int attempt = 1; attempt <= VersionedApply.MAX_ATTEMPTS; attempt++) {
-        try {
-          return Transactions.inAutoCommit(c, () -> Transactions.inTransaction(c, () ->
-              compareAndSet(c, expectedVersion, expectedDigest, row)));
-        } catch (SQLException e) {
-          if (!SqlErrors.isContention(e, sql.dialect)) {
-            throw e;
-          }
-          contention = e;
-          LOG.debug("contention on {}, attempt {}: {}", sql.table, attempt, e.toString());
+    /** Replaces {@code row.key()}'s row if it is live at {@code expectedVersion} with {@code expectedDigest}. */
+    public ReplaceOutcome replaceIfUnchanged(long expectedVersion, String expectedDigest, Change row)
+            throws SQLException {
+        ChangeChecks.check(List.of(row), sql.dialect);
+        SQLException contention = null;
+        try (Connection c = dataSource.getConnection()) {
+            for (int attempt = 1; attempt <= VersionedApply.MAX_ATTEMPTS; attempt++) {
+                try {
+                    return Transactions.inAutoCommit(
+                            c,
+                            () -> Transactions.inTransaction(
+                                    c, () -> compareAndSet(c, expectedVersion, expectedDigest, row)));
+                } catch (SQLException e) {
+                    if (!SqlErrors.isContention(e, sql.dialect)) {
+                        throw e;
+                    }
+                    contention = e;
+                    LOG.debug("contention on {}, attempt {}: {}", sql.table, attempt, e.toString());
+                }
+                SqlErrors.pause(attempt);
+            }
         }
-        SqlErrors.pause(attempt);
-      }
+        SQLException failed = new SQLException("could not replace " + row + " in " + sql.table + " in "
+                + VersionedApply.MAX_ATTEMPTS + " attempts under contention");
+        failed.initCause(contention);
+        throw failed;
     }
-    SQLException failed = new SQLException("could not replace " + row + " in " + sql.table + " in "
-        + VersionedApply.MAX_ATTEMPTS + " attempts under contention");
-    failed.initCause(contention);
-    throw failed;
-  }
 
-  private ReplaceOutcome compareAndSet(Connection c, long expectedVersion, String expectedDigest, Change row)
-      throws SQLException {
-    Change stored;
-    try (PreparedStatement ps = c.prepareStatement(sql.readOneForUpdate)) {
-      sql.bindKey(ps, 1, row.key());
-      try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) {
-          return ReplaceOutcome.CHANGED;
+    private ReplaceOutcome compareAndSet(Connection c, long expectedVersion, String expectedDigest, Change row)
+            throws SQLException {
+        Change stored;
+        try (PreparedStatement ps = c.prepareStatement(sql.readOneForUpdate)) {
+            sql.bindKey(ps, 1, row.key());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return ReplaceOutcome.CHANGED;
+                }
+                stored = reads.change(row.key(), rs.getLong(1), rs.getBoolean(2), rs, 3);
+            }
         }
-        stored = reads.change(row.key(), rs.getLong(1), rs.getBoolean(2), rs, 3);
-      }
+        if (stored.isDelete()
+                || stored.version() != expectedVersion
+                || !PayloadDigest.of(stored).equals(expectedDigest)) {
+            return ReplaceOutcome.CHANGED;
+        }
+        try (PreparedStatement ps = c.prepareStatement(sql.replace)) {
+            ps.setLong(1, row.version());
+            ps.setBoolean(2, false);
+            sql.payload.bind(ps, 3, row.payload());
+            int p = 3 + sql.payloadCount;
+            ps.setObject(p, sql.timestamp(clock.instant()));
+            sql.bindKey(ps, p + 1, row.key());
+            ps.setLong(p + 2, expectedVersion);
+            return ps.executeUpdate() == 1 ? ReplaceOutcome.REPLACED : ReplaceOutcome.CHANGED;
+        }
     }
-    if (stored.isDelete() || stored.version() != expectedVersion || !PayloadDigest.of(stored).equals(expectedDigest)) {
-      return ReplaceOutcome.CHANGED;
-    }
-    try (PreparedStatement ps = c.prepareStatement(sql.replace)) {
-      ps.setLong(1, row.version());
-      ps.setBoolean(2, false);
-      sql.payload.bind(ps, 3, row.payload());
-      int p = 3 + sql.payloadCount;
-      ps.setObject(p, sql.timestamp(clock.instant()));
-      sql.bindKey(ps, p + 1, row.key());
-      ps.setLong(p + 2, expectedVersion);
-      return ps.executeUpdate() == 1 ? ReplaceOutcome.REPLACED : ReplaceOutcome.CHANGED;
-    }
-  }
 }

@@ -28,158 +28,162 @@ import org.jspecify.annotations.Nullable;
  * characters never do as UTF-8. PostgreSQL orders keys by {@code COLLATE "C"} (code points).
  */
 public final class TargetSql {
-  public final SqlDialect dialect;
-  public final String table;
-  public final JdbcPayloadColumns payload;
-  final int payloadCount;
-  final String readOne;
-  final String update;
-  /** {@link #readOne} taking the row's lock: the read of {@link TargetReplace}. */
-  final String readOneForUpdate;
-  /** The update of {@link TargetReplace}: same key, same version, new content. */
-  final String replace;
-  final String pageFirst;
-  final String pageAfter;
-  final String purgeBucket;
-  /** The target's JDBC batches: one, so a driver hiding update counts is detected and logged once. */
-  final ExactBatch batches;
-  private final String readVersionsPrefix;
-  private final String insertPrefix;
-  private final String row;
-  private final String upsertSuffix;
-  /**
-   * PostgreSQL with the default JSON payload column: the conditional upsert of a whole run as one
-   * statement of constant text over arrays ({@code unnest}), so the server plans it once per
-   * connection and parses five array parameters instead of six per row; null elsewhere.
-   */
-  final @Nullable String upsertArrays;
-  /**
-   * The same rows as {@link #upsertArrays} in a plain {@code INSERT}: every row lands, or the
-   * statement fails on a key already stored and nothing does. Null where {@code upsertArrays} is.
-   */
-  final @Nullable String insertArrays;
+    public final SqlDialect dialect;
+    public final String table;
+    public final JdbcPayloadColumns payload;
+    final int payloadCount;
+    final String readOne;
+    final String update;
+    /** {@link #readOne} taking the row's lock: the read of {@link TargetReplace}. */
+    final String readOneForUpdate;
+    /** The update of {@link TargetReplace}: same key, same version, new content. */
+    final String replace;
 
-  public TargetSql(SqlDialect dialect, String tableName, JdbcPayloadColumns payload) {
-    this.dialect = dialect;
-    this.table = quote(dialect, tableName);
-    this.payload = payload;
-    this.batches = new ExactBatch(table);
-    List<String> cols = payload.columns();
-    this.payloadCount = cols.size();
-    String payloadList = String.join(", ", cols);
-    readOne = "SELECT version, deleted, " + payloadList + " FROM " + table + " WHERE entity_key = ?";
-    readVersionsPrefix = "SELECT entity_key, version FROM " + table + " WHERE entity_key IN (";
-    StringJoiner set = new StringJoiner(", ");
-    set.add("version = ?").add("deleted = ?");
-    StringJoiner rowValues = new StringJoiner(", ", "(", ")");
-    rowValues.add("?").add("?").add("?").add("?");
-    StringJoiner excluded = new StringJoiner(", ");
-    excluded.add("version = EXCLUDED.version").add("deleted = EXCLUDED.deleted");
-    for (String c : cols) {
-      String p = payload.placeholder(c, dialect);
-      set.add(c + " = " + p);
-      rowValues.add(p);
-      excluded.add(c + " = EXCLUDED." + c);
+    final String pageFirst;
+    final String pageAfter;
+    final String purgeBucket;
+    /** The target's JDBC batches: one, so a driver hiding update counts is detected and logged once. */
+    final ExactBatch batches;
+
+    private final String readVersionsPrefix;
+    private final String insertPrefix;
+    private final String row;
+    private final String upsertSuffix;
+    /**
+     * PostgreSQL with the default JSON payload column: the conditional upsert of a whole run as one
+     * statement of constant text over arrays ({@code unnest}), so the server plans it once per
+     * connection and parses five array parameters instead of six per row; null elsewhere.
+     */
+    final @Nullable String upsertArrays;
+    /**
+     * The same rows as {@link #upsertArrays} in a plain {@code INSERT}: every row lands, or the
+     * statement fails on a key already stored and nothing does. Null where {@code upsertArrays} is.
+     */
+    final @Nullable String insertArrays;
+
+    public TargetSql(SqlDialect dialect, String tableName, JdbcPayloadColumns payload) {
+        this.dialect = dialect;
+        this.table = quote(dialect, tableName);
+        this.payload = payload;
+        this.batches = new ExactBatch(table);
+        List<String> cols = payload.columns();
+        this.payloadCount = cols.size();
+        String payloadList = String.join(", ", cols);
+        readOne = "SELECT version, deleted, " + payloadList + " FROM " + table + " WHERE entity_key = ?";
+        readVersionsPrefix = "SELECT entity_key, version FROM " + table + " WHERE entity_key IN (";
+        StringJoiner set = new StringJoiner(", ");
+        set.add("version = ?").add("deleted = ?");
+        StringJoiner rowValues = new StringJoiner(", ", "(", ")");
+        rowValues.add("?").add("?").add("?").add("?");
+        StringJoiner excluded = new StringJoiner(", ");
+        excluded.add("version = EXCLUDED.version").add("deleted = EXCLUDED.deleted");
+        for (String c : cols) {
+            String p = payload.placeholder(c, dialect);
+            set.add(c + " = " + p);
+            rowValues.add(p);
+            excluded.add(c + " = EXCLUDED." + c);
+        }
+        set.add("applied_at = ?");
+        rowValues.add("?");
+        excluded.add("applied_at = EXCLUDED.applied_at");
+        update = "UPDATE " + table + " SET " + set + " WHERE entity_key = ? AND version < ?";
+        readOneForUpdate = readOne + " FOR UPDATE";
+        replace = "UPDATE " + table + " SET " + set + " WHERE entity_key = ? AND version = ? AND deleted = FALSE";
+        row = rowValues.toString();
+        insertPrefix = "INSERT INTO " + table + (dialect == SqlDialect.POSTGRESQL ? " AS cur" : "")
+                + " (entity_key, bucket, version, deleted, " + payloadList + ", applied_at) VALUES ";
+        upsertSuffix = " ON CONFLICT (entity_key) DO UPDATE SET " + excluded
+                + " WHERE cur.version < EXCLUDED.version RETURNING entity_key";
+        insertArrays = dialect == SqlDialect.POSTGRESQL && payload instanceof JsonPayloadColumn
+                ? insertPrefix.substring(0, insertPrefix.length() - " VALUES ".length())
+                        + " SELECT k, b, v, d, CAST(p AS jsonb), CAST(? AS timestamptz) FROM unnest(CAST(? AS text[]),"
+                        + " CAST(? AS int2[]), CAST(? AS int8[]), CAST(? AS bool[]), CAST(? AS text[])) AS u(k, b, v, d, p)"
+                : null;
+        upsertArrays = insertArrays == null ? null : insertArrays + upsertSuffix;
+        String select = "SELECT entity_key, version, deleted, " + payloadList + " FROM " + table;
+        String order = " ORDER BY bucket, entity_key LIMIT ?";
+        pageFirst = select + " WHERE bucket >= ? AND bucket < ?" + order;
+        pageAfter = dialect == SqlDialect.POSTGRESQL
+                ? select + " WHERE (bucket, entity_key) > (?, ?) AND bucket < ?" + order
+                : select + " WHERE ((bucket = ? AND entity_key > ?) OR (bucket > ? AND bucket < ?))" + order;
+        purgeBucket = "DELETE FROM " + table + " WHERE bucket = ? AND deleted = TRUE AND applied_at < ?";
     }
-    set.add("applied_at = ?");
-    rowValues.add("?");
-    excluded.add("applied_at = EXCLUDED.applied_at");
-    update = "UPDATE " + table + " SET " + set + " WHERE entity_key = ? AND version < ?";
-    readOneForUpdate = readOne + " FOR UPDATE";
-    replace = "UPDATE " + table + " SET " + set + " WHERE entity_key = ? AND version = ? AND deleted = FALSE";
-    row = rowValues.toString();
-    insertPrefix = "INSERT INTO " + table + (dialect == SqlDialect.POSTGRESQL ? " AS cur" : "")
-        + " (entity_key, bucket, version, deleted, " + payloadList + ", applied_at) VALUES ";
-    upsertSuffix = " ON CONFLICT (entity_key) DO UPDATE SET " + excluded
-        + " WHERE cur.version < EXCLUDED.version RETURNING entity_key";
-    insertArrays = dialect == SqlDialect.POSTGRESQL && payload instanceof JsonPayloadColumn
-        ? insertPrefix.substring(0, insertPrefix.length() - " VALUES ".length())
-            + " SELECT k, b, v, d, CAST(p AS jsonb), CAST(? AS timestamptz) FROM unnest(CAST(? AS text[]),"
-            + " CAST(? AS int2[]), CAST(? AS int8[]), CAST(? AS bool[]), CAST(? AS text[])) AS u(k, b, v, d, p)"
-        : null;
-    upsertArrays = insertArrays == null ? null : insertArrays + upsertSuffix;
-    String select = "SELECT entity_key, version, deleted, " + payloadList + " FROM " + table;
-    String order = " ORDER BY bucket, entity_key LIMIT ?";
-    pageFirst = select + " WHERE bucket >= ? AND bucket < ?" + order;
-    pageAfter = dialect == SqlDialect.POSTGRESQL
-        ? select + " WHERE (bucket, entity_key) > (?, ?) AND bucket < ?" + order
-        : select + " WHERE ((bucket = ? AND entity_key > ?) OR (bucket > ? AND bucket < ?))" + order;
-    purgeBucket = "DELETE FROM " + table + " WHERE bucket = ? AND deleted = TRUE AND applied_at < ?";
-  }
 
-  /** {@code SELECT entity_key, version} of {@code n} keys. */
-  String readVersions(int n) {
-    return readVersionsPrefix + "?, ".repeat(n - 1) + "?)";
-  }
-
-  /** A multi-row insert of {@code n} rows; on PostgreSQL the conditional upsert returning the keys it wrote. */
-  String insert(int n, boolean upsert) {
-    StringBuilder sql = new StringBuilder(insertPrefix);
-    for (int i = 0; i < n; i++) {
-      sql.append(i == 0 ? "" : ", ").append(row);
+    /** {@code SELECT entity_key, version} of {@code n} keys. */
+    String readVersions(int n) {
+        return readVersionsPrefix + "?, ".repeat(n - 1) + "?)";
     }
-    return upsert ? sql.append(upsertSuffix).toString() : sql.toString();
-  }
 
-  /** Parameters per inserted row. */
-  int rowParameters() {
-    return 5 + payloadCount;
-  }
-
-  void bindKey(PreparedStatement ps, int index, String key) throws SQLException {
-    if (dialect == SqlDialect.MYSQL) {
-      ps.setBytes(index, key.getBytes(StandardCharsets.UTF_8));
-    } else {
-      ps.setString(index, key);
+    /** A multi-row insert of {@code n} rows; on PostgreSQL the conditional upsert returning the keys it wrote. */
+    String insert(int n, boolean upsert) {
+        StringBuilder sql = new StringBuilder(insertPrefix);
+        for (int i = 0; i < n; i++) {
+            sql.append(i == 0 ? "" : ", ").append(row);
+        }
+        return upsert ? sql.append(upsertSuffix).toString() : sql.toString();
     }
-  }
 
-  String readKey(ResultSet rs, int index) throws SQLException {
-    if (dialect == SqlDialect.MYSQL) {
-      return new String(rs.getBytes(index), StandardCharsets.UTF_8);
+    /** Parameters per inserted row. */
+    int rowParameters() {
+        return 5 + payloadCount;
     }
-    return rs.getString(index);
-  }
 
-  void bindInstant(PreparedStatement ps, int index, Instant at) throws SQLException {
-    ps.setObject(index, timestamp(at));
-  }
-
-  /** The value bound for {@code applied_at}: computed once per statement, bound to every row. */
-  Object timestamp(Instant at) {
-    Instant ms = at.truncatedTo(ChronoUnit.MILLIS);
-    // MySQL's DATETIME holds what it is given: always UTC, whatever the session time zone
-    return dialect == SqlDialect.MYSQL ? LocalDateTime.ofInstant(ms, ZoneOffset.UTC)
-        : OffsetDateTime.ofInstant(ms, ZoneOffset.UTC);
-  }
-
-  /** The DDL that creates the table and its segment index if missing, one statement per element. */
-  public List<String> schema(String tableName) {
-    String index = quote(dialect, tableName + "_segments");
-    List<String> columns = new ArrayList<>();
-    columns.add(switch (dialect) {
-      case POSTGRESQL -> "entity_key VARCHAR(1024) COLLATE \"C\" NOT NULL PRIMARY KEY";
-      case MYSQL -> "entity_key VARBINARY(3072) NOT NULL PRIMARY KEY";
-      case H2 -> "entity_key VARCHAR(1024) NOT NULL PRIMARY KEY";
-    });
-    columns.add("bucket SMALLINT NOT NULL");
-    columns.add("version BIGINT NOT NULL");
-    columns.add("deleted BOOLEAN NOT NULL");
-    columns.addAll(payload.definitions(dialect));
-    columns.add("applied_at " + (dialect == SqlDialect.MYSQL ? "DATETIME(3)" : "TIMESTAMP(3) WITH TIME ZONE")
-        + " NOT NULL");
-    String body = "CREATE TABLE IF NOT EXISTS " + table + " (\n  " + String.join(",\n  ", columns);
-    if (dialect == SqlDialect.MYSQL) {
-      // InnoDB appends the primary key to a secondary index: (bucket) is ordered by (bucket, entity_key)
-      return List.of(body + ",\n  INDEX " + index + " (bucket)\n) ENGINE=InnoDB ROW_FORMAT=DYNAMIC"
-          + " DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin");
+    void bindKey(PreparedStatement ps, int index, String key) throws SQLException {
+        if (dialect == SqlDialect.MYSQL) {
+            ps.setBytes(index, key.getBytes(StandardCharsets.UTF_8));
+        } else {
+            ps.setString(index, key);
+        }
     }
-    return List.of(body + "\n)", "CREATE INDEX IF NOT EXISTS " + index + " ON " + table + " (bucket, entity_key)");
-  }
 
-  /** Quotes an identifier that has already been validated. */
-  public static String quote(SqlDialect dialect, String identifier) {
-    char q = dialect == SqlDialect.MYSQL ? '`' : '"';
-    return q + identifier + q;
-  }
+    String readKey(ResultSet rs, int index) throws SQLException {
+        if (dialect == SqlDialect.MYSQL) {
+            return new String(rs.getBytes(index), StandardCharsets.UTF_8);
+        }
+        return rs.getString(index);
+    }
+
+    void bindInstant(PreparedStatement ps, int index, Instant at) throws SQLException {
+        ps.setObject(index, timestamp(at));
+    }
+
+    /** The value bound for {@code applied_at}: computed once per statement, bound to every row. */
+    Object timestamp(Instant at) {
+        Instant ms = at.truncatedTo(ChronoUnit.MILLIS);
+        // MySQL's DATETIME holds what it is given: always UTC, whatever the session time zone
+        return dialect == SqlDialect.MYSQL
+                ? LocalDateTime.ofInstant(ms, ZoneOffset.UTC)
+                : OffsetDateTime.ofInstant(ms, ZoneOffset.UTC);
+    }
+
+    /** The DDL that creates the table and its segment index if missing, one statement per element. */
+    public List<String> schema(String tableName) {
+        String index = quote(dialect, tableName + "_segments");
+        List<String> columns = new ArrayList<>();
+        columns.add(
+                switch (dialect) {
+                    case POSTGRESQL -> "entity_key VARCHAR(1024) COLLATE \"C\" NOT NULL PRIMARY KEY";
+                    case MYSQL -> "entity_key VARBINARY(3072) NOT NULL PRIMARY KEY";
+                    case H2 -> "entity_key VARCHAR(1024) NOT NULL PRIMARY KEY";
+                });
+        columns.add("bucket SMALLINT NOT NULL");
+        columns.add("version BIGINT NOT NULL");
+        columns.add("deleted BOOLEAN NOT NULL");
+        columns.addAll(payload.definitions(dialect));
+        columns.add("applied_at " + (dialect == SqlDialect.MYSQL ? "DATETIME(3)" : "TIMESTAMP(3) WITH TIME ZONE")
+                + " NOT NULL");
+        String body = "CREATE TABLE IF NOT EXISTS " + table + " (\n  " + String.join(",\n  ", columns);
+        if (dialect == SqlDialect.MYSQL) {
+            // InnoDB appends the primary key to a secondary index: (bucket) is ordered by (bucket, entity_key)
+            return List.of(body + ",\n  INDEX " + index + " (bucket)\n) ENGINE=InnoDB ROW_FORMAT=DYNAMIC"
+                    + " DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin");
+        }
+        return List.of(body + "\n)", "CREATE INDEX IF NOT EXISTS " + index + " ON " + table + " (bucket, entity_key)");
+    }
+
+    /** Quotes an identifier that has already been validated. */
+    public static String quote(SqlDialect dialect, String identifier) {
+        char q = dialect == SqlDialect.MYSQL ? '`' : '"';
+        return q + identifier + q;
+    }
 }

@@ -10,19 +10,19 @@ import java.util.function.Function;
  * is initialised, which happens before any mirror exists.
  */
 public final class MirrorAccess {
-  private static volatile Function<Mirror<?>, MirrorEngine<?>> engines = m -> {
-    throw new IllegalStateException("Mirror is not initialised");
-  };
+    private static volatile Function<Mirror<?>, MirrorEngine<?>> engines = m -> {
+        throw new IllegalStateException("Mirror is not initialised");
+    };
 
-  private MirrorAccess() {}
+    private MirrorAccess() {}
 
-  /** Called once, by {@code Mirror}'s static initialiser. */
-  public static void register(Function<Mirror<?>, MirrorEngine<?>> accessor) {
-    engines = Objects.requireNonNull(accessor, "accessor");
-  }
+    /** Called once, by {@code Mirror}'s static initialiser. */
+    public static void register(Function<Mirror<?>, MirrorEngine<?>> accessor) {
+        engines = Objects.requireNonNull(accessor, "accessor");
+    }
 
-  /** The engine of a mirror. */
-  public static MirrorEngine<?> engine(Mirror<?> mirror) {
-    return engines.apply(Objects.requireNonNull(mirror, "mirror"));
-  }
+    /** The engine of a mirror. */
+    public static MirrorEngine<?> engine(Mirror<?> mirror) {
+        return engines.apply(Objects.requireNonNull(mirror, "mirror"));
+    }
 }

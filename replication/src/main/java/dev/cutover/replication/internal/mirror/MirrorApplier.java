@@ -25,66 +25,81 @@ import org.slf4j.LoggerFactory;
  * threads; holds no per-batch state.
  */
 final class MirrorApplier {
-  private static final Logger LOG = LoggerFactory.getLogger("dev.cutover.replication.Mirror");
-  private static final String CLOSED = "apply interrupted: the mirror closed before it finished";
+    private static final Logger LOG = LoggerFactory.getLogger("dev.cutover.replication.Mirror");
+    private static final String CLOSED = "apply interrupted: the mirror closed before it finished";
 
-  private final BatchApply batches;
-  private final MirrorCounters counters;
-  private final MirrorFailures failures;
+    private final BatchApply batches;
+    private final MirrorCounters counters;
+    private final MirrorFailures failures;
 
-  MirrorApplier(MirrorSettings<?> settings, MirrorCounters counters, MirrorFailures failures) {
-    this.counters = counters;
-    this.failures = failures;
-    this.batches = BatchApply.to(settings.target())
-        .withRetry("cutover-mirror-" + settings.name(), settings.retryAttempts(),
-            IntervalFunction.ofExponentialRandomBackoff(settings.retryBackoff(), 2.0, 0.5,
-                settings.retryBackoff().multipliedBy(64)))
-        .splittingRefused();
-  }
-
-  /** Applies and settles {@code batch}; returns when every change in it is counted or recorded. */
-  void apply(List<Change> batch) {
-    BatchTally tally = batches.apply(batch);
-    if (tally.landedWhole()) {
-      latency(tally.nanos());
+    MirrorApplier(MirrorSettings<?> settings, MirrorCounters counters, MirrorFailures failures) {
+        this.counters = counters;
+        this.failures = failures;
+        this.batches = BatchApply.to(settings.target())
+                .withRetry(
+                        "cutover-mirror-" + settings.name(),
+                        settings.retryAttempts(),
+                        IntervalFunction.ofExponentialRandomBackoff(
+                                settings.retryBackoff(),
+                                2.0,
+                                0.5,
+                                settings.retryBackoff().multipliedBy(64)))
+                .splittingRefused();
     }
-    for (int i = 0; i < tally.size(); i++) {
-      ApplyOutcome outcome = tally.outcome(i);
-      if (outcome != null) {
-        counters.outcome(outcome);
-      } else {
-        record(Objects.requireNonNull(tally.failure(i)));
-      }
-    }
-  }
 
-  private void latency(long nanos) {
-    try {
-      counters.latency(nanos);
-    } catch (RuntimeException e) {
-      // a metrics sink must not unsettle a batch that landed
-      LOG.warn("mirror: recording the apply latency threw {}", e.getClass().getName());
+    /** Applies and settles {@code batch}; returns when every change in it is counted or recorded. */
+    void apply(List<Change> batch) {
+        BatchTally tally = batches.apply(batch);
+        if (tally.landedWhole()) {
+            latency(tally.nanos());
+        }
+        for (int i = 0; i < tally.size(); i++) {
+            ApplyOutcome outcome = tally.outcome(i);
+            if (outcome != null) {
+                counters.outcome(outcome);
+            } else {
+                record(Objects.requireNonNull(tally.failure(i)));
+            }
+        }
     }
-  }
 
-  private void record(ApplyFailure f) {
-    counters.failed.increment();
-    // every failure but an interrupt carries what the target threw
-    Throwable thrown = f.cause();
-    String cause = thrown == null ? "interrupted" : describe(thrown);
-    switch (f.kind()) {
-      case INTERRUPTED -> failures.record(f.change(), MirrorFailure.Reason.CLOSED, CLOSED);
-      case EXHAUSTED -> failures.record(f.change(), MirrorFailure.Reason.APPLY_FAILED,
-          "apply failed after " + batches.attempts() + " attempts: " + cause);
-      case REFUSED -> failures.record(f.change(), MirrorFailure.Reason.APPLY_FAILED, f.alone()
-          ? "the target refused this change: " + cause
-          : "apply failed after 1 attempt (not retryable): " + cause);
+    private void latency(long nanos) {
+        try {
+            counters.latency(nanos);
+        } catch (RuntimeException e) {
+            // a metrics sink must not unsettle a batch that landed
+            LOG.warn(
+                    "mirror: recording the apply latency threw {}", e.getClass().getName());
+        }
     }
-  }
 
-  /** The exception's type and the SQL state if any: never its message, which may quote the data. */
-  static String describe(Throwable e) {
-    String type = e.getClass().getName();
-    return e instanceof SQLException sql && sql.getSQLState() != null ? type + " (SQL state " + sql.getSQLState() + ")" : type;
-  }
+    private void record(ApplyFailure f) {
+        counters.failed.increment();
+        // every failure but an interrupt carries what the target threw
+        Throwable thrown = f.cause();
+        String cause = thrown == null ? "interrupted" : describe(thrown);
+        switch (f.kind()) {
+            case INTERRUPTED -> failures.record(f.change(), MirrorFailure.Reason.CLOSED, CLOSED);
+            case EXHAUSTED ->
+                failures.record(
+                        f.change(),
+                        MirrorFailure.Reason.APPLY_FAILED,
+                        "apply failed after " + batches.attempts() + " attempts: " + cause);
+            case REFUSED ->
+                failures.record(
+                        f.change(),
+                        MirrorFailure.Reason.APPLY_FAILED,
+                        f.alone()
+                                ? "the target refused this change: " + cause
+                                : "apply failed after 1 attempt (not retryable): " + cause);
+        }
+    }
+
+    /** The exception's type and the SQL state if any: never its message, which may quote the data. */
+    static String describe(Throwable e) {
+        String type = e.getClass().getName();
+        return e instanceof SQLException sql && sql.getSQLState() != null
+                ? type + " (SQL state " + sql.getSQLState() + ")"
+                : type;
+    }
 }

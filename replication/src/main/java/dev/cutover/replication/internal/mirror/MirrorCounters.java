@@ -18,74 +18,74 @@ import java.util.function.LongConsumer;
  * the offer failed), so the sum can only read zero when nothing is in flight.
  */
 public final class MirrorCounters {
-  final LongAdder observed = new LongAdder();
-  final LongAdder skipped = new LongAdder();
-  final LongAdder unmapped = new LongAdder();
-  final LongAdder mirrored = new LongAdder();
-  final LongAdder applied = new LongAdder();
-  final LongAdder superseded = new LongAdder();
-  final LongAdder duplicate = new LongAdder();
-  final LongAdder dropped = new LongAdder();
-  final LongAdder failed = new LongAdder();
-  final AtomicLong pending = new AtomicLong();
-  private final List<LongConsumer> latencySinks = new CopyOnWriteArrayList<>();
+    final LongAdder observed = new LongAdder();
+    final LongAdder skipped = new LongAdder();
+    final LongAdder unmapped = new LongAdder();
+    final LongAdder mirrored = new LongAdder();
+    final LongAdder applied = new LongAdder();
+    final LongAdder superseded = new LongAdder();
+    final LongAdder duplicate = new LongAdder();
+    final LongAdder dropped = new LongAdder();
+    final LongAdder failed = new LongAdder();
+    final AtomicLong pending = new AtomicLong();
+    private final List<LongConsumer> latencySinks = new CopyOnWriteArrayList<>();
 
-  /** Adds a consumer of apply latencies in nanoseconds, one call per batch applied. */
-  public void addLatencySink(LongConsumer sink) {
-    latencySinks.add(sink);
-  }
-
-  void latency(long nanos) {
-    for (LongConsumer sink : latencySinks) {
-      sink.accept(nanos);
+    /** Adds a consumer of apply latencies in nanoseconds, one call per batch applied. */
+    public void addLatencySink(LongConsumer sink) {
+        latencySinks.add(sink);
     }
-  }
 
-  void outcome(ApplyOutcome outcome) {
-    switch (outcome) {
-      case APPLIED -> applied.increment();
-      case SUPERSEDED -> superseded.increment();
-      case DUPLICATE -> duplicate.increment();
+    void latency(long nanos) {
+        for (LongConsumer sink : latencySinks) {
+            sink.accept(nanos);
+        }
     }
-  }
 
-  public long observed() {
-    return observed.sum();
-  }
+    void outcome(ApplyOutcome outcome) {
+        switch (outcome) {
+            case APPLIED -> applied.increment();
+            case SUPERSEDED -> superseded.increment();
+            case DUPLICATE -> duplicate.increment();
+        }
+    }
 
-  public long skipped() {
-    return skipped.sum();
-  }
+    public long observed() {
+        return observed.sum();
+    }
 
-  public long unmapped() {
-    return unmapped.sum();
-  }
+    public long skipped() {
+        return skipped.sum();
+    }
 
-  public long mirrored() {
-    return mirrored.sum();
-  }
+    public long unmapped() {
+        return unmapped.sum();
+    }
 
-  public long applied() {
-    return applied.sum();
-  }
+    public long mirrored() {
+        return mirrored.sum();
+    }
 
-  public long superseded() {
-    return superseded.sum();
-  }
+    public long applied() {
+        return applied.sum();
+    }
 
-  public long duplicate() {
-    return duplicate.sum();
-  }
+    public long superseded() {
+        return superseded.sum();
+    }
 
-  public long dropped() {
-    return dropped.sum();
-  }
+    public long duplicate() {
+        return duplicate.sum();
+    }
 
-  public long failed() {
-    return failed.sum();
-  }
+    public long dropped() {
+        return dropped.sum();
+    }
 
-  public long pending() {
-    return pending.get();
-  }
+    public long failed() {
+        return failed.sum();
+    }
+
+    public long pending() {
+        return pending.get();
+    }
 }

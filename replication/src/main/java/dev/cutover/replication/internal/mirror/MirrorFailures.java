@@ -27,88 +27,104 @@ import org.slf4j.LoggerFactory;
  * throws is caught and logged: a failure while recording a failure must not reach the application.
  */
 public final class MirrorFailures {
-  private static final Logger LOG = LoggerFactory.getLogger("dev.cutover.replication.Mirror");
-  private static final long LOG_INTERVAL_NANOS = 1_000_000_000L;
+    private static final Logger LOG = LoggerFactory.getLogger("dev.cutover.replication.Mirror");
+    private static final long LOG_INTERVAL_NANOS = 1_000_000_000L;
 
-  private final String name;
-  private final @Nullable Consumer<MirrorFailure> listener;
-  private final KeyLedger ledger;
-  private final Clock clock;
-  private final Map<MirrorFailure.Reason, AtomicLong> lastLogged = new EnumMap<>(MirrorFailure.Reason.class);
-  private final Map<MirrorFailure.Reason, AtomicLong> suppressed = new EnumMap<>(MirrorFailure.Reason.class);
-  private final AtomicLong lastHandlerLog = new AtomicLong(Long.MIN_VALUE);
+    private final String name;
+    private final @Nullable Consumer<MirrorFailure> listener;
+    private final KeyLedger ledger;
+    private final Clock clock;
+    private final Map<MirrorFailure.Reason, AtomicLong> lastLogged = new EnumMap<>(MirrorFailure.Reason.class);
+    private final Map<MirrorFailure.Reason, AtomicLong> suppressed = new EnumMap<>(MirrorFailure.Reason.class);
+    private final AtomicLong lastHandlerLog = new AtomicLong(Long.MIN_VALUE);
 
-  public MirrorFailures(
-      String name, @Nullable Consumer<MirrorFailure> listener, KeyLedger ledger, Clock clock) {
-    this.name = name;
-    this.listener = listener;
-    this.ledger = ledger;
-    this.clock = clock;
-    for (MirrorFailure.Reason r : MirrorFailure.Reason.values()) {
-      lastLogged.put(r, new AtomicLong(Long.MIN_VALUE));
-      suppressed.put(r, new AtomicLong());
+    public MirrorFailures(String name, @Nullable Consumer<MirrorFailure> listener, KeyLedger ledger, Clock clock) {
+        this.name = name;
+        this.listener = listener;
+        this.ledger = ledger;
+        this.clock = clock;
+        for (MirrorFailure.Reason r : MirrorFailure.Reason.values()) {
+            lastLogged.put(r, new AtomicLong(Long.MIN_VALUE));
+            suppressed.put(r, new AtomicLong());
+        }
     }
-  }
 
-  /** Records that {@code change} was not applied. */
-  public void record(Change change, MirrorFailure.Reason reason, String detail) {
-    record(new MirrorFailure(change.key(), change.version(), reason, detail, clock.instant()));
-  }
-
-  /** Records a failure: log (rate limited), listener, journal. Never throws. */
-  public void record(MirrorFailure failure) {
-    log(failure);
-    if (listener != null) {
-      try {
-        listener.accept(failure);
-      } catch (RuntimeException | Error e) {
-        rethrowIfFatal(e);
-        handlerFailed("failure listener", failure, e);
-      }
+    /** Records that {@code change} was not applied. */
+    public void record(Change change, MirrorFailure.Reason reason, String detail) {
+        record(new MirrorFailure(change.key(), change.version(), reason, detail, clock.instant()));
     }
-    // O(1) and never blocking: the ledger's own thread appends to the journal
-    ledger.record(new FailedWrite(name, "mirror", failure.key(), FailedWrite.Target.NEW,
-        journalReason(failure.reason()), failure.detail(), failure.at()));
-  }
 
-  /** The keys on their way to the journal. */
-  public KeyLedger ledger() {
-    return ledger;
-  }
-
-  private void log(MirrorFailure f) {
-    if (!permit(lastLogged.get(f.reason()))) {
-      suppressed.get(f.reason()).incrementAndGet();
-      return;
+    /** Records a failure: log (rate limited), listener, journal. Never throws. */
+    public void record(MirrorFailure failure) {
+        log(failure);
+        if (listener != null) {
+            try {
+                listener.accept(failure);
+            } catch (RuntimeException | Error e) {
+                rethrowIfFatal(e);
+                handlerFailed("failure listener", failure, e);
+            }
+        }
+        // O(1) and never blocking: the ledger's own thread appends to the journal
+        ledger.record(new FailedWrite(
+                name,
+                "mirror",
+                failure.key(),
+                FailedWrite.Target.NEW,
+                journalReason(failure.reason()),
+                failure.detail(),
+                failure.at()));
     }
-    long others = suppressed.get(f.reason()).getAndSet(0);
-    LOG.error("mirror '{}' did not apply {} v{}: {} ({}){}", name, f.key() == null ? "an event" : f.key(),
-        f.version(), f.reason(), f.detail(), others > 0 ? "; " + others + " more " + f.reason() + " since the last report" : "");
-  }
 
-  private void handlerFailed(String handler, MirrorFailure f, Throwable e) {
-    if (permit(lastHandlerLog)) {
-      LOG.error("mirror '{}': the {} threw {} while recording {} of {}", name, handler, e.getClass().getName(),
-          f.reason(), f.key());
+    /** The keys on their way to the journal. */
+    public KeyLedger ledger() {
+        return ledger;
     }
-  }
 
-  private static boolean permit(AtomicLong last) {
-    long now = System.nanoTime();
-    long before = last.get();
-    return (before == Long.MIN_VALUE || now - before >= LOG_INTERVAL_NANOS) && last.compareAndSet(before, now);
-  }
+    private void log(MirrorFailure f) {
+        if (!permit(lastLogged.get(f.reason()))) {
+            suppressed.get(f.reason()).incrementAndGet();
+            return;
+        }
+        long others = suppressed.get(f.reason()).getAndSet(0);
+        LOG.error(
+                "mirror '{}' did not apply {} v{}: {} ({}){}",
+                name,
+                f.key() == null ? "an event" : f.key(),
+                f.version(),
+                f.reason(),
+                f.detail(),
+                others > 0 ? "; " + others + " more " + f.reason() + " since the last report" : "");
+    }
 
-  /** The one rule of which errors nothing in the mirror settles: {@link BatchApply#rethrowIfFatal}. */
-  static void rethrowIfFatal(Throwable t) {
-    BatchApply.rethrowIfFatal(t);
-  }
+    private void handlerFailed(String handler, MirrorFailure f, Throwable e) {
+        if (permit(lastHandlerLog)) {
+            LOG.error(
+                    "mirror '{}': the {} threw {} while recording {} of {}",
+                    name,
+                    handler,
+                    e.getClass().getName(),
+                    f.reason(),
+                    f.key());
+        }
+    }
 
-  private static FailedWrite.Reason journalReason(MirrorFailure.Reason reason) {
-    return switch (reason) {
-      case DROPPED_QUEUE_FULL -> FailedWrite.Reason.SHED;
-      case CLOSED -> FailedWrite.Reason.CANCELLED;
-      case DROPPED_QUEUE_ERROR, APPLY_FAILED, MAPPING_FAILED -> FailedWrite.Reason.FAILED;
-    };
-  }
+    private static boolean permit(AtomicLong last) {
+        long now = System.nanoTime();
+        long before = last.get();
+        return (before == Long.MIN_VALUE || now - before >= LOG_INTERVAL_NANOS) && last.compareAndSet(before, now);
+    }
+
+    /** The one rule of which errors nothing in the mirror settles: {@link BatchApply#rethrowIfFatal}. */
+    static void rethrowIfFatal(Throwable t) {
+        BatchApply.rethrowIfFatal(t);
+    }
+
+    private static FailedWrite.Reason journalReason(MirrorFailure.Reason reason) {
+        return switch (reason) {
+            case DROPPED_QUEUE_FULL -> FailedWrite.Reason.SHED;
+            case CLOSED -> FailedWrite.Reason.CANCELLED;
+            case DROPPED_QUEUE_ERROR, APPLY_FAILED, MAPPING_FAILED -> FailedWrite.Reason.FAILED;
+        };
+    }
 }

@@ -27,99 +27,105 @@ import org.slf4j.LoggerFactory;
  * @param <E> the event type
  */
 final class MirrorSubscriber<E> implements Flow.Subscriber<E> {
-  private static final Logger LOG = LoggerFactory.getLogger("dev.cutover.replication.Mirror");
+    private static final Logger LOG = LoggerFactory.getLogger("dev.cutover.replication.Mirror");
 
-  private final MirrorEngine<E> engine;
-  private final long window;
-  private final AtomicLong outstanding = new AtomicLong();
-  private final AtomicInteger wip = new AtomicInteger();
-  private volatile Flow.@Nullable Subscription subscription;
-  private volatile boolean done;
+    private final MirrorEngine<E> engine;
+    private final long window;
+    private final AtomicLong outstanding = new AtomicLong();
+    private final AtomicInteger wip = new AtomicInteger();
+    private volatile Flow.@Nullable Subscription subscription;
+    private volatile boolean done;
 
-  MirrorSubscriber(MirrorEngine<E> engine, long window) {
-    this.engine = engine;
-    this.window = window;
-  }
-
-  @Override
-  public void onSubscribe(Flow.Subscription s) {
-    Objects.requireNonNull(s, "subscription");
-    if (subscription != null || done) {
-      s.cancel(); // rule 2.5: a second subscription is cancelled
-      return;
+    MirrorSubscriber(MirrorEngine<E> engine, long window) {
+        this.engine = engine;
+        this.window = window;
     }
-    subscription = s;
-    if (!engine.register(this)) {
-      cancel();
-      return;
-    }
-    replenish();
-  }
 
-  @Override
-  public void onNext(E event) {
-    Objects.requireNonNull(event, "event");
-    outstanding.updateAndGet(n -> Math.max(0, n - 1));
-    engine.observe(event);
-    replenish();
-  }
-
-  @Override
-  public void onError(Throwable error) {
-    LOG.warn("mirror '{}': the publisher failed with {}; no more events from it", engine.name(),
-        error == null ? "null" : error.getClass().getName());
-    finish();
-  }
-
-  @Override
-  public void onComplete() {
-    LOG.debug("mirror '{}': the publisher completed", engine.name());
-    finish();
-  }
-
-  /** Requests more events when a chunk of the window is free. */
-  void replenish() {
-    if (wip.getAndIncrement() != 0) {
-      return;
-    }
-    do {
-      Flow.Subscription s = subscription;
-      if (s != null && !done) {
-        long room = window - Math.max(0, engine.pending()) - outstanding.get();
-        if (room >= Math.max(1, window / 4)) {
-          outstanding.addAndGet(room);
-          try {
-            s.request(room);
-          } catch (RuntimeException e) {
-            // rule 3.16 forbids it; a publisher doing it anyway must not reach the caller
-            LOG.warn("mirror '{}': the publisher's request threw {}; cancelling", engine.name(), e.getClass().getName());
-            cancelQuietly(s);
-          }
+    @Override
+    public void onSubscribe(Flow.Subscription s) {
+        Objects.requireNonNull(s, "subscription");
+        if (subscription != null || done) {
+            s.cancel(); // rule 2.5: a second subscription is cancelled
+            return;
         }
-      }
-    } while (wip.decrementAndGet() != 0);
-  }
-
-  /** Cancels the subscription: the mirror is closing. */
-  void cancel() {
-    done = true;
-    Flow.Subscription s = subscription;
-    if (s != null) {
-      cancelQuietly(s);
+        subscription = s;
+        if (!engine.register(this)) {
+            cancel();
+            return;
+        }
+        replenish();
     }
-  }
 
-  private void cancelQuietly(Flow.Subscription s) {
-    done = true;
-    try {
-      s.cancel();
-    } catch (RuntimeException e) {
-      LOG.debug("mirror '{}': cancel threw {}", engine.name(), e.getClass().getName());
+    @Override
+    public void onNext(E event) {
+        Objects.requireNonNull(event, "event");
+        outstanding.updateAndGet(n -> Math.max(0, n - 1));
+        engine.observe(event);
+        replenish();
     }
-  }
 
-  private void finish() {
-    done = true;
-    engine.unregister(this);
-  }
+    @Override
+    public void onError(Throwable error) {
+        LOG.warn(
+                "mirror '{}': the publisher failed with {}; no more events from it",
+                engine.name(),
+                error == null ? "null" : error.getClass().getName());
+        finish();
+    }
+
+    @Override
+    public void onComplete() {
+        LOG.debug("mirror '{}': the publisher completed", engine.name());
+        finish();
+    }
+
+    /** Requests more events when a chunk of the window is free. */
+    void replenish() {
+        if (wip.getAndIncrement() != 0) {
+            return;
+        }
+        do {
+            Flow.Subscription s = subscription;
+            if (s != null && !done) {
+                long room = window - Math.max(0, engine.pending()) - outstanding.get();
+                if (room >= Math.max(1, window / 4)) {
+                    outstanding.addAndGet(room);
+                    try {
+                        s.request(room);
+                    } catch (RuntimeException e) {
+                        // rule 3.16 forbids it; a publisher doing it anyway must not reach the caller
+                        LOG.warn(
+                                "mirror '{}': the publisher's request threw {}; cancelling",
+                                engine.name(),
+                                e.getClass().getName());
+                        cancelQuietly(s);
+                    }
+                }
+            }
+        } while (wip.decrementAndGet() != 0);
+    }
+
+    /** Cancels the subscription: the mirror is closing. */
+    void cancel() {
+        done = true;
+        Flow.Subscription s = subscription;
+        if (s != null) {
+            cancelQuietly(s);
+        }
+    }
+
+    private void cancelQuietly(Flow.Subscription s) {
+        done = true;
+        try {
+            s.cancel();
+        } catch (RuntimeException e) {
+            LOG.debug(
+                    "mirror '{}': cancel threw {}", engine.name(), e.getClass().getName());
+        }
+    }
+
+    private void finish() {
+        done = true;
+        engine.unregister(this);
+    }
 }

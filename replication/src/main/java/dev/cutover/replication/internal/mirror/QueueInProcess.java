@@ -19,85 +19,85 @@ import java.util.concurrent.TimeUnit;
  * #durable()} tells the mirror to record what is left at close as dropped.
  */
 public final class QueueInProcess implements ChangeQueue {
-  private static final Object RECEIPT = "in-process";
+    private static final Object RECEIPT = "in-process";
 
-  private final ArrayBlockingQueue<Change> queue;
-  private final int capacity;
+    private final ArrayBlockingQueue<Change> queue;
+    private final int capacity;
 
-  public QueueInProcess(int capacity) {
-    if (capacity < 1) {
-      throw new IllegalArgumentException("queue capacity must be >= 1 but was " + capacity);
+    public QueueInProcess(int capacity) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("queue capacity must be >= 1 but was " + capacity);
+        }
+        this.capacity = capacity;
+        this.queue = new ArrayBlockingQueue<>(capacity);
     }
-    this.capacity = capacity;
-    this.queue = new ArrayBlockingQueue<>(capacity);
-  }
 
-  @Override
-  public boolean offer(Change change, Duration maxWait) throws InterruptedException {
-    Objects.requireNonNull(change, "change");
-    if (queue.offer(change)) {
-      return true;
+    @Override
+    public boolean offer(Change change, Duration maxWait) throws InterruptedException {
+        Objects.requireNonNull(change, "change");
+        if (queue.offer(change)) {
+            return true;
+        }
+        return !maxWait.isZero() && queue.offer(change, maxWait.toNanos(), TimeUnit.NANOSECONDS);
     }
-    return !maxWait.isZero() && queue.offer(change, maxWait.toNanos(), TimeUnit.NANOSECONDS);
-  }
 
-  @Override
-  public Delivery poll(int maxChanges, Duration maxWait, Duration linger) throws InterruptedException {
-    if (maxChanges < 1) {
-      throw new IllegalArgumentException("maxChanges must be >= 1 but was " + maxChanges);
+    @Override
+    public Delivery poll(int maxChanges, Duration maxWait, Duration linger) throws InterruptedException {
+        if (maxChanges < 1) {
+            throw new IllegalArgumentException("maxChanges must be >= 1 but was " + maxChanges);
+        }
+        Change first = queue.poll(maxWait.toNanos(), TimeUnit.NANOSECONDS);
+        if (first == null) {
+            return new Delivery(List.of(), RECEIPT);
+        }
+        List<Change> batch = new ArrayList<>(Math.min(maxChanges, 1024));
+        batch.add(first);
+        queue.drainTo(batch, maxChanges - batch.size());
+        long deadline = System.nanoTime() + linger.toNanos();
+        while (batch.size() < maxChanges) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                break;
+            }
+            Change next = queue.poll(left, TimeUnit.NANOSECONDS);
+            if (next == null) {
+                break;
+            }
+            batch.add(next);
+            queue.drainTo(batch, maxChanges - batch.size());
+        }
+        return new Delivery(batch, RECEIPT);
     }
-    Change first = queue.poll(maxWait.toNanos(), TimeUnit.NANOSECONDS);
-    if (first == null) {
-      return new Delivery(List.of(), RECEIPT);
+
+    /** Everything still queued, removed from the queue: what a closing mirror records as dropped. */
+    public List<Change> drain() {
+        List<Change> rest = new ArrayList<>();
+        queue.drainTo(rest);
+        return rest;
     }
-    List<Change> batch = new ArrayList<>(Math.min(maxChanges, 1024));
-    batch.add(first);
-    queue.drainTo(batch, maxChanges - batch.size());
-    long deadline = System.nanoTime() + linger.toNanos();
-    while (batch.size() < maxChanges) {
-      long left = deadline - System.nanoTime();
-      if (left <= 0) {
-        break;
-      }
-      Change next = queue.poll(left, TimeUnit.NANOSECONDS);
-      if (next == null) {
-        break;
-      }
-      batch.add(next);
-      queue.drainTo(batch, maxChanges - batch.size());
+
+    @Override
+    public void ack(Delivery delivery) {
+        // nothing to settle: a change leaves this queue when it is polled
     }
-    return new Delivery(batch, RECEIPT);
-  }
 
-  /** Everything still queued, removed from the queue: what a closing mirror records as dropped. */
-  public List<Change> drain() {
-    List<Change> rest = new ArrayList<>();
-    queue.drainTo(rest);
-    return rest;
-  }
+    @Override
+    public long depth() {
+        return queue.size();
+    }
 
-  @Override
-  public void ack(Delivery delivery) {
-    // nothing to settle: a change leaves this queue when it is polled
-  }
+    /** The most changes it holds. */
+    public int capacity() {
+        return capacity;
+    }
 
-  @Override
-  public long depth() {
-    return queue.size();
-  }
+    @Override
+    public boolean durable() {
+        return false;
+    }
 
-  /** The most changes it holds. */
-  public int capacity() {
-    return capacity;
-  }
-
-  @Override
-  public boolean durable() {
-    return false;
-  }
-
-  @Override
-  public String toString() {
-    return "in-process queue (" + queue.size() + " of " + capacity + ")";
-  }
+    @Override
+    public String toString() {
+        return "in-process queue (" + queue.size() + " of " + capacity + ")";
+    }
 }

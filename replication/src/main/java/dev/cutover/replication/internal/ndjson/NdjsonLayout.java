@@ -1,7 +1,6 @@
 package dev.cutover.replication.internal.ndjson;
 
 import dev.cutover.replication.internal.SegmentLayouts;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -19,56 +18,56 @@ import java.nio.file.StandardOpenOption;
  */
 public record NdjsonLayout(long size, long[] starts, long[] firstLines) {
 
-  public static NdjsonLayout scan(Path file, int segments) throws IOException {
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-      long size = ch.size();
-      long[] starts = new long[segments + 1];
-      long[] lines = new long[segments + 1];
-      starts[segments] = size;
-      ByteBuffer buf = ByteBuffer.allocate(256 * 1024);
-      long pos = 0;
-      long newlines = 0;
-      int next = 1; // the next boundary to place: the first line start at or after s * size / n
-      lines[0] = 1;
-      while (next < segments && size * next / segments == 0) {
-        lines[next] = 1;
-        next++;
-      }
-      while (pos < size && next < segments) {
-        buf.clear();
-        int read = ch.read(buf, pos);
-        if (read <= 0) {
-          break;
-        }
-        for (int i = 0; i < read; i++) {
-          if (buf.get(i) == '\n') {
-            newlines++;
-            long lineStart = pos + i + 1;
-            while (next < segments && lineStart >= size * next / segments) {
-              starts[next] = lineStart;
-              lines[next] = newlines + 1;
-              next++;
+    public static NdjsonLayout scan(Path file, int segments) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            long[] starts = new long[segments + 1];
+            long[] lines = new long[segments + 1];
+            starts[segments] = size;
+            ByteBuffer buf = ByteBuffer.allocate(256 * 1024);
+            long pos = 0;
+            long newlines = 0;
+            int next = 1; // the next boundary to place: the first line start at or after s * size / n
+            lines[0] = 1;
+            while (next < segments && size * next / segments == 0) {
+                lines[next] = 1;
+                next++;
             }
-          }
+            while (pos < size && next < segments) {
+                buf.clear();
+                int read = ch.read(buf, pos);
+                if (read <= 0) {
+                    break;
+                }
+                for (int i = 0; i < read; i++) {
+                    if (buf.get(i) == '\n') {
+                        newlines++;
+                        long lineStart = pos + i + 1;
+                        while (next < segments && lineStart >= size * next / segments) {
+                            starts[next] = lineStart;
+                            lines[next] = newlines + 1;
+                            next++;
+                        }
+                    }
+                }
+                pos += read;
+            }
+            while (next < segments) { // no line start after the nominal boundary: empty segments at the end
+                starts[next] = size;
+                lines[next] = newlines + 1;
+                next++;
+            }
+            return new NdjsonLayout(size, starts, lines);
         }
-        pos += read;
-      }
-      while (next < segments) { // no line start after the nominal boundary: empty segments at the end
-        starts[next] = size;
-        lines[next] = newlines + 1;
-        next++;
-      }
-      return new NdjsonLayout(size, starts, lines);
     }
-  }
 
-  public int segments() {
-    return starts.length - 1;
-  }
+    public int segments() {
+        return starts.length - 1;
+    }
 
-  /** The source's layout: the segments' start offsets decide which lines each holds. */
-  public String id() {
-    return "ndjson byte ranges, " + segments() + " segments, " + size + " bytes, starts sha-256 "
-        + SegmentLayouts.digest(starts);
-  }
+    /** The source's layout: the segments' start offsets decide which lines each holds. */
+    public String id() {
+        return "ndjson byte ranges, " + segments() + " segments, " + size + " bytes, starts sha-256 "
+                + SegmentLayouts.digest(starts);
+    }
 }

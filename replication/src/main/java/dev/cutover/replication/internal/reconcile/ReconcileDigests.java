@@ -25,118 +25,128 @@ import org.jspecify.annotations.Nullable;
  * its groups. Not thread-safe: one per side per run.
  */
 final class ReconcileDigests {
-  private static final SecureRandom RANDOM = new SecureRandom();
+    private static final SecureRandom RANDOM = new SecureRandom();
 
-  private final ReconcileSettings settings;
-  private final ReconcileRowDigest digest = new ReconcileRowDigest();
-  private final long[] pair = new long[2];
-  final int[] rows;
-  final long[] sumA;
-  final long[] sumB;
-  /** Per bucket, the rows this side rejected whose key could be placed in a bucket. */
-  final int[] rejected;
-  long liveRows;
-  long notMigrated;
+    private final ReconcileSettings settings;
+    private final ReconcileRowDigest digest = new ReconcileRowDigest();
+    private final long[] pair = new long[2];
+    final int[] rows;
+    final long[] sumA;
+    final long[] sumB;
+    /** Per bucket, the rows this side rejected whose key could be placed in a bucket. */
+    final int[] rejected;
 
-  private ReconcileDigests(ReconcileSettings settings) {
-    this.settings = settings;
-    this.rows = new int[settings.buckets()];
-    this.sumA = new long[settings.buckets()];
-    this.sumB = new long[settings.buckets()];
-    this.rejected = new int[settings.buckets()];
-  }
+    long liveRows;
+    long notMigrated;
 
-  /**
-   * Digests the old side through the transform; rows it fails on, and rows the source rejected, go
-   * to {@code findings}.
-   */
-  static ReconcileDigests ofOld(ReconcileSettings s, ReconcileFindings findings, ExecutorService io)
-      throws ReconciliationException, InterruptedException {
-    ReconcileDigests d = new ReconcileDigests(s);
-    ReconcileScan.all(s.oldSide(), "old", s.pageSize(), raw -> {
-      Optional<Change> row;
-      try {
-        row = transform(s, raw);
-      } catch (RuntimeException e) {
-        findings.error(new RowError(raw.key(), "old", "the transform threw " + e.getClass().getName()));
-        return;
-      }
-      if (row.isEmpty()) {
-        d.notMigrated++;
-      } else {
-        d.add(row.get());
-      }
-    }, r -> d.rejected(findings, "old", r, newKeyOf(s, r.key())), io);
-    return d;
-  }
-
-  /** Digests the new side as it is; rows the source rejected go to {@code findings}. */
-  static ReconcileDigests ofNew(ReconcileSettings s, ReconcileFindings findings, ExecutorService io)
-      throws ReconciliationException, InterruptedException {
-    ReconcileDigests d = new ReconcileDigests(s);
-    ReconcileScan.all(s.newSide(), "new", s.pageSize(), d::add, r -> d.rejected(findings, "new", r, r.key()), io);
-    return d;
-  }
-
-  private void rejected(ReconcileFindings findings, String side, SourceRejection r, @Nullable String newKey) {
-    findings.rejected(new Rejection(r.key(), side, r.reason()));
-    if (newKey != null) {
-      rejected[settings.bucketOf(newKey)]++;
+    private ReconcileDigests(ReconcileSettings settings) {
+        this.settings = settings;
+        this.rows = new int[settings.buckets()];
+        this.sumA = new long[settings.buckets()];
+        this.sumB = new long[settings.buckets()];
+        this.rejected = new int[settings.buckets()];
     }
-  }
 
-  /**
-   * The key an old row that the source rejected would have in the new store: the transform's key
-   * for a delete of it (the transform is given deletes too), else the old key as it is. Null when
-   * the source read no key.
-   */
-  static @Nullable String newKeyOf(ReconcileSettings s, @Nullable String oldKey) {
-    if (oldKey == null) {
-      return null;
+    /**
+     * Digests the old side through the transform; rows it fails on, and rows the source rejected, go
+     * to {@code findings}.
+     */
+    static ReconcileDigests ofOld(ReconcileSettings s, ReconcileFindings findings, ExecutorService io)
+            throws ReconciliationException, InterruptedException {
+        ReconcileDigests d = new ReconcileDigests(s);
+        ReconcileScan.all(
+                s.oldSide(),
+                "old",
+                s.pageSize(),
+                raw -> {
+                    Optional<Change> row;
+                    try {
+                        row = transform(s, raw);
+                    } catch (RuntimeException e) {
+                        findings.error(new RowError(
+                                raw.key(),
+                                "old",
+                                "the transform threw " + e.getClass().getName()));
+                        return;
+                    }
+                    if (row.isEmpty()) {
+                        d.notMigrated++;
+                    } else {
+                        d.add(row.get());
+                    }
+                },
+                r -> d.rejected(findings, "old", r, newKeyOf(s, r.key())),
+                io);
+        return d;
     }
-    try {
-      return transform(s, Change.delete(oldKey, 1)).map(Change::key).orElse(oldKey);
-    } catch (RuntimeException e) {
-      return oldKey; // a key a change cannot carry, or a transform that needs a payload
-    }
-  }
 
-  /** The transform, checked: it must not return null, nor a null inside the optional. */
-  static Optional<Change> transform(ReconcileSettings s, Change raw) {
-    Optional<Change> row = s.transform().apply(raw);
-    if (row == null) {
-      throw new IllegalStateException("the transform returned null");
+    /** Digests the new side as it is; rows the source rejected go to {@code findings}. */
+    static ReconcileDigests ofNew(ReconcileSettings s, ReconcileFindings findings, ExecutorService io)
+            throws ReconciliationException, InterruptedException {
+        ReconcileDigests d = new ReconcileDigests(s);
+        ReconcileScan.all(s.newSide(), "new", s.pageSize(), d::add, r -> d.rejected(findings, "new", r, r.key()), io);
+        return d;
     }
-    return row;
-  }
 
-  private void add(Change row) {
-    if (row.isDelete()) {
-      return;
+    private void rejected(ReconcileFindings findings, String side, SourceRejection r, @Nullable String newKey) {
+        findings.rejected(new Rejection(r.key(), side, r.reason()));
+        if (newKey != null) {
+            rejected[settings.bucketOf(newKey)]++;
+        }
     }
-    int bucket = settings.bucketOf(row.key());
-    JsonNode canonical;
-    try {
-      canonical = settings.comparison().canonicalize(row.payload());
-      digest.digest(row.key(), canonical, pair);
-    } catch (IllegalArgumentException e) {
-      pair[0] = RANDOM.nextLong();
-      pair[1] = RANDOM.nextLong();
-    }
-    liveRows++;
-    rows[bucket]++;
-    sumA[bucket] += pair[0];
-    sumB[bucket] += pair[1];
-  }
 
-  /** The buckets whose rows differ between this side and {@code other}. */
-  BitSet differing(ReconcileDigests other) {
-    BitSet out = new BitSet(rows.length);
-    for (int b = 0; b < rows.length; b++) {
-      if (rows[b] != other.rows[b] || sumA[b] != other.sumA[b] || sumB[b] != other.sumB[b]) {
-        out.set(b);
-      }
+    /**
+     * The key an old row that the source rejected would have in the new store: the transform's key
+     * for a delete of it (the transform is given deletes too), else the old key as it is. Null when
+     * the source read no key.
+     */
+    static @Nullable String newKeyOf(ReconcileSettings s, @Nullable String oldKey) {
+        if (oldKey == null) {
+            return null;
+        }
+        try {
+            return transform(s, Change.delete(oldKey, 1)).map(Change::key).orElse(oldKey);
+        } catch (RuntimeException e) {
+            return oldKey; // a key a change cannot carry, or a transform that needs a payload
+        }
     }
-    return out;
-  }
+
+    /** The transform, checked: it must not return null, nor a null inside the optional. */
+    static Optional<Change> transform(ReconcileSettings s, Change raw) {
+        Optional<Change> row = s.transform().apply(raw);
+        if (row == null) {
+            throw new IllegalStateException("the transform returned null");
+        }
+        return row;
+    }
+
+    private void add(Change row) {
+        if (row.isDelete()) {
+            return;
+        }
+        int bucket = settings.bucketOf(row.key());
+        JsonNode canonical;
+        try {
+            canonical = settings.comparison().canonicalize(row.payload());
+            digest.digest(row.key(), canonical, pair);
+        } catch (IllegalArgumentException e) {
+            pair[0] = RANDOM.nextLong();
+            pair[1] = RANDOM.nextLong();
+        }
+        liveRows++;
+        rows[bucket]++;
+        sumA[bucket] += pair[0];
+        sumB[bucket] += pair[1];
+    }
+
+    /** The buckets whose rows differ between this side and {@code other}. */
+    BitSet differing(ReconcileDigests other) {
+        BitSet out = new BitSet(rows.length);
+        for (int b = 0; b < rows.length; b++) {
+            if (rows[b] != other.rows[b] || sumA[b] != other.sumA[b] || sumB[b] != other.sumB[b]) {
+                out.set(b);
+            }
+        }
+        return out;
+    }
 }

@@ -29,71 +29,88 @@ import org.jspecify.annotations.Nullable;
  * is neither missing nor extra on the other side, and a repair must not act on it.
  */
 final class ReconcileDrill {
-  private final ReconcileSettings s;
-  private final ReconcileJudge judge;
+    private final ReconcileSettings s;
+    private final ReconcileJudge judge;
 
-  ReconcileDrill(ReconcileSettings settings, ReconcileJudge judge) {
-    this.s = settings;
-    this.judge = judge;
-  }
+    ReconcileDrill(ReconcileSettings settings, ReconcileJudge judge) {
+        this.s = settings;
+        this.judge = judge;
+    }
 
-  void run(BitSet differing, ReconcileDigests old, ReconcileDigests neu, ExecutorService io)
-      throws ReconciliationException, InterruptedException {
-    for (BitSet group : groups(differing, old, neu)) {
-      Map<String, List<OldRow>> olds = new HashMap<>();
-      Map<String, Change> news = new HashMap<>();
-      // keys of this group a side rejected: reported by the first pass, and not compared here
-      Set<String> oldRejected = new HashSet<>();
-      Set<String> newRejected = new HashSet<>();
-      Parallel.both(io, () -> ReconcileScan.all(s.oldSide(), "old", s.pageSize(), raw -> {
-        Optional<Change> row;
-        try {
-          row = ReconcileDigests.transform(s, raw);
-        } catch (RuntimeException e) {
-          return; // reported by the first pass
-        }
-        if (row.isPresent() && !row.get().isDelete() && group.get(s.bucketOf(row.get().key()))) {
-          olds.computeIfAbsent(row.get().key(), k -> new ArrayList<>(1)).add(new OldRow(raw.key(), row.get(), raw.payload()));
-        }
-      }, r -> keep(group, oldRejected, ReconcileDigests.newKeyOf(s, r.key())), io),
-          () -> ReconcileScan.all(s.newSide(), "new", s.pageSize(), row -> {
-            if (!row.isDelete() && group.get(s.bucketOf(row.key()))) {
-              news.put(row.key(), row);
+    void run(BitSet differing, ReconcileDigests old, ReconcileDigests neu, ExecutorService io)
+            throws ReconciliationException, InterruptedException {
+        for (BitSet group : groups(differing, old, neu)) {
+            Map<String, List<OldRow>> olds = new HashMap<>();
+            Map<String, Change> news = new HashMap<>();
+            // keys of this group a side rejected: reported by the first pass, and not compared here
+            Set<String> oldRejected = new HashSet<>();
+            Set<String> newRejected = new HashSet<>();
+            Parallel.both(
+                    io,
+                    () -> ReconcileScan.all(
+                            s.oldSide(),
+                            "old",
+                            s.pageSize(),
+                            raw -> {
+                                Optional<Change> row;
+                                try {
+                                    row = ReconcileDigests.transform(s, raw);
+                                } catch (RuntimeException e) {
+                                    return; // reported by the first pass
+                                }
+                                if (row.isPresent()
+                                        && !row.get().isDelete()
+                                        && group.get(s.bucketOf(row.get().key()))) {
+                                    olds.computeIfAbsent(row.get().key(), k -> new ArrayList<>(1))
+                                            .add(new OldRow(raw.key(), row.get(), raw.payload()));
+                                }
+                            },
+                            r -> keep(group, oldRejected, ReconcileDigests.newKeyOf(s, r.key())),
+                            io),
+                    () -> ReconcileScan.all(
+                            s.newSide(),
+                            "new",
+                            s.pageSize(),
+                            row -> {
+                                if (!row.isDelete() && group.get(s.bucketOf(row.key()))) {
+                                    news.put(row.key(), row);
+                                }
+                            },
+                            r -> keep(group, newRejected, r.key()),
+                            io));
+            TreeSet<String> keys = new TreeSet<>(olds.keySet());
+            keys.addAll(news.keySet());
+            keys.removeAll(oldRejected);
+            keys.removeAll(newRejected);
+            for (String key : keys) {
+                judge.judge(key, olds.getOrDefault(key, List.of()), news.get(key));
             }
-          }, r -> keep(group, newRejected, r.key()), io));
-      TreeSet<String> keys = new TreeSet<>(olds.keySet());
-      keys.addAll(news.keySet());
-      keys.removeAll(oldRejected);
-      keys.removeAll(newRejected);
-      for (String key : keys) {
-        judge.judge(key, olds.getOrDefault(key, List.of()), news.get(key));
-      }
+        }
     }
-  }
 
-  private void keep(BitSet group, Set<String> rejected, @Nullable String key) {
-    if (key != null && group.get(s.bucketOf(key))) {
-      rejected.add(key);
+    private void keep(BitSet group, Set<String> rejected, @Nullable String key) {
+        if (key != null && group.get(s.bucketOf(key))) {
+            rejected.add(key);
+        }
     }
-  }
 
-  private List<BitSet> groups(BitSet differing, ReconcileDigests old, ReconcileDigests neu) {
-    List<BitSet> groups = new ArrayList<>();
-    BitSet current = new BitSet();
-    long rows = 0;
-    for (int b = differing.nextSetBit(0); b >= 0; b = differing.nextSetBit(b + 1)) {
-      long bucketRows = (long) old.rows[b] + neu.rows[b] + old.rejected[b] + neu.rejected[b];
-      if (!current.isEmpty() && rows + bucketRows > s.maxRowsInMemory()) {
-        groups.add(current);
-        current = new BitSet();
-        rows = 0;
-      }
-      current.set(b);
-      rows += bucketRows;
+    private List<BitSet> groups(BitSet differing, ReconcileDigests old, ReconcileDigests neu) {
+        List<BitSet> groups = new ArrayList<>();
+        BitSet current = new BitSet();
+        long rows = 0;
+        for (int b = differing.nextSetBit(0); b >= 0; b = differing.nextSetBit(b + 1)) {
+            long bucketRows = (long) old.rows[b] + neu.rows[b] + old.rejected[b] + neu.rejected[b];
+            if (!current.isEmpty() && rows + bucketRows > s.maxRowsInMemory()) {
+                groups.add(current);
+                current = new BitSet();
+                rows = 0;
+            }
+            current.set(b);
+            rows += bucketRows;
+        }
+        if (!current.isEmpty()) {
+            groups.add(current);
+        }
+        return groups;
     }
-    if (!current.isEmpty()) {
-      groups.add(current);
-    }
-    return groups;
-  }
 }

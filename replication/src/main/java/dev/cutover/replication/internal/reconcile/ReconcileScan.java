@@ -2,8 +2,8 @@ package dev.cutover.replication.internal.reconcile;
 
 import dev.cutover.replication.Change;
 import dev.cutover.replication.ReconciliationException;
-import dev.cutover.replication.spi.SegmentedSource;
 import dev.cutover.replication.SourceRejection;
+import dev.cutover.replication.spi.SegmentedSource;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -17,59 +17,73 @@ import org.jspecify.annotations.Nullable;
  * the store's work and the digesting overlap. Rows are handed over in the order they were read.
  */
 final class ReconcileScan {
-  private ReconcileScan() {}
+    private ReconcileScan() {}
 
-  /**
-   * Hands every row of {@code source} to {@code rows}, and every row it rejected to {@code
-   * rejected}, on the calling thread.
-   *
-   * @throws ReconciliationException naming the side, the segment and the page, when the source
-   *     threw: a reconciliation cannot be trusted with part of a store unread
-   */
-  static void all(SegmentedSource source, String side, int pageSize, Consumer<Change> rows,
-      Consumer<SourceRejection> rejected, ExecutorService io) throws ReconciliationException, InterruptedException {
-    int segments = source.segments();
-    int segment = 0;
-    @Nullable String token = null;
-    Future<SegmentedSource.Page> ahead = read(io, source, side, segment, segments, null, pageSize);
-    try {
-      while (ahead != null) {
-        SegmentedSource.Page page = take(ahead);
-        token = page.next();
-        if (token == null) {
-          segment++;
+    /**
+     * Hands every row of {@code source} to {@code rows}, and every row it rejected to {@code
+     * rejected}, on the calling thread.
+     *
+     * @throws ReconciliationException naming the side, the segment and the page, when the source
+     *     threw: a reconciliation cannot be trusted with part of a store unread
+     */
+    static void all(
+            SegmentedSource source,
+            String side,
+            int pageSize,
+            Consumer<Change> rows,
+            Consumer<SourceRejection> rejected,
+            ExecutorService io)
+            throws ReconciliationException, InterruptedException {
+        int segments = source.segments();
+        int segment = 0;
+        @Nullable String token = null;
+        Future<SegmentedSource.Page> ahead = read(io, source, side, segment, segments, null, pageSize);
+        try {
+            while (ahead != null) {
+                SegmentedSource.Page page = take(ahead);
+                token = page.next();
+                if (token == null) {
+                    segment++;
+                }
+                ahead = segment < segments ? read(io, source, side, segment, segments, token, pageSize) : null;
+                page.rejected().forEach(rejected);
+                page.rows().forEach(rows);
+            }
+        } finally {
+            if (ahead != null) {
+                ahead.cancel(true);
+            }
         }
-        ahead = segment < segments ? read(io, source, side, segment, segments, token, pageSize) : null;
-        page.rejected().forEach(rejected);
-        page.rows().forEach(rows);
-      }
-    } finally {
-      if (ahead != null) {
-        ahead.cancel(true);
-      }
     }
-  }
 
-  private static Future<SegmentedSource.Page> read(ExecutorService io, SegmentedSource source, String side,
-      int segment, int segments, @Nullable String token, int pageSize) {
-    return io.submit(() -> {
-      try {
-        return source.readPage(segment, token, pageSize);
-      } catch (Exception e) {
-        throw new ReconciliationException("reading the " + side + " side (" + source.describe() + ") failed at segment "
-            + segment + " of " + segments + (token == null ? " (first page)" : " after token " + token), e);
-      }
-    });
-  }
-
-  private static SegmentedSource.Page take(Future<SegmentedSource.Page> page)
-      throws ReconciliationException, InterruptedException {
-    try {
-      return page.get();
-    } catch (ExecutionException e) {
-      throw Parallel.rethrow(e.getCause());
-    } catch (CancellationException e) {
-      throw new InterruptedException("the read was cancelled");
+    private static Future<SegmentedSource.Page> read(
+            ExecutorService io,
+            SegmentedSource source,
+            String side,
+            int segment,
+            int segments,
+            @Nullable String token,
+            int pageSize) {
+        return io.submit(() -> {
+            try {
+                return source.readPage(segment, token, pageSize);
+            } catch (Exception e) {
+                throw new ReconciliationException(
+                        "reading the " + side + " side (" + source.describe() + ") failed at segment " + segment
+                                + " of " + segments + (token == null ? " (first page)" : " after token " + token),
+                        e);
+            }
+        });
     }
-  }
+
+    private static SegmentedSource.Page take(Future<SegmentedSource.Page> page)
+            throws ReconciliationException, InterruptedException {
+        try {
+            return page.get();
+        } catch (ExecutionException e) {
+            throw Parallel.rethrow(e.getCause());
+        } catch (CancellationException e) {
+            throw new InterruptedException("the read was cancelled");
+        }
+    }
 }
