@@ -11,7 +11,6 @@ import java.io.PrintStream;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -384,7 +383,7 @@ public final class FlipPropagation {
         Counts counts;
         long pgBefore;
         try {
-            idle = idle(fleet, s.idleWindow(), s.statsLag(), stats, log);
+            idle = fleet.idle(s.idleWindow(), s.statsLag(), stats, log);
             pgBefore = stats.transactionsAndSessions()[0];
             List<Counts> before = fleet.counts();
             times = FlipHarness.flips(fleet, writer, s.flips(), s.warmupFlips(), s.pause(), log);
@@ -410,63 +409,6 @@ public final class FlipPropagation {
                         - counts.of(Kind.LOAD_REVISION)),
                 p.pgTransactionsPerFlip());
         return new Phase(p, idle);
-    }
-
-    /** Observes the fleet for one window with no writes, sampling the database's connections once a second. */
-    private static IdleLoad idle(JdbcFleet fleet, Duration window, Duration statsLag, PgStats stats, PrintStream log)
-            throws SQLException {
-        LockSupport.parkNanos(
-                FlipHarness.settle(fleet.pollInterval, window).plus(statsLag).toNanos());
-        log.printf(Locale.ROOT, "%s: idle for %s, no writes%n", fleet.name(), FlipHarness.seconds(window));
-        List<Counts> before = fleet.counts();
-        long[] pgBefore = stats.transactionsAndSessions();
-        long start = System.nanoTime();
-        long end = start + window.toNanos();
-        List<Long> samples = new ArrayList<>();
-        long next = start;
-        while (true) {
-            long now = System.nanoTime();
-            if (now >= end) {
-                break;
-            }
-            if (now >= next) {
-                samples.add(stats.connections());
-                next += Duration.ofSeconds(1).toNanos();
-            }
-            LockSupport.parkNanos(Math.max(1, Math.min(next, end) - System.nanoTime()));
-        }
-        List<Counts> after = fleet.counts();
-        long[] pgAfter = stats.transactionsAndSessions();
-        Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-        IdleLoad idle = new IdleLoad(
-                fleet.mode,
-                fleet.pooled,
-                fleet.pollInterval,
-                elapsed,
-                Tally.deltas(before, after),
-                pgAfter[0] - pgBefore[0],
-                pgAfter[1] - pgBefore[1],
-                samples.stream().mapToLong(Long::longValue).toArray());
-        Counts t = idle.total();
-        log.printf(
-                Locale.ROOT,
-                "%s idle: %.1f s; JDBC: %d connections opened, %d head, %d load (revision + flags: %d + %d), %d keepalive,"
-                        + " %d listen, %d other; PostgreSQL: %d transactions, %d sessions; connections %.1f mean, %d max%n",
-                fleet.name(),
-                elapsed.toMillis() / 1e3,
-                t.connections(),
-                t.of(Kind.HEAD),
-                t.of(Kind.LOAD_FLAGS),
-                t.of(Kind.LOAD_REVISION),
-                t.of(Kind.LOAD_FLAGS),
-                t.of(Kind.KEEPALIVE),
-                t.of(Kind.LISTEN),
-                t.of(Kind.OTHER),
-                idle.pgTransactions(),
-                idle.pgSessions(),
-                idle.connectionsMean(),
-                idle.connectionsMax());
-        return idle;
     }
 
     private static String environment(PgStats stats, Settings s) throws SQLException {

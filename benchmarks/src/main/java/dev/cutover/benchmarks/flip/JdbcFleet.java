@@ -3,6 +3,8 @@ package dev.cutover.benchmarks.flip;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.cutover.benchmarks.flip.CountingDataSource.Counts;
+import dev.cutover.benchmarks.flip.CountingDataSource.Kind;
+import dev.cutover.benchmarks.flip.FlipPropagation.IdleLoad;
 import dev.cutover.flags.FlagClient;
 import dev.cutover.flags.jdbc.JdbcDialect;
 import dev.cutover.flags.jdbc.JdbcFlagStore;
@@ -10,9 +12,11 @@ import dev.cutover.flags.spi.FlagStore;
 import dev.cutover.flags.spi.StoreSnapshot;
 import dev.cutover.testsupport.TestDatabase;
 import java.io.PrintStream;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.locks.LockSupport;
 import javax.sql.DataSource;
 
@@ -108,6 +112,62 @@ final class JdbcFleet extends Fleet<Counts> {
         for (HikariDataSource p : pools) {
             p.close();
         }
+    }
+
+    /** Observes the instances for one window with no writes, sampling the database's connections once a second. */
+    IdleLoad idle(Duration window, Duration statsLag, PgStats stats, PrintStream log) throws SQLException {
+        LockSupport.parkNanos(
+                FlipHarness.settle(pollInterval, window).plus(statsLag).toNanos());
+        log.printf(Locale.ROOT, "%s: idle for %s, no writes%n", name(), FlipHarness.seconds(window));
+        List<Counts> before = counts();
+        long[] pgBefore = stats.transactionsAndSessions();
+        long start = System.nanoTime();
+        long end = start + window.toNanos();
+        List<Long> samples = new ArrayList<>();
+        long next = start;
+        while (true) {
+            long now = System.nanoTime();
+            if (now >= end) {
+                break;
+            }
+            if (now >= next) {
+                samples.add(stats.connections());
+                next += Duration.ofSeconds(1).toNanos();
+            }
+            LockSupport.parkNanos(Math.max(1, Math.min(next, end) - System.nanoTime()));
+        }
+        List<Counts> after = counts();
+        long[] pgAfter = stats.transactionsAndSessions();
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+        IdleLoad idle = new IdleLoad(
+                mode,
+                pooled,
+                pollInterval,
+                elapsed,
+                Tally.deltas(before, after),
+                pgAfter[0] - pgBefore[0],
+                pgAfter[1] - pgBefore[1],
+                samples.stream().mapToLong(Long::longValue).toArray());
+        Counts t = idle.total();
+        log.printf(
+                Locale.ROOT,
+                "%s idle: %.1f s; JDBC: %d connections opened, %d head, %d load (revision + flags: %d + %d), %d keepalive,"
+                        + " %d listen, %d other; PostgreSQL: %d transactions, %d sessions; connections %.1f mean, %d max%n",
+                name(),
+                elapsed.toMillis() / 1e3,
+                t.connections(),
+                t.of(Kind.HEAD),
+                t.of(Kind.LOAD_FLAGS),
+                t.of(Kind.LOAD_REVISION),
+                t.of(Kind.LOAD_FLAGS),
+                t.of(Kind.KEEPALIVE),
+                t.of(Kind.LISTEN),
+                t.of(Kind.OTHER),
+                idle.pgTransactions(),
+                idle.pgSessions(),
+                idle.connectionsMean(),
+                idle.connectionsMax());
+        return idle;
     }
 
     /** The store as a service without push sees it: every call delegated except {@code subscribe}. */
