@@ -25,8 +25,6 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * Migration 2 of the seed stories, the primary-key change, run end to end on DynamoDB Local: the
@@ -133,6 +131,7 @@ public final class RekeyMigration {
     private final LiveStatus status;
     private final MigrationReport report = new MigrationReport("Migration 2: a DynamoDB primary-key change");
     private final FlipWatch watch;
+    private final RekeyReport facts = new RekeyReport(report);
 
     private RekeyMigration(Options options, LiveStatus status) {
         this.options = options;
@@ -217,7 +216,7 @@ public final class RekeyMigration {
                 move(stage, Stage.SHADOW);
                 ReconciliationReport before =
                         reconcile("reconciliation while the services run", old, target, fleet, sync);
-                check("reconciliation before the flips", before, keys);
+                facts.check("reconciliation before the flips", before, keys);
 
                 status.phase("flips in unison, scheduled by effectiveAt", () -> traffic(fleet, sync));
                 List<FlipWatch.Result> flips = List.of(
@@ -233,7 +232,7 @@ public final class RekeyMigration {
                         "the stream did not catch up after the traffic stopped");
                 ReconciliationReport after = reconcile("final reconciliation", old, target, fleet, sync);
 
-                facts(keys, backfill, fleet, sync, repair, before, flips, after);
+                facts.finish(keys, backfill, fleet, sync, repair, before, flips, after);
             }
         } finally {
             Files.deleteIfExists(dump);
@@ -314,8 +313,8 @@ public final class RekeyMigration {
         report.expect(result.status() == BackfillResult.Status.COMPLETED, "backfill ended " + result.status());
         report.expect(c.rejected() == 0, c.rejected() + " dump lines rejected");
         report.expect(
-                pairs(result.collisions().stream().map(x -> Set.of(x.firstKey(), x.collidingKey())))
-                        .equals(nearDuplicates(keys)),
+                RekeyReport.pairs(result.collisions().stream().map(x -> Set.of(x.firstKey(), x.collidingKey())))
+                        .equals(RekeyReport.nearDuplicates(keys)),
                 "backfill collisions " + result.collisions() + " are not exactly the "
                         + keys.nearDuplicates().size() + " near-duplicates " + keys.nearDuplicates());
         return result;
@@ -381,107 +380,6 @@ public final class RekeyMigration {
                 .run();
     }
 
-    /** Records a reconciliation; drift, errors or collisions other than the near-duplicates are problems. */
-    private void check(String label, ReconciliationReport r, DirtyKeys keys) {
-        ReconciliationReport.Counts c = r.counts();
-        report.fact(
-                label,
-                String.format(
-                        "missing %d, extra %d, different %d, errors %d; collisions %d (the"
-                                + " near-duplicates: not compared, not repaired); %,d old rows, %,d new; %d settled on re-check",
-                        c.missingInNew(),
-                        c.extraInNew(),
-                        c.different(),
-                        c.errors(),
-                        c.collisions(),
-                        c.oldRows(),
-                        c.newRows(),
-                        c.settledOnRecheck()));
-        report.expect(
-                c.missingInNew() + c.extraInNew() + c.different() + c.errors() == 0,
-                label + " found drift: " + r.summary());
-        report.expect(
-                pairs(r.collisions().stream().map(x -> Set.copyOf(x.oldKeys()))).equals(nearDuplicates(keys)),
-                label + " collisions " + r.collisions() + " are not exactly the near-duplicates "
-                        + keys.nearDuplicates());
-    }
-
-    private void facts(
-            DirtyKeys keys,
-            BackfillResult backfill,
-            ServiceFleet fleet,
-            StreamSync sync,
-            MissedWriteReplay repair,
-            ReconciliationReport before,
-            List<FlipWatch.Result> flips,
-            ReconciliationReport after)
-            throws Exception {
-        for (int i = 0; i < flips.size(); i++) {
-            FlipWatch.Result r = flips.get(i);
-            report.fact(
-                    "flip " + (i + 1) + ": " + r.from() + " -> " + r.to(),
-                    String.format(
-                            "effectiveAt %s, published"
-                                    + " %,d ms ahead; held by every service %,d ms before; all %d agreed within %s; %d late and %d early"
-                                    + " reads of %,d after",
-                            r.effectiveAt(),
-                            r.lead().toMillis(),
-                            r.heldBefore().toMillis(),
-                            r.services(),
-                            r.agreedWithin() == null
-                                    ? "- (not all)"
-                                    : r.agreedWithin().toMillis() + " ms",
-                            r.lateReads(),
-                            r.earlyReads(),
-                            r.readsAfter()));
-            report.expect(
-                    r.unison(), "flip " + (i + 1) + " " + r.from() + " -> " + r.to() + " was not in unison: " + r);
-        }
-        report.fact(
-                "items written by traffic",
-                String.format("%,d (updates, deletes, new orders); %,d reads", fleet.writes(), fleet.reads()));
-        report.fact(
-                "stream records mirrored",
-                String.format(
-                        "%,d: %,d applied, %,d superseded, %,d duplicates;" + " %d rejected, %d collisions",
-                        sync.counts().records(),
-                        sync.applied(),
-                        sync.superseded(),
-                        sync.duplicates(),
-                        sync.counts().rejected(),
-                        sync.collisions()));
-        report.fact(
-                "shadow reads compared",
-                String.format(
-                        "%,d matched, %,d mismatched, %,d changed in flight,"
-                                + " %,d not compared (timed out, shed, error)",
-                        fleet.comparisons(ComparisonReport.Outcome.MATCH),
-                        fleet.comparisons(ComparisonReport.Outcome.MISMATCH),
-                        fleet.comparisons(ComparisonReport.Outcome.CHANGED),
-                        fleet.comparisons(ComparisonReport.Outcome.ERROR)
-                                + fleet.comparisons(ComparisonReport.Outcome.TIMED_OUT)
-                                + fleet.comparisons(ComparisonReport.Outcome.SHED)
-                                + fleet.comparisons(ComparisonReport.Outcome.SKIPPED_CIRCUIT_OPEN)));
-        report.fact(
-                "shadow writes missed",
-                String.format(
-                        "%,d, each journaled; %,d repaired from the journal (the old"
-                                + " table's before every flip back to it)",
-                        fleet.shadowWritesMissed(), repair.repaired()));
-        report.expect(
-                repair.repaired() == fleet.shadowWritesMissed(),
-                fleet.shadowWritesMissed() + " shadow writes missed but " + repair.repaired() + " repaired");
-        check("final reconciliation", after, keys);
-        report.fact(
-                "errors seen by the application",
-                fleet.errors() + (fleet.firstError() == null ? "" : " (first: " + fleet.firstError() + ")"));
-        report.expect(fleet.errors() == 0, fleet.errors() + " calls failed in the services");
-        report.expect(
-                sync.counts().rejected() == 0 && sync.counts().trimmed() == 0,
-                "the stream reader left records out: " + sync.counts());
-        report.expect(sync.collisions() == 0, "the stream saw " + sync.collisions() + " collisions of live ids");
-    }
-
     /** The live counters shown under every phase once the services run. */
     private static String traffic(ServiceFleet fleet, StreamSync sync) {
         return String.format(
@@ -492,14 +390,6 @@ public final class RekeyMigration {
                 sync.counts().records(),
                 fleet.comparisons(ComparisonReport.Outcome.MISMATCH),
                 fleet.errors());
-    }
-
-    private static Set<Set<String>> nearDuplicates(DirtyKeys keys) {
-        return pairs(keys.nearDuplicates().stream().map(p -> Set.of(p.first(), p.second())));
-    }
-
-    private static Set<Set<String>> pairs(Stream<Set<String>> pairs) {
-        return pairs.collect(Collectors.toSet());
     }
 
     private static long millis(long sinceNanos) {
