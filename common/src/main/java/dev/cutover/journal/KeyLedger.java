@@ -62,7 +62,6 @@ public final class KeyLedger {
     private final String name;
     private final FailedWriteJournal journal;
     private final int maxKeys;
-    private final Duration heartbeat;
     private final Clock clock;
     private final Consumer<FailedWrite> onJournaled;
     private final Runnable onJournalError;
@@ -79,17 +78,14 @@ public final class KeyLedger {
     private final AtomicLong lastWarned = new AtomicLong(Long.MIN_VALUE);
 
     private final AtomicLong unwarned = new AtomicLong();
-    private final String runId = UUID.randomUUID().toString();
-    private final Instant startedAt;
+    private final RunRecord run;
     private final Thread drainer;
     private final PendingGaps gaps;
     private volatile boolean closing;
     private volatile boolean done;
     private volatile boolean closed;
-    private volatile boolean runRecorded;
     private volatile boolean gapOpened;
     private volatile @Nullable String lastError;
-    private long nextHeartbeat;
 
     /**
      * Starts the drainer and records the run (one journal call on this thread; if it fails, the
@@ -110,13 +106,12 @@ public final class KeyLedger {
         this.name = name;
         this.journal = journal;
         this.maxKeys = maxKeys;
-        this.heartbeat = heartbeat;
         this.clock = clock;
         this.onJournaled = onJournaled;
         this.onJournalError = onJournalError;
-        this.startedAt = clock.instant();
+        this.run = new RunRecord(name, journal, heartbeat, clock);
         this.gaps = new PendingGaps(name, journal, maxKeys, clock);
-        renewRun();
+        run.renew(this::failed);
         this.drainer = DaemonThreads.newThread("cutover-dualwrite-journal-" + name, this::drainLoop);
         drainer.start();
     }
@@ -304,22 +299,7 @@ public final class KeyLedger {
             }
         }
         if (idle()) {
-            Throwable last = null;
-            for (int attempt = 0; attempt < 3; attempt++) {
-                try {
-                    journal.removeGap(runId);
-                    return;
-                } catch (Throwable e) {
-                    last = e;
-                    LockSupport.parkNanos(MIN_BACKOFF_NANOS << attempt);
-                }
-            }
-            LOG.warn(
-                    "{}: could not remove this run's record {} from the journal ({}); it reads as a gap once its lease"
-                            + " passes, until a full reconciliation closes it",
-                    name,
-                    runId,
-                    String.valueOf(last));
+            run.remove();
             return;
         }
         LOG.error(
@@ -328,16 +308,13 @@ public final class KeyLedger {
                 name,
                 size(),
                 lastError,
-                runId);
+                run.id());
     }
 
     /** One pass: heartbeat, gaps, then every key. Returns false when the journal failed. */
     private boolean drainOnce() {
         try {
-            if (System.nanoTime() - nextHeartbeat >= 0 && !renewRun()) {
-                return false;
-            }
-            if (!recordGaps()) {
+            if (!run.renewIfDue(this::failed) || !recordGaps()) {
                 return false;
             }
             Iterator<Map.Entry<Slot, FailedWrite>> it = keys.entrySet().iterator();
@@ -346,7 +323,7 @@ public final class KeyLedger {
                 // journal) it outlasts the lease. Renewing only between passes let a live process's run
                 // read as a gap, blocking stage moves, until the pass ended (the mirror's chaos property
                 // saw it on PostgreSQL with about 25 keys and a 100 ms heartbeat). Renew between keys too.
-                if (System.nanoTime() - nextHeartbeat >= 0 && !renewRun()) {
+                if (!run.renewIfDue(this::failed)) {
                     return false;
                 }
                 Map.Entry<Slot, FailedWrite> e = it.next();
@@ -412,29 +389,9 @@ public final class KeyLedger {
         return gaps.record(overflowSince.getAndSet(0), this::failed);
     }
 
-    private boolean renewRun() {
-        Instant now = clock.instant();
-        Instant lease = now.plus(heartbeat.multipliedBy(3));
-        try {
-            journal.putGap(new Gap(
-                    runId,
-                    name,
-                    Gap.Kind.RUN,
-                    startedAt,
-                    lease,
-                    "a process that holds keys in memory before they reach the journal"));
-            runRecorded = true;
-            nextHeartbeat = System.nanoTime() + heartbeat.toNanos();
-            return true;
-        } catch (Throwable e) {
-            failed("renewing the run record", e);
-            return false;
-        }
-    }
-
     /** Whether the run record was written at least once. */
     public boolean runRecorded() {
-        return runRecorded;
+        return run.recorded();
     }
 
     private void failed(String what, Throwable e) {
