@@ -164,7 +164,8 @@ final class BackfillRun {
     private boolean checkAllDone() throws Exception {
         List<Checkpoint> all = settings.checkpoints().checkpoints();
         int done = (int) all.stream().filter(Checkpoint::done).count();
-        segmentsDone.set(done);
+        // never backwards: a worker may have counted a segment it marked done after this read
+        segmentsDone.accumulateAndGet(done, Math::max);
         if (done == segmentsTotal) {
             allDone = true;
         }
