@@ -50,7 +50,7 @@ public final class DefaultFlagClient implements FlagClient {
 
     @Override
     public String stringValue(String key, EvaluationContext context, String defaultValue) {
-        return stringDetail(key, context, defaultValue).value();
+        return evaluator.stringValue(refresher.serving(), key, context, defaultValue);
     }
 
     @Override

@@ -66,22 +66,53 @@ final class FlagEvaluator {
     /** The boolean value; allocation-free for an existing, unscheduled boolean flag. */
     boolean booleanValue(Snapshot s, String key, EvaluationContext context, boolean defaultValue) {
         CompiledFlag f = s.flags().get(key);
-        if (f != null && f.type == VariantType.BOOLEAN && !f.scheduled() && context != null) {
-            try {
-                return f.booleans[CompiledFlag.variantIndex(decide(f, context))];
-            } catch (RuntimeException | StackOverflowError e) {
-                return evaluate(s, key, context, defaultValue, VariantType.BOOLEAN, BOOLEAN)
+        int variant = fastVariant(s, f, key, context, VariantType.BOOLEAN);
+        if (variant >= 0) {
+            return f.booleans[variant];
+        }
+        return variant == NOT_FOUND
+                ? defaultValue
+                : evaluate(s, key, context, defaultValue, VariantType.BOOLEAN, BOOLEAN)
                         .value();
+    }
+
+    /** The string value; allocation-free for an existing, unscheduled string flag. */
+    String stringValue(Snapshot s, String key, EvaluationContext context, String defaultValue) {
+        CompiledFlag f = s.flags().get(key);
+        int variant = fastVariant(s, f, key, context, VariantType.STRING);
+        if (variant >= 0) {
+            return f.strings[variant];
+        }
+        return variant == NOT_FOUND
+                ? defaultValue
+                : evaluate(s, key, context, defaultValue, VariantType.STRING, STRING)
+                        .value();
+    }
+
+    private static final int FULL_PATH = -1;
+    private static final int NOT_FOUND = -2;
+
+    /**
+     * The served variant of {@code f} without building an {@link Evaluation}: its index; {@link
+     * #NOT_FOUND} (counted) when the store has data and no such flag; {@link #FULL_PATH} when the
+     * full path must decide (another type, a scheduled change, no context, a failed decision).
+     */
+    private int fastVariant(
+            Snapshot s, @Nullable CompiledFlag f, String key, EvaluationContext context, VariantType type) {
+        if (f != null && f.type == type && !f.scheduled() && context != null) {
+            try {
+                return CompiledFlag.variantIndex(decide(f, context));
+            } catch (RuntimeException | StackOverflowError e) {
+                return FULL_PATH; // the full path decides again, logs once and serves the default
             }
         }
         if (f == null && key != null && s.hasData()) {
             if (counting) {
                 counters.notFound(key);
             }
-            return defaultValue;
+            return NOT_FOUND;
         }
-        return evaluate(s, key, context, defaultValue, VariantType.BOOLEAN, BOOLEAN)
-                .value();
+        return FULL_PATH;
     }
 
     /** A JSON value mapped to {@code type}; tree types get a copy of the shared node. */
