@@ -29,8 +29,17 @@ public final class Main {
      * code instead of exiting, for embedding the commands in another tool or a test.
      */
     public static CommandLine commandLine() {
+        return commandLine(System.getenv());
+    }
+
+    /**
+     * Like {@link #commandLine()}, reading connection settings ({@code CUTOVER_JDBC_URL} and the
+     * like, {@code CUTOVER_PROFILE}, {@code CUTOVER_CONFIG_DIR}) from {@code environment} instead of
+     * the process's environment.
+     */
+    public static CommandLine commandLine(java.util.Map<String, String> environment) {
         Errors errors = new Errors();
-        return new CommandLine(new CutoverCommand())
+        return new CommandLine(new CutoverCommand(environment))
                 .setCaseInsensitiveEnumValuesAllowed(true)
                 .setParameterExceptionHandler(errors)
                 .setExecutionExceptionHandler(errors)

@@ -269,7 +269,7 @@ class BackfillAndReconcileJdbcTest {
                 "expected one of auto, bar, lines, none but was 'fancy'");
         assertUsage(
                 Cli.run(sides(db), "backfill", "--backfill-id", "b", "--workers", "0", "--create-target"),
-                "workers must be 1 to 64 but was 0");
+                "Invalid value for option '--workers': expected 1 to 64 but was '0'");
         assertUsage(
                 Cli.run(
                         List.of(
@@ -297,7 +297,9 @@ class BackfillAndReconcileJdbcTest {
                         "reconcile"),
                 "--source-jdbc-url needs --source-table",
                 "--target-jdbc-url needs --target-table");
-        assertUsage(Cli.run(sides(db, "--source-segments", "0"), "reconcile"), "segments must be 1 to 4096 but was 0");
+        assertUsage(
+                Cli.run(sides(db, "--source-segments", "0"), "reconcile"),
+                "Invalid value for option '--source-segments': expected 1 to 4096 but was '0'");
         assertUsage(
                 Cli.run(
                         List.of(

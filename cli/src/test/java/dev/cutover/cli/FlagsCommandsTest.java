@@ -170,11 +170,16 @@ class FlagsCommandsTest {
         assertThat(flag.get("effectiveAt").asText()).isEqualTo(at.toString());
         assertThat(flag.at("/previous/fallthrough/variant").asText()).isEqualTo("false");
 
-        Result blocked = Cli.run(store, "flags", "set", "checkout", "--off", "--actor", "bob", "--reason", "x");
+        Result blocked =
+                Cli.run(store, "flags", "set", "checkout", "--rollout", "5", "--actor", "bob", "--reason", "x");
         assertThat(blocked.code()).as("%s", blocked).isEqualTo(4);
         assertThat(blocked.err())
                 .contains("has a change scheduled at " + at)
-                .contains("cutover flags rollback checkout --to-version 1");
+                .contains("cutover flags rollback checkout --to-version 1")
+                .contains("'cutover flags set checkout --off' (always allowed");
+        assertThat(ok(store, "flags", "get", "checkout", "-o", "json").out())
+                .as("the refused change wrote nothing")
+                .contains("\"version\" : 2");
         ok(
                 store,
                 "flags",
@@ -246,7 +251,12 @@ class FlagsCommandsTest {
                 Cli.run(store, "flags", "set", "banner", "--rollout", "10", "--actor", "a", "--reason", "r"),
                 "--rollout on string flag 'banner' needs --variant NAME",
                 "its variants: blue, green");
-        assertUsage(Cli.run(store, "flags", "set", "banner", "--on", "--reason", "r"), "missing or blank: --actor");
+        assertUsage(
+                Cli.run(store, "flags", "set", "banner", "--on", "--reason", "r"),
+                "Missing required option: '--actor=WHO'");
+        assertUsage(
+                Cli.run(store, "flags", "set", "banner", "--on", "--actor", " ", "--reason", "r"),
+                "missing or blank: --actor");
         assertUsage(Cli.run(store, "flags", "set", "banner", "--on", "--actor", " "), "--actor, --reason");
         assertUsage(Cli.run(store, "flags", "set", "banner", "--actor", "a", "--reason", "r"), "Nothing to set");
         assertUsage(

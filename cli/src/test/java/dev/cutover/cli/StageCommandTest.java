@@ -107,6 +107,10 @@ class StageCommandTest {
                         "stage flag 'orders.migration' serves OLD_ONLY (absent: OLD_ONLY); next: DUAL_WRITE, back: none");
         Result refusedBack = run(store, 4, "stage", "orders.migration", "--back", "--actor", "alice", "--reason", "r");
         assertThat(refusedBack.err())
+                .contains("is at OLD_ONLY, the first stage: there is no step back")
+                .contains("nothing was written");
+        assertThat(run(store, 4, "stage", "orders.migration", "--to", "SHADOW", "--actor", "a", "--reason", "r")
+                        .err())
                 .contains("from OLD_ONLY")
                 .contains("allowed from here: DUAL_WRITE")
                 .contains("nothing was written");
@@ -165,7 +169,9 @@ class StageCommandTest {
                 .contains("next: none, back: RAMP_DOWN");
         assertThat(run(store, 4, "stage", "m", "--next", "--actor", "a", "--reason", "r")
                         .err())
-                .contains("from NEW_ONLY to NEW_ONLY")
+                .contains("is at NEW_ONLY, the last stage: there is no step forward");
+        assertThat(run(store, 4, "stage", "m", "--to", "LIVE", "--actor", "a", "--reason", "r")
+                        .err())
                 .contains("allowed from here: RAMP_DOWN");
 
         Instant at = Instant.now().plus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);

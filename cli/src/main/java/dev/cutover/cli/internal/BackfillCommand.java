@@ -12,9 +12,7 @@ import dev.cutover.replication.BackfillResult;
 import dev.cutover.replication.jdbc.JdbcCheckpointStore;
 import dev.cutover.replication.jdbc.JdbcSource;
 import dev.cutover.replication.spi.Checkpoint;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -22,14 +20,15 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Help.Visibility;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code cutover backfill}: copies the old store into the new one, resumable, with progress. */
@@ -40,16 +39,21 @@ import picocli.CommandLine.Spec;
         description = {
             "Copy the old store into the new one through the versioned apply, resumably.",
             "",
-            "Copy every row of the old store into the new one through the versioned apply: a row lands only",
-            "if it is newer than what the new store holds, so live writes are never overwritten. Checkpoints are",
-            "saved after every page in a JDBC database: run the same command again to resume, or in several",
-            "processes (distinct --owner) to share the segments. Progress goes to standard error.",
+            "Copy every row of the old store into the new one through the versioned apply: a row lands only if it is"
+                    + " newer than what the new store holds, so live writes are never overwritten. Checkpoints are saved"
+                    + " after every page in a JDBC database: run the same command again to resume, or in several"
+                    + " processes (distinct --owner) to share the segments. Progress goes to standard error.",
             "",
-            "A row the old store holds but that cannot be copied is rejected, counted and listed with its key",
-            "and reason: a version that is NULL, 0 or negative, a key or payload that cannot be read, a key",
-            "normalizer or transform that refuses it. Such rows are not migrated: the backfill then exits 6.",
-            "Exit codes: 0 every row read was copied (or was already newer), 1 failed or stopped (run again to",
-            "resume), 2 bad arguments, 4 refused, 6 done but rows were rejected or collided (see the report)."
+            "Every option, connection and table is checked before anything is created or written: a command that"
+                    + " fails on its arguments leaves the databases as they were. Ctrl-C (SIGINT) or SIGTERM stops the"
+                    + " copy after the page in flight; the checkpoints are kept and the same command resumes.",
+            "",
+            "A row the old store holds but that cannot be copied is rejected, counted and listed with its key and"
+                    + " reason: a version that is NULL, 0 or negative, a key or payload that cannot be read. Such rows are"
+                    + " not migrated: the backfill then exits 6.",
+            "",
+            "Exit codes: 0 every row read was copied (or was already newer), 1 failed or stopped (run again to resume),"
+                    + " 2 bad arguments, 4 refused, 6 done but rows were rejected or collided (see the report)."
         })
 public final class BackfillCommand implements Callable<Integer> {
     /** The value of the report's {@code schema} field. */
@@ -72,15 +76,14 @@ public final class BackfillCommand implements Callable<Integer> {
     @Option(
             names = "--checkpoint-jdbc-url",
             paramLabel = "URL",
-            description = "JDBC database of the checkpoints; default: the new store's, else the old store's.")
+            description = "JDBC database of the checkpoints; default: env CUTOVER_CHECKPOINT_JDBC_URL, else the new"
+                    + " store's database, else the old store's.")
     @Nullable
     String checkpointUrl;
 
     @Option(
             names = "--checkpoint-user",
             paramLabel = "USER",
-            defaultValue = "${CUTOVER_CHECKPOINT_USER}",
-            showDefaultValue = Visibility.NEVER,
             description = "Checkpoint database user; default: env CUTOVER_CHECKPOINT_USER.")
     @Nullable
     String checkpointUser;
@@ -88,8 +91,6 @@ public final class BackfillCommand implements Callable<Integer> {
     @Option(
             names = "--checkpoint-password",
             paramLabel = "PASSWORD",
-            defaultValue = "${CUTOVER_CHECKPOINT_PASSWORD}",
-            showDefaultValue = Visibility.NEVER,
             description = "Checkpoint database password; default: env CUTOVER_CHECKPOINT_PASSWORD.")
     @Nullable
     String checkpointPassword;
@@ -98,14 +99,15 @@ public final class BackfillCommand implements Callable<Integer> {
             names = "--batch-size",
             paramLabel = "ROWS",
             defaultValue = "500",
-            description = "Rows per page: read, applied and checkpointed together; default ${DEFAULT-VALUE}.")
+            description =
+                    "Rows per page: read, applied and checkpointed together, 1 to 10000; default ${DEFAULT-VALUE}.")
     int batchSize = 500;
 
     @Option(
             names = "--workers",
             paramLabel = "N",
             defaultValue = "1",
-            description = "Segments copied at once by this process; default ${DEFAULT-VALUE}.")
+            description = "Segments copied at once by this process, 1 to 64; default ${DEFAULT-VALUE}.")
     int workers = 1;
 
     @Option(
@@ -144,47 +146,155 @@ public final class BackfillCommand implements Callable<Integer> {
     @Nullable
     Long progressInterval;
 
+    @Option(
+            names = "--dry-run",
+            description = "Check every option, connection and table, and print what the backfill would create and"
+                    + " copy; create and write nothing.")
+    boolean dryRun;
+
     @Mixin
     OutputOptions output = new OutputOptions();
 
     @Override
     public Integer call() throws Exception {
-        sides.check(spec);
+        ReplicationOptions.Ends ends = sides.check(spec);
         ProgressPrinter.Mode mode = mode();
-        if (progressInterval != null && progressInterval < 0) {
-            throw new ParameterException(
-                    spec.commandLine(),
-                    "Invalid value for option '--progress-interval': must be >= 0 but was " + progressInterval);
+        ReplicationOptions.range("--progress-interval", progressInterval, 0, Long.MAX_VALUE);
+        ReplicationOptions.range("--batch-size", batchSize, 1, BackfillBuilder.MAX_BATCH_SIZE);
+        ReplicationOptions.range("--workers", workers, 1, BackfillBuilder.MAX_WORKERS);
+        if (rateLimit != null && !(rateLimit > 0 && Double.isFinite(rateLimit))) {
+            throw CliException.invalid("--rate-limit", "expected a positive number of rows per second", rateLimit);
         }
-        String url = checkpointUrl != null ? checkpointUrl : sides.defaultCheckpointUrl();
+        if (owner != null
+                && (owner.isBlank()
+                        || owner.length() > BackfillBuilder.MAX_OWNER_LENGTH
+                        || owner.chars().anyMatch(Character::isISOControl))) {
+            throw CliException.invalid(
+                    "--owner",
+                    "expected 1 to " + BackfillBuilder.MAX_OWNER_LENGTH + " characters without control characters",
+                    owner);
+        }
+        checkId();
+        if (report != null) {
+            Reports.checkWritable(report);
+        }
+        Settings.Value url = ends.settings().get("checkpoint-jdbc-url", checkpointUrl);
+        String user;
+        String password;
+        if (url != null) {
+            user = ends.settings().value("checkpoint-user", checkpointUser);
+            Settings.Value p = ends.settings().get("checkpoint-password", checkpointPassword);
+            Settings.warnIfOnCommandLine(spec, p);
+            password = p == null ? null : p.value();
+        } else {
+            url = sides.defaultCheckpointUrl(spec);
+            user = sides.defaultCheckpointUser(spec);
+            password = sides.defaultCheckpointPassword(spec);
+        }
         if (url == null) {
-            throw new ParameterException(
-                    spec.commandLine(),
-                    "Both stores are DynamoDB tables: give --checkpoint-jdbc-url"
-                            + " for the checkpoints (a database every process reaches, or jdbc:h2:file:./checkpoints for one machine)");
+            throw CliException.usage(
+                    "--checkpoint-jdbc-url",
+                    "Both stores are DynamoDB tables: give --checkpoint-jdbc-url for the checkpoints (a database every"
+                            + " process reaches, or jdbc:h2:file:./checkpoints for one machine)");
         }
+        Jdbc.check(url);
+        // connect everywhere and check what exists, reading only: a failure here has written nothing
+        DataSource checkpointDb = Jdbc.open(url, user, password);
+        try (ReplicationOptions.Connections conns = sides.connect(spec)) {
+            JdbcCheckpointStore checkpoints =
+                    JdbcCheckpointStore.builder(checkpointDb, backfillId).build();
+            if (dryRun) {
+                return plan(ends, conns, url, checkpointDb, checkpoints);
+            }
+            BoundaryStore boundaries = new BoundaryStore(checkpointDb);
+            try (ReplicationOptions.Sides opened = sides.open(spec, conns, b -> boundaries(boundaries, b))) {
+                return run(opened, checkpoints, mode);
+            }
+        }
+    }
+
+    private void checkId() {
         if (!JdbcCheckpointStore.IDENTIFIER.matcher(backfillId).matches()
                 || !BackfillBuilder.NAME.matcher(backfillId).matches()
                 || (BoundaryStore.CHECKPOINT_PREFIX + backfillId).length() > JdbcCheckpointStore.MAX_TABLE_LENGTH) {
-            throw new ParameterException(
-                    spec.commandLine(),
-                    "Invalid value for option '--backfill-id': expected a lower-case"
-                            + " letter, then lower-case letters, digits or _ (at most "
+            throw CliException.invalid(
+                    "--backfill-id",
+                    "expected a lower-case letter, then lower-case letters, digits or _ (at most "
                             + (JdbcCheckpointStore.MAX_TABLE_LENGTH - BoundaryStore.CHECKPOINT_PREFIX.length())
-                            + " characters) but was '" + backfillId + "'");
+                            + " characters)",
+                    backfillId);
         }
-        DataSource checkpointDb = Jdbc.open(
-                spec,
-                checkpointUrl != null ? "--checkpoint-jdbc-url" : "the checkpoint database (" + Jdbc.redact(url) + ")",
-                url,
-                checkpointUrl != null ? checkpointUser : sides.defaultCheckpointUser(),
-                checkpointUrl != null ? checkpointPassword : sides.defaultCheckpointPassword());
-        JdbcCheckpointStore checkpoints =
-                JdbcCheckpointStore.builder(checkpointDb, backfillId).build();
-        BoundaryStore boundaries = new BoundaryStore(checkpointDb);
-        try (ReplicationOptions.Sides opened = sides.open(spec, b -> boundaries(boundaries, b))) {
-            return run(opened, checkpoints, mode);
+    }
+
+    /** {@code --dry-run}: what a run would create and copy, from reads only. */
+    private int plan(
+            ReplicationOptions.Ends ends,
+            ReplicationOptions.Connections conns,
+            Settings.Value checkpointUrl,
+            DataSource checkpointDb,
+            JdbcCheckpointStore checkpoints)
+            throws SQLException {
+        String source = ends.sourceUrl() != null
+                ? "JDBC table " + sides.sourceTable + " at "
+                        + Jdbc.redact(ends.sourceUrl().value())
+                : "DynamoDB table "
+                        + java.util.Objects.requireNonNull(ends.sourceDynamoDb())
+                                .value();
+        String rows = "";
+        if (conns.source() != null && !sides.sourceVersioned) {
+            rows = ", about " + ProgressPrinter.number(ReplicationOptions.count(conns.source(), sides.sourceTable))
+                    + " rows";
         }
+        boolean targetExists = conns.target() != null
+                ? Schema.exists(conns.target(), java.util.Objects.requireNonNull(sides.targetTable))
+                : true;
+        String target = ends.targetUrl() != null
+                ? "JDBC table " + sides.targetTable + " at "
+                        + Jdbc.redact(ends.targetUrl().value())
+                : "DynamoDB table "
+                        + java.util.Objects.requireNonNull(ends.targetDynamoDb())
+                                .value();
+        boolean checkpointsExist = Schema.exists(checkpointDb, checkpoints.table());
+        long done = 0;
+        long total = 0;
+        long rowsBefore = 0;
+        if (checkpointsExist) {
+            for (Checkpoint c : checkpoints.checkpoints()) {
+                total++;
+                done += c.done() ? 1 : 0;
+                rowsBefore += c.rows();
+            }
+        }
+        String checkpointState = !checkpointsExist
+                ? "would be created (a new backfill)"
+                : "exists: " + done + " of " + total + " segments done, " + ProgressPrinter.number(rowsBefore)
+                        + " rows read (this run resumes)";
+        if (output.json()) {
+            ObjectNode root = Json.object()
+                    .put("backfill", backfillId)
+                    .put("dryRun", true)
+                    .put("source", source)
+                    .put("target", target)
+                    .put("targetExists", targetExists)
+                    .put("checkpointTable", checkpoints.table())
+                    .put("checkpointsExist", checkpointsExist)
+                    .put("segmentsDone", done)
+                    .put("rowsReadBefore", rowsBefore)
+                    .put("workers", workers)
+                    .put("batchSize", batchSize);
+            Json.print(spec.commandLine().getOut(), root);
+            return Exit.OK;
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("dry run, nothing written: backfill " + backfillId);
+        out.println("  from " + source + rows);
+        out.println("  to " + target + (targetExists ? "" : ": would be created (--create-target)"));
+        out.println("  checkpoints: table " + checkpoints.table() + " at " + Jdbc.redact(checkpointUrl.value()) + " "
+                + checkpointState);
+        out.println("  " + workers + (workers == 1 ? " worker" : " workers") + ", pages of " + batchSize + " rows"
+                + (rateLimit == null ? ", no rate limit" : ", at most " + rateLimit + " rows/s"));
+        out.flush();
+        return Exit.OK;
     }
 
     private ProgressPrinter.Mode mode() {
@@ -194,10 +304,7 @@ public final class BackfillCommand implements Callable<Integer> {
         try {
             return ProgressPrinter.Mode.valueOf(progress);
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(
-                    spec.commandLine(),
-                    "Invalid value for option '--progress': expected one of auto," + " bar, lines, none but was '"
-                            + progress + "'");
+            throw CliException.invalid("--progress", "expected one of auto, bar, lines, none", progress);
         }
     }
 
@@ -213,6 +320,7 @@ public final class BackfillCommand implements Callable<Integer> {
                 : builder.boundaries(kept).build();
     }
 
+    @SuppressWarnings("try") // the signal hook closes the backfill to stop it
     private int run(ReplicationOptions.Sides opened, JdbcCheckpointStore checkpoints, ProgressPrinter.Mode mode)
             throws Exception {
         try {
@@ -254,7 +362,7 @@ public final class BackfillCommand implements Callable<Integer> {
                 b.estimatedRows(Math.max(0, total.getAsLong() - rowsBefore));
             }
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+            throw CliException.usage(null, "bad backfill options: " + e.getMessage());
         }
         if (rowsBefore > 0) {
             err.println("resuming backfill " + backfillId + ": " + doneBefore + " of "
@@ -263,39 +371,72 @@ public final class BackfillCommand implements Callable<Integer> {
             err.flush();
         }
         BackfillResult result;
+        CountDownLatch reported = new CountDownLatch(1);
+        AtomicBoolean signalled = new AtomicBoolean();
         try (Backfill backfill = b.build()) {
-            Thread stopOnInterrupt = new Thread(backfill::close, "cutover-backfill-stop");
-            Runtime.getRuntime().addShutdownHook(stopOnInterrupt);
+            // Ctrl-C or SIGTERM: stop after the page in flight, report where it stopped, exit 1
+            Thread stopOnSignal = new Thread(
+                    () -> {
+                        signalled.set(true);
+                        backfill.close();
+                        try {
+                            if (!reported.await(30, TimeUnit.SECONDS)) {
+                                err.println("backfill " + backfillId + " stopped by a signal; the checkpoints are kept:"
+                                        + " run the same command again to resume");
+                                err.flush();
+                            }
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        Runtime.getRuntime().halt(Exit.FAILED);
+                    },
+                    "cutover-backfill-stop");
+            Runtime.getRuntime().addShutdownHook(stopOnSignal);
             try {
                 result = backfill.run();
             } catch (BackfillException e) {
-                printer.finish();
+                printer.finish(BackfillResult.Status.FAILED);
+                reported.countDown();
                 throw new CliException(
                         Exit.FAILED,
-                        "backfill '" + backfillId + "' failed: " + e.getMessage()
+                        "backfill '" + backfillId + "' failed: " + Errors.describe(e)
                                 + "\nThe checkpoints are kept: run the same command again to resume where it stopped.");
             } finally {
                 try {
-                    Runtime.getRuntime().removeShutdownHook(stopOnInterrupt);
+                    Runtime.getRuntime().removeShutdownHook(stopOnSignal);
                 } catch (IllegalStateException shuttingDown) {
                     // the hook is stopping the backfill
                 }
             }
         }
-        printer.finish();
-        ObjectNode json = json(result, opened, rowsBefore);
-        if (report != null) {
-            write(report, json);
-        }
-        if (output.json()) {
-            Json.print(spec.commandLine().getOut(), json);
-        } else {
-            summary(spec.commandLine().getOut(), result, rowsBefore);
-        }
-        if (result.status() == BackfillResult.Status.STOPPED) {
-            throw new CliException(
-                    Exit.FAILED,
-                    "backfill '" + backfillId + "' stopped before the end; run the same" + " command again to resume");
+        try {
+            boolean stopped = result.status() == BackfillResult.Status.STOPPED;
+            printer.finish(result.status());
+            ObjectNode json = json(result, opened, rowsBefore);
+            if (report != null) {
+                Reports.write(report, json);
+            }
+            if (output.json()) {
+                Json.print(spec.commandLine().getOut(), json);
+            } else {
+                summary(spec.commandLine().getOut(), result, rowsBefore);
+            }
+            if (stopped && signalled.get()) {
+                // the signal's hook ends the process with exit 1 once this is printed
+                err.println("error: backfill '" + backfillId + "' stopped by a signal; the checkpoints are kept: run"
+                        + " the same command again to resume");
+                err.flush();
+                return Exit.FAILED;
+            }
+            if (stopped) {
+                throw new CliException(
+                        Exit.FAILED,
+                        "backfill '" + backfillId + "' stopped before the end"
+                                + (signalled.get() ? " (by a signal)" : "") + "; the checkpoints are kept: run the"
+                                + " same command again to resume");
+            }
+        } finally {
+            reported.countDown();
         }
         return result.counts().rejected() + result.counts().collisions() > 0 ? Exit.DIFFERENCES : Exit.OK;
     }
@@ -372,17 +513,5 @@ public final class BackfillCommand implements Callable<Integer> {
         }
         root.put("truncated", r.truncated()).put("collisionTrackingSaturated", r.collisionTrackingSaturated());
         return root;
-    }
-
-    static void write(Path file, ObjectNode json) {
-        try {
-            Path parent = file.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            Files.writeString(file, Json.MAPPER.writeValueAsString(json) + "\n");
-        } catch (IOException e) {
-            throw new CliException(Exit.FAILED, "cannot write the report to " + file + ": " + e.getMessage());
-        }
     }
 }

@@ -20,6 +20,11 @@ public final class Directions implements ITypeConverter<Repair.Direction>, Itera
         };
     }
 
+    /** The name an operator types: {@code old-to-new} or {@code new-to-old}. */
+    static String name(Repair.Direction direction) {
+        return direction.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+
     @Override
     public Iterator<String> iterator() {
         return List.of("old-to-new", "new-to-old").iterator();

@@ -31,34 +31,44 @@ public final class DynamoDbOptions {
     @Nullable
     String endpoint;
 
+    /** Checks the values before anything is opened; bad values are usage errors naming them. */
+    void check(Settings settings) {
+        Settings.Value r = settings.get("region", region);
+        if (r != null && !r.value().matches("[a-z0-9-]{1,64}")) {
+            throw r.invalid("expected a region such as eu-west-1");
+        }
+        Settings.Value e = settings.get("endpoint-override", endpoint);
+        if (e != null) {
+            endpoint(e);
+        }
+    }
+
     /** A client for these options; bad values are usage errors naming them. */
-    DynamoDbClient client(CommandSpec spec) {
+    DynamoDbClient client(CommandSpec spec, Settings settings) {
+        check(settings);
         DynamoDbClientBuilder b = DynamoDbClient.builder();
-        if (region != null) {
-            if (region.isBlank() || !region.matches("[a-z0-9-]+")) {
-                throw new ParameterException(
-                        spec.commandLine(),
-                        "Invalid value for option '--region': expected a region such as eu-west-1 but was '" + region
-                                + "'");
-            }
-            b.region(Region.of(region));
+        Settings.Value r = settings.get("region", region);
+        if (r != null) {
+            b.region(Region.of(r.value()));
         } else {
             try {
                 b.region(new DefaultAwsRegionProviderChain().getRegion());
             } catch (SdkClientException e) {
                 throw new ParameterException(
-                        spec.commandLine(), "No AWS region: give --region, or set AWS_REGION, for the DynamoDB tables");
+                        spec.commandLine(),
+                        "No AWS region: give --region, or set CUTOVER_REGION or AWS_REGION, for the DynamoDB tables");
             }
         }
-        if (endpoint != null) {
-            b.endpointOverride(endpoint(spec, endpoint));
+        Settings.Value e = settings.get("endpoint-override", endpoint);
+        if (e != null) {
+            b.endpointOverride(endpoint(e));
         }
         return b.build();
     }
 
-    private static URI endpoint(CommandSpec spec, String value) {
+    private static URI endpoint(Settings.Value value) {
         try {
-            URI uri = new URI(value);
+            URI uri = new URI(value.value());
             if (uri.getScheme() != null
                     && (uri.getScheme().equals("http") || uri.getScheme().equals("https"))
                     && uri.getHost() != null) {
@@ -67,9 +77,6 @@ public final class DynamoDbOptions {
         } catch (URISyntaxException e) {
             // reported below
         }
-        throw new ParameterException(
-                spec.commandLine(),
-                "Invalid value for option '--endpoint-override': expected an"
-                        + " http:// or https:// URL such as http://localhost:8000 but was '" + value + "'");
+        throw value.invalid("expected an http:// or https:// URL such as http://localhost:8000");
     }
 }

@@ -4,26 +4,31 @@ import dev.cutover.flags.dynamodb.DynamoDbFlagStore;
 import dev.cutover.flags.jdbc.JdbcFlagStore;
 import dev.cutover.flags.spi.WritableFlagStore;
 import java.sql.SQLException;
+import java.util.Objects;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.ArgGroup;
-import picocli.CommandLine.Help.Visibility;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
-/** Which flag store a command reads and writes: a JDBC database or a DynamoDB table. */
+/**
+ * Which flag store a command reads and writes: a JDBC database or a DynamoDB table, from the
+ * command line, a profile or the environment ({@link Settings}).
+ */
 public final class FlagStoreOptions {
+    static final String DEFAULT_TABLE_PREFIX = "cutover_";
 
-    /** Exactly one store. */
+    /** At most one store on the command line; else from a profile or the environment. */
     static final class Which {
         @Option(
                 names = "--jdbc-url",
                 paramLabel = "URL",
                 required = true,
-                description = "JDBC URL of the flag store (PostgreSQL, MySQL/MariaDB or H2).")
+                description =
+                        "JDBC URL of the flag store (PostgreSQL, MySQL/MariaDB or H2); default: env CUTOVER_JDBC_URL.")
         @Nullable
         String jdbcUrl;
 
@@ -31,91 +36,182 @@ public final class FlagStoreOptions {
                 names = "--dynamodb-table",
                 paramLabel = "TABLE",
                 required = true,
-                description = "DynamoDB table of the flag store.")
+                description = "DynamoDB table of the flag store; default: env CUTOVER_DYNAMODB_TABLE.")
         @Nullable
         String dynamoDbTable;
     }
 
-    @ArgGroup(exclusive = true, multiplicity = "1", heading = "Flag store (one of):%n")
+    @ArgGroup(
+            exclusive = true,
+            multiplicity = "0..1",
+            heading = "Flag store (one of, or from --profile or the environment):%n")
     @Nullable
     Which which;
 
-    @Option(
-            names = "--jdbc-user",
-            paramLabel = "USER",
-            defaultValue = "${CUTOVER_JDBC_USER}",
-            showDefaultValue = Visibility.NEVER,
-            description = "Database user; default: env CUTOVER_JDBC_USER.")
+    @Option(names = "--jdbc-user", paramLabel = "USER", description = "Database user; default: env CUTOVER_JDBC_USER.")
     @Nullable
     String user;
 
     @Option(
             names = "--jdbc-password",
             paramLabel = "PASSWORD",
-            defaultValue = "${CUTOVER_JDBC_PASSWORD}",
-            showDefaultValue = Visibility.NEVER,
-            description = "Database password; default: env CUTOVER_JDBC_PASSWORD (prefer it: arguments show in ps).")
+            description =
+                    "Database password; default: env CUTOVER_JDBC_PASSWORD (prefer it or a profile: arguments show in ps).")
     @Nullable
     String password;
 
     @Option(
             names = "--table-prefix",
             paramLabel = "PREFIX",
-            defaultValue = "cutover_",
-            description = "Prefix of the JDBC store's tables; default ${DEFAULT-VALUE}.")
-    String tablePrefix = "cutover_";
+            description = "Prefix of the JDBC store's tables; default cutover_ (env CUTOVER_TABLE_PREFIX).")
+    @Nullable
+    String tablePrefix;
 
     @Option(
             names = "--key-prefix",
             paramLabel = "PREFIX",
-            defaultValue = "",
-            description = "Key prefix inside the DynamoDB table (environments sharing one table).")
-    String keyPrefix = "";
+            description = "Key prefix inside the DynamoDB table (environments sharing one table); default none.")
+    @Nullable
+    String keyPrefix;
 
     @Mixin
     DynamoDbOptions dynamoDb = new DynamoDbOptions();
 
-    /** The flag store's JDBC URL, or null when it is on DynamoDB. */
-    @Nullable
-    String jdbcUrl() {
-        return which == null ? null : which.jdbcUrl;
+    @Mixin
+    Settings.ProfileOption profile = new Settings.ProfileOption();
+
+    private @Nullable Location location;
+
+    /**
+     * Where the store is, resolved and checked without connecting.
+     *
+     * @param jdbcUrl the JDBC URL, or null for DynamoDB
+     * @param dynamoDbTable the DynamoDB table, or null for JDBC
+     * @param user the database user, or null
+     * @param password the database password, or null
+     * @param tablePrefix the JDBC store's table prefix
+     * @param keyPrefix the DynamoDB store's key prefix
+     * @param settings where the values came from
+     */
+    record Location(
+            Settings.@Nullable Value jdbcUrl,
+            Settings.@Nullable Value dynamoDbTable,
+            @Nullable String user,
+            @Nullable String password,
+            String tablePrefix,
+            String keyPrefix,
+            Settings settings) {
+        /** Where it is, for messages, without a password. */
+        String describe() {
+            return jdbcUrl != null
+                    ? Jdbc.redact(jdbcUrl.value()) + " (tables " + tablePrefix + "*)"
+                    : "DynamoDB table " + Objects.requireNonNull(dynamoDbTable).value()
+                            + (keyPrefix.isEmpty() ? "" : " (key prefix " + keyPrefix + ")");
+        }
     }
 
-    /** Opens the store; the caller closes it. */
+    /** The store's location: exactly one of a JDBC URL and a DynamoDB table, checked; usage errors otherwise. */
+    Location location(CommandSpec spec) {
+        if (location != null) {
+            return location;
+        }
+        Settings settings = Settings.of(spec, profile.name);
+        Settings.Value url;
+        Settings.Value table;
+        if (which != null) {
+            url = which.jdbcUrl == null ? null : settings.get("jdbc-url", which.jdbcUrl);
+            table = which.dynamoDbTable == null ? null : settings.get("dynamodb-table", which.dynamoDbTable);
+        } else {
+            url = settings.get("jdbc-url", null);
+            table = settings.get("dynamodb-table", null);
+            if (url != null && table != null) {
+                throw CliException.usage(
+                        "--jdbc-url",
+                        "Two flag stores: " + url.origin() + " and " + table.origin()
+                                + " both name one; give --jdbc-url or --dynamodb-table on the command line");
+            }
+        }
+        if (url == null && table == null) {
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "No flag store: give --jdbc-url URL or --dynamodb-table TABLE, or set CUTOVER_JDBC_URL or"
+                            + " CUTOVER_DYNAMODB_TABLE, or use --profile NAME");
+        }
+        Settings.Value prefix = settings.get("table-prefix", tablePrefix);
+        if (prefix != null && !JdbcFlagStore.IDENTIFIER.matcher(prefix.value()).matches()) {
+            throw prefix.invalid("expected a lower-case letter, then up to 39 lower-case letters, digits or '_'");
+        }
+        Settings.Value password = settings.get("jdbc-password", this.password);
+        Settings.warnIfOnCommandLine(spec, password);
+        if (url != null) {
+            Jdbc.check(url);
+        } else {
+            dynamoDb.check(settings);
+        }
+        location = new Location(
+                url,
+                table,
+                settings.value("jdbc-user", user),
+                password == null ? null : password.value(),
+                prefix == null ? DEFAULT_TABLE_PREFIX : prefix.value(),
+                settings.value("key-prefix", keyPrefix, ""),
+                settings);
+        return location;
+    }
+
+    /** The flag store's JDBC URL setting, or null when it is on DynamoDB. */
+    Settings.@Nullable Value jdbcUrl(CommandSpec spec) {
+        return location(spec).jdbcUrl();
+    }
+
+    /** Opens the store and reads its head, so a missing schema fails here; the caller closes it. */
     OpenStore open(CommandSpec spec) {
-        Which w = java.util.Objects.requireNonNull(which, "store");
+        OpenStore open = openUnchecked(spec);
+        if (open.store() instanceof JdbcFlagStore store) {
+            Location at = location(spec);
+            try {
+                store.headRevision();
+            } catch (SQLException e) {
+                open.close();
+                throw new CliException(
+                        Exit.FAILED,
+                        "cannot read the flag store at " + at.describe() + ": " + Errors.describe(e)
+                                + "; create its tables with 'cutover flags init' (same connection options)");
+            }
+        }
+        return open;
+    }
+
+    /** Opens the store without reading it (for {@code flags init}); the caller closes it. */
+    OpenStore openUnchecked(CommandSpec spec) {
+        Location at = location(spec);
         try {
-            if (w.jdbcUrl != null) {
-                DataSource ds = Jdbc.open(spec, "--jdbc-url", w.jdbcUrl, user, password);
+            if (at.jdbcUrl() != null) {
+                DataSource ds = Jdbc.open(at.jdbcUrl(), at.user(), at.password());
                 JdbcFlagStore store =
-                        JdbcFlagStore.builder(ds).tablePrefix(tablePrefix).build();
-                try {
-                    store.headRevision();
-                } catch (SQLException e) {
-                    store.close();
-                    throw new CliException(
-                            Exit.FAILED,
-                            "cannot read the flag store at " + Jdbc.redact(w.jdbcUrl) + " (tables "
-                                    + tablePrefix + "flags, " + tablePrefix + "revision, " + tablePrefix
-                                    + "audit; create them with the DDL"
-                                    + " in the flags-jdbc jar or JdbcFlagStore.createSchemaIfMissing()): "
-                                    + e.getMessage());
-                }
+                        JdbcFlagStore.builder(ds).tablePrefix(at.tablePrefix()).build();
                 return new OpenStore(store, store::close);
             }
-            DynamoDbClient client = dynamoDb.client(spec);
-            DynamoDbFlagStore store = DynamoDbFlagStore.builder(
-                            client, java.util.Objects.requireNonNull(w.dynamoDbTable))
-                    .keyPrefix(keyPrefix)
-                    .build();
+            DynamoDbClient client = dynamoDb.client(spec, at.settings());
+            DynamoDbFlagStore store;
+            try {
+                store = DynamoDbFlagStore.builder(
+                                client,
+                                Objects.requireNonNull(at.dynamoDbTable()).value())
+                        .keyPrefix(at.keyPrefix())
+                        .build();
+            } catch (IllegalArgumentException e) {
+                client.close();
+                throw CliException.usage(
+                        "--dynamodb-table", "Invalid DynamoDB flag store (" + at.describe() + "): " + e.getMessage());
+            }
             return new OpenStore(store, () -> {
                 store.close();
                 client.close();
             });
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         } catch (SQLException e) {
-            throw new CliException(Exit.FAILED, "cannot open the flag store: " + e.getMessage());
+            throw new CliException(
+                    Exit.FAILED, "cannot open the flag store at " + at.describe() + ": " + Errors.describe(e));
         }
     }
 

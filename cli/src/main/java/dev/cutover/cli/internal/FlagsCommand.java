@@ -6,12 +6,15 @@ import picocli.CommandLine.Command;
 @Command(
         name = "flags",
         mixinStandardHelpOptions = true,
-        description = "List, read, change, audit and roll back flags in a JDBC or DynamoDB flag store.",
+        description = "Create the store, list, read, change, delete, audit and roll back flags in a JDBC or DynamoDB"
+                + " flag store.",
         subcommands = {
+            FlagsInitCommand.class,
             FlagsListCommand.class,
             FlagsGetCommand.class,
             FlagsSetCommand.class,
             FlagsHistoryCommand.class,
-            FlagsRollbackCommand.class
+            FlagsRollbackCommand.class,
+            FlagsDeleteCommand.class
         })
 public final class FlagsCommand {}

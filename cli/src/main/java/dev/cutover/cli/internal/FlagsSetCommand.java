@@ -89,43 +89,87 @@ public final class FlagsSetCommand extends StoreCommand {
             description = "Create a string flag with these variants (comma-separated; the first is the off variant).")
     List<String> variants = new ArrayList<>();
 
+    @Option(names = "--dry-run", description = "Check everything and print what would be written; write nothing.")
+    boolean dryRun;
+
     @Mixin
     AuditOptions audit = new AuditOptions();
 
     private @Nullable AuditInfo auditInfo;
 
+    /** Attempts of the kill switch when other writes keep winning the compare-and-set. */
+    private static final int KILL_SWITCH_ATTEMPTS = 5;
+
+    @Override
+    boolean dryRun() {
+        return dryRun;
+    }
+
     @Override
     void before() {
         auditInfo = audit.require(spec);
-        if (onOff == null && variant == null && rollout == null) {
-            throw new picocli.CommandLine.ParameterException(
-                    spec.commandLine(), "Nothing to set: give --on, --off, --variant NAME and/or --rollout PERCENT");
+        if (onOff == null && variant == null && rollout == null && variants.isEmpty()) {
+            throw CliException.usage(
+                    "--on", "Nothing to set: give --on, --off, --variant NAME and/or --rollout PERCENT");
         }
         if (expectVersion != null && expectVersion < 0) {
-            throw new picocli.CommandLine.ParameterException(
-                    spec.commandLine(),
-                    "Invalid value for option '--expect-version': must be >= 0 (0: absent) but was " + expectVersion);
+            throw CliException.invalid("--expect-version", "expected 0 (absent) or more", expectVersion);
         }
+    }
+
+    /** {@code --off} alone: the kill switch, which works even while a change is scheduled. */
+    private boolean killSwitch() {
+        return onOff != null
+                && onOff.off
+                && variant == null
+                && rollout == null
+                && effectiveAt == null
+                && variants.isEmpty();
     }
 
     @Override
     int run(WritableFlagStore store) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return write(store);
+            } catch (FlagWriteConflictException e) {
+                if (!killSwitch() || expectVersion != null || attempt >= KILL_SWITCH_ATTEMPTS) {
+                    throw Conflicts.explain(store, e);
+                }
+                spec.commandLine()
+                        .getErr()
+                        .println("note: flag '" + key + "' changed while turning it off (" + e.getMessage()
+                                + "); reading it again");
+            }
+        }
+    }
+
+    private int write(WritableFlagStore store) throws Exception {
         Optional<RawFlag> raw = store.get(key);
         Flag current = raw.map(r -> current(r)).orElse(null);
         long readVersion = raw.map(RawFlag::version).orElse(0L);
-        if (current != null) {
-            Pending.refuse(current, readVersion);
+        if (current != null && onOff == null && variant == null && rollout == null) {
+            throw CliException.usage(
+                    "--variants",
+                    "--variants only creates a flag, and flag '" + key + "' exists (version " + readVersion
+                            + ", variants " + String.join(", ", current.variantNames())
+                            + "); nothing to set: to change what it serves give --on, --off, --variant NAME or"
+                            + " --rollout PERCENT");
+        }
+        Flag base = current;
+        Flag cancelled = null;
+        if (current != null && Pending.scheduled(current)) {
+            if (!killSwitch()) {
+                Pending.refuse(current, readVersion);
+            }
+            cancelled = current;
+            base = current.previous().orElse(current);
         }
         Boolean on = onOff == null ? null : onOff.on;
-        Flag next = new FlagEdit(on, variant, rollout, effectiveAt, variants).apply(key, current);
+        Flag next = new FlagEdit(on, variant, rollout, effectiveAt, variants).apply(key, base);
         long expected = expectVersion != null ? expectVersion : readVersion;
-        Flag stored;
-        try {
-            stored = store.put(next, expected, java.util.Objects.requireNonNull(auditInfo));
-        } catch (FlagWriteConflictException e) {
-            throw Conflicts.explain(store, e);
-        }
-        Writes.print(this, "set", key, expected, stored);
+        Flag stored = store.put(next, expected, java.util.Objects.requireNonNull(auditInfo));
+        Writes.print(this, "set", key, expected, stored, cancelled);
         return Exit.OK;
     }
 
@@ -151,21 +195,49 @@ public final class FlagsSetCommand extends StoreCommand {
         private Writes() {}
 
         static void print(StoreCommand cmd, String action, String key, long from, Flag stored) {
+            print(cmd, action, key, from, stored, null);
+        }
+
+        /**
+         * Prints a write; {@code cancelled} is the scheduled change the write replaced, if any. Under
+         * {@code --dry-run} it says that nothing was written.
+         */
+        static void print(
+                StoreCommand cmd, String action, String key, long from, Flag stored, @Nullable Flag cancelled) {
+            boolean dry = cmd.dryRun();
             if (cmd.output.json()) {
                 ObjectNode root = Json.object()
                         .put("key", key)
                         .put("action", action)
+                        .put("dryRun", dry)
                         .put("previousVersion", from)
                         .put("version", stored.version())
                         .put("serving", Describe.serving(stored));
+                if (cancelled != null) {
+                    root.putObject("cancelledSchedule")
+                            .put(
+                                    "effectiveAt",
+                                    cancelled
+                                            .effectiveAt()
+                                            .map(Object::toString)
+                                            .orElse(null))
+                            .put("serving", Describe.serving(cancelled));
+                }
                 root.set("flag", Json.parse(stored.toJson()));
                 Json.print(cmd.out(), root);
                 return;
             }
             cmd.out()
-                    .println("flag '" + key + "' " + (from == 0 ? "created" : "version " + from + " ->") + " version "
+                    .println((dry ? "dry run, nothing written: would write " : "") + "flag '" + key + "' "
+                            + (from == 0 ? "created" : "version " + from + " ->") + " version "
                             + stored.version() + (action.equals("set") ? "" : " (" + action + ")") + ": "
                             + Describe.serving(stored));
+            if (cancelled != null) {
+                cmd.out()
+                        .println("  cancelled the change scheduled at "
+                                + cancelled.effectiveAt().map(Object::toString).orElse("?") + " (version " + from
+                                + ", it would have served: " + Describe.serving(cancelled) + ")");
+            }
             stored.previous()
                     .ifPresent(p -> cmd.out()
                             .println("  until " + stored.effectiveAt().orElseThrow() + " every instance keeps serving: "
@@ -183,15 +255,23 @@ public final class FlagsSetCommand extends StoreCommand {
     static final class Pending {
         private Pending() {}
 
+        /** Whether the flag holds a change that has not taken effect yet. */
+        static boolean scheduled(Flag flag) {
+            Optional<Instant> at = flag.effectiveAt();
+            return at.isPresent() && at.get().isAfter(Instant.now());
+        }
+
         static void refuse(Flag current, long version) {
-            Optional<Instant> at = current.effectiveAt();
-            if (at.isPresent() && at.get().isAfter(Instant.now())) {
+            if (scheduled(current)) {
                 throw new CliException(
                         Exit.REFUSED,
-                        "flag '" + current.key() + "' has a change scheduled at " + at.get()
+                        "flag '" + current.key() + "' has a change scheduled at "
+                                + current.effectiveAt().orElseThrow()
                                 + " (version " + version
-                                + ") that has not taken effect yet; wait for it, or cancel it with"
-                                + " 'cutover flags rollback " + current.key() + " --to-version " + (version - 1) + "'");
+                                + ") that has not taken effect yet; nothing was written. Wait for it, cancel it with"
+                                + " 'cutover flags rollback " + current.key() + " --to-version " + (version - 1)
+                                + "', or turn the flag off now with 'cutover flags set " + current.key()
+                                + " --off' (always allowed: it cancels the scheduled change)");
             }
         }
     }

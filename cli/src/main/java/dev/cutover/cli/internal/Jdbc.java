@@ -9,8 +9,6 @@ import java.util.Collections;
 import java.util.List;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParameterException;
 
 /** Opens a JDBC data source from command-line options, checking the URL before any connection. */
 final class Jdbc {
@@ -21,23 +19,30 @@ final class Jdbc {
      * the option, the value and the supported databases. Opens one connection to fail early when the
      * database cannot be reached.
      */
-    static DataSource open(
-            CommandSpec spec, String option, String url, @Nullable String user, @Nullable String password) {
-        if (!acceptedByADriver(url)) {
-            throw new ParameterException(
-                    spec.commandLine(),
-                    "Invalid value for option '" + option + "': '" + url
-                            + "' is not a JDBC URL of a supported database; expected jdbc:postgresql://..., jdbc:mysql://...,"
-                            + " jdbc:mariadb://... or jdbc:h2:...");
-        }
-        SimpleDataSource ds = new SimpleDataSource(url, user, password);
+    static DataSource open(Settings.Value url, @Nullable String user, @Nullable String password) {
+        check(url);
+        SimpleDataSource ds = new SimpleDataSource(url.value(), user, password);
         try (Connection c = ds.getConnection()) {
             c.getMetaData(); // reachable, credentials accepted
         } catch (SQLException e) {
             throw new CliException(
-                    Exit.FAILED, "cannot connect to " + option + " " + redact(url) + ": " + e.getMessage());
+                    Exit.FAILED,
+                    url.option(),
+                    "cannot connect to " + redact(url.value()) + " (" + url.origin() + "): " + Errors.describe(e)
+                            + "; nothing was written");
         }
         return ds;
+    }
+
+    /** Checks that a driver in the jar accepts the URL, without connecting. */
+    static void check(Settings.Value url) {
+        if (!acceptedByADriver(url.value())) {
+            throw CliException.usage(
+                    url.option(),
+                    "Invalid value for " + url.origin() + ": " + CliException.shown(redact(url.value()))
+                            + " is not a JDBC URL of a supported database; expected jdbc:postgresql://...,"
+                            + " jdbc:mysql://..., jdbc:mariadb://... or jdbc:h2:...");
+        }
     }
 
     private static boolean acceptedByADriver(String url) {

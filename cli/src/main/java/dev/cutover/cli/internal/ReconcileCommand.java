@@ -23,7 +23,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code cutover reconcile}: compares old and new, and with {@code --repair} fixes what differs. */
@@ -34,15 +33,17 @@ import picocli.CommandLine.Spec;
         description = {
             "Compare the old store with the new one, report differences, optionally repair.",
             "",
-            "Compare the old store with the new one by chunk hashes, drill down to the rows that differ,",
-            "re-read each before reporting it, and print a summary (and a JSON report). With --repair and an",
-            "explicit --direction, repair every reported key through the versioned apply, then reconcile again.",
+            "Compare the old store with the new one by chunk hashes, drill down to the rows that differ, re-read each"
+                    + " before reporting it, and print a summary (and a JSON report). With --repair and an explicit"
+                    + " --direction, repair every reported key through the versioned apply, then reconcile again; with"
+                    + " --repair --dry-run, print what the repair would write and write nothing.",
             "",
-            "A row a store holds but that cannot be read (a version that is NULL, 0 or negative, a key or payload",
-            "that cannot be read) is reported as rejected, not migrated, with its key and reason: the stores",
-            "do not agree while it remains, and a repair cannot fix it (fix the row in its store).",
-            "Exit codes: 0 the stores agree (after the repair, with --repair), 1 failed, 2 bad arguments,",
-            "4 refused, 6 differences or rejected rows remain."
+            "A row a store holds but that cannot be read (a version that is NULL, 0 or negative, a key or payload that"
+                    + " cannot be read) is reported as rejected, not migrated, with its key and reason: the stores do not"
+                    + " agree while it remains, and a repair cannot fix it (fix the row in its store).",
+            "",
+            "Exit codes: 0 the stores agree (after the repair, with --repair), 1 failed, 2 bad arguments, 4 refused,"
+                    + " 6 differences or rejected rows remain."
         })
 public final class ReconcileCommand implements Callable<Integer> {
     @Spec
@@ -70,7 +71,7 @@ public final class ReconcileCommand implements Callable<Integer> {
             names = "--buckets",
             paramLabel = "N",
             defaultValue = "4096",
-            description = "Hash buckets the keys are split into; default ${DEFAULT-VALUE}.")
+            description = "Hash buckets the keys are split into, 1 to 1048576; default ${DEFAULT-VALUE}.")
     int buckets = 4096;
 
     @Option(
@@ -91,6 +92,11 @@ public final class ReconcileCommand implements Callable<Integer> {
             description = "Which side is authoritative for --repair: ${COMPLETION-CANDIDATES}. Never guessed.")
     Repair.@Nullable Direction direction;
 
+    @Option(
+            names = "--dry-run",
+            description = "With --repair: reconcile, then print what the repair would write; write nothing.")
+    boolean dryRun;
+
     @Mixin
     OutputOptions output = new OutputOptions();
 
@@ -98,20 +104,31 @@ public final class ReconcileCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         sides.check(spec);
         if (repair && direction == null) {
-            throw new ParameterException(
-                    spec.commandLine(),
-                    "--repair needs --direction old-to-new or new-to-old:"
-                            + " a repair never guesses which side is authoritative");
+            throw CliException.usage(
+                    "--direction",
+                    "--repair needs --direction old-to-new or new-to-old: a repair never guesses which side is"
+                            + " authoritative");
         }
         if (!repair && direction != null) {
-            throw new ParameterException(spec.commandLine(), "--direction is for --repair; add --repair to repair");
+            throw CliException.usage("--direction", "--direction is for --repair; add --repair to repair");
         }
-        if (recheckAfter < 0) {
-            throw new ParameterException(
-                    spec.commandLine(),
-                    "Invalid value for option '--recheck-after': must be >= 0 but was " + recheckAfter);
+        if (dryRun && !repair) {
+            throw CliException.usage(
+                    "--dry-run", "--dry-run is for --repair: a reconciliation without --repair writes nothing anyway");
         }
-        try (ReplicationOptions.Sides opened = sides.open(spec, b -> b.build())) {
+        ReplicationOptions.range(
+                "--recheck-after", recheckAfter, 0, Duration.ofDays(1).toMillis());
+        ReplicationOptions.range("--buckets", buckets, 1, 1 << 20);
+        for (String f : ignoreFields) {
+            if (f.isBlank() || f.chars().anyMatch(Character::isISOControl)) {
+                throw CliException.invalid("--ignore-field", "expected a field name", f);
+            }
+        }
+        if (report != null) {
+            Reports.checkWritable(report);
+        }
+        try (ReplicationOptions.Connections conns = sides.connect(spec);
+                ReplicationOptions.Sides opened = sides.open(spec, conns, b -> b.build())) {
             return run(opened);
         }
     }
@@ -121,7 +138,7 @@ public final class ReconcileCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         ReconciliationReport first = reconcile(reconciler);
         if (report != null) {
-            first.writeJson(report);
+            Reports.write(report, (ObjectNode) tree(first));
         }
         if (!output.json()) {
             out.println(first.summary());
@@ -129,12 +146,16 @@ public final class ReconcileCommand implements Callable<Integer> {
         }
         RepairResult repaired = null;
         ReconciliationReport after = null;
+        if (repair && dryRun) {
+            plan(out, first);
+            out.flush();
+            return first.clean() ? Exit.OK : Exit.DIFFERENCES;
+        }
         if (repair && !first.clean()) {
             repaired = repair(opened, first);
             after = reconcile(reconciler);
             if (!output.json()) {
-                out.println("repair "
-                        + direction.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + ": "
+                out.println("repair " + Directions.name(direction) + ": "
                         + repaired.keys() + " keys, " + repaired.upserted() + " upserted, " + repaired.deleted()
                         + " deleted, "
                         + repaired.alreadyCurrent() + " already current, " + repaired.keptNewer() + " kept newer, "
@@ -185,7 +206,7 @@ public final class ReconcileCommand implements Callable<Integer> {
             }
             return b.build();
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+            throw CliException.usage(null, "bad reconciliation options: " + e.getMessage());
         }
     }
 
@@ -193,7 +214,39 @@ public final class ReconcileCommand implements Callable<Integer> {
         try {
             return reconciler.run();
         } catch (ReconciliationException e) {
-            throw new CliException(Exit.FAILED, "reconciliation failed: " + e.getMessage());
+            throw new CliException(Exit.FAILED, "reconciliation failed: " + Errors.describe(e));
+        }
+    }
+
+    /** {@code --repair --dry-run}: what the repair would write, per key, from the report. */
+    private void plan(PrintWriter out, ReconciliationReport r) throws IOException {
+        boolean toNew = direction == Repair.Direction.OLD_TO_NEW;
+        List<String> upserts = new ArrayList<>();
+        List<String> deletes = new ArrayList<>();
+        r.different().forEach(d -> upserts.add(d.key()));
+        r.missingInNew().forEach(d -> (toNew ? upserts : deletes).add(d.key()));
+        r.extraInNew().forEach(d -> (toNew ? deletes : upserts).add(d.key()));
+        String side = toNew ? "the new store" : "the old store";
+        if (output.json()) {
+            ObjectNode root = Json.object();
+            root.set("report", tree(r));
+            ObjectNode p = root.putObject("repairPlan")
+                    .put("dryRun", true)
+                    .put("direction", Directions.name(java.util.Objects.requireNonNull(direction)))
+                    .put("writes", toNew ? "new" : "old");
+            upserts.forEach(p.putArray("upsert")::add);
+            deletes.forEach(p.putArray("delete")::add);
+            Json.print(out, root);
+            return;
+        }
+        out.println("dry run, nothing written: repair " + Directions.name(java.util.Objects.requireNonNull(direction))
+                + " would upsert " + upserts.size() + " and delete " + deletes.size() + " keys in " + side
+                + " (each only if the authority still holds what was compared)");
+        upserts.stream().limit(20).forEach(k -> out.println("  would upsert: " + k));
+        deletes.stream().limit(20).forEach(k -> out.println("  would delete: " + k));
+        if (r.counts().rejected() + r.counts().collisions() + r.counts().errors() > 0) {
+            out.println("  not repaired: " + r.counts().rejected() + " rejected, "
+                    + r.counts().collisions() + " collisions, " + r.counts().errors() + " errors");
         }
     }
 

@@ -17,14 +17,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalLong;
+import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.ArgGroup;
-import picocli.CommandLine.Help.Visibility;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
@@ -73,7 +72,10 @@ public final class ReplicationOptions {
         String dynamoDbTable;
     }
 
-    @ArgGroup(exclusive = true, multiplicity = "1", heading = "Old store, the source (one of):%n")
+    @ArgGroup(
+            exclusive = true,
+            multiplicity = "0..1",
+            heading = "Old store, the source (one of; or CUTOVER_SOURCE_JDBC_URL / CUTOVER_SOURCE_DYNAMODB_TABLE):%n")
     @Nullable
     Source source;
 
@@ -105,15 +107,13 @@ public final class ReplicationOptions {
     @Option(
             names = "--source-segments",
             paramLabel = "N",
-            description = "Segments of the old table: default 8 for JDBC, 4 for a DynamoDB scan.")
+            description = "Segments of the old table, 1 to 4096: default 8 for JDBC, 4 for a DynamoDB scan.")
     @Nullable
     Integer sourceSegments;
 
     @Option(
             names = "--source-user",
             paramLabel = "USER",
-            defaultValue = "${CUTOVER_SOURCE_USER}",
-            showDefaultValue = Visibility.NEVER,
             description = "Old database user; default: env CUTOVER_SOURCE_USER.")
     @Nullable
     String sourceUser;
@@ -121,13 +121,15 @@ public final class ReplicationOptions {
     @Option(
             names = "--source-password",
             paramLabel = "PASSWORD",
-            defaultValue = "${CUTOVER_SOURCE_PASSWORD}",
-            showDefaultValue = Visibility.NEVER,
-            description = "Old database password; default: env CUTOVER_SOURCE_PASSWORD.")
+            description =
+                    "Old database password; default: env CUTOVER_SOURCE_PASSWORD (prefer it: arguments show in ps).")
     @Nullable
     String sourcePassword;
 
-    @ArgGroup(exclusive = true, multiplicity = "1", heading = "New store, the target (one of):%n")
+    @ArgGroup(
+            exclusive = true,
+            multiplicity = "0..1",
+            heading = "New store, the target (one of; or CUTOVER_TARGET_JDBC_URL / CUTOVER_TARGET_DYNAMODB_TABLE):%n")
     @Nullable
     Target target;
 
@@ -138,9 +140,9 @@ public final class ReplicationOptions {
     @Option(
             names = "--target-segments",
             paramLabel = "N",
-            defaultValue = "8",
-            description = "Segments the new table is read in, for reconciliation; default ${DEFAULT-VALUE}.")
-    int targetSegments = 8;
+            description = "Segments the new table is read in, for reconciliation, 1 to 4096; default 8.")
+    @Nullable
+    Integer targetSegments;
 
     @Option(names = "--create-target", description = "Create the new table if it does not exist.")
     boolean createTarget;
@@ -148,8 +150,6 @@ public final class ReplicationOptions {
     @Option(
             names = "--target-user",
             paramLabel = "USER",
-            defaultValue = "${CUTOVER_TARGET_USER}",
-            showDefaultValue = Visibility.NEVER,
             description = "New database user; default: env CUTOVER_TARGET_USER.")
     @Nullable
     String targetUser;
@@ -157,14 +157,18 @@ public final class ReplicationOptions {
     @Option(
             names = "--target-password",
             paramLabel = "PASSWORD",
-            defaultValue = "${CUTOVER_TARGET_PASSWORD}",
-            showDefaultValue = Visibility.NEVER,
-            description = "New database password; default: env CUTOVER_TARGET_PASSWORD.")
+            description =
+                    "New database password; default: env CUTOVER_TARGET_PASSWORD (prefer it: arguments show in ps).")
     @Nullable
     String targetPassword;
 
     @Mixin
     DynamoDbOptions dynamoDb = new DynamoDbOptions();
+
+    @Mixin
+    Settings.ProfileOption profile = new Settings.ProfileOption();
+
+    private @Nullable Ends ends;
 
     /** Computes or looks up the boundaries of a plain JDBC source. */
     @FunctionalInterface
@@ -173,70 +177,225 @@ public final class ReplicationOptions {
         JdbcSource build(JdbcSource.Builder builder) throws SQLException;
     }
 
-    /** Checks the combination of options, before anything is opened. */
-    void check(CommandSpec spec) {
-        Source s = Objects.requireNonNull(source);
-        Target t = Objects.requireNonNull(target);
-        List<String> wrong = new ArrayList<>();
-        if (s.jdbcUrl != null && sourceTable == null) {
-            wrong.add("--source-jdbc-url needs --source-table");
+    /**
+     * Both ends as configured, resolved from the command line, a profile and the environment, and
+     * checked without connecting.
+     */
+    record Ends(
+            Settings settings,
+            Settings.@Nullable Value sourceUrl,
+            Settings.@Nullable Value sourceDynamoDb,
+            @Nullable String sourceUser,
+            @Nullable String sourcePassword,
+            Settings.@Nullable Value targetUrl,
+            Settings.@Nullable Value targetDynamoDb,
+            @Nullable String targetUser,
+            @Nullable String targetPassword) {}
+
+    /** Resolves and checks every option, before anything is opened; usage errors name the option. */
+    Ends check(CommandSpec spec) {
+        if (ends != null) {
+            return ends;
         }
-        if (s.dynamoDbTable != null && sourceTable != null) {
+        Settings settings = Settings.of(spec, profile.name);
+        Settings.Value[] src = side(
+                settings,
+                source == null ? null : source.jdbcUrl,
+                source == null ? null : source.dynamoDbTable,
+                "source");
+        Settings.Value[] tgt = side(
+                settings,
+                target == null ? null : target.jdbcUrl,
+                target == null ? null : target.dynamoDbTable,
+                "target");
+        List<String> wrong = new ArrayList<>();
+        String wrongOption = null;
+        if (src[0] != null && sourceTable == null) {
+            wrong.add("--source-jdbc-url needs --source-table");
+            wrongOption = "--source-table";
+        }
+        if (src[1] != null && sourceTable != null) {
             wrong.add("--source-table is for a JDBC old store; the DynamoDB table is --source-dynamodb-table");
+            wrongOption = wrongOption != null ? wrongOption : "--source-table";
         }
         if (!sourceVersioned && (sourceKey == null || sourceVersion == null)) {
             wrong.add("a plain old table needs --source-key and --source-version (or --source-versioned)");
+            wrongOption = wrongOption != null ? wrongOption : sourceKey == null ? "--source-key" : "--source-version";
         }
         if (sourceVersioned && (sourceKey != null || sourceVersion != null)) {
             wrong.add("--source-versioned tables have their own key and version; leave out --source-key and"
                     + " --source-version");
+            wrongOption = wrongOption != null ? wrongOption : "--source-versioned";
         }
-        if (t.jdbcUrl != null && targetTable == null) {
+        if (tgt[0] != null && targetTable == null) {
             wrong.add("--target-jdbc-url needs --target-table");
+            wrongOption = wrongOption != null ? wrongOption : "--target-table";
         }
-        if (t.dynamoDbTable != null && targetTable != null) {
+        if (tgt[1] != null && targetTable != null) {
             wrong.add("--target-table is for a JDBC new store; the DynamoDB table is --target-dynamodb-table");
+            wrongOption = wrongOption != null ? wrongOption : "--target-table";
         }
         if (!wrong.isEmpty()) {
-            throw new ParameterException(spec.commandLine(), String.join("; ", wrong));
+            throw CliException.usage(wrongOption, String.join("; ", wrong));
+        }
+        if (src[0] != null) {
+            Jdbc.check(src[0]);
+            String table = Objects.requireNonNull(sourceTable);
+            Pattern names = sourceVersioned ? JdbcVersionedTarget.TABLE_NAME : JdbcSource.IDENTIFIER;
+            name("--source-table", table, names);
+        } else {
+            name("--source-dynamodb-table", src[1].value(), DYNAMODB_TABLE);
+        }
+        if (!sourceVersioned) {
+            name("--source-key", sourceKey, src[0] != null ? JdbcSource.IDENTIFIER : ATTRIBUTE);
+            name("--source-version", sourceVersion, src[0] != null ? JdbcSource.IDENTIFIER : ATTRIBUTE);
+        }
+        if (tgt[0] != null) {
+            Jdbc.check(tgt[0]);
+            name("--target-table", targetTable, JdbcVersionedTarget.TABLE_NAME);
+        } else {
+            name("--target-dynamodb-table", tgt[1].value(), DYNAMODB_TABLE);
+        }
+        if (src[1] != null || tgt[1] != null) {
+            dynamoDb.check(settings);
+        }
+        range("--source-segments", sourceSegments, 1, 4096);
+        range("--target-segments", targetSegments, 1, 4096);
+        Settings.Value sp = settings.get("source-password", sourcePassword);
+        Settings.Value tp = settings.get("target-password", targetPassword);
+        Settings.warnIfOnCommandLine(spec, sp);
+        Settings.warnIfOnCommandLine(spec, tp);
+        ends = new Ends(
+                settings,
+                src[0],
+                src[1],
+                settings.value("source-user", sourceUser),
+                sp == null ? null : sp.value(),
+                tgt[0],
+                tgt[1],
+                settings.value("target-user", targetUser),
+                tp == null ? null : tp.value());
+        return ends;
+    }
+
+    /** A DynamoDB table name. */
+    static final Pattern DYNAMODB_TABLE = Pattern.compile("[A-Za-z0-9_.-]{3,255}");
+    /** A DynamoDB attribute name, as the CLI takes it: printable, no spaces. */
+    private static final Pattern ATTRIBUTE = Pattern.compile("[A-Za-z0-9_.-]{1,255}");
+
+    /** The JDBC URL and DynamoDB table of one end: exactly one of them set. */
+    private static Settings.Value[] side(Settings settings, @Nullable String url, @Nullable String table, String end) {
+        Settings.Value u;
+        Settings.Value t;
+        if (url != null || table != null) {
+            u = url == null ? null : settings.get(end + "-jdbc-url", url);
+            t = table == null ? null : settings.get(end + "-dynamodb-table", table);
+        } else {
+            u = settings.get(end + "-jdbc-url", null);
+            t = settings.get(end + "-dynamodb-table", null);
+            if (u != null && t != null) {
+                throw CliException.usage(
+                        "--" + end + "-jdbc-url",
+                        "Two " + (end.equals("source") ? "old" : "new") + " stores: " + u.origin() + " and "
+                                + t.origin() + " both name one; give --" + end + "-jdbc-url or --" + end
+                                + "-dynamodb-table on the command line");
+            }
+        }
+        if (u == null && t == null) {
+            throw CliException.usage(
+                    "--" + end + "-jdbc-url",
+                    "Missing the " + (end.equals("source") ? "old store, the source" : "new store, the target")
+                            + ": give --" + end + "-jdbc-url URL or --" + end + "-dynamodb-table TABLE (or set "
+                            + Settings.envName(end + "-jdbc-url") + " or "
+                            + Settings.envName(end + "-dynamodb-table") + ", or use --profile)");
+        }
+        return new Settings.Value[] {u, t};
+    }
+
+    private static void name(String option, @Nullable String value, Pattern pattern) {
+        if (value == null || !pattern.matcher(value).matches()) {
+            throw CliException.invalid(option, "expected a name matching " + pattern.pattern(), value);
         }
     }
 
-    /** The JDBC data source of the target, else of the source, else null: where checkpoints go by default. */
-    @Nullable
-    String defaultCheckpointUrl() {
-        Target t = Objects.requireNonNull(target);
-        Source s = Objects.requireNonNull(source);
-        return t.jdbcUrl != null ? t.jdbcUrl : s.jdbcUrl;
-    }
-
-    @Nullable
-    String defaultCheckpointUser() {
-        return Objects.requireNonNull(target).jdbcUrl != null ? targetUser : sourceUser;
-    }
-
-    @Nullable
-    String defaultCheckpointPassword() {
-        return Objects.requireNonNull(target).jdbcUrl != null ? targetPassword : sourcePassword;
-    }
-
-    /** Opens both sides; the caller closes the result. */
-    Sides open(CommandSpec spec, Boundaries boundaries) throws SQLException {
-        Source s = Objects.requireNonNull(source);
-        Target t = Objects.requireNonNull(target);
-        DynamoDbClient client = s.dynamoDbTable != null || t.dynamoDbTable != null ? dynamoDb.client(spec) : null;
-        List<AutoCloseable> closers = new ArrayList<>();
-        if (client != null) {
-            closers.add(client);
+    static void range(String option, @Nullable Number value, long min, long max) {
+        if (value != null && (value.longValue() < min || value.longValue() > max)) {
+            throw CliException.invalid(option, "expected " + min + " to " + max, value);
         }
+    }
+
+    /** The checkpoint database by default: the new store's when on JDBC, else the old store's, else null. */
+    Settings.@Nullable Value defaultCheckpointUrl(CommandSpec spec) {
+        Ends e = check(spec);
+        return e.targetUrl() != null ? e.targetUrl() : e.sourceUrl();
+    }
+
+    @Nullable
+    String defaultCheckpointUser(CommandSpec spec) {
+        Ends e = check(spec);
+        return e.targetUrl() != null ? e.targetUser() : e.sourceUser();
+    }
+
+    @Nullable
+    String defaultCheckpointPassword(CommandSpec spec) {
+        Ends e = check(spec);
+        return e.targetUrl() != null ? e.targetPassword() : e.sourcePassword();
+    }
+
+    /**
+     * Connects to both ends and checks, reading only, that what the options name exists: the old
+     * table with its key and version columns, the new table (or {@code --create-target}). Nothing
+     * is created or written; the caller closes the result.
+     */
+    Connections connect(CommandSpec spec) {
+        Ends e = check(spec);
+        DataSource sourceDs = null;
+        DataSource targetDs = null;
+        DynamoDbClient client = null;
+        if (e.sourceUrl() != null) {
+            sourceDs = Jdbc.open(e.sourceUrl(), e.sourceUser(), e.sourcePassword());
+        }
+        if (e.targetUrl() != null) {
+            targetDs = Jdbc.open(e.targetUrl(), e.targetUser(), e.targetPassword());
+        }
+        if (e.sourceDynamoDb() != null || e.targetDynamoDb() != null) {
+            client = dynamoDb.client(spec, e.settings());
+        }
+        Connections c = new Connections(sourceDs, targetDs, client);
         try {
-            VersionedTarget newSide = openTarget(spec, t, client, closers);
+            Preflight.check(this, e, c);
+        } catch (RuntimeException failed) {
+            c.close();
+            throw failed;
+        }
+        return c;
+    }
+
+    /** The connections of both ends. */
+    record Connections(
+            @Nullable DataSource source,
+            @Nullable DataSource target,
+            @Nullable DynamoDbClient dynamoDb) implements AutoCloseable {
+        @Override
+        public void close() {
+            if (dynamoDb != null) {
+                dynamoDb.close();
+            }
+        }
+    }
+
+    /** Opens both sides over checked connections, creating the new table with {@code --create-target}; the caller closes the result. */
+    Sides open(CommandSpec spec, Connections conns, Boundaries boundaries) throws SQLException {
+        Ends e = check(spec);
+        List<AutoCloseable> closers = new ArrayList<>();
+        try {
+            VersionedTarget newSide = openTarget(e, conns, closers);
             SegmentedSource oldSide;
             VersionedTarget oldVersioned = null;
             KeyReader oldReader;
             OptionalLong estimate = OptionalLong.empty();
-            if (s.jdbcUrl != null) {
-                DataSource ds = Jdbc.open(spec, "--source-jdbc-url", s.jdbcUrl, sourceUser, sourcePassword);
+            if (conns.source() != null) {
+                DataSource ds = conns.source();
                 String table = Objects.requireNonNull(sourceTable);
                 if (sourceVersioned) {
                     oldVersioned = JdbcVersionedTarget.builder(ds)
@@ -256,8 +415,8 @@ public final class ReplicationOptions {
                     estimate = OptionalLong.of(count(ds, table));
                 }
             } else {
-                String table = Objects.requireNonNull(s.dynamoDbTable);
-                DynamoDbClient c = Objects.requireNonNull(client);
+                String table = Objects.requireNonNull(e.sourceDynamoDb()).value();
+                DynamoDbClient c = Objects.requireNonNull(conns.dynamoDb());
                 if (sourceVersioned) {
                     DynamoDbVersionedTarget v = DynamoDbVersionedTarget.builder(c, table)
                             .segments(segments(4))
@@ -280,12 +439,12 @@ public final class ReplicationOptions {
                 }
             }
             return new Sides(oldSide, oldVersioned, oldReader, newSide, estimate, closers);
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException ex) {
             closeAll(closers);
-            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
-        } catch (SQLException | RuntimeException e) {
+            throw CliException.usage(null, "bad source or target options: " + ex.getMessage());
+        } catch (SQLException | RuntimeException ex) {
             closeAll(closers);
-            throw e;
+            throw ex;
         }
     }
 
@@ -293,14 +452,15 @@ public final class ReplicationOptions {
         return sourceSegments != null ? sourceSegments : byDefault;
     }
 
-    private VersionedTarget openTarget(
-            CommandSpec spec, Target t, @Nullable DynamoDbClient client, List<AutoCloseable> closers)
-            throws SQLException {
-        if (t.jdbcUrl != null) {
-            DataSource ds = Jdbc.open(spec, "--target-jdbc-url", t.jdbcUrl, targetUser, targetPassword);
-            JdbcVersionedTarget target = JdbcVersionedTarget.builder(ds)
+    private int targetSegments() {
+        return targetSegments != null ? targetSegments : 8;
+    }
+
+    private VersionedTarget openTarget(Ends e, Connections conns, List<AutoCloseable> closers) throws SQLException {
+        if (conns.target() != null) {
+            JdbcVersionedTarget target = JdbcVersionedTarget.builder(conns.target())
                     .table(Objects.requireNonNull(targetTable))
-                    .segments(targetSegments)
+                    .segments(targetSegments())
                     .build();
             if (createTarget) {
                 target.createTableIfMissing();
@@ -308,8 +468,9 @@ public final class ReplicationOptions {
             return target;
         }
         DynamoDbVersionedTarget target = DynamoDbVersionedTarget.builder(
-                        Objects.requireNonNull(client), Objects.requireNonNull(t.dynamoDbTable))
-                .segments(targetSegments)
+                        Objects.requireNonNull(conns.dynamoDb()),
+                        Objects.requireNonNull(e.targetDynamoDb()).value())
+                .segments(targetSegments())
                 .build();
         closers.add(target);
         if (createTarget) {
@@ -318,7 +479,7 @@ public final class ReplicationOptions {
         return target;
     }
 
-    private static long count(DataSource ds, String table) throws SQLException {
+    static long count(DataSource ds, String table) throws SQLException {
         try (Connection c = ds.getConnection();
                 Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM " + table)) {
