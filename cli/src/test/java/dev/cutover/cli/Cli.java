@@ -5,6 +5,7 @@ import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine;
 
 /** Runs the real command line in-process with captured standard output and error. */
@@ -20,9 +21,14 @@ final class Cli {
     }
 
     static Result run(String... args) {
+        return runWith(Map.of(), args);
+    }
+
+    /** Runs with {@code env} as the whole environment the commands read their settings from. */
+    static Result runWith(Map<String, String> env, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cmd = Main.commandLine();
+        CommandLine cmd = Main.commandLine(env);
         cmd.setOut(new PrintWriter(out, true));
         cmd.setErr(new PrintWriter(err, true));
         int code = cmd.execute(args);

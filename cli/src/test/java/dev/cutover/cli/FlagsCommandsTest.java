@@ -257,7 +257,12 @@ class FlagsCommandsTest {
         assertUsage(
                 Cli.run(store, "flags", "set", "banner", "--on", "--actor", " ", "--reason", "r"),
                 "missing or blank: --actor");
-        assertUsage(Cli.run(store, "flags", "set", "banner", "--on", "--actor", " "), "--actor, --reason");
+        assertUsage(
+                Cli.run(store, "flags", "set", "banner", "--on", "--actor", " "),
+                "Missing required option: '--reason=WHY'");
+        assertUsage(
+                Cli.run(store, "flags", "set", "banner", "--on", "--actor", " ", "--reason", "\t"),
+                "missing or blank: --actor, --reason");
         assertUsage(Cli.run(store, "flags", "set", "banner", "--actor", "a", "--reason", "r"), "Nothing to set");
         assertUsage(
                 Cli.run(store, "flags", "set", "banner", "--on", "--off", "--actor", "a", "--reason", "r"),

@@ -191,7 +191,16 @@ class StageCommandTest {
                 .contains("NEW_ONLY -> RAMP_DOWN (version 5 -> 6), every instance moves at " + at);
         assertThat(run(store, 4, "stage", "m", "--back", "--actor", "a", "--reason", "r")
                         .err())
-                .contains("has a move scheduled at " + at);
+                .contains("has a move to RAMP_DOWN scheduled at " + at)
+                .contains("cancel it with 'cutover flags rollback m --to-version 5'");
+        // showing the stage still works while the move is scheduled, and says when it happens
+        assertThat(run(store, 0, "stage", "m").out())
+                .contains("stage flag 'm' serves NEW_ONLY (version 6); moves to RAMP_DOWN at " + at);
+        JsonNode shown = new ObjectMapper()
+                .readTree(run(store, 0, "stage", "m", "-o", "json").out());
+        assertThat(shown.at("/serving/0").asText()).isEqualTo("NEW_ONLY");
+        assertThat(shown.at("/scheduled/serving/0").asText()).isEqualTo("RAMP_DOWN");
+        assertThat(shown.at("/scheduled/effectiveAt").asText()).isEqualTo(at.toString());
     }
 
     @ParameterizedTest

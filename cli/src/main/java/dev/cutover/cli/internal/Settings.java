@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -176,7 +175,7 @@ final class Settings {
         } catch (UnsupportedOperationException e) {
             return; // no POSIX permissions on this file system
         }
-        List<String> open = new ArrayList<>();
+        Set<String> open = new TreeSet<>();
         for (PosixFilePermission perm : perms) {
             String n = perm.name();
             if ((n.startsWith("GROUP_") || n.startsWith("OTHERS_")) && !n.endsWith("_EXECUTE")) {
