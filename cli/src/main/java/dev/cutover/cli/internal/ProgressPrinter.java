@@ -140,7 +140,7 @@ final class ProgressPrinter implements BackfillListener {
     }
 
     /** The line saying where a run that did not complete ended. */
-    String ended(BackfillResult.Status status) {
+    private String ended(BackfillResult.Status status) {
         Parts p = parts(last);
         return "backfill " + name + " " + status.name().toLowerCase(Locale.ROOT) + " at " + p.percent() + "% ("
                 + p.rows() + (last == null ? "" : ", " + segments(last))
@@ -246,7 +246,7 @@ final class ProgressPrinter implements BackfillListener {
 
     /**
      * {@code done} of {@code total} in whole percent, rounded down and at most 100; in integers, as
-     * {@code 29 / 100.0 * 100} is 28.999....
+     * {@code 29 / 100.0 * 100} is 28.999999999999996.
      */
     static int percent(long done, long total) {
         if (total <= 0 || done <= 0) {

@@ -42,19 +42,20 @@ final class Reports {
         if (Files.isDirectory(target)) {
             throw new CliException(
                     Exit.USAGE,
-                    OPTION + target + " is a directory; give a file name, such as " + target.resolve("report.json"));
+                    OPTION + file + " is a directory; give a file name, such as " + file.resolve("report.json"));
         }
         Path dir = target.getParent();
         if (dir == null || !Files.exists(dir)) {
-            throw new CliException(Exit.USAGE, OPTION + "directory " + dir + " does not exist; create it first");
+            throw new CliException(
+                    Exit.USAGE, OPTION + "directory " + shown(file) + " does not exist; create it first");
         }
         if (!Files.isDirectory(dir)) {
             throw new CliException(
-                    Exit.USAGE, OPTION + dir + " is not a directory; give a file in an existing directory");
+                    Exit.USAGE, OPTION + shown(file) + " is not a directory; give a file in an existing directory");
         }
         // creating a file in a POSIX directory takes its write and search (x) permissions
         if (!Files.isWritable(dir) || (posix(dir) && !Files.isExecutable(dir))) {
-            throw unwritable(dir);
+            throw unwritable(file);
         }
     }
 
@@ -94,9 +95,9 @@ final class Reports {
             }
             temp = null;
         } catch (AccessDeniedException | ReadOnlyFileSystemException e) {
-            throw unwritable(dir);
+            throw unwritable(file);
         } catch (IOException e) {
-            throw new CliException(Exit.FAILED, "cannot write the report (--report) " + target + ": " + e.getMessage());
+            throw new CliException(Exit.FAILED, "cannot write the report (--report) " + file + ": " + e.getMessage());
         } finally {
             if (temp != null) {
                 try {
@@ -108,10 +109,16 @@ final class Reports {
         }
     }
 
-    private static CliException unwritable(Path dir) {
+    private static CliException unwritable(Path file) {
         return new CliException(
                 Exit.USAGE,
-                OPTION + "directory " + dir + " is not writable; choose another directory or make it writable");
+                OPTION + "directory " + shown(file) + " is not writable; choose another directory or make it writable");
+    }
+
+    /** The directory of {@code file} as the operator wrote it, or the working directory. */
+    private static Path shown(Path file) {
+        Path parent = file.getParent();
+        return parent != null ? parent : file.toAbsolutePath().getParent();
     }
 
     private static boolean posix(Path dir) {
