@@ -35,6 +35,16 @@ final class Cli {
         return new Result(code, out.toString(), err.toString());
     }
 
+    /** The command that starts the real {@code main} in a child JVM on this test's class path; add the arguments. */
+    static List<String> childJvm() {
+        return new ArrayList<>(List.of(
+                java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java")
+                        .toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName()));
+    }
+
     static Result run(List<String> store, String... args) {
         List<String> all = new ArrayList<>(Arrays.asList(args));
         all.addAll(store);

@@ -45,7 +45,9 @@ class OperatorCommandsTest {
     void initCreatesTheTablesOnceAndSaysSo() {
         List<String> store = emptyPostgres("cli_init");
         Result before = run(store, 1, "flags", "list");
-        assertThat(before.err()).contains("create its tables with 'cutover flags init'");
+        assertThat(before.err())
+                .contains(
+                        "has no flag tables yet (cutover_revision is missing); create them with 'cutover flags init'");
 
         Result first = run(store, 0, "flags", "init", "--journal");
         assertThat(first.out())

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cutover.testsupport.TestDatabase;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -23,11 +21,8 @@ import org.junit.jupiter.api.Test;
 class TerminalProgressTest {
 
     private static List<String> backfill(TestDatabase db, String id) {
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                Main.class.getName(),
+        List<String> cmd = Cli.childJvm();
+        cmd.addAll(List.of(
                 "backfill",
                 "--backfill-id",
                 id,

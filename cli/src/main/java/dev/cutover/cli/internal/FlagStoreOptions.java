@@ -173,13 +173,29 @@ public final class FlagStoreOptions {
                 store.headRevision();
             } catch (SQLException e) {
                 open.close();
+                if (!revisionTableExists(at)) {
+                    throw new CliException(
+                            Exit.FAILED,
+                            "the flag store at " + at.describe() + " has no flag tables yet (" + at.tablePrefix()
+                                    + "revision is missing); create them with 'cutover flags init' (same"
+                                    + " connection options)");
+                }
                 throw new CliException(
-                        Exit.FAILED,
-                        "cannot read the flag store at " + at.describe() + ": " + Errors.describe(e)
-                                + "; create its tables with 'cutover flags init' (same connection options)");
+                        Exit.FAILED, "cannot read the flag store at " + at.describe() + ": " + Errors.describe(e));
             }
         }
         return open;
+    }
+
+    /** Whether the head table is there; true when even that cannot be told, so the read's own error is shown. */
+    private static boolean revisionTableExists(Location at) {
+        try {
+            return Schema.exists(
+                    Jdbc.open(Objects.requireNonNull(at.jdbcUrl()), at.user(), at.password()),
+                    at.tablePrefix() + "revision");
+        } catch (SQLException | RuntimeException e) {
+            return true;
+        }
     }
 
     /** Opens the store without reading it (for {@code flags init}); the caller closes it. */
