@@ -147,6 +147,7 @@ public final class FlagStoreOptions {
         if (url != null) {
             Jdbc.check(url);
         } else {
+            dynamoDb.check(settings);
             // checked here, naming the option, before a client is built or a request is sent
             if (!ReplicationOptions.DYNAMODB_TABLE
                     .matcher(Objects.requireNonNull(table).value())
@@ -157,7 +158,6 @@ public final class FlagStoreOptions {
                     && !DynamoDbFlagStore.PREFIX.matcher(keyPrefixValue.value()).matches()) {
                 throw keyPrefixValue.invalid("expected up to 64 letters, digits, '_', '.', '/' or '-'");
             }
-            dynamoDb.check(settings);
         }
         location = new Location(
                 url,
