@@ -143,10 +143,21 @@ public final class FlagStoreOptions {
         }
         Settings.Value password = settings.get("jdbc-password", this.password);
         Settings.warnIfOnCommandLine(spec, password);
+        Settings.Value keyPrefixValue = settings.get("key-prefix", keyPrefix);
         if (url != null) {
             Jdbc.check(url);
         } else {
             dynamoDb.check(settings);
+            // checked here, naming the option, before a client is built or a request is sent
+            if (!ReplicationOptions.DYNAMODB_TABLE
+                    .matcher(Objects.requireNonNull(table).value())
+                    .matches()) {
+                throw table.invalid("expected 3 to 255 letters, digits, '_', '-' or '.'");
+            }
+            if (keyPrefixValue != null
+                    && !DynamoDbFlagStore.PREFIX.matcher(keyPrefixValue.value()).matches()) {
+                throw keyPrefixValue.invalid("expected up to 64 letters, digits, '_', '.', '/' or '-'");
+            }
         }
         location = new Location(
                 url,
@@ -154,7 +165,7 @@ public final class FlagStoreOptions {
                 settings.value("jdbc-user", user),
                 password == null ? null : password.value(),
                 prefix == null ? DEFAULT_TABLE_PREFIX : prefix.value(),
-                settings.value("key-prefix", keyPrefix, ""),
+                keyPrefixValue == null ? "" : keyPrefixValue.value(),
                 settings);
         return location;
     }

@@ -97,7 +97,7 @@ final class Preflight {
                 throw CliException.usage(
                         "--target-table",
                         "the new table '" + table + "' does not exist at " + Jdbc.redact(url.value())
-                                + "; add --create-target to create it; nothing was written");
+                                + "; check --target-table, or add --create-target to create it; nothing was written");
             }
             return;
         }
@@ -117,7 +117,7 @@ final class Preflight {
                     option,
                     "the " + which + " table '" + table + "' is not in the versioned layout: it has no column "
                             + String.join(", ", missing) + " (its columns: " + String.join(", ", names(columns))
-                            + ")" + hint + "; nothing was written");
+                            + "); check " + option + hint + "; nothing was written");
         }
     }
 

@@ -158,6 +158,11 @@ public final class StageCommand extends StoreCommand {
                     "expected a lower-case letter, then up to 39 lower-case letters, digits or '_'",
                     prefix);
         }
+        // a journal URL given is checked even when the move does not read the journal
+        Settings.Value url = storeOptions.location(spec).settings().get("journal-jdbc-url", journalUrl);
+        if (url != null) {
+            Jdbc.check(url);
+        }
     }
 
     private String journalPrefix() {
