@@ -53,7 +53,7 @@ import picocli.CommandLine.Model.OptionSpec;
  *
  * <p>Options left out, each for a reason (see {@link #EXCLUDED}), and options whose every value is
  * checked only in part (free text by design): {@code --reason} may hold any text, so only blank and
- * over-long reasons are hostile; {@code --variants} names may be any text, so only blank names are.
+ * over-long reasons are hostile; {@code --variants} names may be any text, so only blank or repeated names are.
  */
 class HostileArgumentsProperties {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -595,8 +595,9 @@ class HostileArgumentsProperties {
                         Arbitraries.oneOf(junk(), Arbitraries.of("TRUE", "maybe", "on", "1"))
                                 .filter(v -> !v.equals("true") && !v.equals("false")));
             case "--variants":
-                // variant names are free text; a blank one is what is refused
-                return usage(option, Arbitraries.of("", " ", ",", "a,,b", "a, ,b", " ,a", "\t", "a,\n"));
+                // variant names are free text; a blank one, or one given twice, is what is refused
+                return usage(
+                        option, Arbitraries.of("", " ", ",", "a,,b", "a, ,b", " ,a", "\t", "a,\n", "a,a", "x,y,x"));
             case "--expect-version":
                 if (command.equals("cutover flags set")) {
                     return Arbitraries.oneOf(

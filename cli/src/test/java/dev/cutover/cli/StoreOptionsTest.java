@@ -46,11 +46,23 @@ class StoreOptionsTest {
     }
 
     @Test
+    void anOptionOfTheOtherKindOfStoreIsRefusedNotIgnored() {
+        Result jdbc = Cli.run("flags", "list", "--jdbc-url", "jdbc:h2:mem:cli_other", "--region", "eu-west-1");
+        assertThat(jdbc.code()).as("%s", jdbc).isEqualTo(2);
+        assertThat(jdbc.err())
+                .contains("--region applies only to a flag store given by --dynamodb-table")
+                .contains("remove --region");
+        Result dynamo = Cli.run("flags", "list", "--dynamodb-table", "flags", "--table-prefix", "x_");
+        assertThat(dynamo.code()).as("%s", dynamo).isEqualTo(2);
+        assertThat(dynamo.err()).contains("--table-prefix applies only to a flag store given by --jdbc-url");
+    }
+
+    @Test
     void aDatabaseWithoutTheFlagTablesIsNamed() {
         Result r = Cli.run("flags", "list", "--jdbc-url", "jdbc:h2:mem:cli_empty");
         assertThat(r.code()).as("%s", r).isEqualTo(1);
         assertThat(r.err())
-                .contains("cannot read the flag store at jdbc:h2:mem:cli_empty")
+                .contains("the flag store at jdbc:h2:mem:cli_empty (tables cutover_*) has no flag tables yet")
                 .contains("cutover_revision")
                 .contains("cutover flags init");
     }

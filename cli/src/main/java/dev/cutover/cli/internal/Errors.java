@@ -162,4 +162,17 @@ public final class Errors implements IExecutionExceptionHandler, IParameterExcep
         }
         return false;
     }
+
+    /**
+     * Converts an option's value to a path, refusing one the file system cannot name (a NUL in it)
+     * with a message that shows the value escaped instead of the JDK's exception.
+     */
+    public static java.nio.file.Path path(String value) {
+        try {
+            return java.nio.file.Path.of(value);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new picocli.CommandLine.TypeConversionException(
+                    "not a file path: " + CliException.shown(value) + " (" + e.getReason() + ")");
+        }
+    }
 }

@@ -79,9 +79,14 @@ record FlagEdit(
             return Flag.builder(key).booleanVariants();
         }
         Flag.Builder b = Flag.builder(key).type(VariantType.STRING);
+        java.util.Set<String> seen = new java.util.HashSet<>();
         for (String v : createVariants) {
             if (v.isBlank()) {
                 throw usage("Invalid value for option '--variants': variant names must not be blank but were "
+                        + createVariants);
+            }
+            if (!seen.add(v)) {
+                throw usage("Invalid value for option '--variants': the variant '" + v + "' is given twice in "
                         + createVariants);
             }
             b.variant(v, v);

@@ -145,8 +145,28 @@ public final class FlagStoreOptions {
         Settings.warnIfOnCommandLine(spec, password);
         Settings.Value keyPrefixValue = settings.get("key-prefix", keyPrefix);
         if (url != null) {
+            refuseOther(
+                    url,
+                    "a JDBC",
+                    "--dynamodb-table",
+                    "--key-prefix",
+                    keyPrefix,
+                    "--region",
+                    dynamoDb.region,
+                    "--endpoint-override",
+                    dynamoDb.endpoint);
             Jdbc.check(url);
         } else {
+            refuseOther(
+                    Objects.requireNonNull(table),
+                    "a DynamoDB",
+                    "--jdbc-url",
+                    "--jdbc-user",
+                    user,
+                    "--jdbc-password",
+                    this.password,
+                    "--table-prefix",
+                    tablePrefix);
             dynamoDb.check(settings);
             // checked here, naming the option, before a client is built or a request is sent
             if (!ReplicationOptions.DYNAMODB_TABLE
@@ -168,6 +188,21 @@ public final class FlagStoreOptions {
                 keyPrefixValue == null ? "" : keyPrefixValue.value(),
                 settings);
         return location;
+    }
+
+    /**
+     * Refuses an option typed for the other kind of flag store, which would otherwise be ignored:
+     * {@code pairs} alternate an option's name and its value from the command line.
+     */
+    private static void refuseOther(Settings.Value store, String kind, String storeOption, @Nullable Object... pairs) {
+        for (int i = 0; i < pairs.length; i += 2) {
+            if (pairs[i + 1] != null) {
+                throw CliException.usage(
+                        (String) Objects.requireNonNull(pairs[i]),
+                        pairs[i] + " applies only to a flag store given by " + storeOption + ", and this one is " + kind
+                                + " store (" + store.origin() + "); remove " + pairs[i]);
+            }
+        }
     }
 
     /** The flag store's JDBC URL setting, or null when it is on DynamoDB. */

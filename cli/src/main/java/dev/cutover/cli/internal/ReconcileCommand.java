@@ -63,9 +63,11 @@ public final class ReconcileCommand implements Callable<Integer> {
     @Option(
             names = "--ignore-field",
             paramLabel = "NAME",
-            split = ",",
-            description = "Fields that do not count, by name, anywhere in a row (repeatable).")
-    List<String> ignoreFields = new ArrayList<>();
+            description = "Fields that do not count, by name, anywhere in a row (comma-separated, repeatable).")
+    List<String> ignoreFieldOptions = new ArrayList<>();
+
+    /** The names of {@code --ignore-field}, split here so that an empty name is refused, not dropped. */
+    private final List<String> ignoreFields = new ArrayList<>();
 
     @Option(
             names = "--buckets",
@@ -119,9 +121,14 @@ public final class ReconcileCommand implements Callable<Integer> {
         ReplicationOptions.range(
                 "--recheck-after", recheckAfter, 0, Duration.ofDays(1).toMillis());
         ReplicationOptions.range("--buckets", buckets, 1, 1 << 20);
-        for (String f : ignoreFields) {
-            if (f.isBlank() || f.chars().anyMatch(Character::isISOControl)) {
-                throw CliException.invalid("--ignore-field", "expected a field name", f);
+        ignoreFields.clear();
+        for (String given : ignoreFieldOptions) {
+            for (String f : given.split(",", -1)) {
+                if (f.isBlank() || f.chars().anyMatch(Character::isISOControl)) {
+                    throw CliException.invalid(
+                            "--ignore-field", "expected field names separated by commas, none empty", given);
+                }
+                ignoreFields.add(f);
             }
         }
         if (report != null) {
