@@ -15,5 +15,17 @@ public enum ErrorCode {
     /** The key or type argument passed by the caller was null or invalid. */
     INVALID_ARGUMENT,
     /** An unexpected exception inside evaluation; logged once per flag and counted. */
-    EXCEPTION
+    EXCEPTION,
+    /**
+     * The evaluation needed the context's targeting key and the context has none: the flag has
+     * individual targets, a rule on the {@value EvaluationContext#KEY_ATTRIBUTE} attribute, or a
+     * rollout bucketed by the key (directly, or because its bucketing attribute is absent). A context
+     * without a key is served normally by flags that need no key.
+     */
+    TARGETING_KEY_MISSING,
+    /**
+     * An attribute that a rule or rollout read cannot be compared: an {@link EvaluationContext.Source}
+     * threw {@link InvalidContextException} for it (an adapter's list or unsupported value).
+     */
+    INVALID_CONTEXT
 }

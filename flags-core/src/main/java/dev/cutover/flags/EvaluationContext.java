@@ -13,7 +13,17 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>{@code
  * EvaluationContext ctx = EvaluationContext.builder("customer-42").set("country", "DE").set("tier", 3).build();
+ * EvaluationContext anonymous = EvaluationContext.builder().set("country", "DE").build();
  * }</pre>
+ *
+ * <p>The targeting key is optional. A context without one is evaluated normally by every flag that
+ * does not need the key; a flag that does (individual targets, a rule on the
+ * {@value #KEY_ATTRIBUTE} attribute, a rollout bucketed by the key) serves the caller's default with
+ * {@link ErrorCode#TARGETING_KEY_MISSING}.
+ *
+ * <p>An adapter that already holds the attributes in its own form (an OpenFeature context, a
+ * request) can {@linkplain #view(String, Source) view} them instead of copying them: the view reads
+ * only the attributes an evaluation asks for.
  *
  * @since 0.1.0
  */
@@ -35,15 +45,49 @@ public final class EvaluationContext {
 
     private final @Nullable String key;
     private final Map<String, Object> attributes;
+    /** Where a view reads its attributes; null for a built context. */
+    private final @Nullable Source source;
     // flat copies for the evaluation hot path: comparing cached hash codes first makes a lookup in
     // a small context a few integer compares; null when the context is larger than SCAN_LIMIT
     private final String @Nullable [] names;
     private final int @Nullable [] hashes;
     private final Object @Nullable [] values;
 
+    /**
+     * Attributes read on demand from another representation, for {@link #view(String, Source)}.
+     * Implementations must be safe to call from the evaluating thread and return the same answer for
+     * the same name during one evaluation.
+     *
+     * @since 0.1.0
+     */
+    public interface Source {
+        /**
+         * The attribute's value: a {@link String}, {@link Number} or {@link Boolean}, or null when
+         * absent. Called only for the attributes an evaluation reads, at most once per rule clause.
+         *
+         * @throws InvalidContextException when the attribute is present but holds a value no rule
+         *     can compare
+         */
+        @Nullable
+        Object attribute(String name);
+
+        /** The names of the attributes present, for {@link #attributes()} and diagnostics; not used by evaluation. */
+        java.util.Set<String> names();
+    }
+
+    private EvaluationContext(@Nullable String key, Source source) {
+        this.key = key;
+        this.attributes = Map.of();
+        this.source = source;
+        names = NO_NAMES;
+        hashes = NO_HASHES;
+        values = NO_VALUES;
+    }
+
     private EvaluationContext(@Nullable String key, Map<String, Object> attributes) {
         this.key = key;
         this.attributes = attributes;
+        this.source = null;
         if (attributes.isEmpty()) {
             // the common keyed context (a customer id and nothing else) allocates only itself
             names = NO_NAMES;
@@ -83,14 +127,48 @@ public final class EvaluationContext {
         return new Builder(Objects.requireNonNull(key, "key"));
     }
 
-    /** The targeting key, or null for {@link #empty()}. */
+    /** Starts a context without a targeting key: attributes only. */
+    public static Builder builder() {
+        return new Builder(null);
+    }
+
+    /**
+     * A context whose attributes are read from {@code source} when an evaluation asks for them,
+     * without copying: one small object per call. The {@value #KEY_ATTRIBUTE} attribute is
+     * {@code key} unless the source has an attribute of that name.
+     *
+     * @param key the targeting key, or null for none
+     */
+    public static EvaluationContext view(@Nullable String key, Source source) {
+        return new EvaluationContext(key, Objects.requireNonNull(source, "source"));
+    }
+
+    /** The targeting key, or null when the context has none. */
     public @Nullable String key() {
         return key;
     }
 
-    /** The attributes, not including the key. */
+    /**
+     * The attributes, not including the key. For a {@linkplain #view view}, every attribute of its
+     * source read now (an attribute whose value no rule can compare is left out).
+     */
     public Map<String, Object> attributes() {
-        return attributes;
+        Source src = source;
+        if (src == null) {
+            return attributes;
+        }
+        LinkedHashMap<String, Object> all = new LinkedHashMap<>();
+        for (String name : src.names()) {
+            try {
+                Object v = src.attribute(name);
+                if (v != null) {
+                    all.put(name, v);
+                }
+            } catch (InvalidContextException e) {
+                // not comparable: evaluation reports it when a rule reads it
+            }
+        }
+        return Collections.unmodifiableMap(all);
     }
 
     /**
@@ -98,6 +176,11 @@ public final class EvaluationContext {
      * that name was set explicitly.
      */
     public @Nullable Object get(String attribute) {
+        Source src = source;
+        if (src != null) {
+            Object v = src.attribute(attribute);
+            return v == null && KEY_ATTRIBUTE.equals(attribute) ? key : v;
+        }
         int h = attribute.hashCode();
         Object value = null;
         String[] n = names;
@@ -122,17 +205,18 @@ public final class EvaluationContext {
     public boolean equals(@Nullable Object o) {
         return o instanceof EvaluationContext other
                 && Objects.equals(key, other.key)
-                && attributes.equals(other.attributes);
+                && attributes().equals(other.attributes());
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(key, attributes);
+        return Objects.hash(key, attributes());
     }
 
     @Override
     public String toString() {
-        return "EvaluationContext{key=" + key + ", attributes=" + attributes.keySet() + "}";
+        return "EvaluationContext{key=" + key + ", attributes="
+                + (source == null ? attributes.keySet() : source.names()) + "}";
     }
 
     /**
@@ -141,10 +225,10 @@ public final class EvaluationContext {
      * @since 0.1.0
      */
     public static final class Builder {
-        private final String key;
+        private final @Nullable String key;
         private final LinkedHashMap<String, Object> attributes = new LinkedHashMap<>();
 
-        private Builder(String key) {
+        private Builder(@Nullable String key) {
             this.key = key;
         }
 

@@ -94,7 +94,7 @@ class ClientHooksTest {
                             c.flag() + "/" + c.variant() + "/" + c.reason() + "/" + c.errorCode() + "=" + c.count());
                 }
             });
-            assertThat(counted).containsExactlyInAnyOrder("x/true/FALLTHROUGH/=2", "nope//FLAG_NOT_FOUND/=1");
+            assertThat(counted).containsExactlyInAnyOrder("x/true/STATIC/=2", "nope//FLAG_NOT_FOUND/=1");
         }
     }
 }

@@ -84,15 +84,71 @@ class EvaluationTest {
     }
 
     @Test
-    void offServesOffVariantAndFixedFallthroughSaysFallthrough() {
-        FlagClient flags =
-                client(Flag.booleanFlag("a", true).toBuilder().on(false).build(), Flag.booleanFlag("b", true));
+    void offServesOffVariantStaticFlagSaysStaticAndFixedFallthroughAfterRulesSaysFallthrough() {
+        Flag withRule = Flag.builder("c")
+                .booleanVariants()
+                .rule(Rule.when(Serve.variant("true"), Clause.of("country", Operator.IN, "DE")))
+                .fallthrough(Serve.variant("false"))
+                .build();
+        FlagClient flags = client(
+                Flag.booleanFlag("a", true).toBuilder().on(false).build(), Flag.booleanFlag("b", true), withRule);
         assertThat(flags.booleanDetail("a", EvaluationContext.empty(), true))
                 .extracting(Evaluation::value, Evaluation::reason, Evaluation::variant)
                 .containsExactly(false, Reason.OFF, "false");
         assertThat(flags.booleanDetail("b", EvaluationContext.empty(), false))
+                .extracting(Evaluation::value, Evaluation::reason, Evaluation::type)
+                .containsExactly(true, Reason.STATIC, VariantType.BOOLEAN);
+        EvaluationContext fr = EvaluationContext.builder().set("country", "FR").build();
+        assertThat(flags.booleanDetail("c", fr, true))
                 .extracting(Evaluation::value, Evaluation::reason)
-                .containsExactly(true, Reason.FALLTHROUGH);
+                .containsExactly(false, Reason.FALLTHROUGH);
+        EvaluationContext de = EvaluationContext.builder().set("country", "DE").build();
+        assertThat(flags.booleanDetail("c", de, false))
+                .as("an anonymous context is evaluated by a flag that needs no key")
+                .extracting(Evaluation::value, Evaluation::reason, Evaluation::errorCode)
+                .containsExactly(true, Reason.RULE_MATCH, null);
+    }
+
+    @Test
+    void aContextWithoutAKeyIsRefusedOnlyWhereTheKeyIsNeeded() {
+        Flag targeted = Flag.builder("t")
+                .booleanVariants()
+                .target(new Target("true", java.util.Set.of("k1")))
+                .build();
+        Flag onKey = Flag.builder("r")
+                .booleanVariants()
+                .rule(Rule.when(Serve.variant("true"), Clause.of("key", Operator.IN, "k1")))
+                .build();
+        Flag rollout = Flag.builder("p")
+                .booleanVariants()
+                .fallthrough(Serve.rollout(Rollout.of(new Allocation("true", 50), new Allocation("false", 50))))
+                .build();
+        Flag byAttribute = Flag.builder("q")
+                .booleanVariants()
+                .fallthrough(Serve.rollout(Rollout.by("org", new Allocation("true", 50), new Allocation("false", 50))))
+                .build();
+        FlagClient flags = client(targeted, onKey, rollout, byAttribute, Flag.booleanFlag("s", true));
+        EvaluationContext anonymous =
+                EvaluationContext.builder().set("org", "acme").build();
+        for (String key : java.util.List.of("t", "r", "p")) {
+            assertThat(flags.booleanDetail(key, anonymous, true))
+                    .as(key)
+                    .extracting(Evaluation::value, Evaluation::reason, Evaluation::errorCode, Evaluation::variant)
+                    .containsExactly(true, Reason.ERROR, ErrorCode.TARGETING_KEY_MISSING, null);
+            assertThat(flags.booleanValue(key, anonymous, true)).as(key).isTrue();
+            assertThat(flags.booleanValue(key, EvaluationContext.empty(), false))
+                    .as(key)
+                    .isFalse();
+        }
+        assertThat(flags.booleanDetail("q", anonymous, false).reason())
+                .as("bucketed by an attribute the context has")
+                .isEqualTo(Reason.ROLLOUT);
+        assertThat(flags.booleanDetail("q", EvaluationContext.empty(), false).errorCode())
+                .as("neither the attribute nor the key")
+                .isEqualTo(ErrorCode.TARGETING_KEY_MISSING);
+        assertThat(flags.booleanDetail("s", EvaluationContext.empty(), false).reason())
+                .isEqualTo(Reason.STATIC);
+        assertThat(flags.allFlags(anonymous).evaluations()).containsOnlyKeys("q", "s");
     }
 
     @Test
@@ -221,6 +277,6 @@ class EvaluationTest {
         assertThat(state.revision()).isEqualTo(1);
         assertThat(state.evaluations()).containsOnlyKeys("a", "b");
         assertThat(state.evaluations().get("b").value().asText()).isEqualTo("v");
-        assertThat(Map.copyOf(state.evaluations()).get("a").reason()).isEqualTo(Reason.FALLTHROUGH);
+        assertThat(Map.copyOf(state.evaluations()).get("a").reason()).isEqualTo(Reason.STATIC);
     }
 }

@@ -21,7 +21,7 @@ class MetricsTest {
             client.booleanValue("missing", false);
             client.refreshNow();
             assertThat(registry.get("cutover.flags.evaluations")
-                            .tags("flag", "x", "variant", "true", "reason", "FALLTHROUGH")
+                            .tags("flag", "x", "variant", "true", "reason", "STATIC")
                             .functionCounter()
                             .count())
                     .isEqualTo(5.0);

@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import dev.cutover.flags.ClientStatus;
 import dev.cutover.flags.Evaluation;
 import dev.cutover.flags.FlagClient;
-import dev.cutover.openfeature.internal.ContextException;
-import dev.cutover.openfeature.internal.ContextMapper;
+import dev.cutover.flags.VariantType;
+import dev.cutover.openfeature.internal.ContextView;
 import dev.cutover.openfeature.internal.EvaluationMapper;
 import dev.cutover.openfeature.internal.JsonValues;
 import dev.cutover.openfeature.internal.StatusMonitor;
@@ -19,7 +19,6 @@ import dev.openfeature.sdk.Value;
 import dev.openfeature.sdk.exceptions.FatalError;
 import dev.openfeature.sdk.exceptions.ProviderNotReadyError;
 import java.util.Objects;
-import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -90,7 +89,7 @@ public final class CutoverProvider extends EventProvider {
     private final FlagClient client;
     private final boolean ownsClient;
     private final StatusMonitor monitor;
-    private final EvaluationMapper results = new EvaluationMapper();
+    private final EvaluationMapper results = new EvaluationMapper(false);
     private final Object lifecycle = new Object();
     private boolean shutDown;
 
@@ -171,58 +170,92 @@ public final class CutoverProvider extends EventProvider {
 
     @Override
     public ProviderEvaluation<Boolean> getBooleanEvaluation(String key, Boolean defaultValue, EvaluationContext ctx) {
-        boolean fallback = defaultValue != null && defaultValue;
-        return evaluate(key, defaultValue, ctx, "boolean", c -> client.booleanDetail(key, c, fallback), v -> v);
+        ContextView view = ContextView.of(ctx);
+        try {
+            boolean fallback = defaultValue != null && defaultValue;
+            Evaluation<Boolean> e = client.booleanDetail(key, ContextView.context(view), fallback);
+            return results.map(key, e, e.isDefault() ? defaultValue : e.value(), "boolean", view);
+        } catch (RuntimeException | StackOverflowError e) {
+            return failed(key, defaultValue, e);
+        }
     }
 
     @Override
     public ProviderEvaluation<String> getStringEvaluation(String key, String defaultValue, EvaluationContext ctx) {
-        String fallback = defaultValue == null ? "" : defaultValue;
-        return evaluate(key, defaultValue, ctx, "string", c -> client.stringDetail(key, c, fallback), v -> v);
+        ContextView view = ContextView.of(ctx);
+        try {
+            String fallback = defaultValue == null ? "" : defaultValue;
+            Evaluation<String> e = client.stringDetail(key, ContextView.context(view), fallback);
+            return results.map(key, e, e.isDefault() ? defaultValue : e.value(), "string", view);
+        } catch (RuntimeException | StackOverflowError e) {
+            return failed(key, defaultValue, e);
+        }
     }
 
+    /**
+     * A number flag's value as an integer. A value with a fraction, or outside the range of
+     * {@code int}, is a type mismatch: the default is served with {@code TYPE_MISMATCH}, never a
+     * truncated value.
+     */
     @Override
     public ProviderEvaluation<Integer> getIntegerEvaluation(String key, Integer defaultValue, EvaluationContext ctx) {
-        int fallback = defaultValue == null ? 0 : defaultValue;
-        return evaluate(key, defaultValue, ctx, "number", c -> client.intDetail(key, c, fallback), v -> v);
+        ContextView view = ContextView.of(ctx);
+        try {
+            Evaluation<Double> e = client.doubleDetail(key, ContextView.context(view), 0.0);
+            if (e.isDefault()) {
+                return results.map(key, e, defaultValue, "number", view);
+            }
+            double d = e.value();
+            if (d != Math.rint(d) || d < Integer.MIN_VALUE || d > Integer.MAX_VALUE) {
+                return EvaluationMapper.error(
+                        defaultValue,
+                        ErrorCode.TYPE_MISMATCH,
+                        "flag '" + key + "' serves " + d + " (variant '" + e.variant()
+                                + "'), which is not an integer; read it as a double");
+            }
+            return results.map(key, e, (int) d, "number", view);
+        } catch (RuntimeException | StackOverflowError e) {
+            return failed(key, defaultValue, e);
+        }
     }
 
     @Override
     public ProviderEvaluation<Double> getDoubleEvaluation(String key, Double defaultValue, EvaluationContext ctx) {
-        double fallback = defaultValue == null ? 0.0 : defaultValue;
-        return evaluate(key, defaultValue, ctx, "number", c -> client.doubleDetail(key, c, fallback), v -> v);
-    }
-
-    @Override
-    public ProviderEvaluation<Value> getObjectEvaluation(String key, Value defaultValue, EvaluationContext ctx) {
-        return evaluate(
-                key,
-                defaultValue,
-                ctx,
-                "JSON",
-                c -> client.jsonDetail(key, c, JsonNode.class, NullNode.getInstance()),
-                JsonValues::toValue);
+        ContextView view = ContextView.of(ctx);
+        try {
+            double fallback = defaultValue == null ? 0.0 : defaultValue;
+            Evaluation<Double> e = client.doubleDetail(key, ContextView.context(view), fallback);
+            return results.map(key, e, e.isDefault() ? defaultValue : e.value(), "number", view);
+        } catch (RuntimeException | StackOverflowError e) {
+            return failed(key, defaultValue, e);
+        }
     }
 
     /**
-     * One evaluation: maps the context, asks the client, and maps the result, serving
-     * {@code defaultValue} (which may be null) whenever the client served its default. Never throws.
+     * A JSON flag's value as a {@link Value}. A boolean, string or number flag is a type mismatch:
+     * the default is served with {@code TYPE_MISMATCH}, never the scalar wrapped as a value.
      */
-    private <R, T> ProviderEvaluation<T> evaluate(
-            @Nullable String key,
-            @Nullable T defaultValue,
-            @Nullable EvaluationContext ctx,
-            String type,
-            Function<dev.cutover.flags.EvaluationContext, Evaluation<R>> detail,
-            Function<R, T> convert) {
+    @Override
+    public ProviderEvaluation<Value> getObjectEvaluation(String key, Value defaultValue, EvaluationContext ctx) {
+        ContextView view = ContextView.of(ctx);
         try {
-            Evaluation<R> e = detail.apply(ContextMapper.map(ctx));
-            return results.map(key, e, e.isDefault() ? defaultValue : convert.apply(e.value()), type);
-        } catch (ContextException e) {
-            return EvaluationMapper.error(defaultValue, e.errorCode(), e.getMessage());
+            Evaluation<JsonNode> e =
+                    client.jsonDetail(key, ContextView.context(view), JsonNode.class, NullNode.getInstance());
+            if (e.type() != null && e.type() != VariantType.JSON) {
+                return EvaluationMapper.error(
+                        defaultValue,
+                        ErrorCode.TYPE_MISMATCH,
+                        "flag '" + key + "' is a " + String.valueOf(e.type()).toLowerCase(java.util.Locale.ROOT)
+                                + " flag; object evaluation reads JSON flags");
+            }
+            return results.map(key, e, e.isDefault() ? defaultValue : JsonValues.toValue(e.value()), "JSON", view);
         } catch (RuntimeException | StackOverflowError e) {
-            return EvaluationMapper.error(
-                    defaultValue, ErrorCode.GENERAL, "evaluation of flag '" + key + "' failed: " + e);
+            return failed(key, defaultValue, e);
         }
+    }
+
+    /** An evaluation that threw (the client never does; a conversion might): the default, {@code GENERAL}. */
+    private static <T> ProviderEvaluation<T> failed(@Nullable String key, @Nullable T defaultValue, Throwable e) {
+        return EvaluationMapper.error(defaultValue, ErrorCode.GENERAL, "evaluation of flag '" + key + "' failed: " + e);
     }
 }

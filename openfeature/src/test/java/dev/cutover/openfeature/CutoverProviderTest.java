@@ -34,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** Evaluations through the OpenFeature client API against a real FlagClient over a real store. */
@@ -86,6 +87,8 @@ class CutoverProviderTest {
     }
 
     @Test
+    @DisplayName("Requirements 2.2.3 to 2.2.6, 2.2.9: value, variant and reason of each kind of result, no error code,"
+            + " and only the flag's own metadata")
     void reasonsVariantsAndMetadataAreMapped() {
         FlagEvaluationDetails<Boolean> target =
                 client.getBooleanDetails("checkout", false, new ImmutableContext("customer-vip"));
@@ -93,19 +96,15 @@ class CutoverProviderTest {
         assertThat(target.getVariant()).isEqualTo("true");
         assertThat(target.getReason()).isEqualTo(Reason.TARGETING_MATCH.name());
         assertThat(target.getErrorCode()).isNull();
-        assertThat(target.getFlagMetadata().getLong("flagVersion"))
-                .isEqualTo(flags.get("checkout").orElseThrow().version());
-        assertThat(target.getFlagMetadata().getLong("revision"))
-                .isEqualTo(flags.client().status().revision());
-        assertThat(target.getFlagMetadata().getInteger("ruleIndex"))
-                .as("only for rule matches")
-                .isNull();
+        assertThat(target.getErrorMessage()).as("requirement 2.3.2").isNull();
+        assertThat(target.getFlagMetadata().isEmpty())
+                .as("a flag without metadata reports none (requirement 1.4.14: an empty record)")
+                .isTrue();
 
         FlagEvaluationDetails<Boolean> rule =
                 client.getBooleanDetails("checkout", false, context("customer-1", Map.of("country", new Value("DE"))));
         assertThat(rule.getValue()).isTrue();
         assertThat(rule.getReason()).isEqualTo(Reason.TARGETING_MATCH.name());
-        assertThat(rule.getFlagMetadata().getInteger("ruleIndex")).isZero();
 
         FlagEvaluationDetails<Boolean> fallthrough =
                 client.getBooleanDetails("checkout", true, new ImmutableContext("customer-1"));
@@ -122,18 +121,27 @@ class CutoverProviderTest {
         assertThat(off.getValue()).isFalse();
         assertThat(off.getVariant()).isEqualTo("false");
         assertThat(off.getReason()).isEqualTo(Reason.DISABLED.name());
+
+        FlagEvaluationDetails<String> fixed = client.getStringDetails("banner", "none", new ImmutableContext("c-1"));
+        assertThat(fixed.getValue()).isEqualTo("spring-sale");
+        assertThat(fixed.getReason())
+                .as("no targets, rules or rollout: the value cannot vary by context")
+                .isEqualTo(Reason.STATIC.name());
     }
 
     @Test
+    @DisplayName("Condition 2.2.2: boolean, string, integer, double and structure resolution; types are checked, never"
+            + " coerced")
     void everyTypeIsServed() {
         assertThat(client.getStringDetails("banner", "none").getValue()).isEqualTo("spring-sale");
         assertThat(client.getStringDetails("banner", "none").getVariant()).isEqualTo("spring-sale");
         assertThat(client.getIntegerValue("batch-size", 1)).isEqualTo(250);
         assertThat(client.getDoubleValue("batch-size", 1.0)).isEqualTo(250.0);
         assertThat(client.getDoubleValue("sample-rate", 1.0)).isEqualTo(0.25);
-        assertThat(client.getIntegerValue("sample-rate", 7))
-                .as("truncated like FlagClient.intValue")
-                .isZero();
+        FlagEvaluationDetails<Integer> fraction = client.getIntegerDetails("sample-rate", 7);
+        assertThat(fraction.getValue()).as("never truncated").isEqualTo(7);
+        assertThat(fraction.getErrorCode()).isEqualTo(ErrorCode.TYPE_MISMATCH);
+        assertThat(fraction.getErrorMessage()).contains("'sample-rate'").contains("0.25");
         assertThat(client.getLongValue("batch-size", 1L)).isEqualTo(250L);
 
         Value limits = client.getObjectValue("limits", new Value("none"));
@@ -145,12 +153,17 @@ class CutoverProviderTest {
         List<Value> tags = limits.asStructure().getValue("tags").asList();
         assertThat(tags.get(0).asString()).isEqualTo("a");
         assertThat(tags.get(1).isNull()).isTrue();
-        assertThat(client.getObjectValue("banner", new Value(1)).asString())
-                .as("any flag as an object")
-                .isEqualTo("spring-sale");
+        for (String scalar : List.of("banner", "batch-size", "checkout")) {
+            FlagEvaluationDetails<Value> object = client.getObjectDetails(scalar, new Value(1));
+            assertThat(object.getValue().asInteger()).as(scalar).isEqualTo(1);
+            assertThat(object.getErrorCode()).as(scalar).isEqualTo(ErrorCode.TYPE_MISMATCH);
+            assertThat(object.getErrorMessage()).contains("object evaluation reads JSON flags");
+        }
     }
 
     @Test
+    @DisplayName("Requirements 2.2.7 and 2.3.3: a missing flag or a wrong type is an error code with a message, and"
+            + " the default")
     void missingFlagsAndWrongTypesServeTheDefaultWithAnErrorCode() {
         FlagEvaluationDetails<Boolean> missing = client.getBooleanDetails("no-such-flag", true);
         assertThat(missing.getValue()).isTrue();
@@ -208,22 +221,36 @@ class CutoverProviderTest {
     }
 
     @Test
+    @DisplayName("Requirements 3.1.1 and 3.1.2: the targeting key is optional; an attribute no rule can compare is an"
+            + " error only when a rule reads it")
     void contextsCutoverCannotRepresentAreReportedNotDropped() {
         FlagEvaluationDetails<Boolean> list = client.getBooleanDetails(
-                "checkout", true, context("customer-1", Map.of("roles", new Value(List.of(new Value("admin"))))));
+                "checkout", true, context("customer-1", Map.of("country", new Value(List.of(new Value("DE"))))));
         assertThat(list.getValue()).isTrue();
         assertThat(list.getReason()).isEqualTo(Reason.ERROR.name());
         assertThat(list.getErrorCode()).isEqualTo(ErrorCode.INVALID_CONTEXT);
-        assertThat(list.getErrorMessage()).contains("'roles'").contains("list");
+        assertThat(list.getErrorMessage()).contains("'country'").contains("list");
 
-        FlagEvaluationDetails<String> keyless =
-                client.getStringDetails("banner", "none", new ImmutableContext(Map.of("country", new Value("DE"))));
-        assertThat(keyless.getValue()).isEqualTo("none");
-        assertThat(keyless.getErrorCode()).isEqualTo(ErrorCode.TARGETING_KEY_MISSING);
-        assertThat(keyless.getErrorMessage()).contains("[country]");
+        FlagEvaluationDetails<Boolean> unread = client.getBooleanDetails(
+                "checkout", true, context("customer-1", Map.of("roles", new Value(List.of(new Value("admin"))))));
+        assertThat(unread.getErrorCode()).as("no rule reads 'roles'").isNull();
+        assertThat(unread.getValue()).isFalse();
+
+        ImmutableContext keyless = new ImmutableContext(Map.of("country", new Value("DE")));
+        FlagEvaluationDetails<String> anonymous = client.getStringDetails("banner", "none", keyless);
+        assertThat(anonymous.getValue())
+                .as("a flag that needs no key serves a keyless context")
+                .isEqualTo("spring-sale");
+        assertThat(anonymous.getErrorCode()).isNull();
+
+        FlagEvaluationDetails<Boolean> split = client.getBooleanDetails("split", true, keyless);
+        assertThat(split.getValue()).isTrue();
+        assertThat(split.getErrorCode())
+                .as("a rollout is bucketed by the key")
+                .isEqualTo(ErrorCode.TARGETING_KEY_MISSING);
+        assertThat(split.getErrorMessage()).contains("'split'").contains("targeting key");
 
         assertThat(client.getStringValue("banner", "none", new ImmutableContext()))
-                .as("no key and no attributes is the empty context")
                 .isEqualTo("spring-sale");
     }
 

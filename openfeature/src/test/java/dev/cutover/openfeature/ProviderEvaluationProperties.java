@@ -9,8 +9,8 @@ import dev.cutover.flags.EvaluationContext;
 import dev.cutover.flags.Flag;
 import dev.cutover.flags.FlagClient;
 import dev.cutover.flags.Reason;
-import dev.cutover.openfeature.internal.ContextException;
-import dev.cutover.openfeature.internal.ContextMapper;
+import dev.cutover.flags.VariantType;
+import dev.cutover.openfeature.internal.ContextView;
 import dev.cutover.openfeature.internal.EvaluationMapper;
 import dev.cutover.openfeature.internal.JsonValues;
 import dev.cutover.testkit.TestFlags;
@@ -40,11 +40,13 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterProperty;
-import org.jspecify.annotations.Nullable;
 
 /**
  * For any flag state and any context, evaluation through OpenFeature never throws and serves what
- * FlagClient serves directly for the same flag and context.
+ * FlagClient serves directly for the same flag and context, with the reason and error code mapped
+ * (specification requirements 2.2.2 to 2.2.7: value, reason, variant, error code and message), and
+ * with types checked, never coerced: an integer evaluation of a fraction and an object evaluation
+ * of a boolean, string or number flag serve the default with {@code TYPE_MISMATCH}.
  */
 class ProviderEvaluationProperties {
     /** Generated schedules lie in 2001..2099; a fixed "now" in between makes some past, some future. */
@@ -101,11 +103,8 @@ class ProviderEvaluationProperties {
     private static Contexts both(
             EvaluationContext base, Optional<Map<String, Object>> device, Optional<Instant> signedUp) {
         String key = base.key();
-        if (key == null) {
-            return new Contexts(new MutableContext(), EvaluationContext.empty());
-        }
         Map<String, Value> of = new HashMap<>();
-        EvaluationContext.Builder cutover = EvaluationContext.builder(key);
+        EvaluationContext.Builder cutover = key == null ? EvaluationContext.builder() : EvaluationContext.builder(key);
         base.attributes().forEach((name, value) -> {
             of.put(name, value(value));
             set(cutover, name, value);
@@ -122,7 +121,7 @@ class ProviderEvaluationProperties {
             of.put("signedUpAt", new Value(at));
             cutover.set("signedUpAt", at.toEpochMilli());
         });
-        return new Contexts(new MutableContext(key, of), cutover.build());
+        return new Contexts(key == null ? new MutableContext(of) : new MutableContext(key, of), cutover.build());
     }
 
     private static Value value(Object v) {
@@ -153,12 +152,30 @@ class ProviderEvaluationProperties {
         } else {
             flags.clear();
         }
-        FlagClient direct = flags.client();
         String key = flag.key();
         dev.openfeature.sdk.EvaluationContext of = context.openFeature();
         EvaluationContext ctx = context.cutover();
-        assertThat(ContextMapper.map(of)).as("the mapped context").isEqualTo(ctx);
+        assertThat(ContextView.context(ContextView.of(of)))
+                .as("the viewed context")
+                .isEqualTo(ctx);
+        compare(key, of, ctx);
+    }
 
+    /**
+     * Any OpenFeature context, including what Cutover cannot compare (lists, deep nesting, odd names,
+     * no targeting key): the provider never throws, and serves what FlagClient serves for the viewed
+     * context, an attribute a rule cannot compare being {@code INVALID_CONTEXT} with a message
+     * naming it (requirement 2.2.7: an error carries a code and a message).
+     */
+    @Property(tries = 300, edgeCases = EdgeCasesMode.MIXIN)
+    void anyContextNeverThrows(@ForAll("flags") Flag flag, @ForAll("anyContexts") MutableContext of) {
+        flags.clear().set(flag);
+        compare(flag.key(), of, ContextView.context(ContextView.of(of)));
+    }
+
+    /** Every type, through the client and directly on the provider, against FlagClient on {@code ctx}. */
+    private void compare(String key, dev.openfeature.sdk.EvaluationContext of, EvaluationContext ctx) {
+        FlagClient direct = flags.client();
         Evaluation<Boolean> b = direct.booleanDetail(key, ctx, BOOLEAN_DEFAULT);
         agree(b, client.getBooleanDetails(key, BOOLEAN_DEFAULT, of), b.value());
         agree(b, provider.getBooleanEvaluation(key, BOOLEAN_DEFAULT, of), b.value());
@@ -167,21 +184,40 @@ class ProviderEvaluationProperties {
         agree(s, client.getStringDetails(key, STRING_DEFAULT, of), s.value());
         agree(s, provider.getStringEvaluation(key, STRING_DEFAULT, of), s.value());
 
-        Evaluation<Integer> i = direct.intDetail(key, ctx, INT_DEFAULT);
-        agree(i, client.getIntegerDetails(key, INT_DEFAULT, of), i.value());
-        agree(i, provider.getIntegerEvaluation(key, INT_DEFAULT, of), i.value());
+        Evaluation<Double> number = direct.doubleDetail(key, ctx, 0.0);
+        double served = number.value();
+        if (!number.isDefault() && (served != Math.rint(served) || Math.abs(served) > Integer.MAX_VALUE)) {
+            mismatch(client.getIntegerDetails(key, INT_DEFAULT, of), INT_DEFAULT);
+            mismatch(provider.getIntegerEvaluation(key, INT_DEFAULT, of), INT_DEFAULT);
+        } else {
+            Evaluation<Integer> i = direct.intDetail(key, ctx, INT_DEFAULT);
+            agree(i, client.getIntegerDetails(key, INT_DEFAULT, of), i.value());
+            agree(i, provider.getIntegerEvaluation(key, INT_DEFAULT, of), i.value());
+        }
 
         Evaluation<Double> d = direct.doubleDetail(key, ctx, DOUBLE_DEFAULT);
         agree(d, client.getDoubleDetails(key, DOUBLE_DEFAULT, of), d.value());
         agree(d, provider.getDoubleEvaluation(key, DOUBLE_DEFAULT, of), d.value());
 
         Evaluation<JsonNode> o = direct.jsonDetail(key, ctx, JsonNode.class, NullNode.getInstance());
-        Value expected = o.isDefault() ? OBJECT_DEFAULT : JsonValues.toValue(o.value());
-        agree(o, client.getObjectDetails(key, OBJECT_DEFAULT, of), expected);
-        agree(o, provider.getObjectEvaluation(key, OBJECT_DEFAULT, of), expected);
+        if (o.type() != null && o.type() != VariantType.JSON) {
+            mismatch(client.getObjectDetails(key, OBJECT_DEFAULT, of), OBJECT_DEFAULT);
+            mismatch(provider.getObjectEvaluation(key, OBJECT_DEFAULT, of), OBJECT_DEFAULT);
+        } else {
+            Value expected = o.isDefault() ? OBJECT_DEFAULT : JsonValues.toValue(o.value());
+            agree(o, client.getObjectDetails(key, OBJECT_DEFAULT, of), expected);
+            agree(o, provider.getObjectEvaluation(key, OBJECT_DEFAULT, of), expected);
+        }
     }
 
-    /** Same value, variant and error (mapped) on both sides. */
+    private static void mismatch(BaseEvaluation<?> openFeature, Object defaultValue) {
+        assertThat(openFeature.getValue()).isEqualTo(defaultValue);
+        assertThat(openFeature.getErrorCode()).isEqualTo(ErrorCode.TYPE_MISMATCH);
+        assertThat(openFeature.getReason()).isEqualTo("ERROR");
+        assertThat(openFeature.getErrorMessage()).isNotBlank();
+    }
+
+    /** Same value, variant, reason and error (mapped) on both sides, and the flag's own metadata. */
     private static void agree(Evaluation<?> direct, BaseEvaluation<?> openFeature, Object value) {
         assertThat(openFeature.getValue()).as("value of %s", direct).isEqualTo(value);
         assertThat(openFeature.getVariant()).as("variant of %s", direct).isEqualTo(direct.variant());
@@ -191,76 +227,26 @@ class ProviderEvaluationProperties {
         assertThat(openFeature.getErrorCode())
                 .as("error code of %s (%s)", direct, openFeature.getErrorMessage())
                 .isEqualTo(expected);
+        assertThat(openFeature.getErrorCode()).as("never a failure").isNotEqualTo(ErrorCode.GENERAL);
         if (expected != null) {
             assertThat(openFeature.getReason()).isEqualTo("ERROR");
             assertThat(openFeature.getErrorMessage()).isNotBlank();
-        } else {
-            ImmutableMetadata metadata = openFeature instanceof ProviderEvaluation<?> p
-                    ? p.getFlagMetadata()
-                    : ((FlagEvaluationDetails<?>) openFeature).getFlagMetadata();
-            assertThat(metadata.getLong("flagVersion")).isEqualTo(direct.flagVersion());
-            assertThat(metadata.getLong("revision")).isEqualTo(direct.revision());
-            assertThat(metadata.getInteger("ruleIndex"))
-                    .isEqualTo(direct.ruleIndex() >= 0 ? Integer.valueOf(direct.ruleIndex()) : null);
+            return;
         }
-    }
-
-    /**
-     * Any OpenFeature context, including what Cutover cannot represent (lists, deep nesting, odd
-     * names, no targeting key): the provider never throws, and serves either the direct value for
-     * the mapped context or the default with the context error the mapper names.
-     */
-    @Property(tries = 300, edgeCases = EdgeCasesMode.MIXIN)
-    void anyContextNeverThrows(@ForAll("flags") Flag flag, @ForAll("anyContexts") MutableContext of) {
-        flags.clear().set(flag);
-        String key = flag.key();
-        EvaluationContext mapped;
-        ContextException problem = null;
-        try {
-            mapped = ContextMapper.map(of);
-        } catch (ContextException e) {
-            mapped = EvaluationContext.empty();
-            problem = e;
-        }
-        FlagClient direct = flags.client();
-        check(
-                provider.getBooleanEvaluation(key, BOOLEAN_DEFAULT, of),
-                problem,
-                BOOLEAN_DEFAULT,
-                direct.booleanValue(key, mapped, BOOLEAN_DEFAULT));
-        check(
-                provider.getStringEvaluation(key, STRING_DEFAULT, of),
-                problem,
-                STRING_DEFAULT,
-                direct.stringValue(key, mapped, STRING_DEFAULT));
-        check(
-                provider.getIntegerEvaluation(key, INT_DEFAULT, of),
-                problem,
-                INT_DEFAULT,
-                direct.intValue(key, mapped, INT_DEFAULT));
-        check(
-                provider.getDoubleEvaluation(key, DOUBLE_DEFAULT, of),
-                problem,
-                DOUBLE_DEFAULT,
-                direct.doubleValue(key, mapped, DOUBLE_DEFAULT));
-        Evaluation<JsonNode> o = direct.jsonDetail(key, mapped, JsonNode.class, NullNode.getInstance());
-        check(
-                provider.getObjectEvaluation(key, OBJECT_DEFAULT, of),
-                problem,
-                OBJECT_DEFAULT,
-                o.isDefault() ? OBJECT_DEFAULT : JsonValues.toValue(o.value()));
-    }
-
-    private static void check(
-            ProviderEvaluation<?> evaluation, @Nullable ContextException problem, Object defaultValue, Object direct) {
-        if (problem != null) {
-            assertThat(evaluation.getValue()).isEqualTo(defaultValue);
-            assertThat(evaluation.getErrorCode()).isEqualTo(problem.errorCode());
-            assertThat(evaluation.getErrorMessage()).isEqualTo(problem.getMessage());
-        } else {
-            assertThat(evaluation.getValue()).isEqualTo(direct);
-            assertThat(evaluation.getErrorCode()).isNotEqualTo(ErrorCode.GENERAL);
-        }
+        String reason = switch (direct.reason()) {
+            case OFF -> "DISABLED";
+            case TARGET_MATCH, RULE_MATCH -> "TARGETING_MATCH";
+            case ROLLOUT -> "SPLIT";
+            case FALLTHROUGH -> "DEFAULT";
+            case STATIC -> "STATIC";
+            default -> throw new AssertionError("not a served reason: " + direct);
+        };
+        assertThat(openFeature.getReason()).as("reason of %s", direct).isEqualTo(reason);
+        ImmutableMetadata metadata = openFeature instanceof ProviderEvaluation<?> p
+                ? p.getFlagMetadata()
+                : ((FlagEvaluationDetails<?>) openFeature).getFlagMetadata();
+        Map<String, Object> reported = metadata == null ? Map.of() : metadata.asUnmodifiableMap();
+        assertThat(reported).as("exactly the flag's own metadata").isEqualTo(direct.flagMetadata());
     }
 
     @Provide

@@ -25,6 +25,9 @@ final class CompiledClause {
     private static final int SEMVER = 5;
 
     private final String attribute;
+    /** Whether the clause reads the targeting key: a context without one cannot be decided. */
+    private final boolean onKey;
+
     private final Operator op;
     private final int kind;
     private final boolean negate;
@@ -38,6 +41,7 @@ final class CompiledClause {
 
     CompiledClause(Clause clause) {
         this.attribute = clause.attribute();
+        this.onKey = EvaluationContext.KEY_ATTRIBUTE.equals(attribute);
         this.op = clause.operator();
         this.kind = switch (op) {
             case EQUALS, IN -> EQUALS;
@@ -81,6 +85,9 @@ final class CompiledClause {
 
     boolean matches(EvaluationContext context) {
         Object value = context.get(attribute);
+        if (value == null && onKey && context.key() == null) {
+            throw MissingTargetingKey.INSTANCE;
+        }
         return negate != (value != null && test(value));
     }
 

@@ -25,6 +25,9 @@ import org.jspecify.annotations.Nullable;
  */
 public final class CompiledFlag {
     private static final Reason[] REASONS = Reason.values();
+    /** The reasons up to this one serve a variant and are counted per variant. */
+    private static final Reason LAST_SERVING_REASON = Reason.STATIC;
+
     private static final long NO_SCHEDULE = Long.MIN_VALUE;
 
     final Flag flag;
@@ -51,6 +54,10 @@ public final class CompiledFlag {
     final @Nullable CompiledFlag previous;
     /** Counters by [variant][reason ordinal] for the reasons that serve a variant. */
     private final LongAdder[][] counters;
+    /** The flag's own metadata, one instance for every evaluation of this definition. */
+    final Map<String, Object> metadata;
+    /** On, with no targets, no rules and a fixed fallthrough: the same variant for every context. */
+    private final boolean isStatic;
 
     private CompiledFlag(Flag flag, String json, EvaluationCounters counterRegistry, long nowMillis) {
         this.flag = flag;
@@ -92,9 +99,11 @@ public final class CompiledFlag {
             ruleServes[r] = new Served(rules.get(r).serve(), index, key);
         }
         this.fallthrough = new Served(flag.fallthrough(), index, key);
-        this.counters = new LongAdder[n][Reason.FALLTHROUGH.ordinal() + 1];
+        this.metadata = Map.of();
+        this.isStatic = targets == null && rules.isEmpty() && !fallthrough.isRollout();
+        this.counters = new LongAdder[n][LAST_SERVING_REASON.ordinal() + 1];
         for (int i = 0; i < n; i++) {
-            for (int r = 0; r <= Reason.FALLTHROUGH.ordinal(); r++) {
+            for (int r = 0; r <= LAST_SERVING_REASON.ordinal(); r++) {
                 counters[i][r] = counterRegistry.served(key, variantNames[i], REASONS[r]);
             }
         }
@@ -145,9 +154,15 @@ public final class CompiledFlag {
         if (!on) {
             return pack(offIndex, -1, Reason.OFF);
         }
+        if (isStatic) {
+            return pack(fallthrough.fixed, -1, Reason.STATIC);
+        }
         if (targets != null) {
             String k = context.key();
-            Integer v = k == null ? null : targets.get(k);
+            if (k == null) {
+                throw MissingTargetingKey.INSTANCE;
+            }
+            Integer v = targets.get(k);
             if (v != null) {
                 return pack(v, -1, Reason.TARGET_MATCH);
             }
@@ -231,8 +246,11 @@ public final class CompiledFlag {
             Object value = context.get(bucketBy);
             if (value == null) {
                 // without the attribute, spread by the targeting key rather than lumping such contexts
-                // into one bucket; with neither, all of them share the bucket of ""
-                value = context.key() == null ? "" : context.key();
+                // into one bucket; with neither, the rollout cannot place the context
+                value = context.key();
+                if (value == null) {
+                    throw MissingTargetingKey.INSTANCE;
+                }
             }
             int bucket;
             // String is final, so this is an exact class compare; an interface check (CharSequence)

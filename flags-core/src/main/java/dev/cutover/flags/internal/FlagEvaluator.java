@@ -6,6 +6,7 @@ import dev.cutover.flags.ErrorCode;
 import dev.cutover.flags.Evaluation;
 import dev.cutover.flags.EvaluationContext;
 import dev.cutover.flags.FlagsState;
+import dev.cutover.flags.InvalidContextException;
 import dev.cutover.flags.Reason;
 import dev.cutover.flags.VariantType;
 import java.time.Clock;
@@ -141,6 +142,7 @@ final class FlagEvaluator {
             return defaulted(s, "(null)", defaultValue, ErrorCode.INVALID_ARGUMENT);
         }
         EvaluationContext ctx = context == null ? EvaluationContext.empty() : context;
+        VariantType type = null; // known once the flag is found: errors after that report it
         try {
             CompiledFlag f = s.flags().get(key);
             if (f == null) {
@@ -152,14 +154,19 @@ final class FlagEvaluator {
                     return notFound(s, key, defaultValue);
                 }
             }
+            type = f.type;
             if (expected != null && f.type != expected) {
-                return defaulted(s, key, defaultValue, ErrorCode.WRONG_TYPE);
+                return defaulted(s, key, defaultValue, ErrorCode.WRONG_TYPE, type);
             }
             Evaluation<T> e = served(s, f, ctx, reader);
-            return e != null ? e : defaulted(s, key, defaultValue, ErrorCode.WRONG_TYPE);
+            return e != null ? e : defaulted(s, key, defaultValue, ErrorCode.WRONG_TYPE, type);
+        } catch (MissingTargetingKey e) {
+            return defaulted(s, key, defaultValue, ErrorCode.TARGETING_KEY_MISSING, type);
+        } catch (InvalidContextException e) {
+            return defaulted(s, key, defaultValue, ErrorCode.INVALID_CONTEXT, type);
         } catch (RuntimeException | StackOverflowError e) {
             warnOnce(key, "serving the default", e);
-            return defaulted(s, key, defaultValue, ErrorCode.EXCEPTION);
+            return defaulted(s, key, defaultValue, ErrorCode.EXCEPTION, type);
         }
     }
 
@@ -175,6 +182,8 @@ final class FlagEvaluator {
                 if (e != null) {
                     all.put(stored.key, e);
                 }
+            } catch (MissingTargetingKey | InvalidContextException e) {
+                // this context cannot be decided by this flag: left out, as a client would serve its default
             } catch (RuntimeException | StackOverflowError e) {
                 warnOnce(stored.key, "leaving it out", e);
             }
@@ -212,14 +221,22 @@ final class FlagEvaluator {
                 null,
                 CompiledFlag.ruleIndex(packed),
                 f.version,
-                s.revision());
+                s.revision(),
+                f.type,
+                f.metadata);
     }
 
     private <T> Evaluation<T> defaulted(Snapshot s, String key, T value, @Nullable ErrorCode code) {
+        return defaulted(s, key, value, code, null);
+    }
+
+    /** The caller's default for an error; {@code type} is the flag's when it was found. */
+    private <T> Evaluation<T> defaulted(
+            Snapshot s, String key, T value, @Nullable ErrorCode code, @Nullable VariantType type) {
         if (counting) {
             counters.error(key, code);
         }
-        return new Evaluation<>(value, null, Reason.ERROR, code, -1, 0, s.revision());
+        return new Evaluation<>(value, null, Reason.ERROR, code, -1, 0, s.revision(), type, java.util.Map.of());
     }
 
     private <T> Evaluation<T> notFound(Snapshot s, String key, T value) {

@@ -5,18 +5,22 @@ import dev.openfeature.sdk.ErrorCode;
 import dev.openfeature.sdk.ImmutableMetadata;
 import dev.openfeature.sdk.ProviderEvaluation;
 import dev.openfeature.sdk.Reason;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Turns a Cutover {@link Evaluation} into an OpenFeature {@link ProviderEvaluation}: the variant
  * name as it is, the reason and error code mapped as the module documentation tables show, a
- * message on every error, and flag metadata ({@value #FLAG_VERSION}, {@value #REVISION}, and
- * {@value #RULE_INDEX} for a rule match).
+ * message on every error, and the flag's own metadata ({@link dev.cutover.flags.Flag#metadata()}),
+ * with {@value #FLAG_VERSION}, {@value #REVISION} and, for a rule match, {@value #RULE_INDEX} added
+ * when the provider exposes them.
  *
- * <p>Thread-safe. The metadata of a successful evaluation depends only on flag version, revision
- * and rule index, so it is kept in a small direct-mapped cache of immutable entries: an evaluation
- * that hits it allocates no metadata. Slots are written without locks; a reader sees either an
- * older complete entry (final fields) or the new one, and a stale or colliding entry only misses.
+ * <p>Thread-safe. The metadata of a successful evaluation depends only on the flag's metadata map
+ * (one instance per flag definition) and, when exposed, on flag version, revision and rule index,
+ * so it is kept in a small direct-mapped cache of immutable entries: an evaluation that hits it
+ * allocates no metadata, and a flag without metadata reports none without allocating. Slots are
+ * written without locks; a reader sees either an older complete entry (final fields) or the new
+ * one, and a stale or colliding entry only misses.
  */
 public final class EvaluationMapper {
 
@@ -29,18 +33,32 @@ public final class EvaluationMapper {
 
     private static final int SLOTS = 256;
 
-    private record Cached(long flagVersion, long revision, int ruleIndex, ImmutableMetadata metadata) {}
+    private record Cached(
+            Map<String, Object> flagMetadata,
+            long flagVersion,
+            long revision,
+            int ruleIndex,
+            ImmutableMetadata metadata) {}
 
-    private final Cached[] metadata = new Cached[SLOTS];
+    private final Cached[] cache = new Cached[SLOTS];
+    private final boolean exposeVersions;
 
     private static final String DISABLED = Reason.DISABLED.name();
     private static final String TARGETING_MATCH = Reason.TARGETING_MATCH.name();
     private static final String SPLIT = Reason.SPLIT.name();
     private static final String DEFAULT = Reason.DEFAULT.name();
+    private static final String STATIC = Reason.STATIC.name();
     private static final String ERROR = Reason.ERROR.name();
 
-    /** A mapper with an empty metadata cache. */
-    public EvaluationMapper() {}
+    /**
+     * A mapper with an empty metadata cache.
+     *
+     * @param exposeVersions whether to add {@value #FLAG_VERSION}, {@value #REVISION} and
+     *     {@value #RULE_INDEX} to the flag's own metadata
+     */
+    public EvaluationMapper(boolean exposeVersions) {
+        this.exposeVersions = exposeVersions;
+    }
 
     /**
      * The OpenFeature result of a Cutover evaluation.
@@ -50,15 +68,21 @@ public final class EvaluationMapper {
      * @param value the value to report: the converted variant value, or the caller's default when
      *     {@code evaluation} served the default
      * @param type the requested type, for messages
+     * @param view the context view the evaluation read, for the message of an invalid context
      */
     public <T> ProviderEvaluation<T> map(
-            @Nullable String key, Evaluation<?> evaluation, @Nullable T value, String type) {
+            @Nullable String key,
+            Evaluation<?> evaluation,
+            @Nullable T value,
+            String type,
+            @Nullable ContextView view) {
         String reason;
         switch (evaluation.reason()) {
             case OFF -> reason = DISABLED;
             case TARGET_MATCH, RULE_MATCH -> reason = TARGETING_MATCH;
             case ROLLOUT -> reason = SPLIT;
             case FALLTHROUGH -> reason = DEFAULT;
+            case STATIC -> reason = STATIC;
             case FLAG_NOT_FOUND -> {
                 return error(
                         value,
@@ -66,7 +90,7 @@ public final class EvaluationMapper {
                         "no flag '" + key + "' in the served snapshot (revision " + evaluation.revision() + ")");
             }
             case ERROR -> {
-                return error(value, errorCode(evaluation.errorCode()), message(key, evaluation, type));
+                return error(value, errorCode(evaluation.errorCode()), message(key, evaluation, type, view));
             }
             default -> throw new IllegalStateException("unknown reason " + evaluation.reason());
         }
@@ -76,23 +100,61 @@ public final class EvaluationMapper {
                 reason,
                 null,
                 null,
-                metadata(evaluation.flagVersion(), evaluation.revision(), evaluation.ruleIndex()));
+                metadata(
+                        evaluation.flagMetadata(),
+                        evaluation.flagVersion(),
+                        evaluation.revision(),
+                        evaluation.ruleIndex()));
     }
 
-    private ImmutableMetadata metadata(long flagVersion, long revision, int ruleIndex) {
-        long h = (flagVersion * 0x9E3779B97F4A7C15L) ^ (revision * 0xC2B2AE3D27D4EB4FL) ^ ruleIndex;
+    /** The metadata to report; null (the SDK's empty metadata) when there is nothing to report. */
+    private @Nullable ImmutableMetadata metadata(
+            Map<String, Object> flagMetadata, long flagVersion, long revision, int ruleIndex) {
+        if (!exposeVersions) {
+            if (flagMetadata.isEmpty()) {
+                return null;
+            }
+            flagVersion = 0;
+            revision = 0;
+            ruleIndex = -1;
+        }
+        long h = (flagVersion * 0x9E3779B97F4A7C15L)
+                ^ (revision * 0xC2B2AE3D27D4EB4FL)
+                ^ ruleIndex
+                ^ System.identityHashCode(flagMetadata);
         int slot = (int) (h ^ (h >>> 32)) & (SLOTS - 1);
-        Cached c = metadata[slot];
-        if (c != null && c.flagVersion == flagVersion && c.revision == revision && c.ruleIndex == ruleIndex) {
+        Cached c = cache[slot];
+        if (c != null
+                && c.flagMetadata == flagMetadata
+                && c.flagVersion == flagVersion
+                && c.revision == revision
+                && c.ruleIndex == ruleIndex) {
             return c.metadata;
         }
-        ImmutableMetadata.ImmutableMetadataBuilder b =
-                ImmutableMetadata.builder().addLong(FLAG_VERSION, flagVersion).addLong(REVISION, revision);
-        if (ruleIndex >= 0) {
-            b.addInteger(RULE_INDEX, ruleIndex);
+        ImmutableMetadata.ImmutableMetadataBuilder b = ImmutableMetadata.builder();
+        flagMetadata.forEach((name, v) -> {
+            if (v instanceof String s) {
+                b.addString(name, s);
+            } else if (v instanceof Boolean bool) {
+                b.addBoolean(name, bool);
+            } else if (v instanceof Long l) {
+                b.addLong(name, l);
+            } else if (v instanceof Integer i) {
+                b.addInteger(name, i);
+            } else if (v instanceof Number n) {
+                b.addDouble(name, n.doubleValue());
+            } else {
+                b.addString(name, String.valueOf(v));
+            }
+        });
+        if (exposeVersions) {
+            b.addLong(FLAG_VERSION, flagVersion).addLong(REVISION, revision);
+            if (ruleIndex >= 0) {
+                b.addInteger(RULE_INDEX, ruleIndex);
+            }
         }
         ImmutableMetadata built = b.build();
-        metadata[slot] = new Cached(flagVersion, revision, ruleIndex, built);
+        cache[slot] = new Cached(flagMetadata, flagVersion, revision, ruleIndex, built);
         return built;
     }
 
@@ -114,11 +176,14 @@ public final class EvaluationMapper {
         return switch (code) {
             case WRONG_TYPE -> ErrorCode.TYPE_MISMATCH;
             case CLIENT_NOT_READY -> ErrorCode.PROVIDER_NOT_READY;
+            case TARGETING_KEY_MISSING -> ErrorCode.TARGETING_KEY_MISSING;
+            case INVALID_CONTEXT -> ErrorCode.INVALID_CONTEXT;
             case STALE, INVALID_ARGUMENT, EXCEPTION -> ErrorCode.GENERAL;
         };
     }
 
-    private static String message(@Nullable String key, Evaluation<?> evaluation, String type) {
+    private static String message(
+            @Nullable String key, Evaluation<?> evaluation, String type, @Nullable ContextView view) {
         dev.cutover.flags.ErrorCode code = evaluation.errorCode();
         if (code == null) {
             return "evaluation of flag '" + key + "' failed without an error code";
@@ -131,6 +196,13 @@ public final class EvaluationMapper {
                         + ") is older than the maximum staleness and the policy serves code defaults";
             case INVALID_ARGUMENT -> key == null ? "the flag key is null" : "invalid argument for flag '" + key + "'";
             case EXCEPTION -> "evaluation of flag '" + key + "' failed unexpectedly; the client logged the cause";
+            case TARGETING_KEY_MISSING ->
+                "flag '" + key + "' needs the targeting key (it has individual targets, a rule on the key, or a"
+                        + " rollout bucketed by it) and the evaluation context has none";
+            case INVALID_CONTEXT ->
+                view != null && view.problem() != null
+                        ? "flag '" + key + "': " + view.problem()
+                        : "flag '" + key + "' read a context attribute it cannot compare";
         };
     }
 }

@@ -143,7 +143,7 @@ public final class FlagArbitraries {
      */
     public static Arbitrary<EvaluationContext> contexts() {
         Arbitrary<EvaluationContext> keyed = Combinators.combine(
-                        contextKeys(),
+                        contextKeys().injectNull(0.1),
                         attributeValue("country").injectNull(0.4),
                         attributeValue("plan").injectNull(0.4),
                         attributeValue("email").injectNull(0.5),
@@ -152,7 +152,9 @@ public final class FlagArbitraries {
                         attributeValue("beta").injectNull(0.5),
                         attributeValue("appVersion").injectNull(0.4))
                 .as((key, country, plan, email, tier, score, beta, version) -> {
-                    EvaluationContext.Builder b = EvaluationContext.builder(key);
+                    // now and then no targeting key: attributes only (an anonymous visitor)
+                    EvaluationContext.Builder b =
+                            key == null ? EvaluationContext.builder() : EvaluationContext.builder(key);
                     setAttribute(b, "country", country);
                     setAttribute(b, "plan", plan);
                     setAttribute(b, "email", email);

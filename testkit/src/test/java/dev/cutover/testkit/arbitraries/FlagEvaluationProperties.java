@@ -11,6 +11,7 @@ import dev.cutover.flags.Flag;
 import dev.cutover.flags.FlagClient;
 import dev.cutover.flags.FlagsState;
 import dev.cutover.flags.Reason;
+import dev.cutover.flags.Rule;
 import dev.cutover.testkit.TestFlags;
 import java.time.Clock;
 import java.time.Instant;
@@ -65,6 +66,16 @@ class FlagEvaluationProperties {
         Statistics.label("type").collect(flag.type());
         if (effective == null) {
             assertThat(first.reason()).isEqualTo(Reason.FLAG_NOT_FOUND);
+            assertThat(first.isDefault()).isTrue();
+            return;
+        }
+        if (first.errorCode() == ErrorCode.TARGETING_KEY_MISSING) {
+            assertThat(context.key())
+                    .as("only a context without a key misses it")
+                    .isNull();
+            assertThat(needsTheKey(effective, context))
+                    .as("only a flag that needs the key: %s", effective)
+                    .isTrue();
             assertThat(first.isDefault()).isTrue();
             return;
         }
@@ -124,11 +135,38 @@ class FlagEvaluationProperties {
                     Reason.RULE_MATCH,
                     Reason.ROLLOUT,
                     Reason.FALLTHROUGH,
+                    Reason.STATIC,
                     Reason.FLAG_NOT_FOUND)) {
                 coverage.check(reason).count(c -> c > 0);
             }
-            coverage.check(Reason.ERROR).count(c -> c == 0);
         });
+        Statistics.label("missing key").collect(e.errorCode() == ErrorCode.TARGETING_KEY_MISSING);
+        Statistics.label("missing key")
+                .coverage(coverage -> coverage.check(true).count(c -> c > 0));
+        if (e.reason() == Reason.ERROR) {
+            assertThat(e.errorCode()).as("%s for %s", e, context).isEqualTo(ErrorCode.TARGETING_KEY_MISSING);
+            assertThat(context.key()).isNull();
+        }
+    }
+
+    /**
+     * Whether evaluating {@code flag} for {@code context} reads the targeting key on the path it
+     * takes: targets, a rule clause on {@code key} reached before a matching rule, or a rollout
+     * (fallthrough or a matching rule's) whose bucketing attribute the context lacks.
+     */
+    private static boolean needsTheKey(Flag flag, EvaluationContext context) {
+        if (!flag.targets().isEmpty()) {
+            return true;
+        }
+        for (Rule rule : flag.rules()) {
+            boolean readsKey =
+                    rule.clauses().stream().anyMatch(c -> c.attribute().equals(EvaluationContext.KEY_ATTRIBUTE));
+            if (readsKey) {
+                return true; // the rules are tried in order; this one reads the key unless an earlier matched
+            }
+        }
+        return flag.fallthrough().rollout() != null
+                || flag.rules().stream().anyMatch(r -> r.serve().rollout() != null);
     }
 
     @StatisticsReport(StatisticsReport.StatisticsReportMode.OFF)
