@@ -160,8 +160,16 @@ class CutoverProviderEventsTest {
         Client client = listeningClient();
         FlagClient empty = client(Duration.ZERO);
         assertThat(empty.status().state()).isEqualTo(ClientStatus.State.FAILED);
-        assertThatThrownBy(() -> api.setProviderAndWait(CutoverProvider.owning(empty)))
-                .isInstanceOf(OpenFeatureError.class);
+        CutoverProvider provider = CutoverProvider.builder(empty)
+                .owning(true)
+                .initializationTimeout(Duration.ZERO) // do not wait: initialize fails at once
+                .build();
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> api.setProviderAndWait(provider))
+                .isInstanceOf(OpenFeatureError.class)
+                .hasMessageContaining("serves code defaults");
+        assertThat(Duration.ofNanos(System.nanoTime() - start))
+                .isLessThan(CutoverProvider.DEFAULT_INITIALIZATION_TIMEOUT);
         awaitEvent(ProviderEvent.PROVIDER_ERROR, "PROVIDER_ERROR from initialize", d -> true);
         assertThat(client.getProviderState()).isEqualTo(ProviderState.ERROR);
 
