@@ -29,6 +29,15 @@ public final class OpenFeatureFlags implements FlagSystem<EvaluationContext> {
 
     /** Registers the provider and waits until it is ready. */
     public OpenFeatureFlags() {
+        api.setProviderAndWait(DOMAIN, inMemoryProvider());
+        client = api.getClient(DOMAIN);
+    }
+
+    /**
+     * The SDK's in-memory provider with both benchmark flags: the plain flag a static default
+     * variant, the rules flag a context evaluator.
+     */
+    static InMemoryProvider inMemoryProvider() {
         Flag<Boolean> plain = Flag.<Boolean>builder()
                 .variant("on", true)
                 .variant("off", false)
@@ -40,8 +49,7 @@ public final class OpenFeatureFlags implements FlagSystem<EvaluationContext> {
                 .defaultVariant("off")
                 .contextEvaluator(OpenFeatureFlags::evaluateRules)
                 .build();
-        api.setProviderAndWait(DOMAIN, new InMemoryProvider(Map.of(PLAIN_BOOLEAN, plain, RULES_ROLLOUT, rules)));
-        client = api.getClient(DOMAIN);
+        return new InMemoryProvider(Map.of(PLAIN_BOOLEAN, plain, RULES_ROLLOUT, rules));
     }
 
     private static Boolean evaluateRules(Flag<?> flag, EvaluationContext context) {

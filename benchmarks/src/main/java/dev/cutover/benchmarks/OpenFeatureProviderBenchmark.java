@@ -37,7 +37,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * What the OpenFeature API costs over Cutover: the same flags and the same subject evaluated
  * through {@code Client.getBooleanValue} / {@code getStringValue} with {@link CutoverProvider}
- * ({@code provider_*}) and directly on the {@link FlagClient} behind it ({@code flagClient_*}).
+ * ({@code provider_*}), directly on the {@link FlagClient} behind it ({@code flagClient_*}), and,
+ * as the baseline of what any provider costs inside the SDK, through the SDK's own
+ * {@code InMemoryProvider} ({@code inMemory_*}, plain and rules flags only).
  *
  * <ul>
  *   <li>{@code plainBoolean}: {@link BenchmarkFlags#PLAIN_BOOLEAN}, on for everyone;
@@ -68,6 +70,8 @@ public class OpenFeatureProviderBenchmark {
         EvaluationContext context;
         OpenFeatureAPI api;
         Client client;
+        OpenFeatureAPI inMemoryApi;
+        Client inMemoryClient;
         dev.openfeature.sdk.EvaluationContext openFeatureContext;
 
         /** Writes the flags, starts the client and registers the provider. */
@@ -82,6 +86,9 @@ public class OpenFeatureProviderBenchmark {
             api = OpenFeatureAPI.createIsolated();
             api.setProviderAndWait(CutoverProvider.of(flagClient));
             client = api.getClient();
+            inMemoryApi = OpenFeatureAPI.createIsolated();
+            inMemoryApi.setProviderAndWait(OpenFeatureFlags.inMemoryProvider());
+            inMemoryClient = inMemoryApi.getClient();
 
             Subject s = BenchmarkFlags.BENCHMARK_SUBJECT;
             context = EvaluationContext.builder(s.key())
@@ -101,6 +108,7 @@ public class OpenFeatureProviderBenchmark {
         @TearDown
         public void tearDown() {
             api.shutdown();
+            inMemoryApi.shutdown();
             flagClient.close();
         }
     }
@@ -133,6 +141,12 @@ public class OpenFeatureProviderBenchmark {
         return f.client.getBooleanValue(PLAIN_BOOLEAN, false, f.openFeatureContext);
     }
 
+    /** Plain flag through OpenFeature with the SDK's own in-memory provider: the baseline. */
+    @Benchmark
+    public boolean inMemory_plainBoolean(Flags f) {
+        return f.inMemoryClient.getBooleanValue(PLAIN_BOOLEAN, false, f.openFeatureContext);
+    }
+
     /** Rules and rollout, FlagClient directly. */
     @Benchmark
     public boolean flagClient_rulesRollout(Flags f) {
@@ -143,6 +157,15 @@ public class OpenFeatureProviderBenchmark {
     @Benchmark
     public boolean provider_rulesRollout(Flags f) {
         return f.client.getBooleanValue(RULES_ROLLOUT, false, f.openFeatureContext);
+    }
+
+    /**
+     * Rules and rollout through OpenFeature with the SDK's in-memory provider, whose context
+     * evaluator is the three rules and the sticky rollout written in Java ({@link OpenFeatureFlags}).
+     */
+    @Benchmark
+    public boolean inMemory_rulesRollout(Flags f) {
+        return f.inMemoryClient.getBooleanValue(RULES_ROLLOUT, false, f.openFeatureContext);
     }
 
     /** String flag, FlagClient directly. */

@@ -36,6 +36,13 @@ class OpenFeatureProviderBenchmarkTest {
         assertThat(benchmark.provider_plainBoolean(flags)).isTrue();
         assertThat(benchmark.flagClient_rulesRollout(flags)).isFalse();
         assertThat(benchmark.provider_rulesRollout(flags)).isFalse();
+        assertThat(benchmark.inMemory_plainBoolean(flags)).isTrue();
+        assertThat(benchmark.inMemory_rulesRollout(flags)).isFalse();
+        assertThat(flags.inMemoryClient
+                        .getBooleanDetails(BenchmarkFlags.PLAIN_BOOLEAN, false, flags.openFeatureContext)
+                        .getVariant())
+                .as("the baseline serves a variant, not its default")
+                .isEqualTo("on");
         String direct = benchmark.flagClient_stringRules(flags);
         assertThat(direct).isIn("blue", "green");
         assertThat(benchmark.provider_stringRules(flags)).isEqualTo(direct);

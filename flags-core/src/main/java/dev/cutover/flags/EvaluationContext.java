@@ -61,6 +61,10 @@ public final class EvaluationContext {
      * @since 0.1.0
      */
     public interface Source {
+        /** The targeting key, or null when the context has none. */
+        @Nullable
+        String key();
+
         /**
          * The attribute's value: a {@link String}, {@link Number} or {@link Boolean}, or null when
          * absent. Called only for the attributes an evaluation reads, at most once per rule clause.
@@ -75,8 +79,8 @@ public final class EvaluationContext {
         java.util.Set<String> names();
     }
 
-    private EvaluationContext(@Nullable String key, Source source) {
-        this.key = key;
+    private EvaluationContext(Source source) {
+        this.key = null;
         this.attributes = Map.of();
         this.source = source;
         names = NO_NAMES;
@@ -133,19 +137,19 @@ public final class EvaluationContext {
     }
 
     /**
-     * A context whose attributes are read from {@code source} when an evaluation asks for them,
-     * without copying: one small object per call. The {@value #KEY_ATTRIBUTE} attribute is
-     * {@code key} unless the source has an attribute of that name.
-     *
-     * @param key the targeting key, or null for none
+     * A context whose key and attributes are read from {@code source} when an evaluation asks for
+     * them, without copying. The {@value #KEY_ATTRIBUTE} attribute is the source's key unless the
+     * source has an attribute of that name. A view is as immutable as its source: an adapter may
+     * point one view at a new source state between evaluations on one thread, never during one.
      */
-    public static EvaluationContext view(@Nullable String key, Source source) {
-        return new EvaluationContext(key, Objects.requireNonNull(source, "source"));
+    public static EvaluationContext view(Source source) {
+        return new EvaluationContext(Objects.requireNonNull(source, "source"));
     }
 
     /** The targeting key, or null when the context has none. */
     public @Nullable String key() {
-        return key;
+        Source src = source;
+        return src == null ? key : src.key();
     }
 
     /**
@@ -179,7 +183,7 @@ public final class EvaluationContext {
         Source src = source;
         if (src != null) {
             Object v = src.attribute(attribute);
-            return v == null && KEY_ATTRIBUTE.equals(attribute) ? key : v;
+            return v == null && KEY_ATTRIBUTE.equals(attribute) ? src.key() : v;
         }
         int h = attribute.hashCode();
         Object value = null;
@@ -204,18 +208,18 @@ public final class EvaluationContext {
     @Override
     public boolean equals(@Nullable Object o) {
         return o instanceof EvaluationContext other
-                && Objects.equals(key, other.key)
+                && Objects.equals(key(), other.key())
                 && attributes().equals(other.attributes());
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(key, attributes());
+        return Objects.hash(key(), attributes());
     }
 
     @Override
     public String toString() {
-        return "EvaluationContext{key=" + key + ", attributes="
+        return "EvaluationContext{key=" + key() + ", attributes="
                 + (source == null ? attributes.keySet() : source.names()) + "}";
     }
 

@@ -70,7 +70,7 @@ import org.slf4j.LoggerFactory;
  * serving defaults, invalid argument, unexpected failure). Types are checked, never coerced: an
  * integer evaluation of a number with a fraction, and an object evaluation of a boolean, string or
  * number flag, are {@code TYPE_MISMATCH}. The flag metadata is the flag's own
- * ({@link dev.cutover.flags.Flag#metadata()}), none when it has none; with
+ * ({@code Flag.metadata()}), none when it has none; with
  * {@link Builder#exposeFlagVersions} it also carries {@code flagVersion}, {@code revision} and, for a
  * rule match, {@code ruleIndex}.
  *
@@ -317,13 +317,15 @@ public final class CutoverProvider extends EventProvider {
         if (fatal) {
             return fatal(key, defaultValue);
         }
-        ContextView view = ContextView.of(ctx);
+        ContextView view = ContextView.begin(ctx);
         try {
             boolean fallback = defaultValue != null && defaultValue;
-            Evaluation<Boolean> e = client.booleanDetail(key, ContextView.context(view), fallback);
+            Evaluation<Boolean> e = client.booleanDetail(key, view.context(), fallback);
             return results.map(key, e, e.isDefault() ? defaultValue : e.value(), "boolean", view);
         } catch (RuntimeException | StackOverflowError e) {
             return failed(key, defaultValue, e);
+        } finally {
+            view.end();
         }
     }
 
@@ -332,13 +334,15 @@ public final class CutoverProvider extends EventProvider {
         if (fatal) {
             return fatal(key, defaultValue);
         }
-        ContextView view = ContextView.of(ctx);
+        ContextView view = ContextView.begin(ctx);
         try {
             String fallback = defaultValue == null ? "" : defaultValue;
-            Evaluation<String> e = client.stringDetail(key, ContextView.context(view), fallback);
+            Evaluation<String> e = client.stringDetail(key, view.context(), fallback);
             return results.map(key, e, e.isDefault() ? defaultValue : e.value(), "string", view);
         } catch (RuntimeException | StackOverflowError e) {
             return failed(key, defaultValue, e);
+        } finally {
+            view.end();
         }
     }
 
@@ -352,9 +356,9 @@ public final class CutoverProvider extends EventProvider {
         if (fatal) {
             return fatal(key, defaultValue);
         }
-        ContextView view = ContextView.of(ctx);
+        ContextView view = ContextView.begin(ctx);
         try {
-            Evaluation<Double> e = client.doubleDetail(key, ContextView.context(view), 0.0);
+            Evaluation<Double> e = client.doubleDetail(key, view.context(), 0.0);
             if (e.isDefault()) {
                 return results.map(key, e, defaultValue, "number", view);
             }
@@ -369,6 +373,8 @@ public final class CutoverProvider extends EventProvider {
             return results.map(key, e, (int) d, "number", view);
         } catch (RuntimeException | StackOverflowError e) {
             return failed(key, defaultValue, e);
+        } finally {
+            view.end();
         }
     }
 
@@ -377,13 +383,15 @@ public final class CutoverProvider extends EventProvider {
         if (fatal) {
             return fatal(key, defaultValue);
         }
-        ContextView view = ContextView.of(ctx);
+        ContextView view = ContextView.begin(ctx);
         try {
             double fallback = defaultValue == null ? 0.0 : defaultValue;
-            Evaluation<Double> e = client.doubleDetail(key, ContextView.context(view), fallback);
+            Evaluation<Double> e = client.doubleDetail(key, view.context(), fallback);
             return results.map(key, e, e.isDefault() ? defaultValue : e.value(), "number", view);
         } catch (RuntimeException | StackOverflowError e) {
             return failed(key, defaultValue, e);
+        } finally {
+            view.end();
         }
     }
 
@@ -396,10 +404,9 @@ public final class CutoverProvider extends EventProvider {
         if (fatal) {
             return fatal(key, defaultValue);
         }
-        ContextView view = ContextView.of(ctx);
+        ContextView view = ContextView.begin(ctx);
         try {
-            Evaluation<JsonNode> e =
-                    client.jsonDetail(key, ContextView.context(view), JsonNode.class, NullNode.getInstance());
+            Evaluation<JsonNode> e = client.jsonDetail(key, view.context(), JsonNode.class, NullNode.getInstance());
             if (e.type() != null && e.type() != VariantType.JSON) {
                 return EvaluationMapper.error(
                         defaultValue,
@@ -410,6 +417,8 @@ public final class CutoverProvider extends EventProvider {
             return results.map(key, e, e.isDefault() ? defaultValue : JsonValues.toValue(e.value()), "JSON", view);
         } catch (RuntimeException | StackOverflowError e) {
             return failed(key, defaultValue, e);
+        } finally {
+            view.end();
         }
     }
 

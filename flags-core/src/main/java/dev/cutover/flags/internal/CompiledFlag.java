@@ -2,6 +2,7 @@ package dev.cutover.flags.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cutover.flags.Allocation;
+import dev.cutover.flags.Evaluation;
 import dev.cutover.flags.EvaluationContext;
 import dev.cutover.flags.Flag;
 import dev.cutover.flags.Reason;
@@ -54,6 +55,20 @@ public final class CompiledFlag {
     final @Nullable CompiledFlag previous;
     /** Counters by [variant][reason ordinal] for the reasons that serve a variant. */
     private final LongAdder[][] counters;
+    /** Slots of {@link #evaluations}: a flag serves few distinct decisions. */
+    private static final int EVALUATION_SLOTS = 16;
+
+    /** An {@link Evaluation} already built for one decision, reader and snapshot revision. */
+    private record CachedEvaluation(long packed, int reader, long revision, Evaluation<?> evaluation) {}
+
+    /**
+     * Evaluations of immutable values already built, direct-mapped by decision and reader, so that a
+     * detailed evaluation allocates nothing once warm. Slots are written without locks: a reader sees
+     * an older complete entry (record fields are final) or the new one, and a stale or colliding
+     * entry only misses.
+     */
+    private final CachedEvaluation[] evaluations = new CachedEvaluation[EVALUATION_SLOTS];
+
     /** The flag's own metadata, one instance for every evaluation of this definition. */
     final Map<String, Object> metadata;
     /** On, with no targets, no rules and a fixed fallthrough: the same variant for every context. */
@@ -142,6 +157,25 @@ public final class CompiledFlag {
     @Nullable
     CompiledFlag inForce(long nowMillis) {
         return nowMillis >= effectiveAtMillis ? this : previous;
+    }
+
+    /** The cached evaluation of this decision by this reader at this revision, or null. */
+    @SuppressWarnings("unchecked")
+    <T> @Nullable Evaluation<T> cachedEvaluation(long packed, int reader, long revision) {
+        CachedEvaluation c = evaluations[slot(packed, reader)];
+        return c != null && c.packed == packed && c.reader == reader && c.revision == revision
+                ? (Evaluation<T>) c.evaluation
+                : null;
+    }
+
+    /** Keeps an evaluation of an immutable value for the next evaluation with the same decision. */
+    void cacheEvaluation(long packed, int reader, long revision, Evaluation<?> evaluation) {
+        evaluations[slot(packed, reader)] = new CachedEvaluation(packed, reader, revision, evaluation);
+    }
+
+    private static int slot(long packed, int reader) {
+        long h = (packed * 0x9E3779B97F4A7C15L) ^ reader;
+        return (int) (h >>> 40) & (EVALUATION_SLOTS - 1);
     }
 
     /** Counts one evaluation result; called only while metrics are bound. */

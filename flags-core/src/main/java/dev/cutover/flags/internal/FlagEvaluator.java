@@ -207,6 +207,13 @@ final class FlagEvaluator {
     private <T> @Nullable Evaluation<T> served(
             Snapshot s, CompiledFlag f, EvaluationContext context, ValueReader<T> reader) {
         long packed = decide(f, context);
+        int readerId = cacheable(reader);
+        if (readerId != 0) {
+            Evaluation<T> cached = f.cachedEvaluation(packed, readerId, s.revision());
+            if (cached != null) {
+                return cached;
+            }
+        }
         int variant = CompiledFlag.variantIndex(packed);
         T value;
         try {
@@ -214,7 +221,7 @@ final class FlagEvaluator {
         } catch (Exception e) {
             return null;
         }
-        return new Evaluation<>(
+        Evaluation<T> e = new Evaluation<>(
                 value,
                 f.variantNames[variant],
                 CompiledFlag.reason(packed),
@@ -224,6 +231,28 @@ final class FlagEvaluator {
                 s.revision(),
                 f.type,
                 f.metadata);
+        if (readerId != 0) {
+            f.cacheEvaluation(packed, readerId, s.revision(), e);
+        }
+        return e;
+    }
+
+    /**
+     * A non-zero id for the readers whose values are immutable (boolean, string, int, double), whose
+     * {@link Evaluation}s can therefore be shared by every evaluation with the same decision; 0 for
+     * JSON values, which each evaluation copies.
+     */
+    private static int cacheable(ValueReader<?> reader) {
+        if (reader == BOOLEAN) {
+            return 1;
+        } else if (reader == STRING) {
+            return 2;
+        } else if (reader == INT) {
+            return 3;
+        } else if (reader == DOUBLE) {
+            return 4;
+        }
+        return 0;
     }
 
     private <T> Evaluation<T> defaulted(Snapshot s, String key, T value, @Nullable ErrorCode code) {

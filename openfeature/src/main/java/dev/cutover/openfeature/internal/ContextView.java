@@ -26,8 +26,11 @@ import org.jspecify.annotations.Nullable;
  *       that attribute: attributes no rule reads are never looked at.
  * </ul>
  *
- * <p>One view per evaluation, used by the evaluating thread only. It remembers the first problem
- * it reported, for the error message.
+ * <p>A view is used by one evaluation on one thread. {@link #begin} hands out the thread's own
+ * view, pointed at the evaluation's context, so an evaluation through the provider allocates no
+ * context at all; {@link #end()} lets go of the OpenFeature context. A view in use (an attribute
+ * read that evaluates flags again on the same thread) makes {@code begin} hand out a new one. It
+ * remembers the first problem it reported, for the error message.
  */
 public final class ContextView implements EvaluationContext.Source {
 
@@ -35,22 +38,50 @@ public final class ContextView implements EvaluationContext.Source {
     public static final int MAX_DEPTH = 16;
 
     private static final String TARGETING_KEY = dev.openfeature.sdk.EvaluationContext.TARGETING_KEY;
+    private static final ThreadLocal<ContextView> THREAD_VIEW = ThreadLocal.withInitial(ContextView::new);
 
-    private final dev.openfeature.sdk.EvaluationContext context;
+    private dev.openfeature.sdk.@Nullable EvaluationContext context;
+    private @Nullable String key;
     private @Nullable String problem;
+    private boolean inUse;
+    private final EvaluationContext view = EvaluationContext.view(this);
 
-    private ContextView(dev.openfeature.sdk.EvaluationContext context) {
+    private ContextView() {}
+
+    /** This thread's view, pointed at {@code context} (null: no context); call {@link #end()} after. */
+    public static ContextView begin(dev.openfeature.sdk.@Nullable EvaluationContext context) {
+        ContextView v = THREAD_VIEW.get();
+        if (v.inUse) {
+            v = new ContextView();
+        }
+        v.inUse = true;
+        v.point(context);
+        return v;
+    }
+
+    /** A view of its own, not shared with evaluations on this thread (for tests and diagnostics). */
+    public static ContextView detached(dev.openfeature.sdk.@Nullable EvaluationContext context) {
+        ContextView v = new ContextView();
+        v.point(context);
+        return v;
+    }
+
+    private void point(dev.openfeature.sdk.@Nullable EvaluationContext context) {
         this.context = context;
+        this.key = context == null ? null : context.getTargetingKey();
+        this.problem = null;
     }
 
-    /** A view of {@code context}; null when there is none (the Cutover context is then empty). */
-    public static @Nullable ContextView of(dev.openfeature.sdk.@Nullable EvaluationContext context) {
-        return context == null ? null : new ContextView(context);
+    /** Ends the evaluation: the view lets go of the OpenFeature context and may be handed out again. */
+    public void end() {
+        context = null;
+        key = null;
+        inUse = false;
     }
 
-    /** The Cutover context over {@code view}, or the empty context for no view. */
-    public static EvaluationContext context(@Nullable ContextView view) {
-        return view == null ? EvaluationContext.empty() : EvaluationContext.view(view.context.getTargetingKey(), view);
+    /** The Cutover context this view stands for: the empty context when there is no OpenFeature one. */
+    public EvaluationContext context() {
+        return context == null ? EvaluationContext.empty() : view;
     }
 
     /** The problem reported for an attribute a rule read, or null. */
@@ -59,10 +90,19 @@ public final class ContextView implements EvaluationContext.Source {
     }
 
     @Override
+    public @Nullable String key() {
+        return key;
+    }
+
+    @Override
     public @Nullable Object attribute(String name) {
+        dev.openfeature.sdk.EvaluationContext context = this.context;
+        if (context == null) {
+            return null;
+        }
         Value value = context.getValue(name);
         if (name.indexOf('.') > 0) {
-            Value nested = nested(name);
+            Value nested = nested(context, name);
             if (value != null && !value.isNull() && nested != null && !nested.isNull()) {
                 throw invalid(name, "is given twice: once as a name and once inside a structure");
             }
@@ -74,7 +114,7 @@ public final class ContextView implements EvaluationContext.Source {
     }
 
     /** The value at a dotted path inside structures, or null. */
-    private @Nullable Value nested(String name) {
+    private @Nullable Value nested(dev.openfeature.sdk.EvaluationContext context, String name) {
         int dot = name.indexOf('.');
         Value current = context.getValue(name.substring(0, dot));
         int from = dot + 1;
@@ -125,6 +165,10 @@ public final class ContextView implements EvaluationContext.Source {
     @Override
     public Set<String> names() {
         Set<String> names = new LinkedHashSet<>();
+        dev.openfeature.sdk.EvaluationContext context = this.context;
+        if (context == null) {
+            return names;
+        }
         for (String key : context.keySet()) {
             if (!TARGETING_KEY.equals(key)) {
                 add(names, key, context.getValue(key), 0);

@@ -11,7 +11,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * Turns a Cutover {@link Evaluation} into an OpenFeature {@link ProviderEvaluation}: the variant
  * name as it is, the reason and error code mapped as the module documentation tables show, a
- * message on every error, and the flag's own metadata ({@link dev.cutover.flags.Flag#metadata()}),
+ * message on every error, and the flag's own metadata ({@code Flag.metadata()}),
  * with {@value #FLAG_VERSION}, {@value #REVISION} and, for a rule match, {@value #RULE_INDEX} added
  * when the provider exposes them.
  *

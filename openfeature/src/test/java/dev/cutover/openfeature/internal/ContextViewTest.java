@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class ContextViewTest {
 
     private static EvaluationContext view(dev.openfeature.sdk.EvaluationContext context) {
-        return ContextView.context(ContextView.of(context));
+        return ContextView.detached(context).context();
     }
 
     @Test
@@ -88,7 +88,7 @@ class ContextViewTest {
 
     @Test
     void aListIsRefusedByNameOnlyWhenRead() {
-        ContextView view = ContextView.of(new ImmutableContext(
+        ContextView view = ContextView.detached(new ImmutableContext(
                 "c",
                 Map.of(
                         "roles",
@@ -97,7 +97,7 @@ class ContextViewTest {
                         new Value(new ImmutableStructure(Map.of("groups", new Value(List.of())))),
                         "country",
                         new Value("DE"))));
-        EvaluationContext mapped = ContextView.context(view);
+        EvaluationContext mapped = view.context();
         assertThat(mapped.get("country"))
                 .as("attributes no rule reads are never looked at")
                 .isEqualTo("DE");
