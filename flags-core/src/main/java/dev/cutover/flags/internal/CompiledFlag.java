@@ -26,6 +26,11 @@ import org.jspecify.annotations.Nullable;
 public final class CompiledFlag {
     private static final Reason[] REASONS = Reason.values();
     private static final long NO_SCHEDULE = Long.MIN_VALUE;
+    /**
+     * The variant field of a packed result (24 bits) for "off, no variant": an off flag without an
+     * off-variant, which serves each caller's default value with {@link Reason#OFF}.
+     */
+    static final int NO_VARIANT = 0xFFFFFF;
 
     final Flag flag;
     final String key;
@@ -51,6 +56,8 @@ public final class CompiledFlag {
     final @Nullable CompiledFlag previous;
     /** Counters by [variant][reason ordinal] for the reasons that serve a variant. */
     private final LongAdder[][] counters;
+    /** Counts {@link #NO_VARIANT} results: the variant tag is empty, as for every served default. */
+    private final LongAdder offDefaultCounter;
 
     private CompiledFlag(Flag flag, String json, EvaluationCounters counterRegistry, long nowMillis) {
         this.flag = flag;
@@ -75,7 +82,7 @@ public final class CompiledFlag {
             index.put(variantNames[i], i);
         }
         this.on = flag.on();
-        this.offIndex = index.get(flag.offVariant());
+        this.offIndex = flag.offVariant().map(index::get).orElse(-1);
         Map<String, Integer> t = new HashMap<>();
         for (Target target : flag.targets()) {
             for (String k : target.keys()) {
@@ -98,6 +105,7 @@ public final class CompiledFlag {
                 counters[i][r] = counterRegistry.served(key, variantNames[i], REASONS[r]);
             }
         }
+        this.offDefaultCounter = counterRegistry.served(key, "", Reason.OFF);
         long effective = flag.effectiveAt().map(java.time.Instant::toEpochMilli).orElse(NO_SCHEDULE);
         if (effective != NO_SCHEDULE && effective <= nowMillis) {
             // already in force when compiled: the previous definition can never be served again
@@ -137,13 +145,18 @@ public final class CompiledFlag {
 
     /** Counts one evaluation result; called only while metrics are bound. */
     void count(long packed) {
-        counters[variantIndex(packed)][(int) (packed >>> 48)].increment();
+        int variant = variantIndex(packed);
+        if (variant == NO_VARIANT) {
+            offDefaultCounter.increment();
+            return;
+        }
+        counters[variant][(int) (packed >>> 48)].increment();
     }
 
     /** Evaluates for a context: the packed variant, rule index and reason. */
     long decide(EvaluationContext context) {
         if (!on) {
-            return pack(offIndex, -1, Reason.OFF);
+            return pack(offIndex < 0 ? NO_VARIANT : offIndex, -1, Reason.OFF);
         }
         if (targets != null) {
             String k = context.key();
