@@ -56,8 +56,11 @@ public final class CompiledFlag {
     final @Nullable CompiledFlag previous;
     /** Counters by [variant][reason ordinal] for the reasons that serve a variant. */
     private final LongAdder[][] counters;
-    /** Counts {@link #NO_VARIANT} results: the variant tag is empty, as for every served default. */
-    private final LongAdder offDefaultCounter;
+    /**
+     * Counts {@link #NO_VARIANT} results under an empty variant tag, as every served default is;
+     * null when the flag has an off-variant (no empty series for flags that never serve a default).
+     */
+    private final @Nullable LongAdder offDefaultCounter;
 
     private CompiledFlag(Flag flag, String json, EvaluationCounters counterRegistry, long nowMillis) {
         this.flag = flag;
@@ -105,7 +108,7 @@ public final class CompiledFlag {
                 counters[i][r] = counterRegistry.served(key, variantNames[i], REASONS[r]);
             }
         }
-        this.offDefaultCounter = counterRegistry.served(key, "", Reason.OFF);
+        this.offDefaultCounter = offIndex < 0 ? counterRegistry.served(key, "", Reason.OFF) : null;
         long effective = flag.effectiveAt().map(java.time.Instant::toEpochMilli).orElse(NO_SCHEDULE);
         if (effective != NO_SCHEDULE && effective <= nowMillis) {
             // already in force when compiled: the previous definition can never be served again
@@ -147,7 +150,9 @@ public final class CompiledFlag {
     void count(long packed) {
         int variant = variantIndex(packed);
         if (variant == NO_VARIANT) {
-            offDefaultCounter.increment();
+            if (offDefaultCounter != null) {
+                offDefaultCounter.increment();
+            }
             return;
         }
         counters[variant][(int) (packed >>> 48)].increment();

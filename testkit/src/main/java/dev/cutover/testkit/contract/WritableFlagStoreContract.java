@@ -174,13 +174,18 @@ public abstract class WritableFlagStoreContract<S extends WritableFlagStore> ext
                             flag.metadata().get(name).getClass(),
                             value.getClass(),
                             () -> "type of metadata entry '" + name + "'"));
-            assertEquals(List.copyOf(flag.metadata().keySet()), List.copyOf(read.metadata().keySet()), "order");
+            assertEquals(
+                    List.copyOf(flag.metadata().keySet()),
+                    List.copyOf(read.metadata().keySet()),
+                    "order");
             assertTrue(read.offVariant().isEmpty(), () -> "an off-variant appeared: " + read.offVariant());
             assertEquals(withoutStoreFields(flag), withoutStoreFields(read));
         }
-        Flag changed = store.put(
-                stored.toBuilder().metadata(Map.of("owner", "team-b")).build(), stored.version(), AUDIT);
-        assertEquals(Map.of("owner", "team-b"), Flag.fromJson(current("contract.metadata").json()).metadata());
+        Flag changed =
+                store.put(stored.toBuilder().metadata(Map.of("owner", "team-b")).build(), stored.version(), AUDIT);
+        assertEquals(
+                Map.of("owner", "team-b"),
+                Flag.fromJson(current("contract.metadata").json()).metadata());
         assertEquals(changed.metadata(), Map.of("owner", "team-b"));
     }
 
