@@ -5,9 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cutover.cli.Cli.Result;
+import dev.cutover.flags.Flag;
+import dev.cutover.flags.jdbc.JdbcFlagStore;
+import dev.cutover.flags.spi.AuditInfo;
+import dev.cutover.testsupport.TestDatabase;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -310,6 +315,125 @@ class FlagsCommandsTest {
                 "Invalid value for parameter 'KEY'",
                 "but was 'bad key!'");
         assertUsage(Cli.run(store, "flags", "lst"), "Unmatched argument", "'lst'");
+    }
+
+    @ParameterizedTest
+    @EnumSource(FlagStoreKind.class)
+    void metadataIsSetShownAndRemovedEntryByEntry(FlagStoreKind kind) throws Exception {
+        List<String> store = kind.freshStore();
+        Result created = ok(
+                store,
+                "flags",
+                "set",
+                "checkout",
+                "--on",
+                "--metadata",
+                "owner=team-orders",
+                "--metadata",
+                "ticket=123",
+                "--metadata",
+                "temporary=true",
+                "--metadata",
+                "cost=1.5",
+                "--metadata",
+                "note=ships in Q3, ask #orders",
+                "--actor",
+                "alice",
+                "--reason",
+                "OPS-1");
+        assertThat(created.out()).contains("flag 'checkout' created version 1: on, serves false");
+        Result get = ok(store, "flags", "get", "checkout");
+        assertThat(get.out())
+                .contains(
+                        "metadata: owner=team-orders, ticket=123, temporary=true, cost=1.5, note=ships in Q3, ask #orders");
+        JsonNode json = JSON.readTree(
+                ok(store, "flags", "get", "checkout", "-o", "json").out());
+        JsonNode metadata = json.at("/flag/metadata");
+        assertThat(metadata.get("owner").isTextual()).isTrue();
+        assertThat(metadata.get("ticket").isIntegralNumber()).isTrue();
+        assertThat(metadata.get("ticket").asLong()).isEqualTo(123);
+        assertThat(metadata.get("temporary").isBoolean()).isTrue();
+        assertThat(metadata.get("cost").isDouble()).isTrue();
+
+        // metadata alone is a change; an empty value removes the entry, the rest are kept
+        Result edited = ok(
+                store,
+                "flags",
+                "set",
+                "checkout",
+                "--metadata",
+                "ticket=",
+                "--metadata",
+                "owner=team-payments",
+                "--actor",
+                "bob",
+                "--reason",
+                "OPS-2",
+                "-o",
+                "json");
+        JsonNode after = JSON.readTree(edited.out()).at("/flag/metadata");
+        assertThat(after.has("ticket")).isFalse();
+        assertThat(after.get("owner").asText()).isEqualTo("team-payments");
+        assertThat(after.get("temporary").asBoolean()).isTrue();
+        assertThat(JSON.readTree(edited.out()).at("/flag/on").asBoolean()).isTrue();
+
+        for (String[] bad : List.of(
+                new String[] {"noequals", "expected NAME=VALUE"},
+                new String[] {"=x", "the name before '=' must be 1 to 128 characters"},
+                new String[] {"a\tb=1", "control characters"},
+                new String[] {"n".repeat(129) + "=v", "1 to 128 characters"},
+                new String[] {"a=" + "v".repeat(1025), "at most 1024 characters"},
+                new String[] {"a=1e999", "finite"},
+                new String[] {"a=99999999999999999999", "between"})) {
+            Result r = Cli.run(
+                    store, "flags", "set", "checkout", "--metadata", bad[0], "--off", "--actor", "a", "--reason", "r");
+            assertUsage(r, "Invalid value for option '--metadata'", bad[1]);
+        }
+        assertThat(ok(store, "flags", "get", "checkout").out())
+                .contains("version  2")
+                .contains("on, serves false");
+    }
+
+    @Test
+    void aFlagWithoutAnOffVariantIsShownAsServingTheCallersDefaultWhenOff() throws Exception {
+        TestDatabase db = Stores.postgres("cli_no_off");
+        JdbcFlagStore jdbc = JdbcFlagStore.builder(db.dataSource()).build();
+        jdbc.createSchemaIfMissing();
+        // written by other means: no off-variant
+        jdbc.put(
+                Flag.builder("banner")
+                        .variant("blue", "blue")
+                        .variant("green", "green")
+                        .on(false)
+                        .metadata("owner", "web")
+                        .build(),
+                0,
+                new AuditInfo("test", "setup"));
+        List<String> store = List.of("--jdbc-url", db.jdbcUrl(), "--jdbc-user", db.user());
+        Result get = ok(store, "flags", "get", "banner");
+        assertThat(get.out())
+                .contains("(off: none, serves the caller's default)")
+                .contains("serving  off (serves the caller's default)")
+                .contains("metadata: owner=web")
+                .doesNotContain("offVariant");
+        // a rollout gives the rest to the other variant of the two
+        Result rollout = ok(
+                store,
+                "flags",
+                "set",
+                "banner",
+                "--on",
+                "--variant",
+                "green",
+                "--rollout",
+                "10",
+                "--actor",
+                "a",
+                "--reason",
+                "r");
+        assertThat(rollout.out()).contains("on, rollout green 10% / blue 90%");
+        Result off = ok(store, "flags", "set", "banner", "--off", "--actor", "a", "--reason", "r");
+        assertThat(off.out()).contains("off (serves the caller's default)");
     }
 
     private static void assertUsage(Result r, String... fragments) {

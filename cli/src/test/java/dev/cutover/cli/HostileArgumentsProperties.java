@@ -53,7 +53,9 @@ import picocli.CommandLine.Model.OptionSpec;
  *
  * <p>Options left out, each for a reason (see {@link #EXCLUDED}), and options whose every value is
  * checked only in part (free text by design): {@code --reason} may hold any text, so only blank and
- * over-long reasons are hostile; {@code --variants} names may be any text, so only blank or repeated names are.
+ * over-long reasons are hostile; {@code --variants} names may be any text, so only blank or repeated names are;
+ * {@code --metadata} values may be any text up to 1,024 characters, so only malformed entries, bad names,
+ * over-long values and out-of-range numbers are.
  */
 class HostileArgumentsProperties {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -598,6 +600,34 @@ class HostileArgumentsProperties {
                 // variant names are free text; a blank one, or one given twice, is what is refused
                 return usage(
                         option, Arbitraries.of("", " ", ",", "a,,b", "a, ,b", " ,a", "\t", "a,\n", "a,a", "x,y,x"));
+            case "--metadata":
+                // NAME=VALUE: a missing '=' or name, a name with a control character, over-long names
+                // and values, and numbers that are out of range are refused; any other text is a string
+                return usage(
+                        option,
+                        Arbitraries.oneOf(
+                                Arbitraries.of(
+                                        "=x",
+                                        "=",
+                                        "noequals",
+                                        "a=1e999",
+                                        "a=-1e999",
+                                        "a=99999999999999999999",
+                                        "n".repeat(129) + "=v",
+                                        "a=" + "v".repeat(1025)),
+                                Arbitraries.of("\u0000", "\u0007", "\t", "\n", "\r", "\u001b", "\u007f", "\u0085")
+                                        .map(c -> "a" + c + "b=1"),
+                                Arbitraries.strings()
+                                        .withCharRange('a', 'z')
+                                        .ofMinLength(129)
+                                        .ofMaxLength(400)
+                                        .map(n -> n + "=v"),
+                                Arbitraries.strings()
+                                        .all()
+                                        .ofMinLength(1025)
+                                        .ofMaxLength(2000)
+                                        .map(v -> "long=" + v),
+                                junk().filter(v -> !v.contains("="))));
             case "--expect-version":
                 if (command.equals("cutover flags set")) {
                     return Arbitraries.oneOf(

@@ -81,8 +81,9 @@ public final class StageFlag {
     /**
      * The stages a flag can serve now: one, or two while a ramp is under way.
      *
-     * @throws IllegalStateException when it can serve a value that names no stage, or is not a
-     *     string flag
+     * @throws IllegalStateException when it can serve a value that names no stage, is off without
+     *     an off-variant (each application would serve its own default stage), or is not a string
+     *     flag
      */
     public static Set<Stage> served(Flag flag) {
         Objects.requireNonNull(flag, "flag");
@@ -92,7 +93,11 @@ public final class StageFlag {
         }
         Set<Stage> stages = EnumSet.noneOf(Stage.class);
         if (!flag.on()) {
-            stages.add(stage(flag, flag.offVariant()));
+            String off = flag.offVariant()
+                    .orElseThrow(() -> new IllegalStateException("stage flag '" + flag.key()
+                            + "' is off and names no off-variant, so each application serves its own default"
+                            + " stage; fix it by hand"));
+            stages.add(stage(flag, off));
             return stages;
         }
         for (Target t : flag.targets()) {

@@ -15,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  * @param revision revision of the snapshot evaluated, 0 when none
  * @param type the flag's variant type, also on an error once the flag was found (a wrong type, a
  *     missing targeting key); null when no flag was found or the key was invalid
- * @param flagMetadata the evaluated flag's own metadata ({@code Flag.metadata()}), empty when the
+ * @param flagMetadata the evaluated flag's own metadata ({@link Flag#metadata()}), empty when the
  *     flag has none or no flag was evaluated; the same instance for every evaluation of one
  *     definition
  * @param <T> the value type

@@ -23,10 +23,14 @@ import org.jspecify.annotations.Nullable;
  * An immutable flag definition, stored as JSON.
  *
  * <p>A flag has a {@link VariantType type}, named variants of that type, and decides which variant
- * to serve in this order: when off, the {@link #offVariant()}; else the first {@link Target} that
+ * to serve in this order: when off, the {@link #offVariant()} (or, when the flag names none, the
+ * caller's default value); else the first {@link Target} that
  * lists the context's key; else the first {@link Rule} whose clauses all match; else the
  * {@link #fallthrough()}. Each of these may serve a fixed variant or a sticky percentage
  * {@link Rollout}.
+ *
+ * <p>A flag may carry {@link #metadata()}: named strings, booleans and numbers for operators and
+ * tools (owner, ticket, expiry). Metadata never changes what a flag serves.
  *
  * <p>A flag with an {@link #effectiveAt()} instant is a change published ahead of time: before that
  * instant every client evaluates {@link #previous()} (or treats the flag as absent when there is no
@@ -53,7 +57,7 @@ public final class Flag {
     private final boolean on;
     private final VariantType type;
     private final Map<String, JsonNode> variants;
-    private final String offVariant;
+    private final @Nullable String offVariant;
     private final List<Target> targets;
     private final List<Rule> rules;
     private final Serve fallthrough;
@@ -63,6 +67,7 @@ public final class Flag {
     private final @Nullable Instant updatedAt;
     private final @Nullable String updatedBy;
     private final @Nullable String description;
+    private final Map<String, Object> metadata;
 
     private Flag(Builder b) {
         this.key = b.key;
@@ -71,16 +76,19 @@ public final class Flag {
         LinkedHashMap<String, JsonNode> copy = new LinkedHashMap<>();
         b.variants.forEach((name, value) -> copy.put(name, value.deepCopy()));
         this.variants = Collections.unmodifiableMap(copy);
-        this.offVariant = b.offVariant == null ? firstVariant(b) : b.offVariant;
+        this.offVariant = b.offVariant;
         this.targets = List.copyOf(b.targets);
         this.rules = List.copyOf(b.rules);
-        this.fallthrough = b.fallthrough == null ? Serve.variant(this.offVariant) : b.fallthrough;
+        this.fallthrough = b.fallthrough == null
+                ? Serve.variant(b.offVariant == null ? firstVariant(b) : b.offVariant)
+                : b.fallthrough;
         this.effectiveAt = b.effectiveAt;
         this.previous = b.previous;
         this.version = b.version;
         this.updatedAt = b.updatedAt;
         this.updatedBy = b.updatedBy;
         this.description = b.description;
+        this.metadata = Collections.unmodifiableMap(new LinkedHashMap<>(b.metadata));
     }
 
     private static String firstVariant(Builder b) {
@@ -142,7 +150,10 @@ public final class Flag {
         return key;
     }
 
-    /** The kill switch: when false, every context gets the {@link #offVariant()}. */
+    /**
+     * The kill switch: when false, every context gets the {@link #offVariant()}, or the caller's
+     * default value when the flag names no off-variant.
+     */
     public boolean on() {
         return on;
     }
@@ -170,9 +181,12 @@ public final class Flag {
         return List.copyOf(variants.keySet());
     }
 
-    /** The variant served while the flag is off. */
-    public String offVariant() {
-        return offVariant;
+    /**
+     * The variant served while the flag is off; empty when the flag names none, in which case an
+     * off flag serves each caller its own default value (with {@link Reason#OFF} and no variant).
+     */
+    public Optional<String> offVariant() {
+        return Optional.ofNullable(offVariant);
     }
 
     /** Individual targets, tried before rules. */
@@ -220,6 +234,14 @@ public final class Flag {
         return Optional.ofNullable(description);
     }
 
+    /**
+     * Named values for operators and tools, in insertion order; empty when the flag has none.
+     * Values are {@link String}, {@link Boolean}, {@link Long} or {@link Double}. Unmodifiable.
+     */
+    public Map<String, Object> metadata() {
+        return metadata;
+    }
+
     /** A builder holding this flag's fields. */
     public Builder toBuilder() {
         Builder b = new Builder(key);
@@ -236,6 +258,7 @@ public final class Flag {
         b.updatedAt = updatedAt;
         b.updatedBy = updatedBy;
         b.description = description;
+        b.metadata.putAll(metadata);
         return b;
     }
 
@@ -276,6 +299,7 @@ public final class Flag {
         private @Nullable Instant updatedAt;
         private @Nullable String updatedBy;
         private @Nullable String description;
+        private final LinkedHashMap<String, Object> metadata = new LinkedHashMap<>();
 
         private Builder(String key) {
             this.key = Objects.requireNonNull(key, "key");
@@ -293,9 +317,15 @@ public final class Flag {
             return this;
         }
 
-        /** Makes this a boolean flag with variants {@code true} and {@code false}, off serving false. */
+        /**
+         * Makes this a boolean flag with variants {@code true} and {@code false}; off, it serves
+         * {@code false} unless an off-variant was already chosen.
+         */
         public Builder booleanVariants() {
             type = VariantType.BOOLEAN;
+            if (offVariant == null) {
+                offVariant = "false";
+            }
             variants.put("true", BooleanNode.TRUE);
             variants.put("false", BooleanNode.FALSE);
             return this;
@@ -347,9 +377,12 @@ public final class Flag {
             return VariantType.JSON;
         }
 
-        /** The variant served while the flag is off; defaults to {@code false} or the first variant. */
-        public Builder offVariant(String name) {
-            this.offVariant = Objects.requireNonNull(name, "offVariant");
+        /**
+         * The variant served while the flag is off; null: none, so an off flag serves each caller's
+         * default value. A flag has none unless this or {@link #booleanVariants()} sets one.
+         */
+        public Builder offVariant(@Nullable String name) {
+            this.offVariant = name;
             return this;
         }
 
@@ -372,7 +405,10 @@ public final class Flag {
             return this;
         }
 
-        /** What is served when nothing else matches; defaults to the off variant. */
+        /**
+         * What is served when nothing else matches; defaults to the off-variant, or without one to
+         * the first variant ({@code false} for a boolean flag).
+         */
         public Builder fallthrough(Serve serve) {
             this.fallthrough = Objects.requireNonNull(serve, "fallthrough");
             return this;
@@ -412,6 +448,56 @@ public final class Flag {
         public Builder description(@Nullable String description) {
             this.description = description;
             return this;
+        }
+
+        /**
+         * Adds or replaces one metadata entry. The value is a {@link String}, a {@link Boolean}, an
+         * {@link Integer} or {@link Long} (kept as {@link Long}), or a {@link Float} or
+         * {@link Double} (kept as {@link Double}). Names and values are checked by {@link #build()}.
+         *
+         * @throws InvalidFlagException naming the key and the entry when the value's type is not
+         *     supported
+         */
+        public Builder metadata(String name, Object value) {
+            Objects.requireNonNull(name, "metadata name");
+            metadata.put(name, metadataValue(name, value));
+            return this;
+        }
+
+        /**
+         * Replaces all metadata with {@code all}, in its iteration order; values as for
+         * {@link #metadata(String, Object)}.
+         *
+         * @throws InvalidFlagException naming the key and the entry when a value's type is not
+         *     supported
+         */
+        public Builder metadata(Map<String, ?> all) {
+            LinkedHashMap<String, Object> copy = new LinkedHashMap<>();
+            for (Map.Entry<String, ?> e : all.entrySet()) {
+                String name = Objects.requireNonNull(e.getKey(), "metadata name");
+                copy.put(name, metadataValue(name, e.getValue()));
+            }
+            metadata.clear();
+            metadata.putAll(copy);
+            return this;
+        }
+
+        private Object metadataValue(String name, @Nullable Object value) {
+            if (value instanceof String || value instanceof Boolean || value instanceof Long) {
+                return value;
+            } else if (value instanceof Integer i) {
+                return i.longValue();
+            } else if (value instanceof Double) {
+                return value;
+            } else if (value instanceof Float f) {
+                return Double.parseDouble(Float.toString(f)); // 0.1f stays 0.1, not 0.10000000149
+            }
+            throw new InvalidFlagException(
+                    key,
+                    "metadata entry '" + name + "' must be a string, boolean or number but was "
+                            + (value == null
+                                    ? "null"
+                                    : "of type " + value.getClass().getName()));
         }
 
         /**

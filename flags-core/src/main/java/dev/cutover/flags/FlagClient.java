@@ -76,7 +76,10 @@ public interface FlagClient extends AutoCloseable {
     /** Like {@link #jsonValue}, with variant and reason. */
     <T> Evaluation<T> jsonDetail(String key, EvaluationContext context, Class<T> type, T defaultValue);
 
-    /** Evaluates every flag for one context against one snapshot. */
+    /**
+     * Evaluates every flag for one context against one snapshot. A flag that is off and names no
+     * off-variant is left out: it serves each caller's own default, so it has no value of its own.
+     */
     FlagsState allFlags(EvaluationContext context);
 
     /** Registers a listener told once per actual change of the flag {@code key}. */

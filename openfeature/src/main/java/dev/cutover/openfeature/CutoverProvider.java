@@ -70,7 +70,7 @@ import org.slf4j.LoggerFactory;
  * serving defaults, invalid argument, unexpected failure). Types are checked, never coerced: an
  * integer evaluation of a number with a fraction, and an object evaluation of a boolean, string or
  * number flag, are {@code TYPE_MISMATCH}. The flag metadata is the flag's own
- * ({@code Flag.metadata()}), none when it has none; with
+ * ({@link dev.cutover.flags.Flag#metadata()}), none when it has none; with
  * {@link Builder#exposeFlagVersions} it also carries {@code flagVersion}, {@code revision} and, for a
  * rule match, {@code ruleIndex}.
  *

@@ -11,11 +11,16 @@ import java.util.StringJoiner;
 final class Describe {
     private Describe() {}
 
-    /** What the flag serves, in a few words: {@code on, serves true}, {@code off (serves false)}, a rollout. */
+    /**
+     * What the flag serves, in a few words: {@code on, serves true}, {@code off (serves false)},
+     * {@code off (serves the caller's default)} when it names no off-variant, a rollout.
+     */
     static String serving(Flag flag) {
         StringBuilder s = new StringBuilder();
         if (!flag.on()) {
-            s.append("off (serves ").append(flag.offVariant()).append(')');
+            s.append(flag.offVariant()
+                    .map(off -> "off (serves " + off + ")")
+                    .orElse("off (serves the caller's default)"));
         } else {
             s.append("on, ").append(serve(flag.fallthrough()));
             if (!flag.rules().isEmpty()) {
@@ -40,6 +45,15 @@ final class Describe {
         for (Allocation a : r.allocations()) {
             j.add(a.variant() + " " + percent(a.percent()) + "%");
         }
+        return j.toString();
+    }
+
+    /** Metadata as {@code owner=team-orders, ticket=123}, names and values on one line each. */
+    static String metadata(Flag flag) {
+        StringJoiner j = new StringJoiner(", ");
+        flag.metadata()
+                .forEach((name, value) -> j.add(dev.cutover.flags.spi.AuditText.oneLine(name) + "="
+                        + dev.cutover.flags.spi.AuditText.oneLine(String.valueOf(value))));
         return j.toString();
     }
 

@@ -7,7 +7,10 @@ import dev.cutover.flags.Rollout;
 import dev.cutover.flags.Serve;
 import dev.cutover.flags.VariantType;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -21,21 +24,34 @@ import org.jspecify.annotations.Nullable;
  *     variant), or null
  * @param effectiveAt when the change takes effect on every instance at once, or null for now
  * @param createVariants variants of a string flag to create, empty for a boolean flag
+ * @param metadata metadata entries to set, by name; a null value removes the entry
  */
 record FlagEdit(
         @Nullable Boolean on,
         @Nullable String variant,
         @Nullable Double rollout,
         @Nullable Instant effectiveAt,
-        List<String> createVariants) {
+        List<String> createVariants,
+        Map<String, @Nullable Object> metadata) {
 
     FlagEdit {
         createVariants = List.copyOf(createVariants);
+        metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
+    }
+
+    /** An edit that changes no metadata. */
+    FlagEdit(
+            @Nullable Boolean on,
+            @Nullable String variant,
+            @Nullable Double rollout,
+            @Nullable Instant effectiveAt,
+            List<String> createVariants) {
+        this(on, variant, rollout, effectiveAt, createVariants, Map.of());
     }
 
     /** Whether anything is to change. */
     boolean empty() {
-        return on == null && variant == null && rollout == null;
+        return on == null && variant == null && rollout == null && metadata.isEmpty();
     }
 
     /**
@@ -61,12 +77,26 @@ record FlagEdit(
         } else if (variant != null) {
             b.fallthrough(Serve.variant(known(key, base, variant)));
         }
+        if (!metadata.isEmpty()) {
+            Map<String, Object> merged = new LinkedHashMap<>(base.metadata());
+            metadata.forEach((name, value) -> {
+                if (value == null) {
+                    merged.remove(name);
+                } else {
+                    merged.put(name, value);
+                }
+            });
+            b.metadata(merged);
+        }
         if (effectiveAt != null) {
             b.effectiveAt(effectiveAt, current);
         }
         try {
             return b.build();
         } catch (InvalidFlagException e) {
+            if (!metadata.isEmpty() && e.reason().contains("metadata")) {
+                throw CliException.usage("--metadata", "Invalid value for option '--metadata': " + e.getMessage());
+            }
             throw usage(e.getMessage());
         }
     }
@@ -105,7 +135,7 @@ record FlagEdit(
                     + "' needs --variant NAME, the variant that gets the percentage; its variants: "
                     + String.join(", ", flag.variantNames()));
         }
-        String rest = flag.offVariant();
+        String rest = rest(key, flag, first);
         if (rest.equals(first)) {
             throw usage("--rollout gives " + Describe.percent(percent) + "% to '" + first + "' and the rest to the off"
                     + " variant, which is '" + first + "' too; pick another --variant of: "
@@ -117,6 +147,25 @@ record FlagEdit(
         Rollout now = flag.fallthrough().rollout();
         // keep the bucketing of a rollout under way, so raising the share only adds contexts
         return now != null ? new Rollout(now.bucketBy(), now.seed(), shares) : new Rollout(null, null, shares);
+    }
+
+    /**
+     * The variant the rest of a rollout gets: the off-variant, or for a flag without one the other
+     * variant of a two-variant flag.
+     */
+    private String rest(String key, Flag flag, String first) {
+        if (flag.offVariant().isPresent()) {
+            return flag.offVariant().get();
+        }
+        List<String> others =
+                flag.variantNames().stream().filter(v -> !v.equals(first)).toList();
+        if (others.size() == 1) {
+            return others.get(0);
+        }
+        throw usage("--rollout gives " + Describe.percent(rollout == null ? 0 : rollout) + "% to '" + first
+                + "' and the rest to the off variant, but flag '" + key + "' names no off-variant and has "
+                + others.size() + " other variants (" + String.join(", ", others)
+                + "); give the flag an off-variant in its JSON first");
     }
 
     private static String known(String key, Flag flag, String name) {

@@ -47,8 +47,12 @@ public final class FlagsGetCommand extends StoreCommand {
             try {
                 Flag flag = Flag.fromJson(r.json(), key);
                 out().println("type     " + flag.type().name().toLowerCase(java.util.Locale.ROOT) + ", variants "
-                        + String.join(", ", flag.variantNames()) + " (off: " + flag.offVariant() + ")");
+                        + String.join(", ", flag.variantNames()) + " (off: "
+                        + flag.offVariant().orElse("none, serves the caller's default") + ")");
                 out().println("serving  " + Describe.serving(flag));
+                if (!flag.metadata().isEmpty()) {
+                    out().println("metadata: " + Describe.metadata(flag));
+                }
                 flag.previous()
                         .ifPresent(p -> out().println(
                                         "until    " + flag.effectiveAt().orElseThrow() + ": " + Describe.serving(p)));

@@ -9,6 +9,7 @@ import dev.cutover.flags.spi.WritableFlagStore;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.ArgGroup;
@@ -89,6 +90,16 @@ public final class FlagsSetCommand extends StoreCommand {
             description = "Create a string flag with these variants (comma-separated; the first is the off variant).")
     List<String> variants = new ArrayList<>();
 
+    @Option(
+            names = "--metadata",
+            paramLabel = "NAME=VALUE",
+            description =
+                    "Set a metadata entry (repeatable): true/false is a boolean, 123 an integer, 1.5 a decimal, anything else a string; NAME= with no value removes the entry.")
+    List<String> metadata = new ArrayList<>();
+
+    /** The parsed {@link #metadata}: name to value, null to remove; set by {@link #before()}. */
+    private Map<String, @Nullable Object> metadataEdits = Map.of();
+
     @Option(names = "--dry-run", description = "Check everything and print what would be written; write nothing.")
     boolean dryRun;
 
@@ -108,9 +119,11 @@ public final class FlagsSetCommand extends StoreCommand {
     @Override
     void before() {
         auditInfo = audit.require(spec);
-        if (onOff == null && variant == null && rollout == null && variants.isEmpty()) {
+        metadataEdits = MetadataOption.parse(metadata);
+        if (onOff == null && variant == null && rollout == null && variants.isEmpty() && metadata.isEmpty()) {
             throw CliException.usage(
-                    "--on", "Nothing to set: give --on, --off, --variant NAME and/or --rollout PERCENT");
+                    "--on",
+                    "Nothing to set: give --on, --off, --variant NAME, --rollout PERCENT and/or --metadata NAME=VALUE");
         }
         if (expectVersion != null && expectVersion < 0) {
             throw CliException.invalid("--expect-version", "expected 0 (absent) or more", expectVersion);
@@ -124,7 +137,8 @@ public final class FlagsSetCommand extends StoreCommand {
                 && variant == null
                 && rollout == null
                 && effectiveAt == null
-                && variants.isEmpty();
+                && variants.isEmpty()
+                && metadata.isEmpty();
     }
 
     @Override
@@ -148,13 +162,13 @@ public final class FlagsSetCommand extends StoreCommand {
         Optional<RawFlag> raw = store.get(key);
         Flag current = raw.map(r -> current(r)).orElse(null);
         long readVersion = raw.map(RawFlag::version).orElse(0L);
-        if (current != null && onOff == null && variant == null && rollout == null) {
+        if (current != null && onOff == null && variant == null && rollout == null && metadata.isEmpty()) {
             throw CliException.usage(
                     "--variants",
                     "--variants only creates a flag, and flag '" + key + "' exists (version " + readVersion
                             + ", variants " + String.join(", ", current.variantNames())
                             + "); nothing to set: to change what it serves give --on, --off, --variant NAME or"
-                            + " --rollout PERCENT");
+                            + " --rollout PERCENT, or --metadata NAME=VALUE");
         }
         Flag base = current;
         Flag cancelled = null;
@@ -166,7 +180,7 @@ public final class FlagsSetCommand extends StoreCommand {
             base = current.previous().orElse(current);
         }
         Boolean on = onOff == null ? null : onOff.on;
-        Flag next = new FlagEdit(on, variant, rollout, effectiveAt, variants).apply(key, base);
+        Flag next = new FlagEdit(on, variant, rollout, effectiveAt, variants, metadataEdits).apply(key, base);
         long expected = expectVersion != null ? expectVersion : readVersion;
         Flag stored = store.put(next, expected, java.util.Objects.requireNonNull(auditInfo));
         Writes.print(this, "set", key, expected, stored, cancelled);

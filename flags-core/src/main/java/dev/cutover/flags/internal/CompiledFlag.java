@@ -30,6 +30,11 @@ public final class CompiledFlag {
     private static final Reason LAST_SERVING_REASON = Reason.STATIC;
 
     private static final long NO_SCHEDULE = Long.MIN_VALUE;
+    /**
+     * The variant field of a packed result (24 bits) for "off, no variant": an off flag without an
+     * off-variant, which serves each caller's default value with {@link Reason#OFF}.
+     */
+    static final int NO_VARIANT = 0xFFFFFF;
 
     final Flag flag;
     final String key;
@@ -73,6 +78,11 @@ public final class CompiledFlag {
     final Map<String, Object> metadata;
     /** On, with no targets, no rules and a fixed fallthrough: the same variant for every context. */
     private final boolean isStatic;
+    /**
+     * Counts {@link #NO_VARIANT} results under an empty variant tag, as every served default is;
+     * null when the flag has an off-variant (no empty series for flags that never serve a default).
+     */
+    private final @Nullable LongAdder offDefaultCounter;
 
     private CompiledFlag(Flag flag, String json, EvaluationCounters counterRegistry, long nowMillis) {
         this.flag = flag;
@@ -97,7 +107,7 @@ public final class CompiledFlag {
             index.put(variantNames[i], i);
         }
         this.on = flag.on();
-        this.offIndex = index.get(flag.offVariant());
+        this.offIndex = flag.offVariant().map(index::get).orElse(-1);
         Map<String, Integer> t = new HashMap<>();
         for (Target target : flag.targets()) {
             for (String k : target.keys()) {
@@ -114,7 +124,7 @@ public final class CompiledFlag {
             ruleServes[r] = new Served(rules.get(r).serve(), index, key);
         }
         this.fallthrough = new Served(flag.fallthrough(), index, key);
-        this.metadata = Map.of();
+        this.metadata = flag.metadata();
         this.isStatic = targets == null && rules.isEmpty() && !fallthrough.isRollout();
         this.counters = new LongAdder[n][LAST_SERVING_REASON.ordinal() + 1];
         for (int i = 0; i < n; i++) {
@@ -122,6 +132,7 @@ public final class CompiledFlag {
                 counters[i][r] = counterRegistry.served(key, variantNames[i], REASONS[r]);
             }
         }
+        this.offDefaultCounter = offIndex < 0 ? counterRegistry.served(key, "", Reason.OFF) : null;
         long effective = flag.effectiveAt().map(java.time.Instant::toEpochMilli).orElse(NO_SCHEDULE);
         if (effective != NO_SCHEDULE && effective <= nowMillis) {
             // already in force when compiled: the previous definition can never be served again
@@ -180,13 +191,20 @@ public final class CompiledFlag {
 
     /** Counts one evaluation result; called only while metrics are bound. */
     void count(long packed) {
-        counters[variantIndex(packed)][(int) (packed >>> 48)].increment();
+        int variant = variantIndex(packed);
+        if (variant == NO_VARIANT) {
+            if (offDefaultCounter != null) {
+                offDefaultCounter.increment();
+            }
+            return;
+        }
+        counters[variant][(int) (packed >>> 48)].increment();
     }
 
     /** Evaluates for a context: the packed variant, rule index and reason. */
     long decide(EvaluationContext context) {
         if (!on) {
-            return pack(offIndex, -1, Reason.OFF);
+            return pack(offIndex < 0 ? NO_VARIANT : offIndex, -1, Reason.OFF);
         }
         if (isStatic) {
             return pack(fallthrough.fixed, -1, Reason.STATIC);

@@ -143,11 +143,51 @@ public final class FlagCodec {
             }
             b.updatedBy(optionalText(root, "updatedBy", key));
             b.description(optionalText(root, "description", key));
+            readMetadata(root.get("metadata"), b, key);
             return b.build();
         } catch (InvalidFlagException e) {
             throw e;
         } catch (RuntimeException e) {
             throw new InvalidFlagException(key, e.getMessage() == null ? e.toString() : e.getMessage());
+        }
+    }
+
+    /**
+     * Reads the optional {@code metadata} object: strings, booleans, integers that fit a long (as
+     * {@link Long}) and other numbers (as {@link Double}); anything else names {@code metadata.<name>}.
+     */
+    private static void readMetadata(@Nullable JsonNode metadata, Flag.Builder b, String key) {
+        if (metadata == null || metadata.isNull()) {
+            return;
+        }
+        if (!metadata.isObject()) {
+            throw new InvalidFlagException(
+                    key, "field 'metadata' must be an object of name to string, boolean or number but was " + metadata);
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = metadata.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            JsonNode v = e.getValue();
+            String field = "metadata." + e.getKey();
+            if (v.isTextual()) {
+                b.metadata(e.getKey(), v.textValue());
+            } else if (v.isBoolean()) {
+                b.metadata(e.getKey(), v.booleanValue());
+            } else if (v.isIntegralNumber()) {
+                if (!v.canConvertToLong()) {
+                    throw new InvalidFlagException(
+                            key, "field '" + field + "' must be an integer that fits a long but was " + v);
+                }
+                b.metadata(e.getKey(), v.longValue());
+            } else if (v.isNumber()) {
+                double d = v.doubleValue();
+                if (!Double.isFinite(d)) {
+                    throw new InvalidFlagException(key, "field '" + field + "' must be a finite number but was " + v);
+                }
+                b.metadata(e.getKey(), d);
+            } else {
+                throw new InvalidFlagException(
+                        key, "field '" + field + "' must be a string, boolean or number but was " + v);
+            }
         }
     }
 
@@ -271,7 +311,8 @@ public final class FlagCodec {
             "version",
             "updatedAt",
             "updatedBy",
-            "description");
+            "description",
+            "metadata");
     private static final Set<String> TARGET_FIELDS = Set.of("variant", "keys");
     private static final Set<String> RULE_FIELDS = Set.of("description", "clauses", "serve");
     private static final Set<String> CLAUSE_FIELDS = Set.of("attribute", "op", "values", "negate");
@@ -360,7 +401,7 @@ public final class FlagCodec {
         o.put("type", flag.type().name().toLowerCase(Locale.ROOT));
         ObjectNode variants = o.putObject("variants");
         flag.variants().forEach(variants::set);
-        o.put("offVariant", flag.offVariant());
+        flag.offVariant().ifPresent(off -> o.put("offVariant", off));
         if (!flag.targets().isEmpty()) {
             ArrayNode targets = o.putArray("targets");
             for (Target t : flag.targets()) {
@@ -408,6 +449,20 @@ public final class FlagCodec {
         flag.updatedAt().ifPresent(t -> o.put("updatedAt", t.toString()));
         flag.updatedBy().ifPresent(u -> o.put("updatedBy", u));
         flag.description().ifPresent(d -> o.put("description", d));
+        if (!flag.metadata().isEmpty()) {
+            ObjectNode metadata = o.putObject("metadata");
+            flag.metadata().forEach((name, value) -> {
+                if (value instanceof String str) {
+                    metadata.put(name, str);
+                } else if (value instanceof Boolean bool) {
+                    metadata.put(name, bool);
+                } else if (value instanceof Long l) {
+                    metadata.put(name, l);
+                } else {
+                    metadata.put(name, (Double) value);
+                }
+            });
+        }
         return o;
     }
 

@@ -30,7 +30,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>One path.</b> Every evaluation goes through {@link #decide} (rules, rollout, counting);
  * every {@link Evaluation} of a served variant is built by {@link #served}. The plain boolean
- * value reads its variant straight after {@link #decide} and allocates nothing.
+ * value reads its variant straight after {@link #decide} and allocates nothing. An off flag without
+ * an off-variant decides {@link CompiledFlag#NO_VARIANT}: every path serves the caller's default
+ * with {@link Reason#OFF} and no variant, and {@link #allFlags} leaves such a flag out, since it has
+ * no value of its own.
  */
 final class FlagEvaluator {
     private static final Logger LOG = LoggerFactory.getLogger(FlagEvaluator.class);
@@ -68,6 +71,9 @@ final class FlagEvaluator {
     boolean booleanValue(Snapshot s, String key, EvaluationContext context, boolean defaultValue) {
         CompiledFlag f = s.flags().get(key);
         int variant = fastVariant(s, f, key, context, VariantType.BOOLEAN);
+        if (variant == CompiledFlag.NO_VARIANT) {
+            return defaultValue;
+        }
         if (variant >= 0) {
             return f.booleans[variant];
         }
@@ -81,6 +87,9 @@ final class FlagEvaluator {
     String stringValue(Snapshot s, String key, EvaluationContext context, String defaultValue) {
         CompiledFlag f = s.flags().get(key);
         int variant = fastVariant(s, f, key, context, VariantType.STRING);
+        if (variant == CompiledFlag.NO_VARIANT) {
+            return defaultValue;
+        }
         if (variant >= 0) {
             return f.strings[variant];
         }
@@ -95,6 +104,7 @@ final class FlagEvaluator {
 
     /**
      * The served variant of {@code f} without building an {@link Evaluation}: its index; {@link
+     * CompiledFlag#NO_VARIANT} (counted) when it is off without an off-variant; {@link
      * #NOT_FOUND} (counted) when the store has data and no such flag; {@link #FULL_PATH} when the
      * full path must decide (another type, a scheduled change, no context, a failed decision).
      */
@@ -158,7 +168,7 @@ final class FlagEvaluator {
             if (expected != null && f.type != expected) {
                 return defaulted(s, key, defaultValue, ErrorCode.WRONG_TYPE, type);
             }
-            Evaluation<T> e = served(s, f, ctx, reader);
+            Evaluation<T> e = served(s, f, ctx, reader, defaultValue);
             return e != null ? e : defaulted(s, key, defaultValue, ErrorCode.WRONG_TYPE, type);
         } catch (MissingTargetingKey e) {
             return defaulted(s, key, defaultValue, ErrorCode.TARGETING_KEY_MISSING, type);
@@ -170,7 +180,10 @@ final class FlagEvaluator {
         }
     }
 
-    /** Every flag in force for one context; a flag whose evaluation fails is left out. */
+    /**
+     * Every flag in force for one context; a flag whose evaluation fails is left out, and so is an
+     * off flag without an off-variant (it serves each caller's own default, so has no value here).
+     */
     FlagsState allFlags(Snapshot s, EvaluationContext context) {
         long now = clock.millis();
         EvaluationContext ctx = context == null ? EvaluationContext.empty() : context;
@@ -178,8 +191,8 @@ final class FlagEvaluator {
         for (CompiledFlag stored : s.flags().values()) {
             try {
                 CompiledFlag f = stored.inForce(now);
-                Evaluation<JsonNode> e = f == null ? null : served(s, f, ctx, TREE_COPY);
-                if (e != null) {
+                Evaluation<JsonNode> e = f == null ? null : served(s, f, ctx, TREE_COPY, null);
+                if (e != null && e.variant() != null) {
                     all.put(stored.key, e);
                 }
             } catch (MissingTargetingKey | InvalidContextException e) {
@@ -202,10 +215,12 @@ final class FlagEvaluator {
 
     /**
      * The one path from a flag to the {@link Evaluation} of its served variant: decide, count, read,
-     * build. Null when the value cannot be read as requested; throws when the decision fails.
+     * build. An off flag without an off-variant gets {@code defaultValue} with {@link Reason#OFF}
+     * and no variant. Null when the value cannot be read as requested; throws when the decision
+     * fails.
      */
     private <T> @Nullable Evaluation<T> served(
-            Snapshot s, CompiledFlag f, EvaluationContext context, ValueReader<T> reader) {
+            Snapshot s, CompiledFlag f, EvaluationContext context, ValueReader<T> reader, @Nullable T defaultValue) {
         long packed = decide(f, context);
         int readerId = cacheable(reader);
         if (readerId != 0) {
@@ -215,6 +230,10 @@ final class FlagEvaluator {
             }
         }
         int variant = CompiledFlag.variantIndex(packed);
+        if (variant == CompiledFlag.NO_VARIANT) {
+            return new Evaluation<>(
+                    defaultValue, null, Reason.OFF, null, -1, f.version, s.revision(), f.type, f.metadata);
+        }
         T value;
         try {
             value = reader.read(f, variant);

@@ -15,11 +15,19 @@ import java.util.Set;
 /**
  * Checks a complete flag definition: every value matches the variant type, every variant
  * reference exists, rollouts add up to exactly 100%, numeric and semver clauses carry values of
- * their kind, and a scheduled flag's previous definition is valid too.
+ * their kind, metadata stays within its limits, and a scheduled flag's previous definition is
+ * valid too.
  */
 public final class FlagValidator {
     /** Buckets in a rollout: thousandths of a percent. */
     public static final int TOTAL_BUCKETS = 100_000;
+
+    /** Most metadata entries a flag may carry. */
+    public static final int MAX_METADATA_ENTRIES = 64;
+    /** Longest metadata name, in characters. */
+    public static final int MAX_METADATA_NAME = 128;
+    /** Longest metadata string value, in characters. */
+    public static final int MAX_METADATA_STRING = 1024;
 
     private FlagValidator() {}
 
@@ -42,7 +50,7 @@ public final class FlagValidator {
             }
         }
         Set<String> names = flag.variants().keySet();
-        requireVariant(key, names, flag.offVariant(), "offVariant");
+        flag.offVariant().ifPresent(off -> requireVariant(key, names, off, "offVariant"));
         Set<String> targeted = new HashSet<>();
         for (Target t : flag.targets()) {
             requireVariant(key, names, t.variant(), "target");
@@ -60,6 +68,7 @@ public final class FlagValidator {
             validateServe(key, names, r.serve(), "rules[" + i + "].serve");
         }
         validateServe(key, names, flag.fallthrough(), "fallthrough");
+        validateMetadata(key, flag.metadata());
         flag.previous().ifPresent(p -> {
             if (!p.key().equals(key)) {
                 throw new InvalidFlagException(key, "previous definition has a different key '" + p.key() + "'");
@@ -68,6 +77,53 @@ public final class FlagValidator {
                 throw new InvalidFlagException(key, "previous definition must not be scheduled itself");
             }
         });
+    }
+
+    private static void validateMetadata(String key, Map<String, Object> metadata) {
+        if (metadata.size() > MAX_METADATA_ENTRIES) {
+            throw new InvalidFlagException(
+                    key,
+                    "metadata has " + metadata.size() + " entries but at most " + MAX_METADATA_ENTRIES
+                            + " are allowed");
+        }
+        for (Map.Entry<String, Object> e : metadata.entrySet()) {
+            String name = e.getKey();
+            if (name.isEmpty() || name.length() > MAX_METADATA_NAME) {
+                throw new InvalidFlagException(
+                        key,
+                        "metadata entry name must be 1 to " + MAX_METADATA_NAME + " characters but was " + name.length()
+                                + " ('" + abbreviate(name) + "')");
+            }
+            if (name.chars().anyMatch(Character::isISOControl)) {
+                throw new InvalidFlagException(
+                        key, "metadata entry name '" + abbreviate(name) + "' contains a control character");
+            }
+            Object v = e.getValue();
+            if (v instanceof String s && s.length() > MAX_METADATA_STRING) {
+                throw new InvalidFlagException(
+                        key,
+                        "metadata entry '" + name + "' has a string of " + s.length() + " characters but at most "
+                                + MAX_METADATA_STRING + " are allowed");
+            }
+            if (v instanceof Double d && !Double.isFinite(d)) {
+                throw new InvalidFlagException(
+                        key, "metadata entry '" + name + "' must be a finite number but was " + d);
+            }
+            if (!(v instanceof String || v instanceof Boolean || v instanceof Long || v instanceof Double)) {
+                throw new InvalidFlagException(
+                        key, "metadata entry '" + name + "' must be a string, boolean or number but was " + v);
+            }
+        }
+    }
+
+    /** A name for an error message: control characters escaped, at most 40 characters shown. */
+    private static String abbreviate(String name) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < name.length() && b.length() < 40; i++) {
+            char c = name.charAt(i);
+            b.append(Character.isISOControl(c) ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+        }
+        return name.length() > 40 ? b + "..." : b.toString();
     }
 
     private static boolean matchesType(Flag flag, JsonNode value) {

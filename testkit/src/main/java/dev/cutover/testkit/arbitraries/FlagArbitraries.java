@@ -19,8 +19,10 @@ import dev.cutover.flags.Target;
 import dev.cutover.flags.VariantType;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import net.jqwik.api.Arbitraries;
@@ -33,7 +35,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * jqwik generators for Cutover flags: valid flag keys, evaluation contexts, complete valid
- * {@link Flag}s of every {@link VariantType}, and invalid flag documents for rejection tests.
+ * {@link Flag}s of every {@link VariantType} (sometimes without an off-variant, sometimes with
+ * {@link Flag#metadata() metadata}), and invalid flag documents for rejection tests.
  *
  * <p>Contexts and rules draw attributes and values from one small vocabulary ({@link #ATTRIBUTES},
  * {@link #CONTEXT_KEYS}), so generated rules and targets match generated contexts often enough to
@@ -360,24 +363,54 @@ public final class FlagArbitraries {
 
     private record Schedule(Instant at, @Nullable Flag previous) {}
 
+    /**
+     * Valid flag metadata: mostly empty, else up to five entries of strings, booleans, longs and
+     * finite doubles under names that include spaces, punctuation and non-ASCII letters.
+     *
+     * @since 0.1.0
+     */
+    public static Arbitrary<Map<String, Object>> metadata() {
+        Arbitrary<String> names = weighted(
+                w(3, Arbitraries.of("owner", "ticket", "temporary", "expires", "team", "cost.center", "größe", "a b")),
+                w(
+                        1,
+                        Arbitraries.strings()
+                                .withCharRange('!', '~')
+                                .ofMinLength(1)
+                                .ofMaxLength(128)));
+        Arbitrary<Object> values = Arbitraries.oneOf(
+                obj(Arbitraries.of("team-orders", "", "OPS-1234", "2026-03-01", "ünïcode ✓")),
+                obj(Arbitraries.strings().ofMaxLength(1024)),
+                obj(Arbitraries.of(true, false)),
+                obj(Arbitraries.longs()),
+                obj(Arbitraries.of(0.0, -1.5, 0.1, 1e-300, 1e300, Double.MAX_VALUE, -0.25)),
+                obj(Arbitraries.doubles()));
+        Arbitrary<Map<String, Object>> some = Arbitraries.maps(names, values)
+                .ofMinSize(1)
+                .ofMaxSize(5)
+                .map(m -> (Map<String, Object>) new LinkedHashMap<>(m));
+        return weighted(w(2, Arbitraries.just(Map.<String, Object>of())), w(1, some));
+    }
+
     /** Valid flags without schedule, version or audit fields. */
     private static Arbitrary<Flag> unscheduledFlags(String key, VariantType type) {
         return variants(type).flatMap(variants -> {
             List<String> names = List.copyOf(variants.keySet());
             return Combinators.combine(
                             Arbitraries.integers().between(0, 7).map(n -> n != 0),
-                            Arbitraries.of(names),
+                            Arbitraries.of(names).injectNull(0.25),
                             targets(names),
                             rules(names).list().ofMaxSize(3),
                             serves(names),
                             Arbitraries.of("migration switch", "owned by team orders")
-                                    .injectNull(0.7))
-                    .as((on, off, targets, rules, fallthrough, description) -> {
+                                    .injectNull(0.7),
+                            metadata())
+                    .as((on, off, targets, rules, fallthrough, description, metadata) -> {
                         Flag.Builder b = Flag.builder(key).type(type);
                         variants.forEach(b::variant);
                         b.on(on).offVariant(off).rules(rules).fallthrough(fallthrough);
                         targets.forEach(b::target);
-                        return b.description(description).build();
+                        return b.description(description).metadata(metadata).build();
                     });
         });
     }
@@ -403,6 +436,7 @@ public final class FlagArbitraries {
             case VARIANT_TYPE_MISMATCH -> InvalidDocuments.typeMismatch();
             case ROLLOUT_NOT_100 -> InvalidDocuments.rolloutNot100();
             case BAD_KEY -> InvalidDocuments.badKey();
+            case INVALID_METADATA -> InvalidDocuments.invalidMetadata();
         };
     }
 

@@ -7,8 +7,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.BigIntegerNode;
 import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.cutover.flags.Clause;
@@ -18,11 +20,14 @@ import dev.cutover.flags.Rule;
 import dev.cutover.flags.Serve;
 import dev.cutover.flags.VariantType;
 import dev.cutover.testkit.arbitraries.InvalidFlagDocument.Kind;
+import java.math.BigInteger;
 import java.util.List;
 import java.util.Locale;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.Tuple;
+import net.jqwik.api.Tuple.Tuple2;
 
 /** Builds invalid documents by breaking one thing in a valid generated flag. */
 final class InvalidDocuments {
@@ -94,7 +99,10 @@ final class InvalidDocuments {
             return flag;
         }
         return flag.toBuilder()
-                .rule(Rule.when(Serve.variant(flag.offVariant()), Clause.of("country", Operator.IN, "DE")))
+                .rule(Rule.when(
+                        Serve.variant(
+                                flag.offVariant().orElse(flag.variantNames().get(0))),
+                        Clause.of("country", Operator.IN, "DE")))
                 .build();
     }
 
@@ -191,6 +199,51 @@ final class InvalidDocuments {
             }
             return doc(Kind.BAD_KEY, bad, write(tree), "key '" + bad + "'");
         });
+    }
+
+    /** Metadata entries no valid flag may carry, each with the defect it shows. */
+    private static final List<Tuple2<String, JsonNode>> BAD_METADATA_VALUES = List.of(
+            Tuple.of("a null value", NullNode.getInstance()),
+            Tuple.of("an array value", MAPPER.createArrayNode().add("x")),
+            Tuple.of("an object value", MAPPER.createObjectNode().put("nested", true)),
+            Tuple.of("an integer larger than a long", BigIntegerNode.valueOf(new BigInteger("99999999999999999999"))),
+            Tuple.of("a string over 1024 characters", TextNode.valueOf("x".repeat(1025))));
+
+    static Arbitrary<InvalidFlagDocument> invalidMetadata() {
+        Arbitrary<Tuple2<String, JsonNode>> badEntries = Combinators.combine(
+                        Arbitraries.of("owner", "ticket", "expires"), Arbitraries.of(BAD_METADATA_VALUES))
+                .as((name, bad) -> Tuple.of(
+                        "metadata '" + name + "' with " + bad.get1(),
+                        MAPPER.createObjectNode().set(name, bad.get2())));
+        Arbitrary<Tuple2<String, JsonNode>> badNames = Arbitraries.of(
+                        "", "a".repeat(129), "tab\tname", "new\nline", "nul\u0000", "bell\u0007")
+                .map(name -> Tuple.of(
+                        "metadata name of " + name.length() + " characters: " + name.replaceAll("\\p{Cntrl}", "?"),
+                        MAPPER.createObjectNode().put(name, "x")));
+        Arbitrary<Tuple2<String, JsonNode>> tooMany = Arbitraries.just(65).map(n -> {
+            ObjectNode m = MAPPER.createObjectNode();
+            for (int i = 0; i < n; i++) {
+                m.put("entry-" + i, i);
+            }
+            return Tuple.of(n + " metadata entries", m);
+        });
+        Arbitrary<Tuple2<String, JsonNode>> notAnObject = Arbitraries.of(
+                        (JsonNode) TextNode.valueOf("owner=team"),
+                        MAPPER.createArrayNode().add("owner"),
+                        IntNode.valueOf(1),
+                        BooleanNode.TRUE)
+                .map(v -> Tuple.of("metadata " + v, v));
+        return Combinators.combine(
+                        FlagArbitraries.flags(),
+                        weighted(w(3, badEntries), w(2, badNames), w(1, tooMany), w(1, notAnObject)),
+                        Arbitraries.of(true, false))
+                .as((flag, bad, inPrevious) -> {
+                    ObjectNode tree = tree(flag);
+                    ObjectNode target = inPrevious && tree.get("previous") instanceof ObjectNode p ? p : tree;
+                    target.set("metadata", bad.get2());
+                    String where = target == tree ? "" : " in 'previous'";
+                    return doc(Kind.INVALID_METADATA, flag.key(), write(tree), bad.get1() + where);
+                });
     }
 
     private static InvalidFlagDocument doc(Kind kind, String key, String json, String defect) {

@@ -56,7 +56,16 @@ public record InvalidFlagDocument(Kind kind, String key, String json, String def
         /** A rollout whose allocations do not add up to exactly 100%. */
         ROLLOUT_NOT_100,
         /** A key that does not match {@link dev.cutover.flags.Flag#KEY_PATTERN}. */
-        BAD_KEY;
+        BAD_KEY,
+        /**
+         * A {@code metadata} field that is not an object of names to strings, booleans and numbers
+         * within the limits of {@link dev.cutover.flags.Flag#metadata()}: a null, array or object
+         * value, an integer too large for a long, an empty or over-long name, a name with a control
+         * character, an over-long string, or too many entries.
+         *
+         * @since 0.1.0
+         */
+        INVALID_METADATA;
 
         /** Whether documents of this kind are well-formed JSON objects. */
         public boolean isWellFormedJson() {

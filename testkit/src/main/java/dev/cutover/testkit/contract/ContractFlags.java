@@ -18,7 +18,9 @@ final class ContractFlags {
 
     /** A flag that uses every part of the format. */
     static Flag rich(String key) {
-        Flag previous = Flag.stringFlag(key, "OLD");
+        Flag previous = Flag.stringFlag(key, "OLD").toBuilder()
+                .metadata("owner", "team-before")
+                .build();
         return Flag.builder(key)
                 .type(VariantType.STRING)
                 .variant("OLD", "OLD")
@@ -38,6 +40,29 @@ final class ContractFlags {
                         "key", "seed-1", List.of(new Allocation("OLD", 66.667), new Allocation("NEW", 33.333)))))
                 .effectiveAt(Instant.parse("2030-01-01T00:00:00Z"), previous)
                 .description("orders migration")
+                .metadata("owner", "team-orders")
+                .metadata("ticket", 123L)
+                .metadata("temporary", true)
+                .metadata("ratio", 0.25)
+                .build();
+    }
+
+    /**
+     * A flag whose metadata a store could easily change by re-encoding: a whole double, a long
+     * beyond a double's precision, non-ASCII and escaped text; and no off-variant.
+     */
+    static Flag metadata(String key) {
+        return Flag.builder(key)
+                .variant("a", "A")
+                .variant("b", "B")
+                .on(false)
+                .metadata("whole", 1.0)
+                .metadata("big", Long.MAX_VALUE - 1)
+                .metadata("negative", Long.MIN_VALUE)
+                .metadata("tiny", 1e-300)
+                .metadata("text", "größe \"quoted\" \\ back\nslash ✓")
+                .metadata("empty", "")
+                .metadata("no", false)
                 .build();
     }
 }

@@ -248,6 +248,8 @@ public abstract class FlagStoreContract<S extends FlagStore> {
         docs.put("contract.a", booleanFlagJson("contract.a", true));
         docs.put("contract.b", Flag.stringFlag("contract.b", "SHADOW").toJson());
         docs.put("contract.c", booleanFlagJson("contract.c", false));
+        // metadata of every type, and no off-variant: both must come back as they were
+        docs.put("contract.d", ContractFlags.metadata("contract.d").toJson());
         for (Map.Entry<String, String> e : docs.entrySet()) {
             putRaw(store, e.getKey(), e.getValue());
         }
@@ -260,6 +262,9 @@ public abstract class FlagStoreContract<S extends FlagStore> {
                     () -> "document '" + e.getKey() + "' changed: put " + e.getValue() + " loaded " + raw.json());
             assertTrue(raw.version() >= 1, () -> "version of '" + e.getKey() + "' is " + raw.version());
         }
+        Flag d = Flag.fromJson(document(snapshot, "contract.d").json());
+        assertEquals(ContractFlags.metadata("contract.d").metadata(), d.metadata(), "metadata of 'contract.d'");
+        assertTrue(d.offVariant().isEmpty(), () -> "'contract.d' gained an off-variant: " + d.offVariant());
     }
 
     @Test

@@ -16,6 +16,7 @@ import dev.cutover.flags.spi.FlagWriteConflictException;
 import dev.cutover.flags.spi.RawFlag;
 import dev.cutover.flags.spi.WritableFlagStore;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -157,6 +158,35 @@ public abstract class WritableFlagStoreContract<S extends WritableFlagStore> ext
                 withoutStoreFields(flag),
                 withoutStoreFields(
                         Flag.fromJson(document(store.load(), "contract.rich").json())));
+    }
+
+    @Test
+    void metadataAndAMissingOffVariantSurviveTheStore() throws Exception {
+        Flag flag = ContractFlags.metadata("contract.metadata");
+        Flag stored = store.put(flag, 0, AUDIT);
+        for (Flag read : List.of(
+                stored,
+                Flag.fromJson(current("contract.metadata").json()),
+                Flag.fromJson(document(store.load(), "contract.metadata").json()))) {
+            assertEquals(flag.metadata(), read.metadata(), "metadata as stored");
+            read.metadata()
+                    .forEach((name, value) -> assertEquals(
+                            flag.metadata().get(name).getClass(),
+                            value.getClass(),
+                            () -> "type of metadata entry '" + name + "'"));
+            assertEquals(
+                    List.copyOf(flag.metadata().keySet()),
+                    List.copyOf(read.metadata().keySet()),
+                    "order");
+            assertTrue(read.offVariant().isEmpty(), () -> "an off-variant appeared: " + read.offVariant());
+            assertEquals(withoutStoreFields(flag), withoutStoreFields(read));
+        }
+        Flag changed =
+                store.put(stored.toBuilder().metadata(Map.of("owner", "team-b")).build(), stored.version(), AUDIT);
+        assertEquals(
+                Map.of("owner", "team-b"),
+                Flag.fromJson(current("contract.metadata").json()).metadata());
+        assertEquals(changed.metadata(), Map.of("owner", "team-b"));
     }
 
     @Test

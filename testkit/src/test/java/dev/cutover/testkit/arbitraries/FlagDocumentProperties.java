@@ -52,6 +52,15 @@ class FlagDocumentProperties {
         assertThat(parsed.previous().map(Flag::toJson))
                 .isEqualTo(flag.previous().map(Flag::toJson));
         assertThat(Flag.isValidKey(flag.key())).isTrue();
+        assertThat(parsed.offVariant()).isEqualTo(flag.offVariant());
+        assertThat(parsed.metadata()).containsExactlyEntriesOf(flag.metadata());
+        parsed.metadata()
+                .forEach((name, value) ->
+                        assertThat(value).hasSameClassAs(flag.metadata().get(name)));
+        Statistics.label("off-variant").collect(flag.offVariant().isPresent());
+        Statistics.label("metadata").collect(!flag.metadata().isEmpty());
+        Statistics.label("off-variant").coverage(c -> c.check(false).count(n -> n > 0));
+        Statistics.label("metadata").coverage(c -> c.check(true).count(n -> n > 0));
     }
 
     @StatisticsReport(StatisticsReport.StatisticsReportMode.OFF)

@@ -80,10 +80,18 @@ class FlagEvaluationProperties {
             return;
         }
         assertThat(first.errorCode()).as("evaluation of %s", first).isNull();
-        assertThat(first.variant()).isIn(effective.variantNames());
-        if (!effective.on()) {
+        boolean offWithoutVariant = !effective.on() && effective.offVariant().isEmpty();
+        Statistics.label("off without off-variant").collect(offWithoutVariant);
+        if (offWithoutVariant) {
             assertThat(first.reason()).isEqualTo(Reason.OFF);
-            assertThat(first.variant()).isEqualTo(effective.offVariant());
+            assertThat(first.variant()).isNull();
+            assertThat(first.value()).isEqualTo(defaultOf(effective));
+        } else {
+            assertThat(first.variant()).isIn(effective.variantNames());
+        }
+        if (!effective.on() && !offWithoutVariant) {
+            assertThat(first.reason()).isEqualTo(Reason.OFF);
+            assertThat(first.variant()).isEqualTo(effective.offVariant().orElseThrow());
         }
         if (first.reason() == Reason.TARGET_MATCH) {
             assertThat(effective.targets()).anySatisfy(t -> assertThat(t.keys()).contains(context.key()));
@@ -112,7 +120,11 @@ class FlagEvaluationProperties {
             assertThat(j.value()).isNotNull();
             FlagsState all = client.allFlags(context);
             assertThat(all.revision()).isEqualTo(first.revision());
-            assertThat(all.evaluations().get(flag.key()).variant()).isEqualTo(first.variant());
+            if (offWithoutVariant) {
+                assertThat(all.evaluations()).doesNotContainKey(flag.key());
+            } else {
+                assertThat(all.evaluations().get(flag.key()).variant()).isEqualTo(first.variant());
+            }
         }
         client.booleanValue(flag.key(), context, true);
         client.stringValue(flag.key(), context, "x");
@@ -200,6 +212,16 @@ class FlagEvaluationProperties {
             return flag.previous().orElse(null);
         }
         return flag;
+    }
+
+    /** The default {@link #typedDetail} passes for the flag's type. */
+    private static Object defaultOf(Flag effective) {
+        return switch (effective.type()) {
+            case BOOLEAN -> false;
+            case STRING -> "default";
+            case NUMBER -> -1.0;
+            case JSON -> TextNode.valueOf("default");
+        };
     }
 
     private static Evaluation<?> typedDetail(FlagClient client, Flag flag, EvaluationContext ctx) {
