@@ -138,8 +138,8 @@ public final class EvaluationContext {
 
     /**
      * A context whose key and attributes are read from {@code source} when an evaluation asks for
-     * them, without copying. The {@value #KEY_ATTRIBUTE} attribute is the source's key unless the
-     * source has an attribute of that name. A view is as immutable as its source: an adapter may
+     * them, without copying. The {@value #KEY_ATTRIBUTE} attribute is always the source's key (an
+     * attribute of that name in the source is not read). A view is as immutable as its source: an adapter may
      * point one view at a new source state between evaluations on one thread, never during one.
      */
     public static EvaluationContext view(Source source) {
@@ -177,13 +177,15 @@ public final class EvaluationContext {
 
     /**
      * Looks an attribute up; {@value #KEY_ATTRIBUTE} returns the targeting key unless an attribute of
-     * that name was set explicitly.
+     * that name was set explicitly (in a built context; in a {@linkplain #view view} it is always the
+     * targeting key).
      */
     public @Nullable Object get(String attribute) {
         Source src = source;
         if (src != null) {
-            Object v = src.attribute(attribute);
-            return v == null && KEY_ATTRIBUTE.equals(attribute) ? src.key() : v;
+            // in a view the key attribute is always the targeting key: rules and key-bucketed rollouts
+            // read it without a lookup in the adapter's attributes
+            return KEY_ATTRIBUTE.equals(attribute) ? src.key() : src.attribute(attribute);
         }
         int h = attribute.hashCode();
         Object value = null;

@@ -210,14 +210,86 @@ class CutoverProviderTest {
     }
 
     @Test
+    @DisplayName("Requirement 3.2.3: API, client and invocation contexts are merged, the invocation's winning")
     void theApiAndClientContextsAreMergedBeforeMapping() {
         api.setEvaluationContext(new ImmutableContext(Map.of("country", new Value("DE"))));
         assertThat(client.getBooleanDetails("checkout", false, new ImmutableContext("customer-4"))
                         .getValue())
                 .isTrue();
+        assertThat(client.getBooleanDetails("checkout", true, context("customer-4", Map.of("country", new Value("FR"))))
+                        .getValue())
+                .as("the invocation's attribute overrides the global one")
+                .isFalse();
         assertThat(client.getBooleanDetails("checkout", false).getErrorCode())
-                .as("the global context has attributes but no targeting key")
+                .as("the flag has individual targets: it needs the key the merged context lacks")
                 .isEqualTo(ErrorCode.TARGETING_KEY_MISSING);
+        client.setEvaluationContext(new ImmutableContext("customer-vip"));
+        assertThat(client.getBooleanDetails("checkout", false).getReason())
+                .as("the client's targeting key")
+                .isEqualTo(Reason.TARGETING_MATCH.name());
+    }
+
+    @Test
+    @DisplayName("Requirements 2.2.9, 2.2.10 and 1.4.14: the flag's own metadata, exactly; versions only when exposed")
+    void flagMetadataIsTheFlagsOwn() {
+        flags.set(Flag.builder("tagged")
+                .booleanVariants()
+                .metadata("owner", "team-orders")
+                .metadata("ticket", 123)
+                .metadata("temporary", true)
+                .metadata("weight", 0.5)
+                .build());
+        FlagEvaluationDetails<Boolean> tagged = client.getBooleanDetails("tagged", true, new ImmutableContext("c"));
+        assertThat(tagged.getFlagMetadata().asUnmodifiableMap())
+                .containsExactlyInAnyOrderEntriesOf(
+                        Map.of("owner", "team-orders", "ticket", 123L, "temporary", true, "weight", 0.5));
+        assertThat(tagged.getFlagMetadata().getLong("ticket")).isEqualTo(123L);
+        assertThat(client.getBooleanDetails("split", true, new ImmutableContext("c"))
+                        .getFlagMetadata()
+                        .isEmpty())
+                .isTrue();
+
+        OpenFeatureAPI exposing = OpenFeatureAPI.createIsolated();
+        try {
+            exposing.setProviderAndWait(CutoverProvider.builder(flags.client())
+                    .exposeFlagVersions(true)
+                    .build());
+            Client c = exposing.getClient();
+            FlagEvaluationDetails<Boolean> withVersions =
+                    c.getBooleanDetails("tagged", true, new ImmutableContext("c"));
+            assertThat(withVersions.getFlagMetadata().getString("owner")).isEqualTo("team-orders");
+            assertThat(withVersions.getFlagMetadata().getLong("flagVersion"))
+                    .isEqualTo(flags.get("tagged").orElseThrow().version());
+            assertThat(withVersions.getFlagMetadata().getLong("revision"))
+                    .isEqualTo(flags.client().status().revision());
+            assertThat(withVersions.getFlagMetadata().getInteger("ruleIndex")).isNull();
+            FlagEvaluationDetails<Boolean> rule =
+                    c.getBooleanDetails("checkout", false, context("customer-1", Map.of("country", new Value("DE"))));
+            assertThat(rule.getFlagMetadata().getInteger("ruleIndex")).isZero();
+        } finally {
+            exposing.shutdown();
+        }
+    }
+
+    @Test
+    @DisplayName("Requirement 2.2.5: an off flag is DISABLED, serving its off variant, or the caller's default when it"
+            + " names none")
+    void anOffFlagWithoutAnOffVariantServesTheCallersDefault() {
+        flags.set(Flag.builder("dark")
+                .type(VariantType.STRING)
+                .variant("a", "a")
+                .variant("b", "b")
+                .offVariant(null)
+                .on(false)
+                .build());
+        FlagEvaluationDetails<String> dark = client.getStringDetails("dark", "mine", new ImmutableContext("c"));
+        assertThat(dark.getValue()).isEqualTo("mine");
+        assertThat(dark.getVariant()).isNull();
+        assertThat(dark.getReason()).isEqualTo(Reason.DISABLED.name());
+        assertThat(dark.getErrorCode()).isNull();
+        FlagEvaluationDetails<Boolean> killed = client.getBooleanDetails("killed", true);
+        assertThat(killed.getValue()).as("names its off variant").isFalse();
+        assertThat(killed.getReason()).isEqualTo(Reason.DISABLED.name());
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.openfeature.sdk.Structure;
 import dev.openfeature.sdk.Value;
 import java.time.Instant;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -14,8 +15,10 @@ import org.jspecify.annotations.Nullable;
  * only the attributes they compare, and each is converted when read.
  *
  * <ul>
- *   <li>The targeting key is the Cutover key; a context without one is a Cutover context without a
- *       key, which every flag that does not need the key evaluates normally.
+ *   <li>The targeting key is the Cutover key, and what rules on {@code key} and key-bucketed
+ *       rollouts read (an OpenFeature attribute named {@code key} is not read); a context without
+ *       one is a Cutover context without a key, which every flag that does not need the key
+ *       evaluates normally.
  *   <li>Booleans, strings and numbers are read as they are; an instant as its epoch milliseconds (a
  *       {@code long}), so numeric rules compare times; a null value is an absent attribute.
  *   <li>A dotted name reads inside structures: {@code device.os} is the {@code os} of the structure
@@ -100,21 +103,38 @@ public final class ContextView implements EvaluationContext.Source {
         if (context == null) {
             return null;
         }
-        Value value = context.getValue(name);
         if (name.indexOf('.') > 0) {
-            Value nested = nested(context, name);
-            if (value != null && !value.isNull() && nested != null && !nested.isNull()) {
-                throw invalid(name, "is given twice: once as a name and once inside a structure");
-            }
-            if (value == null) {
-                value = nested;
-            }
+            return dotted(context, name);
         }
-        return scalar(name, value);
+        // the SDK hands out a copy of each Value; it must not leave this method, so that the JIT can
+        // do without it: only the inner object is passed on
+        Value value = context.getValue(name);
+        Object inner = value == null ? null : value.asObject();
+        // class checks first (String and Boolean are final, Number a class): an interface check on a
+        // String scans its secondary supers, which the SDK's own checks keep evicting from the cache
+        if (inner instanceof String || inner instanceof Boolean || inner instanceof Number) {
+            return inner;
+        }
+        return inner == null ? null : other(name, inner);
+    }
+
+    /** A dotted name: an attribute of its own, or the value at that path inside structures, not both. */
+    private @Nullable Object dotted(dev.openfeature.sdk.EvaluationContext context, String name) {
+        Value own = context.getValue(name);
+        Value nested = nested(context, name);
+        if (own != null && !own.isNull() && nested != null && !nested.isNull()) {
+            throw invalid(name, "is given twice: once as a name and once inside a structure");
+        }
+        Value value = own != null ? own : nested;
+        Object inner = value == null ? null : value.asObject();
+        if (inner instanceof String || inner instanceof Boolean || inner instanceof Number) {
+            return inner;
+        }
+        return inner == null ? null : other(name, inner);
     }
 
     /** The value at a dotted path inside structures, or null. */
-    private @Nullable Value nested(dev.openfeature.sdk.EvaluationContext context, String name) {
+    private static @Nullable Value nested(dev.openfeature.sdk.EvaluationContext context, String name) {
         int dot = name.indexOf('.');
         Value current = context.getValue(name.substring(0, dot));
         int from = dot + 1;
@@ -124,21 +144,16 @@ public final class ContextView implements EvaluationContext.Source {
             if (next < 0) {
                 return s.getValue(name.substring(from));
             }
-            // a structure may also hold a dotted name itself: the longest match is not tried, as
-            // flattening never produced one
             current = s.getValue(name.substring(from, next));
             from = next + 1;
         }
         return null;
     }
 
-    private @Nullable Object scalar(String name, @Nullable Value value) {
-        if (value == null || value.isNull() || value.isStructure()) {
-            return null;
-        }
-        Object inner = value.asObject();
-        if (inner instanceof String || inner instanceof Boolean || inner instanceof Number) {
-            return inner;
+    /** Anything but a string, boolean or number: an instant as epoch millis, a structure absent, else refused. */
+    private @Nullable Object other(String name, Object inner) {
+        if (inner instanceof Structure) {
+            return null; // rules compare single values; a structure is read by its dotted names
         }
         if (inner instanceof Instant instant) {
             try {
@@ -147,7 +162,7 @@ public final class ContextView implements EvaluationContext.Source {
                 throw invalid(name, "is the instant " + instant + ", outside the range of epoch milliseconds");
             }
         }
-        if (value.isList()) {
+        if (inner instanceof List<?>) {
             throw invalid(name, "is a list; Cutover rules compare single strings, numbers and booleans");
         }
         throw invalid(name, "is a " + inner.getClass().getName() + ", which Cutover rules cannot compare");
@@ -170,7 +185,7 @@ public final class ContextView implements EvaluationContext.Source {
             return names;
         }
         for (String key : context.keySet()) {
-            if (!TARGETING_KEY.equals(key)) {
+            if (!TARGETING_KEY.equals(key) && !EvaluationContext.KEY_ATTRIBUTE.equals(key)) {
                 add(names, key, context.getValue(key), 0);
             }
         }
