@@ -22,11 +22,11 @@ import org.jspecify.annotations.Nullable;
  *   <li>Booleans, strings and numbers are read as they are; an instant as its epoch milliseconds (a
  *       {@code long}), so numeric rules compare times; a null value is an absent attribute.
  *   <li>A dotted name reads inside structures: {@code device.os} is the {@code os} of the structure
- *       {@code device}. A structure read as a whole is absent (rules compare single values).
- *   <li>A list, another type, an instant outside epoch milliseconds, or a dotted name that is both an
- *       attribute of its own and a value inside a structure make the evaluation serve the default
- *       with {@code INVALID_CONTEXT} and a message naming the attribute, but only when a rule reads
- *       that attribute: attributes no rule reads are never looked at.
+ *       {@code device}, unless the context has an attribute named {@code device.os} itself, which
+ *       wins. A structure read as a whole is absent (rules compare single values).
+ *   <li>A list, another type, or an instant outside epoch milliseconds make the evaluation serve the
+ *       default with {@code INVALID_CONTEXT} and a message naming the attribute, but only when a rule
+ *       reads that attribute: attributes no rule reads are never looked at.
  * </ul>
  *
  * <p>A view is used by one evaluation on one thread. {@link #begin} hands out the thread's own
@@ -103,30 +103,15 @@ public final class ContextView implements EvaluationContext.Source {
         if (context == null) {
             return null;
         }
-        if (name.indexOf('.') > 0) {
-            return dotted(context, name);
-        }
         // the SDK hands out a copy of each Value; it must not leave this method, so that the JIT can
         // do without it: only the inner object is passed on
         Value value = context.getValue(name);
+        if (value == null && name.indexOf('.') > 0) {
+            value = nested(context, name); // no attribute of that very name: the path inside structures
+        }
         Object inner = value == null ? null : value.asObject();
         // class checks first (String and Boolean are final, Number a class): an interface check on a
         // String scans its secondary supers, which the SDK's own checks keep evicting from the cache
-        if (inner instanceof String || inner instanceof Boolean || inner instanceof Number) {
-            return inner;
-        }
-        return inner == null ? null : other(name, inner);
-    }
-
-    /** A dotted name: an attribute of its own, or the value at that path inside structures, not both. */
-    private @Nullable Object dotted(dev.openfeature.sdk.EvaluationContext context, String name) {
-        Value own = context.getValue(name);
-        Value nested = nested(context, name);
-        if (own != null && !own.isNull() && nested != null && !nested.isNull()) {
-            throw invalid(name, "is given twice: once as a name and once inside a structure");
-        }
-        Value value = own != null ? own : nested;
-        Object inner = value == null ? null : value.asObject();
         if (inner instanceof String || inner instanceof Boolean || inner instanceof Number) {
             return inner;
         }
