@@ -22,7 +22,7 @@ import org.jspecify.annotations.Nullable;
  * {@link ErrorCode#TARGETING_KEY_MISSING}.
  *
  * <p>An adapter that already holds the attributes in its own form (an OpenFeature context, a
- * request) can {@linkplain #view(String, Source) view} them instead of copying them: the view reads
+ * request) can {@linkplain #view(Source) view} them instead of copying them: the view reads
  * only the attributes an evaluation asks for.
  *
  * @since 0.1.0
@@ -54,7 +54,7 @@ public final class EvaluationContext {
     private final Object @Nullable [] values;
 
     /**
-     * Attributes read on demand from another representation, for {@link #view(String, Source)}.
+     * Attributes read on demand from another representation, for {@link #view(Source)}.
      * Implementations must be safe to call from the evaluating thread and return the same answer for
      * the same name during one evaluation.
      *

@@ -20,9 +20,7 @@ import dev.openfeature.sdk.ProviderState;
 import dev.openfeature.sdk.exceptions.OpenFeatureError;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -34,17 +32,15 @@ import org.junit.jupiter.api.Test;
  * test moves, so no test waits for time to pass.
  */
 class CutoverProviderEventsTest {
-    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final Duration WAIT = ReceivedEvents.WAIT;
     private static final AuditInfo AUDIT = new AuditInfo("test", "events");
 
     private final InMemoryFlagStore backing = new InMemoryFlagStore();
     private final SwitchableStore store = new SwitchableStore(backing);
     private final MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
     private final OpenFeatureAPI api = OpenFeatureAPI.createIsolated();
-    private final List<Received> received = new CopyOnWriteArrayList<>();
+    private final ReceivedEvents events = new ReceivedEvents();
     private FlagClient flags;
-
-    private record Received(ProviderEvent event, EventDetails details) {}
 
     @AfterEach
     void tearDown() {
@@ -67,20 +63,15 @@ class CutoverProviderEventsTest {
     }
 
     private Client listeningClient() {
-        Client client = api.getClient();
-        for (ProviderEvent event : ProviderEvent.values()) {
-            client.on(event, details -> received.add(new Received(event, details)));
-        }
-        return client;
+        return events.listen(api.getClient());
     }
 
     private void awaitEvent(ProviderEvent event, String what, Predicate<EventDetails> condition) {
-        Eventually.within(
-                WAIT, what, () -> received.stream().anyMatch(r -> r.event() == event && condition.test(r.details())));
+        events.await(event, what, condition);
     }
 
     private long count(ProviderEvent event) {
-        return received.stream().filter(r -> r.event() == event).count();
+        return events.count(event);
     }
 
     @Test
@@ -100,7 +91,7 @@ class CutoverProviderEventsTest {
                 "both keys reported",
                 d -> changedKeys().containsAll(Set.of("checkout", "banner")));
         assertThat(changedKeys()).containsOnly("checkout", "banner");
-        EventDetails last = received.stream()
+        EventDetails last = events.all().stream()
                 .filter(r -> r.event() == ProviderEvent.PROVIDER_CONFIGURATION_CHANGED)
                 .reduce((a, b) -> b)
                 .orElseThrow()
@@ -113,7 +104,7 @@ class CutoverProviderEventsTest {
     }
 
     private Set<String> changedKeys() {
-        return received.stream()
+        return events.all().stream()
                 .filter(r -> r.event() == ProviderEvent.PROVIDER_CONFIGURATION_CHANGED)
                 .flatMap(r -> r.details().getFlagsChanged().stream())
                 .collect(Collectors.toSet());
@@ -205,13 +196,13 @@ class CutoverProviderEventsTest {
         awaitEvent(ProviderEvent.PROVIDER_CONFIGURATION_CHANGED, "the change before shutdown", d -> true);
 
         provider.shutdown();
-        int seen = received.size();
+        int seen = events.all().size();
         backing.put(Flag.booleanFlag("after", true), 0, AUDIT);
         Eventually.within(WAIT, "the client loaded the later change", () -> flags.booleanValue("after", false));
         store.down();
         // each failed refresh cycle would have made a running monitor report PROVIDER_STALE at once
         Eventually.within(WAIT, "five failed refresh cycles", () -> store.failedCalls() >= 5);
         assertThat(flags.status().state()).isEqualTo(ClientStatus.State.STALE);
-        assertThat(received).hasSize(seen);
+        assertThat(events.all()).hasSize(seen);
     }
 }

@@ -51,21 +51,19 @@ import org.junit.jupiter.api.io.TempDir;
  * and from emitted events afterwards.
  */
 class CutoverProviderLifecycleTest {
-    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final Duration WAIT = ReceivedEvents.WAIT;
     private static final Duration LONG_INIT = Duration.ofSeconds(60);
     private static final AuditInfo AUDIT = new AuditInfo("test", "lifecycle");
 
     private final InMemoryFlagStore backing = new InMemoryFlagStore();
     private final SwitchableStore store = new SwitchableStore(backing);
     private final OpenFeatureAPI api = OpenFeatureAPI.createIsolated();
-    private final List<Received> received = new CopyOnWriteArrayList<>();
+    private final ReceivedEvents events = new ReceivedEvents();
     private final ExecutorService background = Executors.newSingleThreadExecutor();
     private final List<FlagClient> clients = new CopyOnWriteArrayList<>();
 
     @TempDir
     Path dir;
-
-    private record Received(ProviderEvent event, EventDetails details) {}
 
     @AfterEach
     void tearDown() {
@@ -101,16 +99,11 @@ class CutoverProviderLifecycleTest {
     }
 
     private Client listeningClient() {
-        Client client = api.getClient();
-        for (ProviderEvent event : ProviderEvent.values()) {
-            client.on(event, details -> received.add(new Received(event, details)));
-        }
-        return client;
+        return events.listen(api.getClient());
     }
 
     private void awaitEvent(ProviderEvent event, String what, Predicate<EventDetails> condition) {
-        Eventually.within(
-                WAIT, what, () -> received.stream().anyMatch(r -> r.event() == event && condition.test(r.details())));
+        events.await(event, what, condition);
     }
 
     /** Waits until the client has polled the unreachable store {@code more} more times. */
@@ -151,14 +144,14 @@ class CutoverProviderLifecycleTest {
         FlagEvaluationDetails<Boolean> meanwhile = client.getBooleanDetails("checkout", false);
         assertThat(meanwhile.getErrorCode()).isEqualTo(ErrorCode.PROVIDER_NOT_READY);
         assertThat(meanwhile.getValue()).isFalse();
-        assertThat(received).as("no READY or ERROR while waiting").isEmpty();
+        assertThat(events.all()).as("no READY or ERROR while waiting").isEmpty();
 
         backing.put(Flag.booleanFlag("checkout", true), 0, AUDIT);
         store.up();
         awaitEvent(ProviderEvent.PROVIDER_READY, "PROVIDER_READY when initialize returns", d -> true);
         assertThat(client.getProviderState()).isEqualTo(ProviderState.READY);
         assertThat(client.getBooleanValue("checkout", false)).isTrue();
-        assertThat(received).noneMatch(r -> r.event() == ProviderEvent.PROVIDER_ERROR);
+        assertThat(events.all()).noneMatch(r -> r.event() == ProviderEvent.PROVIDER_ERROR);
     }
 
     @Test
