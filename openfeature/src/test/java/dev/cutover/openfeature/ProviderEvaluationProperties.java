@@ -37,6 +37,7 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
 import net.jqwik.api.EdgeCasesMode;
 import net.jqwik.api.ForAll;
+import net.jqwik.api.Label;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterProperty;
@@ -145,6 +146,8 @@ class ProviderEvaluationProperties {
     }
 
     @Property(tries = 300, edgeCases = EdgeCasesMode.MIXIN)
+    @Label("Requirements 2.2.3 to 2.2.7, 2.3.2, 2.3.3, 1.4.14: value, variant, reason, error code, message and"
+            + " metadata are FlagClient's, for generated flags and contexts")
     void openFeatureServesWhatFlagClientServes(
             @ForAll("flags") Flag flag, @ForAll boolean present, @ForAll("contexts") Contexts context) {
         if (present) {
@@ -166,6 +169,8 @@ class ProviderEvaluationProperties {
      * naming it (requirement 2.2.7: an error carries a code and a message).
      */
     @Property(tries = 300, edgeCases = EdgeCasesMode.MIXIN)
+    @Label("Requirements 3.1.1, 3.1.2, 2.2.7: any OpenFeature context, with or without a targeting key, never"
+            + " throws; an attribute no rule can compare is INVALID_CONTEXT")
     void anyContextNeverThrows(@ForAll("flags") Flag flag, @ForAll("anyContexts") MutableContext of) {
         flags.clear().set(flag);
         compare(flag.key(), of, ContextView.detached(of).context());

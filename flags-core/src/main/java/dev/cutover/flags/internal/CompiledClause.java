@@ -145,7 +145,7 @@ final class CompiledClause {
 
     private boolean endsWithAny(String s) {
         for (String x : strings) {
-            if (s.regionMatches(s.length() - x.length(), x, 0, x.length())) {
+            if (s.endsWith(x)) {
                 return true;
             }
         }
