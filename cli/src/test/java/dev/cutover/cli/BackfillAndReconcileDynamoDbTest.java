@@ -18,6 +18,33 @@ class BackfillAndReconcileDynamoDbTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
+    void aMissingTableIsNamedByItsOptionAndNothingIsCreated() {
+        String old = Stores.freshTable("missing-old");
+        String neu = Stores.freshTable("missing-new");
+        List<String> sides = new ArrayList<>(List.of(
+                "--source-dynamodb-table",
+                old,
+                "--source-key",
+                "id",
+                "--source-version",
+                "version",
+                "--target-dynamodb-table",
+                neu,
+                "--checkpoint-jdbc-url",
+                "jdbc:h2:mem:cli_dyn_missing;DB_CLOSE_DELAY=-1"));
+        sides.addAll(Stores.dynamoDbOptions());
+        Result missing = Cli.run(sides, "backfill", "--backfill-id", "dyn_missing", "--create-target");
+        assertThat(missing.code()).as("%s", missing).isEqualTo(2);
+        assertThat(missing.err())
+                .contains("the old DynamoDB table '" + old + "' (option '--source-dynamodb-table') does not exist");
+        try (DynamoDbClient client = Stores.dynamoDbClient()) {
+            assertThat(client.listTables().tableNames())
+                    .as("--create-target created nothing")
+                    .doesNotContain(neu, old);
+        }
+    }
+
+    @Test
     void dynamoDbToDynamoDbWithCheckpointsInH2() throws Exception {
         String old = Stores.freshTable("old-orders");
         String neu = Stores.freshTable("new-orders");

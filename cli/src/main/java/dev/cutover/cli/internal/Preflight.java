@@ -134,7 +134,8 @@ final class Preflight {
             if (!create) {
                 throw CliException.usage(
                         table.option(),
-                        "the " + which + " DynamoDB table '" + table.value() + "' does not exist"
+                        "the " + which + " DynamoDB table '" + table.value() + "' (" + table.origin()
+                                + ") does not exist"
                                 + (which.equals("new") ? "; add --create-target to create it" : "")
                                 + "; nothing was written");
             }
@@ -142,7 +143,9 @@ final class Preflight {
             throw new CliException(
                     Exit.FAILED,
                     table.option(),
-                    "cannot describe the " + which + " DynamoDB table '" + table.value() + "': " + Errors.describe(e)
+                    "cannot describe the " + which + " DynamoDB table '" + table.value() + "' (" + table.origin()
+                            + "): "
+                            + Errors.describe(e)
                             + "; nothing was written");
         }
     }
