@@ -23,23 +23,7 @@ class BackfillAndReconcileJdbcTest {
     Path dir;
 
     private static List<String> sides(TestDatabase db, String... more) {
-        List<String> args = new ArrayList<>(List.of(
-                "--source-jdbc-url",
-                db.jdbcUrl(),
-                "--source-user",
-                db.user(),
-                "--source-table",
-                "old_orders",
-                "--source-key",
-                "id",
-                "--source-version",
-                "version",
-                "--target-jdbc-url",
-                db.jdbcUrl(),
-                "--target-user",
-                db.user(),
-                "--target-table",
-                "new_orders"));
+        List<String> args = OldTables.jdbcSides(db, "old_orders", "new_orders");
         args.addAll(List.of(more));
         return args;
     }

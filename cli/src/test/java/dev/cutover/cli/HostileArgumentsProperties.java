@@ -159,23 +159,7 @@ class HostileArgumentsProperties {
     }
 
     private static LinkedHashMap<String, String> sides() {
-        return options(
-                "--source-jdbc-url",
-                db.jdbcUrl(),
-                "--source-user",
-                db.user(),
-                "--source-table",
-                "orders",
-                "--source-key",
-                "id",
-                "--source-version",
-                "version",
-                "--target-jdbc-url",
-                db.jdbcUrl(),
-                "--target-user",
-                db.user(),
-                "--target-table",
-                "new_orders");
+        return options(OldTables.jdbcSides(db, "orders", "new_orders").toArray(String[]::new));
     }
 
     /** The valid invocation of each command whose options are probed, by qualified name. */

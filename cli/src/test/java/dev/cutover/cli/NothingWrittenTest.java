@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cutover.cli.Cli.Result;
+import dev.cutover.testkit.Eventually;
 import dev.cutover.testsupport.EmbeddedPostgresServer;
 import dev.cutover.testsupport.TestDatabase;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +16,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -344,26 +346,9 @@ class NothingWrittenTest {
     }
 
     private static String[] reconcile(TestDatabase db, String target, String... more) {
-        List<String> all = new ArrayList<>(List.of(
-                "reconcile",
-                "--source-jdbc-url",
-                db.jdbcUrl(),
-                "--source-user",
-                db.user(),
-                "--source-table",
-                "old_orders",
-                "--source-key",
-                "id",
-                "--source-version",
-                "version",
-                "--target-jdbc-url",
-                db.jdbcUrl(),
-                "--target-user",
-                db.user(),
-                "--target-table",
-                target,
-                "--recheck-after",
-                "0"));
+        List<String> all = new ArrayList<>(List.of("reconcile"));
+        all.addAll(OldTables.jdbcSides(db, "old_orders", target));
+        all.addAll(List.of("--recheck-after", "0"));
         all.addAll(List.of(more));
         return all.toArray(String[]::new);
     }
@@ -405,13 +390,10 @@ class NothingWrittenTest {
                 ready = true;
             }
             // the reload is asynchronous: wait until the server asks this role for its password
-            long until = System.nanoTime() + 10_000_000_000L;
-            while (connects(db, "wrong")) {
-                if (System.nanoTime() > until) {
-                    throw new IllegalStateException("the server still accepts a wrong password for " + NAME);
-                }
-                Thread.sleep(50);
-            }
+            Eventually.within(
+                    Duration.ofSeconds(10),
+                    "the server asking " + NAME + " for its password",
+                    () -> !connects(db, "wrong"));
             assertThat(connects(db, PASSWORD)).as("the right password").isTrue();
         }
 

@@ -41,6 +41,31 @@ final class OldTables {
         }
     }
 
+    /**
+     * The command-line options naming a plain old table {@code source} (key {@code id}, version
+     * {@code version}) and a versioned new table {@code target}, both in {@code db}; a mutable list
+     * to add options to.
+     */
+    static java.util.List<String> jdbcSides(TestDatabase db, String source, String target) {
+        return new java.util.ArrayList<>(java.util.List.of(
+                "--source-jdbc-url",
+                db.jdbcUrl(),
+                "--source-user",
+                db.user(),
+                "--source-table",
+                source,
+                "--source-key",
+                "id",
+                "--source-version",
+                "version",
+                "--target-jdbc-url",
+                db.jdbcUrl(),
+                "--target-user",
+                db.user(),
+                "--target-table",
+                target));
+    }
+
     static void sql(TestDatabase db, String... statements) throws SQLException {
         try (Connection c = db.dataSource().getConnection();
                 Statement s = c.createStatement()) {

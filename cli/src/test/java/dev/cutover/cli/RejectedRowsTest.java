@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cutover.cli.Cli.Result;
 import dev.cutover.testsupport.TestDatabase;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,23 +32,7 @@ class RejectedRowsTest {
     }
 
     private static List<String> sides(String target) {
-        return new ArrayList<>(List.of(
-                "--source-jdbc-url",
-                db.jdbcUrl(),
-                "--source-user",
-                db.user(),
-                "--source-table",
-                "old_orders",
-                "--source-key",
-                "id",
-                "--source-version",
-                "version",
-                "--target-jdbc-url",
-                db.jdbcUrl(),
-                "--target-user",
-                db.user(),
-                "--target-table",
-                target));
+        return OldTables.jdbcSides(db, "old_orders", target);
     }
 
     @Test

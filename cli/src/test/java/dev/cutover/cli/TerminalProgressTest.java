@@ -22,33 +22,10 @@ class TerminalProgressTest {
 
     private static List<String> backfill(TestDatabase db, String id) {
         List<String> cmd = Cli.childJvm();
-        cmd.addAll(List.of(
-                "backfill",
-                "--backfill-id",
-                id,
-                "--source-jdbc-url",
-                db.jdbcUrl(),
-                "--source-user",
-                db.user(),
-                "--source-table",
-                "old_orders",
-                "--source-key",
-                "id",
-                "--source-version",
-                "version",
-                "--target-jdbc-url",
-                db.jdbcUrl(),
-                "--target-user",
-                db.user(),
-                "--target-table",
-                "new_" + id,
-                "--create-target",
-                "--batch-size",
-                "20",
-                "--source-segments",
-                "2",
-                "--progress-interval",
-                "0"));
+        cmd.addAll(List.of("backfill", "--backfill-id", id));
+        cmd.addAll(OldTables.jdbcSides(db, "old_orders", "new_" + id));
+        cmd.addAll(
+                List.of("--create-target", "--batch-size", "20", "--source-segments", "2", "--progress-interval", "0"));
         return cmd;
     }
 
