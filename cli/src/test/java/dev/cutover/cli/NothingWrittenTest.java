@@ -255,6 +255,19 @@ class NothingWrittenTest {
     }
 
     @Test
+    void emptyVariantNamesAreRefusedNotDropped() throws Exception {
+        TestDatabase db = flagStore("nw_empty_variants");
+        DatabaseSnapshot before = DatabaseSnapshot.of(db);
+        for (String given : List.of(",", "a,", ",b", "a,,b", " ")) {
+            Result r =
+                    Cli.run(store(db, "flags", "set", "fresh", "--variants", given, "--actor", "a", "--reason", "r"));
+            assertThat(r.code()).as("--variants %s: %s", given, r).isEqualTo(2);
+            assertThat(r.err()).as("%s", r).contains("Invalid value for option '--variants'");
+        }
+        assertThat(DatabaseSnapshot.of(db)).as("no flag 'fresh' was created").isEqualTo(before);
+    }
+
+    @Test
     void aMalformedJournalUrlIsRefusedEvenWhenTheMoveDoesNotReadTheJournal() throws Exception {
         TestDatabase db = flagStore("nw_journal_url");
         DatabaseSnapshot before = DatabaseSnapshot.of(db);

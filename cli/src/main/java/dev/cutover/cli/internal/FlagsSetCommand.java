@@ -86,9 +86,11 @@ public final class FlagsSetCommand extends StoreCommand {
     @Option(
             names = "--variants",
             paramLabel = "NAME",
-            split = ",",
             description = "Create a string flag with these variants (comma-separated; the first is the off variant).")
-    List<String> variants = new ArrayList<>();
+    List<String> variantOptions = new ArrayList<>();
+
+    /** The names of {@code --variants}, split here so that an empty name is refused, not dropped. */
+    private final List<String> variants = new ArrayList<>();
 
     @Option(
             names = "--metadata",
@@ -120,6 +122,16 @@ public final class FlagsSetCommand extends StoreCommand {
     void before() {
         auditInfo = audit.require(spec);
         metadataEdits = MetadataOption.parse(metadata);
+        variants.clear();
+        for (String given : variantOptions) {
+            for (String name : given.split(",", -1)) {
+                if (name.isBlank()) {
+                    throw CliException.invalid(
+                            "--variants", "variant names must not be blank (names separated by commas)", given);
+                }
+                variants.add(name);
+            }
+        }
         if (onOff == null && variant == null && rollout == null && variants.isEmpty() && metadata.isEmpty()) {
             throw CliException.usage(
                     "--on",
