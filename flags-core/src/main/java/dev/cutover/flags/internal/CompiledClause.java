@@ -23,6 +23,7 @@ final class CompiledClause {
     private static final int CONTAINS = 3;
     private static final int NUMBER = 4;
     private static final int SEMVER = 5;
+    private static final int FEW = 8;
 
     private final String attribute;
     /** Whether the clause reads the targeting key: a context without one cannot be decided. */
@@ -31,6 +32,9 @@ final class CompiledClause {
     private final Operator op;
     private final int kind;
     private final boolean negate;
+    /** An equality clause with at most {@value #FEW} strings: compared one by one, hash first. */
+    private final boolean fewStrings;
+
     private final String[] strings;
     private final int[] stringHashes;
     private final Set<String> stringSet;
@@ -40,7 +44,9 @@ final class CompiledClause {
     private final SemVer[] versions;
 
     CompiledClause(Clause clause) {
-        this.attribute = clause.attribute();
+        // interned: a context whose attribute names are literals (or an OpenFeature context's map keys)
+        // then matches by identity, without comparing the characters
+        this.attribute = clause.attribute().intern();
         this.onKey = EvaluationContext.KEY_ATTRIBUTE.equals(attribute);
         this.op = clause.operator();
         this.kind = switch (op) {
@@ -81,10 +87,15 @@ final class CompiledClause {
             booleans[i] = b.get(i);
         }
         this.versions = v.toArray(new SemVer[0]);
+        this.fewStrings = kind == EQUALS && strings.length <= FEW;
     }
 
     boolean matches(EvaluationContext context) {
         Object value = context.get(attribute);
+        // the most common clause, a string attribute against a few strings, goes straight to the compare
+        if (value instanceof String s && fewStrings) {
+            return negate != containsString(s);
+        }
         if (value == null && onKey && context.key() == null) {
             throw MissingTargetingKey.INSTANCE;
         }
@@ -110,7 +121,7 @@ final class CompiledClause {
 
     private boolean equalsAny(Object value) {
         if (value instanceof String s) {
-            return strings.length <= 8 ? containsString(s) : stringSet.contains(s);
+            return strings.length <= FEW ? containsString(s) : stringSet.contains(s);
         } else if (value instanceof Number n) {
             return compareNumber(n);
         } else if (value instanceof Boolean bool) {

@@ -272,7 +272,7 @@ public final class CompiledFlag {
             }
             var rollout = serve.rollout();
             this.fixed = -1;
-            this.bucketBy = rollout.bucketAttribute();
+            this.bucketBy = rollout.bucketAttribute().intern(); // see CompiledClause: found by identity
             this.seedState = Bucketing.seedState(rollout.seed() == null ? flagKey : rollout.seed());
             List<Allocation> allocations = rollout.allocations().stream()
                     .filter(a -> a.thousandths() > 0)
