@@ -4,14 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.cutover.replication.Change;
+import dev.cutover.replication.InMemoryVersionedTarget;
+import dev.cutover.replication.Mirror;
 import dev.cutover.replication.spi.ChangeQueue;
 import dev.cutover.replication.spi.ChangeQueue.Delivery;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -42,6 +49,9 @@ import net.jqwik.api.constraints.IntRange;
  *   <li><b>Backpressure without loss.</b> With consumers slower than producers and a short {@code
  *       offer} wait, every offer either returns true, and its change is later delivered, or
  *       returns false; none is accepted and lost.
+ *   <li><b>Duplicates and any order converge.</b> A {@link Mirror} over the queue, fed a history
+ *       shuffled and with duplicates, leaves every key at its newest change through the versioned
+ *       apply, and drops nothing.
  *   <li><b>Prompt polls.</b> A poll of an empty queue returns an empty delivery once its wait has
  *       passed, and an interrupted poll returns promptly.
  * </ul>
@@ -176,6 +186,59 @@ public abstract class ChangeQueueContract {
         }
     }
 
+    /**
+     * A mirror over this queue, fed a history shuffled and with duplicates, converges: every key
+     * ends at its newest change (a delete as a tombstone), whatever order the queue delivered in.
+     */
+    @Property(tries = 10)
+    void duplicatesAndAnyOrderConvergeThroughTheVersionedApply(
+            @ForAll @IntRange(min = 1, max = 200) int count,
+            @ForAll @IntRange(min = 0, max = 50) int duplicatePercent,
+            @ForAll Random random)
+            throws Exception {
+        ChangeQueue queue = createQueue();
+        try {
+            List<Change> history = changes("conv", count);
+            List<Change> delivered = new ArrayList<>(history);
+            for (Change c : history) {
+                if (random.nextInt(100) < duplicatePercent) {
+                    delivered.add(c);
+                }
+            }
+            Collections.shuffle(delivered, random);
+            InMemoryVersionedTarget target = new InMemoryVersionedTarget();
+            Mirror<Change> mirror = Mirror.to(target)
+                    .<Change>mappingOne(Optional::of)
+                    .name("contract")
+                    .queue(queue)
+                    .maxBlock(DEADLINE)
+                    .workers(2)
+                    .batchSize(1 + random.nextInt(50))
+                    .build();
+            try {
+                delivered.forEach(mirror::observe);
+                Map<String, Change> newest = new TreeMap<>();
+                for (Change c : history) {
+                    newest.merge(c.key(), c, (a, b) -> a.version() >= b.version() ? a : b);
+                }
+                long deadline = System.nanoTime() + DEADLINE.toNanos();
+                List<String> expected =
+                        newest.values().stream().map(ChangeQueueContract::text).toList();
+                while (!stored(target).equals(expected) && System.nanoTime() < deadline) {
+                    mirror.awaitQuiet(WAIT);
+                }
+                assertThat(stored(target))
+                        .as("each key at its newest change, after %s deliveries", delivered.size())
+                        .containsExactlyElementsOf(expected);
+                assertThat(mirror.counts().dropped()).as("nothing dropped").isZero();
+            } finally {
+                mirror.close(DEADLINE);
+            }
+        } finally {
+            dispose(queue);
+        }
+    }
+
     @Example
     void aPollOfAnEmptyQueueReturnsEmptyOnceItsWaitHasPassed() throws Exception {
         ChangeQueue queue = createQueue();
@@ -213,6 +276,16 @@ public abstract class ChangeQueueContract {
         } finally {
             dispose(queue);
         }
+    }
+
+    /** What the target holds, key order, as {@link #text}. */
+    private static List<String> stored(InMemoryVersionedTarget target) {
+        return target.all().stream().map(ChangeQueueContract::text).toList();
+    }
+
+    /** A change with its payload as JSON text: a stored copy may hold the same numbers in other node types. */
+    private static String text(Change c) {
+        return c.kind() + " " + c.key() + " v" + c.version() + " " + c.payload();
     }
 
     /** Distinct changes: upserts and deletes, several versions of some keys, payloads that differ. */
