@@ -10,6 +10,7 @@ import dev.cutover.replication.dynamodb.DynamoDbJson;
 import dev.cutover.replication.dynamodb.DynamoDbStreamReader;
 import dev.cutover.replication.dynamodb.ItemKey;
 import dev.cutover.replication.dynamodb.ItemVersion;
+import dev.cutover.replication.dynamodb.internal.TableSettings;
 import dev.cutover.replication.dynamodb.internal.lambda.HandlerCounters;
 import dev.cutover.replication.dynamodb.internal.lambda.StreamBatchApply;
 import dev.cutover.replication.spi.VersionedTarget;
@@ -112,16 +113,18 @@ public class DynamoDbStreamsHandler implements RequestHandler<DynamodbEvent, Str
      */
     protected DynamoDbStreamsHandler(Builder builder) {
         Objects.requireNonNull(builder, "builder");
-        ItemKey key = builder.key;
-        ItemVersion version = builder.version;
-        if (key == null || version == null) {
-            throw new IllegalStateException("a DynamoDB Streams handler into " + builder.target.describe() + " needs "
-                    + (key == null ? "key(...)" : "") + (key == null && version == null ? " and " : "")
-                    + (version == null ? "version(...)" : "") + " set");
-        }
+        TableSettings.requireKeyAndVersion(
+                "a DynamoDB Streams handler into " + builder.target.describe(), builder.key, builder.version);
         this.name = builder.name;
         this.batches = new StreamBatchApply(
-                name, builder.target, key, version, builder.payload, builder.journal, builder.clock, counters);
+                name,
+                builder.target,
+                Objects.requireNonNull(builder.key),
+                Objects.requireNonNull(builder.version),
+                builder.payload,
+                builder.journal,
+                builder.clock,
+                counters);
         if (builder.journal == null) {
             LOG.warn(
                     "{}: no journal set: a refused stream record is only logged; set journal(...) so a repair finds"
