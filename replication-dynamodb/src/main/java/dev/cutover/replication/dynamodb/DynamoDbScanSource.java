@@ -218,12 +218,8 @@ public final class DynamoDbScanSource implements SegmentedSource {
          * @throws IllegalStateException when the key or the version was not set
          */
         public DynamoDbScanSource build() {
-            if (key == null || version == null) {
-                throw new IllegalStateException("a scan source of " + settings.table() + " needs "
-                        + (key == null ? "key(...)" : "") + (key == null && version == null ? " and " : "")
-                        + (version == null ? "version(...)" : "") + " set");
-            }
-            return new DynamoDbScanSource(this, key, version);
+            TableSettings.requireKeyAndVersion("a scan source of " + settings.table(), key, version);
+            return new DynamoDbScanSource(this, Objects.requireNonNull(key), Objects.requireNonNull(version));
         }
     }
 }

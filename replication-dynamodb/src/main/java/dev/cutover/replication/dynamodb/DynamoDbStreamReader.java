@@ -288,16 +288,12 @@ public final class DynamoDbStreamReader implements AutoCloseable {
          * @throws IllegalStateException when the key or the version was not set
          */
         public DynamoDbStreamReader build() {
-            if (key == null || version == null) {
-                throw new IllegalStateException("a stream reader of " + streamArn + " needs "
-                        + (key == null ? "key(...)" : "") + (key == null && version == null ? " and " : "")
-                        + (version == null ? "version(...)" : "") + " set");
-            }
+            TableSettings.requireKeyAndVersion("a stream reader of " + streamArn, key, version);
             if (lease.compareTo(pollInterval.multipliedBy(3)) < 0) {
                 throw new IllegalStateException("lease must be at least 3 poll intervals ("
                         + pollInterval.multipliedBy(3) + ") but was " + lease);
             }
-            return new DynamoDbStreamReader(this, key, version);
+            return new DynamoDbStreamReader(this, Objects.requireNonNull(key), Objects.requireNonNull(version));
         }
     }
 }

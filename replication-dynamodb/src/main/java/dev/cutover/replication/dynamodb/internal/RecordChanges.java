@@ -61,7 +61,13 @@ public final class RecordChanges {
         return changes;
     }
 
-    private Change change(Record r) {
+    /**
+     * The change of one record.
+     *
+     * @throws RuntimeException (an {@link IllegalArgumentException} for a record of the wrong
+     *     shape; whatever the key, version or payload mapping throws) when it cannot become one
+     */
+    public Change change(Record r) {
         StreamRecord d = Objects.requireNonNull(r.dynamodb(), "record has no dynamodb section");
         if (!d.hasKeys()) {
             throw new IllegalArgumentException("record has no keys");
@@ -84,7 +90,7 @@ public final class RecordChanges {
     }
 
     /** A primary key as text for a log line. */
-    static String rawKey(Map<String, AttributeValue> keys) {
+    public static String rawKey(Map<String, AttributeValue> keys) {
         StringBuilder text = new StringBuilder("{");
         keys.forEach((name, v) -> text.append(text.length() > 1 ? ", " : "")
                 .append(name)

@@ -3,6 +3,7 @@ package dev.cutover.replication.dynamodb.internal;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
@@ -43,6 +44,20 @@ public final class TableSettings {
             throw new IllegalArgumentException(setting + " must be 1 to 255 bytes but was '" + name + "'");
         }
         return name;
+    }
+
+    /**
+     * Checks that a builder of a record or item mapping got both its key and its version.
+     *
+     * @param subject what is built, for the message ("a scan source of orders")
+     * @throws IllegalStateException naming what is missing
+     */
+    public static void requireKeyAndVersion(String subject, @Nullable Object key, @Nullable Object version) {
+        if (key == null || version == null) {
+            throw new IllegalStateException(subject + " needs " + (key == null ? "key(...)" : "")
+                    + (key == null && version == null ? " and " : "") + (version == null ? "version(...)" : "")
+                    + " set");
+        }
     }
 
     /** {@code value} when it is 1 to 256 characters. */
