@@ -1,0 +1,5 @@
+/** Change data capture from PostgreSQL. */
+@NullMarked
+package dev.cutover.replication.postgres;
+
+import org.jspecify.annotations.NullMarked;
