@@ -31,6 +31,7 @@ final class Scenario {
     final String name;
     final String sourceDatabase;
     final DataSource source;
+    final String targetDatabase;
     final DataSource targetSource;
     final JdbcVersionedTarget target;
     final PostgresShardCheckpointStore checkpoints;
@@ -45,7 +46,8 @@ final class Scenario {
                 source,
                 "CREATE TABLE items (id BIGINT PRIMARY KEY, name TEXT, price NUMERIC(14,2), ratio DOUBLE PRECISION,"
                         + " doc JSONB, at TIMESTAMPTZ, day DATE, seen TIMESTAMP, ok BOOLEAN, blob BYTEA)");
-        this.targetSource = LogicalPostgres.dataSource(LogicalPostgres.createDatabase(name + "_new"));
+        this.targetDatabase = LogicalPostgres.createDatabase(name + "_new");
+        this.targetSource = LogicalPostgres.dataSource(targetDatabase);
         this.target =
                 JdbcVersionedTarget.builder(targetSource).table("items_v2").build();
         target.createTableIfMissing();

@@ -14,6 +14,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -74,14 +75,16 @@ public final class CaptureEngine implements AutoCloseable {
      */
     public void start() {
         try {
-            long startLsn = new SourceChecks(
+            long slotLsn = new SourceChecks(
                             settings.source(), settings.tables(), settings.slot(), settings.publication())
                     .run();
             OffsetCheckpoints held = new OffsetCheckpoints(
                     settings.checkpoints(), settings.shard(), settings.owner(), settings.lease(), settings.clock());
             checkpoints = held;
-            long firstTransactionLsn = held.acquire(startLsn);
-            records = new ChangeRecords(settings.tables(), firstTransactionLsn);
+            Instant now = settings.clock().instant();
+            held.acquire(OffsetToken.seed(
+                    settings.name(), slotLsn, now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000));
+            records = new ChangeRecords(settings.tables());
             engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
                     .using(properties(held.handle()))
                     .notifying(this::handleBatch)

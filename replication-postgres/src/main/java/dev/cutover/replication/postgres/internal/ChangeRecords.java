@@ -28,16 +28,10 @@ public final class ChangeRecords {
     static final String LAST_COMMIT_LSN = "lsn_commit";
 
     private final Map<String, TableMapping> tables;
-    private final long firstTransactionLsn;
     private long lastVersion;
 
-    /**
-     * @param firstTransactionLsn the position of a transaction decoded before any commit (the WAL
-     *     position the capture recorded before it first streamed)
-     */
-    public ChangeRecords(List<TableMapping> tables, long firstTransactionLsn) {
+    public ChangeRecords(List<TableMapping> tables) {
         this.tables = tables.stream().collect(Collectors.toMap(TableMapping::table, Function.identity()));
-        this.firstTransactionLsn = firstTransactionLsn;
     }
 
     /** A change read from the log, with its commit time. */
@@ -118,7 +112,12 @@ public final class ChangeRecords {
 
     private long version(SourceRecord record) {
         Object commit = record.sourceOffset().get(LAST_COMMIT_LSN);
-        long transactionLsn = commit instanceof Number n ? n.longValue() : firstTransactionLsn;
+        if (!(commit instanceof Number)) {
+            // never: every capture starts from an offset that has one (OffsetToken.seed)
+            throw new PostgresCaptureException("the change at LSN " + lsn(record)
+                    + " carries no commit position in its offset; refusing to give it a version");
+        }
+        long transactionLsn = ((Number) commit).longValue();
         Struct transaction = ((Struct) record.value()).getStruct("transaction");
         if (transaction == null) {
             throw new IllegalStateException("record at LSN " + lsn(record) + " has no transaction block");

@@ -40,7 +40,6 @@ public final class OffsetCheckpoints implements AutoCloseable {
     private final AtomicReference<@Nullable String> token = new AtomicReference<>();
     private final AtomicReference<@Nullable RuntimeException> failure = new AtomicReference<>();
     private final AtomicLong saves = new AtomicLong();
-    private volatile long firstTransactionLsn;
 
     public OffsetCheckpoints(ShardCheckpointStore store, Shard shard, String owner, Duration lease, Clock clock) {
         this.store = store;
@@ -66,14 +65,13 @@ public final class OffsetCheckpoints implements AutoCloseable {
     }
 
     /**
-     * Takes the lease and reads the stored token. A capture that never saved one gets {@code
-     * startLsn} as its first transaction's position, saved at once.
+     * Takes the lease and reads the stored token. A capture that never saved one starts from
+     * {@code seed}, saved at once.
      *
-     * @return the first-transaction position in force
      * @throws PostgresCaptureException when another owner holds a live lease, or the stored token
      *     is not a capture checkpoint
      */
-    public long acquire(long startLsn) throws Exception {
+    public void acquire(OffsetToken seed) throws Exception {
         Instant now = clock.instant();
         Optional<ShardCheckpointStore.Checkpoint> held = store.lease(shard, owner, now, now.plus(lease));
         if (held.isEmpty()) {
@@ -86,18 +84,15 @@ public final class OffsetCheckpoints implements AutoCloseable {
         String stored = held.get().sequenceNumber();
         if (stored != null) {
             try {
-                OffsetToken decoded = OffsetToken.decode(stored);
-                firstTransactionLsn = decoded.firstTransactionLsn();
+                OffsetToken.decode(stored);
                 token.set(stored);
-                return firstTransactionLsn;
+                return;
             } catch (IllegalArgumentException e) {
                 throw new PostgresCaptureException(
                         "checkpoint " + shard.id() + " does not hold a capture's offsets: " + e.getMessage(), e);
             }
         }
-        firstTransactionLsn = startLsn;
-        save(Map.of());
-        return startLsn;
+        save(seed.offsets());
     }
 
     /** Debezium's offsets stored last (empty if none). */
@@ -113,7 +108,7 @@ public final class OffsetCheckpoints implements AutoCloseable {
      *     kept as {@link #failure()}
      */
     void save(Map<ByteBuffer, ByteBuffer> offsets) throws Exception {
-        String next = new OffsetToken(firstTransactionLsn, offsets).encode();
+        String next = new OffsetToken(offsets).encode();
         if (!store.checkpoint(shard, owner, next, clock.instant().plus(lease))) {
             throw fail(new PostgresCaptureException("checkpoint " + shard.id() + " was taken over by another owner;"
                     + " this capture ('" + owner + "') stops without saving its offsets"));

@@ -2,19 +2,20 @@ package dev.cutover.replication.postgres.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.OptionalLong;
 
 /**
- * What a capture keeps in its checkpoint, as one string: Debezium's offsets (its keys and values,
- * bytes as Debezium's converter wrote them, in Base64) and the position given to a transaction
- * decoded before any commit. Format {@code {"format":1,"firstTransactionLsn":N,"offsets":{...}}}.
+ * What a capture keeps in its checkpoint, as one string: Debezium's offsets, keys and values as
+ * Debezium's converter wrote them (JSON bytes), in Base64. Format {@code
+ * {"format":1,"offsets":{...}}}.
  */
-public record OffsetToken(long firstTransactionLsn, Map<ByteBuffer, ByteBuffer> offsets) {
+public record OffsetToken(Map<ByteBuffer, ByteBuffer> offsets) {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final int FORMAT = 1;
 
@@ -26,7 +27,6 @@ public record OffsetToken(long firstTransactionLsn, Map<ByteBuffer, ByteBuffer> 
     public String encode() {
         ObjectNode root = MAPPER.createObjectNode();
         root.put("format", FORMAT);
-        root.put("firstTransactionLsn", firstTransactionLsn);
         ObjectNode entries = root.putObject("offsets");
         Base64.Encoder b64 = Base64.getEncoder();
         for (Map.Entry<ByteBuffer, ByteBuffer> e : offsets.entrySet()) {
@@ -55,15 +55,34 @@ public record OffsetToken(long firstTransactionLsn, Map<ByteBuffer, ByteBuffer> 
                     .forEachRemaining(e -> offsets.put(
                             ByteBuffer.wrap(b64.decode(e.getKey())),
                             ByteBuffer.wrap(b64.decode(e.getValue().asText()))));
-            return new OffsetToken(root.path("firstTransactionLsn").asLong(), offsets);
+            return new OffsetToken(offsets);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalArgumentException("checkpoint is not JSON: " + e.getOriginalMessage(), e);
         }
     }
 
-    /** The first-transaction position of a stored token, if there is one. */
-    public static OptionalLong firstTransactionLsn(String token) {
-        return OptionalLong.of(decode(token).firstTransactionLsn());
+    /**
+     * The offset a capture starts from when it has none: Debezium's PostgreSQL offset of a commit
+     * at the slot's position {@code slotLsn}, under the key Debezium's engine {@code name} uses
+     * (its partition {@code {"server": name}}, as topic prefix). Debezium then streams from the
+     * slot's position, and the first transaction it decodes has {@code slotLsn} as the position of
+     * the commit before it, on every start until a real offset replaces this one.
+     */
+    public static OffsetToken seed(String name, long slotLsn, long nowMicros) {
+        ArrayNode key = MAPPER.createArrayNode();
+        key.add(name);
+        key.addObject().put("server", name);
+        ObjectNode value = MAPPER.createObjectNode();
+        value.put("lsn_proc", slotLsn);
+        value.put("messageType", "COMMIT");
+        value.put("lsn_commit", slotLsn);
+        value.put("lsn", slotLsn);
+        value.put("ts_usec", nowMicros);
+        return new OffsetToken(Map.of(utf8(key.toString()), utf8(value.toString())));
+    }
+
+    private static ByteBuffer utf8(String text) {
+        return ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
     }
 
     private static byte[] bytes(ByteBuffer buffer) {

@@ -21,7 +21,9 @@ import java.util.stream.Collectors;
  * <p>Checked in this order: the connection, {@code wal_level}, the user's REPLICATION attribute,
  * {@code max_replication_slots} and {@code max_wal_senders}, every table (exists, readable, key
  * columns exist and lie in its replica identity), the slot (free, pgoutput, this database) and
- * the publication (publishes inserts, updates and deletes of every table).
+ * the publication (publishes inserts, updates and deletes of every table). Creates the publication
+ * and the slot when missing: the slot before Debezium starts, so its position is known and every
+ * transaction committed after it is captured.
  */
 public final class SourceChecks {
     private final SourceSettings source;
@@ -39,7 +41,8 @@ public final class SourceChecks {
     /**
      * Runs every check and creates the publication if missing.
      *
-     * @return the WAL insert position now: where a capture that never streamed before starts
+     * @return the slot's position: where it was created now, or where it confirmed up to when it
+     *     already existed; a capture without a stored offset starts streaming there
      * @throws PostgresCaptureException naming what is wrong and how to fix it
      */
     public long run() {
@@ -50,9 +53,8 @@ public final class SourceChecks {
             for (TableMapping table : tables) {
                 table(c, table);
             }
-            slot(c);
             publication(c);
-            return queryLong(c, "SELECT (pg_current_wal_insert_lsn() - '0/0'::pg_lsn)::bigint");
+            return slot(c);
         } catch (SQLException e) {
             throw new PostgresCaptureException(
                     "could not check source " + source.describe() + " for change data capture: " + e.getMessage(), e);
@@ -170,9 +172,9 @@ public final class SourceChecks {
                         + " WHERE i.indrelid = " + oid + " AND " + indexFilter));
     }
 
-    private void slot(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT plugin, slot_type, database, active, active_pid"
-                + " FROM pg_replication_slots WHERE slot_name = ?")) {
+    private long slot(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT plugin, slot_type, database, active, active_pid,"
+                + " (confirmed_flush_lsn - '0/0'::pg_lsn)::bigint FROM pg_replication_slots WHERE slot_name = ?")) {
             ps.setString(1, slot);
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next()) {
@@ -191,7 +193,7 @@ public final class SourceChecks {
                                 + " is in use by server process " + rs.getLong(5)
                                 + " (another capture of the same slot?)");
                     }
-                    return;
+                    return rs.getLong(6);
                 }
             }
         }
@@ -201,6 +203,18 @@ public final class SourceChecks {
             throw new PostgresCaptureException("no free replication slot on " + source.describe()
                     + " for slot '" + slot + "': max_replication_slots = " + max + " and " + used
                     + " are in use (drop an unused one, or raise max_replication_slots and restart)");
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT (lsn - '0/0'::pg_lsn)::bigint FROM pg_create_logical_replication_slot(?, 'pgoutput')")) {
+            ps.setString(1, slot);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new PostgresCaptureException(
+                    "could not create replication slot '" + slot + "' on " + source.describe() + ": " + e.getMessage(),
+                    e);
         }
     }
 
