@@ -293,10 +293,10 @@ public final class CaptureEngine implements AutoCloseable {
     public void close() {
         closing.countDown();
         DebeziumEngine<RecordChangeEvent<SourceRecord>> running = engine;
-        if (running != null) {
+        if (running != null && completed.getCount() > 0) {
             try {
                 running.close();
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
                 LOG.warn("capture {}: engine did not close cleanly", settings.name(), e);
             }
         }
