@@ -14,6 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One capture's hold on its checkpoint: the lease of its shard in a {@link ShardCheckpointStore}
@@ -29,6 +31,7 @@ public final class OffsetCheckpoints implements AutoCloseable {
     /** The engine configuration entry that carries the handle. */
     public static final String HANDLE = "cutover.offsets.handle";
 
+    private static final Logger LOG = LoggerFactory.getLogger(OffsetCheckpoints.class);
     private static final Map<String, OffsetCheckpoints> REGISTRY = new ConcurrentHashMap<>();
 
     private final String handle = UUID.randomUUID().toString();
@@ -127,6 +130,10 @@ public final class OffsetCheckpoints implements AutoCloseable {
             }
         } catch (Exception e) {
             // a store that is down for a moment: the next heartbeat or save tries again
+            LOG.warn(
+                    "checkpoint {}: lease not renewed, trying again at the next heartbeat: {}",
+                    shard.id(),
+                    e.toString());
         }
     }
 
