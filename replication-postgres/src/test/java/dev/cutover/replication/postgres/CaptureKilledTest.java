@@ -19,7 +19,6 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,19 +38,7 @@ class CaptureKilledTest {
             assertThat(streaming.await(120, TimeUnit.SECONDS))
                     .as("child capture streaming: %s", output)
                     .isTrue();
-            Random random = new Random(23);
-            AtomicBoolean writing = new AtomicBoolean(true);
-            CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
-                try {
-                    while (writing.get()) {
-                        synchronized (scenario) {
-                            scenario.randomTransactions(random, 1, 3, 80);
-                        }
-                    }
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+            Scenario.Writer writer = scenario.writer(new Random(23), 80);
             await("the child applied changes")
                     .atMost(Duration.ofSeconds(60))
                     .until(() -> count(scenario, "SELECT count(*) FROM items_v2") >= 40);
@@ -64,25 +51,17 @@ class CaptureKilledTest {
                     .isTrue();
             assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
             assertThat(child.exitValue()).isEqualTo(137);
-            long writtenAtKill;
-            synchronized (scenario) {
-                writtenAtKill = scenario.rowChanges();
-            }
+            long writtenAtKill = scenario.rowChanges();
             await("changes written while nobody captures")
                     .atMost(Duration.ofSeconds(30))
-                    .until(() -> {
-                        synchronized (scenario) {
-                            return scenario.rowChanges() >= writtenAtKill + 50;
-                        }
-                    });
+                    .until(() -> scenario.rowChanges() >= writtenAtKill + 50);
             await("the killed capture's slot released")
                     .atMost(Duration.ofSeconds(60))
                     .until(() -> !slotActive(scenario));
 
             try (PostgresChangeCapture again = scenario.capture().build()) {
                 again.start();
-                writing.set(false);
-                writer.get(30, TimeUnit.SECONDS);
+                writer.stop();
                 scenario.awaitConverged(Duration.ofSeconds(60));
                 CaptureCounts counts = again.counts();
                 assertThat(counts.applied()).as("changes after the kill").isPositive();

@@ -16,8 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /** A capture stopped and started again resumes from its stored offset: nothing lost, repeats end DUPLICATE. */
@@ -27,35 +25,18 @@ class CaptureRestartTest {
     @Test
     void stoppedMidStreamItResumesAndConverges() throws Exception {
         Scenario scenario = Scenario.create("restart_mid");
-        Random random = new Random(5);
-        AtomicBoolean writing = new AtomicBoolean(true);
         PostgresChangeCapture first = scenario.capture().build();
         first.start();
-        CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
-            try {
-                while (writing.get()) {
-                    synchronized (scenario) {
-                        scenario.randomTransactions(random, 1, 3, 60);
-                    }
-                }
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        Scenario.Writer writer = scenario.writer(new Random(5), 60);
         await().atMost(Duration.ofSeconds(30)).until(() -> first.counts().applied() >= 100);
         first.close(); // while the writer goes on
         CaptureCounts before = first.counts();
         assertThat(first.isRunning()).isFalse();
-        await().atMost(Duration.ofSeconds(30)).until(() -> {
-            synchronized (scenario) {
-                return scenario.rowChanges() >= before.captured() + 100;
-            }
-        });
+        await().atMost(Duration.ofSeconds(30)).until(() -> scenario.rowChanges() >= before.captured() + 100);
 
         try (PostgresChangeCapture second = scenario.capture().build()) {
             second.start();
-            writing.set(false);
-            writer.get();
+            writer.stop();
             scenario.awaitConverged(Duration.ofSeconds(60));
             CaptureCounts after = second.counts();
             assertThat(after.applied()).as("changes written while stopped").isPositive();

@@ -17,6 +17,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
 
@@ -74,8 +77,36 @@ final class Scenario {
     }
 
     /** Row changes written so far (each statement changes one row). */
-    long rowChanges() {
+    synchronized long rowChanges() {
         return rowChanges;
+    }
+
+    /** A thread writing random transactions of 1 to 3 statements over {@code keys} keys until stopped. */
+    final class Writer {
+        private final AtomicBoolean writing = new AtomicBoolean(true);
+        private final CompletableFuture<Void> done;
+
+        private Writer(Random random, int keys) {
+            done = CompletableFuture.runAsync(() -> {
+                try {
+                    while (writing.get()) {
+                        randomTransactions(random, 1, 3, keys);
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+        }
+
+        /** Stops writing and waits for the transaction in progress. */
+        void stop() throws Exception {
+            writing.set(false);
+            done.get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    Writer writer(Random random, int keys) {
+        return new Writer(random, keys);
     }
 
     /**
@@ -83,7 +114,8 @@ final class Scenario {
      * over keys 1 to {@code keys}: inserts of absent keys, updates and deletes of present ones, a
      * key sometimes changed twice in one transaction.
      */
-    void randomTransactions(Random random, int transactions, int maxStatements, int keys) throws SQLException {
+    synchronized void randomTransactions(Random random, int transactions, int maxStatements, int keys)
+            throws SQLException {
         try (Connection c = source.getConnection();
                 Statement s = c.createStatement()) {
             c.setAutoCommit(false);
