@@ -14,9 +14,9 @@ package dev.cutover.replication.postgres;
  * transactions in the order they committed, and each one's position is the LSN where the commit
  * record of the transaction decoded just before it ends (Debezium's {@code lsn_commit}, the
  * first element of {@code source.sequence}): every transaction decoded later has a greater one,
- * and every change of one transaction shares it. The first transaction a capture ever decodes has
- * no transaction before it; it takes the WAL insert position that the capture recorded, with its
- * checkpoint, before it first streamed. <b>The change's position</b> counts the captured changes
+ * and every change of one transaction shares it. The first transaction a capture decodes after its
+ * first start has the replication slot's position, which the capture creates and saves as its
+ * first offset before it streams. <b>The change's position</b> counts the captured changes
  * of its transaction from 1 (Debezium's {@code transaction.total_order}).
  *
  * <p><b>Why versions increase per key.</b> The database's state is the result of its committed
