@@ -274,12 +274,13 @@ public final class BatchSender {
                     }
                 }
             }
+            // counted before close can see the buffer empty
+            counters.sent.add(sent);
             start = takeBatchesLocked();
             changed.signalAll();
         } finally {
             lock.unlock();
         }
-        counters.sent.add(sent);
         for (int i = 0; i < failed.size(); i++) {
             Outgoing o = failed.get(i);
             fail(o, SqsQueueFailure.Kind.SEND_FAILED, failedDetails.get(i) + " (attempt " + o.attempt() + ")");
