@@ -237,8 +237,8 @@ public final class SqsChangeQueue implements ChangeQueue, AutoCloseable {
         private int visibilityTimeoutSeconds = -1;
         private int maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
         private int sendBuffer = 1_000;
-        private int sendsInFlight = 4;
-        private int receivesInFlight = 4;
+        private int sendsInFlight = 8;
+        private int receivesInFlight = 8;
         private int sendAttempts = 8;
         private Duration sendBackoff = Duration.ofMillis(100);
         private Duration depthCacheFor = Duration.ofSeconds(1);
@@ -346,7 +346,7 @@ public final class SqsChangeQueue implements ChangeQueue, AutoCloseable {
             return this;
         }
 
-        /** How many {@code SendMessageBatch} calls may run at once: 1 to 64 (default 4). */
+        /** How many {@code SendMessageBatch} calls may run at once: 1 to 64 (default 8). */
         public Builder sendsInFlight(int calls) {
             if (calls < 1 || calls > 64) {
                 throw new IllegalArgumentException("sendsInFlight must be 1 to 64 but was " + calls);
@@ -356,7 +356,7 @@ public final class SqsChangeQueue implements ChangeQueue, AutoCloseable {
         }
 
         /**
-         * How many receives of 10 one poll runs at once to fill a batch: 1 to 64 (default 4).
+         * How many receives of 10 one poll runs at once to fill a batch: 1 to 64 (default 8).
          */
         public Builder receivesInFlight(int calls) {
             if (calls < 1 || calls > 64) {
