@@ -21,9 +21,9 @@ final class MirrorQueue implements AutoCloseable {
 
     private final ChangeQueue queue;
     private final LongSupplier redelivered;
-    private final AutoCloseable resources;
+    private final Runnable resources;
 
-    private MirrorQueue(ChangeQueue queue, LongSupplier redelivered, AutoCloseable resources) {
+    private MirrorQueue(ChangeQueue queue, LongSupplier redelivered, Runnable resources) {
         this.queue = queue;
         this.redelivered = redelivered;
         this.resources = resources;
@@ -60,8 +60,9 @@ final class MirrorQueue implements AutoCloseable {
         return redelivered.getAsLong();
     }
 
+    /** Closes the SQS queue (sending what it holds) and stops the server; nothing for the in-process queue. */
     @Override
-    public void close() throws Exception {
-        resources.close();
+    public void close() {
+        resources.run();
     }
 }
