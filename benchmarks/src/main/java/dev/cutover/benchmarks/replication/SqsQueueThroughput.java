@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.cutover.benchmarks.Mains;
 import dev.cutover.benchmarks.replication.ReplicationThroughput.Series;
+import dev.cutover.journal.InMemoryFailedWriteJournal;
 import dev.cutover.replication.Change;
 import dev.cutover.replication.Mirror;
 import dev.cutover.replication.MirrorBuilder;
@@ -49,7 +50,8 @@ import software.amazon.awssdk.services.sqs.model.ReceiveMessageResponse;
  * SqsChangeQueue} on ElasticMQ (in-process), with Cutover's versioned apply ({@link
  * JdbcVersionedTarget}) on the consuming side; the same changes through the mirror's in-process
  * queue; and the same changes through the same kind of SQS queue drained by a plain consumer that
- * receives as Cutover does (concurrent receives of 10) and inserts without versioning (the fastest
+ * receives as Cutover does (a long-polling receive of 10, then one round of up to 8 concurrent
+ * receives of 10, as the mirror's default 5 ms linger allows) and inserts without versioning (the fastest
  * plain insert of the replication-throughput program, {@code INSERT ... SELECT FROM unnest}), then
  * deletes. A plain program, run by hand; see the benchmarks README's "Change queue throughput: SQS".
  *
@@ -61,6 +63,8 @@ import software.amazon.awssdk.services.sqs.model.ReceiveMessageResponse;
  */
 public final class SqsQueueThroughput {
     private static final long WAIT_PARK_NANOS = 1_000_000L;
+    /** The SQS change queue's default {@code receivesInFlight}. */
+    static final int RECEIVES_IN_FLIGHT = 8;
 
     private SqsQueueThroughput() {}
 
@@ -237,10 +241,12 @@ public final class SqsQueueThroughput {
                     .batchSize(s.batchSize())
                     .build();
             target.createTableIfMissing();
-            String url = onSqs ? createQueue(table) : null;
+            String url = onSqs ? createQueue(table) : "";
             SqsChangeQueue queue = onSqs ? SqsChangeQueue.builder(sqs, url).build() : null;
-            UnaryOperator<MirrorBuilder<Change>> settings =
-                    b -> b.workers(s.workers()).batchSize(s.batchSize()).maxBlock(Duration.ofMinutes(1));
+            UnaryOperator<MirrorBuilder<Change>> settings = b -> b.workers(s.workers())
+                    .batchSize(s.batchSize())
+                    .maxBlock(Duration.ofMinutes(1))
+                    .journal(new InMemoryFailedWriteJournal());
             MirrorBuilder<Change> builder = settings.apply(
                     Mirror.to(target).mapping((Change c) -> List.of(c)).name(table));
             builder = queue != null ? builder.queue(queue) : builder.queue(10_000);
@@ -262,7 +268,6 @@ public final class SqsQueueThroughput {
             } finally {
                 if (queue != null) {
                     queue.close();
-                    sqs.deleteQueue(b -> b.queueUrl(url)).join();
                 }
             }
             String path = onSqs ? "sqs versioned" : "in-process versioned";
@@ -274,8 +279,10 @@ public final class SqsQueueThroughput {
 
         /**
          * The same queue's producer, and a plain consumer: {@code workers} threads, each receiving as
-         * the SQS change queue does (up to {@code batchSize / 10} receives of 10 at once, long polling
-         * for the first), inserting what arrived in one statement, deleting it; returns seconds.
+         * the SQS change queue does with the mirror's default linger (a receive of 10 long polling for
+         * the first message, then one round of up to {@value #RECEIVES_IN_FLIGHT} receives of 10 at
+         * once), inserting what arrived in one statement, deleting it; returns seconds. Queues are
+         * not deleted: a long poll still waiting in ElasticMQ would outlive its queue.
          */
         double plain(String table) throws Exception {
             try (Connection c = pool.getConnection();
@@ -312,7 +319,6 @@ public final class SqsQueueThroughput {
                 for (Thread t : consumers) {
                     t.join(30_000);
                 }
-                sqs.deleteQueue(b -> b.queueUrl(url)).join();
             }
             if (failure.get() != null) {
                 throw new IllegalStateException("the plain consumer failed", failure.get());
@@ -324,7 +330,7 @@ public final class SqsQueueThroughput {
         }
 
         private void consume(String url, String table, AtomicLong inserted, AtomicReference<Throwable> failure) {
-            int receives = Math.max(1, s.batchSize() / 10);
+            int receives = Math.min(RECEIVES_IN_FLIGHT, Math.max(0, s.batchSize() / 10 - 1));
             try {
                 while (!Thread.currentThread().isInterrupted() && inserted.get() < s.changes()) {
                     List<Message> got = new ArrayList<>(sqs.receiveMessage(
@@ -335,7 +341,7 @@ public final class SqsQueueThroughput {
                         continue;
                     }
                     List<CompletableFuture<ReceiveMessageResponse>> more = new ArrayList<>();
-                    for (int i = 1; i < receives; i++) {
+                    for (int i = 0; i < receives; i++) {
                         more.add(sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10)));
                     }
                     more.forEach(f -> got.addAll(f.join().messages()));

@@ -426,7 +426,10 @@ public final class SqsChangeQueue implements ChangeQueue, AutoCloseable {
             return this;
         }
 
-        /** The queue; it calls SQS only when used. Close it when done. */
+        /**
+         * The queue. It calls SQS only when used; with a {@link #journal} it records its run there at
+         * once (retrying in the background if the journal fails). Close it when done.
+         */
         public SqsChangeQueue build() {
             return new SqsChangeQueue(new QueueEngine(new QueueSettings(
                     client,

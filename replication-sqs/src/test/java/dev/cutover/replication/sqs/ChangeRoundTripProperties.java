@@ -1,7 +1,6 @@
 package dev.cutover.replication.sqs;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -13,7 +12,6 @@ import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cutover.replication.Change;
 import dev.cutover.replication.PayloadDigest;
-import dev.cutover.replication.spi.ChangeQueue.Delivery;
 import dev.cutover.replication.sqs.internal.ChangeCodec;
 import dev.cutover.replication.sqs.internal.NotAChange;
 import dev.cutover.testkit.contract.Payloads;
@@ -77,13 +75,8 @@ class ChangeRoundTripProperties {
         for (Change c : changes) {
             assertThat(queue.offer(c, Duration.ofSeconds(10))).isTrue();
         }
-        List<Change> got = new ArrayList<>();
-        await().atMost(Duration.ofSeconds(30)).until(() -> {
-            Delivery d = queue.poll(50, Duration.ofSeconds(1), Duration.ofMillis(20));
-            got.addAll(d.changes());
-            queue.ack(d);
-            return got.size() >= changes.size();
-        });
+        List<Change> got =
+                ElasticMq.pollUntil(queue, 50, Duration.ofSeconds(30), delivered -> delivered.size() >= changes.size());
         assertThat(got).hasSameSizeAs(changes);
         Map<String, Change> byKey = new java.util.HashMap<>();
         got.forEach(c -> byKey.put(c.key(), c));

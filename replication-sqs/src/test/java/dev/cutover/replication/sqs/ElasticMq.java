@@ -1,9 +1,16 @@
 package dev.cutover.replication.sqs;
 
+import static org.awaitility.Awaitility.await;
+
+import dev.cutover.replication.Change;
+import dev.cutover.replication.spi.ChangeQueue.Delivery;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -76,6 +83,21 @@ final class ElasticMq {
     /** Deletes a queue; what a test created. */
     static void deleteQueue(String url) {
         client().deleteQueue(b -> b.queueUrl(url)).join();
+    }
+
+    /**
+     * Polls {@code queue} (up to {@code maxChanges} a poll, long polling 1 s) and acknowledges each
+     * delivery until {@code done} holds for all that was delivered so far; fails after {@code within}.
+     */
+    static List<Change> pollUntil(SqsChangeQueue queue, int maxChanges, Duration within, Predicate<List<Change>> done) {
+        List<Change> delivered = new ArrayList<>();
+        await().atMost(within).until(() -> {
+            Delivery d = queue.poll(maxChanges, Duration.ofSeconds(1), Duration.ofMillis(20));
+            delivered.addAll(d.changes());
+            queue.ack(d);
+            return done.test(delivered);
+        });
+        return delivered;
     }
 
     /** A queue on {@code url} configured for tests: redelivery after 2 s. */

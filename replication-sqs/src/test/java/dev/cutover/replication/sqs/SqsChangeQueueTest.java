@@ -49,12 +49,7 @@ class SqsChangeQueueTest {
                     .isEmpty();
             long started = System.nanoTime();
             List<Change> again = new ArrayList<>();
-            await().atMost(Duration.ofSeconds(15)).until(() -> {
-                Delivery d = queue.poll(10, Duration.ofSeconds(1), Duration.ZERO);
-                again.addAll(d.changes());
-                queue.ack(d);
-                return !again.isEmpty();
-            });
+            again.addAll(ElasticMq.pollUntil(queue, 10, Duration.ofSeconds(15), delivered -> !delivered.isEmpty()));
             assertThat(again).containsExactly(change);
             assertThat(Duration.ofNanos(System.nanoTime() - started))
                     .as("not before the visibility timeout")
@@ -97,12 +92,11 @@ class SqsChangeQueueTest {
             assertThat(queue.offer(healthy, Duration.ofSeconds(5))).isTrue();
             // the third receive moves it aside; the healthy change is still delivered
             List<Change> later = new ArrayList<>();
-            await().atMost(Duration.ofSeconds(15)).until(() -> {
-                Delivery d = queue.poll(10, Duration.ofSeconds(1), Duration.ZERO);
-                later.addAll(d.changes());
-                queue.ack(d);
-                return queue.counts().deadLettered() == 1 && later.contains(healthy);
-            });
+            later.addAll(ElasticMq.pollUntil(
+                    queue,
+                    10,
+                    Duration.ofSeconds(15),
+                    delivered -> queue.counts().deadLettered() == 1 && delivered.contains(healthy)));
             assertThat(later).containsExactly(healthy);
 
             List<Message> dead = ElasticMq.client()
@@ -160,12 +154,7 @@ class SqsChangeQueueTest {
                     .hasMessageContaining("1,048,576 bytes");
 
             List<Change> got = new ArrayList<>();
-            await().atMost(Duration.ofSeconds(20)).until(() -> {
-                Delivery d = queue.poll(10, Duration.ofSeconds(1), Duration.ZERO);
-                got.addAll(d.changes());
-                queue.ack(d);
-                return got.size() >= 2;
-            });
+            got.addAll(ElasticMq.pollUntil(queue, 10, Duration.ofSeconds(20), delivered -> delivered.size() >= 2));
             assertThat(got).containsExactlyInAnyOrder(fits, mebibyte);
             assertThat(queue.counts().sendFailed() + large.counts().sendFailed())
                     .isZero();
@@ -273,12 +262,11 @@ class SqsChangeQueueTest {
                 ElasticMq.queue(url).visibilityTimeout(Duration.ofSeconds(1)).build()) {
             assertThat(queue.offer(good, Duration.ofSeconds(5))).isTrue();
             List<Change> got = new ArrayList<>();
-            await().atMost(Duration.ofSeconds(20)).until(() -> {
-                Delivery d = queue.poll(10, Duration.ofSeconds(1), Duration.ZERO);
-                got.addAll(d.changes());
-                queue.ack(d);
-                return queue.counts().rejected() >= 2;
-            });
+            got.addAll(ElasticMq.pollUntil(
+                    queue,
+                    10,
+                    Duration.ofSeconds(20),
+                    delivered -> queue.counts().rejected() >= 2));
             assertThat(got).as("only the change is delivered").containsExactly(good);
             assertThat(queue.counts().deadLettered()).isZero();
             assertThat(queue.counts().redelivered())
@@ -307,12 +295,7 @@ class SqsChangeQueueTest {
                 .hasMessageContaining("is closed")
                 .hasMessageContaining("c-0");
         List<Change> got = new ArrayList<>();
-        await().atMost(Duration.ofSeconds(20)).until(() -> {
-            Delivery d = queue.poll(100, Duration.ofSeconds(1), Duration.ofMillis(20));
-            got.addAll(d.changes());
-            queue.ack(d);
-            return got.size() >= 200;
-        });
+        got.addAll(ElasticMq.pollUntil(queue, 100, Duration.ofSeconds(20), delivered -> delivered.size() >= 200));
         assertThat(got).containsExactlyInAnyOrderElementsOf(offered);
         ElasticMq.deleteQueue(url);
     }
