@@ -45,6 +45,7 @@ final class CutoverModules {
             "replication",
             "replication-dynamodb",
             "replication-postgres",
+            "replication-sqs",
             "openfeature",
             "testkit",
             "cli");

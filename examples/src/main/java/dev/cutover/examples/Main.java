@@ -15,6 +15,7 @@ import java.util.Locale;
  * <pre>
  * mvn -B -q -pl examples -am test-compile exec:java                                 # both, default size
  * mvn -B -q -pl examples -am test-compile exec:java -Dexec.args="analytics --size 5"
+ * mvn -B -q -pl examples -am test-compile exec:java -Dexec.args="analytics --queue sqs"
  * </pre>
  */
 public final class Main {
@@ -49,6 +50,7 @@ public final class Main {
     public static int run(String[] args, PrintStream out, boolean terminal) throws Exception {
         Which which = Which.ALL;
         int size = 1;
+        boolean sqs = false;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--size")) {
@@ -64,6 +66,15 @@ public final class Main {
                 if (size < 1 || size > 100) {
                     return usage(out, "--size must be a whole number from 1 to 100 but was " + size);
                 }
+            } else if (a.equals("--queue")) {
+                if (i + 1 == args.length) {
+                    return usage(out, "--queue needs a value");
+                }
+                String v = args[++i];
+                if (!v.equals("sqs") && !v.equals("in-process")) {
+                    return usage(out, "--queue must be sqs or in-process but was '" + v + "'");
+                }
+                sqs = v.equals("sqs");
             } else if (a.equals("--help") || a.equals("-h")) {
                 usage(out, null);
                 return 0;
@@ -80,7 +91,8 @@ public final class Main {
         try (LiveStatus status = new LiveStatus(out, terminal)) {
             if (which != Which.REKEY) {
                 out.println("== Migration 1: analytics from an event store into a PostgreSQL star schema ==");
-                reports.add(AnalyticsMigration.run(size, status));
+                AnalyticsMigration.Options options = AnalyticsMigration.Options.ofSize(size);
+                reports.add(AnalyticsMigration.run(sqs ? options.onSqs() : options, status));
             }
             if (which != Which.ANALYTICS) {
                 out.println("== Migration 2: a DynamoDB primary-key change, switched in unison ==");
@@ -101,11 +113,13 @@ public final class Main {
         if (error != null) {
             out.println("error: " + error);
         }
-        out.println("usage: Main [analytics | rekey | all] [--size N]");
+        out.println("usage: Main [analytics | rekey | all] [--size N] [--queue sqs | in-process]");
         out.println("  analytics  migration 1: event store to a PostgreSQL star schema");
         out.println("  rekey      migration 2: DynamoDB primary-key change with a unison flip");
         out.println("  all        both (default)");
         out.println("  --size N   scale factor 1 to 100 (default 1: about a minute per migration on 2 cores)");
+        out.println("  --queue Q  migration 1's mirror queue: in-process (default; reorders and redelivers) or sqs");
+        out.println("             (an SQS queue on ElasticMQ, in-process)");
         return error == null ? 0 : 2;
     }
 }

@@ -35,9 +35,21 @@ class MainTest {
     }
 
     @Test
+    void anUnknownQueueIsRefusedNamingIt() throws Exception {
+        String[] out = run("analytics", "--queue", "kafka");
+        assertThat(out[0]).isEqualTo("2");
+        assertThat(out[1]).contains("--queue must be sqs or in-process but was 'kafka'");
+        assertThat(run("--queue")[1]).contains("--queue needs a value");
+    }
+
+    @Test
     void helpExitsZero() throws Exception {
         String[] out = run("--help");
         assertThat(out[0]).isEqualTo("0");
-        assertThat(out[1]).contains("analytics").contains("rekey").contains("--size N");
+        assertThat(out[1])
+                .contains("analytics")
+                .contains("rekey")
+                .contains("--size N")
+                .contains("--queue Q");
     }
 }

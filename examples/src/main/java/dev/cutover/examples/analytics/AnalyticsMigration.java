@@ -44,7 +44,8 @@ import java.util.function.Consumer;
  *   <li><b>Observer.</b> The flag goes on; the {@link Mirror} wrapped around the app's listener maps
  *       every event to a versioned change (the event's sequence number is the version; a delete
  *       is a tombstone) and sends it through a queue that reorders and redelivers ({@link
- *       ShufflingQueue}) into the {@link StarSchema}, one table per entity type.
+ *       ShufflingQueue}; with {@code --queue sqs} a real SQS queue on an in-process ElasticMQ) into
+ *       the {@link StarSchema}, one table per entity type.
  *   <li><b>Backfill.</b> The entities that existed before are copied at the version they have,
  *       while the app goes on writing; the versioned apply lets the newer write win either way.
  *   <li><b>Stages.</b> A {@link DualWrite} proxy of the {@link Analytics} API moves, by a stage flag
@@ -73,13 +74,31 @@ public final class AnalyticsMigration {
      * @param trafficPerSecond user actions per second while migrating, 10 to 10,000
      * @param readsPerStage analytics reads in each stage that compares, at least 3
      * @param seed the seed of the users' choices and of the queue's shuffles
+     * @param queue the mirror's queue: in-process (shuffling, redelivering) or SQS
      */
-    public record Options(int historyEvents, int viewers, int trafficPerSecond, int readsPerStage, long seed) {
+    public record Options(
+            int historyEvents,
+            int viewers,
+            int trafficPerSecond,
+            int readsPerStage,
+            long seed,
+            MirrorQueue.Kind queue) {
         public Options {
             check("historyEvents", historyEvents, 100, Integer.MAX_VALUE);
             check("viewers", viewers, 10, Integer.MAX_VALUE);
             check("trafficPerSecond", trafficPerSecond, 10, 10_000);
             check("readsPerStage", readsPerStage, 3, Integer.MAX_VALUE);
+            java.util.Objects.requireNonNull(queue, "queue");
+        }
+
+        /** Options with the in-process queue. */
+        public Options(int historyEvents, int viewers, int trafficPerSecond, int readsPerStage, long seed) {
+            this(historyEvents, viewers, trafficPerSecond, readsPerStage, seed, MirrorQueue.Kind.IN_PROCESS);
+        }
+
+        /** These options with the mirror's changes on an SQS queue (ElasticMQ in-process). */
+        public Options onSqs() {
+            return new Options(historyEvents, viewers, trafficPerSecond, readsPerStage, seed, MirrorQueue.Kind.SQS);
         }
 
         /** The options of a scale factor from 1 (the default) to 100. */
@@ -155,15 +174,15 @@ public final class AnalyticsMigration {
                     Flag.booleanFlag(MIRROR_FLAG, false), 0, audit("mirror stays off until the warehouse is ready"));
             flagStore.put(
                     StageFlag.definition(StageWalk.STAGE_FLAG, Stage.OLD_ONLY), 0, audit("the old analytics answer"));
-            ShufflingQueue queue = new ShufflingQueue(20_000, 0.05, options.seed());
-            try (FlagClient flags = FlagClient.builder(flagStore)
+            try (MirrorQueue queue = MirrorQueue.open(options.queue(), options.seed());
+                    FlagClient flags = FlagClient.builder(flagStore)
                             .pollInterval(Duration.ofMillis(500))
                             .build();
                     Mirror<Event> mirror = Mirror.to(warehouse)
                             .mapping((Event e) -> List.of(toChange(e)))
                             .name("analytics-warehouse")
                             .gate(flags, MIRROR_FLAG) // on and off at runtime, like the story's feature flag
-                            .queue(queue)
+                            .queue(queue.queue())
                             .workers(2)
                             .batchSize(200)
                             .onFailure(mirrorFailures::add) // none expected; each would name its key
@@ -185,7 +204,12 @@ public final class AnalyticsMigration {
                 drain(mirror, queue, traffic);
                 reconcile(db, events, warehouse);
                 long errors = traffic.errors() + readErrors;
-                report.fact("events written", events.count())
+                report.fact(
+                                "mirror queue",
+                                options.queue() == MirrorQueue.Kind.SQS
+                                        ? "SQS (ElasticMQ in-process)"
+                                        : "in-process, reordering and redelivering")
+                        .fact("events written", events.count())
                         .fact("errors seen by the application", errors)
                         .fact("elapsed", millisSince(started) / 1000 + " s");
                 report.expect(errors == 0, errors + " errors seen by the application; first: " + traffic.firstError());
@@ -228,7 +252,7 @@ public final class AnalyticsMigration {
             StarSchema warehouse,
             Mirror<Event> mirror,
             Traffic traffic,
-            ShufflingQueue queue)
+            MirrorQueue queue)
             throws Exception {
         CurrentStates old = new CurrentStates(events, db.pool());
         long estimate = old.count();
@@ -288,7 +312,7 @@ public final class AnalyticsMigration {
         report.fact("stages time", millisSince(t0) / 1000 + " s");
     }
 
-    private void drain(Mirror<Event> mirror, ShufflingQueue queue, Traffic traffic) {
+    private void drain(Mirror<Event> mirror, MirrorQueue queue, Traffic traffic) {
         status.phase("5/6 traffic stops; the queue drains", () -> "queued " + queue.depth());
         boolean quiet = mirror.awaitQuiet(Duration.ofSeconds(60));
         report.expect(quiet, "the mirror did not drain within 60 s: " + queue.depth() + " changes still queued");

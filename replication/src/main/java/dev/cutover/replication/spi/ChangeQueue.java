@@ -9,13 +9,16 @@ import java.util.Objects;
 
 /**
  * The queue between a {@link Mirror}'s observer and its apply workers. The default is a bounded
- * in-process queue ({@link #inProcess}); implement this interface to put an external queue (SQS,
- * Kafka, a database table) in between, so that changes survive a restart of the process.
+ * in-process queue ({@link #inProcess}); an external queue in between lets changes survive a
+ * restart of the process: {@code dev.cutover.replication.sqs.SqsChangeQueue} (module
+ * cutover-replication-sqs) puts Amazon SQS there, and implementing this interface puts any other
+ * (Kafka, a database table).
  *
  * <pre>{@code
+ * SqsChangeQueue ordersQueue = SqsChangeQueue.builder(sqsAsyncClient, ordersQueueUrl).build();
  * Mirror<OrderEvent> mirror = Mirror.to(newStore)
  *     .mapping(OrderEvents::toChanges)
- *     .queue(ordersQueue)   // a ChangeQueue of your own over SQS, Kafka or a table; or .queue(10_000)
+ *     .queue(ordersQueue)   // or .queue(10_000), the in-process default
  *     .build();
  * }</pre>
  *

@@ -44,6 +44,7 @@ class PublishedArtifactsTest {
       Map.entry("cutover-replication", "dev.cutover.replication"),
       Map.entry("cutover-replication-dynamodb", "dev.cutover.replication.dynamodb"),
       Map.entry("cutover-replication-postgres", "dev.cutover.replication.postgres"),
+      Map.entry("cutover-replication-sqs", "dev.cutover.replication.sqs"),
       Map.entry("cutover-openfeature", "dev.cutover.openfeature"),
       Map.entry("cutover-cli", "dev.cutover.cli"));
 
