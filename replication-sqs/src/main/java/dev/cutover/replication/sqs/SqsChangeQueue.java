@@ -72,9 +72,10 @@ import software.amazon.awssdk.services.sqs.SqsAsyncClient;
  *
  * Each change's message group is its key: a key's changes arrive in the order offered, and only
  * later changes of the same key wait while one is in flight, so consumers run in parallel across
- * keys. The deduplication id is a digest of key, version and kind, so SQS drops within its five
- * minute window exactly the second sends that the versioned apply would count as duplicates (a
- * retried batch, the same change observed twice).
+ * keys. Each offer has its own deduplication id, carried by every retry of its send, so SQS drops
+ * only a resent copy of one offer; the same change offered twice is delivered twice and the second
+ * ends {@code DUPLICATE} in the versioned apply, so a mirror's {@code awaitQuiet} sees both
+ * applied.
  *
  * <p>Thread-safe. Holds one thread (the scheduler of send retries) until {@link #close}; the client
  * stays the caller's to close.

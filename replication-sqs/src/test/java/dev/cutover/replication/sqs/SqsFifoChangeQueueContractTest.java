@@ -6,7 +6,7 @@ import java.time.Duration;
 
 /**
  * The published {@link ChangeQueue} contract on a FIFO SQS queue (ElasticMQ): one message group per
- * key, deduplication by key, version and kind.
+ * key, a deduplication id per offer.
  */
 class SqsFifoChangeQueueContractTest extends ChangeQueueContract {
 

@@ -76,7 +76,7 @@ public final class BatchSender {
      * @throws IllegalStateException when the queue is closed
      */
     public boolean offer(Change change, String body, long bytes, Duration maxWait) throws InterruptedException {
-        Outgoing o = new Outgoing(change, body, bytes, 1);
+        Outgoing o = new Outgoing(change, body, bytes, 1, FifoIds.offerId());
         long deadline = System.nanoTime() + maxWait.toNanos();
         List<List<Outgoing>> start;
         lock.lockInterruptibly();
@@ -192,8 +192,7 @@ public final class BatchSender {
                     .id(Integer.toString(i))
                     .messageBody(o.body());
             if (settings.fifo()) {
-                entry.messageGroupId(FifoIds.groupId(o.change().key()))
-                        .messageDeduplicationId(FifoIds.deduplicationId(o.change()));
+                entry.messageGroupId(FifoIds.groupId(o.change().key())).messageDeduplicationId(o.offer());
             }
             entries.add(entry.build());
         }

@@ -1,10 +1,10 @@
 package dev.cutover.replication.sqs.internal;
 
-import dev.cutover.replication.Change;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.UUID;
 
 /**
  * The message group and deduplication ids of a change sent to a FIFO queue.
@@ -17,10 +17,12 @@ import java.util.HexFormat;
  *       keys. A key SQS would not accept as a group id (beyond 128 characters, or with characters
  *       other than printable ASCII) is replaced by {@code sha256:} and the hex digest of its UTF-8
  *       bytes: still one group per key.
- *   <li><b>Deduplication: the digest of key, version and kind.</b> Within SQS's five-minute window
- *       a second send of the same change (a retried batch, or the same change observed twice) is
- *       dropped by SQS: exactly what the versioned apply would have called {@code DUPLICATE}, since
- *       a key's version names its content.
+ *   <li><b>Deduplication: one id per offer.</b> Each accepted offer gets a random id that every
+ *       retry of its send carries, so SQS drops only a resent copy of one offer (a batch retried
+ *       after a lost answer). The same change offered twice is two messages: both are delivered,
+ *       and the second ends {@code DUPLICATE} in the versioned apply, as on a standard queue. Had
+ *       SQS dropped it, a mirror would wait for an apply that never comes ({@code awaitQuiet},
+ *       {@code close}).
  * </ul>
  */
 public final class FifoIds {
@@ -36,9 +38,9 @@ public final class FifoIds {
         return "sha256:" + HEX.formatHex(sha256(key));
     }
 
-    /** The deduplication id of {@code change}: 64 hex digits. */
-    public static String deduplicationId(Change change) {
-        return HEX.formatHex(sha256(change.key() + '\u0000' + change.version() + '\u0000' + change.kind()));
+    /** A new deduplication id for one offer: a random UUID. */
+    public static String offerId() {
+        return UUID.randomUUID().toString();
     }
 
     private static byte[] sha256(String text) {

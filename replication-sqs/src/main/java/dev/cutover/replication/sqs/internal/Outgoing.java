@@ -10,10 +10,11 @@ import dev.cutover.replication.Change;
  * @param body its message body
  * @param bytes the body's size in UTF-8
  * @param attempt the attempt this send will be, from 1
+ * @param offer the offer's own deduplication id on a FIFO queue, the same for every attempt
  */
-record Outgoing(Change change, String body, long bytes, int attempt) {
+record Outgoing(Change change, String body, long bytes, int attempt, String offer) {
     Outgoing next() {
-        return new Outgoing(change, body, bytes, attempt + 1);
+        return new Outgoing(change, body, bytes, attempt + 1, offer);
     }
 
     @Override
