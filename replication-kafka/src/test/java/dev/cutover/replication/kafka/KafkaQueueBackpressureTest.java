@@ -1,0 +1,92 @@
+package dev.cutover.replication.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.cutover.replication.Change;
+import dev.cutover.replication.spi.ChangeQueue.Delivery;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Sending under backpressure: with a window of sends in flight far smaller than a burst, offers that
+ * find no room in time return false, and every offer that returned true is delivered; none that
+ * returned false is. A change over the record size limit is refused with its key named.
+ */
+class KafkaQueueBackpressureTest {
+
+    @Test
+    void offersWithoutRoomReturnFalseAndEveryAcceptedChangeIsDelivered() throws Exception {
+        String topic = KafkaBroker.get().createTopic(KafkaBroker.uniqueName("backpressure"), 3);
+        List<Change> offered = Queues.changes("bp", 3000);
+        List<Change> accepted = new ArrayList<>();
+        try (KafkaChangeQueue queue = Queues.on(topic)
+                .groupId(topic + "-group")
+                .maxInFlightBytes(1024)
+                .build()) {
+            for (Change c : offered) {
+                if (queue.offer(c, Duration.ZERO)) {
+                    accepted.add(c);
+                }
+            }
+            assertThat(queue.flush(Queues.DEADLINE)).isTrue();
+            assertThat(queue.counts().refused())
+                    .as("a burst far beyond a 1 KiB window: some offers found no room")
+                    .isPositive();
+            assertThat(accepted).as("and some did").isNotEmpty();
+            assertThat(queue.counts().accepted() + queue.counts().refused()).isEqualTo(offered.size());
+            assertThat(queue.counts().sent()).isEqualTo(accepted.size());
+            assertThat(queue.counts().undelivered()).isZero();
+
+            // an offer that may wait always finds room, however small the window
+            List<Change> patient = Queues.changes("patient", 200);
+            for (Change c : patient) {
+                assertThat(queue.offer(c, Queues.DEADLINE)).isTrue();
+            }
+            accepted.addAll(patient);
+
+            Set<Change> delivered = new HashSet<>();
+            long deadline = System.nanoTime() + Queues.DEADLINE.toNanos();
+            while (!delivered.containsAll(accepted) && System.nanoTime() < deadline) {
+                Delivery d = queue.poll(500, Duration.ofMillis(200), Duration.ZERO);
+                delivered.addAll(d.changes());
+                queue.ack(d);
+            }
+            assertThat(delivered).as("every accepted change, and nothing else").isEqualTo(new HashSet<>(accepted));
+        }
+    }
+
+    @Test
+    void aChangeOverTheSizeLimitIsRefusedNamingItsKey() throws Exception {
+        String topic = KafkaBroker.uniqueName("size");
+        KafkaBroker.get()
+                .admin()
+                .createTopics(List.of(
+                        new NewTopic(topic, 1, (short) 1).configs(java.util.Map.of("max.message.bytes", "20000"))))
+                .all()
+                .get();
+        try (KafkaChangeQueue queue = Queues.on(topic).build()) {
+            assertThat(queue.maxRecordBytes())
+                    .as("the topic's limit, below the producer's")
+                    .isEqualTo(20_000);
+            Change big = Change.upsert(
+                    "order-big", 3, JsonNodeFactory.instance.objectNode().put("blob", "x".repeat(30_000)));
+            assertThatThrownBy(() -> queue.offer(big, Duration.ofSeconds(1)))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("'order-big' v3")
+                    .hasMessageContaining("over the limit of 20000 bytes")
+                    .hasMessageContaining("max.message.bytes");
+            Change fits = Change.upsert(
+                    "order-small", 1, JsonNodeFactory.instance.objectNode().put("blob", "x".repeat(10_000)));
+            assertThat(queue.offer(fits, Duration.ofSeconds(10))).isTrue();
+            assertThat(queue.flush(Queues.DEADLINE)).isTrue();
+            assertThat(queue.counts().sent()).isEqualTo(1);
+        }
+    }
+}
