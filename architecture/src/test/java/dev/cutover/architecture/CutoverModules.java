@@ -44,6 +44,7 @@ final class CutoverModules {
             "dual-write",
             "replication",
             "replication-dynamodb",
+            "replication-kafka",
             "openfeature",
             "testkit",
             "cli");

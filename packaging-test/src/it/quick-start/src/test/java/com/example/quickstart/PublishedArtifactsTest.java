@@ -34,17 +34,18 @@ class PublishedArtifactsTest {
   private static final String PROJECT_URL = "https://github.com/cutover-dev/cutover";
 
   /** The Automatic-Module-Name of every published jar. */
-  private static final Map<String, String> MODULE_NAMES = Map.of(
-      "cutover-flags-core", "dev.cutover.flags",
-      "cutover-testkit", "dev.cutover.testkit",
-      "cutover-flags-jdbc", "dev.cutover.flags.jdbc",
-      "cutover-flags-dynamodb", "dev.cutover.flags.dynamodb",
-      "cutover-common", "dev.cutover.common",
-      "cutover-dual-write", "dev.cutover.dualwrite",
-      "cutover-replication", "dev.cutover.replication",
-      "cutover-replication-dynamodb", "dev.cutover.replication.dynamodb",
-      "cutover-openfeature", "dev.cutover.openfeature",
-      "cutover-cli", "dev.cutover.cli");
+  private static final Map<String, String> MODULE_NAMES = Map.ofEntries(
+      Map.entry("cutover-flags-core", "dev.cutover.flags"),
+      Map.entry("cutover-testkit", "dev.cutover.testkit"),
+      Map.entry("cutover-flags-jdbc", "dev.cutover.flags.jdbc"),
+      Map.entry("cutover-flags-dynamodb", "dev.cutover.flags.dynamodb"),
+      Map.entry("cutover-common", "dev.cutover.common"),
+      Map.entry("cutover-dual-write", "dev.cutover.dualwrite"),
+      Map.entry("cutover-replication", "dev.cutover.replication"),
+      Map.entry("cutover-replication-dynamodb", "dev.cutover.replication.dynamodb"),
+      Map.entry("cutover-replication-kafka", "dev.cutover.replication.kafka"),
+      Map.entry("cutover-openfeature", "dev.cutover.openfeature"),
+      Map.entry("cutover-cli", "dev.cutover.cli"));
 
   private static final Set<String> POMS = Set.of("cutover-parent", "cutover-bom");
 
