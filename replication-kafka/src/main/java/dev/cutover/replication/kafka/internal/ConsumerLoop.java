@@ -55,8 +55,9 @@ import org.slf4j.LoggerFactory;
  *   <li><b>A worker that never acknowledges does not stall its partition for good.</b> Records
  *       held past the acknowledgement timeout are handed out again.
  *   <li><b>Bounded memory.</b> When the buffer holds {@code buffered} records the thread pauses
- *       every assigned partition, and resumes at half; it keeps polling meanwhile, so the member
- *       stays in its group.
+ *       every assigned partition, and resumes at half; it keeps polling meanwhile (every 2 ms, so
+ *       that it resumes as soon as the workers have drained half), and the member stays in its
+ *       group.
  * </ul>
  *
  * <p>Started by the first {@code poll} of the queue, so that a queue that only sends never joins
@@ -66,6 +67,8 @@ import org.slf4j.LoggerFactory;
 public final class ConsumerLoop {
     private static final Logger LOG = LoggerFactory.getLogger("dev.cutover.replication.kafka.KafkaChangeQueue");
     private static final Duration POLL = Duration.ofMillis(100);
+    /** While paused a poll fetches nothing: it only waits, so it waits briefly and the buffer is checked again. */
+    private static final Duration PAUSED_POLL = Duration.ofMillis(2);
     private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(10);
     private static final long ERROR_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
@@ -258,7 +261,7 @@ public final class ConsumerLoop {
     }
 
     private void round(KafkaConsumer<byte[], byte[]> c) {
-        ConsumerRecords<byte[], byte[]> records = c.poll(POLL);
+        ConsumerRecords<byte[], byte[]> records = c.poll(paused ? PAUSED_POLL : POLL);
         for (ConsumerRecord<byte[], byte[]> r : records) {
             accept(r);
         }
