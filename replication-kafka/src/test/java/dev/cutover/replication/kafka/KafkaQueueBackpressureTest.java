@@ -2,8 +2,10 @@ package dev.cutover.replication.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.cutover.journal.InMemoryFailedWriteJournal;
 import dev.cutover.replication.Change;
 import dev.cutover.replication.spi.ChangeQueue.Delivery;
 import java.time.Duration;
@@ -11,13 +13,15 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.Test;
 
 /**
  * Sending under backpressure: with a window of sends in flight far smaller than a burst, offers that
  * find no room in time return false, and every offer that returned true is delivered; none that
- * returned false is. A change over the record size limit is refused with its key named.
+ * returned false is. An accepted change the cluster never acknowledges is recorded by key. A change
+ * over the record size limit is refused with its key named.
  */
 class KafkaQueueBackpressureTest {
 
@@ -59,6 +63,39 @@ class KafkaQueueBackpressureTest {
                 queue.ack(d);
             }
             assertThat(delivered).as("every accepted change, and nothing else").isEqualTo(new HashSet<>(accepted));
+        }
+    }
+
+    @Test
+    void anAcceptedChangeTheClusterNeverAcknowledgesIsRecordedByKey() throws Exception {
+        String topic = KafkaBroker.get().createTopic(KafkaBroker.uniqueName("undelivered"), 1);
+        InMemoryFailedWriteJournal journal = new InMemoryFailedWriteJournal();
+        List<KafkaQueueRejection> rejections = new CopyOnWriteArrayList<>();
+        try (KafkaChangeQueue queue = Queues.on(topic)
+                .journal(journal)
+                .onRejected(rejections::add)
+                .producerProperty("delivery.timeout.ms", 3000)
+                .producerProperty("request.timeout.ms", 1000)
+                .producerProperty("linger.ms", 0)
+                .build()) {
+            KafkaBroker.get().admin().deleteTopics(List.of(topic)).all().get();
+            Change lost = Queues.changes("undelivered", 1).get(0);
+
+            assertThat(queue.offer(lost, Duration.ofSeconds(5)))
+                    .as("accepted: the producer holds it")
+                    .isTrue();
+
+            await().atMost(Queues.DEADLINE).until(() -> !rejections.isEmpty() && journal.pendingCount() == 1);
+            KafkaQueueRejection r = rejections.get(0);
+            assertThat(r.kind()).isEqualTo(KafkaQueueRejection.Kind.UNDELIVERED);
+            assertThat(r.key()).isEqualTo(lost.key());
+            assertThat(r.position()).isEqualTo(topic);
+            assertThat(journal.pending().get(0).write().entityKey()).isEqualTo(lost.key());
+            assertThat(journal.pending().get(0).write().method()).isEqualTo("kafka-send");
+            assertThat(queue.counts().undelivered()).isEqualTo(1);
+            assertThat(queue.counts().inFlight())
+                    .as("its room in the window is given back")
+                    .isZero();
         }
     }
 

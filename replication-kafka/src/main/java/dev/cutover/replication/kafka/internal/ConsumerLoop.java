@@ -69,6 +69,7 @@ public final class ConsumerLoop {
     private static final Duration POLL = Duration.ofMillis(100);
     /** While paused a poll fetches nothing: it only waits, so it waits briefly and the buffer is checked again. */
     private static final Duration PAUSED_POLL = Duration.ofMillis(2);
+
     private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(10);
     private static final long ERROR_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
