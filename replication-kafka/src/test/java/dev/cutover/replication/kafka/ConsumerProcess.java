@@ -46,8 +46,8 @@ public final class ConsumerProcess {
                         .name("e2e-" + ProcessHandle.current().pid())
                         .consumerProperty("session.timeout.ms", 3000)
                         .consumerProperty("heartbeat.interval.ms", 500)
-                        // a second of applied changes uncommitted at any time: a kill leaves some to redeliver
-                        .commitInterval(Duration.ofSeconds(1))
+                        // seconds of applied changes uncommitted at any time: a kill leaves some to redeliver
+                        .commitInterval(Duration.ofSeconds(5))
                         .closeTimeout(Duration.ofSeconds(20))
                         .build()) {
             OutcomeLog logged = new OutcomeLog(target, out);

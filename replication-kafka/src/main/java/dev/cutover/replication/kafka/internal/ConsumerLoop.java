@@ -281,10 +281,9 @@ public final class ConsumerLoop {
 
     private void accept(ConsumerRecord<byte[], byte[]> r) {
         TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-        PartitionLedger ledger = ledgers.get(tp);
-        if (ledger == null) {
-            return; // not ours any more; a record of a partition revoked within this poll
-        }
+        // the consumer returns records only of partitions it holds now: one without a ledger gets one,
+        // so that no record it returned is ever left out of the ledger that its commits are made from
+        PartitionLedger ledger = ledgers.computeIfAbsent(tp, PartitionLedger::new);
         Change change;
         try {
             change = ChangeCodec.decode(r.value());
@@ -425,7 +424,8 @@ public final class ConsumerLoop {
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
             for (TopicPartition tp : assigned) {
-                ledgers.put(tp, new PartitionLedger(tp));
+                // a partition assigned again without having been revoked keeps its ledger
+                ledgers.computeIfAbsent(tp, PartitionLedger::new);
             }
             counters.assigned.add(assigned.size());
             if (!assigned.isEmpty()) {
