@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.cutover.journal.InMemoryFailedWriteJournal;
 import dev.cutover.replication.Change;
-import dev.cutover.replication.spi.ChangeQueue.Delivery;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -55,13 +54,7 @@ class KafkaQueueBackpressureTest {
             }
             accepted.addAll(patient);
 
-            Set<Change> delivered = new HashSet<>();
-            long deadline = System.nanoTime() + Queues.DEADLINE.toNanos();
-            while (!delivered.containsAll(accepted) && System.nanoTime() < deadline) {
-                Delivery d = queue.poll(500, Duration.ofMillis(200), Duration.ZERO);
-                delivered.addAll(d.changes());
-                queue.ack(d);
-            }
+            Set<Change> delivered = Queues.collect(queue, accepted);
             assertThat(delivered).as("every accepted change, and nothing else").isEqualTo(new HashSet<>(accepted));
         }
     }

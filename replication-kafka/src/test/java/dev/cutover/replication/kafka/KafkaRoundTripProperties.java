@@ -3,8 +3,6 @@ package dev.cutover.replication.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cutover.replication.Change;
-import dev.cutover.replication.spi.ChangeQueue.Delivery;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -47,13 +45,7 @@ class KafkaRoundTripProperties {
         }
         Queues.send(queue, sent);
 
-        Set<Change> received = new HashSet<>();
-        long deadline = System.nanoTime() + Queues.DEADLINE.toNanos();
-        while (!received.containsAll(sent) && System.nanoTime() < deadline) {
-            Delivery d = queue.poll(100, Duration.ofMillis(200), Duration.ZERO);
-            received.addAll(d.changes());
-            queue.ack(d);
-        }
+        Set<Change> received = Queues.collect(queue, sent);
         assertThat(received)
                 .as("nothing from another try")
                 .allMatch(c -> c.key().startsWith(prefix));

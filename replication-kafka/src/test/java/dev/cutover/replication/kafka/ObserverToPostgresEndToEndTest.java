@@ -53,11 +53,11 @@ import org.slf4j.LoggerFactory;
  * and every change that was delivered more than once was applied at most once: each other delivery
  * ended {@code DUPLICATE} (or {@code SUPERSEDED}, when a newer version of its key had landed).
  *
- * <p>100,000 changes with {@code -Dcutover.long=true}; 20,000 by default.
+ * <p>100,000 changes (105,000 sent): some 45 s on 2 cores, processes and broker start included.
  */
 class ObserverToPostgresEndToEndTest {
     private static final Logger LOG = LoggerFactory.getLogger(ObserverToPostgresEndToEndTest.class);
-    private static final int CHANGES = Boolean.getBoolean("cutover.long") ? 100_000 : 20_000;
+    private static final int CHANGES = 100_000;
     private static final int PARTITIONS = 6;
     private static final Duration DEADLINE = Duration.ofMinutes(5);
 

@@ -5,9 +5,12 @@ import dev.cutover.replication.Change;
 import dev.cutover.replication.spi.ChangeQueue.Delivery;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -76,6 +79,18 @@ final class Queues {
             }
         }
         return out;
+    }
+
+    /** Polls and acknowledges until every change of {@code expected} was delivered; returns all delivered. */
+    static Set<Change> collect(KafkaChangeQueue queue, Collection<Change> expected) throws Exception {
+        Set<Change> delivered = new HashSet<>();
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        while (!delivered.containsAll(expected) && System.nanoTime() < deadline) {
+            Delivery d = queue.poll(500, Duration.ofMillis(200), Duration.ZERO);
+            delivered.addAll(d.changes());
+            queue.ack(d);
+        }
+        return delivered;
     }
 
     /** The changes of {@code deliveries}, in order. */

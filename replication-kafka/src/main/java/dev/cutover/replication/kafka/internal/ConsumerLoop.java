@@ -464,20 +464,9 @@ public final class ConsumerLoop {
             }
             ready.removeIf(f -> f.ledger.revoked());
             counters.revoked.add(gone.size());
-            if (commit && !offsets.isEmpty()) {
-                try {
-                    consumer.commitSync(offsets, COMMIT_TIMEOUT);
-                    counters.commits.increment();
-                } catch (WakeupException | InterruptException e) {
-                    throw e;
-                } catch (KafkaException e) {
-                    counters.commitFailures.increment();
-                    LOG.warn(
-                            "kafka queue '{}': committing {} on revocation failed with {}; the new owner reads them again",
-                            settings.name(),
-                            offsets,
-                            e.toString());
-                }
+            if (commit) {
+                // what is complete; a failure leaves it to the new owner, who reads it again
+                commit(consumer, offsets);
             }
             LOG.info(
                     "kafka queue '{}': {} {}{}",
