@@ -264,7 +264,6 @@ public final class KafkaChangeQueue implements ChangeQueue, AutoCloseable {
      * @return false when {@code timeout} passed first
      */
     public boolean flush(Duration timeout) throws InterruptedException {
-        producer.flush();
         return window.awaitEmpty(Objects.requireNonNull(timeout, "timeout"));
     }
 
@@ -305,11 +304,6 @@ public final class KafkaChangeQueue implements ChangeQueue, AutoCloseable {
     /** The largest change record accepted, in bytes (key, value and record headers). */
     public int maxRecordBytes() {
         return maxRecordBytes;
-    }
-
-    /** Bytes of accepted changes the cluster has not acknowledged yet. */
-    long inFlightBytes() {
-        return window.bytes();
     }
 
     /** The consumer side, for this package's tests; null without a group. */

@@ -1,11 +1,17 @@
 package dev.cutover.replication.kafka;
 
+import static org.awaitility.Awaitility.await;
+
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.slf4j.Logger;
@@ -97,6 +103,17 @@ final class KafkaBroker {
         admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1)))
                 .all()
                 .get(30, TimeUnit.SECONDS);
+        // the first sends of an idempotent producer to a partition whose leader is not serving yet can be
+        // refused as out of order until their delivery timeout: wait until every leader answers
+        Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
+        for (int p = 0; p < partitions; p++) {
+            ends.put(new TopicPartition(topic, p), OffsetSpec.latest());
+        }
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(20))
+                .ignoreExceptions()
+                .until(() ->
+                        admin.listOffsets(ends).all().get(30, TimeUnit.SECONDS).size() == partitions);
         return topic;
     }
 

@@ -65,18 +65,6 @@ public final class RejectionRecorder {
         }
     }
 
-    /** Waits until everything handed in was recorded; false when {@code timeout} passed first. */
-    public boolean awaitIdle(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (thread.getActiveCount() > 0 || !thread.getQueue().isEmpty()) {
-            if (System.nanoTime() - deadline >= 0 || Thread.currentThread().isInterrupted()) {
-                return false;
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-        }
-        return true;
-    }
-
     /** Records what is handed in already within {@code timeout}, then stops; returns whether all was. */
     public boolean close(Duration timeout) {
         thread.shutdown();

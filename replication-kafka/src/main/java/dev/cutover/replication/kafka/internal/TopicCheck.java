@@ -15,11 +15,14 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
@@ -151,13 +154,36 @@ public final class TopicCheck {
         }
     }
 
-    /** Waits until a topic just created is known to the broker that answers metadata requests. */
+    /**
+     * Waits until a topic just created is known to the broker that answers metadata requests, with a
+     * leader for every partition.
+     */
     private static void awaitVisible(Admin admin, QueueSettings settings) {
         long deadline = System.nanoTime() + settings.closeTimeout().toNanos();
         while (true) {
             try {
-                await(admin.describeTopics(List.of(settings.topic())).allTopicNames(), settings, "describing topic");
-                return;
+                TopicDescription d = await(
+                                admin.describeTopics(List.of(settings.topic())).allTopicNames(),
+                                settings,
+                                "describing topic")
+                        .get(settings.topic());
+                // a send to a partition whose leader is not elected yet fails, and an idempotent
+                // producer's retry of it can then be refused as out of order until the delivery timeout
+                if (d != null && d.partitions().stream().allMatch(p -> p.leader() != null)) {
+                    // answered by each partition's leader: once it does, it takes sends too
+                    Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
+                    d.partitions()
+                            .forEach(p ->
+                                    ends.put(new TopicPartition(settings.topic(), p.partition()), OffsetSpec.latest()));
+                    await(admin.listOffsets(ends).all(), settings, "reading the end offsets of " + settings.topic());
+                    return;
+                }
+                if (System.nanoTime() - deadline >= 0) {
+                    throw new IllegalStateException(
+                            "topic '" + settings.topic() + "' was created but has partitions" + " without a leader on "
+                                    + settings.bootstrapServers() + " after " + settings.closeTimeout());
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
             } catch (UnknownTopicOrPartitionException e) {
                 if (System.nanoTime() - deadline >= 0) {
                     throw new IllegalStateException("topic '" + settings.topic() + "' was created but not visible on "
