@@ -21,11 +21,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -120,11 +117,6 @@ public final class KafkaQueueThroughput {
         try (HikariDataSource pool = PostgresMeasurement.pool(db, false)) {
             String servers = broker.bootstrapServers();
             String topic = "kafka-throughput";
-            try (Admin admin = broker.admin()) {
-                admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1)))
-                        .all()
-                        .get(60, TimeUnit.SECONDS);
-            }
             Rows rows = Rows.generate(s.rows());
             log.println(Mains.environment(
                             "kafka queue throughput",
@@ -188,11 +180,12 @@ public final class KafkaQueueThroughput {
         return broker;
     }
 
-    /** Fills the topic through a queue's {@code offer}; returns changes per second until all were acknowledged. */
+    /** Creates the topic and fills it through a queue's {@code offer}; returns changes per second until all were acknowledged. */
     private double fill() throws Exception {
         long t0 = System.nanoTime();
         try (KafkaChangeQueue sender = KafkaChangeQueue.builder(servers, topic)
                 .name("throughput-sender")
+                .createTopicIfMissing(PARTITIONS, 1)
                 .build()) {
             for (Change c : changes) {
                 if (!sender.offer(c, DEADLINE)) {

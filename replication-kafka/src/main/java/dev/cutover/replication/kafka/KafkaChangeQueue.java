@@ -177,12 +177,14 @@ public final class KafkaChangeQueue implements ChangeQueue, AutoCloseable {
         }
         try {
             producer.send(new ProducerRecord<>(settings.topic(), key, value), (metadata, error) -> {
-                window.release(size);
+                // counted (or handed to the recorder) before the room is given back, so that a
+                // flush that returns sees every acknowledgement counted
                 if (error == null) {
                     counters.sent.increment();
                 } else {
                     undelivered(change, error);
                 }
+                window.release(size);
             });
         } catch (RuntimeException e) {
             window.release(size);
