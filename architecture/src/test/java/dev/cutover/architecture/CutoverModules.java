@@ -46,6 +46,7 @@ final class CutoverModules {
             "replication-dynamodb",
             "replication-postgres",
             "replication-sqs",
+            "replication-kafka",
             "openfeature",
             "testkit",
             "cli");

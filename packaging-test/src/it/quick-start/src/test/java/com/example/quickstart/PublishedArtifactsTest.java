@@ -45,6 +45,7 @@ class PublishedArtifactsTest {
       Map.entry("cutover-replication-dynamodb", "dev.cutover.replication.dynamodb"),
       Map.entry("cutover-replication-postgres", "dev.cutover.replication.postgres"),
       Map.entry("cutover-replication-sqs", "dev.cutover.replication.sqs"),
+      Map.entry("cutover-replication-kafka", "dev.cutover.replication.kafka"),
       Map.entry("cutover-openfeature", "dev.cutover.openfeature"),
       Map.entry("cutover-cli", "dev.cutover.cli"));
 
