@@ -43,7 +43,7 @@ import org.junit.jupiter.api.Test;
  * redelivery or a second offer) ended {@code DUPLICATE}, or {@code SUPERSEDED} when a newer version
  * of its key had landed meanwhile.
  *
- * <p>20,000 changes by default; {@code -Dcutover.long=true} runs the issue's 100,000 (see the README
+ * <p>10,000 changes by default; {@code -Dcutover.long=true} runs the issue's 100,000 (see the README
  * for timings).
  */
 class SqsEndToEndTest {
