@@ -376,14 +376,7 @@ public final class KafkaQueueThroughput {
                 r.sendPerSecond()));
         b.append("| Path into PostgreSQL | changes per s | Ratio to the plain consumer |\n| --- | ---: | ---: |\n");
         for (Series x : List.of(r.kafka(), r.inProcess(), r.plain())) {
-            b.append(String.format(
-                    Locale.ROOT,
-                    "| %s | %,.0f (%,.0f to %,.0f) | %.2f |%n",
-                    x.label(),
-                    x.median(),
-                    x.min(),
-                    x.max(),
-                    x.median() / r.plain().median()));
+            b.append(x.rowAgainst(r.plain()));
         }
         b.append(String.format(
                 Locale.ROOT,

@@ -99,6 +99,16 @@ public final class ReplicationThroughput {
         public double max() {
             return Arrays.stream(rates()).max().orElse(Double.NaN);
         }
+
+        /** The rate as "median (min to max)". */
+        public String cell() {
+            return String.format(Locale.ROOT, "%,.0f (%,.0f to %,.0f)", median(), min(), max());
+        }
+
+        /** A Markdown table row: label, {@link #cell()}, and the median over {@code baseline}'s median. */
+        public String rowAgainst(Series baseline) {
+            return String.format(Locale.ROOT, "| %s | %s | %.2f |%n", label, cell(), median() / baseline.median());
+        }
     }
 
     /**
@@ -274,9 +284,9 @@ public final class ReplicationThroughput {
                     "| %s | %s | %s | %s | %s | %.2f | %s | %s |%n",
                     x.scenario(),
                     x.cutover().label(),
-                    cell(x.cutover()),
+                    x.cutover().cell(),
                     x.baseline().label(),
-                    cell(x.baseline()),
+                    x.baseline().cell(),
                     x.ratio(),
                     Double.isNaN(x.target()) ? "—" : String.format(Locale.ROOT, "≥ %.1f", x.target()),
                     x.met() == null ? "—" : x.met() ? "yes" : "**no**"));
@@ -286,13 +296,9 @@ public final class ReplicationThroughput {
                 "%nThe plain insert forms of the apply measurement (the fastest is its"
                         + " baseline and the raw copy's insert):%n%n| Plain insert | rows per s |%n| --- | ---: |%n"));
         for (Series x : r.plainForms()) {
-            b.append(String.format(Locale.ROOT, "| %s | %s |%n", x.label(), cell(x)));
+            b.append(String.format(Locale.ROOT, "| %s | %s |%n", x.label(), x.cell()));
         }
         return b.toString();
-    }
-
-    private static String cell(Series x) {
-        return String.format(Locale.ROOT, "%,.0f (%,.0f to %,.0f)", x.median(), x.min(), x.max());
     }
 
     private static String environment(HikariDataSource pool, Settings s) throws SQLException {

@@ -201,14 +201,7 @@ public final class SqsQueueThroughput {
                 s.rounds()));
         b.append("| Path | changes per s | vs the plain SQS consumer |\n| --- | ---: | ---: |\n");
         for (Series x : List.of(r.sqsVersioned(), r.inProcessVersioned(), r.sqsPlain())) {
-            b.append(String.format(
-                    Locale.ROOT,
-                    "| %s | %,.0f (%,.0f to %,.0f) | %.2f |%n",
-                    x.label(),
-                    x.median(),
-                    x.min(),
-                    x.max(),
-                    x.median() / r.sqsPlain().median()));
+            b.append(x.rowAgainst(r.sqsPlain()));
         }
         b.append(String.format(
                 Locale.ROOT,
