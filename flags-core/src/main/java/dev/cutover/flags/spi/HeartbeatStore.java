@@ -12,7 +12,7 @@ import java.util.List;
  *
  * <p><b>Cost rule:</b> {@link #putHeartbeat} is one write of one small record (an upsert, an item
  * put), never a read-modify-write; it runs once per instance and interval, so it must stay cheap
- * however many instances there are. {@link #heartbeats()} is for operators and may read them all.
+ * however many instances there are. {@link #heartbeats(Instant)} is for operators and may read them all.
  *
  * <p><b>Error rule:</b> methods signal an unavailable store by throwing; callers log and retry at the
  * next interval. A heartbeat never touches the flags, their revision or their push hints.
