@@ -51,15 +51,16 @@ class OperatorCommandsTest {
 
         Result first = run(store, 0, "flags", "init", "--journal");
         assertThat(first.out())
-                .contains("created 5 of 5 tables")
+                .contains("created 6 of 6 tables")
                 .contains("cutover_flags: created")
                 .contains("cutover_revision: created")
                 .contains("cutover_audit: created")
+                .contains("cutover_instances: created")
                 .contains("cutover_failed_writes: created")
                 .contains("cutover_gaps: created");
         Result again = run(store, 0, "flags", "init", "--journal", "-o", "json");
         JsonNode tables = readJson(again.out()).get("tables");
-        assertThat(tables).hasSize(5);
+        assertThat(tables).hasSize(6);
         tables.forEach(t -> assertThat(t.get("created").asBoolean()).as("%s", t).isFalse());
 
         assertThat(run(store, 0, "flags", "list").out()).contains("0 flags");
@@ -75,8 +76,12 @@ class OperatorCommandsTest {
         String table = Stores.freshTable("cli-init");
         List<String> store = with(
                 List.of("--dynamodb-table", table), Stores.dynamoDbOptions().toArray(String[]::new));
-        assertThat(run(store, 0, "flags", "init").out()).contains(table + ": created");
-        assertThat(run(store, 0, "flags", "init").out()).contains(table + ": exists already");
+        assertThat(run(store, 0, "flags", "init").out())
+                .contains(table + ": created")
+                .contains(table + "-instances: created");
+        assertThat(run(store, 0, "flags", "init").out())
+                .contains(table + ": exists already")
+                .contains(table + "-instances: exists already");
         try (DynamoDbClient client = Stores.dynamoDbClient()) {
             assertThat(client.describeTable(b -> b.tableName(table)).table().tableName())
                     .isEqualTo(table);

@@ -95,13 +95,15 @@ public final class FlagsInitCommand implements Callable<Integer> {
         } else {
             String table = Objects.requireNonNull(at.dynamoDbTable()).value();
             try (DynamoDbClient client = storeOptions.dynamoDb.client(spec, at.settings())) {
-                boolean existed = exists(client, table);
                 try (DynamoDbFlagStore store = DynamoDbFlagStore.builder(client, table)
                         .keyPrefix(at.keyPrefix())
                         .build()) {
+                    boolean existed = exists(client, table);
+                    boolean heartbeatsExisted = exists(client, store.heartbeatTable());
                     store.createTableIfMissing();
+                    tables.add(new String[] {table, existed ? "exists" : "created"});
+                    tables.add(new String[] {store.heartbeatTable(), heartbeatsExisted ? "exists" : "created"});
                 }
-                tables.add(new String[] {table, existed ? "exists" : "created"});
             }
         }
         print(at, tables);
