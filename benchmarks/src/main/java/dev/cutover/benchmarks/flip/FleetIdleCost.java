@@ -190,7 +190,12 @@ public final class FleetIdleCost {
             throws Exception {
         FleetView view = FleetView.of(heartbeats);
         long revision = flags.headRevision();
-        FleetView.Wait ready = view.awaitRevision(revision, null, null, Duration.ofSeconds(60), Duration.ofMillis(100));
+        // an instance that has not written its first heartbeat is not in the view at all: count them
+        long readyBy = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        FleetView.Wait ready;
+        do {
+            ready = view.awaitRevision(revision, null, null, Duration.ofSeconds(1), Duration.ofMillis(100));
+        } while (ready.holding().size() < settings.instances() && System.nanoTime() < readyBy);
         if (!ready.reached() || ready.holding().size() != settings.instances()) {
             throw new IllegalStateException(name + ": " + ready.holding().size() + " of " + settings.instances()
                     + " instances reported revision " + revision + " within 60 s");
