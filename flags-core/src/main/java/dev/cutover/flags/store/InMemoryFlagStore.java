@@ -2,12 +2,14 @@ package dev.cutover.flags.store;
 
 import dev.cutover.flags.Flag;
 import dev.cutover.flags.Subscription;
+import dev.cutover.flags.fleet.Heartbeat;
 import dev.cutover.flags.spi.AuditInfo;
 import dev.cutover.flags.spi.AuditPage;
 import dev.cutover.flags.spi.AuditRecord;
 import dev.cutover.flags.spi.ChangeHintListener;
 import dev.cutover.flags.spi.ChangeHints;
 import dev.cutover.flags.spi.FlagWriteConflictException;
+import dev.cutover.flags.spi.HeartbeatStore;
 import dev.cutover.flags.spi.RawFlag;
 import dev.cutover.flags.spi.StoreSnapshot;
 import dev.cutover.flags.spi.WritableFlagStore;
@@ -25,7 +27,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A complete {@link WritableFlagStore} in memory: compare-and-set writes, a monotonic revision,
- * audit history and synchronous push hints. For tests, demos and single-process use.
+ * audit history and synchronous push hints; it also holds the instances' {@link Heartbeat}s. For
+ * tests, demos and single-process use.
  *
  * <p>Thread-safe: every operation holds the store's monitor briefly; push hints are delivered after
  * the monitor is released.
@@ -37,7 +40,7 @@ import org.slf4j.LoggerFactory;
  *
  * @since 0.1.0
  */
-public final class InMemoryFlagStore implements WritableFlagStore {
+public final class InMemoryFlagStore implements WritableFlagStore, HeartbeatStore {
     private static final Logger LOG = LoggerFactory.getLogger(InMemoryFlagStore.class);
 
     private final Clock clock;
@@ -45,6 +48,9 @@ public final class InMemoryFlagStore implements WritableFlagStore {
     private final Map<String, List<AuditRecord>> history = new HashMap<>();
     /** The last version each key ever had, so a re-created flag continues above a deleted one. */
     private final Map<String, Long> lastVersions = new HashMap<>();
+
+    /** Heartbeats by service and instance; never touch the revision or push hints. */
+    private final Map<String, Heartbeat> heartbeats = new HashMap<>();
 
     private final ChangeHints hints = new ChangeHints("in-memory");
     private long revision;
@@ -167,6 +173,41 @@ public final class InMemoryFlagStore implements WritableFlagStore {
     @Override
     public String describe() {
         return "in-memory";
+    }
+
+    @Override
+    public void createHeartbeatTableIfMissing() {}
+
+    @Override
+    public synchronized void putHeartbeat(Heartbeat heartbeat) {
+        heartbeats.put(heartbeatKey(heartbeat.service(), heartbeat.instance()), heartbeat);
+    }
+
+    @Override
+    public synchronized List<Heartbeat> heartbeats(Instant now) {
+        List<Heartbeat> live = new ArrayList<>();
+        for (Heartbeat h : heartbeats.values()) {
+            if (h.expiresAt().isAfter(now)) {
+                live.add(h);
+            }
+        }
+        return live;
+    }
+
+    @Override
+    public synchronized void removeHeartbeat(String service, String instance) {
+        heartbeats.remove(heartbeatKey(service, instance));
+    }
+
+    @Override
+    public synchronized int removeExpiredHeartbeats(Instant now) {
+        int before = heartbeats.size();
+        heartbeats.values().removeIf(h -> !h.expiresAt().isAfter(now));
+        return before - heartbeats.size();
+    }
+
+    private static String heartbeatKey(String service, String instance) {
+        return Heartbeat.checkName("service", service) + '\n' + Heartbeat.checkName("instance", instance);
     }
 
     private void record(
