@@ -6,11 +6,16 @@ import dev.cutover.journal.FailedWriteJournal;
 import dev.cutover.spring.CutoverConfigurationException;
 import dev.cutover.spring.CutoverProperties;
 import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.core.env.Environment;
 
 /**
@@ -30,9 +35,9 @@ public class CutoverAutoConfiguration {
         return FlagStores.create(properties.getFlags(), beans, new Settings(environment));
     }
 
-    /** The flag client over the store; closed with the context. */
+    /** The flag client over the store (the starter's, or the application's own); closed with the context. */
     @Bean
-    @ConditionalOnProperty("cutover.flags.store")
+    @Conditional(StoreConfigured.class)
     @ConditionalOnMissingBean(FlagClient.class)
     FlagClient cutoverFlagClient(CutoverProperties properties, ListableBeanFactory beans, Environment environment) {
         FlagStore store = beans.getBeanProvider(FlagStore.class).getIfUnique();
@@ -58,6 +63,37 @@ public class CutoverAutoConfiguration {
     @Bean
     DualWriteRepositories cutoverDualWriteRepositories() {
         return new DualWriteRepositories();
+    }
+
+    /** Heartbeats of this instance, on unless {@code cutover.fleet.enabled=false}. */
+    @Bean
+    @ConditionalOnBean(FlagClient.class)
+    @ConditionalOnBooleanProperty(name = "cutover.fleet.enabled", matchIfMissing = true)
+    FleetPublisher cutoverFleetPublisher(
+            FlagClient client,
+            ObjectProvider<FlagStore> store,
+            DualWriteRepositories repositories,
+            CutoverProperties properties,
+            Environment environment) {
+        return new FleetPublisher(
+                client,
+                store.getIfUnique(),
+                repositories,
+                properties,
+                environment.getProperty("spring.application.name"));
+    }
+
+    /** A flag store is named by {@code cutover.flags.store}, or the application defines one. */
+    static final class StoreConfigured extends AnyNestedCondition {
+        StoreConfigured() {
+            super(ConfigurationPhase.REGISTER_BEAN);
+        }
+
+        @ConditionalOnProperty("cutover.flags.store")
+        static final class Named {}
+
+        @ConditionalOnBean(FlagStore.class)
+        static final class Defined {}
     }
 
     /** Registers a {@code @Primary} proxy bean per migrated repository. */

@@ -139,6 +139,13 @@ public final class DualWriteRegistrar
 
     /** Checks what needs no bean, and loads the interface. */
     private Class<?> check(RepositorySpec spec) {
+        if (!dev.cutover.flags.fleet.Heartbeat.isValidName(spec.name())) {
+            throw new CutoverConfigurationException(
+                    spec.setting("", "name"),
+                    spec.name(),
+                    "which is not a migration name (it names the proxy in the endpoint, metrics and heartbeats)",
+                    "Use 1 to 128 letters, digits, '.', '-' or '_'");
+        }
         String typeSetting = spec.setting("interface", "repository");
         String typeName = spec.type();
         if (typeName == null || typeName.isBlank()) {
