@@ -326,6 +326,13 @@ public class CutoverProperties {
         /** The stage served while the flag is missing or the client has no data. */
         private String defaultStage = "OLD_ONLY";
 
+        /**
+         * The accessor of the entity key on a method's first argument, such as id (an id() or getId()
+         * method), for every method whose first parameter is an entity; the key orders shadow writes
+         * of one entity and is what a missed write is journaled under.
+         */
+        private @Nullable String entityKey;
+
         /** The interface, fully qualified ({@code interface:} in YAML). */
         public @Nullable String getInterface() {
             return type;
@@ -366,6 +373,14 @@ public class CutoverProperties {
 
         public void setJournal(@Nullable String journal) {
             this.journal = journal;
+        }
+
+        public @Nullable String getEntityKey() {
+            return entityKey;
+        }
+
+        public void setEntityKey(@Nullable String entityKey) {
+            this.entityKey = entityKey;
         }
 
         public String getDefaultStage() {

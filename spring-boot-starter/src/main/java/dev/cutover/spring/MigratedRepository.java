@@ -51,6 +51,12 @@ public @interface MigratedRepository {
     String journal() default "";
 
     /**
+     * The accessor of the entity key on a method's first argument, such as {@code "id"} (an
+     * {@code id()} or {@code getId()} method); default: none.
+     */
+    String entityKey() default "";
+
+    /**
      * Several migrated repositories on one class.
      *
      * @since 0.2.0

@@ -113,7 +113,8 @@ class DualWriteAutoConfigurationTest {
                         "cutover.dual-write.repositories.orders.interface=" + OrderRepository.class.getName(),
                         "cutover.dual-write.repositories.orders.old-bean=springDataOrders",
                         "cutover.dual-write.repositories.orders.new-bean=jdbcNewOrders",
-                        "cutover.dual-write.repositories.orders.stage-flag=orders.migration")
+                        "cutover.dual-write.repositories.orders.stage-flag=orders.migration",
+                        "cutover.dual-write.repositories.orders.entity-key=id")
                 .run(context -> {
                     assertThat(context).hasNotFailed();
                     OrderService service = context.getBean(OrderService.class);
@@ -159,6 +160,50 @@ class DualWriteAutoConfigurationTest {
                             .isEqualTo(1);
                 });
         assertThat(control.get().isClosed()).as("closed with the context").isTrue();
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class OldToFailing {
+        @Bean
+        MapOrders oldOrders() {
+            return new MapOrders();
+        }
+
+        @Bean
+        OrderRepository failingOrders() {
+            return new MapOrders() {
+                @Override
+                public Order save(Order order) {
+                    throw new IllegalStateException("the new store is down");
+                }
+            };
+        }
+    }
+
+    @Test
+    void aMissedShadowWriteIsJournaledUnderTheEntityKeyNamedByTheSetting() {
+        runner(database())
+                .withUserConfiguration(OldToFailing.class)
+                .withPropertyValues(
+                        "cutover.journal.enabled=true",
+                        "cutover.journal.create-tables=true",
+                        "cutover.dual-write.repositories.orders.interface=" + OrderRepository.class.getName(),
+                        "cutover.dual-write.repositories.orders.old-bean=oldOrders",
+                        "cutover.dual-write.repositories.orders.new-bean=failingOrders",
+                        "cutover.dual-write.repositories.orders.stage-flag=orders.migration",
+                        "cutover.dual-write.repositories.orders.entity-key=id")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    StageFlag.moveTo(
+                            context.getBean(WritableFlagStore.class), "orders.migration", Stage.DUAL_WRITE, AUDIT);
+                    context.getBean(FlagClient.class).refreshNow();
+                    OrderRepository proxy = context.getBean(OrderRepository.class);
+                    proxy.save(Order.of("k-1", "pen"));
+                    FailedWriteJournal journal = context.getBean(FailedWriteJournal.class);
+                    await().atMost(Duration.ofSeconds(10)).until(() -> journal.pendingCount() == 1);
+                    assertThat(journal.pending(0, 10).get(0).write().entityKey())
+                            .isEqualTo("k-1");
+                });
     }
 
     @Test

@@ -258,6 +258,12 @@ class MisconfigurationTest {
     }
 
     @Test
+    void entityKeyThatNoEntityHas() throws Exception {
+        repository(REPO + "entity-key=orderNumber")
+                .run(c -> namesPropertyAndValue(c, REPO + "entity-key", "orderNumber"));
+    }
+
+    @Test
     void repositoryWithoutAFlagClient() {
         runner.withUserConfiguration(TwoStores.class)
                 .withPropertyValues(

@@ -111,6 +111,7 @@ public final class DualWriteRegistrar
                 r.getStageFlag(),
                 r.getJournal(),
                 r.getDefaultStage(),
+                r.getEntityKey(),
                 PREFIX + name + ".")));
         for (String beanName : registry.getBeanDefinitionNames()) {
             BeanDefinition def = registry.getBeanDefinition(beanName);
@@ -123,6 +124,7 @@ public final class DualWriteRegistrar
                 String flag = a.getString("stageFlag");
                 String name = a.getString("name");
                 String journal = a.getString("journal");
+                String entityKey = a.getString("entityKey");
                 specs.add(new RepositorySpec(
                         name.isEmpty() ? flag : name,
                         a.getString("repository"),
@@ -131,6 +133,7 @@ public final class DualWriteRegistrar
                         flag,
                         journal.isEmpty() ? null : journal,
                         Stage.OLD_ONLY.name(),
+                        entityKey.isEmpty() ? null : entityKey,
                         metadata.getClassName()));
             }
         }
@@ -241,6 +244,7 @@ public final class DualWriteRegistrar
         if (journal != null) {
             builder.journal(journal);
         }
+        EntityKeys.configure(builder, type, spec);
         Object proxy = builder.build();
         beans.getBean(DualWriteRepositories.class).add(spec, type, proxy);
         return proxy;

@@ -12,6 +12,7 @@ import org.jspecify.annotations.Nullable;
  * @param stageFlag the stage flag key
  * @param journal the journal bean's name, or null for the default
  * @param defaultStage the stage served without a flag, as written
+ * @param entityKey the accessor of the entity key on a first argument, or null
  * @param origin where it was configured: a property prefix ending in '.', or an annotation description
  */
 record RepositorySpec(
@@ -22,6 +23,7 @@ record RepositorySpec(
         @Nullable String stageFlag,
         @Nullable String journal,
         String defaultStage,
+        @Nullable String entityKey,
         String origin) {
 
     /** The name of one setting, for error messages: a full property name, or an annotation attribute. */
