@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cutover.dualwrite.DualWrite;
 import dev.cutover.dualwrite.Stage;
 import dev.cutover.flags.spi.AuditRecord;
+import dev.cutover.flags.spi.HeartbeatStore;
 import dev.cutover.flags.spi.WritableFlagStore;
 import dev.cutover.spring.fixtures.JdbcNewOrders;
 import dev.cutover.spring.fixtures.Order;
@@ -22,6 +23,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
@@ -113,7 +115,19 @@ class OrdersApplicationTest {
         assertThat(audit.actor()).isEqualTo("alice");
         assertThat(audit.reason()).isEqualTo("OPS-1 start dual writes");
 
+        // the fleet heartbeat, in the flag store's instances table, carries the stage this instance serves
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(((HeartbeatStore) store).heartbeats(Instant.now()))
+                        .singleElement()
+                        .satisfies(beat -> {
+                            assertThat(beat.service()).isEqualTo("orders");
+                            assertThat(beat.stages()).containsEntry("orders", "DUAL_WRITE");
+                        }));
+
         JsonNode after = JSON.readTree(get("/actuator/cutover").body());
+        assertThat(after.path("fleet").get(0).path("stages").path("orders").asText())
+                .isEqualTo("DUAL_WRITE");
+        assertThat(after.path("fleet").get(0).path("live").asBoolean()).isTrue();
         assertThat(after.path("repositories").path("orders").path("stage").asText())
                 .isEqualTo("DUAL_WRITE");
         assertThat(after.path("flags").get(0).path("key").asText()).isEqualTo("orders.migration");

@@ -3,7 +3,10 @@ package dev.cutover.spring.internal;
 import dev.cutover.dualwrite.DualWriteControl;
 import dev.cutover.flags.Flag;
 import dev.cutover.flags.FlagClient;
+import dev.cutover.flags.fleet.FleetView;
+import dev.cutover.flags.fleet.Heartbeat;
 import dev.cutover.flags.spi.FlagStore;
+import dev.cutover.flags.spi.HeartbeatStore;
 import dev.cutover.flags.spi.RawFlag;
 import dev.cutover.flags.spi.StoreSnapshot;
 import dev.cutover.journal.FailedWriteJournal;
@@ -23,7 +26,8 @@ import org.springframework.boot.actuate.endpoint.web.annotation.WebEndpoint;
 
 /**
  * {@code /actuator/cutover}: GET shows the flags (version, and the store's revision beside the one
- * served), each dual-write proxy's stage and counts, the journal's depth and open gaps. POST
+ * served), each dual-write proxy's stage and counts, the journal's depth and open gaps, and the
+ * fleet's heartbeats when the store keeps them. POST
  * {@code /actuator/cutover/{flag}} with {@code {"move": "next" | "back" | "<STAGE>", "reason": "..."}}
  * moves a stage flag one step (see {@link StageMoves}).
  */
@@ -72,6 +76,9 @@ public final class CutoverEndpoint {
                 body.put("storeError", String.valueOf(e.getMessage()));
             }
         }
+        if (s instanceof HeartbeatStore heartbeats) {
+            body.put("fleet", fleet(heartbeats));
+        }
         Map<String, Object> proxies = new LinkedHashMap<>();
         repositories.entries().forEach((name, e) -> proxies.put(name, repository(e)));
         body.put("repositories", proxies);
@@ -117,6 +124,29 @@ public final class CutoverEndpoint {
             c.refreshNow(); // this instance's proxies follow at once; the others within a poll interval
         }
         return new WebEndpointResponse<>(result.body(), result.status());
+    }
+
+    /** Every instance's last heartbeat, live or missed, as {@code cutover fleet} lists them. */
+    private static Object fleet(HeartbeatStore heartbeats) {
+        try {
+            List<Map<String, Object>> instances = new ArrayList<>();
+            for (FleetView.Instance i : FleetView.of(heartbeats).instances()) {
+                Heartbeat h = i.heartbeat();
+                Map<String, Object> instance = new LinkedHashMap<>();
+                instance.put("service", h.service());
+                instance.put("instance", h.instance());
+                instance.put("revision", h.revision());
+                instance.put("stages", h.stages());
+                instance.put("state", h.state().name());
+                instance.put("source", h.source().name());
+                instance.put("live", i.live());
+                instance.put("age", i.age().toString());
+                instances.add(instance);
+            }
+            return instances;
+        } catch (Exception e) {
+            return Map.of("error", String.valueOf(e.getMessage()));
+        }
     }
 
     private static Map<String, Object> flag(RawFlag raw) {
