@@ -6,8 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.cutover.dualwrite.Stage;
 import dev.cutover.dualwrite.StageFlag;
 import dev.cutover.flags.store.InMemoryFlagStore;
-import dev.cutover.spring.fixtures.MapOrders;
-import dev.cutover.spring.fixtures.OrderRepository;
+import dev.cutover.spring.fixtures.MapStores;
 import dev.cutover.spring.internal.CutoverActuatorAutoConfiguration;
 import dev.cutover.spring.internal.CutoverAutoConfiguration;
 import dev.cutover.spring.internal.CutoverEndpoint;
@@ -27,13 +26,9 @@ import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterR
 import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 /** The health contributor's mapping, the endpoint's presence, and the metrics binders. */
 class ActuatorAutoConfigurationTest {
-    private static final String REPO = "cutover.dual-write.repositories.orders.";
-
     private final InMemoryFlagStore store = new InMemoryFlagStore();
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
@@ -43,28 +38,12 @@ class ActuatorAutoConfigurationTest {
                     CutoverMetricsAutoConfiguration.class,
                     EndpointAutoConfiguration.class))
             .withBean(InMemoryFlagStore.class, () -> store)
-            .withUserConfiguration(Stores.class)
+            .withUserConfiguration(MapStores.class)
             .withPropertyValues(
                     "cutover.fleet.enabled=false",
                     "cutover.flags.poll-interval=1h",
-                    "management.endpoints.web.exposure.include=health,cutover",
-                    REPO + "interface=" + OrderRepository.class.getName(),
-                    REPO + "old-bean=oldOrders",
-                    REPO + "new-bean=newOrders",
-                    REPO + "stage-flag=orders.migration");
-
-    @Configuration(proxyBeanMethods = false)
-    static class Stores {
-        @Bean
-        MapOrders oldOrders() {
-            return new MapOrders();
-        }
-
-        @Bean
-        MapOrders newOrders() {
-            return new MapOrders();
-        }
-    }
+                    "management.endpoints.web.exposure.include=health,cutover")
+            .withPropertyValues(OrdersMigration.properties("oldOrders", "newOrders"));
 
     @Test
     void healthIsUpWithTheSourceAndEachProxysStage() throws Exception {

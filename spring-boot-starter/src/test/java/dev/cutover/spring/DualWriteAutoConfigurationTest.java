@@ -14,6 +14,7 @@ import dev.cutover.journal.FailedWriteJournal;
 import dev.cutover.journal.Gap;
 import dev.cutover.spring.fixtures.JdbcNewOrders;
 import dev.cutover.spring.fixtures.MapOrders;
+import dev.cutover.spring.fixtures.MapStores;
 import dev.cutover.spring.fixtures.Order;
 import dev.cutover.spring.fixtures.OrderRepository;
 import dev.cutover.spring.fixtures.OrderService;
@@ -32,6 +33,7 @@ import org.springframework.boot.jdbc.autoconfigure.JdbcTemplateAutoConfiguration
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.data.jdbc.repository.config.EnableJdbcRepositories;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -74,17 +76,8 @@ class DualWriteAutoConfigurationTest {
     }
 
     @Configuration(proxyBeanMethods = false)
+    @Import(MapStores.class)
     static class PlainToPlain {
-        @Bean
-        MapOrders oldOrders() {
-            return new MapOrders();
-        }
-
-        @Bean
-        MapOrders newOrders() {
-            return new MapOrders();
-        }
-
         @Bean
         OrderService orderService(OrderRepository orders) {
             return new OrderService(orders);
@@ -109,12 +102,8 @@ class DualWriteAutoConfigurationTest {
                         DataSourceTransactionManagerAutoConfiguration.class,
                         DataJdbcRepositoriesAutoConfiguration.class))
                 .withUserConfiguration(SpringDataToPlain.class)
-                .withPropertyValues(
-                        "cutover.dual-write.repositories.orders.interface=" + OrderRepository.class.getName(),
-                        "cutover.dual-write.repositories.orders.old-bean=springDataOrders",
-                        "cutover.dual-write.repositories.orders.new-bean=jdbcNewOrders",
-                        "cutover.dual-write.repositories.orders.stage-flag=orders.migration",
-                        "cutover.dual-write.repositories.orders.entity-key=id")
+                .withPropertyValues("cutover.dual-write.repositories.orders.entity-key=id")
+                .withPropertyValues(OrdersMigration.properties("springDataOrders", "jdbcNewOrders"))
                 .run(context -> {
                     assertThat(context).hasNotFailed();
                     OrderService service = context.getBean(OrderService.class);
@@ -187,11 +176,8 @@ class DualWriteAutoConfigurationTest {
                 .withPropertyValues(
                         "cutover.journal.enabled=true",
                         "cutover.journal.create-tables=true",
-                        "cutover.dual-write.repositories.orders.interface=" + OrderRepository.class.getName(),
-                        "cutover.dual-write.repositories.orders.old-bean=oldOrders",
-                        "cutover.dual-write.repositories.orders.new-bean=failingOrders",
-                        "cutover.dual-write.repositories.orders.stage-flag=orders.migration",
                         "cutover.dual-write.repositories.orders.entity-key=id")
+                .withPropertyValues(OrdersMigration.properties("oldOrders", "failingOrders"))
                 .run(context -> {
                     assertThat(context).hasNotFailed();
                     StageFlag.moveTo(

@@ -7,8 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.cutover.flags.fleet.FleetHeartbeat;
 import dev.cutover.flags.fleet.Heartbeat;
 import dev.cutover.flags.store.InMemoryFlagStore;
-import dev.cutover.spring.fixtures.MapOrders;
-import dev.cutover.spring.fixtures.OrderRepository;
+import dev.cutover.spring.fixtures.MapStores;
 import dev.cutover.spring.internal.CutoverAutoConfiguration;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,40 +22,18 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 /** Heartbeats are on by default, carry each proxy's stage, and are removed when the context closes. */
 @ExtendWith(OutputCaptureExtension.class)
 class FleetAutoConfigurationTest {
-    private static final String REPO = "cutover.dual-write.repositories.orders.";
-
     private final InMemoryFlagStore store = new InMemoryFlagStore();
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(CutoverAutoConfiguration.class))
             .withBean(InMemoryFlagStore.class, () -> store)
-            .withUserConfiguration(Stores.class)
-            .withPropertyValues(
-                    "spring.application.name=orders-service",
-                    "cutover.flags.poll-interval=1h",
-                    REPO + "interface=" + OrderRepository.class.getName(),
-                    REPO + "old-bean=oldOrders",
-                    REPO + "new-bean=newOrders",
-                    REPO + "stage-flag=orders.migration");
-
-    @Configuration(proxyBeanMethods = false)
-    static class Stores {
-        @Bean
-        MapOrders oldOrders() {
-            return new MapOrders();
-        }
-
-        @Bean
-        MapOrders newOrders() {
-            return new MapOrders();
-        }
-    }
+            .withUserConfiguration(MapStores.class)
+            .withPropertyValues("spring.application.name=orders-service", "cutover.flags.poll-interval=1h")
+            .withPropertyValues(OrdersMigration.properties("oldOrders", "newOrders"));
 
     @Test
     void theApplicationsHeartbeatCarriesEachProxysStageAndGoesWithTheContext() {

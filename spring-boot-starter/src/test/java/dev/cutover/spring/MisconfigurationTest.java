@@ -4,6 +4,7 @@ import static dev.cutover.spring.Failures.namesPropertyAndValue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cutover.spring.fixtures.MapOrders;
+import dev.cutover.spring.fixtures.MapStores;
 import dev.cutover.spring.fixtures.Order;
 import dev.cutover.spring.fixtures.OrderRepository;
 import dev.cutover.spring.internal.CutoverAutoConfiguration;
@@ -17,11 +18,12 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** Every misconfiguration stops the context, and the failure analysis names the property and its value. */
 class MisconfigurationTest {
-    private static final String REPO = "cutover.dual-write.repositories.orders.";
+    private static final String REPO = OrdersMigration.REPO;
 
     private final ApplicationContextRunner runner =
             new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(CutoverAutoConfiguration.class));
@@ -36,17 +38,8 @@ class MisconfigurationTest {
     }
 
     @Configuration(proxyBeanMethods = false)
+    @Import(MapStores.class)
     static class TwoStores {
-        @Bean
-        MapOrders oldOrders() {
-            return new MapOrders();
-        }
-
-        @Bean
-        MapOrders newOrders() {
-            return new MapOrders();
-        }
-
         @Bean
         String notARepository() {
             return "text";
@@ -56,11 +49,7 @@ class MisconfigurationTest {
     private ApplicationContextRunner repository(String... overrides) throws Exception {
         return jsonFlags()
                 .withUserConfiguration(TwoStores.class)
-                .withPropertyValues(
-                        REPO + "interface=" + OrderRepository.class.getName(),
-                        REPO + "old-bean=oldOrders",
-                        REPO + "new-bean=newOrders",
-                        REPO + "stage-flag=orders.migration")
+                .withPropertyValues(OrdersMigration.properties("oldOrders", "newOrders"))
                 .withPropertyValues(overrides);
     }
 
@@ -266,11 +255,7 @@ class MisconfigurationTest {
     @Test
     void repositoryWithoutAFlagClient() {
         runner.withUserConfiguration(TwoStores.class)
-                .withPropertyValues(
-                        REPO + "interface=" + OrderRepository.class.getName(),
-                        REPO + "old-bean=oldOrders",
-                        REPO + "new-bean=newOrders",
-                        REPO + "stage-flag=orders.migration")
+                .withPropertyValues(OrdersMigration.properties("oldOrders", "newOrders"))
                 .run(c -> namesPropertyAndValue(c, REPO + "stage-flag", "orders.migration"));
     }
 
