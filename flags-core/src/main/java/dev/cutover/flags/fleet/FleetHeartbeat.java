@@ -9,6 +9,7 @@ import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -209,7 +210,7 @@ public final class FleetHeartbeat implements AutoCloseable {
                 reported == null ? Map.of() : reported,
                 status.state(),
                 status.source(),
-                clock.instant(),
+                clock.instant().truncatedTo(ChronoUnit.MILLIS), // what every store keeps
                 interval);
     }
 
