@@ -99,6 +99,26 @@ final class FlagConnections {
         }
     }
 
+    /**
+     * Runs one statement's work as a transaction of its own: as it is when the connection is in
+     * auto-commit (what pools hand out by default: one round trip), else followed by a commit.
+     */
+    <T> T autoCommitted(Work<T> work) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            if (c.getAutoCommit()) {
+                return work.run(c);
+            }
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(c);
+                throw e;
+            }
+        }
+    }
+
     private static void restoreAutoCommit(Connection c, boolean autoCommit) {
         try {
             if (c.getAutoCommit() != autoCommit) {

@@ -2,6 +2,7 @@ package dev.cutover.flags.jdbc;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import javax.sql.DataSource;
@@ -10,7 +11,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * The SQL dialects {@link JdbcFlagStore} speaks. Detected from the connection's metadata unless
  * set on the builder. Each differs only where SQL does: identifier quoting, column types, the
- * auto-numbered audit key and the idempotent insert of the revision row.
+ * auto-numbered audit key, the idempotent insert of the revision row and the upsert of a heartbeat.
  *
  * <p>Product names map as they do for {@code dev.cutover.jdbc.SqlDialect}, the dialect of
  * Cutover's other JDBC stores (the journal and replication's stores, in {@code cutover-common}):
@@ -89,7 +90,7 @@ public enum JdbcDialect {
         return quote + identifier + quote;
     }
 
-    /** The DDL statements that create the three tables and the revision row, if missing. */
+    /** The DDL statements that create the four tables and the revision row, if missing. */
     List<String> schema(String prefix) {
         String flags = quote(prefix + "flags");
         String revision = quote(prefix + "revision");
@@ -116,6 +117,7 @@ public enum JdbcDialect {
                 + "  after_body " + textType + ",\n"
                 + "  at_ms BIGINT NOT NULL,\n"
                 + "  revision BIGINT NOT NULL UNIQUE";
+        String createInstances = heartbeatTable(prefix);
         String seed = switch (this) {
             case POSTGRESQL -> "INSERT INTO " + revision + " (id, revision) VALUES (1, 0) ON CONFLICT (id) DO NOTHING";
             case MYSQL -> "INSERT IGNORE INTO " + revision + " (id, revision) VALUES (1, 0)";
@@ -130,6 +132,7 @@ public enum JdbcDialect {
                     createRevision,
                     "CREATE TABLE IF NOT EXISTS " + audit + " (\n" + auditColumns + ",\n  INDEX " + auditIndex
                             + " (flag_key, revision)\n)" + tableOptions,
+                    createInstances,
                     seed);
         }
         return List.of(
@@ -137,6 +140,54 @@ public enum JdbcDialect {
                 createRevision,
                 "CREATE TABLE IF NOT EXISTS " + audit + " (\n" + auditColumns + "\n)" + tableOptions,
                 "CREATE INDEX IF NOT EXISTS " + auditIndex + " ON " + audit + " (flag_key, revision)",
+                createInstances,
                 seed);
+    }
+
+    /**
+     * The DDL of the heartbeat table {@code <prefix>instances}: one row per service and instance;
+     * {@code stages} is a JSON object, instants are epoch milliseconds.
+     */
+    String heartbeatTable(String prefix) {
+        return "CREATE TABLE IF NOT EXISTS " + quote(prefix + "instances") + " (\n"
+                + "  service VARCHAR(128) NOT NULL,\n"
+                + "  instance VARCHAR(128) NOT NULL,\n"
+                + "  revision BIGINT NOT NULL,\n"
+                + "  stages " + textType + " NOT NULL,\n"
+                + "  state VARCHAR(16) NOT NULL,\n"
+                + "  source VARCHAR(16) NOT NULL,\n"
+                + "  sent_at BIGINT NOT NULL,\n"
+                + "  interval_ms BIGINT NOT NULL,\n"
+                + "  expires_at BIGINT NOT NULL,\n"
+                + "  PRIMARY KEY (service, instance)\n"
+                + ")" + tableOptions;
+    }
+
+    /**
+     * One statement that inserts a row of {@code columns} into {@code table}, or updates the row
+     * with the same {@code key} columns (the first columns) in place: {@code ON CONFLICT DO UPDATE},
+     * {@code ON DUPLICATE KEY UPDATE} or {@code MERGE ... KEY}. Identifiers are already validated.
+     */
+    String upsert(String table, List<String> key, List<String> columns) {
+        String names = String.join(", ", columns);
+        String values = String.join(", ", Collections.nCopies(columns.size(), "?"));
+        List<String> rest = columns.stream().filter(c -> !key.contains(c)).toList();
+        return switch (this) {
+            case POSTGRESQL ->
+                "INSERT INTO " + table + " (" + names + ") VALUES (" + values + ") ON CONFLICT ("
+                        + String.join(", ", key) + ") DO UPDATE SET "
+                        + String.join(
+                                ", ",
+                                rest.stream().map(c -> c + " = EXCLUDED." + c).toList());
+            case MYSQL ->
+                "INSERT INTO " + table + " (" + names + ") VALUES (" + values + ") ON DUPLICATE KEY UPDATE "
+                        + String.join(
+                                ", ",
+                                rest.stream()
+                                        .map(c -> c + " = VALUES(" + c + ")")
+                                        .toList());
+            case H2 ->
+                "MERGE INTO " + table + " (" + names + ") KEY (" + String.join(", ", key) + ") VALUES (" + values + ")";
+        };
     }
 }

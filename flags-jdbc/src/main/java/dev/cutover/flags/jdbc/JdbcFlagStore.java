@@ -5,6 +5,7 @@ import static dev.cutover.flags.jdbc.FlagInputs.requireKey;
 
 import dev.cutover.flags.Flag;
 import dev.cutover.flags.Subscription;
+import dev.cutover.flags.fleet.Heartbeat;
 import dev.cutover.flags.jdbc.internal.PgNotificationListener;
 import dev.cutover.flags.spi.AuditInfo;
 import dev.cutover.flags.spi.AuditPage;
@@ -13,6 +14,7 @@ import dev.cutover.flags.spi.ChangeHintListener;
 import dev.cutover.flags.spi.ChangeHints;
 import dev.cutover.flags.spi.FlagStoreException;
 import dev.cutover.flags.spi.FlagWriteConflictException;
+import dev.cutover.flags.spi.HeartbeatStore;
 import dev.cutover.flags.spi.RawFlag;
 import dev.cutover.flags.spi.StoreSnapshot;
 import dev.cutover.flags.spi.WritableFlagStore;
@@ -33,7 +35,8 @@ import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A {@link WritableFlagStore} on PostgreSQL, MySQL/MariaDB or H2.
+ * A {@link WritableFlagStore} on PostgreSQL, MySQL/MariaDB or H2, and the {@link HeartbeatStore} of
+ * its fleet.
  *
  * <pre>{@code
  * JdbcFlagStore store = JdbcFlagStore.builder(dataSource).tablePrefix("cutover_").build();
@@ -41,10 +44,11 @@ import org.jspecify.annotations.Nullable;
  * FlagClient flags = FlagClient.builder(store).build();
  * }</pre>
  *
- * <p><b>Tables</b> ({@code <prefix>flags}, {@code <prefix>revision}, {@code <prefix>audit}): one
- * row per flag with its JSON body and version; one row holding the store revision; an append-only
- * audit trail. {@link #createSchemaIfMissing()} creates them; the same DDL ships as
- * {@code schema/<dialect>.sql} for teams whose DBAs apply migrations.
+ * <p><b>Tables</b> ({@code <prefix>flags}, {@code <prefix>revision}, {@code <prefix>audit},
+ * {@code <prefix>instances}): one row per flag with its JSON body and version; one row holding the
+ * store revision; an append-only audit trail; one row per instance's {@link Heartbeat}.
+ * {@link #createSchemaIfMissing()} creates them; the same DDL ships as {@code schema/<dialect>.sql}
+ * for teams whose DBAs apply migrations.
  *
  * <p><b>Reads.</b> {@link #headRevision()} is one single-row query; the client loads the flags only
  * when it moved. {@link #load()} reads the revision and then the flags in one transaction, in that
@@ -57,6 +61,14 @@ import org.jspecify.annotations.Nullable;
  * transaction, so concurrent operators are serialized and none loses an update; the loser gets a
  * {@link FlagWriteConflictException} naming the key, the expected and the actual version. On
  * PostgreSQL the same transaction sends {@code NOTIFY}, delivered on commit.
+ *
+ * <p><b>Heartbeats</b> ({@link HeartbeatStore}): {@link #putHeartbeat} is one upsert of one row
+ * (service, instance, revision, stages as JSON, state, source, {@code sent_at}, {@code
+ * interval_ms}, {@code expires_at} in epoch milliseconds; key service and instance), in its own
+ * statement: it never takes the revision lock, moves the revision or sends {@code NOTIFY}. {@link
+ * #heartbeats(Instant)} reads the rows whose {@code expires_at} is later, filtered in SQL; a row
+ * that is not a valid heartbeat (edited by hand) is skipped with a warning naming its service and
+ * instance. Instants and intervals are kept to the millisecond.
  *
  * <p><b>Push</b> (PostgreSQL only): {@link #subscribe} opens one dedicated connection that
  * {@code LISTEN}s on the channel, reconnects with exponential backoff when it drops, and sends a
@@ -71,7 +83,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @since 0.1.0
  */
-public final class JdbcFlagStore implements WritableFlagStore {
+public final class JdbcFlagStore implements WritableFlagStore, HeartbeatStore {
     /** Table prefixes and channel names: lower-case letters, digits and underscores. */
     public static final Pattern IDENTIFIER = Pattern.compile("[a-z][a-z0-9_]{0,39}");
 
@@ -88,6 +100,7 @@ public final class JdbcFlagStore implements WritableFlagStore {
     private final Sql sql;
     private final Object listenLock = new Object();
     private final ChangeHints hints;
+    private final HeartbeatTable heartbeats;
     private @Nullable PgNotificationListener listener;
 
     private JdbcFlagStore(Builder b, JdbcDialect dialect) {
@@ -103,6 +116,7 @@ public final class JdbcFlagStore implements WritableFlagStore {
         this.sql = new Sql(dialect, prefix);
         this.writes = new FlagWrites(connections, sql, dialect, prefix, channel);
         this.hints = new ChangeHints(describe());
+        this.heartbeats = new HeartbeatTable(b.dataSource, connections, dialect, prefix);
     }
 
     /** Starts configuring a store over a data source. */
@@ -126,7 +140,8 @@ public final class JdbcFlagStore implements WritableFlagStore {
     }
 
     /**
-     * Creates the tables and the revision row if they do not exist. Safe to call on every start,
+     * Creates the tables (the heartbeat table included) and the revision row if they do not exist.
+     * Safe to call on every start,
      * also from many instances at once: when another instance wins the race to create an object,
      * the resulting error is ignored once the schema is found complete.
      */
@@ -138,7 +153,7 @@ public final class JdbcFlagStore implements WritableFlagStore {
         try {
             headRevision();
             load();
-            return true;
+            return heartbeats.usable();
         } catch (SQLException | RuntimeException e) {
             return false;
         }
@@ -284,6 +299,36 @@ public final class JdbcFlagStore implements WritableFlagStore {
         return new AuditPage(records, null);
     }
 
+    /**
+     * Creates the heartbeat table {@code <prefix>instances} if it does not exist, for a store whose
+     * flag tables predate it; {@link #createSchemaIfMissing()} creates it with the others.
+     */
+    @Override
+    public void createHeartbeatTableIfMissing() throws SQLException {
+        heartbeats.createIfMissing();
+    }
+
+    /** One upsert of the instance's row; see the class comment. */
+    @Override
+    public void putHeartbeat(Heartbeat heartbeat) throws SQLException {
+        heartbeats.put(Objects.requireNonNull(heartbeat, "heartbeat"));
+    }
+
+    @Override
+    public List<Heartbeat> heartbeats(Instant now) throws SQLException {
+        return heartbeats.read(Objects.requireNonNull(now, "now"));
+    }
+
+    @Override
+    public void removeHeartbeat(String service, String instance) throws SQLException {
+        heartbeats.remove(service, instance);
+    }
+
+    @Override
+    public int removeExpiredHeartbeats(Instant now) throws SQLException {
+        return heartbeats.removeExpired(Objects.requireNonNull(now, "now"));
+    }
+
     @Override
     public Subscription subscribe(ChangeHintListener hint) {
         Objects.requireNonNull(hint, "listener");
@@ -343,7 +388,7 @@ public final class JdbcFlagStore implements WritableFlagStore {
             this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         }
 
-        /** Prefix of the three table names; default {@code cutover_}. Lower-case letters, digits, {@code _}. */
+        /** Prefix of the four table names; default {@code cutover_}. Lower-case letters, digits, {@code _}. */
         public Builder tablePrefix(String prefix) {
             this.tablePrefix = identifier("tablePrefix", prefix);
             return this;

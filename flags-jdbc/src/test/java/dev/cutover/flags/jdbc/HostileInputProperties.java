@@ -3,11 +3,17 @@ package dev.cutover.flags.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.cutover.flags.ClientStatus.Source;
+import dev.cutover.flags.ClientStatus.State;
 import dev.cutover.flags.Flag;
 import dev.cutover.flags.InvalidFlagException;
+import dev.cutover.flags.fleet.Heartbeat;
 import dev.cutover.flags.spi.AuditInfo;
 import dev.cutover.flags.spi.AuditRecord;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -18,13 +24,27 @@ import net.jqwik.api.lifecycle.BeforeContainer;
 import org.h2.jdbcx.JdbcDataSource;
 
 /**
- * SQL injection attempts in keys, actor, reason and table prefix: each is either rejected with a
- * clear error before any SQL runs, or stored and read back verbatim as data. Never a database
- * error, never another row touched.
+ * SQL injection attempts in keys, actor, reason, table prefix and the service and instance names
+ * of heartbeats: each is either rejected with a clear error before any SQL runs, or stored and
+ * read back verbatim as data. Never a database error, never another row touched.
  */
 class HostileInputProperties {
     private static final JdbcDataSource H2 = new JdbcDataSource();
+    private static final Instant NOW = Instant.parse("2031-01-01T00:00:00Z");
+    private static final Heartbeat CANARY = beat("canary", "canary-1");
     private static JdbcFlagStore store;
+
+    private static Heartbeat beat(String service, String instance) {
+        return new Heartbeat(
+                service,
+                instance,
+                3,
+                Map.of("orders", "SHADOW"),
+                State.READY,
+                Source.STORE,
+                NOW,
+                Duration.ofSeconds(30));
+    }
 
     @BeforeContainer
     static void start() throws Exception {
@@ -32,6 +52,7 @@ class HostileInputProperties {
         store = JdbcFlagStore.builder(H2).tablePrefix("hostile_").build();
         store.createSchemaIfMissing();
         store.put(Flag.booleanFlag("canary", true), 0, new AuditInfo("setup", "canary"));
+        store.putHeartbeat(CANARY);
     }
 
     @AfterContainer
@@ -99,5 +120,34 @@ class HostileInputProperties {
             assertThat(store.headRevision()).isEqualTo(before);
         }
         assertThat(store.get("canary")).isPresent();
+    }
+
+    @Property(tries = 300)
+    void hostileServiceAndInstanceNamesAreRefusedOrStoredVerbatim(@ForAll("hostile") String text) throws Exception {
+        long revision = store.headRevision();
+        if (Heartbeat.isValidName(text)) {
+            Heartbeat asService = beat(text, "i-1");
+            Heartbeat asInstance = beat("hostile", text);
+            store.putHeartbeat(asService);
+            store.putHeartbeat(asInstance);
+            assertThat(store.heartbeats(NOW)).contains(asService, asInstance, CANARY);
+            store.removeHeartbeat(text, "i-1");
+            store.removeHeartbeat("hostile", text);
+        } else {
+            assertThat(catchThrowable(() -> beat(text, "i-1")))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("service name must match");
+            assertThat(catchThrowable(() -> beat("hostile", text)))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("instance name must match");
+            assertThat(catchThrowable(() -> store.removeHeartbeat(text, "canary-1")))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("service name must match");
+            assertThat(catchThrowable(() -> store.removeHeartbeat("canary", text)))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("instance name must match");
+        }
+        assertThat(store.heartbeats(NOW)).containsExactly(CANARY);
+        assertThat(store.headRevision()).isEqualTo(revision);
     }
 }

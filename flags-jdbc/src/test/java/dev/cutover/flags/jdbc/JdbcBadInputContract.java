@@ -4,12 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cutover.flags.ClientStatus;
+import dev.cutover.flags.ClientStatus.Source;
+import dev.cutover.flags.ClientStatus.State;
 import dev.cutover.flags.EvaluationContext;
 import dev.cutover.flags.Flag;
 import dev.cutover.flags.FlagClient;
 import dev.cutover.flags.Reason;
+import dev.cutover.flags.fleet.Heartbeat;
 import dev.cutover.flags.spi.AuditInfo;
 import dev.cutover.flags.spi.FlagWriteConflictException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
@@ -105,5 +113,76 @@ abstract class JdbcBadInputContract {
                 .isInstanceOf(FlagWriteConflictException.class)
                 .hasMessage("write conflict on flag 'k': expected version 1 but the store has version 2");
         assertThat(store.history("k", null, 10).records()).hasSize(2);
+    }
+
+    /** A heartbeat row as a hand edit or a careless migration leaves it. */
+    private void rawHeartbeat(String service, String instance, String stages, String state, long intervalMs)
+            throws Exception {
+        String table = store.dialect().quote(store.tablePrefix() + "instances");
+        try (Connection c = dataSource().getConnection();
+                PreparedStatement ps = c.prepareStatement("INSERT INTO " + table
+                        + " (service, instance, revision, stages, state, source, sent_at, interval_ms, expires_at)"
+                        + " VALUES (?, ?, 7, ?, ?, 'STORE', ?, ?, ?)")) {
+            ps.setString(1, service);
+            ps.setString(2, instance);
+            ps.setString(3, stages);
+            ps.setString(4, state);
+            ps.setLong(5, NOW.toEpochMilli());
+            ps.setLong(6, intervalMs);
+            ps.setLong(7, NOW.plus(Duration.ofHours(1)).toEpochMilli());
+            ps.executeUpdate();
+        }
+    }
+
+    private static final Instant NOW = Instant.parse("2031-02-03T04:05:06.789Z");
+
+    @Test
+    void badHeartbeatRowsAreSkippedWithAWarningNamingThem() throws Exception {
+        Heartbeat good = new Heartbeat(
+                "orders",
+                "good-1",
+                7,
+                Map.of("orders", "SHADOW"),
+                State.READY,
+                Source.STORE,
+                NOW,
+                Duration.ofSeconds(30));
+        store.putHeartbeat(good);
+        rawHeartbeat("orders", "stages-not-json", "{\"orders\":", "READY", 30_000);
+        rawHeartbeat("orders", "unknown-state", "{}", "SLEEPING", 30_000);
+        rawHeartbeat("orders", "zero-interval", "{}", "READY", 0);
+        rawHeartbeat("orders", "bad name\u001b[31m", "{}", "READY", 30_000);
+        rawHeartbeat("billing", "bad-stage", "{\"orders\":\"NO SUCH STAGE\"}", "READY", 30_000);
+        String[] read = new String[1];
+        String log = CapturedLog.of(() -> read[0] = store.heartbeats(NOW).toString());
+        assertThat(read[0]).isEqualTo(java.util.List.of(good).toString());
+        assertThat(log)
+                .contains("service orders instance stages-not-json")
+                .contains("service orders instance unknown-state")
+                .contains("state must be one of [STARTING, READY, STALE, FAILED, CLOSED] but was 'SLEEPING'")
+                .contains("service orders instance zero-interval")
+                .contains("interval must be positive")
+                .contains("service orders instance 'bad name?[31m'")
+                .contains("service billing instance bad-stage")
+                .contains("NO SUCH STAGE")
+                .doesNotContain("\u001b");
+        // the bad rows are still there for an operator to fix; a sweep removes them once expired
+        assertThat(store.removeExpiredHeartbeats(NOW.plus(Duration.ofHours(2)))).isEqualTo(6);
+        assertThat(store.heartbeats(NOW)).isEmpty();
+        assertThat(store.headRevision()).isZero();
+    }
+
+    @Test
+    void heartbeatsAreKeptToTheMillisecond() throws Exception {
+        Instant sent = NOW.plusNanos(123_456);
+        Heartbeat fine =
+                new Heartbeat("orders", "i", 1, Map.of(), State.READY, Source.STORE, sent, Duration.ofNanos(10));
+        store.putHeartbeat(fine);
+        Heartbeat read = store.heartbeats(NOW).get(0);
+        assertThat(read.sentAt()).isEqualTo(NOW);
+        assertThat(read.interval()).isEqualTo(Duration.ofMillis(1));
+        assertThat(read.expiresAt()).isEqualTo(NOW.plus(Heartbeat.MIN_RETENTION));
+        assertThat(store.heartbeats(read.expiresAt().minusNanos(1))).hasSize(1);
+        assertThat(store.heartbeats(read.expiresAt())).isEmpty();
     }
 }

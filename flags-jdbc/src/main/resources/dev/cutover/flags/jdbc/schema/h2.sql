@@ -30,4 +30,17 @@ CREATE TABLE IF NOT EXISTS "cutover_audit" (
 
 CREATE INDEX IF NOT EXISTS "cutover_audit_by_key" ON "cutover_audit" (flag_key, revision);
 
+CREATE TABLE IF NOT EXISTS "cutover_instances" (
+  service VARCHAR(128) NOT NULL,
+  instance VARCHAR(128) NOT NULL,
+  revision BIGINT NOT NULL,
+  stages CLOB NOT NULL,
+  state VARCHAR(16) NOT NULL,
+  source VARCHAR(16) NOT NULL,
+  sent_at BIGINT NOT NULL,
+  interval_ms BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  PRIMARY KEY (service, instance)
+);
+
 INSERT INTO "cutover_revision" (id, revision) SELECT 1, 0 WHERE NOT EXISTS (SELECT 1 FROM "cutover_revision");

@@ -29,4 +29,17 @@ CREATE TABLE IF NOT EXISTS `cutover_audit` (
   INDEX `cutover_audit_by_key` (flag_key, revision)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 
+CREATE TABLE IF NOT EXISTS `cutover_instances` (
+  service VARCHAR(128) NOT NULL,
+  instance VARCHAR(128) NOT NULL,
+  revision BIGINT NOT NULL,
+  stages MEDIUMTEXT NOT NULL,
+  state VARCHAR(16) NOT NULL,
+  source VARCHAR(16) NOT NULL,
+  sent_at BIGINT NOT NULL,
+  interval_ms BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  PRIMARY KEY (service, instance)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
 INSERT IGNORE INTO `cutover_revision` (id, revision) VALUES (1, 0);
