@@ -218,6 +218,8 @@ class FleetCommandsTest {
                     "set",
                     "checkout",
                     "--on",
+                    "--variant",
+                    "true",
                     "--effective-at",
                     at.toString(),
                     "--actor",

@@ -51,15 +51,16 @@ class OperatorCommandsTest {
 
         Result first = run(store, 0, "flags", "init", "--journal");
         assertThat(first.out())
-                .contains("created 5 of 5 tables")
+                .contains("created 6 of 6 tables")
                 .contains("cutover_flags: created")
                 .contains("cutover_revision: created")
                 .contains("cutover_audit: created")
+                .contains("cutover_instances: created")
                 .contains("cutover_failed_writes: created")
                 .contains("cutover_gaps: created");
         Result again = run(store, 0, "flags", "init", "--journal", "-o", "json");
         JsonNode tables = readJson(again.out()).get("tables");
-        assertThat(tables).hasSize(5);
+        assertThat(tables).hasSize(6);
         tables.forEach(t -> assertThat(t.get("created").asBoolean()).as("%s", t).isFalse());
 
         assertThat(run(store, 0, "flags", "list").out()).contains("0 flags");
