@@ -7,13 +7,16 @@ import dev.cutover.flags.Flag;
 import dev.cutover.flags.Subscription;
 import dev.cutover.flags.dynamodb.internal.FlagTable;
 import dev.cutover.flags.dynamodb.internal.FlagWriteTransaction;
+import dev.cutover.flags.dynamodb.internal.HeartbeatTable;
 import dev.cutover.flags.dynamodb.internal.StreamHints;
 import dev.cutover.flags.dynamodb.internal.WriteRetry;
+import dev.cutover.flags.fleet.Heartbeat;
 import dev.cutover.flags.spi.AuditInfo;
 import dev.cutover.flags.spi.AuditPage;
 import dev.cutover.flags.spi.ChangeHintListener;
 import dev.cutover.flags.spi.ChangeHints;
 import dev.cutover.flags.spi.FlagWriteConflictException;
+import dev.cutover.flags.spi.HeartbeatStore;
 import dev.cutover.flags.spi.RawFlag;
 import dev.cutover.flags.spi.StoreSnapshot;
 import dev.cutover.flags.spi.WritableFlagStore;
@@ -22,6 +25,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -33,7 +37,8 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 
 /**
- * A {@link WritableFlagStore} on one DynamoDB table.
+ * A {@link WritableFlagStore} on one DynamoDB table, and the {@link HeartbeatStore} of its fleet on
+ * a second one.
  *
  * <pre>{@code
  * DynamoDbFlagStore store = DynamoDbFlagStore.builder(dynamoDb, "cutover-flags").keyPrefix("prod/").build();
@@ -55,6 +60,17 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
  *       {@code actor}, {@code reason}, {@code before}, {@code after}, {@code at}, {@code revision}</td></tr>
  * </table>
  *
+ * <p><b>Heartbeats</b> ({@link HeartbeatStore}) live in their own table, {@code <table>-instances}
+ * unless {@link Builder#heartbeatTable(String) set}, so that they never appear in the flag table's
+ * stream: partition key {@code service} (S; {@code P#service} when the key prefix {@code P} is not
+ * empty), sort key {@code instance} (S), and {@code revision} (N), {@code stages} (S, JSON),
+ * {@code state} (S), {@code source} (S), {@code sent_at} (N, epoch ms), {@code interval_ms} (N),
+ * {@code expires_at} (N, epoch seconds) on which DynamoDB's time to live deletes expired items.
+ * {@link #putHeartbeat} is one {@code PutItem}, not retried (the next interval writes again);
+ * {@link #heartbeats(Instant)} scans every page, filtered on {@code expires_at} because the time to
+ * live deletes lazily (up to days later); an item that is not a valid heartbeat is skipped with a
+ * warning naming it. {@link #removeExpiredHeartbeats} returns 0: the time to live removes them.
+ *
  * <p><b>Reads.</b> {@link #headRevision()} is one {@code GetItem} of the head item, however many
  * flags there are; {@link #load()} reads the head, then queries the flags partition (every page).
  * Reading the revision first means the documents are never older than the revision claims. A
@@ -74,7 +90,7 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
  *
  * @since 0.1.0
  */
-public final class DynamoDbFlagStore implements WritableFlagStore {
+public final class DynamoDbFlagStore implements WritableFlagStore, HeartbeatStore {
     /** Largest flag JSON, so that an audit item with before and after fits in 400 KB. */
     public static final int MAX_BODY_BYTES = 190 * 1024;
     /** Key prefixes: letters, digits and {@code _ . / -}, at most 64 characters. */
@@ -94,8 +110,9 @@ public final class DynamoDbFlagStore implements WritableFlagStore {
     private final WriteRetry writes;
     private final FlagTable items;
     private final FlagWriteTransaction transaction;
+    private final HeartbeatTable heartbeats;
 
-    private DynamoDbFlagStore(Builder b) {
+    private DynamoDbFlagStore(Builder b, String heartbeatTable) {
         this.dynamoDb = b.dynamoDb;
         this.table = b.table;
         this.prefix = b.prefix;
@@ -106,6 +123,7 @@ public final class DynamoDbFlagStore implements WritableFlagStore {
         this.writes = new WriteRetry(describe(), b.writeAttempts, b.writeBackoff);
         this.items = new FlagTable(dynamoDb, table, prefix, b.consistentRead, writes);
         this.transaction = new FlagWriteTransaction(items, writes);
+        this.heartbeats = new HeartbeatTable(dynamoDb, heartbeatTable, prefix, b.consistentRead, writes);
     }
 
     /** The retry of writes and the throttling counts, for {@link DynamoDbFlagStoreMetrics}. */
@@ -128,13 +146,53 @@ public final class DynamoDbFlagStore implements WritableFlagStore {
         return prefix;
     }
 
+    /** The heartbeat table's name. */
+    public String heartbeatTable() {
+        return heartbeats.name();
+    }
+
     /**
-     * Creates the table if it does not exist: on-demand billing, a stream with new and old images,
-     * and waits until it is active. Teams that provision tables themselves use the equivalent
-     * CloudFormation or CLI snippet in the README.
+     * Creates the flag table if it does not exist (on-demand billing, a stream with new and old
+     * images) and the heartbeat table ({@link #createHeartbeatTableIfMissing()}), and waits until
+     * they are active. Teams that provision tables themselves use the equivalent CloudFormation or
+     * CLI snippet in the README.
      */
     public void createTableIfMissing() {
         items.createIfMissing();
+        heartbeats.createIfMissing();
+    }
+
+    /**
+     * Creates the heartbeat table if it does not exist (on-demand billing, no stream), waits until
+     * it is active, and enables time to live on {@code expires_at}; idempotent.
+     *
+     * @throws IllegalStateException when the table's time to live is on another attribute
+     */
+    @Override
+    public void createHeartbeatTableIfMissing() {
+        heartbeats.createIfMissing();
+    }
+
+    /** One {@code PutItem} of about 150 bytes (one write unit); see the class comment. */
+    @Override
+    public void putHeartbeat(Heartbeat heartbeat) {
+        heartbeats.put(Objects.requireNonNull(heartbeat, "heartbeat"));
+    }
+
+    @Override
+    public List<Heartbeat> heartbeats(Instant now) {
+        return heartbeats.live(Objects.requireNonNull(now, "now"));
+    }
+
+    @Override
+    public void removeHeartbeat(String service, String instance) {
+        heartbeats.remove(service, instance);
+    }
+
+    /** Returns 0: DynamoDB's time to live deletes expired heartbeats. */
+    @Override
+    public int removeExpiredHeartbeats(Instant now) {
+        return 0;
     }
 
     @Override
@@ -307,15 +365,11 @@ public final class DynamoDbFlagStore implements WritableFlagStore {
         private Duration streamPoll = Duration.ofMillis(250);
         private int writeAttempts = 10;
         private Duration writeBackoff = Duration.ofMillis(20);
+        private @Nullable String heartbeatTable;
 
         private Builder(DynamoDbClient dynamoDb, String table) {
             this.dynamoDb = Objects.requireNonNull(dynamoDb, "dynamoDb");
-            Objects.requireNonNull(table, "table");
-            if (!TABLE.matcher(table).matches()) {
-                throw new IllegalArgumentException(
-                        "table name must be 3 to 255 letters, digits, '_', '-' or '.' but was '" + table + "'");
-            }
-            this.table = table;
+            this.table = tableName("table", table);
         }
 
         /** Prefix of every partition key, so environments or applications can share a table. */
@@ -386,9 +440,39 @@ public final class DynamoDbFlagStore implements WritableFlagStore {
             return this;
         }
 
-        /** Builds the store; makes no call. */
+        /**
+         * The table of the instances' heartbeats; default {@code <table>-instances}. Stores with
+         * different key prefixes may share it.
+         */
+        public Builder heartbeatTable(String name) {
+            this.heartbeatTable = tableName("heartbeatTable", name);
+            return this;
+        }
+
+        /**
+         * Builds the store; makes no call.
+         *
+         * @throws IllegalArgumentException when the default heartbeat table name would be too long
+         */
         public DynamoDbFlagStore build() {
-            return new DynamoDbFlagStore(this);
+            String heartbeats = heartbeatTable;
+            if (heartbeats == null) {
+                heartbeats = table + "-instances";
+                if (!TABLE.matcher(heartbeats).matches()) {
+                    throw new IllegalArgumentException("table name '" + table
+                            + "' is too long to derive the heartbeat table name from; set heartbeatTable(...)");
+                }
+            }
+            return new DynamoDbFlagStore(this, heartbeats);
+        }
+
+        private static String tableName(String what, String name) {
+            Objects.requireNonNull(name, what);
+            if (!TABLE.matcher(name).matches()) {
+                throw new IllegalArgumentException(
+                        what + " name must be 3 to 255 letters, digits, '_', '-' or '.' but was '" + name + "'");
+            }
+            return name;
         }
     }
 }

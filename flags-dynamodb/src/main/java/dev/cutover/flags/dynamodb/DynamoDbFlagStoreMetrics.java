@@ -21,7 +21,8 @@ import java.util.Objects;
  *   <caption>Meters</caption>
  *   <tr><th>name</th><th>type</th><th>tags</th><th>counts</th></tr>
  *   <tr><td>cutover.flags.dynamodb.throttled</td><td>counter</td><td>store, operation (read,
- *       write)</td><td>requests DynamoDB refused for capacity, after the SDK's own retries</td></tr>
+ *       write)</td><td>requests DynamoDB refused for capacity, after the SDK's own retries; the
+ *       heartbeat table's requests included</td></tr>
  *   <tr><td>cutover.flags.dynamodb.write.retries</td><td>counter</td><td>store, cause (throttled,
  *       transaction_conflict, head_moved)</td><td>write attempts retried</td></tr>
  *   <tr><td>cutover.flags.dynamodb.write.failures</td><td>counter</td><td>store</td><td>writes

@@ -13,6 +13,7 @@ import dev.cutover.flags.Reason;
 import dev.cutover.flags.fleet.Heartbeat;
 import dev.cutover.flags.spi.AuditInfo;
 import dev.cutover.flags.spi.FlagWriteConflictException;
+import dev.cutover.testsupport.CapturedLog;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;

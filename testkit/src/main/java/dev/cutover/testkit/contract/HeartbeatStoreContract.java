@@ -71,6 +71,8 @@ import org.jspecify.annotations.Nullable;
  *       heartbeats they wrote.
  *   <li><b>Heartbeats never touch the flags.</b> When the store is also a {@link FlagStore}, its
  *       {@code headRevision()} and flags are the same after any heartbeat traffic.
+ *   <li><b>Names are exact:</b> names that differ only in case are different instances (a
+ *       case-insensitive collation would merge them).
  *   <li><b>Bad names</b> given to {@code removeHeartbeat} are refused with the message of {@link
  *       Heartbeat#checkName}.
  * </ul>
@@ -318,6 +320,29 @@ public abstract class HeartbeatStoreContract {
             store.removeHeartbeat("orders", "a");
             store.removeHeartbeat("nobody", "none");
             assertThat(sorted(store.heartbeats(BASE))).containsExactly(otherService, b);
+        } finally {
+            dispose(store);
+        }
+    }
+
+    /** Names that differ only in case (or by a trailing dot) are different services and instances. */
+    @Example
+    void namesThatDifferInCaseAreDifferentInstances() throws Exception {
+        HeartbeatStore store = createStore();
+        try {
+            List<Heartbeat> beats = List.of(
+                    beat("orders", "i-1", 1),
+                    beat("orders", "I-1", 2),
+                    beat("orders", "i-1.", 3),
+                    beat("Orders", "i-1", 4),
+                    beat("ORDERS", "I-1", 5));
+            for (Heartbeat b : beats) {
+                store.putHeartbeat(b);
+            }
+            assertThat(sorted(store.heartbeats(BASE))).containsExactlyElementsOf(sorted(beats));
+            store.removeHeartbeat("orders", "I-1");
+            assertThat(sorted(store.heartbeats(BASE)))
+                    .containsExactlyElementsOf(sorted(List.of(beats.get(0), beats.get(2), beats.get(3), beats.get(4))));
         } finally {
             dispose(store);
         }

@@ -143,6 +143,21 @@ public final class WriteRetry {
     }
 
     /**
+     * Runs a write that is not retried here (a heartbeat, which its next interval repeats), counting
+     * a throttled one; the exception goes to the caller unchanged.
+     */
+    public <T> T writeOnce(Supplier<T> write) {
+        try {
+            return write.get();
+        } catch (RuntimeException e) {
+            if (isThrottle(e)) {
+                throttledWrites.increment();
+            }
+            throw e;
+        }
+    }
+
+    /**
      * The transient cause of a failed call, or null: a throttled request, a conflicting transaction,
      * or a cancelled transaction whose reasons are throttling or conflicts only. A cancellation with
      * a failed condition is classified by the caller, who knows which item carried which condition.
