@@ -32,14 +32,22 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * A fleet for the CLI's tests: a real flag store made by {@code cutover flags init}, and real
- * instances on it, each a {@link FlagClient} polling every {@link #INTERVAL}, a dual-write proxy
- * whose stage follows the flag {@link #STAGE_FLAG}, and a {@link FleetHeartbeat} publishing every
- * {@link #INTERVAL}. An instance can be made to lag (its client's reads of the flag store fail from
+ * instances on it, each a {@link FlagClient} polling every {@link #POLL}, a dual-write proxy whose
+ * stage follows the flag {@link #STAGE_FLAG}, and a {@link FleetHeartbeat} publishing every {@link
+ * #INTERVAL}. An instance can be made to lag (its client's reads of the flag store fail from
  * then on, as behind a broken replica, while its heartbeats still go through) or be killed (its
  * link to the store is cut: no heartbeat is written or removed any more, as for a process that died).
  */
 final class Fleet implements AutoCloseable {
-    static final Duration INTERVAL = Duration.ofMillis(200);
+    /** How often each instance polls the flag store. */
+    static final Duration POLL = Duration.ofMillis(200);
+
+    /**
+     * How often each instance writes a heartbeat: an instance counts as missed after 3 of them
+     * (1.5 s), which a loaded 2-core build machine never mistakes for a dead instance.
+     */
+    static final Duration INTERVAL = Duration.ofMillis(500);
+
     static final String STAGE_FLAG = "orders.migration";
 
     /** The kinds of flag store the fleet commands are tested on. */
@@ -186,6 +194,19 @@ final class Fleet implements AutoCloseable {
         }
     }
 
+    /** Drops the heartbeat table, as in a store made before heartbeats existed; returns its name. */
+    String dropHeartbeatTable() throws Exception {
+        try (WritableFlagStore store = open()) {
+            if (store instanceof DynamoDbFlagStore dynamoDb) {
+                String table = dynamoDb.heartbeatTable();
+                clients.get(0).deleteTable(b -> b.tableName(table));
+                return table;
+            }
+        }
+        OldTables.sql(db(), "DROP TABLE \"cutover_instances\"");
+        return "cutover_instances";
+    }
+
     /** The store's head revision. */
     long head() throws Exception {
         try (WritableFlagStore store = open()) {
@@ -218,7 +239,7 @@ final class Fleet implements AutoCloseable {
             this.id = id;
             this.store = fleet.open();
             this.client = FlagClient.builder(new FailingReads(store, readsFail))
-                    .pollInterval(INTERVAL)
+                    .pollInterval(POLL)
                     .storeTimeout(Duration.ofSeconds(2))
                     .storeRetry(1, Duration.ofMillis(50))
                     .build();

@@ -13,8 +13,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * {@code cutover fleet} and {@code --wait-fleet} on real stores (PostgreSQL, H2, DynamoDB Local)
- * with real instances started here ({@link Fleet}: a flag client, a dual-write proxy and a
- * heartbeat each, every 200 ms): the listing, a flip waited for until every instance holds it, an
+ * with real instances started here ({@link Fleet}: a flag client polling every 200 ms, a dual-write
+ * proxy and a heartbeat every 500 ms each): the listing, a flip waited for until every instance holds it, an
  * instance that cannot read the store named as behind, a dead one shown as missed and not waited
  * for, a scheduled flip waited for until its instant, and an empty fleet refused before anything
  * is written.
@@ -73,7 +73,7 @@ class FleetCommandsTest {
                 assertThat(i.get("status").asText()).isEqualTo("LIVE");
                 assertThat(i.get("state").asText()).isEqualTo("READY");
                 assertThat(i.get("source").asText()).isEqualTo("STORE");
-                assertThat(i.get("intervalMillis").asLong()).isEqualTo(200);
+                assertThat(i.get("intervalMillis").asLong()).isEqualTo(Fleet.INTERVAL.toMillis());
             }
             assertThat(fleetJson.get("services"))
                     .extracting(
@@ -274,6 +274,26 @@ class FleetCommandsTest {
                     .contains("no instance of service ORDERS reports heartbeats");
             assertThat(fleet.run(0, "fleet", "--service", "orders").out()).contains("orders-1");
             assertThat(fleet.run(0, "fleet", "--service", "order").out()).doesNotContain("orders-1");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Fleet.Kind.class)
+    void aStoreWithoutItsHeartbeatTableNamesItAndInitCreatesIt(Fleet.Kind kind) throws Exception {
+        try (Fleet fleet = Fleet.create(kind)) {
+            String table = fleet.dropHeartbeatTable();
+
+            Result missing = fleet.run(1, "fleet");
+            assertThat(missing.err())
+                    .contains("has no heartbeat table yet (" + table + " is missing); create it with 'cutover flags"
+                            + " init' (same connection options)");
+            Result waiting =
+                    fleet.run(1, "flags", "set", "checkout", "--on", "--actor", "a", "--reason", "r", "--wait-fleet");
+            assertThat(waiting.err()).contains("(" + table + " is missing)").contains("nothing was written");
+            assertThat(fleet.head()).as("nothing was written").isZero();
+
+            assertThat(fleet.run(0, "flags", "init").out()).contains(table + ": created");
+            assertThat(fleet.run(0, "fleet").out()).contains("no instance reports heartbeats");
         }
     }
 

@@ -76,8 +76,12 @@ class OperatorCommandsTest {
         String table = Stores.freshTable("cli-init");
         List<String> store = with(
                 List.of("--dynamodb-table", table), Stores.dynamoDbOptions().toArray(String[]::new));
-        assertThat(run(store, 0, "flags", "init").out()).contains(table + ": created");
-        assertThat(run(store, 0, "flags", "init").out()).contains(table + ": exists already");
+        assertThat(run(store, 0, "flags", "init").out())
+                .contains(table + ": created")
+                .contains(table + "-instances: created");
+        assertThat(run(store, 0, "flags", "init").out())
+                .contains(table + ": exists already")
+                .contains(table + "-instances: exists already");
         try (DynamoDbClient client = Stores.dynamoDbClient()) {
             assertThat(client.describeTable(b -> b.tableName(table)).table().tableName())
                     .isEqualTo(table);

@@ -2,6 +2,7 @@ package dev.cutover.cli.internal;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cutover.flags.dynamodb.DynamoDbFlagStore;
 import dev.cutover.flags.fleet.FleetView;
 import dev.cutover.flags.fleet.Heartbeat;
 import dev.cutover.flags.jdbc.JdbcFlagStore;
@@ -15,6 +16,7 @@ import java.util.Objects;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 
 /**
  * What {@code cutover fleet} and {@code --wait-fleet} share: the checked service name, the store's
@@ -75,7 +77,7 @@ final class Fleets {
 
     /** The error for heartbeats that could not be read: a missing table by name, else the store's error. */
     static CliException unreadable(Exception e, WritableFlagStore flags, FlagStoreOptions.Location at, String after) {
-        String missing = missingTable(flags, at);
+        String missing = missingTable(e, flags, at);
         if (missing != null) {
             return new CliException(
                     Exit.FAILED,
@@ -89,7 +91,15 @@ final class Fleets {
     }
 
     /** The first table of a JDBC store's schema that does not exist, or null (also when that cannot be told). */
-    private static @Nullable String missingTable(WritableFlagStore flags, FlagStoreOptions.Location at) {
+    private static @Nullable String missingTable(Exception e, WritableFlagStore flags, FlagStoreOptions.Location at) {
+        if (flags instanceof DynamoDbFlagStore dynamoDb) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof ResourceNotFoundException) {
+                    return dynamoDb.heartbeatTable();
+                }
+            }
+            return null;
+        }
         if (!(flags instanceof JdbcFlagStore jdbc) || at.jdbcUrl() == null) {
             return null;
         }
@@ -101,7 +111,7 @@ final class Fleets {
                 }
             }
             return null;
-        } catch (SQLException | RuntimeException e) {
+        } catch (SQLException | RuntimeException notTold) {
             return null;
         }
     }
