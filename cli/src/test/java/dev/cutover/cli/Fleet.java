@@ -57,12 +57,11 @@ final class Fleet implements AutoCloseable {
         DYNAMODB
     }
 
-    /** A repository interface for the instances' proxy. */
-    public interface Greetings {
+    /** A repository interface for the instances' proxy, {@code orders}. */
+    public interface Orders {
         String find(String id);
     }
 
-    private final Kind kind;
     private final List<String> options;
     private Opener opener;
     private final List<DynamoDbClient> clients = new ArrayList<>();
@@ -74,8 +73,7 @@ final class Fleet implements AutoCloseable {
         WritableFlagStore open() throws Exception;
     }
 
-    private Fleet(Kind kind, List<String> options, @Nullable Opener opener, @Nullable TestDatabase db) {
-        this.kind = kind;
+    private Fleet(List<String> options, @Nullable Opener opener, @Nullable TestDatabase db) {
         this.options = options;
         this.opener = opener;
         this.db = db;
@@ -84,27 +82,13 @@ final class Fleet implements AutoCloseable {
     /** A fresh store of {@code kind}, created by {@code cutover flags init}, with no instance yet. */
     static Fleet create(Kind kind) {
         Fleet fleet = switch (kind) {
-            case POSTGRES -> {
-                TestDatabase db = Stores.postgres("cli_fleet");
-                yield new Fleet(
-                        kind,
-                        List.of("--jdbc-url", db.jdbcUrl(), "--jdbc-user", db.user()),
-                        () -> JdbcFlagStore.builder(db.dataSource()).build(),
-                        db);
-            }
-            case H2 -> {
-                TestDatabase db = H2Databases.createDatabase("cli_fleet");
-                yield new Fleet(
-                        kind,
-                        List.of("--jdbc-url", db.jdbcUrl(), "--jdbc-user", db.user()),
-                        () -> JdbcFlagStore.builder(db.dataSource()).build(),
-                        db);
-            }
+            case POSTGRES -> jdbc(Stores.postgres("cli_fleet"));
+            case H2 -> jdbc(H2Databases.createDatabase("cli_fleet"));
             case DYNAMODB -> {
                 String table = Stores.freshTable("cli-fleet");
                 List<String> o = new ArrayList<>(List.of("--dynamodb-table", table));
                 o.addAll(Stores.dynamoDbOptions());
-                Fleet dynamo = new Fleet(kind, List.copyOf(o), null, null);
+                Fleet dynamo = new Fleet(List.copyOf(o), null, null);
                 DynamoDbClient client = Stores.dynamoDbClient();
                 dynamo.clients.add(client);
                 dynamo.opener = () -> DynamoDbFlagStore.builder(client, table).build();
@@ -116,8 +100,11 @@ final class Fleet implements AutoCloseable {
         return fleet;
     }
 
-    Kind kind() {
-        return kind;
+    private static Fleet jdbc(TestDatabase db) {
+        return new Fleet(
+                List.of("--jdbc-url", db.jdbcUrl(), "--jdbc-user", db.user()),
+                () -> JdbcFlagStore.builder(db.dataSource()).build(),
+                db);
     }
 
     /** The database of a JDBC store; null on DynamoDB. */
@@ -149,7 +136,12 @@ final class Fleet implements AutoCloseable {
 
     /** Starts an instance of {@code service}; it is live once its first heartbeat is stored. */
     Instance start(String service, String id) throws Exception {
-        Instance i = new Instance(this, service, id);
+        return start(service, id, INTERVAL);
+    }
+
+    /** Starts an instance of {@code service} writing a heartbeat every {@code heartbeat}. */
+    Instance start(String service, String id, Duration heartbeat) throws Exception {
+        Instance i = new Instance(this, service, id, heartbeat);
         instances.add(i);
         return i;
     }
@@ -229,12 +221,12 @@ final class Fleet implements AutoCloseable {
         final FlagClient client;
         final FleetHeartbeat heartbeat;
         private final WritableFlagStore store;
-        private final Greetings proxy;
+        private final Orders proxy;
         private final AtomicBoolean readsFail = new AtomicBoolean();
         private final AtomicBoolean linkCut = new AtomicBoolean();
         private boolean closed;
 
-        private Instance(Fleet fleet, String service, String id) throws Exception {
+        private Instance(Fleet fleet, String service, String id, Duration interval) throws Exception {
             this.service = service;
             this.id = id;
             this.store = fleet.open();
@@ -243,7 +235,7 @@ final class Fleet implements AutoCloseable {
                     .storeTimeout(Duration.ofSeconds(2))
                     .storeRetry(1, Duration.ofMillis(50))
                     .build();
-            this.proxy = DualWrite.of(Greetings.class)
+            this.proxy = DualWrite.of(Orders.class)
                     .oldStore(key -> "old " + key)
                     .newStore(key -> "new " + key)
                     .stageFlag(client, STAGE_FLAG)
@@ -251,9 +243,9 @@ final class Fleet implements AutoCloseable {
             this.heartbeat = FleetHeartbeat.builder(
                             client, new CuttableHeartbeats((HeartbeatStore) store, linkCut), service)
                     .instance(id)
-                    .interval(INTERVAL)
+                    .interval(interval)
                     .stages(() -> Map.of(
-                            "greetings", DualWrite.control(proxy).stage(null).name()))
+                            "orders", DualWrite.control(proxy).stage(null).name()))
                     .start();
         }
 

@@ -35,9 +35,9 @@ class FleetCommandsTest {
             Result listed = fleet.run(0, "fleet");
             assertThat(listed.out())
                     .containsPattern("SERVICE +INSTANCE +REVISION +BEHIND +STAGES +CLIENT +HEARTBEAT +STATUS")
-                    .containsPattern("billing +billing-1 +1 +0 +greetings=OLD_ONLY +READY STORE +\\S+ ago +LIVE")
-                    .containsPattern("orders +orders-1 +1 +0 +greetings=OLD_ONLY +READY STORE +\\S+ ago +LIVE")
-                    .containsPattern("orders +orders-2 +1 +0 +greetings=OLD_ONLY +READY STORE +\\S+ ago +LIVE")
+                    .containsPattern("billing +billing-1 +1 +0 +orders=OLD_ONLY +READY STORE +\\S+ ago +LIVE")
+                    .containsPattern("orders +orders-1 +1 +0 +orders=OLD_ONLY +READY STORE +\\S+ ago +LIVE")
+                    .containsPattern("orders +orders-2 +1 +0 +orders=OLD_ONLY +READY STORE +\\S+ ago +LIVE")
                     .contains("billing: 1 live, 0 missed; revisions held: 1 (1)")
                     .contains("orders: 2 live, 0 missed; revisions held: 1 (2)")
                     .contains("store revision 1; 3 instances of 2 services: 3 live, 0 missed");
@@ -58,7 +58,7 @@ class FleetCommandsTest {
             assertThat(moved.out())
                     .contains("stage flag 'orders.migration': OLD_ONLY -> DUAL_WRITE (version 0 -> 1)")
                     .containsPattern(
-                            "fleet holds revision 2: every live instance, 3 \\(billing: 1, orders: 2\\), in" + " \\S+");
+                            "fleet holds revision 2: all 3 live instances \\(billing: 1, orders: 2\\) in \\S+");
             assertThat(moved.err()).contains("waiting up to 30s for every live instance to hold revision 2");
 
             // every instance reported the new stage of its proxy with the revision
@@ -69,7 +69,7 @@ class FleetCommandsTest {
             for (JsonNode i : fleetJson.get("instances")) {
                 assertThat(i.get("revision").asLong()).as("%s", i).isEqualTo(2);
                 assertThat(i.get("behind").asLong()).as("%s", i).isZero();
-                assertThat(i.at("/stages/greetings").asText()).as("%s", i).isEqualTo("DUAL_WRITE");
+                assertThat(i.at("/stages/orders").asText()).as("%s", i).isEqualTo("DUAL_WRITE");
                 assertThat(i.get("status").asText()).isEqualTo("LIVE");
                 assertThat(i.get("state").asText()).isEqualTo("READY");
                 assertThat(i.get("source").asText()).isEqualTo("STORE");
@@ -109,6 +109,42 @@ class FleetCommandsTest {
                     .containsExactly("billing-1");
             assertThat(waited.get("laggards")).isEmpty();
             assertThat(b1.client.status().revision()).isGreaterThanOrEqualTo(3);
+
+            // the other writes the fleet serves wait the same way
+            Result rolledBack = fleet.run(
+                    0,
+                    "flags",
+                    "rollback",
+                    "checkout",
+                    "--to-version",
+                    "1",
+                    "--actor",
+                    "bob",
+                    "--reason",
+                    "OPS-3",
+                    "--wait-fleet=30s");
+            assertThat(rolledBack.out())
+                    .contains("(rollback to version 1)")
+                    .contains("fleet holds revision 4: all 3 live instances (billing: 1, orders: 2) in");
+            JsonNode deleted = json(fleet.run(
+                    0,
+                    "flags",
+                    "delete",
+                    "checkout",
+                    "--actor",
+                    "bob",
+                    "--reason",
+                    "OPS-4",
+                    "--wait-fleet",
+                    "-o",
+                    "json"));
+            assertThat(deleted.get("action").asText()).isEqualTo("delete");
+            assertThat(deleted.at("/fleet/reached").asBoolean()).isTrue();
+            assertThat(deleted.at("/fleet/revision").asLong()).isEqualTo(5);
+            assertThat(deleted.at("/fleet/holding")).hasSize(3);
+            assertThat(o1.client.booleanValue("checkout", true))
+                    .as("the deleted flag serves the caller's default on every instance")
+                    .isTrue();
         }
     }
 
@@ -166,7 +202,7 @@ class FleetCommandsTest {
 
             Result listed = fleet.run(0, "fleet");
             assertThat(listed.out())
-                    .containsPattern("orders +orders-2 +0 +2 +greetings=OLD_ONLY +\\w+ STORE +\\S+ ago +LIVE")
+                    .containsPattern("orders +orders-2 +0 +2 +orders=OLD_ONLY +\\w+ STORE +\\S+ ago +LIVE")
                     .contains("orders: 2 live, 0 missed; revisions held: 2 (1), 0 (1)");
         }
     }
@@ -197,7 +233,7 @@ class FleetCommandsTest {
             Result set = fleet.run(
                     0, "flags", "set", "checkout", "--on", "--actor", "a", "--reason", "r", "--wait-fleet=30s");
             assertThat(set.out())
-                    .contains("fleet holds revision 1: every live instance, 1 (orders: 1)")
+                    .contains("fleet holds revision 1: the only live instance (orders: 1) in")
                     .contains("missed their heartbeats (not waited for; look at them): orders/orders-2 holds"
                             + " revision 0");
         }

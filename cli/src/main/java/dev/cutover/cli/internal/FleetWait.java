@@ -248,8 +248,10 @@ final class FleetWait {
                     .stream()
                     .map(e -> e.getKey() + ": " + e.getValue())
                     .collect(Collectors.joining(", "));
-            return "fleet holds revision " + o.revision() + ": every live instance" + of(service) + ", "
-                    + w.holding().size() + " (" + services + "), in " + waited
+            int n = w.holding().size();
+            return "fleet holds revision " + o.revision() + ": "
+                    + (n == 1 ? "the only live instance" : "all " + n + " live instances") + of(service)
+                    + (service == null ? " (" + services + ")" : "") + " in " + waited
                     + (o.effectiveAt() != null ? "; the change took effect at " + o.effectiveAt() : "");
         }
         if (o.error() != null) {

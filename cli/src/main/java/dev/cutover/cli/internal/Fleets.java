@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
@@ -168,26 +169,22 @@ final class Fleets {
 
     /** Instances in sentences, separated by {@code ; }, at most {@code max} then "and N more". */
     static String phrases(List<FleetView.Instance> instances, int max) {
-        List<String> parts = new ArrayList<>();
-        for (int n = 0; n < instances.size() && n < max; n++) {
-            parts.add(phrase(instances.get(n)));
-        }
-        if (instances.size() > max) {
-            parts.add("and " + (instances.size() - max) + " more");
-        }
-        return String.join("; ", parts);
+        return joined(instances, max, Fleets::phrase, "; ");
     }
 
     /** Instance names, separated by commas, at most {@code max} then "and N more". */
     static String names(List<FleetView.Instance> instances, int max) {
+        return joined(instances, max, Fleets::name, ", ");
+    }
+
+    private static String joined(
+            List<FleetView.Instance> instances, int max, Function<FleetView.Instance, String> shown, String separator) {
         List<String> parts = new ArrayList<>();
-        for (int n = 0; n < instances.size() && n < max; n++) {
-            parts.add(name(instances.get(n)));
-        }
+        instances.stream().limit(max).map(shown).forEach(parts::add);
         if (instances.size() > max) {
             parts.add("and " + (instances.size() - max) + " more");
         }
-        return String.join(", ", parts);
+        return String.join(separator, parts);
     }
 
     /** Adds {@code instances} to {@code into}, each as an object (see the README's JSON shape). */

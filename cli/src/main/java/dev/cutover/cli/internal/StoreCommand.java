@@ -83,9 +83,12 @@ abstract class StoreCommand implements Callable<Integer> {
         }
     }
 
-    /** The instant the change just written takes effect on every instance, when it is scheduled. */
+    /**
+     * The instant the change just written takes effect on every instance; kept only when it is still
+     * ahead (a definition may carry an instant that passed long ago).
+     */
     void takesEffectAt(@Nullable Instant at) {
-        effectiveAt = at;
+        effectiveAt = at != null && at.isAfter(Instant.now()) ? at : null;
     }
 
     /** The flag key the command works on, or null. */
