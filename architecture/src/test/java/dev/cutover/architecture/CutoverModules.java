@@ -49,7 +49,8 @@ final class CutoverModules {
             "replication-kafka",
             "openfeature",
             "testkit",
-            "cli");
+            "cli",
+            "spring-boot-starter");
 
     /** Where nothing names a Cutover module: the JDK, third-party libraries. */
     static final String NONE = "";

@@ -39,6 +39,8 @@ final class CountingDataSource implements DataSource {
         LISTEN,
         /** {@code SELECT 1}: the push connection's periodic liveness check. */
         KEEPALIVE,
+        /** A statement on the heartbeat table: an instance's heartbeat, or the operator's fleet read. */
+        HEARTBEAT,
         /** Anything else (writes, schema). */
         OTHER
     }
@@ -88,6 +90,7 @@ final class CountingDataSource implements DataSource {
     private final DataSource delegate;
     private final String revisionTable;
     private final String flagsTable;
+    private final String heartbeatTable;
     private final AtomicLongArray statements = new AtomicLongArray(Kind.values().length);
     private final AtomicLong connections = new AtomicLong();
 
@@ -99,6 +102,7 @@ final class CountingDataSource implements DataSource {
         this.delegate = delegate;
         this.revisionTable = tablePrefix + "revision";
         this.flagsTable = tablePrefix + "flags";
+        this.heartbeatTable = tablePrefix + "instances";
     }
 
     /** The counters now. */
@@ -127,6 +131,9 @@ final class CountingDataSource implements DataSource {
         }
         if (s.equals("select 1")) {
             return Kind.KEEPALIVE;
+        }
+        if (s.contains(heartbeatTable)) {
+            return Kind.HEARTBEAT;
         }
         if (s.startsWith("select") && s.contains(revisionTable) && !s.contains("for update")) {
             return autoCommit ? Kind.HEAD : Kind.LOAD_REVISION;

@@ -38,6 +38,8 @@ final class CountingDynamoDb {
         GET_SHARD_ITERATOR,
         /** {@code GetRecords}: the stream reader reading a shard; billed as a streams read request. */
         GET_RECORDS,
+        /** {@code PutItem}: an instance's heartbeat. */
+        PUT_ITEM,
         /** Anything else, such as the {@code DescribeTable} of {@code subscribe}. */
         OTHER;
 
@@ -48,6 +50,7 @@ final class CountingDynamoDb {
                 case "describeStream" -> DESCRIBE_STREAM;
                 case "getShardIterator" -> GET_SHARD_ITERATOR;
                 case "getRecords" -> GET_RECORDS;
+                case "putItem" -> PUT_ITEM;
                 default -> OTHER;
             };
         }

@@ -171,7 +171,7 @@ final class JdbcFleet extends Fleet<Counts> {
     }
 
     /** The store as a service without push sees it: every call delegated except {@code subscribe}. */
-    private static final class PollOnlyStore implements FlagStore {
+    static final class PollOnlyStore implements FlagStore {
         private final FlagStore delegate;
 
         PollOnlyStore(FlagStore delegate) {

@@ -17,6 +17,7 @@ import dev.cutover.replication.spi.KeyReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -132,6 +133,8 @@ public final class RekeyMigration {
     private final MigrationReport report = new MigrationReport("Migration 2: a DynamoDB primary-key change");
     private final FlipWatch watch;
     private final RekeyReport facts = new RekeyReport(report);
+    /** What the fleet view showed after each flip, in flip order. */
+    private final List<StageSwitch.FleetReport> flipViews = new ArrayList<>();
 
     private RekeyMigration(Options options, LiveStatus status) {
         this.options = options;
@@ -232,7 +235,7 @@ public final class RekeyMigration {
                         "the stream did not catch up after the traffic stopped");
                 ReconciliationReport after = reconcile("final reconciliation", old, target, fleet, sync);
 
-                facts.finish(keys, backfill, fleet, sync, repair, before, flips, after);
+                facts.finish(keys, backfill, fleet, sync, repair, before, flips, flipViews, after);
             }
         } finally {
             Files.deleteIfExists(dump);
@@ -327,8 +330,9 @@ public final class RekeyMigration {
                 .orElse("not held by every service within " + BOUND.toSeconds() + " s");
         status.note("stage -> " + to + ": " + outcome + " (each at its own refresh; neighbouring stages agree on"
                 + " where writes land)");
-        report.fact("stage -> " + to, outcome);
+        report.fact("stage -> " + to, outcome + " (fleet view)");
         report.expect(held.isPresent(), "the fleet did not pick up " + to + " within " + BOUND.toSeconds() + " s");
+        fleetView(stage, to);
     }
 
     /** One flip published at least {@link Options#flipLead()} ahead, watched at every service. */
@@ -336,6 +340,9 @@ public final class RekeyMigration {
         Duration lead = stage.lead(options.flipLead());
         status.note(from + " -> " + to + " published, effective " + lead.toMillis() + " ms from now");
         FlipWatch.Result r = stage.flip(from, to, lead, options.settle(), BOUND);
+        StageSwitch.FleetReport seen = stage.fleetOn(to, BOUND);
+        status.note("fleet view: " + seen);
+        flipViews.add(seen);
         status.note(String.format(
                 "%s -> %s at %s: held by every service %d ms before; %d of %d read on %s, the"
                         + " last %s after the instant; %d reads on a mixed stage",
@@ -349,6 +356,14 @@ public final class RekeyMigration {
                 r.agreedWithin() == null ? "never" : r.agreedWithin().toMillis() + " ms",
                 r.lateReads() + r.earlyReads()));
         return r;
+    }
+
+    /** Reports what the services' heartbeats show after a move to {@code to}; every one must report it. */
+    private void fleetView(StageSwitch stage, Stage to) throws Exception {
+        StageSwitch.FleetReport seen = stage.fleetOn(to, BOUND);
+        status.note("fleet view: " + seen);
+        report.fact("  fleet view", seen.toString());
+        report.expect(seen.all(), "the fleet view does not show every service on " + to + ": " + seen);
     }
 
     private ReconciliationReport reconcile(

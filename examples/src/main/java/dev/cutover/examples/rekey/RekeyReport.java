@@ -56,6 +56,7 @@ final class RekeyReport {
             MissedWriteReplay repair,
             ReconciliationReport before,
             List<FlipWatch.Result> flips,
+            List<StageSwitch.FleetReport> fleetViews,
             ReconciliationReport after)
             throws Exception {
         for (int i = 0; i < flips.size(); i++) {
@@ -64,7 +65,7 @@ final class RekeyReport {
                     "flip " + (i + 1) + ": " + r.from() + " -> " + r.to(),
                     String.format(
                             "effectiveAt %s, published"
-                                    + " %,d ms ahead; held by every service %,d ms before; all %d agreed within %s; %d late and %d early"
+                                    + " %,d ms ahead; held by every service %,d ms before (fleet view); all %d agreed within %s; %d late and %d early"
                                     + " reads of %,d after",
                             r.effectiveAt(),
                             r.lead().toMillis(),
@@ -78,6 +79,9 @@ final class RekeyReport {
                             r.readsAfter()));
             report.expect(
                     r.unison(), "flip " + (i + 1) + " " + r.from() + " -> " + r.to() + " was not in unison: " + r);
+            StageSwitch.FleetReport seen = fleetViews.get(i);
+            report.fact("  fleet view", seen.toString());
+            report.expect(seen.all(), "the fleet view does not show every service on " + r.to() + ": " + seen);
         }
         report.fact(
                 "items written by traffic",

@@ -7,6 +7,7 @@ import dev.cutover.dualwrite.Side;
 import dev.cutover.dualwrite.Stage;
 import dev.cutover.flags.FlagClient;
 import dev.cutover.flags.dynamodb.DynamoDbFlagStore;
+import dev.cutover.flags.fleet.FleetHeartbeat;
 import dev.cutover.journal.FailedWriteJournal;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,6 +37,7 @@ final class Service implements AutoCloseable {
     private final DynamoDbFlagStore flagStore;
     private final FlagClient flags;
     private final Orders orders;
+    private final FleetHeartbeat heartbeat;
     private final List<String> readable;
     private final List<String> owned;
     private final Map<String, Long> versions;
@@ -71,10 +73,8 @@ final class Service implements AutoCloseable {
             store.streams(push).streamPollInterval(Duration.ofMillis(50));
         }
         this.flagStore = store.build();
-        this.flags = FlagClient.builder(flagStore)
-                .pollInterval(
-                        push != null ? Duration.ofSeconds(5) : Duration.ofMillis(250)) // polling stays the safety net
-                .build();
+        Duration poll = push != null ? Duration.ofSeconds(5) : Duration.ofMillis(250); // polling stays the safety net
+        this.flags = FlagClient.builder(flagStore).pollInterval(poll).build();
         this.orders = DualWrite.of(Orders.class)
                 .oldStore(answering(oldTable, Side.OLD))
                 .newStore(answering(newTable, Side.NEW))
@@ -85,6 +85,12 @@ final class Service implements AutoCloseable {
                 .journal(journal) // shared here; per service a durable one (JDBC) in production
                 .listener(comparisons)
                 .build();
+        // where this service stands, in the flag table's heartbeat table: what the operator's flips wait on
+        this.heartbeat = FleetHeartbeat.builder(flags, flagStore, name())
+                .instance(name() + "-a")
+                .interval(poll)
+                .stages(() -> Map.of(ServiceFleet.STAGE_FLAG, stage().name()))
+                .start();
         this.readable = readable;
         this.owned = new ArrayList<>(owned.keySet());
         this.versions = new HashMap<>(owned);
@@ -188,11 +194,6 @@ final class Service implements AutoCloseable {
         return DualWrite.control(orders).stage(null);
     }
 
-    /** The revision of the flag snapshot this service serves. */
-    long revision() {
-        return flags.status().revision();
-    }
-
     long reads() {
         return reads.sum();
     }
@@ -217,6 +218,7 @@ final class Service implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        heartbeat.close();
         control().close();
         flags.close();
         flagStore.close();

@@ -7,16 +7,13 @@ import dev.cutover.journal.FailedWrite;
 import dev.cutover.journal.FailedWriteJournal;
 import dev.cutover.journal.InMemoryFailedWriteJournal;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
@@ -92,22 +89,6 @@ final class ServiceFleet implements AutoCloseable {
         for (Service s : services) {
             s.control().awaitIdle(bound);
         }
-    }
-
-    /**
-     * Waits until every service serves flag revision {@code revision} or a later one.
-     *
-     * @return when the last one did, or empty when {@code bound} passed first
-     */
-    Optional<Instant> awaitRevision(long revision, Duration bound) {
-        long end = System.nanoTime() + bound.toNanos();
-        while (services.stream().anyMatch(s -> s.revision() < revision)) {
-            if (System.nanoTime() > end) {
-                return Optional.empty();
-            }
-            LockSupport.parkNanos(2_000_000L);
-        }
-        return Optional.of(Instant.now());
     }
 
     int size() {

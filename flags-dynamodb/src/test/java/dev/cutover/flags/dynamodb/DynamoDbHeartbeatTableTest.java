@@ -183,11 +183,8 @@ class DynamoDbHeartbeatTableTest {
 
     @Test
     void aScanReadsEveryPage() {
-        String table = LocalDynamoDb.freshTable("cutover-hb");
-        DynamoDbFlagStore.builder(DDB, table).build().createHeartbeatTableIfMissing();
         InterceptedDynamoDb counted = new InterceptedDynamoDb(DDB);
-        DynamoDbFlagStore store =
-                DynamoDbFlagStore.builder(counted.client, table).build();
+        DynamoDbFlagStore store = storeOnAFreshTable(counted.client);
         // the largest heartbeats (about 13 KB each), so that 100 of them need more than one 1 MB page
         Map<String, String> stages = new HashMap<>();
         for (int i = 0; i < Heartbeat.MAX_STAGES; i++) {
@@ -202,11 +199,8 @@ class DynamoDbHeartbeatTableTest {
 
     @Test
     void throttledHeartbeatRequestsAreCountedAndThrown() {
-        String table = LocalDynamoDb.freshTable("cutover-hb");
-        DynamoDbFlagStore.builder(DDB, table).build().createHeartbeatTableIfMissing();
         InterceptedDynamoDb faulty = new InterceptedDynamoDb(DDB);
-        DynamoDbFlagStore store =
-                DynamoDbFlagStore.builder(faulty.client, table).build();
+        DynamoDbFlagStore store = storeOnAFreshTable(faulty.client);
         MeterRegistry registry = new SimpleMeterRegistry();
         DynamoDbFlagStoreMetrics.of(store).bindTo(registry);
         faulty.queue(
@@ -269,6 +263,13 @@ class DynamoDbHeartbeatTableTest {
         assertThatThrownBy(() -> DynamoDbFlagStore.builder(DDB, "flags").build().removeHeartbeat("a b", "c"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("service name must match");
+    }
+
+    /** A store whose calls go through {@code client}, on a new heartbeat table. */
+    private static DynamoDbFlagStore storeOnAFreshTable(DynamoDbClient client) {
+        String table = LocalDynamoDb.freshTable("cutover-hb");
+        DynamoDbFlagStore.builder(DDB, table).build().createHeartbeatTableIfMissing();
+        return DynamoDbFlagStore.builder(client, table).build();
     }
 
     private static AttributeValue str(String s) {

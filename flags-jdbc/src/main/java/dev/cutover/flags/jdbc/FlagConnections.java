@@ -80,12 +80,7 @@ final class FlagConnections {
                 c.setTransactionIsolation(isolation);
             }
             try {
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                rollbackQuietly(c);
-                throw e;
+                return committed(c, work);
             } finally {
                 if (isolation != KEEP_ISOLATION && previousIsolation != isolation) {
                     try {
@@ -105,17 +100,19 @@ final class FlagConnections {
      */
     <T> T autoCommitted(Work<T> work) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            if (c.getAutoCommit()) {
-                return work.run(c);
-            }
-            try {
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                rollbackQuietly(c);
-                throw e;
-            }
+            return c.getAutoCommit() ? work.run(c) : committed(c, work);
+        }
+    }
+
+    /** Runs {@code work} on a connection out of auto-commit and commits, or rolls back and rethrows. */
+    private static <T> T committed(Connection c, Work<T> work) throws SQLException {
+        try {
+            T result = work.run(c);
+            c.commit();
+            return result;
+        } catch (SQLException | RuntimeException e) {
+            rollbackQuietly(c);
+            throw e;
         }
     }
 

@@ -26,9 +26,12 @@ import org.junit.platform.testkit.engine.Events;
  * the jqwik engine.)
  */
 class HeartbeatContractCatchesBrokenStoresTest {
+    /** Where jqwik keeps the failed samples of the broken stores: under target/, as for the build's own. */
+    private static final String DATABASE = "target/jqwik-database-broken-stores";
 
     private static Set<String> failed(Class<?> contractClass) {
         Events tests = EngineTestKit.engine("jqwik")
+                .configurationParameter("jqwik.database", DATABASE)
                 .selectors(DiscoverySelectors.selectClass(contractClass))
                 .execute()
                 .testEvents();

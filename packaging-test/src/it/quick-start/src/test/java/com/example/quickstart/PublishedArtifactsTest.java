@@ -47,7 +47,8 @@ class PublishedArtifactsTest {
       Map.entry("cutover-replication-sqs", "dev.cutover.replication.sqs"),
       Map.entry("cutover-replication-kafka", "dev.cutover.replication.kafka"),
       Map.entry("cutover-openfeature", "dev.cutover.openfeature"),
-      Map.entry("cutover-cli", "dev.cutover.cli"));
+      Map.entry("cutover-cli", "dev.cutover.cli"),
+      Map.entry("cutover-spring-boot-starter", "dev.cutover.spring"));
 
   private static final Set<String> POMS = Set.of("cutover-parent", "cutover-bom");
 
