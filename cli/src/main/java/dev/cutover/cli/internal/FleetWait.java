@@ -250,7 +250,10 @@ final class FleetWait {
                     .collect(Collectors.joining(", "));
             int n = w.holding().size();
             return "fleet holds revision " + o.revision() + ": "
-                    + (n == 1 ? "the only live instance" : "all " + n + " live instances") + of(service)
+                    + (n == 1
+                            ? "the only live instance"
+                            : n == 2 ? "both live instances" : "all " + n + " live instances")
+                    + of(service)
                     + (service == null ? " (" + services + ")" : "") + " in " + waited
                     + (o.effectiveAt() != null ? "; the change took effect at " + o.effectiveAt() : "");
         }
