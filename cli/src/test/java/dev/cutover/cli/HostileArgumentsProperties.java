@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cutover.cli.Cli.Result;
 import dev.cutover.cli.internal.Instants;
 import dev.cutover.cli.internal.Percent;
+import dev.cutover.cli.internal.Timeouts;
 import dev.cutover.dualwrite.Stage;
+import dev.cutover.flags.fleet.Heartbeat;
 import dev.cutover.flags.spi.AuditInfo;
 import dev.cutover.replication.jdbc.JdbcVersionedTarget;
 import dev.cutover.testsupport.TestDatabase;
@@ -177,6 +179,7 @@ class HostileArgumentsProperties {
                 flagCommand("flags rollback", List.of("f"), "--to-version", "1", "--actor", "a", "--reason", "r"));
         b.put("cutover flags delete", flagCommand("flags delete", List.of("f"), "--actor", "a", "--reason", "r"));
         b.put("cutover stage", flagCommand("stage", List.of("m"), "--next", null, "--actor", "a", "--reason", "r"));
+        b.put("cutover fleet", flagCommand("fleet", List.of()));
         LinkedHashMap<String, String> backfill = sides();
         backfill.putAll(options(
                 "--backfill-id",
@@ -224,6 +227,10 @@ class HostileArgumentsProperties {
             }
             case "--to" -> {
                 return base.without("--next");
+            }
+            case "--fleet-service" -> {
+                // a service name restricts a wait: probed with --wait-fleet, refused before the fleet is read
+                return base.with("--wait-fleet", "30s");
             }
             case "--variants" -> {
                 // --variants creates a string flag: probed on a flag that does not exist yet
@@ -418,6 +425,15 @@ class HostileArgumentsProperties {
     static boolean isInstant(String v) {
         try {
             new Instants().convert(v);
+            return true;
+        } catch (CommandLine.TypeConversionException e) {
+            return false;
+        }
+    }
+
+    static boolean isTimeout(String v) {
+        try {
+            Timeouts.parse(v);
             return true;
         } catch (CommandLine.TypeConversionException e) {
             return false;
@@ -737,6 +753,36 @@ class HostileArgumentsProperties {
                                 "old-only",
                                 "dual write",
                                 "LIVE!"));
+            case "--wait-fleet":
+                return usage(
+                        option,
+                        invalid(
+                                HostileArgumentsProperties::isTimeout,
+                                "0s",
+                                "999ms",
+                                "-1m",
+                                "120",
+                                "2 minutes",
+                                "25h",
+                                "1441m",
+                                "PT0S",
+                                "P2D",
+                                "soon",
+                                "1.5m"));
+            case "--fleet-service", "--service":
+                // service names are checked as FleetHeartbeat checks them; a valid one is matched exactly
+                return usage(
+                        option,
+                        invalid(
+                                Heartbeat::isValidName,
+                                "orders/1",
+                                "a b",
+                                "orders;",
+                                "é",
+                                "x".repeat(129),
+                                "*",
+                                "%",
+                                "orders\u0000"));
             case "--ignore-field":
                 return usage(option, Arbitraries.of("", " ", "a,,b", ",", "\t", "a,\u0000", "x\ny", "a, ,b"));
             default:

@@ -328,6 +328,87 @@ class NothingWrittenTest {
         assertThat(rows(after, "cutover_flags")).isNotEqualTo(rows(before, "cutover_flags"));
     }
 
+    @Test
+    void aBadFleetWaitOrServiceNameIsRefusedBeforeAnythingIsWritten() throws Exception {
+        TestDatabase db = flagStore("nw_wait_fleet");
+        DatabaseSnapshot before = DatabaseSnapshot.of(db);
+        List<String[]> writes = List.of(
+                new String[] {"flags", "set", "f", "--off"},
+                new String[] {"flags", "rollback", "f", "--to-version", "1"},
+                new String[] {"flags", "delete", "f"},
+                new String[] {"stage", "m", "--next"});
+        for (String[] write : writes) {
+            for (String timeout : List.of("0s", "999ms", "-1m", "2 minutes", "25h", "120", "soon", "", "PT-5S")) {
+                Result r = Cli.run(store(db, with(write, "--actor", "a", "--reason", "r", "--wait-fleet=" + timeout)));
+                assertThat(r.code()).as("--wait-fleet=%s: %s", timeout, r).isEqualTo(2);
+                assertThat(r.err()).as("%s", r).contains("Invalid value for option '--wait-fleet'");
+            }
+            for (String service : List.of("", "a b", "orders/1", "x".repeat(129), "ord\u0000ers", "a:b", "é")) {
+                Result r = Cli.run(store(
+                        db,
+                        with(write, "--actor", "a", "--reason", "r", "--wait-fleet", "--fleet-service=" + service)));
+                assertThat(r.code()).as("--fleet-service=%s: %s", service, r).isEqualTo(2);
+                assertThat(r.err())
+                        .as("%s", r)
+                        .contains("Invalid value for option '--fleet-service': expected a service name of 1 to 128"
+                                + " letters, digits, '.', '-' or '_'");
+            }
+            Result alone =
+                    Cli.run(store(db, with(write, "--actor", "a", "--reason", "r", "--fleet-service", "orders")));
+            assertThat(alone.code()).as("%s", alone).isEqualTo(2);
+            assertThat(alone.err()).as("%s", alone).contains("--fleet-service chooses whose instances --wait-fleet");
+        }
+        Result dry = Cli.run(
+                store(db, "flags", "set", "f", "--off", "--actor", "a", "--reason", "r", "--dry-run", "--wait-fleet"));
+        assertThat(dry.code()).as("%s", dry).isEqualTo(2);
+        assertThat(dry.err()).contains("--wait-fleet waits for a write, and --dry-run writes nothing");
+        Result show = Cli.run(store(db, "stage", "m", "--wait-fleet"));
+        assertThat(show.code()).as("%s", show).isEqualTo(2);
+        assertThat(show.err()).contains("--wait-fleet needs a move: --next, --back or --to STAGE");
+        for (String service : List.of("", "a b", "orders;1", "x".repeat(129))) {
+            Result r = Cli.run(store(db, "fleet", "--service=" + service));
+            assertThat(r.code()).as("fleet --service=%s: %s", service, r).isEqualTo(2);
+            assertThat(r.err()).as("%s", r).contains("Invalid value for option '--service'");
+        }
+        assertThat(DatabaseSnapshot.of(db)).isEqualTo(before);
+    }
+
+    @Test
+    void aWaitWithNoLiveInstanceOrNoHeartbeatTableWritesNothing() throws Exception {
+        TestDatabase db = flagStore("nw_wait_empty");
+        DatabaseSnapshot before = DatabaseSnapshot.of(db);
+        Result empty =
+                Cli.run(store(db, "flags", "set", "f", "--off", "--actor", "a", "--reason", "r", "--wait-fleet"));
+        assertThat(empty.code()).as("%s", empty).isEqualTo(4);
+        assertThat(empty.err())
+                .contains("--wait-fleet: no live instance reports heartbeats")
+                .contains("nothing was written");
+        JsonNode json = json(Cli.run(
+                store(db, "stage", "m", "--next", "--actor", "a", "--reason", "r", "--wait-fleet", "-o", "json")));
+        assertThat(json.get("code").asInt()).isEqualTo(4);
+        assertThat(DatabaseSnapshot.of(db)).isEqualTo(before);
+
+        OldTables.sql(db, "DROP TABLE cutover_instances");
+        DatabaseSnapshot withoutTable = DatabaseSnapshot.of(db);
+        Result missing =
+                Cli.run(store(db, "flags", "set", "f", "--off", "--actor", "a", "--reason", "r", "--wait-fleet"));
+        assertThat(missing.code()).as("%s", missing).isEqualTo(1);
+        assertThat(missing.err())
+                .contains("has no heartbeat table yet (cutover_instances is missing); create it with 'cutover flags"
+                        + " init'")
+                .contains("nothing was written");
+        Result fleet = Cli.run(store(db, "fleet"));
+        assertThat(fleet.code()).as("%s", fleet).isEqualTo(1);
+        assertThat(fleet.err()).contains("(cutover_instances is missing); create it with 'cutover flags init'");
+        assertThat(DatabaseSnapshot.of(db)).isEqualTo(withoutTable);
+    }
+
+    private static String[] with(String[] head, String... more) {
+        List<String> all = new ArrayList<>(List.of(head));
+        all.addAll(List.of(more));
+        return all.toArray(String[]::new);
+    }
+
     private static List<DatabaseSnapshot.Table> without(DatabaseSnapshot s, List<String> tables) {
         return s.tables().stream().filter(t -> !tables.contains(t.name())).toList();
     }

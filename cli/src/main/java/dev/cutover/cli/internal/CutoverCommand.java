@@ -12,10 +12,11 @@ import picocli.CommandLine.IVersionProvider;
         name = "cutover",
         mixinStandardHelpOptions = true,
         versionProvider = CutoverCommand.Version.class,
-        description = "Operate a Cutover migration: flags, stages, backfill and reconciliation.",
+        description = "Operate a Cutover migration: flags, stages, the fleet, backfill and reconciliation.",
         subcommands = {
             FlagsCommand.class,
             StageCommand.class,
+            FleetCommand.class,
             BackfillCommand.class,
             ReconcileCommand.class,
             CompletionCommand.class
@@ -30,7 +31,9 @@ import picocli.CommandLine.IVersionProvider;
             "  4  refused: a stage move that skips a stage, a change while another is scheduled; nothing was written",
             "  5  flag or version not found",
             "  6  done, but attention is needed: reconciliation found differences or rows it could not read (rejected,"
-                    + " not migrated), or a backfill rejected rows or found key collisions",
+                    + " not migrated), a backfill rejected rows or found key collisions, a write's --wait-fleet ended"
+                    + " with instances behind (the write is kept), or fleet --require-all-live found an instance that"
+                    + " missed its heartbeats",
             "",
             "Connection settings come from the command line, else a profile (--profile NAME), else the environment:"
                     + " CUTOVER_JDBC_URL, CUTOVER_JDBC_USER, CUTOVER_JDBC_PASSWORD, CUTOVER_SOURCE_JDBC_URL and so on"

@@ -18,7 +18,9 @@ public final class Exit {
     public static final int NOT_FOUND = 5;
     /**
      * Done, but attention is needed: reconciliation found differences or rows a store could not
-     * read (rejected, not migrated), or a backfill rejected rows or found key collisions.
+     * read (rejected, not migrated), a backfill rejected rows or found key collisions, a write's
+     * {@code --wait-fleet} ended with live instances behind or none live (the write is kept), or
+     * {@code fleet --require-all-live} found an instance that missed its heartbeats.
      */
     public static final int DIFFERENCES = 6;
 

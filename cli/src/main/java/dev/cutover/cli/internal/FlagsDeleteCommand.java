@@ -57,6 +57,14 @@ public final class FlagsDeleteCommand extends StoreCommand {
     @Mixin
     AuditOptions audit = new AuditOptions();
 
+    @Mixin
+    FleetWaitOptions waitOptions = new FleetWaitOptions();
+
+    @Override
+    FleetWaitOptions fleetWait() {
+        return waitOptions;
+    }
+
     private @Nullable AuditInfo auditInfo;
 
     @Override
@@ -102,7 +110,7 @@ public final class FlagsDeleteCommand extends StoreCommand {
                     .put("action", "delete")
                     .put("dryRun", dryRun)
                     .put("previousVersion", expected);
-            Json.print(out(), root);
+            printJson(root);
         } else {
             out().println((dryRun ? "dry run, nothing written: would delete" : "deleted") + " flag '" + key
                     + "' at version " + expected + "; every instance now serves its own default for it. The history"

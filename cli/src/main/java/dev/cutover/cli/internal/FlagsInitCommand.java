@@ -27,8 +27,10 @@ import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
         description = {
             "Create the flag store's tables, and with --journal the migration journal's, where they are missing.",
             "",
-            "Idempotent: tables that exist are left as they are. Prints each table and whether it was created. On"
-                    + " DynamoDB, creates the table (on-demand billing, a stream with new and old images)."
+            "Idempotent: tables that exist are left as they are, and a store made before heartbeats gets its heartbeat"
+                    + " table. Prints each table and whether it was created. On DynamoDB, creates the table (on-demand"
+                    + " billing, a stream with new and old images) and the heartbeat table TABLE-instances (time to live"
+                    + " on expires_at)."
         })
 public final class FlagsInitCommand implements Callable<Integer> {
     @Spec
@@ -94,16 +96,15 @@ public final class FlagsInitCommand implements Callable<Integer> {
             }
         } else {
             String table = Objects.requireNonNull(at.dynamoDbTable()).value();
-            try (DynamoDbClient client = storeOptions.dynamoDb.client(spec, at.settings())) {
-                try (DynamoDbFlagStore store = DynamoDbFlagStore.builder(client, table)
-                        .keyPrefix(at.keyPrefix())
-                        .build()) {
-                    boolean existed = exists(client, table);
-                    boolean heartbeatsExisted = exists(client, store.heartbeatTable());
-                    store.createTableIfMissing();
-                    tables.add(new String[] {table, existed ? "exists" : "created"});
-                    tables.add(new String[] {store.heartbeatTable(), heartbeatsExisted ? "exists" : "created"});
-                }
+            try (DynamoDbClient client = storeOptions.dynamoDb.client(spec, at.settings());
+                    DynamoDbFlagStore store = DynamoDbFlagStore.builder(client, table)
+                            .keyPrefix(at.keyPrefix())
+                            .build()) {
+                boolean existed = exists(client, table);
+                boolean heartbeatsExisted = exists(client, store.heartbeatTable());
+                store.createTableIfMissing(); // the flag table and the heartbeat table
+                tables.add(new String[] {table, existed ? "exists" : "created"});
+                tables.add(new String[] {store.heartbeatTable(), heartbeatsExisted ? "exists" : "created"});
             }
         }
         print(at, tables);

@@ -54,6 +54,14 @@ public final class FlagsRollbackCommand extends StoreCommand {
     @Mixin
     AuditOptions audit = new AuditOptions();
 
+    @Mixin
+    FleetWaitOptions waitOptions = new FleetWaitOptions();
+
+    @Override
+    FleetWaitOptions fleetWait() {
+        return waitOptions;
+    }
+
     private @Nullable AuditInfo auditInfo;
 
     @Override
@@ -78,8 +86,18 @@ public final class FlagsRollbackCommand extends StoreCommand {
         Optional<RawFlag> raw = store.get(key);
         long current = raw.map(RawFlag::version).orElse(0L);
         if (current == toVersion) {
-            out().println("flag '" + key + "' is at version " + toVersion + " already; nothing written");
-            out().flush();
+            if (output.json()) {
+                printJson(Json.object()
+                        .put("key", key)
+                        .put("action", "rollback to version " + toVersion)
+                        .put("dryRun", false)
+                        .put("previousVersion", current)
+                        .put("version", current)
+                        .put("written", false));
+            } else {
+                out().println("flag '" + key + "' is at version " + toVersion + " already; nothing written");
+                out().flush();
+            }
             return Exit.OK;
         }
         Flag restored = Flag.fromJson(target.after(), key);

@@ -108,6 +108,14 @@ public final class FlagsSetCommand extends StoreCommand {
     @Mixin
     AuditOptions audit = new AuditOptions();
 
+    @Mixin
+    FleetWaitOptions waitOptions = new FleetWaitOptions();
+
+    @Override
+    FleetWaitOptions fleetWait() {
+        return waitOptions;
+    }
+
     private @Nullable AuditInfo auditInfo;
 
     /** Attempts of the kill switch when other writes keep winning the compare-and-set. */
@@ -231,6 +239,7 @@ public final class FlagsSetCommand extends StoreCommand {
         static void print(
                 StoreCommand cmd, String action, String key, long from, Flag stored, @Nullable Flag cancelled) {
             boolean dry = cmd.dryRun();
+            cmd.takesEffectAt(stored.effectiveAt().orElse(null));
             if (cmd.output.json()) {
                 ObjectNode root = Json.object()
                         .put("key", key)
@@ -250,7 +259,7 @@ public final class FlagsSetCommand extends StoreCommand {
                             .put("serving", Describe.serving(cancelled));
                 }
                 root.set("flag", Json.parse(stored.toJson()));
-                Json.print(cmd.out(), root);
+                cmd.printJson(root);
                 return;
             }
             cmd.out()

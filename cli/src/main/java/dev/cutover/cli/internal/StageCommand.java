@@ -96,6 +96,14 @@ public final class StageCommand extends StoreCommand {
     @Mixin
     AuditOptions.ForMoves audit = new AuditOptions.ForMoves();
 
+    @Mixin
+    FleetWaitOptions waitOptions = new FleetWaitOptions();
+
+    @Override
+    FleetWaitOptions fleetWait() {
+        return waitOptions;
+    }
+
     @Option(
             names = "--journal-jdbc-url",
             paramLabel = "URL",
@@ -134,7 +142,8 @@ public final class StageCommand extends StoreCommand {
             for (String[] o : new String[][] {
                 {"--effective-at", effectiveAt == null ? null : "x"},
                 {"--ramp", ramp == null ? null : "x"},
-                {"--dry-run", dryRun ? "x" : null}
+                {"--dry-run", dryRun ? "x" : null},
+                {"--wait-fleet", waitOptions.enabled() ? "x" : null}
             }) {
                 if (o[1] != null) {
                     throw CliException.usage(o[0], o[0] + " needs a move: --next, --back or --to STAGE");
@@ -213,6 +222,7 @@ public final class StageCommand extends StoreCommand {
             throw new CliException(Exit.REFUSED, e.getMessage());
         }
         Set<Stage> after = StageFlag.served(stored);
+        takesEffectAt(stored.effectiveAt().orElse(null));
         if (output.json()) {
             ObjectNode root = Json.object().put("key", key).put("dryRun", dryRun);
             stages(root.putArray("from"), before);
@@ -222,7 +232,7 @@ public final class StageCommand extends StoreCommand {
                     .put(
                             "effectiveAt",
                             stored.effectiveAt().map(Object::toString).orElse(null));
-            Json.print(out(), root);
+            printJson(root);
         } else if (stored.version() == fromVersion) {
             out().println("stage flag '" + key + "' serves " + names(after) + " already; nothing written");
         } else {
