@@ -338,10 +338,14 @@ class NothingWrittenTest {
                 new String[] {"flags", "delete", "f"},
                 new String[] {"stage", "m", "--next"});
         for (String[] write : writes) {
-            for (String timeout : List.of("0s", "999ms", "-1m", "2 minutes", "25h", "120", "soon", "", "PT-5S")) {
+            for (String timeout :
+                    List.of("0s", "999ms", "-1m", "2 minutes", "25h", "120", "soon", "", "PT-5S", "--", "-")) {
                 Result r = Cli.run(store(db, with(write, "--actor", "a", "--reason", "r", "--wait-fleet=" + timeout)));
                 assertThat(r.code()).as("--wait-fleet=%s: %s", timeout, r).isEqualTo(2);
-                assertThat(r.err()).as("%s", r).contains("Invalid value for option '--wait-fleet'");
+                // "--" ends the options for picocli, so the store options after it are unknown
+                assertThat(r.err())
+                        .as("%s", r)
+                        .containsAnyOf("Invalid value for option '--wait-fleet'", "Unknown options: '--jdbc-url'");
             }
             for (String service : List.of("", "a b", "orders/1", "x".repeat(129), "ord\u0000ers", "a:b", "é")) {
                 Result r = Cli.run(store(
@@ -362,6 +366,15 @@ class NothingWrittenTest {
                 store(db, "flags", "set", "f", "--off", "--actor", "a", "--reason", "r", "--dry-run", "--wait-fleet"));
         assertThat(dry.code()).as("%s", dry).isEqualTo(2);
         assertThat(dry.err()).contains("--wait-fleet waits for a write, and --dry-run writes nothing");
+        // last on the line, "--wait-fleet=--" would read as a bare --wait-fleet: refused as typed
+        for (String timeout : List.of("--", "-")) {
+            List<String> args =
+                    new ArrayList<>(List.of(store(db, "flags", "delete", "f", "--actor", "a", "--reason", "r")));
+            args.add("--wait-fleet=" + timeout);
+            Result last = Cli.run(args.toArray(String[]::new));
+            assertThat(last.code()).as("%s", last).isEqualTo(2);
+            assertThat(last.err()).as("%s", last).contains("Invalid value for option '--wait-fleet'");
+        }
         Result show = Cli.run(store(db, "stage", "m", "--wait-fleet"));
         assertThat(show.code()).as("%s", show).isEqualTo(2);
         assertThat(show.err()).contains("--wait-fleet needs a move: --next, --back or --to STAGE");

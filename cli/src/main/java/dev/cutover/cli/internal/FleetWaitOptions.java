@@ -2,7 +2,9 @@ package dev.cutover.cli.internal;
 
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code --wait-fleet[=TIMEOUT]} and {@code --fleet-service NAME}: a mixin of every command that
@@ -34,6 +36,11 @@ public final class FleetWaitOptions {
     @Nullable
     String service;
 
+    /** The command this mixin belongs to, for the arguments as typed. */
+    @Spec(Spec.Target.MIXEE)
+    @Nullable
+    CommandSpec spec;
+
     /** Whether the command waits for the fleet. */
     boolean enabled() {
         return timeout != null;
@@ -41,6 +48,7 @@ public final class FleetWaitOptions {
 
     /** Checks the options before anything is opened: usage errors naming the option. */
     void check(boolean dryRun) {
+        checkTypedTimeouts();
         if (service != null) {
             Fleets.checkService("--fleet-service", service);
             if (timeout == null) {
@@ -53,6 +61,30 @@ public final class FleetWaitOptions {
         if (timeout != null && dryRun) {
             throw CliException.usage(
                     "--wait-fleet", "--wait-fleet waits for a write, and --dry-run writes nothing; leave one out");
+        }
+    }
+
+    /**
+     * Picocli takes {@code --wait-fleet=--} for a bare {@code --wait-fleet} (the {@code --} ends the
+     * options, so the fallback timeout applies): every value typed after {@code =} must itself be a
+     * timeout, or the command would wait 2 minutes on a value the operator never meant.
+     */
+    private void checkTypedTimeouts() {
+        if (spec == null || spec.commandLine() == null || spec.commandLine().getParseResult() == null) {
+            return;
+        }
+        for (String arg : spec.commandLine().getParseResult().originalArgs()) {
+            if (arg.equals("--")) {
+                return; // what follows is not an option
+            }
+            if (arg.startsWith("--wait-fleet=")) {
+                try {
+                    Timeouts.parse(arg.substring("--wait-fleet=".length()));
+                } catch (RuntimeException e) {
+                    throw CliException.usage(
+                            "--wait-fleet", "Invalid value for option '--wait-fleet': " + e.getMessage());
+                }
+            }
         }
     }
 }
