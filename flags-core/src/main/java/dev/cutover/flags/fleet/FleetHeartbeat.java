@@ -5,7 +5,6 @@ import dev.cutover.flags.FlagClient;
 import dev.cutover.flags.Subscription;
 import dev.cutover.flags.spi.DaemonThreads;
 import dev.cutover.flags.spi.HeartbeatStore;
-import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -115,9 +114,7 @@ public final class FleetHeartbeat implements AutoCloseable {
         if (clean.length() > 128) {
             clean = clean.substring(clean.length() - 128);
         }
-        return clean.isEmpty()
-                ? "instance-" + ManagementFactory.getRuntimeMXBean().getPid()
-                : clean;
+        return clean; // never empty: it ends with "-" and the process id
     }
 
     /** This instance's id. */
