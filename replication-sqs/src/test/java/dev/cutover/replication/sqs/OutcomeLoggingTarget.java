@@ -18,19 +18,39 @@ import org.jspecify.annotations.Nullable;
  * A target that writes one line per applied change, {@code key TAB version TAB outcome}, and hands
  * the line to the operating system before {@link #apply} returns, so that a process killed with
  * {@code kill -9} after an apply returned has its outcomes on disk. Everything else is forwarded.
+ *
+ * <p>Given a stall threshold, the first apply that finds at least that many lines logged prints
+ * {@code stalled} and blocks for good, before applying: its batch stays received and unacknowledged,
+ * so a process killed after that line holds messages that SQS must deliver again.
  */
 final class OutcomeLoggingTarget implements VersionedTarget, AutoCloseable {
     private final VersionedTarget target;
     private final BufferedWriter log;
+    private final long stallAfter;
+    private long logged;
 
     OutcomeLoggingTarget(VersionedTarget target, Path log) throws IOException {
+        this(target, log, Long.MAX_VALUE);
+    }
+
+    OutcomeLoggingTarget(VersionedTarget target, Path log, long stallAfter) throws IOException {
         this.target = target;
+        this.stallAfter = stallAfter;
         this.log = Files.newBufferedWriter(
                 log, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
 
     @Override
     public List<ApplyOutcome> apply(List<Change> changes) throws Exception {
+        boolean stall;
+        synchronized (log) {
+            stall = logged >= stallAfter;
+        }
+        if (stall) {
+            System.out.println("stalled");
+            System.out.flush();
+            new java.util.concurrent.CountDownLatch(1).await();
+        }
         List<ApplyOutcome> outcomes = target.apply(changes);
         StringBuilder lines = new StringBuilder(changes.size() * 32);
         for (int i = 0; i < changes.size(); i++) {
@@ -44,6 +64,7 @@ final class OutcomeLoggingTarget implements VersionedTarget, AutoCloseable {
         synchronized (log) {
             log.write(lines.toString());
             log.flush();
+            logged += changes.size();
         }
         return outcomes;
     }

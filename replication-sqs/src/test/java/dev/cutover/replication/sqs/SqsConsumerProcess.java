@@ -18,7 +18,9 @@ import software.amazon.awssdk.services.sqs.SqsAsyncClient;
  * outcome. Prints {@code ready} once running; when its standard input closes, closes the mirror and
  * the queue, prints its counts and exits 0.
  *
- * <p>Arguments: SQS endpoint, queue URL, JDBC URL, database user, target table, outcome log file.
+ * <p>Arguments: SQS endpoint, queue URL, JDBC URL, database user, target table, outcome log file,
+ * and optionally the number of logged outcomes after which the target stalls (see {@link
+ * OutcomeLoggingTarget}).
  */
 public final class SqsConsumerProcess {
     private SqsConsumerProcess() {}
@@ -37,7 +39,9 @@ public final class SqsConsumerProcess {
         try (SqsAsyncClient client = ElasticMq.client(endpoint);
                 HikariDataSource db = new HikariDataSource(pool);
                 OutcomeLoggingTarget target = new OutcomeLoggingTarget(
-                        JdbcVersionedTarget.builder(db).table(args[4]).build(), Path.of(args[5]));
+                        JdbcVersionedTarget.builder(db).table(args[4]).build(),
+                        Path.of(args[5]),
+                        args.length > 6 ? Long.parseLong(args[6]) : Long.MAX_VALUE);
                 SqsChangeQueue queue = SqsChangeQueue.builder(client, queueUrl)
                         .visibilityTimeout(Duration.ofSeconds(5))
                         .build()) {

@@ -120,12 +120,12 @@ class SqsEndToEndTest {
                     }
                     if (!killed && position == changes / 3) {
                         // mid-run, with a third of the changes waiting: the consumers start; once the first
-                        // is applying that backlog (holding batches it has not acknowledged), it is killed
-                        // and started again
-                        consumers.add(Consumer.start(db, url, dir.resolve("a.log")));
+                        // has applied part of that backlog and holds a batch it has not acknowledged (its
+                        // target stalls), it is killed and started again
+                        consumers.add(Consumer.start(db, url, dir.resolve("a.log"), changes / 20));
                         consumers.add(Consumer.start(db, url, dir.resolve("b.log")));
                         Consumer a = consumers.get(0);
-                        await().atMost(Duration.ofMinutes(2)).until(() -> a.logged() >= changes / 20);
+                        await().atMost(Duration.ofMinutes(2)).until(a::stalled);
                         a.kill();
                         consumers.set(0, Consumer.start(db, url, dir.resolve("a-restarted.log")));
                         consumers.add(a);
@@ -262,19 +262,21 @@ class SqsEndToEndTest {
     /** A consumer process and its output. */
     private static final class Consumer {
         private final Process process;
-        private final Path log;
         private final List<String> output = new ArrayList<>();
         private final CountDownLatch ready = new CountDownLatch(1);
 
-        private Consumer(Process process, Path log) {
+        private Consumer(Process process) {
             this.process = process;
-            this.log = log;
             Thread reader = new Thread(this::read, "consumer-output-" + process.pid());
             reader.setDaemon(true);
             reader.start();
         }
 
         static Consumer start(TestDatabase db, String queueUrl, Path log) throws Exception {
+            return start(db, queueUrl, log, Long.MAX_VALUE);
+        }
+
+        static Consumer start(TestDatabase db, String queueUrl, Path log, long stallAfter) throws Exception {
             String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
             List<String> command = List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -289,12 +291,13 @@ class SqsEndToEndTest {
                     db.jdbcUrl(),
                     db.user(),
                     "new_orders",
-                    log.toString());
+                    log.toString(),
+                    Long.toString(stallAfter));
             Process p = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectInput(ProcessBuilder.Redirect.PIPE)
                     .start();
-            Consumer c = new Consumer(p, log);
+            Consumer c = new Consumer(p);
             if (!c.ready.await(60, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 throw new AssertionError("consumer did not start: " + c.output());
@@ -324,12 +327,9 @@ class SqsEndToEndTest {
             }
         }
 
-        long logged() throws IOException {
-            if (!Files.exists(log)) {
-                return 0;
-            }
-            try (var lines = Files.lines(log)) {
-                return lines.count();
+        boolean stalled() {
+            synchronized (output) {
+                return output.contains("stalled");
             }
         }
 
