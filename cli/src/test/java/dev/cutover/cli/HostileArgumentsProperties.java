@@ -192,7 +192,19 @@ class HostileArgumentsProperties {
                 "none"));
         b.put("cutover backfill", new Base(List.of("backfill"), List.of(), backfill));
         LinkedHashMap<String, String> reconcile = sides();
-        reconcile.putAll(options("--recheck-after", "0", "--repair", null, "--direction", "old-to-new"));
+        reconcile.putAll(options(
+                "--recheck-after",
+                "0",
+                "--repair",
+                null,
+                "--direction",
+                "old-to-new",
+                "--reconcile-id",
+                "probe",
+                "--checkpoint-jdbc-url",
+                db.jdbcUrl(),
+                "--checkpoint-user",
+                db.user()));
         b.put("cutover reconcile", new Base(List.of("reconcile"), List.of(), reconcile));
         return b;
     }
@@ -653,6 +665,17 @@ class HostileArgumentsProperties {
                 return usage(option, badNumbers(1, 10_000));
             case "--workers":
                 return usage(option, badNumbers(1, 64));
+            case "--ranges":
+                return usage(option, badNumbers(1, 4096));
+            case "--reconcile-id":
+                return usage(
+                        option,
+                        Arbitraries.oneOf(
+                                invalid(matching("[a-z][a-z0-9_]{0,37}"), "Orders", "1st", "a-b", "orders v2"),
+                                Arbitraries.strings()
+                                        .withCharRange('a', 'z')
+                                        .ofMinLength(39)
+                                        .ofMaxLength(3000)));
             case "--source-segments", "--target-segments":
                 return usage(option, badNumbers(1, 4096));
             case "--buckets":

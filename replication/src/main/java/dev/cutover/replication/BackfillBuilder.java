@@ -60,7 +60,7 @@ public final class BackfillBuilder {
         this.target = target;
     }
 
-    private static String defaultOwner() {
+    static String defaultOwner() {
         String host = System.getenv("HOSTNAME");
         byte[] random = new byte[3];
         ThreadLocalRandom.current().nextBytes(random);
@@ -158,6 +158,12 @@ public final class BackfillBuilder {
      * id and a random suffix.
      */
     public BackfillBuilder owner(String owner) {
+        this.owner = checkOwner(owner);
+        return this;
+    }
+
+    /** {@code owner}, checked: 1 to {@link #MAX_OWNER_LENGTH} characters, not blank, no control characters. */
+    static String checkOwner(String owner) {
         Objects.requireNonNull(owner, "owner");
         if (owner.isBlank()
                 || owner.length() > MAX_OWNER_LENGTH
@@ -165,8 +171,7 @@ public final class BackfillBuilder {
             throw new IllegalArgumentException("owner must be 1 to " + MAX_OWNER_LENGTH
                     + " characters, not blank, without control characters, but was '" + owner + "'");
         }
-        this.owner = owner;
-        return this;
+        return owner;
     }
 
     /**
@@ -175,12 +180,17 @@ public final class BackfillBuilder {
      * choose it far longer than a page takes, and than the clock skew between processes.
      */
     public BackfillBuilder lease(Duration lease) {
+        this.lease = checkLease(lease);
+        return this;
+    }
+
+    /** {@code lease}, checked: {@link #MIN_LEASE} to 24 hours. */
+    static Duration checkLease(Duration lease) {
         Objects.requireNonNull(lease, "lease");
         if (lease.compareTo(MIN_LEASE) < 0 || lease.compareTo(Duration.ofDays(1)) > 0) {
             throw new IllegalArgumentException("lease must be " + MIN_LEASE + " to PT24H but was " + lease);
         }
-        this.lease = lease;
-        return this;
+        return lease;
     }
 
     /** Hears progress, rejections, collisions and lost leases; default none. */

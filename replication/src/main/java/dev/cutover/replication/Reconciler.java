@@ -3,7 +3,10 @@ package dev.cutover.replication;
 import dev.cutover.compare.Comparison;
 import dev.cutover.replication.internal.reconcile.ReconcileRun;
 import dev.cutover.replication.internal.reconcile.ReconcileSettings;
+import dev.cutover.replication.internal.reconcile.ReconcileSplit;
+import dev.cutover.replication.spi.CheckpointStore;
 import dev.cutover.replication.spi.KeyReader;
+import dev.cutover.replication.spi.RangeResultStore;
 import dev.cutover.replication.spi.SegmentedSource;
 import dev.cutover.replication.spi.VersionedTarget;
 import java.time.Clock;
@@ -82,10 +85,150 @@ public final class Reconciler {
         return new ReconcileRun(settings).run();
     }
 
+    /**
+     * Starts configuring a reconciliation split into ranges that several processes share, and that
+     * a process started again resumes: each process runs the same reconciler with the same stores.
+     *
+     * <pre>{@code
+     * CheckpointStore checkpoints = JdbcCheckpointStore.builder(dataSource, "reconcile_orders_0607").build();
+     * RangeResultStore results = JdbcRangeResultStore.builder(dataSource, "orders_0607").build();
+     * ReconciliationReport report = reconciler.split(checkpoints, results)
+     *     .ranges(16)
+     *     .owner(podName)
+     *     .run();           // on every pod: each returns the same report
+     * }</pre>
+     *
+     * See {@link Split} for what is shared and what it costs.
+     *
+     * @param checkpoints who works on which range and which are done, as for a {@link Backfill};
+     *     one store per reconciliation (a store that has seen every range done makes the same report
+     *     again: use new checkpoints for the next reconciliation)
+     * @param results what each range found
+     * @since 0.2.0
+     */
+    public Split split(CheckpointStore checkpoints, RangeResultStore results) {
+        return new Split(
+                settings,
+                Objects.requireNonNull(checkpoints, "checkpoints"),
+                Objects.requireNonNull(results, "results"));
+    }
+
     @Override
     public String toString() {
         return "Reconciler[" + settings.oldSide().describe() + " -> "
                 + settings.newSide().describe() + ", buckets=" + settings.buckets() + "]";
+    }
+
+    /**
+     * A reconciliation cut into ranges of both sides' segments, shared by processes through a
+     * {@link CheckpointStore}'s leases, as a {@link Backfill} shares its segments.
+     *
+     * <pre>{@code
+     * ReconciliationReport report = reconciler.split(checkpoints, results)
+     *     .ranges(16)
+     *     .owner("pod-7")
+     *     .lease(Duration.ofMinutes(2))
+     *     .run();
+     * }</pre>
+     *
+     * <h2>How it runs</h2>
+     *
+     * <ol>
+     *   <li><b>Digests by range.</b> Range {@code r} of {@code R} is the {@code r}-th slice of the
+     *       old side's segments and the {@code r}-th slice of the new side's. A process claims a
+     *       range, reads its slices once, and stores their bucket digests and the rows they
+     *       rejected or could not transform. Bucket digests are sums, so the digests of all ranges
+     *       add up to those of whole sides: every process derives the same differing buckets.
+     *   <li><b>Differing buckets by range.</b> The differing buckets are cut into the same groups
+     *       as a single run cuts them, and the groups into {@code R} slices that processes claim in
+     *       turn; each group still costs a read of both sides, as in a single run.
+     *   <li><b>One report.</b> When every range is done, each process merges the stored results,
+     *       in range order, into one report: the same counts, lists and differing buckets as {@link
+     *       Reconciler#run()} over the same data (when a list is {@linkplain
+     *       ReconciliationReport#truncated() truncated}, it may keep other entries; the hashes of
+     *       redacted values are keyed by the {@link Comparison} of the process that found them, as
+     *       those of any two runs are).
+     * </ol>
+     *
+     * <p><b>Failures.</b> A process renews its claim at least every third of the lease while it
+     * reads; one that is killed loses its range when the lease expires, and another process (or
+     * the same one, restarted with the same {@linkplain #owner owner}) reads the range again from
+     * its start. A range done is never read again: a run started again continues with the ranges
+     * left. A process waits for the ranges others hold (polling the checkpoints), so every process
+     * returns the report. The checkpoints record the ranges, the buckets and both sides' segment
+     * counts and layouts: a process configured otherwise is refused by {@link CheckpointStore#prepare}
+     * with both layouts named. Transform and comparison must be the same on every process.
+     *
+     * <p><b>Cost.</b> The reads are those of a single run, spread over the processes, plus a read
+     * of both sides for each range taken over from a killed process. The stores hold a checkpoint
+     * per range (twice {@code R} rows) and a result per range: about 38 characters per side for each
+     * bucket that holds a row of the range, plus the range's entries of the report.
+     *
+     * @since 0.2.0
+     */
+    public static final class Split {
+        private final ReconcileSettings settings;
+        private final CheckpointStore checkpoints;
+        private final RangeResultStore results;
+        private int ranges = 16;
+        private String owner = BackfillBuilder.defaultOwner();
+        private Duration lease = Duration.ofMinutes(2);
+
+        private Split(ReconcileSettings settings, CheckpointStore checkpoints, RangeResultStore results) {
+            this.settings = settings;
+            this.checkpoints = checkpoints;
+            this.results = results;
+        }
+
+        /**
+         * Into how many ranges the work is cut, 1 to 4,096 (default 16); the same on every process.
+         * More ranges than either side has segments leave some ranges of that side empty.
+         */
+        public Split ranges(int ranges) {
+            this.ranges = Builder.between("ranges", ranges, 1, 4096);
+            return this;
+        }
+
+        /**
+         * Who this process is to the checkpoint store: unique among live processes, and the same
+         * after a restart to take its ranges back at once (a pod name). Default: host name, process
+         * id and a random suffix.
+         */
+        public Split owner(String owner) {
+            this.owner = BackfillBuilder.checkOwner(owner);
+            return this;
+        }
+
+        /**
+         * How long a claim on a range lasts without renewal; default 2 minutes, 100 ms to 24 hours.
+         * Reading renews it; another process takes a range over once its lease expired, so choose it
+         * far longer than a page takes to read, and than the clock skew between processes.
+         */
+        public Split lease(Duration lease) {
+            this.lease = BackfillBuilder.checkLease(lease);
+            return this;
+        }
+
+        /**
+         * Works on ranges until every range is done (by this process or others), then merges them.
+         *
+         * @return the report of the whole reconciliation, the same on every process
+         * @throws ReconciliationException when a side, the checkpoints or the results could not be
+         *     read or written
+         * @throws IllegalStateException when the checkpoints were prepared for another split (other
+         *     ranges, buckets or sides), or a done range's result is missing
+         * @throws InterruptedException when interrupted
+         */
+        public ReconciliationReport run() throws ReconciliationException, InterruptedException {
+            return new ReconcileSplit(settings, new ReconcileSplit.Options(checkpoints, results, ranges, owner, lease))
+                    .run();
+        }
+
+        @Override
+        public String toString() {
+            return "Reconciler.Split[ranges=" + ranges + ", owner=" + owner + ", " + checkpoints.describe() + ", "
+                    + results.describe() + "]";
+        }
     }
 
     /**
@@ -220,7 +363,7 @@ public final class Reconciler {
             return build().run();
         }
 
-        private static int between(String what, int value, int min, int max) {
+        static int between(String what, int value, int min, int max) {
             if (value < min || value > max) {
                 throw new IllegalArgumentException(
                         what + " must be between " + min + " and " + max + " but was " + value);

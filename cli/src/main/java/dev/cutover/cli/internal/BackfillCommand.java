@@ -2,6 +2,7 @@ package dev.cutover.cli.internal;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.zaxxer.hikari.HikariDataSource;
 import dev.cutover.replication.Backfill;
 import dev.cutover.replication.BackfillBuilder;
 import dev.cutover.replication.BackfillCollision;
@@ -73,27 +74,8 @@ public final class BackfillCommand implements Callable<Integer> {
     @Mixin
     ReplicationOptions sides = new ReplicationOptions();
 
-    @Option(
-            names = "--checkpoint-jdbc-url",
-            paramLabel = "URL",
-            description = "JDBC database of the checkpoints; default: env CUTOVER_CHECKPOINT_JDBC_URL, else the new"
-                    + " store's database, else the old store's.")
-    @Nullable
-    String checkpointUrl;
-
-    @Option(
-            names = "--checkpoint-user",
-            paramLabel = "USER",
-            description = "Checkpoint database user; default: env CUTOVER_CHECKPOINT_USER.")
-    @Nullable
-    String checkpointUser;
-
-    @Option(
-            names = "--checkpoint-password",
-            paramLabel = "PASSWORD",
-            description = "Checkpoint database password; default: env CUTOVER_CHECKPOINT_PASSWORD.")
-    @Nullable
-    String checkpointPassword;
+    @Mixin
+    CheckpointDbOptions checkpointOptions = new CheckpointDbOptions();
 
     @Option(
             names = "--batch-size",
@@ -165,42 +147,16 @@ public final class BackfillCommand implements Callable<Integer> {
         if (rateLimit != null && !(rateLimit > 0 && Double.isFinite(rateLimit))) {
             throw CliException.invalid("--rate-limit", "expected a positive number of rows per second", rateLimit);
         }
-        if (owner != null
-                && (owner.isBlank()
-                        || owner.length() > BackfillBuilder.MAX_OWNER_LENGTH
-                        || owner.chars().anyMatch(Character::isISOControl))) {
-            throw CliException.invalid(
-                    "--owner",
-                    "expected 1 to " + BackfillBuilder.MAX_OWNER_LENGTH + " characters without control characters",
-                    owner);
-        }
+        CheckpointDbOptions.checkOwner(owner);
         checkId();
         if (report != null) {
             Reports.checkWritable(report);
         }
-        Settings.Value url = ends.settings().get("checkpoint-jdbc-url", checkpointUrl);
-        String user;
-        String password;
-        if (url != null) {
-            user = ends.settings().value("checkpoint-user", checkpointUser);
-            Settings.Value p = ends.settings().get("checkpoint-password", checkpointPassword);
-            Settings.warnIfOnCommandLine(spec, p);
-            password = p == null ? null : p.value();
-        } else {
-            url = sides.defaultCheckpointUrl(spec);
-            user = sides.defaultCheckpointUser(spec);
-            password = sides.defaultCheckpointPassword(spec);
-        }
-        if (url == null) {
-            throw CliException.usage(
-                    "--checkpoint-jdbc-url",
-                    "Both stores are DynamoDB tables: give --checkpoint-jdbc-url for the checkpoints (a database every"
-                            + " process reaches, or jdbc:h2:file:./checkpoints for one machine)");
-        }
-        Jdbc.check(url);
+        CheckpointDbOptions.At at = checkpointOptions.resolve(spec, ends, sides);
+        Settings.Value url = at.url();
         // connect everywhere and check what exists, reading only: a failure here has written nothing
-        DataSource checkpointDb = Jdbc.open(url, user, password);
-        try (ReplicationOptions.Connections conns = sides.connect(spec)) {
+        try (HikariDataSource checkpointDb = at.pool(workers + 1);
+                ReplicationOptions.Connections conns = sides.connect(spec, workers + 2)) {
             JdbcCheckpointStore checkpoints =
                     JdbcCheckpointStore.builder(checkpointDb, backfillId).build();
             if (dryRun) {

@@ -1,5 +1,7 @@
 package dev.cutover.cli.internal;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.DriverManager;
@@ -22,6 +24,26 @@ final class Jdbc {
     static DataSource open(Settings.Value url, @Nullable String user, @Nullable String password) {
         check(url);
         SimpleDataSource ds = new SimpleDataSource(url.value(), user, password);
+        reachable(url, ds);
+        return ds;
+    }
+
+    /**
+     * {@link #open} as a pool of up to {@code maxConnections}, for long commands (backfill,
+     * reconcile) that would otherwise open a connection per page: connections are opened when
+     * needed, kept for reuse, and closed with the pool. The caller closes it.
+     */
+    static HikariDataSource pool(
+            Settings.Value url, @Nullable String user, @Nullable String password, String name, int maxConnections) {
+        HikariConfig config = new HikariConfig();
+        config.setDataSource(open(url, user, password)); // fails at once, naming the option, when unreachable
+        config.setPoolName("cutover-" + name);
+        config.setMaximumPoolSize(maxConnections);
+        config.setMinimumIdle(1);
+        return new HikariDataSource(config);
+    }
+
+    private static void reachable(Settings.Value url, DataSource ds) {
         try (Connection c = ds.getConnection()) {
             c.getMetaData(); // reachable, credentials accepted
         } catch (SQLException e) {
@@ -31,7 +53,6 @@ final class Jdbc {
                     "cannot connect to " + redact(url.value()) + " (" + url.origin() + "): " + Errors.describe(e)
                             + "; nothing was written");
         }
-        return ds;
     }
 
     /** Checks that a driver in the jar accepts the URL, without connecting. */

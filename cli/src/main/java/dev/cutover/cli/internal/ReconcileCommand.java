@@ -2,13 +2,22 @@ package dev.cutover.cli.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.zaxxer.hikari.HikariDataSource;
 import dev.cutover.compare.Comparison;
+import dev.cutover.concurrent.DaemonThreads;
 import dev.cutover.journal.RepairResult;
+import dev.cutover.replication.BackfillBuilder;
+import dev.cutover.replication.InMemoryCheckpointStore;
+import dev.cutover.replication.InMemoryRangeResultStore;
 import dev.cutover.replication.Reconciler;
 import dev.cutover.replication.ReconciliationException;
 import dev.cutover.replication.ReconciliationReport;
 import dev.cutover.replication.Repair;
+import dev.cutover.replication.jdbc.JdbcCheckpointStore;
+import dev.cutover.replication.jdbc.JdbcRangeResultStore;
+import dev.cutover.replication.spi.CheckpointStore;
 import dev.cutover.replication.spi.KeyReader;
+import dev.cutover.replication.spi.RangeResultStore;
 import dev.cutover.replication.spi.VersionedTarget;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -18,6 +27,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -46,6 +59,9 @@ import picocli.CommandLine.Spec;
                     + " 6 differences or rejected rows remain."
         })
 public final class ReconcileCommand implements Callable<Integer> {
+    /** Table prefix of a resumable reconciliation's checkpoints; its results go to {@code cutover_reconcile_<id>}. */
+    static final String RANGES_PREFIX = "cutover_reconcile_ranges_";
+
     @Spec
     CommandSpec spec;
 
@@ -82,6 +98,42 @@ public final class ReconcileCommand implements Callable<Integer> {
             defaultValue = "500",
             description = "Wait before re-reading the differences, so writes in flight land; default ${DEFAULT-VALUE}.")
     long recheckAfter = 500;
+
+    @Option(
+            names = "--workers",
+            paramLabel = "N",
+            defaultValue = "1",
+            description = "Reconcilers in this process sharing the ranges, 1 to 64; default ${DEFAULT-VALUE}. Other"
+                    + " processes with the same --reconcile-id share them too.")
+    int workers = 1;
+
+    @Option(
+            names = "--reconcile-id",
+            paramLabel = "NAME",
+            description = "Names a resumable reconciliation ([a-z][a-z0-9_]*): its ranges are checkpointed, the same"
+                    + " id resumes with the ranges left (and, once all are done, prints the same report), a new id"
+                    + " reconciles again.")
+    @Nullable
+    String reconcileId;
+
+    @Option(
+            names = "--ranges",
+            paramLabel = "N",
+            defaultValue = "16",
+            description = "Ranges the work is cut into with --workers or --reconcile-id, 1 to 4096; the same for"
+                    + " every process of one id; default ${DEFAULT-VALUE}.")
+    int ranges = 16;
+
+    @Option(
+            names = "--owner",
+            paramLabel = "NAME",
+            description =
+                    "Who this process is to the checkpoints (the same after a restart); default: host, pid, random.")
+    @Nullable
+    String owner;
+
+    @Mixin
+    CheckpointDbOptions checkpointOptions = new CheckpointDbOptions();
 
     @Option(names = "--repair", description = "Repair the differences found (needs --direction).")
     boolean repair;
@@ -131,19 +183,48 @@ public final class ReconcileCommand implements Callable<Integer> {
                 ignoreFields.add(f);
             }
         }
+        ReplicationOptions.range("--workers", workers, 1, BackfillBuilder.MAX_WORKERS);
+        ReplicationOptions.range("--ranges", ranges, 1, 4096);
+        CheckpointDbOptions.checkOwner(owner);
+        if (reconcileId != null
+                && (!JdbcCheckpointStore.IDENTIFIER.matcher(reconcileId).matches()
+                        || (RANGES_PREFIX + reconcileId).length() > JdbcCheckpointStore.MAX_TABLE_LENGTH)) {
+            throw CliException.invalid(
+                    "--reconcile-id",
+                    "expected a lower-case letter, then lower-case letters, digits or _ (at most "
+                            + (JdbcCheckpointStore.MAX_TABLE_LENGTH - RANGES_PREFIX.length()) + " characters)",
+                    reconcileId);
+        }
         if (report != null) {
             Reports.checkWritable(report);
         }
-        try (ReplicationOptions.Connections conns = sides.connect(spec);
+        ReplicationOptions.Ends ends = sides.check(spec);
+        CheckpointDbOptions.At at = reconcileId == null ? null : checkpointOptions.resolve(spec, ends, sides);
+        try (HikariDataSource checkpointDb = at == null ? null : at.pool(workers + 1);
+                ReplicationOptions.Connections conns = sides.connect(spec, 3 * workers + 1);
                 ReplicationOptions.Sides opened = sides.open(spec, conns, b -> b.build())) {
-            return run(opened);
+            Stores stores = null;
+            if (checkpointDb != null) {
+                String id = java.util.Objects.requireNonNull(reconcileId);
+                stores = new Stores(
+                        JdbcCheckpointStore.builder(checkpointDb, id)
+                                .tablePrefix(RANGES_PREFIX)
+                                .build(),
+                        JdbcRangeResultStore.builder(checkpointDb, id).build());
+            } else if (workers > 1) {
+                stores = new Stores(new InMemoryCheckpointStore(), new InMemoryRangeResultStore());
+            }
+            return run(opened, stores);
         }
     }
 
-    private int run(ReplicationOptions.Sides opened) throws Exception {
+    /** Where a split reconciliation keeps its ranges and their results. */
+    private record Stores(CheckpointStore checkpoints, RangeResultStore results) {}
+
+    private int run(ReplicationOptions.Sides opened, @Nullable Stores stores) throws Exception {
         Reconciler reconciler = reconciler(opened);
         PrintWriter out = spec.commandLine().getOut();
-        ReconciliationReport first = reconcile(reconciler);
+        ReconciliationReport first = stores == null ? reconcile(reconciler) : split(reconciler, stores);
         if (report != null) {
             Reports.write(report, (ObjectNode) tree(first));
         }
@@ -214,6 +295,39 @@ public final class ReconcileCommand implements Callable<Integer> {
             return b.build();
         } catch (IllegalArgumentException e) {
             throw CliException.usage(null, "bad reconciliation options: " + e.getMessage());
+        }
+    }
+
+    /**
+     * {@code --workers} reconcilers in this process, each with its own owner, sharing the ranges with
+     * each other and with every other process of the same {@code --reconcile-id}; each ends with the
+     * whole report.
+     */
+    private ReconciliationReport split(Reconciler reconciler, Stores stores) throws InterruptedException {
+        ExecutorService pool =
+                Executors.newFixedThreadPool(workers, DaemonThreads.numbered("cutover-reconcile-worker"));
+        try {
+            List<Future<ReconciliationReport>> runs = new ArrayList<>();
+            for (int w = 0; w < workers; w++) {
+                // without --owner, each split gets its own default owner (host, pid, random)
+                Reconciler.Split split =
+                        reconciler.split(stores.checkpoints(), stores.results()).ranges(ranges);
+                if (owner != null) {
+                    split.owner(workers == 1 ? owner : owner + "-w" + w);
+                }
+                runs.add(pool.submit(split::run));
+            }
+            ReconciliationReport report = null;
+            for (Future<ReconciliationReport> run : runs) {
+                try {
+                    report = run.get();
+                } catch (ExecutionException e) {
+                    throw new CliException(Exit.FAILED, "reconciliation failed: " + Errors.describe(e.getCause()));
+                }
+            }
+            return java.util.Objects.requireNonNull(report);
+        } finally {
+            pool.shutdownNow();
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.cutover.cli.internal;
 
+import com.zaxxer.hikari.HikariDataSource;
 import dev.cutover.replication.dynamodb.DynamoDbScanSource;
 import dev.cutover.replication.dynamodb.DynamoDbVersionedTarget;
 import dev.cutover.replication.dynamodb.ItemKey;
@@ -348,20 +349,33 @@ public final class ReplicationOptions {
      * is created or written; the caller closes the result.
      */
     Connections connect(CommandSpec spec) {
+        return connect(spec, 4);
+    }
+
+    /**
+     * Connects both ends, each JDBC end through a pool of up to {@code connections} connections
+     * (opened when needed, reused for every page); the caller closes the result.
+     */
+    Connections connect(CommandSpec spec, int connections) {
         Ends e = check(spec);
-        DataSource sourceDs = null;
-        DataSource targetDs = null;
-        DynamoDbClient client = null;
-        if (e.sourceUrl() != null) {
-            sourceDs = Jdbc.open(e.sourceUrl(), e.sourceUser(), e.sourcePassword());
+        HikariDataSource sourceDs = null;
+        HikariDataSource targetDs = null;
+        Connections c;
+        try {
+            if (e.sourceUrl() != null) {
+                sourceDs = Jdbc.pool(e.sourceUrl(), e.sourceUser(), e.sourcePassword(), "source", connections);
+            }
+            if (e.targetUrl() != null) {
+                targetDs = Jdbc.pool(e.targetUrl(), e.targetUser(), e.targetPassword(), "target", connections);
+            }
+            DynamoDbClient client = e.sourceDynamoDb() != null || e.targetDynamoDb() != null
+                    ? dynamoDb.client(spec, e.settings())
+                    : null;
+            c = new Connections(sourceDs, targetDs, client);
+        } catch (RuntimeException failed) {
+            new Connections(sourceDs, targetDs, null).close();
+            throw failed;
         }
-        if (e.targetUrl() != null) {
-            targetDs = Jdbc.open(e.targetUrl(), e.targetUser(), e.targetPassword());
-        }
-        if (e.sourceDynamoDb() != null || e.targetDynamoDb() != null) {
-            client = dynamoDb.client(spec, e.settings());
-        }
-        Connections c = new Connections(sourceDs, targetDs, client);
         try {
             Preflight.check(this, e, c);
         } catch (RuntimeException failed) {
@@ -380,6 +394,11 @@ public final class ReplicationOptions {
         public void close() {
             if (dynamoDb != null) {
                 dynamoDb.close();
+            }
+            for (DataSource ds : new DataSource[] {source, target}) {
+                if (ds instanceof HikariDataSource pool) {
+                    pool.close();
+                }
             }
         }
     }

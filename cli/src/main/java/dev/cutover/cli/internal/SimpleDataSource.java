@@ -19,6 +19,7 @@ final class SimpleDataSource implements DataSource {
     private final String url;
     private final @Nullable String user;
     private final @Nullable String password;
+    private volatile int loginTimeout;
 
     SimpleDataSource(String url, @Nullable String user, @Nullable String password) {
         this.url = Objects.requireNonNull(url, "url");
@@ -59,12 +60,18 @@ final class SimpleDataSource implements DataSource {
     @Override
     public void setLogWriter(@Nullable PrintWriter out) {}
 
+    /**
+     * Kept, not applied (the drivers take their own timeouts from the URL): a pool sets it, and waits
+     * that long for its connection threads when it closes.
+     */
     @Override
-    public void setLoginTimeout(int seconds) {}
+    public void setLoginTimeout(int seconds) {
+        this.loginTimeout = seconds;
+    }
 
     @Override
     public int getLoginTimeout() {
-        return 0;
+        return loginTimeout;
     }
 
     @Override

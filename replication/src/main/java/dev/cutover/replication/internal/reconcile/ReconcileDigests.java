@@ -6,7 +6,14 @@ import dev.cutover.replication.ReconciliationException;
 import dev.cutover.replication.ReconciliationReport.Rejection;
 import dev.cutover.replication.ReconciliationReport.RowError;
 import dev.cutover.replication.SourceRejection;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.security.SecureRandom;
+import java.util.Base64;
 import java.util.BitSet;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -53,10 +60,24 @@ final class ReconcileDigests {
      */
     static ReconcileDigests ofOld(ReconcileSettings s, ReconcileFindings findings, ExecutorService io)
             throws ReconciliationException, InterruptedException {
+        return ofOld(s, findings, io, 0, s.oldSide().segments(), () -> {});
+    }
+
+    /** {@link #ofOld} of the old side's segments {@code from} to {@code to} (exclusive) only. */
+    static ReconcileDigests ofOld(
+            ReconcileSettings s,
+            ReconcileFindings findings,
+            ExecutorService io,
+            int from,
+            int to,
+            ReconcileScan.Beat beat)
+            throws ReconciliationException, InterruptedException {
         ReconcileDigests d = new ReconcileDigests(s);
-        ReconcileScan.all(
+        ReconcileScan.segments(
                 s.oldSide(),
                 "old",
+                from,
+                to,
                 s.pageSize(),
                 raw -> {
                     Optional<Change> row;
@@ -76,15 +97,116 @@ final class ReconcileDigests {
                     }
                 },
                 r -> d.rejected(findings, "old", r, newKeyOf(s, r.key())),
-                io);
+                io,
+                beat);
         return d;
     }
 
     /** Digests the new side as it is; rows the source rejected go to {@code findings}. */
     static ReconcileDigests ofNew(ReconcileSettings s, ReconcileFindings findings, ExecutorService io)
             throws ReconciliationException, InterruptedException {
+        return ofNew(s, findings, io, 0, s.newSide().segments(), () -> {});
+    }
+
+    /** {@link #ofNew} of the new side's segments {@code from} to {@code to} (exclusive) only. */
+    static ReconcileDigests ofNew(
+            ReconcileSettings s,
+            ReconcileFindings findings,
+            ExecutorService io,
+            int from,
+            int to,
+            ReconcileScan.Beat beat)
+            throws ReconciliationException, InterruptedException {
         ReconcileDigests d = new ReconcileDigests(s);
-        ReconcileScan.all(s.newSide(), "new", s.pageSize(), d::add, r -> d.rejected(findings, "new", r, r.key()), io);
+        ReconcileScan.segments(
+                s.newSide(),
+                "new",
+                from,
+                to,
+                s.pageSize(),
+                d::add,
+                r -> d.rejected(findings, "new", r, r.key()),
+                io,
+                beat);
+        return d;
+    }
+
+    /** Digests of no rows, to add parts to. */
+    static ReconcileDigests empty(ReconcileSettings s) {
+        return new ReconcileDigests(s);
+    }
+
+    /**
+     * Adds the digests of {@code part}, another part of the same side: sums of row digests add up
+     * (modulo 2^64), so the digests of a side read in parts are those of the side read at once.
+     */
+    void add(ReconcileDigests part) {
+        for (int b = 0; b < rows.length; b++) {
+            rows[b] += part.rows[b];
+            sumA[b] += part.sumA[b];
+            sumB[b] += part.sumB[b];
+            rejected[b] += part.rejected[b];
+        }
+        liveRows += part.liveRows;
+        notMigrated += part.notMigrated;
+    }
+
+    /** These digests as text: the counts, then each bucket that holds a row, for a split run's store. */
+    String encode() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeInt(rows.length);
+            out.writeLong(liveRows);
+            out.writeLong(notMigrated);
+            for (int b = 0; b < rows.length; b++) {
+                if (rows[b] != 0 || rejected[b] != 0 || sumA[b] != 0 || sumB[b] != 0) {
+                    out.writeInt(b);
+                    out.writeInt(rows[b]);
+                    out.writeInt(rejected[b]);
+                    out.writeLong(sumA[b]);
+                    out.writeLong(sumB[b]);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a byte array does not fail
+        }
+        return Base64.getEncoder().encodeToString(bytes.toByteArray());
+    }
+
+    /**
+     * Reads what {@link #encode} wrote.
+     *
+     * @throws IllegalArgumentException when {@code text} is not such digests, or of another bucket count
+     */
+    static ReconcileDigests decode(ReconcileSettings s, String text) {
+        ReconcileDigests d = new ReconcileDigests(s);
+        byte[] raw;
+        try {
+            raw = Base64.getDecoder().decode(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("stored digests are not Base64: " + e.getMessage(), e);
+        }
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(raw))) {
+            int buckets = in.readInt();
+            if (buckets != d.rows.length) {
+                throw new IllegalArgumentException(
+                        "stored digests have " + buckets + " buckets but this reconciler has " + d.rows.length);
+            }
+            d.liveRows = in.readLong();
+            d.notMigrated = in.readLong();
+            while (in.available() > 0) {
+                int b = in.readInt();
+                if (b < 0 || b >= buckets) {
+                    throw new IllegalArgumentException("stored digests name bucket " + b + " of " + buckets);
+                }
+                d.rows[b] = in.readInt();
+                d.rejected[b] = in.readInt();
+                d.sumA[b] = in.readLong();
+                d.sumB[b] = in.readLong();
+            }
+        } catch (IOException e) {
+            throw new IllegalArgumentException("stored digests are cut short: " + e, e);
+        }
         return d;
     }
 

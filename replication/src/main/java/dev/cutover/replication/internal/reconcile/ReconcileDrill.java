@@ -31,15 +31,27 @@ import org.jspecify.annotations.Nullable;
 final class ReconcileDrill {
     private final ReconcileSettings s;
     private final ReconcileJudge judge;
+    private final ReconcileScan.Beat beat;
 
     ReconcileDrill(ReconcileSettings settings, ReconcileJudge judge) {
+        this(settings, judge, () -> {});
+    }
+
+    /** A drill that runs {@code beat} after each page it reads. */
+    ReconcileDrill(ReconcileSettings settings, ReconcileJudge judge, ReconcileScan.Beat beat) {
         this.s = settings;
         this.judge = judge;
+        this.beat = beat;
     }
 
     void run(BitSet differing, ReconcileDigests old, ReconcileDigests neu, ExecutorService io)
             throws ReconciliationException, InterruptedException {
-        for (BitSet group : groups(differing, old, neu)) {
+        run(groups(s, differing, old, neu), io);
+    }
+
+    /** Compares the rows of {@code groups}, one group after the other, in their order. */
+    void run(List<BitSet> groups, ExecutorService io) throws ReconciliationException, InterruptedException {
+        for (BitSet group : groups) {
             Map<String, List<OldRow>> olds = new HashMap<>();
             Map<String, Change> news = new HashMap<>();
             // keys of this group a side rejected: reported by the first pass, and not compared here
@@ -47,9 +59,11 @@ final class ReconcileDrill {
             Set<String> newRejected = new HashSet<>();
             Parallel.both(
                     io,
-                    () -> ReconcileScan.all(
+                    () -> ReconcileScan.segments(
                             s.oldSide(),
                             "old",
+                            0,
+                            s.oldSide().segments(),
                             s.pageSize(),
                             raw -> {
                                 Optional<Change> row;
@@ -66,10 +80,13 @@ final class ReconcileDrill {
                                 }
                             },
                             r -> keep(group, oldRejected, ReconcileDigests.newKeyOf(s, r.key())),
-                            io),
-                    () -> ReconcileScan.all(
+                            io,
+                            beat),
+                    () -> ReconcileScan.segments(
                             s.newSide(),
                             "new",
+                            0,
+                            s.newSide().segments(),
                             s.pageSize(),
                             row -> {
                                 if (!row.isDelete() && group.get(s.bucketOf(row.key()))) {
@@ -77,7 +94,8 @@ final class ReconcileDrill {
                                 }
                             },
                             r -> keep(group, newRejected, r.key()),
-                            io));
+                            io,
+                            beat));
             TreeSet<String> keys = new TreeSet<>(olds.keySet());
             keys.addAll(news.keySet());
             keys.removeAll(oldRejected);
@@ -94,7 +112,11 @@ final class ReconcileDrill {
         }
     }
 
-    private List<BitSet> groups(BitSet differing, ReconcileDigests old, ReconcileDigests neu) {
+    /**
+     * The differing buckets in groups of at most {@code maxRowsInMemory} rows, in bucket order: the
+     * same for every process that has the same digests.
+     */
+    static List<BitSet> groups(ReconcileSettings s, BitSet differing, ReconcileDigests old, ReconcileDigests neu) {
         List<BitSet> groups = new ArrayList<>();
         BitSet current = new BitSet();
         long rows = 0;

@@ -72,6 +72,27 @@ final class ReconcileFindings {
         settled++;
     }
 
+    /**
+     * Adds what one part of a split run found: its exact counts (but rows read, which the merged
+     * digests give), and its entries while each list is below the limit.
+     */
+    synchronized void absorb(ReconciliationReport part) {
+        Counts c = part.counts();
+        missingCount += c.missingInNew();
+        extraCount += c.extraInNew();
+        differentCount += c.different();
+        collisionCount += c.collisions();
+        errorCount += c.errors();
+        rejectedCount += c.rejected();
+        settled += c.settledOnRecheck();
+        part.missingInNew().forEach(d -> keep(missing, d));
+        part.extraInNew().forEach(d -> keep(extra, d));
+        part.different().forEach(d -> keep(different, d));
+        part.collisions().forEach(x -> keep(collisions, x));
+        part.errors().forEach(x -> keep(errors, x));
+        part.rejected().forEach(x -> keep(rejected, x));
+    }
+
     private <T> void keep(List<T> list, T item) {
         if (list.size() < limit) {
             list.add(item);

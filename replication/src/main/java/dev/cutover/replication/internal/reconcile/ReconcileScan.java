@@ -34,8 +34,34 @@ final class ReconcileScan {
             Consumer<SourceRejection> rejected,
             ExecutorService io)
             throws ReconciliationException, InterruptedException {
+        segments(source, side, 0, source.segments(), pageSize, rows, rejected, io, () -> {});
+    }
+
+    /** What runs after each page, on the reading thread: a split run renews its lease there. */
+    interface Beat {
+        void page() throws ReconciliationException;
+    }
+
+    /**
+     * {@link #all} for segments {@code from} (inclusive) to {@code to} (exclusive) of {@code source}
+     * only, with {@code beat} run after each page.
+     */
+    static void segments(
+            SegmentedSource source,
+            String side,
+            int from,
+            int to,
+            int pageSize,
+            Consumer<Change> rows,
+            Consumer<SourceRejection> rejected,
+            ExecutorService io,
+            Beat beat)
+            throws ReconciliationException, InterruptedException {
+        if (from >= to) {
+            return;
+        }
         int segments = source.segments();
-        int segment = 0;
+        int segment = from;
         @Nullable String token = null;
         Future<SegmentedSource.Page> ahead = read(io, source, side, segment, segments, null, pageSize);
         try {
@@ -45,9 +71,10 @@ final class ReconcileScan {
                 if (token == null) {
                     segment++;
                 }
-                ahead = segment < segments ? read(io, source, side, segment, segments, token, pageSize) : null;
+                ahead = segment < to ? read(io, source, side, segment, segments, token, pageSize) : null;
                 page.rejected().forEach(rejected);
                 page.rows().forEach(rows);
+                beat.page();
             }
         } finally {
             if (ahead != null) {

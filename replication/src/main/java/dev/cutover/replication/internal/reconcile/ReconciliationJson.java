@@ -37,6 +37,20 @@ public final class ReconciliationJson {
     private ReconciliationJson() {}
 
     public static void write(ReconciliationReport r, Path file) throws IOException {
+        ObjectNode root = tree(r);
+        Path target = file.toAbsolutePath();
+        Path temp =
+                Files.createTempFile(target.getParent(), target.getFileName().toString(), ".tmp");
+        try {
+            MAPPER.writeValue(temp.toFile(), root);
+            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    /** The report as the JSON tree of its file. */
+    static ObjectNode tree(ReconciliationReport r) {
         ObjectNode root = MAPPER.createObjectNode();
         root.put("schema", ReconciliationReport.SCHEMA);
         root.put("oldSide", r.oldSide());
@@ -77,15 +91,12 @@ public final class ReconciliationJson {
         for (Rejection x : r.rejected()) {
             rejected.addObject().put("key", x.key()).put("side", x.side()).put("reason", x.reason());
         }
-        Path target = file.toAbsolutePath();
-        Path temp =
-                Files.createTempFile(target.getParent(), target.getFileName().toString(), ".tmp");
-        try {
-            MAPPER.writeValue(temp.toFile(), root);
-            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        return root;
+    }
+
+    /** Reads a report from the JSON tree {@link #tree} made. */
+    static ReconciliationReport fromTree(JsonNode root) {
+        return report(root);
     }
 
     private static void discrepancies(ArrayNode array, List<Discrepancy> list) {
