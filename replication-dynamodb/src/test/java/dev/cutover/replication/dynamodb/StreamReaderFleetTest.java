@@ -3,11 +3,16 @@ package dev.cutover.replication.dynamodb;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cutover.replication.Change;
+import dev.cutover.replication.InMemoryShardCheckpointStore;
 import dev.cutover.replication.Reconciler;
 import dev.cutover.replication.ReconciliationReport;
 import dev.cutover.replication.spi.ShardCheckpointStore;
+import dev.cutover.replication.spi.ShardCheckpointStore.Shard;
 import dev.cutover.testkit.Eventually;
 import dev.cutover.testsupport.LocalDynamoDb;
+import dev.cutover.testsupport.MutableClock;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -22,6 +27,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
@@ -261,6 +267,73 @@ class StreamReaderFleetTest {
             kills.values().forEach(KillSwitch::bury);
             readers.forEach(DynamoDbStreamReader::close);
             target.close();
+        }
+    }
+
+    @Test
+    void aReaderWhoseLeaseWasTakenDeliversNothingMoreOfThatShard() throws Exception {
+        ShardGraph graph = new ShardGraph(1, Set.of(), 2);
+        InMemoryShardCheckpointStore checkpoints = new InMemoryShardCheckpointStore();
+        MutableClock clock = new MutableClock();
+        ShardGraph.FirstSeen seen = new ShardGraph.FirstSeen();
+        // the reader's checkpoint calls wait while the test moves the clock and steals the lease,
+        // so that it cannot renew in between; a long lease keeps its own renewals 20 s apart
+        ReentrantReadWriteLock gate = new ReentrantReadWriteLock();
+        ShardCheckpointStore gated = (ShardCheckpointStore) Proxy.newProxyInstance(
+                ShardCheckpointStore.class.getClassLoader(),
+                new Class<?>[] {ShardCheckpointStore.class},
+                (proxy, method, args) -> {
+                    gate.readLock().lock();
+                    try {
+                        return method.invoke(checkpoints, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    } finally {
+                        gate.readLock().unlock();
+                    }
+                });
+        try (DynamoDbStreamReader reader = DynamoDbStreamReader.builder(graph.stream, ScriptedStream.ARN, seen)
+                .key(ItemKey.attribute("id"))
+                .version(ItemVersion.attribute("version"))
+                .checkpoints(gated)
+                .owner("stale")
+                .clock(clock)
+                .pollInterval(Duration.ofMillis(5))
+                .describeEvery(Duration.ofMillis(50))
+                .lease(Duration.ofSeconds(60))
+                .build()) {
+            reader.start();
+            Shard shard = new Shard("cutover", ScriptedStream.ARN, "r0");
+            Eventually.within(
+                    WAIT,
+                    "the first records, checkpointed",
+                    () -> seen.complete(graph.written) && checkpointed(checkpoints, shard));
+            gate.writeLock().lock();
+            try {
+                clock.advance(Duration.ofSeconds(61)); // the reader stalled past its lease ...
+                assertThat(checkpoints.lease(
+                                shard, "thief", clock.instant(), clock.instant().plus(Duration.ofSeconds(60))))
+                        .as("another reader takes the expired lease")
+                        .isPresent();
+            } finally {
+                gate.writeLock().unlock();
+            }
+            graph.writeMore(); // ... and records come in
+            Eventually.within(
+                    WAIT, "the stale reader noticed", () -> reader.counts().lostLeases() == 1);
+            assertThat(reader.ownedShards()).isEmpty();
+            assertThat(seen.seen.values().stream().mapToInt(Set::size).sum())
+                    .as("nothing delivered after the lease was lost")
+                    .isEqualTo(4);
+            assertThat(checkpoints.read(shard).orElseThrow().owner()).isEqualTo("thief");
+        }
+    }
+
+    private static boolean checkpointed(ShardCheckpointStore checkpoints, Shard shard) {
+        try {
+            return checkpoints.read(shard).map(c -> c.sequenceNumber() != null).orElse(false);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
     }
 }
