@@ -61,7 +61,7 @@ class StreamReaderFleetProperties {
                     .batchSize(2)
                     .pollInterval(Duration.ofMillis(5))
                     .describeEvery(Duration.ofMillis(30))
-                    .lease(Duration.ofMillis(900))
+                    .lease(Duration.ofMillis(1500))
                     .maxBackoff(Duration.ofMillis(30))
                     .closeTimeout(Duration.ofSeconds(2))
                     .build();

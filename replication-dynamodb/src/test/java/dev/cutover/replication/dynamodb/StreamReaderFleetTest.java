@@ -40,7 +40,7 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
  */
 class StreamReaderFleetTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private static final Duration LEASE = Duration.ofSeconds(2);
+    private static final Duration LEASE = Duration.ofSeconds(3);
     private static final List<String> NAMES = List.of("a", "b", "c");
 
     /** A handler per reader that fails the test when two readers deliver one key at once. */
