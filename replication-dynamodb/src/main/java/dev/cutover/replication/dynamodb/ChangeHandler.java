@@ -18,8 +18,9 @@ import java.util.List;
  * <p>The reader checkpoints the shard only after this returns, so a change is delivered at least
  * once: after a crash, a lost lease or a failure here, the same changes come again, which the
  * versioned apply absorbs. Throwing means "not handled": the reader waits (backing off) and hands
- * the same changes again, and never skips them. Called from the reader's one thread, one shard's
- * batch at a time.
+ * the same changes again, and never skips them. Called one shard's batch at a time per shard;
+ * with {@link DynamoDbStreamReader.Builder#threads} above 1, from that many threads at once (each
+ * with another shard's batch), so the handler must then be thread-safe.
  *
  * @since 0.1.0
  */

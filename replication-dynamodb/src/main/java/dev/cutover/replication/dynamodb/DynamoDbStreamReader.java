@@ -52,12 +52,25 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
  * key's records arrive in the order the table wrote them, across splits. Shards without a
  * checkpoint start at the oldest record kept ({@code TRIM_HORIZON}: at most 24 hours, which the
  * versioned apply absorbs); checkpointed shards, and expired iterators, resume after the last
- * sequence number delivered. Each shard is leased in the {@link ShardCheckpointStore}, so several
- * readers (processes) split the shards between them and take over those of a reader that stopped
- * once its lease expires. DynamoDB advises at most two readers per shard at once.
+ * sequence number delivered. DynamoDB advises at most two readers per shard at once.
  *
- * <p><b>Threads.</b> One daemon thread per reader; the handler runs on it, one shard's batch at a
- * time. {@link #close()} stops it and releases the leases. The clients are the application's.
+ * <p><b>Several readers.</b> Each shard is leased in the {@link ShardCheckpointStore}, so readers
+ * (processes) sharing one store split the shards between them. Each reader also holds a presence
+ * lease in the same store (records named {@code cutover-reader-slot-N}), and every describe round
+ * works out its fair share: with {@code S} readable shards and {@code R} live readers it holds at
+ * most {@code ceil(S / R)}, and while another holds fewer than {@code floor(S / R)} and no shard
+ * is free, one above that hands it a shard (released after its last checkpoint); so a reader that
+ * joins gets its share within a few describe rounds. A reader that dies stops renewing: its shards are taken by the others once its
+ * leases expire ({@link Builder#lease}), from their last checkpoint, so the records it delivered
+ * without checkpointing are delivered again (the versioned apply absorbs them). Before each
+ * delivery the reader checks it still holds the shard's lease, renewing it when less than a third
+ * of it is left, and each checkpoint is conditioned on holding it: a reader never hands over
+ * changes of a shard another reader took. Keep a handler call well under a third of the lease.
+ *
+ * <p><b>Threads.</b> One daemon thread per reader coordinates (describes, balances, renews); a
+ * pool of {@link Builder#threads} daemon threads reads the shards, one shard per thread at a time,
+ * and calls the handler (thread-safe when {@code threads} is above 1). {@link #close()} stops them and
+ * releases the leases. The clients are the application's.
  *
  * @since 0.1.0
  */
@@ -84,6 +97,7 @@ public final class DynamoDbStreamReader implements AutoCloseable {
                 b.maxBackoff,
                 b.batchSize,
                 b.maxShards,
+                b.threads,
                 b.closeTimeout,
                 b.clock);
         this.follower = new ShardFollower(streams, b.checkpoints, b.handler, converter, settings, counters);
@@ -124,13 +138,13 @@ public final class DynamoDbStreamReader implements AutoCloseable {
         follower.start();
     }
 
-    /** Stops the thread, waiting for a running handler up to the close timeout, and releases the shards. */
+    /** Stops the threads, waiting for running handlers up to the close timeout, and releases the shards. */
     @Override
     public void close() {
         follower.close();
     }
 
-    /** Whether the reader's thread runs. */
+    /** Whether the reader's coordinating thread runs. */
     public boolean isRunning() {
         return follower.isRunning();
     }
@@ -177,6 +191,7 @@ public final class DynamoDbStreamReader implements AutoCloseable {
         private Duration closeTimeout = Duration.ofSeconds(10);
         private int batchSize = 1000;
         private int maxShards = Integer.MAX_VALUE;
+        private int threads = 1;
         private Clock clock = Clock.systemUTC();
 
         private Builder(DynamoDbStreamsClient streams, String streamArn, ChangeHandler handler) {
@@ -267,12 +282,32 @@ public final class DynamoDbStreamReader implements AutoCloseable {
             return this;
         }
 
-        /** Most shards this reader holds at once, so several readers share them; default no limit. */
+        /**
+         * Most shards this reader holds at once; default no limit. Readers sharing a checkpoint
+         * store balance the shards between them anyway (see the class documentation); this caps one
+         * reader below its fair share.
+         */
         public Builder maxShards(int maxShards) {
             if (maxShards < 1) {
                 throw new IllegalArgumentException("maxShards must be >= 1 but was " + maxShards);
             }
             this.maxShards = maxShards;
+            return this;
+        }
+
+        /**
+         * How many shards this reader reads at once, each on its own pool thread (a shard is never
+         * read by two threads); default 1, as in 0.1.0. Above 1 the handler is called from that
+         * many threads at once, each with another shard's batch, so it must be thread-safe (the
+         * versioned targets' {@code apply} is).
+         *
+         * @since 0.2.0
+         */
+        public Builder threads(int threads) {
+            if (threads < 1 || threads > 256) {
+                throw new IllegalArgumentException("threads must be 1 to 256 but was " + threads);
+            }
+            this.threads = threads;
             return this;
         }
 

@@ -15,6 +15,7 @@ import java.time.Duration;
  * @param maxBackoff the longest wait after failures
  * @param batchSize records per {@code GetRecords}
  * @param maxShards most shards held at once
+ * @param threads shards read at once
  * @param closeTimeout how long close waits for a handler before interrupting it
  * @param clock the clock of leases
  */
@@ -28,5 +29,6 @@ public record StreamSettings(
         Duration maxBackoff,
         int batchSize,
         int maxShards,
+        int threads,
         Duration closeTimeout,
         Clock clock) {}
