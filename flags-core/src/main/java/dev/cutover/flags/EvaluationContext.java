@@ -52,6 +52,8 @@ public final class EvaluationContext {
     private final String @Nullable [] names;
     private final int @Nullable [] hashes;
     private final Object @Nullable [] values;
+    /** Whether an attribute named {@value #KEY_ATTRIBUTE} was set, which then hides the targeting key. */
+    private final boolean keyAttributeSet;
 
     /**
      * Attributes read on demand from another representation, for {@link #view(Source)}.
@@ -86,12 +88,14 @@ public final class EvaluationContext {
         names = NO_NAMES;
         hashes = NO_HASHES;
         values = NO_VALUES;
+        keyAttributeSet = false;
     }
 
     private EvaluationContext(@Nullable String key, Map<String, Object> attributes) {
         this.key = key;
         this.attributes = attributes;
         this.source = null;
+        this.keyAttributeSet = attributes.containsKey(KEY_ATTRIBUTE);
         if (attributes.isEmpty()) {
             // the common keyed context (a customer id and nothing else) allocates only itself
             names = NO_NAMES;
@@ -187,24 +191,38 @@ public final class EvaluationContext {
             // read it without a lookup in the adapter's attributes
             return KEY_ATTRIBUTE.equals(attribute) ? src.key() : src.attribute(attribute);
         }
-        int h = attribute.hashCode();
-        Object value = null;
         String[] n = names;
         if (n != null) {
-            int[] hs = hashes;
+            // attribute names are usually literals and compiled clauses intern theirs: an identity
+            // probe finds them without hashing or comparing characters
+            Object[] vs = values;
             for (int i = 0; i < n.length; i++) {
-                if (hs[i] == h && (n[i] == attribute || n[i].equals(attribute))) {
-                    value = values[i];
-                    break;
+                if (n[i] == attribute) {
+                    return vs[i];
                 }
             }
-        } else {
-            value = attributes.get(attribute);
+            if (attribute == KEY_ATTRIBUTE && !keyAttributeSet) {
+                return key;
+            }
+            return scan(n, attribute);
         }
-        if (value == null && h == KEY_HASH && KEY_ATTRIBUTE.equals(attribute)) {
+        Object value = attributes.get(attribute);
+        if (value == null && KEY_ATTRIBUTE.equals(attribute)) {
             return key;
         }
         return value;
+    }
+
+    /** The lookup by characters after the identity probe missed: hash codes first, then equals. */
+    private @Nullable Object scan(String[] n, String attribute) {
+        int h = attribute.hashCode();
+        int[] hs = hashes;
+        for (int i = 0; i < n.length; i++) {
+            if (hs[i] == h && n[i].equals(attribute)) {
+                return values[i];
+            }
+        }
+        return h == KEY_HASH && KEY_ATTRIBUTE.equals(attribute) ? key : null;
     }
 
     @Override

@@ -14,7 +14,8 @@ import java.util.Set;
  * Integral numbers compare exactly as {@code long}; others as {@code double}.
  *
  * <p>Every method here is kept small on purpose so the JIT inlines the whole match into the rule
- * loop; the operator is dispatched once on a precomputed int kind.
+ * loop: a string attribute (the common case) takes one type check and one dispatch on the
+ * precomputed int kind; numbers and booleans go through {@code matchesOther}.
  */
 final class CompiledClause {
     private static final int EQUALS = 0;
@@ -92,37 +93,46 @@ final class CompiledClause {
 
     boolean matches(EvaluationContext context) {
         Object value = context.get(attribute);
-        // the most common clause, a string attribute against a few strings, goes straight to the compare
-        if (value instanceof String s && fewStrings) {
-            return negate != containsString(s);
+        // most attributes are strings: one type check, then the operator's string compare
+        if (value instanceof String s) {
+            return negate != matchesString(s);
         }
-        if (value == null && onKey && context.key() == null) {
-            throw MissingTargetingKey.INSTANCE;
+        if (value == null) {
+            if (onKey && context.key() == null) {
+                throw MissingTargetingKey.INSTANCE;
+            }
+            return negate;
         }
-        return negate != (value != null && test(value));
+        return negate != matchesOther(value);
     }
 
-    private boolean test(Object value) {
+    private boolean matchesString(String s) {
         switch (kind) {
             case EQUALS:
-                return equalsAny(value);
+                return fewStrings ? containsString(s) : stringSet.contains(s);
             case STARTS:
-                return value instanceof String s && startsWithAny(s);
+                return startsWithAny(s);
             case ENDS:
-                return value instanceof String s && endsWithAny(s);
+                return endsWithAny(s);
             case CONTAINS:
-                return value instanceof String s && containsAny(s);
+                return containsAny(s);
             case NUMBER:
-                return value instanceof Number n && compareNumber(n);
+                return false;
             default:
-                return value instanceof String s && semver(s);
+                return semver(s);
         }
+    }
+
+    /** A number or a boolean: only equality and numeric comparisons can hold. */
+    private boolean matchesOther(Object value) {
+        if (kind == EQUALS) {
+            return equalsAny(value);
+        }
+        return kind == NUMBER && value instanceof Number n && compareNumber(n);
     }
 
     private boolean equalsAny(Object value) {
-        if (value instanceof String s) {
-            return strings.length <= FEW ? containsString(s) : stringSet.contains(s);
-        } else if (value instanceof Number n) {
+        if (value instanceof Number n) {
             return compareNumber(n);
         } else if (value instanceof Boolean bool) {
             for (boolean x : booleans) {

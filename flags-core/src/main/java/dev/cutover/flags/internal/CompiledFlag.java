@@ -36,6 +36,15 @@ public final class CompiledFlag {
      */
     static final int NO_VARIANT = 0xFFFFFF;
 
+    /** {@link #booleanConstant}: the flag must decide for each context. */
+    static final int DECIDES = -1;
+    /** {@link #booleanConstant}: every context gets {@code false}. */
+    static final int SERVES_FALSE = 0;
+    /** {@link #booleanConstant}: every context gets {@code true}. */
+    static final int SERVES_TRUE = 1;
+    /** {@link #booleanConstant}: every context gets the caller's default (off without an off-variant). */
+    static final int SERVES_DEFAULT = 2;
+
     final Flag flag;
     final String key;
     final long version;
@@ -83,6 +92,13 @@ public final class CompiledFlag {
      * null when the flag has an off-variant (no empty series for flags that never serve a default).
      */
     private final @Nullable LongAdder offDefaultCounter;
+    /**
+     * For an unscheduled boolean flag whose decision does not depend on the context (off, or on with
+     * a fixed fallthrough and nothing else): {@link #SERVES_FALSE}, {@link #SERVES_TRUE} or
+     * {@link #SERVES_DEFAULT}; otherwise {@link #DECIDES}. What {@link #decide} would serve, read
+     * with one load when no evaluation is counted.
+     */
+    final int booleanConstant;
 
     private CompiledFlag(Flag flag, String json, EvaluationCounters counterRegistry, long nowMillis) {
         this.flag = flag;
@@ -144,6 +160,26 @@ public final class CompiledFlag {
                     .map(p -> new CompiledFlag(p, FlagCodec.write(p), counterRegistry, nowMillis))
                     .orElse(null);
         }
+        this.booleanConstant = booleanConstant();
+    }
+
+    /** See {@link #booleanConstant}; called last in the constructor. */
+    private int booleanConstant() {
+        if (type != VariantType.BOOLEAN || scheduled()) {
+            return DECIDES;
+        }
+        int variant;
+        if (!on) {
+            variant = offIndex;
+            if (variant < 0) {
+                return SERVES_DEFAULT;
+            }
+        } else if (isStatic) {
+            variant = fallthrough.fixed;
+        } else {
+            return DECIDES;
+        }
+        return booleans[variant] ? SERVES_TRUE : SERVES_FALSE;
     }
 
     /** Compiles a validated flag. */

@@ -69,7 +69,14 @@ final class FlagEvaluator {
 
     /** The boolean value; allocation-free for an existing, unscheduled boolean flag. */
     boolean booleanValue(Snapshot s, String key, EvaluationContext context, boolean defaultValue) {
-        CompiledFlag f = s.flags().get(key);
+        CompiledFlag f = s.find(key);
+        if (f != null && !counting) {
+            // a flag that serves the same value to every context needs no decision
+            int constant = f.booleanConstant;
+            if (constant != CompiledFlag.DECIDES) {
+                return constant == CompiledFlag.SERVES_DEFAULT ? defaultValue : constant == CompiledFlag.SERVES_TRUE;
+            }
+        }
         int variant = fastVariant(s, f, key, context, VariantType.BOOLEAN);
         if (variant == CompiledFlag.NO_VARIANT) {
             return defaultValue;
@@ -85,7 +92,7 @@ final class FlagEvaluator {
 
     /** The string value; allocation-free for an existing, unscheduled string flag. */
     String stringValue(Snapshot s, String key, EvaluationContext context, String defaultValue) {
-        CompiledFlag f = s.flags().get(key);
+        CompiledFlag f = s.find(key);
         int variant = fastVariant(s, f, key, context, VariantType.STRING);
         if (variant == CompiledFlag.NO_VARIANT) {
             return defaultValue;
@@ -154,7 +161,7 @@ final class FlagEvaluator {
         EvaluationContext ctx = context == null ? EvaluationContext.empty() : context;
         VariantType type = null; // known once the flag is found: errors after that report it
         try {
-            CompiledFlag f = s.flags().get(key);
+            CompiledFlag f = s.find(key);
             if (f == null) {
                 return s.hasData() ? notFound(s, key, defaultValue) : defaulted(s, key, defaultValue, s.missingError());
             }
