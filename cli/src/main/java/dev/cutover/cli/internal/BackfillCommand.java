@@ -100,14 +100,6 @@ public final class BackfillCommand implements Callable<Integer> {
     Double rateLimit;
 
     @Option(
-            names = "--owner",
-            paramLabel = "NAME",
-            description =
-                    "Who this process is to the checkpoints (the same after a restart); default: host, pid, random.")
-    @Nullable
-    String owner;
-
-    @Option(
             names = "--report",
             paramLabel = "FILE",
             description = "Write the result as JSON (schema " + SCHEMA + ") to FILE.")
@@ -147,7 +139,7 @@ public final class BackfillCommand implements Callable<Integer> {
         if (rateLimit != null && !(rateLimit > 0 && Double.isFinite(rateLimit))) {
             throw CliException.invalid("--rate-limit", "expected a positive number of rows per second", rateLimit);
         }
-        CheckpointDbOptions.checkOwner(owner);
+        checkpointOptions.owner(); // checked before anything is opened
         checkId();
         if (report != null) {
             Reports.checkWritable(report);
@@ -311,6 +303,7 @@ public final class BackfillCommand implements Callable<Integer> {
             if (rateLimit != null) {
                 b.rateLimit(rateLimit);
             }
+            String owner = checkpointOptions.owner();
             if (owner != null) {
                 b.owner(owner);
             }

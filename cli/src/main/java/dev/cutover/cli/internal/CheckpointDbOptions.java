@@ -34,8 +34,17 @@ final class CheckpointDbOptions {
     @Nullable
     String checkpointPassword;
 
-    /** Checks {@code --owner}, as backfill and reconcile take it. */
-    static void checkOwner(@Nullable String owner) {
+    @Option(
+            names = "--owner",
+            paramLabel = "NAME",
+            description =
+                    "Who this process is to the checkpoints (the same after a restart); default: host, pid, random.")
+    @Nullable
+    String owner;
+
+    /** {@code --owner}, checked; null when not given. */
+    @Nullable
+    String owner() {
         if (owner != null
                 && (owner.isBlank()
                         || owner.length() > BackfillBuilder.MAX_OWNER_LENGTH
@@ -45,6 +54,7 @@ final class CheckpointDbOptions {
                     "expected 1 to " + BackfillBuilder.MAX_OWNER_LENGTH + " characters without control characters",
                     owner);
         }
+        return owner;
     }
 
     /** Where the checkpoint database is, with its credentials, checked but not connected to. */

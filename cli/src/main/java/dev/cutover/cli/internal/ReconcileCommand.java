@@ -124,14 +124,6 @@ public final class ReconcileCommand implements Callable<Integer> {
                     + " every process of one id; default ${DEFAULT-VALUE}.")
     int ranges = 16;
 
-    @Option(
-            names = "--owner",
-            paramLabel = "NAME",
-            description =
-                    "Who this process is to the checkpoints (the same after a restart); default: host, pid, random.")
-    @Nullable
-    String owner;
-
     @Mixin
     CheckpointDbOptions checkpointOptions = new CheckpointDbOptions();
 
@@ -185,7 +177,7 @@ public final class ReconcileCommand implements Callable<Integer> {
         }
         ReplicationOptions.range("--workers", workers, 1, BackfillBuilder.MAX_WORKERS);
         ReplicationOptions.range("--ranges", ranges, 1, 4096);
-        CheckpointDbOptions.checkOwner(owner);
+        checkpointOptions.owner(); // checked before anything is opened
         if (reconcileId != null
                 && (!JdbcCheckpointStore.IDENTIFIER.matcher(reconcileId).matches()
                         || (RANGES_PREFIX + reconcileId).length() > JdbcCheckpointStore.MAX_TABLE_LENGTH)) {
@@ -312,6 +304,7 @@ public final class ReconcileCommand implements Callable<Integer> {
                 // without --owner, each split gets its own default owner (host, pid, random)
                 Reconciler.Split split =
                         reconciler.split(stores.checkpoints(), stores.results()).ranges(ranges);
+                String owner = checkpointOptions.owner();
                 if (owner != null) {
                     split.owner(workers == 1 ? owner : owner + "-w" + w);
                 }
