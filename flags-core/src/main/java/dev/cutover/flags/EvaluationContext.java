@@ -191,6 +191,10 @@ public final class EvaluationContext {
             // read it without a lookup in the adapter's attributes
             return KEY_ATTRIBUTE.equals(attribute) ? src.key() : src.attribute(attribute);
         }
+        if (attribute == KEY_ATTRIBUTE && !keyAttributeSet) {
+            // the interned name (rollouts bucket by it): no attribute can hold it, no probe needed
+            return key;
+        }
         String[] n = names;
         if (n != null) {
             // attribute names are usually literals and compiled clauses intern theirs: an identity
@@ -200,9 +204,6 @@ public final class EvaluationContext {
                 if (n[i] == attribute) {
                     return vs[i];
                 }
-            }
-            if (attribute == KEY_ATTRIBUTE && !keyAttributeSet) {
-                return key;
             }
             return scan(n, attribute);
         }

@@ -38,6 +38,19 @@ final class CompiledClause {
 
     private final String[] strings;
     private final int[] stringHashes;
+    /**
+     * One bit per value's hash code modulo 64, for {@link #containsString}: an attribute whose bit is
+     * clear equals no value, which rejects most misses with one shift.
+     */
+    private final long hashBits;
+    /**
+     * For {@link #STARTS} and {@link #ENDS}: the character each value starts (or ends) with, compared
+     * before the whole prefix (or suffix), so that most misses cost one character.
+     */
+    private final char[] edgeChars;
+    /** The length of each value in {@link #strings}. */
+    private final int[] lengths;
+
     private final Set<String> stringSet;
     private final double[] numbers;
     private final long[] integers;
@@ -81,6 +94,18 @@ final class CompiledClause {
         this.strings = s.toArray(new String[0]);
         this.stringHashes = s.stream().mapToInt(String::hashCode).toArray();
         this.stringSet = new HashSet<>(s);
+        long bits = 0;
+        for (int h : stringHashes) {
+            bits |= 1L << h; // a shift of a long uses the low 6 bits of h
+        }
+        this.hashBits = bits;
+        this.edgeChars = new char[strings.length];
+        this.lengths = s.stream().mapToInt(String::length).toArray();
+        for (int i = 0; i < strings.length; i++) {
+            String x = strings[i];
+            // an empty prefix or suffix matches everything: its edge check is skipped (see below)
+            edgeChars[i] = x.isEmpty() ? 0 : kind == ENDS ? x.charAt(x.length() - 1) : x.charAt(0);
+        }
         this.numbers = n.stream().mapToDouble(Double::doubleValue).toArray();
         this.integers = whole.stream().mapToLong(Long::longValue).toArray();
         this.booleans = new boolean[b.size()];
@@ -147,6 +172,9 @@ final class CompiledClause {
     /** Few values: compare the cached hash codes first, so a miss costs no string comparison. */
     private boolean containsString(String s) {
         int h = s.hashCode();
+        if ((hashBits & (1L << h)) == 0) {
+            return false;
+        }
         for (int i = 0; i < strings.length; i++) {
             if (stringHashes[i] == h && strings[i].equals(s)) {
                 return true;
@@ -156,8 +184,11 @@ final class CompiledClause {
     }
 
     private boolean startsWithAny(String s) {
-        for (String x : strings) {
-            if (s.startsWith(x)) {
+        int n = s.length();
+        char first = n == 0 ? 0 : s.charAt(0);
+        for (int i = 0; i < strings.length; i++) {
+            int len = lengths[i];
+            if ((len == 0 || (first == edgeChars[i] && n >= len)) && s.startsWith(strings[i])) {
                 return true;
             }
         }
@@ -165,8 +196,11 @@ final class CompiledClause {
     }
 
     private boolean endsWithAny(String s) {
-        for (String x : strings) {
-            if (s.endsWith(x)) {
+        int n = s.length();
+        char last = n == 0 ? 0 : s.charAt(n - 1);
+        for (int i = 0; i < strings.length; i++) {
+            int len = lengths[i];
+            if ((len == 0 || (last == edgeChars[i] && n >= len)) && s.endsWith(strings[i])) {
                 return true;
             }
         }

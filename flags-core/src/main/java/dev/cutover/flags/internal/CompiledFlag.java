@@ -10,6 +10,7 @@ import dev.cutover.flags.Rule;
 import dev.cutover.flags.Serve;
 import dev.cutover.flags.Target;
 import dev.cutover.flags.VariantType;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,6 +62,12 @@ public final class CompiledFlag {
     private final int offIndex;
     private final @Nullable Map<String, Integer> targets;
     private final CompiledClause[][] ruleClauses;
+    /**
+     * The clause of each rule when every rule has exactly one (the common shape): the rule loop then
+     * reads one array instead of an array of arrays; null otherwise.
+     */
+    private final CompiledClause @Nullable [] singleClauses;
+
     private final Served[] ruleServes;
     private final Served fallthrough;
     /** Epoch millis from which this definition applies; {@link #NO_SCHEDULE} when always. */
@@ -139,6 +146,9 @@ public final class CompiledFlag {
                     rules.get(r).clauses().stream().map(CompiledClause::new).toArray(CompiledClause[]::new);
             ruleServes[r] = new Served(rules.get(r).serve(), index, key);
         }
+        this.singleClauses = Arrays.stream(ruleClauses).allMatch(c -> c.length == 1)
+                ? Arrays.stream(ruleClauses).map(c -> c[0]).toArray(CompiledClause[]::new)
+                : null;
         this.fallthrough = new Served(flag.fallthrough(), index, key);
         this.metadata = flag.metadata();
         this.isStatic = targets == null && rules.isEmpty() && !fallthrough.isRollout();
@@ -255,9 +265,18 @@ public final class CompiledFlag {
                 return pack(v, -1, Reason.TARGET_MATCH);
             }
         }
-        for (int r = 0; r < ruleClauses.length; r++) {
-            if (allMatch(ruleClauses[r], context)) {
-                return pack(ruleServes[r].variant(context), r, Reason.RULE_MATCH);
+        CompiledClause[] single = singleClauses;
+        if (single != null) {
+            for (int r = 0; r < single.length; r++) {
+                if (single[r].matches(context)) {
+                    return pack(ruleServes[r].variant(context), r, Reason.RULE_MATCH);
+                }
+            }
+        } else {
+            for (int r = 0; r < ruleClauses.length; r++) {
+                if (allMatch(ruleClauses[r], context)) {
+                    return pack(ruleServes[r].variant(context), r, Reason.RULE_MATCH);
+                }
             }
         }
         Served f = fallthrough;

@@ -74,7 +74,7 @@ record Snapshot(
             while (t[i] != null) {
                 i = (i + 2) & mask;
             }
-            t[i] = e.getKey();
+            t[i] = e.getKey().intern(); // keys passed as literals then match by reference
             t[i + 1] = e.getValue();
         }
         return t;
