@@ -78,9 +78,9 @@ public final class FleetScale {
             int maxConnections) {
 
         /**
-         * The recorded run: 100, 250, 500 and 1,000 instances in processes of 50 with 4 read
-         * connections each, 1 s polling, a 10 s idle window, 10 flips per step, {@code
-         * max_connections} 1,200; each setting can be overridden by a system property ({@code
+         * The recorded run: 100, 250, 500 and 1,000 instances poll only (1 s) and 100, 500 and 1,000
+         * with push, in processes of 50 with 4 read connections each, a 10 s idle window, 10 flips
+         * per step, {@code max_connections} 1,200; each setting can be overridden by a system property ({@code
          * -Dcutover.fleet.steps=100,500}, {@code .pushSteps}, {@code .perProcess}, {@code
          * .readConnections}, {@code .pollMillis}, {@code .idleSeconds}, {@code .flips}, {@code
          * .maxConnections}).
@@ -91,12 +91,7 @@ public final class FleetScale {
             List<Integer> steps = steps(System.getProperty("cutover.fleet.steps", "100,250,500,1000"));
             return new Settings(
                     steps,
-                    steps(System.getProperty(
-                            "cutover.fleet.pushSteps",
-                            steps.stream()
-                                    .map(String::valueOf)
-                                    .reduce((a, b) -> a + "," + b)
-                                    .orElse(""))),
+                    steps(System.getProperty("cutover.fleet.pushSteps", "100,500,1000")),
                     Integer.getInteger("cutover.fleet.perProcess", 50),
                     Integer.getInteger("cutover.fleet.readConnections", 4),
                     Duration.ofMillis(Integer.getInteger("cutover.fleet.pollMillis", 1000)),
@@ -611,7 +606,7 @@ public final class FleetScale {
         for (Step st : r.steps()) {
             b.append(String.format(
                     Locale.ROOT,
-                    "| %s | %,d | %d | %,.1f (%.2f) | %,.1f | %,.1f (%.3f) | %,.1f | %,.1f (%,.0f) | %.1f (%d) | %.2f | %.2f"
+                    "| %s | %,d | %d | %,.1f (%.2f) | %,.1f | %,.1f (%.3f) | %,.1f | %,.1f (%,.0f) | %,.1f (%,d) | %.2f | %.2f"
                             + " | %,d | %.1f"
                             + " | %s |%n",
                     label(st.mode()),
