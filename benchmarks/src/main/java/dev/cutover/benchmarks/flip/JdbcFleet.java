@@ -28,7 +28,7 @@ import javax.sql.DataSource;
  * connections opened are still counted. Poll only: the store is wrapped so that it has no {@code
  * subscribe}.
  */
-final class JdbcFleet extends Fleet<Counts> {
+final class JdbcFleet extends PgFleet {
 
     static final String TABLE_PREFIX = "cutover_";
     /** Connections per instance in the pooled variant: one for LISTEN, two for reads. */
@@ -36,7 +36,6 @@ final class JdbcFleet extends Fleet<Counts> {
 
     final boolean pooled;
     private final TestDatabase db;
-    private final List<CountingDataSource> dataSources = new ArrayList<>();
     private final List<HikariDataSource> pools = new ArrayList<>();
     private final List<JdbcFlagStore> stores = new ArrayList<>();
 
@@ -79,29 +78,8 @@ final class JdbcFleet extends Fleet<Counts> {
     }
 
     @Override
-    boolean pushing(int i) {
-        return dataSources.get(i).listens() > 0;
-    }
-
-    @Override
-    String notPushing() {
-        return "have no LISTEN connection";
-    }
-
-    /** The hint each LISTEN connection sends once connected triggers one more head check: let it pass. */
-    @Override
-    void afterReady() {
-        LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
-    }
-
-    @Override
     String name() {
         return super.name() + (pooled ? "-pooled" : "");
-    }
-
-    @Override
-    Counts counts(int i) {
-        return dataSources.get(i).counts();
     }
 
     @Override

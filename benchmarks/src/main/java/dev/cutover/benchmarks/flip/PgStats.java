@@ -5,6 +5,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * PostgreSQL's own view of the benchmark's database, read over a monitor connection (to another
@@ -43,6 +45,29 @@ final class PgStats {
                 rs.next();
                 return rs.getLong(1);
             }
+        }
+    }
+
+    /** The process ids of the database's backends, in {@code pg_stat_activity}. */
+    List<Long> backendPids() throws SQLException {
+        List<Long> pids = new ArrayList<>();
+        try (PreparedStatement ps = monitor.prepareStatement("SELECT pid FROM pg_stat_activity WHERE datname = ?")) {
+            ps.setString(1, database);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    pids.add(rs.getLong(1));
+                }
+            }
+        }
+        return pids;
+    }
+
+    /** Bytes of write-ahead log the whole server has written so far ({@code pg_current_wal_lsn()}). */
+    long walBytes() throws SQLException {
+        try (Statement st = monitor.createStatement();
+                ResultSet rs = st.executeQuery("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint")) {
+            rs.next();
+            return rs.getLong(1);
         }
     }
 
