@@ -124,9 +124,9 @@ abstract class JdbcTargetChecks {
         if (race.stored() > 0) {
             plain.apply(List.of(race.storedDelete() ? Change.delete(key, race.stored()) : upsert(key, race.stored())));
         }
-        RacingDataSource racing = new RacingDataSource(
-                tables().dataSource(),
-                sql -> sql.startsWith("UPDATE") || sql.startsWith("INSERT"),
+        RacingDataSource racing = new RacingDataSource(tables().dataSource());
+        racing.armOnce(
+                sql -> sql.startsWith("UPDATE") || sql.startsWith("INSERT") || sql.startsWith("WITH"),
                 () -> assertThat(plain.apply(List.of(race.racer()))).containsExactly(ApplyOutcome.APPLIED));
         JdbcVersionedTarget target =
                 JdbcVersionedTarget.builder(racing).table(plain.table()).build();
