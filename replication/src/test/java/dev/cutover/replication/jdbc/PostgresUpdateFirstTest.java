@@ -191,17 +191,9 @@ class PostgresUpdateFirstTest {
             case DURING ->
                 ds.armOnce(sql -> sql.startsWith("WITH"), () -> lockThenCommitOnceBlocked(table, race, racerDone));
         }
-        long ours = race.ours().version();
-        long theirs = race.racer().version();
-        ApplyOutcome expected = ours > theirs
-                ? ApplyOutcome.APPLIED
-                : ours == theirs ? ApplyOutcome.DUPLICATE : ApplyOutcome.SUPERSEDED;
-        assertThat(target.apply(List.of(race.ours())))
-                .as("outcome of %s raced by %s", race.ours(), race.racer())
-                .containsExactly(expected);
-        assertThat(ds.fired()).as("the racer ran").isTrue();
+        Change winner = JdbcTargetChecks.applyRaced(target, ds, race.ours(), race.racer());
         racerDone.get(30, TimeUnit.SECONDS);
-        assertThat(other.read("r")).contains(ours > theirs ? race.ours() : race.racer());
+        assertThat(other.read("r")).contains(winner);
     }
 
     /**
