@@ -118,19 +118,19 @@ final class ApplyMeasurement extends PostgresMeasurement {
         fastest = PlainInsert.values()[plainForms.indexOf(baseline)];
         log.println("fastest plain insert: " + fastest.label);
         return List.of(
-                new Result("apply into an empty table", "rows", new Series("apply", s.rows(), first), baseline, 0.7),
+                new Result("apply into an empty table", "rows", new Series("apply", s.rows(), first), baseline, 0.9),
                 new Result(
                         "re-apply, every change DUPLICATE",
                         "rows",
                         new Series("apply", s.rows(), again),
                         baseline,
-                        Double.NaN),
+                        0.9),
                 new Result(
                         "update, every change one version newer",
                         "rows",
                         new Series("apply", s.rows(), update),
                         baseline,
-                        Double.NaN),
+                        0.8),
                 new Result(
                         "diagnostic: the target's upsert statement on bare JDBC, empty table",
                         "rows",

@@ -55,8 +55,11 @@ import org.jspecify.annotations.Nullable;
  * included, by a conditional write: on PostgreSQL {@code INSERT ... ON CONFLICT (entity_key) DO
  * UPDATE ... WHERE cur.version < EXCLUDED.version} (with the default JSON payload column, a plain
  * {@code INSERT} of the batch first while batches bring only new keys: it lands whole or writes
- * nothing), elsewhere {@code UPDATE ... WHERE version <
- * ?} plus an {@code INSERT} that fails on a key created meanwhile. Changes go in chunks of the
+ * nothing; and while batches meet mostly stored keys, an {@code UPDATE ... FROM unnest(...) WHERE
+ * version < u.version} first, which also reads the versions of the keys it does not write, so
+ * updates and redelivered changes take one statement and the upsert gets only the keys left),
+ * elsewhere {@code UPDATE ... WHERE version < ?} plus an {@code INSERT} that fails on a key
+ * created meanwhile. Changes go in chunks of the
  * batch size, cut into runs of consecutive distinct keys; each run is one statement (PostgreSQL)
  * or one short transaction holding a JDBC batch of updates and one multi-row insert, and lands
  * whole or not at all, so when {@link #apply} throws, a prefix of the batch has landed. Every

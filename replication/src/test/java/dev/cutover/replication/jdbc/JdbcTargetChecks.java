@@ -124,22 +124,31 @@ abstract class JdbcTargetChecks {
         if (race.stored() > 0) {
             plain.apply(List.of(race.storedDelete() ? Change.delete(key, race.stored()) : upsert(key, race.stored())));
         }
-        RacingDataSource racing = new RacingDataSource(
-                tables().dataSource(),
-                sql -> sql.startsWith("UPDATE") || sql.startsWith("INSERT"),
+        RacingDataSource racing = new RacingDataSource(tables().dataSource());
+        racing.armOnce(
+                sql -> sql.startsWith("UPDATE") || sql.startsWith("INSERT") || sql.startsWith("WITH"),
                 () -> assertThat(plain.apply(List.of(race.racer()))).containsExactly(ApplyOutcome.APPLIED));
         JdbcVersionedTarget target =
                 JdbcVersionedTarget.builder(racing).table(plain.table()).build();
-        long ours = race.ours().version();
-        long theirs = race.racer().version();
-        ApplyOutcome expected = ours > theirs
+        Change winner = applyRaced(target, racing, race.ours(), race.racer());
+        assertThat(plain.read(key)).contains(winner);
+    }
+
+    /**
+     * Applies {@code ours} through {@code target} while {@code racer} races it (the hook armed on
+     * {@code racing}): checks our outcome against the racer's version and that the racer ran, and
+     * returns the change that must be stored.
+     */
+    static Change applyRaced(JdbcVersionedTarget target, RacingDataSource racing, Change ours, Change racer)
+            throws Exception {
+        ApplyOutcome expected = ours.version() > racer.version()
                 ? ApplyOutcome.APPLIED
-                : ours == theirs ? ApplyOutcome.DUPLICATE : ApplyOutcome.SUPERSEDED;
-        assertThat(target.apply(List.of(race.ours())))
-                .as("outcome of %s raced by %s", race.ours(), race.racer())
+                : ours.version() == racer.version() ? ApplyOutcome.DUPLICATE : ApplyOutcome.SUPERSEDED;
+        assertThat(target.apply(List.of(ours)))
+                .as("outcome of %s raced by %s", ours, racer)
                 .containsExactly(expected);
         assertThat(racing.fired()).as("the racer ran").isTrue();
-        assertThat(plain.read(key)).contains(ours > theirs ? race.ours() : race.racer());
+        return ours.version() > racer.version() ? ours : racer;
     }
 
     /** Concurrent appliers of the same changes: each change is applied by exactly one of them. */

@@ -8,14 +8,18 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
- * A data source that runs a hook once, just before the first statement whose SQL matches is
- * executed: another writer, racing the conditional write between its read and its write.
+ * A data source that logs the first word of every prepared statement it executes ({@code INSERT},
+ * {@code WITH}, {@code SELECT}, with {@code INSERT ... ON CONFLICT} logged as {@code UPSERT}), and
+ * runs a hook armed with {@link #armOnce} once, just before the next statement whose SQL matches
+ * is executed: another writer, racing a statement of the target at a chosen moment.
  */
 final class RacingDataSource implements DataSource {
     /** The racing writer. */
@@ -24,19 +28,35 @@ final class RacingDataSource implements DataSource {
         void run() throws Exception;
     }
 
-    private final DataSource target;
-    private final Predicate<String> trigger;
-    private final Hook hook;
-    private final AtomicBoolean fired = new AtomicBoolean();
+    private record Armed(Predicate<String> trigger, Hook hook) {}
 
-    RacingDataSource(DataSource target, Predicate<String> trigger, Hook hook) {
+    private final DataSource target;
+    private final List<String> log = new ArrayList<>();
+    private final AtomicReference<Armed> armed = new AtomicReference<>();
+
+    RacingDataSource(DataSource target) {
         this.target = target;
-        this.trigger = trigger;
-        this.hook = hook;
     }
 
+    /** Runs {@code hook} before the next statement whose SQL matches {@code trigger} executes. */
+    void armOnce(Predicate<String> trigger, Hook hook) {
+        armed.set(new Armed(trigger, hook));
+    }
+
+    /** Whether the hook armed last has run. */
     boolean fired() {
-        return fired.get();
+        return armed.get() == null;
+    }
+
+    /** The statements executed since the last call, and clears the log. */
+    synchronized List<String> drain() {
+        List<String> copy = List.copyOf(log);
+        log.clear();
+        return copy;
+    }
+
+    private synchronized void record(String sql) {
+        log.add(sql.contains("ON CONFLICT") ? "UPSERT" : sql.substring(0, sql.indexOf(' ')));
     }
 
     @Override
@@ -45,20 +65,24 @@ final class RacingDataSource implements DataSource {
         return (Connection) Proxy.newProxyInstance(
                 Connection.class.getClassLoader(), new Class<?>[] {Connection.class}, (proxy, method, args) -> {
                     Object result = invoke(c, method, args);
-                    if (method.getName().equals("prepareStatement") && trigger.test((String) args[0])) {
-                        return statement((PreparedStatement) result);
+                    if (method.getName().equals("prepareStatement")) {
+                        return statement((PreparedStatement) result, (String) args[0]);
                     }
                     return result;
                 });
     }
 
-    private PreparedStatement statement(PreparedStatement ps) {
+    private PreparedStatement statement(PreparedStatement ps, String sql) {
         return (PreparedStatement) Proxy.newProxyInstance(
                 PreparedStatement.class.getClassLoader(),
                 new Class<?>[] {PreparedStatement.class},
                 (proxy, method, args) -> {
-                    if (method.getName().startsWith("execute") && fired.compareAndSet(false, true)) {
-                        hook.run();
+                    if (method.getName().startsWith("execute")) {
+                        record(sql);
+                        Armed a = armed.get();
+                        if (a != null && a.trigger().test(sql) && armed.compareAndSet(a, null)) {
+                            a.hook().run();
+                        }
                     }
                     return invoke(ps, method, args);
                 });

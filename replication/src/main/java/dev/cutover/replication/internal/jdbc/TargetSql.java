@@ -60,6 +60,14 @@ public final class TargetSql {
      * statement fails on a key already stored and nothing does. Null where {@code upsertArrays} is.
      */
     final @Nullable String insertArrays;
+    /**
+     * The same rows as {@link #upsertArrays}, for keys already stored: one statement whose {@code
+     * UPDATE ... FROM unnest(...) WHERE cur.version < u.v} writes the changes newer than their row
+     * (returned as {@code (key, TRUE, NULL)}) and which returns every other key with the version
+     * its snapshot holds ({@code (key, FALSE, version)}, the version NULL when the key is not
+     * stored). It inserts nothing. Null where {@code upsertArrays} is.
+     */
+    final @Nullable String updateArrays;
 
     public TargetSql(SqlDialect dialect, String tableName, JdbcPayloadColumns payload) {
         this.dialect = dialect;
@@ -100,6 +108,7 @@ public final class TargetSql {
                         + " CAST(? AS int2[]), CAST(? AS int8[]), CAST(? AS bool[]), CAST(? AS text[])) AS u(k, b, v, d, p)"
                 : null;
         upsertArrays = insertArrays == null ? null : insertArrays + upsertSuffix;
+        updateArrays = insertArrays == null ? null : updateArrays(table, cols.get(0));
         String select = "SELECT entity_key, version, deleted, " + payloadList + " FROM " + table;
         String order = " ORDER BY bucket, entity_key LIMIT ?";
         pageFirst = select + " WHERE bucket >= ? AND bucket < ?" + order;
@@ -107,6 +116,22 @@ public final class TargetSql {
                 ? select + " WHERE (bucket, entity_key) > (?, ?) AND bucket < ?" + order
                 : select + " WHERE ((bucket = ? AND entity_key > ?) OR (bucket > ? AND bucket < ?))" + order;
         purgeBucket = "DELETE FROM " + table + " WHERE bucket = ? AND deleted = TRUE AND applied_at < ?";
+    }
+
+    /**
+     * {@link #updateArrays}: the keys carry the key column's collation ({@code "C"}), so both joins
+     * compare as the primary key does and read it.
+     */
+    private static String updateArrays(String table, String payloadColumn) {
+        return "WITH u AS (SELECT CAST(? AS timestamptz) AS t, k COLLATE \"C\" AS k, v, d, p"
+                + " FROM unnest(CAST(? AS text[]), CAST(? AS int8[]), CAST(? AS bool[]), CAST(? AS text[]))"
+                + " AS a(k, v, d, p)),"
+                + " w AS (UPDATE " + table + " AS cur SET version = u.v, deleted = u.d, " + payloadColumn
+                + " = CAST(u.p AS jsonb), applied_at = u.t FROM u WHERE cur.entity_key = u.k AND cur.version < u.v"
+                + " RETURNING cur.entity_key)"
+                + " SELECT w.entity_key, TRUE, CAST(NULL AS int8) FROM w"
+                + " UNION ALL SELECT u.k, FALSE, cur.version FROM u LEFT JOIN " + table
+                + " AS cur ON cur.entity_key = u.k WHERE NOT EXISTS (SELECT 1 FROM w WHERE w.entity_key = u.k)";
     }
 
     /** {@code SELECT entity_key, version} of {@code n} keys. */

@@ -38,7 +38,11 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>PostgreSQL: one multi-row {@code INSERT ... ON CONFLICT DO UPDATE ... WHERE cur.version <
  *       EXCLUDED.version RETURNING entity_key}. The keys returned were applied, whatever batching
- *       option the driver has.
+ *       option the driver has. With the default JSON column, two statements of one adaptive
+ *       attempt each may go first, each backed off while it does not pay: a plain insert of the
+ *       run while runs bring new keys ({@link #insertedAsNew}), and an update of the stored keys
+ *       while runs meet mostly stored ones ({@link #updatedAsStored}); the conditional upsert then
+ *       settles what they left.
  *   <li>MySQL/MariaDB and H2: one read of the stored versions, then, in one transaction, a batch
  *       of {@code UPDATE ... WHERE entity_key = ? AND version < ?} for keys stored older (its
  *       update counts say which landed, exact whether the driver counts found or changed rows,
@@ -68,7 +72,9 @@ public final class VersionedApply {
     private final Clock clock;
     /** Whether to try a plain insert first: {@link #insertedAsNew}. */
     private final Optimism optimism = new Optimism();
-    /** The most runs skipped after failed plain inserts. */
+    /** Whether to try the update of stored keys first: {@link #updatedAsStored}. */
+    private final Optimism storedFirst = new Optimism();
+    /** The most runs skipped after failed attempts of a plain insert (or of an update first). */
     public static final int MAX_OPTIMISM_SKIPS = 64;
 
     public VersionedApply(DataSource dataSource, TargetSql sql, int batchSize, Clock clock) {
@@ -204,11 +210,77 @@ public final class VersionedApply {
         return true;
     }
 
-    /** PostgreSQL: one conditional upsert; removes from {@code pending} what it settled. */
+    /**
+     * PostgreSQL with arrays: when recent runs met mostly stored keys (updates, redelivered changes),
+     * one statement first updates the rows older than their change and returns the version its
+     * snapshot holds for every other key ({@link TargetSql#updateArrays}); it inserts nothing. A
+     * change it wrote is {@link ApplyOutcome#APPLIED}; one whose key it found at a version at least
+     * as new is settled as by {@link #classify} (a stored version only grows, so the snapshot's is a
+     * truthful reason not to write); the rest (keys not stored, or changed by another writer since
+     * the snapshot) stay pending for the conditional upsert. A run in which more than half of the
+     * keys were not stored counts as a failed attempt, backed off as {@link #insertedAsNew} is; a
+     * run of new keys never gets here while the plain insert succeeds.
+     *
+     * @return whether the statement settled the whole run
+     */
+    private boolean updatedAsStored(
+            Connection c, List<Change> changes, String[] json, List<Integer> pending, ApplyOutcome[] out)
+            throws SQLException {
+        if (sql.updateArrays == null || storedFirst.skip()) {
+            return false;
+        }
+        Set<String> applied = new HashSet<>();
+        Map<String, Long> stored = new HashMap<>();
+        int missing = 0;
+        try (PreparedStatement ps = c.prepareStatement(sql.updateArrays)) {
+            bindArrays(c, ps, changes, json, pending, false);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String key = rs.getString(1);
+                    if (rs.getBoolean(2)) {
+                        applied.add(key);
+                    } else {
+                        long version = rs.getLong(3);
+                        if (rs.wasNull()) {
+                            missing++;
+                        } else {
+                            stored.put(key, version);
+                        }
+                    }
+                }
+            }
+        }
+        if (missing * 2 > pending.size()) {
+            storedFirst.failed();
+        } else {
+            storedFirst.succeeded();
+        }
+        settleApplied(changes, pending, applied, out);
+        classify(changes, pending, stored, out);
+        return pending.isEmpty();
+    }
+
+    /** Settles (and removes from {@code pending}) the changes whose key is in {@code applied}. */
+    private static void settleApplied(
+            List<Change> changes, List<Integer> pending, Set<String> applied, ApplyOutcome[] out) {
+        pending.removeIf(i -> {
+            boolean landed = applied.contains(changes.get(i).key());
+            if (landed) {
+                out[i] = ApplyOutcome.APPLIED;
+            }
+            return landed;
+        });
+    }
+
+    /**
+     * PostgreSQL: one conditional upsert (after the plain insert or the update first, when they are
+     * tried and leave changes pending); removes from {@code pending} what it settled.
+     */
     private void upsertReturning(
             Connection c, List<Change> changes, String @Nullable [] json, List<Integer> pending, ApplyOutcome[] out)
             throws SQLException {
-        if (json != null && insertedAsNew(c, changes, json, pending, out)) {
+        if (json != null
+                && (insertedAsNew(c, changes, json, pending, out) || updatedAsStored(c, changes, json, pending, out))) {
             return;
         }
         Set<String> applied = new HashSet<>();
@@ -225,13 +297,7 @@ public final class VersionedApply {
                 }
             }
         }
-        pending.removeIf(i -> {
-            boolean landed = applied.contains(changes.get(i).key());
-            if (landed) {
-                out[i] = ApplyOutcome.APPLIED;
-            }
-            return landed;
-        });
+        settleApplied(changes, pending, applied, out);
         if (!pending.isEmpty()) {
             classify(changes, pending, readVersions(c, changes, pending), out);
         }
@@ -353,6 +419,21 @@ public final class VersionedApply {
     /** Binds the rows of {@link TargetSql#upsertArrays}: the time, then one array per column. */
     private void bindArrays(Connection c, PreparedStatement ps, List<Change> changes, String[] json, List<Integer> rows)
             throws SQLException {
+        bindArrays(c, ps, changes, json, rows, true);
+    }
+
+    /**
+     * Binds the time, then one array per column, the buckets only when {@code withBuckets} (the
+     * update of {@link TargetSql#updateArrays} keeps a row's bucket, which its key decides).
+     */
+    private void bindArrays(
+            Connection c,
+            PreparedStatement ps,
+            List<Change> changes,
+            String[] json,
+            List<Integer> rows,
+            boolean withBuckets)
+            throws SQLException {
         int n = rows.size();
         String[] keys = new String[n];
         Short[] buckets = new Short[n];
@@ -363,17 +444,22 @@ public final class VersionedApply {
             int i = rows.get(k);
             Change ch = changes.get(i);
             keys[k] = ch.key();
-            buckets[k] = (short) Keys.bucket(ch.key());
+            if (withBuckets) {
+                buckets[k] = (short) Keys.bucket(ch.key());
+            }
             versions[k] = ch.version();
             deleted[k] = ch.isDelete();
             payloads[k] = json[i];
         }
         ps.setObject(1, sql.timestamp(clock.instant()));
-        ps.setArray(2, c.createArrayOf("text", keys));
-        ps.setArray(3, c.createArrayOf("int2", buckets));
-        ps.setArray(4, c.createArrayOf("int8", versions));
-        ps.setArray(5, c.createArrayOf("bool", deleted));
-        ps.setArray(6, c.createArrayOf("text", payloads));
+        int p = 2;
+        ps.setArray(p++, c.createArrayOf("text", keys));
+        if (withBuckets) {
+            ps.setArray(p++, c.createArrayOf("int2", buckets));
+        }
+        ps.setArray(p++, c.createArrayOf("int8", versions));
+        ps.setArray(p++, c.createArrayOf("bool", deleted));
+        ps.setArray(p, c.createArrayOf("text", payloads));
     }
 
     private void bindUpdate(PreparedStatement ps, Change ch) throws SQLException {
@@ -387,8 +473,9 @@ public final class VersionedApply {
     }
 
     /**
-     * The backoff of the plain-insert attempt, shared by the threads of one target. Races only make
-     * an attempt more or less likely; every outcome stays exact.
+     * The backoff of an attempt that pays off only for some workloads (the plain insert, the update
+     * first), shared by the threads of one target. Races only make an attempt more or less likely;
+     * every outcome stays exact.
      */
     public static final class Optimism {
         private final AtomicInteger skips = new AtomicInteger();
