@@ -265,7 +265,7 @@ final class BackfillMeasurement extends PostgresMeasurement {
                 (System.nanoTime() - t0) / 1_000_000);
     }
 
-    private static JsonNode parse(String json) throws SQLException {
+    static JsonNode parse(String json) throws SQLException {
         try {
             return READER.readTree(json);
         } catch (IOException e) {

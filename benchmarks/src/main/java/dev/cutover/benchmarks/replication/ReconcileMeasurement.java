@@ -24,6 +24,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import javax.sql.DataSource;
 
 /**
  * (3) The {@link Reconciler} between the old table and a backfilled target against a raw scan of
@@ -104,11 +105,16 @@ final class ReconcileMeasurement extends PostgresMeasurement {
 
     /** Every row of every segment, read as the reconciler reads it (pages of the scan page size); returns rows. */
     private long readAll(SegmentedSource side) throws Exception {
+        return readAll(side, s.scanPageSize());
+    }
+
+    /** Every row of every segment of {@code side}, in pages of {@code pageSize}, nothing else; returns rows. */
+    static long readAll(SegmentedSource side, int pageSize) throws Exception {
         long n = 0;
         for (int segment = 0; segment < side.segments(); segment++) {
             String token = null;
             do {
-                SegmentedSource.Page page = side.readPage(segment, token, s.scanPageSize());
+                SegmentedSource.Page page = side.readPage(segment, token, pageSize);
                 n += page.rows().size();
                 token = page.next();
             } while (token != null);
@@ -118,6 +124,14 @@ final class ReconcileMeasurement extends PostgresMeasurement {
 
     /** Reads every row of a table in keyset pages and hashes its key and payload text; returns rows read. */
     private long rawScan(String table, String key, String payload) throws SQLException {
+        return rawScan(pool, table, key, payload, s.scanPageSize());
+    }
+
+    /**
+     * The raw scan of one table: keyset pages of {@code pageSize} rows by {@code key}, a connection
+     * from {@code pool} per page, a SHA-256 of each row's key and payload text; returns rows read.
+     */
+    static long rawScan(DataSource pool, String table, String key, String payload, int pageSize) throws SQLException {
         MessageDigest sha = sha256();
         String first = "SELECT " + key + ", " + payload + " FROM " + table + " ORDER BY " + key + " LIMIT ?";
         String next = "SELECT " + key + ", " + payload + " FROM " + table + " WHERE " + key + " > ? ORDER BY " + key
@@ -133,7 +147,7 @@ final class ReconcileMeasurement extends PostgresMeasurement {
                 if (after != null) {
                     ps.setString(p++, after);
                 }
-                ps.setInt(p, s.scanPageSize());
+                ps.setInt(p, pageSize);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         after = rs.getString(1);
@@ -145,12 +159,12 @@ final class ReconcileMeasurement extends PostgresMeasurement {
                 }
             }
             read += n;
-            if (n < s.scanPageSize()) {
+            if (n < pageSize) {
                 break;
             }
         }
         if (fold == Long.MIN_VALUE) {
-            log.println("(never printed: keeps the hashes observable)");
+            System.out.println("(never printed: keeps the hashes observable)");
         }
         return read;
     }

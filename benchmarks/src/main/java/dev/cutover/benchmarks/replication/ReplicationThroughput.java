@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import javax.sql.DataSource;
 
 /**
  * Throughput of Cutover's replication write and read paths against the plainest code that moves
@@ -259,6 +260,26 @@ public final class ReplicationThroughput {
     /** Segments of the old table's {@link JdbcSource}. */
     static final int SOURCE_SEGMENTS = 8;
 
+    /**
+     * The server's version and the settings named, quoted and comma-separated, in {@code names}:
+     * {@code name=setting, ...}.
+     */
+    static String[] postgres(DataSource pool, String names) throws SQLException {
+        try (Connection c = pool.getConnection();
+                Statement st = c.createStatement()) {
+            String version;
+            try (ResultSet rs = st.executeQuery("SHOW server_version")) {
+                rs.next();
+                version = rs.getString(1);
+            }
+            try (ResultSet rs = st.executeQuery("SELECT string_agg(name || '=' || setting, ', ' ORDER BY name)"
+                    + " FROM pg_settings WHERE name IN (" + names + ")")) {
+                rs.next();
+                return new String[] {version, rs.getString(1)};
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- report
 
     /** The results as Markdown: one row per scenario. */
@@ -302,21 +323,9 @@ public final class ReplicationThroughput {
     }
 
     private static String environment(HikariDataSource pool, Settings s) throws SQLException {
-        String pgVersion;
-        String settings;
-        try (Connection c = pool.getConnection();
-                Statement st = c.createStatement()) {
-            try (ResultSet rs = st.executeQuery("SHOW server_version")) {
-                rs.next();
-                pgVersion = rs.getString(1);
-            }
-            try (ResultSet rs = st.executeQuery(
-                    "SELECT string_agg(name || '=' || setting, ', ' ORDER BY name)"
-                            + " FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'shared_buffers', 'max_wal_size')")) {
-                rs.next();
-                settings = rs.getString(1);
-            }
-        }
+        String[] pg = postgres(pool, "'fsync', 'synchronous_commit', 'shared_buffers', 'max_wal_size'");
+        String pgVersion = pg[0];
+        String settings = pg[1];
         return Mains.environment(
                         "replication throughput",
                         String.format(

@@ -26,6 +26,8 @@ final class Rows {
     private static final String[] TAGS = {"newsletter", "beta", "vip", "churn-risk", "partner", "trial", "eu", "b2b"};
     final double meanBytes;
 
+    private static final Instant BASE = Instant.parse("2023-01-01T00:00:00Z");
+
     private Rows(List<Change> v1, List<Change> v2, List<String> json) {
         this.v1 = v1;
         this.v2 = v2;
@@ -52,27 +54,10 @@ final class Rows {
         List<Change> v1 = new ArrayList<>(n);
         List<Change> v2 = new ArrayList<>(n);
         List<String> json = new ArrayList<>(n);
-        Instant base = Instant.parse("2023-01-01T00:00:00Z");
         for (int i = 1; i <= n; i++) {
             String key = String.format(Locale.ROOT, "c-%06d", i);
-            long h = mix(i);
-            ObjectNode p = MAPPER.createObjectNode();
-            p.put("id", key);
-            p.put("name", FIRST[(int) (h & 15)] + " " + LAST[(int) ((h >>> 4) & 15)]);
-            p.put("email", FIRST[(int) (h & 15)].toLowerCase(Locale.ROOT) + "." + i + "@example.com");
-            p.put("tier", TIERS[(int) ((h >>> 8) & 3)]);
-            p.put("country", COUNTRIES[(int) ((h >>> 10) & 7)]);
-            p.put("orders", (h >>> 13) & 1023);
-            p.put("marketingOptIn", ((h >>> 23) & 1) == 1);
-            Instant created = base.plusSeconds((h >>> 24) % 40_000_000L);
-            p.put("createdAt", created.toString());
-            p.put("updatedAt", created.plusSeconds((h >>> 40) % 5_000_000L).toString());
-            p.put("lastLoginAt", created.plusSeconds((h >>> 30) % 9_000_000L).toString());
-            var tags = p.putArray("tags");
-            for (int t = 0; t < 1 + (int) ((h >>> 50) & 3); t++) {
-                tags.add(TAGS[(int) ((h >>> (52 + 3 * t)) & 7)]);
-            }
-            long version = 1 + (h >>> 59) % 9;
+            ObjectNode p = payload(i, key);
+            long version = version(i);
             v1.add(Change.upsert(key, version, p));
             ObjectNode changed = p.deepCopy();
             changed.put("orders", p.get("orders").asLong() + 1);
@@ -85,6 +70,33 @@ final class Rows {
             json.add(p.toString());
         }
         return new Rows(List.copyOf(v1), List.copyOf(v2), List.copyOf(json));
+    }
+
+    /** The payload of customer {@code i} (from 1) under {@code key}: the same for the same arguments. */
+    static ObjectNode payload(long i, String key) {
+        long h = mix(i);
+        ObjectNode p = MAPPER.createObjectNode();
+        p.put("id", key);
+        p.put("name", FIRST[(int) (h & 15)] + " " + LAST[(int) ((h >>> 4) & 15)]);
+        p.put("email", FIRST[(int) (h & 15)].toLowerCase(Locale.ROOT) + "." + i + "@example.com");
+        p.put("tier", TIERS[(int) ((h >>> 8) & 3)]);
+        p.put("country", COUNTRIES[(int) ((h >>> 10) & 7)]);
+        p.put("orders", (h >>> 13) & 1023);
+        p.put("marketingOptIn", ((h >>> 23) & 1) == 1);
+        Instant created = BASE.plusSeconds((h >>> 24) % 40_000_000L);
+        p.put("createdAt", created.toString());
+        p.put("updatedAt", created.plusSeconds((h >>> 40) % 5_000_000L).toString());
+        p.put("lastLoginAt", created.plusSeconds((h >>> 30) % 9_000_000L).toString());
+        var tags = p.putArray("tags");
+        for (int t = 0; t < 1 + (int) ((h >>> 50) & 3); t++) {
+            tags.add(TAGS[(int) ((h >>> (52 + 3 * t)) & 7)]);
+        }
+        return p;
+    }
+
+    /** The first version of customer {@code i}: 1 to 9. */
+    static long version(long i) {
+        return 1 + (mix(i) >>> 59) % 9;
     }
 
     private static final String[] FIRST = {

@@ -6,7 +6,9 @@
  * reconciliation ({@link dev.cutover.benchmarks.replication.ReconcileMeasurement}) on PostgreSQL,
  * and the DynamoDB target's conditional puts ({@link
  * dev.cutover.benchmarks.replication.DynamoDbMeasurement}) on DynamoDB Local; the rows they move
- * come from {@link dev.cutover.benchmarks.replication.Rows}.
+ * come from {@link dev.cutover.benchmarks.replication.Rows}. The reconciliation of 10,000,000 rows,
+ * in one process and split over worker JVMs ({@link
+ * dev.cutover.benchmarks.replication.LargeReconciliation}), is a program of its own.
  */
 @NullMarked
 package dev.cutover.benchmarks.replication;
