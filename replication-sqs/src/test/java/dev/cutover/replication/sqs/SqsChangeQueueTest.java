@@ -207,8 +207,13 @@ class SqsChangeQueueTest {
                         .batchSize(50)
                         .linger(Duration.ofMillis(50))
                         .build()) {
+            // the target holds a change before the mirror counts it applied and the queue acknowledges
+            // it: wait for the counts too, then check them exactly
             await().atMost(Duration.ofSeconds(20))
-                    .until(() -> queue.counts().deadLettered() == bad.size() && queue.depth() == 0);
+                    .until(() -> queue.counts().deadLettered() == bad.size()
+                            && queue.depth() == 0
+                            && mirror.counts().applied() >= good.size()
+                            && queue.counts().acked() >= good.size());
             for (Change c : good) {
                 Change stored = target.read(c.key()).orElseThrow();
                 assertThat(stored.version()).as(c.key()).isEqualTo(c.version());
