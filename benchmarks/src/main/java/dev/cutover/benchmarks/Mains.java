@@ -64,6 +64,16 @@ public final class Mains {
     }
 
     /**
+     * The JVM's maximum heap as a {@code jvmDetail} for {@link #environment}.
+     *
+     * @return {@code ", max heap <n> MiB"}
+     */
+    public static String maxHeap() {
+        return String.format(
+                Locale.ROOT, ", max heap %d MiB", Runtime.getRuntime().maxMemory() >> 20);
+    }
+
+    /**
      * {@code /proc/loadavg} (1, 5 and 15 minutes), or a note where there is none.
      *
      * @return the three load averages, comma-separated

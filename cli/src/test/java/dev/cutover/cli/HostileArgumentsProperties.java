@@ -12,6 +12,7 @@ import dev.cutover.dualwrite.Stage;
 import dev.cutover.flags.fleet.Heartbeat;
 import dev.cutover.flags.spi.AuditInfo;
 import dev.cutover.replication.jdbc.JdbcVersionedTarget;
+import dev.cutover.testsupport.LongRuns;
 import dev.cutover.testsupport.TestDatabase;
 import java.io.IOException;
 import java.net.URI;
@@ -35,6 +36,7 @@ import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tag;
 import net.jqwik.api.lifecycle.BeforeContainer;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
@@ -891,8 +893,15 @@ class HostileArgumentsProperties {
         return Arbitraries.oneOf(perOption);
     }
 
-    @Property(tries = 250)
+    @Property(tries = 120)
     void aHostileValueIsRefusedNamingItsOptionAndNothingIsWritten(@ForAll("probes") Probe p) throws Exception {
+        check(p);
+    }
+
+    /** The long variant: ten times the tries ({@code -Dcutover.long=true}). */
+    @Property(tries = 1_200)
+    @Tag(LongRuns.TAG)
+    void aHostileValueIsRefusedInTheLongRun(@ForAll("probes") Probe p) throws Exception {
         check(p);
     }
 

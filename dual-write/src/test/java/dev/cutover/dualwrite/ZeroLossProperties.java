@@ -9,6 +9,7 @@ import dev.cutover.journal.JournalEntry;
 import dev.cutover.journal.RepairResult;
 import dev.cutover.testkit.TestFlags;
 import dev.cutover.testsupport.Chaos;
+import dev.cutover.testsupport.LongRuns;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,6 +29,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tag;
 
 /**
  * Nothing unrecorded, under overload and every fault: a chaos property over the dual-write proxy.
@@ -48,8 +50,9 @@ import net.jqwik.api.Provide;
  *       copy where a gap is open, leaves no drift and closes the gaps.
  * </ul>
  *
- * <p>Tries: 120 with the journal in memory, 50 on PostgreSQL, 40 down with the store: 210. The long variant runs each try's traffic for longer:
- * {@code -Dcutover.chaos.millis=3000} (default 150). Each caller writes its own keys: concurrent
+ * <p>Tries: 60 with the journal in memory, 25 on PostgreSQL, 20 down with the store: 105. With
+ * {@code -Dcutover.long=true}, 1,050 more over the three journals; {@code
+ * -Dcutover.chaos.millis=3000} (default 150) runs each try's traffic for longer. Each caller writes its own keys: concurrent
  * writes of one key from two callers can reach the shadow store in another order than the
  * authoritative one, which reconciliation (not the journal) repairs.
  */
@@ -86,19 +89,26 @@ class ZeroLossProperties {
                                 new Try(callers, keys, throwRate, stallRate, queue, bound, downFrom, downFor, moves)));
     }
 
-    @Property(tries = 120)
+    @Property(tries = 60)
     void nothingUnrecordedWithTheJournalInMemory(@ForAll("chaos") Try chaos) throws Exception {
         run(chaos, Chaos.Journal.MEMORY);
     }
 
-    @Property(tries = 50)
+    @Property(tries = 25)
     void nothingUnrecordedWithTheJournalOnPostgres(@ForAll("chaos") Try chaos) throws Exception {
         run(chaos, Chaos.Journal.POSTGRES);
     }
 
-    @Property(tries = 40)
+    @Property(tries = 20)
     void nothingUnrecordedWithTheJournalDownWithTheStore(@ForAll("chaos") Try chaos) throws Exception {
         run(chaos, Chaos.Journal.POSTGRES_DOWN_WITH_STORE);
+    }
+
+    /** The long variant of all three, ten times the tries ({@code -Dcutover.long=true}). */
+    @Property(tries = 1_050)
+    @Tag(LongRuns.TAG)
+    void nothingUnrecordedInTheLongRun(@ForAll("chaos") Try chaos, @ForAll Chaos.Journal kind) throws Exception {
+        run(chaos, kind);
     }
 
     /** Keys written, with the time range of the calls that wrote them. */

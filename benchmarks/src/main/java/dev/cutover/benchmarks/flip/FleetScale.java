@@ -312,12 +312,7 @@ public final class FleetScale {
         monitor.setAutoCommit(true);
         PgStats stats = new PgStats(monitor, name);
         int maxConnections = Integer.parseInt(show(monitor, "max_connections"));
-        String environment = Mains.environment(
-                        "FleetScale",
-                        String.format(
-                                Locale.ROOT,
-                                ", max heap %d MiB",
-                                Runtime.getRuntime().maxMemory() >> 20))
+        String environment = Mains.environment("FleetScale", Mains.maxHeap())
                 + String.format(
                         Locale.ROOT,
                         "%n  PostgreSQL %s, max_connections %d; load average %s%n  %s",

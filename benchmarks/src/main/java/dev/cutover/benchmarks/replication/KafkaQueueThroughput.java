@@ -118,12 +118,7 @@ public final class KafkaQueueThroughput {
             String servers = broker.bootstrapServers();
             String topic = "kafka-throughput";
             Rows rows = Rows.generate(s.rows());
-            log.println(Mains.environment(
-                            "kafka queue throughput",
-                            String.format(
-                                    Locale.ROOT,
-                                    ", max heap %d MiB",
-                                    Runtime.getRuntime().maxMemory() >> 20))
+            log.println(Mains.environment("kafka queue throughput", Mains.maxHeap())
                     + String.format(
                             Locale.ROOT,
                             "%n  Kafka %s, one KRaft node in this JVM, topic of %d partitions; PostgreSQL embedded, pool of %d;"

@@ -132,12 +132,7 @@ public final class SqsQueueThroughput {
                         .credentialsProvider(
                                 StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
                         .build()) {
-            String environment = Mains.environment(
-                            "sqs queue throughput",
-                            String.format(
-                                    Locale.ROOT,
-                                    ", max heap %d MiB",
-                                    Runtime.getRuntime().maxMemory() >> 20))
+            String environment = Mains.environment("sqs queue throughput", Mains.maxHeap())
                     + String.format(
                             Locale.ROOT,
                             "%n  PostgreSQL (embedded, zonky), HikariCP pool of %d; ElasticMQ 1.7.1 in-process, the"

@@ -11,16 +11,12 @@ import dev.cutover.flags.store.InMemoryFlagStore;
 import dev.cutover.journal.Gap;
 import dev.cutover.journal.JdbcFailedWriteJournal;
 import dev.cutover.testkit.Eventually;
+import dev.cutover.testsupport.ChildJvm;
 import dev.cutover.testsupport.EmbeddedPostgresServer;
 import dev.cutover.testsupport.TestDatabase;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,32 +38,14 @@ class CrashGapTest {
     void aServiceKilledUnderTrafficLeavesAGapThatBlocksTheMoveUntilRepaired() throws Exception {
         TestDatabase db = EmbeddedPostgresServer.get().createDatabase("crash_gap");
         String prefix = "crash_";
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process child = new ProcessBuilder(
-                        java,
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        CrashingService.class.getName(),
-                        db.jdbcUrl(),
-                        db.user(),
-                        prefix)
-                .redirectErrorStream(true)
-                .start();
+        ChildJvm child = ChildJvm.start(CrashingService.class, db.jdbcUrl(), db.user(), prefix);
         JdbcFailedWriteJournal journal = JdbcFailedWriteJournal.builder(db.dataSource())
                 .tablePrefix(prefix)
                 .build();
         try {
-            BufferedReader out =
-                    new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-            String line;
-            boolean running = false;
-            while ((line = out.readLine()) != null) {
-                if (line.equals("RUNNING")) {
-                    running = true;
-                    break;
-                }
-            }
-            assertThat(running).as("the service started and wrote").isTrue();
+            assertThat(child.awaitLine("RUNNING", Duration.ofSeconds(120)))
+                    .as("the service started and wrote: %s", child.output())
+                    .isTrue();
             Eventually.within(
                     Duration.ofSeconds(30),
                     "the service's run record and journaled keys",
@@ -76,16 +54,9 @@ class CrashGapTest {
             // a live service's run record is no open gap
             assertThat(journal.openGaps(Instant.now())).isEmpty();
 
-            Process kill = new ProcessBuilder("kill", "-9", Long.toString(child.pid()))
-                    .inheritIO()
-                    .start();
-            assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
-            assertThat(kill.exitValue()).as("kill -9 %s", child.pid()).isZero();
-            assertThat(child.waitFor(10, TimeUnit.SECONDS))
-                    .as("the service died")
-                    .isTrue();
+            assertThat(child.kill9()).as("the service died of kill -9").isEqualTo(137);
         } finally {
-            child.destroyForcibly();
+            child.close();
         }
 
         // the lease (3 heartbeats of 100 ms) runs out: the whole run is a gap

@@ -18,12 +18,16 @@ import java.util.Set;
  * precomputed int kind; numbers and booleans go through {@code matchesOther}.
  */
 final class CompiledClause {
-    private static final int EQUALS = 0;
-    private static final int STARTS = 1;
-    private static final int ENDS = 2;
-    private static final int CONTAINS = 3;
-    private static final int NUMBER = 4;
-    private static final int SEMVER = 5;
+    /** Equality with at most {@value #FEW} strings: compared one by one, hash first. */
+    private static final int EQUALS_FEW = 0;
+    /** Equality with more strings: a hash set lookup. */
+    private static final int EQUALS_SET = 1;
+
+    private static final int STARTS = 2;
+    private static final int ENDS = 3;
+    private static final int CONTAINS = 4;
+    private static final int NUMBER = 5;
+    private static final int SEMVER = 6;
     private static final int FEW = 8;
 
     private final String attribute;
@@ -33,8 +37,6 @@ final class CompiledClause {
     private final Operator op;
     private final int kind;
     private final boolean negate;
-    /** An equality clause with at most {@value #FEW} strings: compared one by one, hash first. */
-    private final boolean fewStrings;
 
     private final String[] strings;
     private final int[] stringHashes;
@@ -64,7 +66,8 @@ final class CompiledClause {
         this.onKey = EvaluationContext.KEY_ATTRIBUTE.equals(attribute);
         this.op = clause.operator();
         this.kind = switch (op) {
-            case EQUALS, IN -> EQUALS;
+            case EQUALS, IN ->
+                clause.values().stream().filter(String.class::isInstance).count() <= FEW ? EQUALS_FEW : EQUALS_SET;
             case STARTS_WITH -> STARTS;
             case ENDS_WITH -> ENDS;
             case CONTAINS -> CONTAINS;
@@ -113,7 +116,6 @@ final class CompiledClause {
             booleans[i] = b.get(i);
         }
         this.versions = v.toArray(new SemVer[0]);
-        this.fewStrings = kind == EQUALS && strings.length <= FEW;
     }
 
     boolean matches(EvaluationContext context) {
@@ -133,8 +135,10 @@ final class CompiledClause {
 
     private boolean matchesString(String s) {
         switch (kind) {
-            case EQUALS:
-                return fewStrings ? containsString(s) : stringSet.contains(s);
+            case EQUALS_FEW:
+                return containsString(s);
+            case EQUALS_SET:
+                return stringSet.contains(s);
             case STARTS:
                 return startsWithAny(s);
             case ENDS:
@@ -150,7 +154,7 @@ final class CompiledClause {
 
     /** A number or a boolean: only equality and numeric comparisons can hold. */
     private boolean matchesOther(Object value) {
-        if (kind == EQUALS) {
+        if (kind <= EQUALS_SET) {
             return equalsAny(value);
         }
         return kind == NUMBER && value instanceof Number n && compareNumber(n);

@@ -69,7 +69,12 @@ public final class CompiledFlag {
     private final CompiledClause @Nullable [] singleClauses;
 
     private final Served[] ruleServes;
+    /** {@link #pack} of each rule with variant 0: the rule's result is its bits or'ed with the variant. */
+    private final long[] ruleBits;
+
     private final Served fallthrough;
+    /** {@link #pack} of the fallthrough's reason with variant 0. */
+    private final long fallthroughBits;
     /** Epoch millis from which this definition applies; {@link #NO_SCHEDULE} when always. */
     final long effectiveAtMillis;
     /** The definition before {@link #effectiveAtMillis}; null: absent until then. */
@@ -106,6 +111,11 @@ public final class CompiledFlag {
      * with one load when no evaluation is counted.
      */
     final int booleanConstant;
+    /**
+     * {@link #type} when the flag is not {@linkplain #scheduled() scheduled}, else null: the fast
+     * path's two conditions in one compare.
+     */
+    final @Nullable VariantType unscheduledType;
 
     private CompiledFlag(Flag flag, String json, EvaluationCounters counterRegistry, long nowMillis) {
         this.flag = flag;
@@ -149,7 +159,12 @@ public final class CompiledFlag {
         this.singleClauses = Arrays.stream(ruleClauses).allMatch(c -> c.length == 1)
                 ? Arrays.stream(ruleClauses).map(c -> c[0]).toArray(CompiledClause[]::new)
                 : null;
+        this.ruleBits = new long[rules.size()];
+        for (int r = 0; r < rules.size(); r++) {
+            ruleBits[r] = pack(0, r, Reason.RULE_MATCH);
+        }
         this.fallthrough = new Served(flag.fallthrough(), index, key);
+        this.fallthroughBits = pack(0, -1, fallthrough.isRollout() ? Reason.ROLLOUT : Reason.FALLTHROUGH);
         this.metadata = flag.metadata();
         this.isStatic = targets == null && rules.isEmpty() && !fallthrough.isRollout();
         this.counters = new LongAdder[n][LAST_SERVING_REASON.ordinal() + 1];
@@ -171,6 +186,7 @@ public final class CompiledFlag {
                     .orElse(null);
         }
         this.booleanConstant = booleanConstant();
+        this.unscheduledType = scheduled() ? null : type;
     }
 
     /** See {@link #booleanConstant}; called last in the constructor. */
@@ -269,18 +285,17 @@ public final class CompiledFlag {
         if (single != null) {
             for (int r = 0; r < single.length; r++) {
                 if (single[r].matches(context)) {
-                    return pack(ruleServes[r].variant(context), r, Reason.RULE_MATCH);
+                    return ruleBits[r] | ruleServes[r].variant(context);
                 }
             }
         } else {
             for (int r = 0; r < ruleClauses.length; r++) {
                 if (allMatch(ruleClauses[r], context)) {
-                    return pack(ruleServes[r].variant(context), r, Reason.RULE_MATCH);
+                    return ruleBits[r] | ruleServes[r].variant(context);
                 }
             }
         }
-        Served f = fallthrough;
-        return pack(f.variant(context), -1, f.isRollout() ? Reason.ROLLOUT : Reason.FALLTHROUGH);
+        return fallthroughBits | fallthrough.variant(context);
     }
 
     private static boolean allMatch(CompiledClause[] clauses, EvaluationContext context) {

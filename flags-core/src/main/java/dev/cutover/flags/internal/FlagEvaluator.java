@@ -117,7 +117,7 @@ final class FlagEvaluator {
      */
     private int fastVariant(
             Snapshot s, @Nullable CompiledFlag f, String key, EvaluationContext context, VariantType type) {
-        if (f != null && f.type == type && !f.scheduled() && context != null) {
+        if (f != null && f.unscheduledType == type && context != null) {
             try {
                 return CompiledFlag.variantIndex(decide(f, context));
             } catch (RuntimeException | StackOverflowError e) {

@@ -152,7 +152,8 @@ class CaptureMisconfigurationTest {
                             .asText()
                             .startsWith("y"));
             LogicalPostgres.execute(ds, "UPDATE docs SET n = 2 WHERE id = 1");
-            await().atMost(Duration.ofSeconds(30)).until(() -> capture.failure().isPresent());
+            // the failure is recorded before the capture's thread has wound down: wait for both
+            await().atMost(Duration.ofSeconds(30)).until(() -> capture.failure().isPresent() && !capture.isRunning());
             assertThat(capture.failure().get())
                     .hasMessageContaining("column 'body'")
                     .hasMessageContaining("public.docs")

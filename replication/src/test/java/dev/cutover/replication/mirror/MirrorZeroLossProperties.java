@@ -15,6 +15,7 @@ import dev.cutover.replication.Reconciler;
 import dev.cutover.replication.ReconciliationReport;
 import dev.cutover.replication.Repair;
 import dev.cutover.testsupport.Chaos;
+import dev.cutover.testsupport.LongRuns;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -36,6 +37,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tag;
 import net.jqwik.api.statistics.Statistics;
 
 /**
@@ -65,9 +67,9 @@ import net.jqwik.api.statistics.Statistics;
  *       entry; the mirror then closes cleanly and removes its run record.
  * </ul>
  *
- * <p>Tries: 80 with the journal in memory, 40 on PostgreSQL, 35 down with the target: 155. The
- * long variant runs each try's traffic for longer: {@code -Dcutover.chaos.millis=3000} (default
- * 120).
+ * <p>Tries: 40 with the journal in memory, 20 on PostgreSQL, 18 down with the target: 78. With
+ * {@code -Dcutover.long=true}, 780 more over the three journals; {@code
+ * -Dcutover.chaos.millis=3000} (default 120) runs each try's traffic for longer.
  */
 class MirrorZeroLossProperties {
     private static final String NAME = "chaos";
@@ -119,19 +121,26 @@ class MirrorZeroLossProperties {
         return Combinators.combine(load, faults).as(Try::new);
     }
 
-    @Property(tries = 80)
+    @Property(tries = 40)
     void nothingUnrecordedWithTheJournalInMemory(@ForAll("chaos") Try chaos) throws Exception {
         run(chaos, Chaos.Journal.MEMORY);
     }
 
-    @Property(tries = 40)
+    @Property(tries = 20)
     void nothingUnrecordedWithTheJournalOnPostgres(@ForAll("chaos") Try chaos) throws Exception {
         run(chaos, Chaos.Journal.POSTGRES);
     }
 
-    @Property(tries = 35)
+    @Property(tries = 18)
     void nothingUnrecordedWithTheJournalDownWithTheTarget(@ForAll("chaos") Try chaos) throws Exception {
         run(chaos, Chaos.Journal.POSTGRES_DOWN_WITH_STORE);
+    }
+
+    /** The long variant of all three, ten times the tries ({@code -Dcutover.long=true}). */
+    @Property(tries = 780)
+    @Tag(LongRuns.TAG)
+    void nothingUnrecordedInTheLongRun(@ForAll("chaos") Try chaos, @ForAll Chaos.Journal kind) throws Exception {
+        run(chaos, kind);
     }
 
     /** The newest version of a key observed so far, and when it was first observed. */

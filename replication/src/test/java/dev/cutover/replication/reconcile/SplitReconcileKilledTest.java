@@ -9,18 +9,11 @@ import dev.cutover.replication.jdbc.JdbcCheckpointStore;
 import dev.cutover.replication.jdbc.JdbcRangeResultStore;
 import dev.cutover.replication.jdbc.JdbcVersionedTarget;
 import dev.cutover.replication.spi.Checkpoint;
+import dev.cutover.testsupport.ChildJvm;
 import dev.cutover.testsupport.DatabaseKind;
 import dev.cutover.testsupport.TestDatabase;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
@@ -45,44 +38,22 @@ class SplitReconcileKilledTest {
         assertThat(single.clean()).isFalse();
 
         // the child does ranges 0 and 1 (old segments 0 to 3), then blocks in range 2
-        Process child = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        SplitReconcileChild.class.getName(),
-                        db.jdbcUrl(),
-                        db.user(),
-                        "old_orders",
-                        "new_orders",
-                        "orders",
-                        "4")
-                .redirectErrorStream(true)
-                .start();
-        child.getOutputStream().close();
-        List<String> output = new ArrayList<>();
-        CountDownLatch blocked = new CountDownLatch(1);
-        CompletableFuture<Void> reader = CompletableFuture.runAsync(() -> read(child, output, blocked));
+        ChildJvm child = ChildJvm.start(
+                SplitReconcileChild.class, db.jdbcUrl(), db.user(), "old_orders", "new_orders", "orders", "4");
         JdbcCheckpointStore checkpoints =
                 JdbcCheckpointStore.builder(ds, "orders").build();
         JdbcRangeResultStore results =
                 JdbcRangeResultStore.builder(ds, "orders").build();
         try {
-            assertThat(blocked.await(120, TimeUnit.SECONDS))
-                    .as("the child blocked in range 2: %s", output)
+            assertThat(child.awaitLine(SplitReconcileChild.BLOCKED, Duration.ofSeconds(120)))
+                    .as("the child blocked in range 2: %s", child.output())
                     .isTrue();
             List<Checkpoint> before = checkpoints.checkpoints();
             assertThat(before.subList(0, 2)).allMatch(Checkpoint::done);
             assertThat(before.get(2).done()).isFalse();
             assertThat(before.get(2).owner()).isEqualTo("child");
 
-            Process kill = new ProcessBuilder("kill", "-9", Long.toString(child.pid()))
-                    .inheritIO()
-                    .start();
-            assertThat(kill.waitFor(30, TimeUnit.SECONDS) && kill.exitValue() == 0)
-                    .as("kill -9")
-                    .isTrue();
-            assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            assertThat(child.exitValue()).isEqualTo(137);
+            assertThat(child.kill9()).as("kill -9").isEqualTo(137);
 
             ReconciliationReport finished = SplitReconcileChild.reconciler(old, neu)
                     .split(checkpoints, results)
@@ -100,8 +71,7 @@ class SplitReconcileKilledTest {
             assertThat(after.subList(0, 2)).allMatch(c -> "child".equals(c.owner()));
             assertThat(after.subList(2, after.size())).allMatch(c -> "survivor".equals(c.owner()));
         } finally {
-            child.destroyForcibly();
-            reader.get(30, TimeUnit.SECONDS);
+            child.close();
         }
     }
 
@@ -144,20 +114,5 @@ class SplitReconcileKilledTest {
                         d.oldDigest(),
                         d.newDigest()))
                 .toList();
-    }
-
-    private static void read(Process p, List<String> lines, CountDownLatch blocked) {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line; (line = r.readLine()) != null; ) {
-                synchronized (lines) {
-                    lines.add(line);
-                }
-                if (line.contains(SplitReconcileChild.BLOCKED)) {
-                    blocked.countDown();
-                }
-            }
-        } catch (IOException e) {
-            // the process was killed
-        }
     }
 }
