@@ -11,6 +11,7 @@ import dev.cutover.replication.internal.jdbc.TargetSql;
 import dev.cutover.replication.internal.jdbc.VersionedApply;
 import dev.cutover.replication.spi.ApplyOutcome;
 import dev.cutover.replication.spi.ReplaceOutcome;
+import dev.cutover.replication.spi.SegmentScan;
 import dev.cutover.replication.spi.VersionedTarget;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -93,6 +94,11 @@ import org.jspecify.annotations.Nullable;
  * <p><b>Segments.</b> Segment {@code s} of {@code n} holds the buckets {@code [s * 1024 / n, (s +
  * 1) * 1024 / n)}; a page is one index range read in {@code (bucket, entity_key)} order and the
  * token is the last key read, checked to belong to the segment. Tombstones are read as deletes.
+ * Since the bucket is a hash of the key, consecutive rows of a page lie on different heap pages of
+ * a table written in key order (as a backfill writes it): a page of 1,000 rows touches about 1,000
+ * of them. A {@link dev.cutover.replication.Reconciler} therefore reads the table on PostgreSQL by
+ * {@link #scan}, one statement per run of segments without {@code ORDER BY} (see {@link
+ * SegmentScan}), which the server serves by a sequential scan, in the order the rows lie.
  *
  * <p><b>Custom schema.</b> To keep the payload in columns of your own, pass {@link
  * JdbcPayloadColumns}: the target keeps its bookkeeping columns and all conditional SQL.
@@ -106,7 +112,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @since 0.1.0
  */
-public final class JdbcVersionedTarget implements VersionedTarget {
+public final class JdbcVersionedTarget implements VersionedTarget, SegmentScan {
     /** Table names: a lower-case letter, then up to 47 lower-case letters, digits or {@code _}. */
     public static final Pattern TABLE_NAME = Pattern.compile("[a-z][a-z0-9_]{0,47}");
     /** Payload column names: a lower-case letter, then lower-case letters, digits or {@code _}. */
@@ -246,6 +252,37 @@ public final class JdbcVersionedTarget implements VersionedTarget {
             throw new IllegalArgumentException("limit must be >= 1 but was " + limit);
         }
         return reads.page(segment, token, limit);
+    }
+
+    /** True on PostgreSQL; MySQL/MariaDB and H2 are read page by page. */
+    @Override
+    public boolean scans() {
+        return sql.dialect == SqlDialect.POSTGRESQL;
+    }
+
+    /**
+     * Reads segments {@code from} to {@code to} in one statement without {@code ORDER BY}, fetched
+     * by a cursor in one read-only transaction: a sequential scan of the table for all segments, a
+     * bitmap scan for some. See {@link SegmentScan}.
+     *
+     * @throws UnsupportedOperationException on MySQL/MariaDB and H2
+     */
+    @Override
+    public void scan(int from, int to, int limit, SegmentScan.Pages pages) throws SQLException, InterruptedException {
+        if (!scans()) {
+            throw new UnsupportedOperationException(describe() + " is read page by page");
+        }
+        if (from < 0 || to > segments || from > to) {
+            throw new IllegalArgumentException(
+                    "segments must be 0 <= from <= to <= " + segments + " but were " + from + " to " + to);
+        }
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be >= 1 but was " + limit);
+        }
+        Objects.requireNonNull(pages, "pages");
+        if (from < to) {
+            reads.scan(from, to, limit, pages);
+        }
     }
 
     @Override

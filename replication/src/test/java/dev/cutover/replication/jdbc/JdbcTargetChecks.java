@@ -289,6 +289,61 @@ abstract class JdbcTargetChecks {
         assertThat(all).containsExactlyInAnyOrder(Change.delete("x", 2), Change.delete("never-created", 5));
     }
 
+    /** Rows, every {@code deleteEvery}-th a tombstone, and a scan of segments {@code from} to {@code to}. */
+    record Scan(int rows, int deleteEvery, int from, int to, int limit) {}
+
+    @Provide
+    Arbitrary<Scan> scans() {
+        return Combinators.combine(
+                        Arbitraries.integers().between(0, 150),
+                        Arbitraries.integers().between(1, 7),
+                        Arbitraries.integers().between(0, 4),
+                        Arbitraries.integers().between(0, 4))
+                .as((rows, every, a, b) -> new int[] {rows, every, Math.min(a, b), Math.max(a, b)})
+                .flatMap(p -> Arbitraries.integers().between(1, 40).map(l -> new Scan(p[0], p[1], p[2], p[3], l)));
+    }
+
+    /**
+     * A scan of segments returns exactly the rows their pages return, tombstones as deletes, each
+     * once, in pages of at most the limit without a token; where the target does not scan (MySQL,
+     * H2), it says so and refuses.
+     */
+    @Property(tries = 15)
+    void aScanReturnsTheRowsThePagesOfItsSegmentsReturn(@ForAll("scans") Scan sc) throws Exception {
+        JdbcVersionedTarget target = fresh();
+        List<Change> changes = new ArrayList<>();
+        for (int i = 0; i < sc.rows(); i++) {
+            changes.add(i % sc.deleteEvery() == 0 ? Change.delete("s" + i, 2) : upsert("s" + i, 1));
+        }
+        target.apply(changes);
+        if (!target.scans()) {
+            assertThatThrownBy(() -> target.scan(0, target.segments(), 10, page -> {}))
+                    .isInstanceOf(UnsupportedOperationException.class);
+            return;
+        }
+        List<Change> paged = new ArrayList<>();
+        for (int s = sc.from(); s < sc.to(); s++) {
+            String token = null;
+            do {
+                Page page = target.readPage(s, token, 7);
+                paged.addAll(page.rows());
+                token = page.next();
+            } while (token != null);
+        }
+        List<Change> scanned = new ArrayList<>();
+        target.scan(sc.from(), sc.to(), sc.limit(), page -> {
+            assertThat(page.read()).isBetween(1, sc.limit());
+            assertThat(page.next()).isNull();
+            assertThat(page.rejected()).isEmpty();
+            scanned.addAll(page.rows());
+        });
+        assertThat(scanned).containsExactlyInAnyOrderElementsOf(paged);
+        assertThatThrownBy(() -> target.scan(3, 2, 10, page -> {})).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> target.scan(0, target.segments() + 1, 10, page -> {}))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> target.scan(0, 1, 0, page -> {})).isInstanceOf(IllegalArgumentException.class);
+    }
+
     @Example
     void tokensOfAnotherSegmentOrForgedAreRejected() throws Exception {
         JdbcVersionedTarget target = fresh();

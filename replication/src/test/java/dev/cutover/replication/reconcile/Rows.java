@@ -61,4 +61,32 @@ final class Rows {
             }
         };
     }
+
+    /**
+     * {@code source} read page by page only: a view that hides whether it {@linkplain
+     * dev.cutover.replication.spi.SegmentScan scans}, so a reconciliation reads it as before scans.
+     */
+    static SegmentedSource pagesOnly(SegmentedSource source) {
+        return new SegmentedSource() {
+            @Override
+            public int segments() {
+                return source.segments();
+            }
+
+            @Override
+            public String layout() {
+                return source.layout();
+            }
+
+            @Override
+            public Page readPage(int segment, @Nullable String token, int limit) throws Exception {
+                return source.readPage(segment, token, limit);
+            }
+
+            @Override
+            public String describe() {
+                return source.describe();
+            }
+        };
+    }
 }

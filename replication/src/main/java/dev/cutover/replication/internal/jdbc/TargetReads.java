@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cutover.jdbc.SqlDialect;
 import dev.cutover.replication.Change;
 import dev.cutover.replication.internal.Keys;
+import dev.cutover.replication.spi.SegmentScan;
 import dev.cutover.replication.spi.SegmentedSource.Page;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -90,6 +91,53 @@ public final class TargetReads {
                     return new Page(rows, next);
                 }
             });
+        }
+    }
+
+    /**
+     * Reads segments {@code from} to {@code to} (exclusive) in one statement without order, so the
+     * server reads the table's pages in their physical order (a sequential scan of the whole table,
+     * a bitmap scan of a part) instead of visiting a heap page per row as the {@code (bucket,
+     * entity_key)} order of {@link #page} does on a table written in key order. The rows come in
+     * pages of {@code limit}, fetched by a cursor ({@code setFetchSize}) inside one read-only
+     * transaction: one snapshot, each row once. PostgreSQL only (pgJDBC fetches by cursor there).
+     */
+    public void scan(int from, int to, int limit, SegmentScan.Pages pages) throws SQLException, InterruptedException {
+        int first = Keys.firstBucket(from, segments);
+        int end = Keys.firstBucket(to, segments);
+        boolean all = first == 0 && end == Keys.BUCKETS;
+        try (Connection c = dataSource.getConnection()) {
+            boolean autoCommit = c.getAutoCommit();
+            try {
+                if (autoCommit) {
+                    c.setAutoCommit(false); // pgJDBC fetches by cursor only inside a transaction
+                } else {
+                    c.rollback(); // a lent connection should hold no work; never commit someone else's
+                }
+                try (PreparedStatement ps = c.prepareStatement(all ? sql.scanAll : sql.scanBuckets)) {
+                    ps.setFetchSize(limit);
+                    if (!all) {
+                        ps.setInt(1, first);
+                        ps.setInt(2, end);
+                    }
+                    List<Change> rows = new ArrayList<>(limit);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            rows.add(change(sql.readKey(rs, 1), rs.getLong(2), rs.getBoolean(3), rs, 4));
+                            if (rows.size() == limit) {
+                                pages.accept(new Page(rows, null));
+                                rows = new ArrayList<>(limit);
+                            }
+                        }
+                    }
+                    if (!rows.isEmpty()) {
+                        pages.accept(new Page(rows, null));
+                    }
+                }
+            } finally {
+                Transactions.rollbackQuietly(c); // it only read
+                Transactions.restore(c, autoCommit);
+            }
         }
     }
 

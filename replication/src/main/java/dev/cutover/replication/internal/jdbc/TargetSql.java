@@ -41,6 +41,11 @@ public final class TargetSql {
 
     final String pageFirst;
     final String pageAfter;
+    /** Every row, in no order: a reconciliation's pass over all segments, a sequential scan. */
+    final String scanAll;
+    /** The rows of a range of buckets, in no order: a pass over some segments, a bitmap or sequential scan. */
+    final String scanBuckets;
+
     final String purgeBucket;
     /** The target's JDBC batches: one, so a driver hiding update counts is detected and logged once. */
     final ExactBatch batches;
@@ -112,6 +117,8 @@ public final class TargetSql {
         String select = "SELECT entity_key, version, deleted, " + payloadList + " FROM " + table;
         String order = " ORDER BY bucket, entity_key LIMIT ?";
         pageFirst = select + " WHERE bucket >= ? AND bucket < ?" + order;
+        scanAll = select;
+        scanBuckets = select + " WHERE bucket >= ? AND bucket < ?";
         pageAfter = dialect == SqlDialect.POSTGRESQL
                 ? select + " WHERE (bucket, entity_key) > (?, ?) AND bucket < ?" + order
                 : select + " WHERE ((bucket = ? AND entity_key > ?) OR (bucket > ? AND bucket < ?))" + order;
