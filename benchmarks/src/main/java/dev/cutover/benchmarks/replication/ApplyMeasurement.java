@@ -22,6 +22,7 @@ import java.io.PrintStream;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
@@ -66,6 +67,8 @@ final class ApplyMeasurement extends PostgresMeasurement {
         double[] update = new double[s.rounds()];
         double[] bareUpsert = new double[s.rounds()];
         double[] plainUpdates = new double[s.rounds()];
+        double[] twoIndexInserts = new double[s.rounds()];
+        double[] twoIndexUpdates = new double[s.rounds()];
         if (FILL_FACTOR != 100) {
             log.println("fill factor of every table (the target's and the plain inserts'): " + FILL_FACTOR);
         }
@@ -75,6 +78,7 @@ final class ApplyMeasurement extends PostgresMeasurement {
             double[] plainUpdate = new double[1];
             double[] v = new double[3];
             double[] bare = new double[1];
+            double[] two = new double[2];
             List<Runnable> steps = new ArrayList<>();
             for (PlainInsert form : forms) {
                 steps.add(unchecked(() -> p[form.ordinal()] =
@@ -82,6 +86,7 @@ final class ApplyMeasurement extends PostgresMeasurement {
             }
             steps.add(unchecked(() -> System.arraycopy(versionedRound("rt_apply_" + round), 0, v, 0, 3)));
             steps.add(unchecked(() -> bare[0] = bareUpsertRound("rt_bare_" + round)));
+            steps.add(unchecked(() -> System.arraycopy(twoIndexRound("rt_two_" + round), 0, two, 0, 2)));
             // a different order each round, so that a slow stretch of the machine does not hit one system only
             runRotated(steps, r);
             StringBuilder line = new StringBuilder("apply " + round(r) + ":");
@@ -96,12 +101,15 @@ final class ApplyMeasurement extends PostgresMeasurement {
                     + String.format(
                             Locale.ROOT,
                             " versioned apply %s, re-apply %s, update %s;" + " the target's upsert on bare JDBC %s,"
-                                    + " plain UPDATE ... FROM unnest %s",
+                                    + " plain UPDATE ... FROM unnest %s; two indexes: plain unnest insert %s,"
+                                    + " plain UPDATE %s",
                             rate(s.rows(), v[0]),
                             rate(s.rows(), v[1]),
                             rate(s.rows(), v[2]),
                             rate(s.rows(), bare[0]),
-                            rate(s.rows(), plainUpdate[0])));
+                            rate(s.rows(), plainUpdate[0]),
+                            rate(s.rows(), two[0]),
+                            rate(s.rows(), two[1])));
             if (r >= s.warmupRounds()) {
                 int k = r - s.warmupRounds();
                 for (int f = 0; f < forms.length; f++) {
@@ -112,6 +120,8 @@ final class ApplyMeasurement extends PostgresMeasurement {
                 update[k] = v[2];
                 bareUpsert[k] = bare[0];
                 plainUpdates[k] = plainUpdate[0];
+                twoIndexInserts[k] = two[0];
+                twoIndexUpdates[k] = two[1];
             }
         }
         for (PlainInsert form : forms) {
@@ -152,6 +162,19 @@ final class ApplyMeasurement extends PostgresMeasurement {
                         "diagnostic: a plain update of every row one version newer on bare JDBC, same table",
                         "rows",
                         new Series("UPDATE ... FROM unnest (no condition, no RETURNING)", s.rows(), plainUpdates),
+                        baseline,
+                        Double.NaN),
+                new Result(
+                        "diagnostic: the same plain insert into the previous layout (primary key entity_key,"
+                                + " index (bucket, entity_key))",
+                        "rows",
+                        new Series("INSERT ... SELECT FROM unnest(arrays), two indexes", s.rows(), twoIndexInserts),
+                        baseline,
+                        Double.NaN),
+                new Result(
+                        "diagnostic: the same plain update in the previous layout",
+                        "rows",
+                        new Series("UPDATE ... FROM unnest, two indexes", s.rows(), twoIndexUpdates),
                         baseline,
                         Double.NaN));
     }
@@ -214,6 +237,36 @@ final class ApplyMeasurement extends PostgresMeasurement {
      */
     private double plainInsertRound(PlainInsert form, String table, double[] updateSeconds) throws Exception {
         createPlain(table);
+        double seconds = timedPlainInsert(form, table);
+        if (form == PlainInsert.UNNEST) {
+            updateSeconds[0] = plainUpdate(table);
+        }
+        drop(table);
+        return seconds;
+    }
+
+    /**
+     * A diagnostic of the table layout: the {@code unnest} insert, then the plain update, into a
+     * table of the layout the target had before its primary key became {@code (bucket,
+     * entity_key)}: primary key {@code entity_key} and an index on {@code (bucket, entity_key)},
+     * the same columns and fill factor. Returns both durations in seconds.
+     */
+    private double[] twoIndexRound(String table) throws Exception {
+        try (Connection c = pool.getConnection();
+                Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE " + q(table) + " (entity_key VARCHAR(1024) COLLATE \"C\" NOT NULL PRIMARY KEY,"
+                    + " bucket SMALLINT NOT NULL, version BIGINT NOT NULL, deleted BOOLEAN NOT NULL, payload JSONB,"
+                    + " applied_at TIMESTAMP(3) WITH TIME ZONE NOT NULL)"
+                    + (FILL_FACTOR == 100 ? "" : " WITH (fillfactor = " + FILL_FACTOR + ")"));
+            st.execute("CREATE INDEX " + q(table + "_segments") + " ON " + q(table) + " (bucket, entity_key)");
+        }
+        double[] t = {timedPlainInsert(PlainInsert.UNNEST, table), plainUpdate(table)};
+        drop(table);
+        return t;
+    }
+
+    /** After a checkpoint, the timed plain insert of every row into {@code table}; returns seconds. */
+    private double timedPlainInsert(PlainInsert form, String table) throws Exception {
         checkpoint();
         String[] keys = new String[s.batchSize()];
         long[] versions = new long[s.batchSize()];
@@ -233,10 +286,6 @@ final class ApplyMeasurement extends PostgresMeasurement {
         }
         double seconds = seconds(t0);
         count(Count.PLAIN_INSERT_ROWS, rowCount(q(table)), s.rows());
-        if (form == PlainInsert.UNNEST) {
-            updateSeconds[0] = plainUpdate(table);
-        }
-        drop(table);
         return seconds;
     }
 
