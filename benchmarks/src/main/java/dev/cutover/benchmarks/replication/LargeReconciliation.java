@@ -279,7 +279,8 @@ public final class LargeReconciliation {
                     long old = ReconcileMeasurement.rawScan(pool, OLD_TABLE, "id", "doc", s.pageSize());
                     double oldSeconds = seconds(t0);
                     long t1 = System.nanoTime();
-                    long neu = ReconcileMeasurement.rawScan(pool, NEW_TABLE, "entity_key", "payload", s.pageSize());
+                    long neu = ReconcileMeasurement.rawScan(
+                            pool, NEW_TABLE, ReconcileMeasurement.TARGET_KEY, "payload", s.pageSize());
                     log.printf(
                             Locale.ROOT,
                             "round %d, raw scan: old table %s, new table %s%n",
