@@ -22,6 +22,7 @@ import java.io.PrintStream;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
@@ -65,18 +66,27 @@ final class ApplyMeasurement extends PostgresMeasurement {
         double[] again = new double[s.rounds()];
         double[] update = new double[s.rounds()];
         double[] bareUpsert = new double[s.rounds()];
+        double[] plainUpdates = new double[s.rounds()];
+        double[] twoIndexInserts = new double[s.rounds()];
+        double[] twoIndexUpdates = new double[s.rounds()];
+        if (FILL_FACTOR != 100) {
+            log.println("fill factor of every table (the target's and the plain inserts'): " + FILL_FACTOR);
+        }
         for (int r = 0; r < total; r++) {
             int round = r;
             double[] p = new double[forms.length];
+            double[] plainUpdate = new double[1];
             double[] v = new double[3];
             double[] bare = new double[1];
+            double[] two = new double[2];
             List<Runnable> steps = new ArrayList<>();
             for (PlainInsert form : forms) {
-                steps.add(unchecked(
-                        () -> p[form.ordinal()] = plainInsertRound(form, "rt_plain_" + form.ordinal() + "_" + round)));
+                steps.add(unchecked(() -> p[form.ordinal()] =
+                        plainInsertRound(form, "rt_plain_" + form.ordinal() + "_" + round, plainUpdate)));
             }
             steps.add(unchecked(() -> System.arraycopy(versionedRound("rt_apply_" + round), 0, v, 0, 3)));
             steps.add(unchecked(() -> bare[0] = bareUpsertRound("rt_bare_" + round)));
+            steps.add(unchecked(() -> System.arraycopy(twoIndexRound("rt_two_" + round), 0, two, 0, 2)));
             // a different order each round, so that a slow stretch of the machine does not hit one system only
             runRotated(steps, r);
             StringBuilder line = new StringBuilder("apply " + round(r) + ":");
@@ -90,11 +100,16 @@ final class ApplyMeasurement extends PostgresMeasurement {
             log.println(line
                     + String.format(
                             Locale.ROOT,
-                            " versioned apply %s, re-apply %s, update %s;" + " the target's upsert on bare JDBC %s",
+                            " versioned apply %s, re-apply %s, update %s;" + " the target's upsert on bare JDBC %s,"
+                                    + " plain UPDATE ... FROM unnest %s; two indexes: plain unnest insert %s,"
+                                    + " plain UPDATE %s",
                             rate(s.rows(), v[0]),
                             rate(s.rows(), v[1]),
                             rate(s.rows(), v[2]),
-                            rate(s.rows(), bare[0])));
+                            rate(s.rows(), bare[0]),
+                            rate(s.rows(), plainUpdate[0]),
+                            rate(s.rows(), two[0]),
+                            rate(s.rows(), two[1])));
             if (r >= s.warmupRounds()) {
                 int k = r - s.warmupRounds();
                 for (int f = 0; f < forms.length; f++) {
@@ -104,6 +119,9 @@ final class ApplyMeasurement extends PostgresMeasurement {
                 again[k] = v[1];
                 update[k] = v[2];
                 bareUpsert[k] = bare[0];
+                plainUpdates[k] = plainUpdate[0];
+                twoIndexInserts[k] = two[0];
+                twoIndexUpdates[k] = two[1];
             }
         }
         for (PlainInsert form : forms) {
@@ -139,12 +157,31 @@ final class ApplyMeasurement extends PostgresMeasurement {
                                 s.rows(),
                                 bareUpsert),
                         baseline,
+                        Double.NaN),
+                new Result(
+                        "diagnostic: a plain update of every row one version newer on bare JDBC, same table",
+                        "rows",
+                        new Series("UPDATE ... FROM unnest (no condition, no RETURNING)", s.rows(), plainUpdates),
+                        baseline,
+                        Double.NaN),
+                new Result(
+                        "diagnostic: the same plain insert into the previous layout (primary key entity_key,"
+                                + " index (bucket, entity_key))",
+                        "rows",
+                        new Series("INSERT ... SELECT FROM unnest(arrays), two indexes", s.rows(), twoIndexInserts),
+                        baseline,
+                        Double.NaN),
+                new Result(
+                        "diagnostic: the same plain update in the previous layout",
+                        "rows",
+                        new Series("UPDATE ... FROM unnest, two indexes", s.rows(), twoIndexUpdates),
+                        baseline,
                         Double.NaN));
     }
 
     /**
      * A diagnostic, not Cutover's code path: the statement the target sends for a batch on
-     * PostgreSQL (an {@code INSERT ... SELECT ... FROM unnest(arrays) ON CONFLICT (entity_key) DO
+     * PostgreSQL (an {@code INSERT ... SELECT ... FROM unnest(arrays) ON CONFLICT (bucket, entity_key) DO
      * UPDATE ... WHERE cur.version < EXCLUDED.version RETURNING entity_key}), written here and run
      * with bare JDBC into a fresh versioned table, the keys read back, nothing else: what the
      * database costs, apart from the target's Java code. Returns seconds.
@@ -194,10 +231,42 @@ final class ApplyMeasurement extends PostgresMeasurement {
 
     /**
      * A fresh plain table, and the timed plain insert of every row into it, each payload serialized
-     * in the loop as the target does; returns seconds.
+     * in the loop as the target does; returns seconds. After the {@code unnest} insert, also the
+     * timed plain update of every row to its next version ({@link #plainUpdate}), its seconds in
+     * {@code updateSeconds[0]}: the floor of the target's update on the same table.
      */
-    private double plainInsertRound(PlainInsert form, String table) throws Exception {
+    private double plainInsertRound(PlainInsert form, String table, double[] updateSeconds) throws Exception {
         createPlain(table);
+        double seconds = timedPlainInsert(form, table);
+        if (form == PlainInsert.UNNEST) {
+            updateSeconds[0] = plainUpdate(table);
+        }
+        drop(table);
+        return seconds;
+    }
+
+    /**
+     * A diagnostic of the table layout: the {@code unnest} insert, then the plain update, into a
+     * table of the layout the target had before its primary key became {@code (bucket,
+     * entity_key)}: primary key {@code entity_key} and an index on {@code (bucket, entity_key)},
+     * the same columns and fill factor. Returns both durations in seconds.
+     */
+    private double[] twoIndexRound(String table) throws Exception {
+        try (Connection c = pool.getConnection();
+                Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE " + q(table) + " (entity_key VARCHAR(1024) COLLATE \"C\" NOT NULL PRIMARY KEY,"
+                    + " bucket SMALLINT NOT NULL, version BIGINT NOT NULL, deleted BOOLEAN NOT NULL, payload JSONB,"
+                    + " applied_at TIMESTAMP(3) WITH TIME ZONE NOT NULL)"
+                    + (FILL_FACTOR == 100 ? "" : " WITH (fillfactor = " + FILL_FACTOR + ")"));
+            st.execute("CREATE INDEX " + q(table + "_segments") + " ON " + q(table) + " (bucket, entity_key)");
+        }
+        double[] t = {timedPlainInsert(PlainInsert.UNNEST, table), plainUpdate(table)};
+        drop(table);
+        return t;
+    }
+
+    /** After a checkpoint, the timed plain insert of every row into {@code table}; returns seconds. */
+    private double timedPlainInsert(PlainInsert form, String table) throws Exception {
         checkpoint();
         String[] keys = new String[s.batchSize()];
         long[] versions = new long[s.batchSize()];
@@ -217,7 +286,47 @@ final class ApplyMeasurement extends PostgresMeasurement {
         }
         double seconds = seconds(t0);
         count(Count.PLAIN_INSERT_ROWS, rowCount(q(table)), s.rows());
-        drop(table);
+        return seconds;
+    }
+
+    /**
+     * A diagnostic, not Cutover's code path: after a checkpoint, every row of {@code rows.v2} (one
+     * version newer) written over the plain table by {@code UPDATE ... FROM unnest(arrays)}, 500
+     * rows a statement, without a version condition or {@code RETURNING}: the new row versions and
+     * index entries the target's update pays too, and nothing else. Returns seconds.
+     */
+    private double plainUpdate(String table) throws Exception {
+        checkpoint();
+        String sql = "UPDATE " + q(table) + " AS cur SET version = u.v, payload = CAST(u.p AS jsonb), applied_at = ?"
+                + " FROM unnest(CAST(? AS text[]), CAST(? AS int2[]), CAST(? AS int8[]), CAST(? AS text[]))"
+                + " AS u(k, b, v, p) WHERE cur.bucket = u.b AND cur.entity_key = u.k COLLATE \"C\"";
+        long updated = 0;
+        long t0 = System.nanoTime();
+        for (int from = 0; from < rows.v2.size(); from += s.batchSize()) {
+            int n = Math.min(s.batchSize(), rows.v2.size() - from);
+            String[] keys = new String[n];
+            Short[] buckets = new Short[n];
+            Long[] versions = new Long[n];
+            String[] payloads = new String[n];
+            for (int i = 0; i < n; i++) {
+                Change ch = rows.v2.get(from + i);
+                keys[i] = ch.key();
+                buckets[i] = (short) bucket(ch.key());
+                versions[i] = ch.version();
+                payloads[i] = MAPPER.writeValueAsString(ch.payload());
+            }
+            try (Connection c = pool.getConnection();
+                    PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setObject(1, OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MILLIS));
+                ps.setArray(2, c.createArrayOf("text", keys));
+                ps.setArray(3, c.createArrayOf("int2", buckets));
+                ps.setArray(4, c.createArrayOf("int8", versions));
+                ps.setArray(5, c.createArrayOf("text", payloads));
+                updated += ps.executeUpdate();
+            }
+        }
+        double seconds = seconds(t0);
+        count(Count.PLAIN_UPDATE_ROWS, updated, s.rows());
         return seconds;
     }
 
@@ -272,7 +381,7 @@ final class ApplyMeasurement extends PostgresMeasurement {
         return "INSERT INTO " + table + " AS cur " + PLAIN_COLUMNS
                 + " SELECT k, b, v, d, CAST(p AS jsonb), CAST(? AS timestamptz) FROM unnest(CAST(? AS text[]),"
                 + " CAST(? AS int2[]), CAST(? AS int8[]), CAST(? AS bool[]), CAST(? AS text[])) AS u(k, b, v, d, p)"
-                + " ON CONFLICT (entity_key) DO UPDATE SET version = EXCLUDED.version, deleted = EXCLUDED.deleted,"
+                + " ON CONFLICT (bucket, entity_key) DO UPDATE SET version = EXCLUDED.version, deleted = EXCLUDED.deleted,"
                 + " payload = EXCLUDED.payload, applied_at = EXCLUDED.applied_at WHERE cur.version < EXCLUDED.version"
                 + " RETURNING entity_key";
     }

@@ -279,7 +279,8 @@ public final class LargeReconciliation {
                     long old = ReconcileMeasurement.rawScan(pool, OLD_TABLE, "id", "doc", s.pageSize());
                     double oldSeconds = seconds(t0);
                     long t1 = System.nanoTime();
-                    long neu = ReconcileMeasurement.rawScan(pool, NEW_TABLE, "entity_key", "payload", s.pageSize());
+                    long neu = ReconcileMeasurement.rawScan(
+                            pool, NEW_TABLE, ReconcileMeasurement.TARGET_KEY, "payload", s.pageSize());
                     log.printf(
                             Locale.ROOT,
                             "round %d, raw scan: old table %s, new table %s%n",
@@ -443,7 +444,7 @@ public final class LargeReconciliation {
                 st.execute("DROP TABLE IF EXISTS " + LOADED_TABLE + ", " + OLD_TABLE + ", " + NEW_TABLE);
             }
             JdbcVersionedTarget target = new Layout(OLD_TABLE, NEW_TABLE, List.of(), s.segments(), 1, 1).newSide(pool);
-            List<String> ddl = target.schemaStatements(); // the table (primary key inline), its segment index
+            List<String> ddl = target.schemaStatements(); // the table, primary key (bucket, entity_key) inline
             ExecutorService two = Executors.newFixedThreadPool(2);
             try {
                 Future<Long> oldRows = two.submit(() -> copy(
@@ -468,11 +469,11 @@ public final class LargeReconciliation {
                 long t1 = System.nanoTime();
                 Future<?> oldKey =
                         two.submit(() -> maintenance(pool, "ALTER TABLE " + OLD_TABLE + " ADD PRIMARY KEY (id)"));
-                Future<?> newKeys = two.submit(() ->
-                        maintenance(pool, "ALTER TABLE " + NEW_TABLE + " ADD PRIMARY KEY (entity_key)", ddl.get(1)));
+                Future<?> newKeys = two.submit(
+                        () -> maintenance(pool, "ALTER TABLE " + NEW_TABLE + " ADD PRIMARY KEY (bucket, entity_key)"));
                 oldKey.get();
                 newKeys.get();
-                log.printf(Locale.ROOT, "primary keys and the segment index: %.1f s%n", seconds(t1));
+                log.printf(Locale.ROOT, "primary keys: %.1f s%n", seconds(t1));
                 long t2 = System.nanoTime();
                 Future<?> vacuumOld = two.submit(() -> maintenance(pool, "VACUUM ANALYZE " + OLD_TABLE));
                 Future<?> vacuumNew = two.submit(() -> maintenance(pool, "VACUUM ANALYZE " + NEW_TABLE));

@@ -24,6 +24,11 @@ abstract class PostgresMeasurement {
 
     /** The old table of the backfill and the reconciliation: {@code id} (key), {@code rev}, {@code doc}. */
     static final String SOURCE_TABLE = "rt_source";
+    /**
+     * The fill factor of every table the measurements create for the versioned target and the plain
+     * inserts alike, from the system property {@code replication.fillFactor}; default 100.
+     */
+    static final int FILL_FACTOR = Integer.getInteger("replication.fillFactor", 100);
     /** Connections per pool. */
     static final int POOL_SIZE = 4;
 
@@ -78,6 +83,7 @@ abstract class PostgresMeasurement {
                 .table(table)
                 .batchSize(s.batchSize())
                 .dialect(SqlDialect.POSTGRESQL)
+                .fillFactor(FILL_FACTOR)
                 .build();
     }
 

@@ -49,8 +49,7 @@ final class ReconcileMeasurement extends PostgresMeasurement {
             List<Runnable> steps = new ArrayList<>(List.of(
                     unchecked(() -> {
                         long t0 = System.nanoTime();
-                        long n = rawScan(SOURCE_TABLE, "id", "doc")
-                                + rawScan(q(target.table()), "entity_key", "payload");
+                        long n = rawScan(SOURCE_TABLE, "id", "doc") + rawScan(q(target.table()), TARGET_KEY, "payload");
                         t[1] = seconds(t0);
                         count(Count.RAW_SCAN_ROWS, n, 2L * s.rows());
                     }),
@@ -122,37 +121,47 @@ final class ReconcileMeasurement extends PostgresMeasurement {
         return n;
     }
 
+    /** The primary key of the target's table on PostgreSQL, by which its raw scan pages. */
+    static final String TARGET_KEY = "bucket, entity_key";
+
     /** Reads every row of a table in keyset pages and hashes its key and payload text; returns rows read. */
     private long rawScan(String table, String key, String payload) throws SQLException {
         return rawScan(pool, table, key, payload, s.scanPageSize());
     }
 
     /**
-     * The raw scan of one table: keyset pages of {@code pageSize} rows by {@code key}, a connection
-     * from {@code pool} per page, a SHA-256 of each row's key and payload text; returns rows read.
+     * The raw scan of one table: keyset pages of {@code pageSize} rows by {@code key}, the columns of
+     * its primary key (comma-separated; the last one is the row's key), a connection from {@code
+     * pool} per page, a SHA-256 of each row's key and payload text; returns rows read.
      */
     static long rawScan(DataSource pool, String table, String key, String payload, int pageSize) throws SQLException {
         MessageDigest sha = sha256();
+        int columns = key.split(",").length;
         String first = "SELECT " + key + ", " + payload + " FROM " + table + " ORDER BY " + key + " LIMIT ?";
-        String next = "SELECT " + key + ", " + payload + " FROM " + table + " WHERE " + key + " > ? ORDER BY " + key
-                + " LIMIT ?";
+        String next = "SELECT " + key + ", " + payload + " FROM " + table + " WHERE (" + key + ") > ("
+                + "?, ".repeat(columns - 1) + "?) ORDER BY " + key + " LIMIT ?";
         long read = 0;
         long fold = 0;
-        String after = null;
+        Object[] after = null;
         while (true) {
             int n = 0;
             try (Connection c = pool.getConnection();
                     PreparedStatement ps = c.prepareStatement(after == null ? first : next)) {
                 int p = 1;
                 if (after != null) {
-                    ps.setString(p++, after);
+                    for (Object value : after) {
+                        ps.setObject(p++, value);
+                    }
                 }
                 ps.setInt(p, pageSize);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        after = rs.getString(1);
-                        sha.update(after.getBytes(StandardCharsets.UTF_8));
-                        byte[] h = sha.digest(rs.getString(2).getBytes(StandardCharsets.UTF_8));
+                        after = new Object[columns];
+                        for (int i = 0; i < columns; i++) {
+                            after[i] = rs.getObject(i + 1);
+                        }
+                        sha.update(rs.getString(columns).getBytes(StandardCharsets.UTF_8));
+                        byte[] h = sha.digest(rs.getString(columns + 1).getBytes(StandardCharsets.UTF_8));
                         fold += h[0];
                         n++;
                     }

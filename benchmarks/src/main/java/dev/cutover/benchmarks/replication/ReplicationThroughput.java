@@ -140,6 +140,8 @@ public final class ReplicationThroughput {
         SOURCE_ROWS,
         /** Rows of the plain insert's table after it. */
         PLAIN_INSERT_ROWS,
+        /** Rows the plain update wrote (diagnostic). */
+        PLAIN_UPDATE_ROWS,
         /** Keys the bare upsert statement returned (diagnostic). */
         BARE_UPSERT_RETURNED,
         /** {@code APPLIED} outcomes of the apply into an empty table. */

@@ -38,6 +38,7 @@ class ReplicationThroughputTest {
         assertThat(c)
                 .containsEntry(Count.SOURCE_ROWS, (long) ROWS)
                 .containsEntry(Count.PLAIN_INSERT_ROWS, (long) ROWS)
+                .containsEntry(Count.PLAIN_UPDATE_ROWS, (long) ROWS)
                 .containsEntry(Count.BARE_UPSERT_RETURNED, (long) ROWS)
                 .containsEntry(Count.APPLY_APPLIED, (long) ROWS)
                 .containsEntry(Count.REAPPLY_DUPLICATE, (long) ROWS)
@@ -60,7 +61,7 @@ class ReplicationThroughputTest {
                 .isEqualTo(rows.v2.stream().mapToLong(Change::version).sum());
         assertThat(c).hasSize(Count.values().length);
 
-        assertThat(r.results()).extracting(Result::scenario).hasSize(10);
+        assertThat(r.results()).extracting(Result::scenario).hasSize(13);
         for (Result x : r.results()) {
             for (Series s : new Series[] {x.cutover(), x.baseline()}) {
                 assertThat(s.seconds()).as(x.scenario() + ": " + s.label()).hasSize(3);

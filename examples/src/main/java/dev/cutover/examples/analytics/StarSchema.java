@@ -111,7 +111,10 @@ public final class StarSchema implements VersionedTarget {
         };
     }
 
-    /** Builds the six targets and creates their tables, and the facts' indexes, unless they exist. */
+    /**
+     * Builds the six targets and creates their tables, the facts' indexes on {@code presentation_id}
+     * and the dimensions' on {@code entity_key}, unless they exist.
+     */
     public static StarSchema create(DataSource dataSource) throws SQLException {
         Map<String, JdbcVersionedTarget> byPrefix = new LinkedHashMap<>();
         for (Map.Entry<String, StarColumns> e : columnsByPrefix().entrySet()) {
@@ -128,6 +131,10 @@ public final class StarSchema implements VersionedTarget {
                 Statement s = c.createStatement()) {
             for (String fact : List.of("fact_attendance", "fact_slide_view", "fact_poll_answer", "fact_question")) {
                 s.execute("CREATE INDEX IF NOT EXISTS " + fact + "_presentation ON " + fact + " (presentation_id)");
+            }
+            // the target's primary key is (bucket, entity_key); the reports find dimension rows by key alone
+            for (String dim : List.of("dim_presentation", "dim_viewer")) {
+                s.execute("CREATE INDEX IF NOT EXISTS " + dim + "_key ON " + dim + " (entity_key)");
             }
         }
         return new StarSchema(byPrefix);

@@ -42,18 +42,25 @@ import org.jspecify.annotations.Nullable;
  * List<ApplyOutcome> outcomes = target.apply(changes);   // APPLIED, SUPERSEDED or DUPLICATE each
  * }</pre>
  *
- * <p><b>Table.</b> {@code entity_key} (primary key; {@code VARBINARY(3072)} holding UTF-8 on
- * MySQL, so keys compare byte for byte), {@code bucket} (CRC-32C of the key's UTF-8 bytes modulo
- * 1024, for segments), {@code version}, {@code deleted} (a tombstone), the payload ({@code
- * payload}: {@code jsonb} on PostgreSQL, {@code JSON} on MySQL, {@code CLOB} on H2; or columns of
- * your own, see {@link JdbcPayloadColumns}), {@code applied_at} (when the row was last written,
- * by this process's clock, to the millisecond), and an index {@code <table>_segments} on {@code
- * (bucket, entity_key)}. {@link #createTableIfMissing()} creates them; {@link #schemaStatements()}
- * shows the DDL, and {@link #schemaResource(SqlDialect)} ships it for DBAs. PostgreSQL
- * limits an index entry to about 2,700 bytes, so it rejects keys longer than that in UTF-8.
+ * <p><b>Table.</b> {@code entity_key} ({@code VARBINARY(3072)} holding UTF-8 on MySQL, so keys
+ * compare byte for byte), {@code bucket} (CRC-32C of the key's UTF-8 bytes modulo 1024, for
+ * segments), {@code version}, {@code deleted} (a tombstone), the payload ({@code payload}: {@code
+ * jsonb} on PostgreSQL, {@code JSON} on MySQL, {@code CLOB} on H2; or columns of your own, see
+ * {@link JdbcPayloadColumns}), {@code applied_at} (when the row was last written, by this
+ * process's clock, to the millisecond). On PostgreSQL the primary key is {@code (bucket,
+ * entity_key)}, the table's only index: every statement of the target that finds a row by its key
+ * gives the key's bucket too, so inserts and updates that move a row write one index entry, not
+ * two. A query of your own by {@code entity_key} alone cannot use that index: give it the bucket
+ * as well, or create an index on {@code (entity_key)} (which every write then maintains too). On
+ * MySQL/MariaDB and H2 the primary key is {@code entity_key}, with an index {@code
+ * <table>_segments} on {@code (bucket, entity_key)} ({@code (bucket)} on InnoDB, which appends the
+ * key). {@link #createTableIfMissing()} creates them; {@link #schemaStatements()} shows the DDL,
+ * and {@link #schemaResource(SqlDialect)} ships it for DBAs. PostgreSQL limits an index entry to
+ * about 2,700 bytes, so it rejects keys longer than that in UTF-8. On PostgreSQL, {@link
+ * Builder#fillFactor(int)} leaves free space on every page for updates in place.
  *
  * <p><b>Apply.</b> A change lands only if its version is greater than the stored one, tombstones
- * included, by a conditional write: on PostgreSQL {@code INSERT ... ON CONFLICT (entity_key) DO
+ * included, by a conditional write: on PostgreSQL {@code INSERT ... ON CONFLICT (bucket, entity_key) DO
  * UPDATE ... WHERE cur.version < EXCLUDED.version} (with the default JSON payload column, a plain
  * {@code INSERT} of the batch first while batches bring only new keys: it lands whole or writes
  * nothing; and while batches meet mostly stored keys, an {@code UPDATE ... FROM unnest(...) WHERE
@@ -136,7 +143,11 @@ public final class JdbcVersionedTarget implements VersionedTarget, SegmentScan {
         this.segments = b.segments;
         JdbcPayloadColumns payload =
                 b.payloadColumns != null ? b.payloadColumns : JdbcPayloadColumns.json("payload", b.mapper);
-        this.sql = new TargetSql(dialect, table, payload);
+        if (b.fillFactor != 100 && dialect != SqlDialect.POSTGRESQL) {
+            throw new IllegalArgumentException("fillFactor(" + b.fillFactor + ") is for PostgreSQL only, but the"
+                    + " database is " + dialect.name().toLowerCase(Locale.ROOT));
+        }
+        this.sql = new TargetSql(dialect, table, payload, b.fillFactor);
         this.applier = new VersionedApply(dataSource, sql, b.batchSize, b.clock);
         this.reads = new TargetReads(dataSource, sql, segments);
         this.replacer = new TargetReplace(dataSource, sql, reads, b.clock);
@@ -171,7 +182,7 @@ public final class JdbcVersionedTarget implements VersionedTarget, SegmentScan {
     }
 
     /**
-     * Creates the table and its segment index if they do not exist. Safe to call on every start,
+     * Creates the table (and, on MySQL/MariaDB and H2, its segment index) if they do not exist. Safe to call on every start,
      * also from several processes at once: if another wins the race, the error is ignored once the
      * table answers a read.
      */
@@ -310,6 +321,7 @@ public final class JdbcVersionedTarget implements VersionedTarget, SegmentScan {
         private Clock clock = Clock.systemUTC();
         private ObjectMapper mapper = PayloadJson.MAPPER;
         private @Nullable JdbcPayloadColumns payloadColumns;
+        private int fillFactor = 100;
 
         private Builder(DataSource dataSource) {
             this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -390,10 +402,34 @@ public final class JdbcVersionedTarget implements VersionedTarget, SegmentScan {
         }
 
         /**
+         * PostgreSQL only: the table's {@code fillfactor} in percent, 10 to 100; default 100
+         * (PostgreSQL's own default, and nothing is added to the DDL). It takes effect when {@link
+         * #createTableIfMissing()} creates the table (on a table that exists, use {@code ALTER TABLE
+         * ... SET (fillfactor = n)}, which applies to pages written afterwards).
+         *
+         * <p>Below 100, inserts leave that share of every page free, so an update can write the new
+         * version of a row on the row's own page without new index entries (a HOT update: none of
+         * the columns an update writes is indexed), which is cheaper than an update that moves the
+         * row. The cost: the table takes about {@code 100 / n} times the space when filled by
+         * inserts, and a scan reads that many more pages; only as many rows as fit in the free space
+         * are updated in place before a vacuum frees the old versions. Worth it for a table whose
+         * rows are updated often, not for one that is mostly filled once (a backfill). Building a
+         * target for another database with a value other than 100 fails.
+         */
+        public Builder fillFactor(int percent) {
+            if (percent < 10 || percent > 100) {
+                throw new IllegalArgumentException("fillFactor must be 10 to 100 but was " + percent);
+            }
+            this.fillFactor = percent;
+            return this;
+        }
+
+        /**
          * Builds the target. Without an explicit dialect this borrows one connection to detect it.
          *
          * @throws IllegalStateException when no table was set
-         * @throws IllegalArgumentException when the database is not supported
+         * @throws IllegalArgumentException when the database is not supported, or a {@link
+         *     #fillFactor(int)} was set for another database than PostgreSQL
          */
         public JdbcVersionedTarget build() throws SQLException {
             if (table == null) {

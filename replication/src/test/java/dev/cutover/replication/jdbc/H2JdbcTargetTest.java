@@ -48,11 +48,24 @@ class H2JdbcTargetTest extends JdbcTargetChecks {
         assertThatThrownBy(() -> b.segments(1025)).hasMessageContaining("but was 1025");
         assertThatThrownBy(() -> b.batchSize(0)).hasMessageContaining("but was 0");
         assertThatThrownBy(() -> b.batchSize(1001)).hasMessageContaining("but was 1001");
+        assertThatThrownBy(() -> b.fillFactor(9)).hasMessageContaining("but was 9");
+        assertThatThrownBy(() -> b.fillFactor(101)).hasMessageContaining("but was 101");
         assertThatThrownBy(b::build).isInstanceOf(IllegalStateException.class).hasMessageContaining("table");
         assertThatThrownBy(() -> b.payloadColumns(new JsonColumns(List.of("version"))))
                 .hasMessageContaining("[version]");
         assertThatThrownBy(() -> b.payloadColumns(new JsonColumns(List.of("a", "a"))))
                 .hasMessageContaining("[a, a]");
+    }
+
+    @Example
+    void aFillFactorIsForPostgresqlOnly() {
+        JdbcVersionedTarget.Builder b =
+                JdbcVersionedTarget.builder(TABLES.dataSource()).table("t").fillFactor(70);
+        assertThatThrownBy(b::build)
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("fillFactor(70)")
+                .hasMessageContaining("h2");
+        assertThatThrownBy(() -> b.dialect(SqlDialect.MYSQL).build()).hasMessageContaining("mysql");
     }
 
     @Example

@@ -40,7 +40,7 @@ public final class TargetReads {
         try (Connection c = dataSource.getConnection()) {
             return Transactions.inAutoCommit(c, () -> {
                 try (PreparedStatement ps = c.prepareStatement(sql.readOne)) {
-                    sql.bindKey(ps, 1, key);
+                    sql.bindLookup(ps, 1, key);
                     try (ResultSet rs = ps.executeQuery()) {
                         if (!rs.next()) {
                             return Optional.empty();

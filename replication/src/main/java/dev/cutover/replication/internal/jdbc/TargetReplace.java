@@ -80,7 +80,7 @@ public final class TargetReplace {
             throws SQLException {
         Change stored;
         try (PreparedStatement ps = c.prepareStatement(sql.readOneForUpdate)) {
-            sql.bindKey(ps, 1, row.key());
+            sql.bindLookup(ps, 1, row.key());
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return ReplaceOutcome.CHANGED;
@@ -99,8 +99,7 @@ public final class TargetReplace {
             sql.payload.bind(ps, 3, row.payload());
             int p = 3 + sql.payloadCount;
             ps.setObject(p, sql.timestamp(clock.instant()));
-            sql.bindKey(ps, p + 1, row.key());
-            ps.setLong(p + 2, expectedVersion);
+            ps.setLong(sql.bindLookup(ps, p + 1, row.key()), expectedVersion);
             return ps.executeUpdate() == 1 ? ReplaceOutcome.REPLACED : ReplaceOutcome.CHANGED;
         }
     }

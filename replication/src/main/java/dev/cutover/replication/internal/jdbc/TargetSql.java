@@ -1,6 +1,7 @@
 package dev.cutover.replication.internal.jdbc;
 
 import dev.cutover.jdbc.SqlDialect;
+import dev.cutover.replication.internal.Keys;
 import dev.cutover.replication.jdbc.JdbcPayloadColumns;
 import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
@@ -26,11 +27,23 @@ import org.jspecify.annotations.Nullable;
  * key would compare under a collation that pads spaces or folds case, making two keys one, and
  * a 1,024-character utf8mb4 key exceeds InnoDB's 3,072-byte index limit, which 1,024 UTF-16
  * characters never do as UTF-8. PostgreSQL orders keys by {@code COLLATE "C"} (code points).
+ *
+ * <p>On PostgreSQL the primary key is {@code (bucket, entity_key)}, the table's only index: the
+ * segment pages and the purge read it by bucket, and every statement that finds a row by its key
+ * gives the key's bucket too ({@link #bindLookup}), which the key decides, so a key is stored at
+ * most once. One index instead of a primary key on {@code entity_key} plus a segment index halves
+ * the index entries every insert and every update that moves a row write. MySQL/MariaDB and H2
+ * keep the primary key on {@code entity_key} and a segment index.
  */
 public final class TargetSql {
     public final SqlDialect dialect;
     public final String table;
     public final JdbcPayloadColumns payload;
+    /** Whether the primary key is {@code (bucket, entity_key)} (PostgreSQL): lookups give the bucket. */
+    final boolean bucketedKey;
+    /** The table's fill factor in percent (PostgreSQL); 100 is the default and adds nothing to the DDL. */
+    private final int fillFactor;
+
     final int payloadCount;
     final String readOne;
     final String update;
@@ -51,6 +64,12 @@ public final class TargetSql {
     final ExactBatch batches;
 
     private final String readVersionsPrefix;
+    /**
+     * PostgreSQL: {@code SELECT entity_key, version} of the keys of two arrays (buckets, keys),
+     * joined on the primary key; null elsewhere ({@link #readVersions(int)}).
+     */
+    final @Nullable String readVersionsArrays;
+
     private final String insertPrefix;
     private final String row;
     private final String upsertSuffix;
@@ -74,15 +93,28 @@ public final class TargetSql {
      */
     final @Nullable String updateArrays;
 
-    public TargetSql(SqlDialect dialect, String tableName, JdbcPayloadColumns payload) {
+    /**
+     * @param fillFactor the table's fill factor in percent, 10 to 100 (PostgreSQL only; 100 elsewhere)
+     */
+    public TargetSql(SqlDialect dialect, String tableName, JdbcPayloadColumns payload, int fillFactor) {
+        if (fillFactor < 10 || fillFactor > 100 || (fillFactor != 100 && dialect != SqlDialect.POSTGRESQL)) {
+            throw new IllegalArgumentException("fill factor " + fillFactor + " on " + dialect);
+        }
         this.dialect = dialect;
         this.table = quote(dialect, tableName);
         this.payload = payload;
+        this.bucketedKey = dialect == SqlDialect.POSTGRESQL;
+        this.fillFactor = fillFactor;
         this.batches = new ExactBatch(table);
         List<String> cols = payload.columns();
         this.payloadCount = cols.size();
         String payloadList = String.join(", ", cols);
-        readOne = "SELECT version, deleted, " + payloadList + " FROM " + table + " WHERE entity_key = ?";
+        String byKey = bucketedKey ? " WHERE bucket = ? AND entity_key = ?" : " WHERE entity_key = ?";
+        readOne = "SELECT version, deleted, " + payloadList + " FROM " + table + byKey;
+        readVersionsArrays = bucketedKey
+                ? "SELECT cur.entity_key, cur.version FROM unnest(CAST(? AS int2[]), CAST(? AS text[])) AS u(b, k)"
+                        + " JOIN " + table + " AS cur ON cur.bucket = u.b AND cur.entity_key = u.k COLLATE \"C\""
+                : null;
         readVersionsPrefix = "SELECT entity_key, version FROM " + table + " WHERE entity_key IN (";
         StringJoiner set = new StringJoiner(", ");
         set.add("version = ?").add("deleted = ?");
@@ -101,11 +133,11 @@ public final class TargetSql {
         excluded.add("applied_at = EXCLUDED.applied_at");
         update = "UPDATE " + table + " SET " + set + " WHERE entity_key = ? AND version < ?";
         readOneForUpdate = readOne + " FOR UPDATE";
-        replace = "UPDATE " + table + " SET " + set + " WHERE entity_key = ? AND version = ? AND deleted = FALSE";
+        replace = "UPDATE " + table + " SET " + set + byKey + " AND version = ? AND deleted = FALSE";
         row = rowValues.toString();
         insertPrefix = "INSERT INTO " + table + (dialect == SqlDialect.POSTGRESQL ? " AS cur" : "")
                 + " (entity_key, bucket, version, deleted, " + payloadList + ", applied_at) VALUES ";
-        upsertSuffix = " ON CONFLICT (entity_key) DO UPDATE SET " + excluded
+        upsertSuffix = " ON CONFLICT (bucket, entity_key) DO UPDATE SET " + excluded
                 + " WHERE cur.version < EXCLUDED.version RETURNING entity_key";
         insertArrays = dialect == SqlDialect.POSTGRESQL && payload instanceof JsonPayloadColumn
                 ? insertPrefix.substring(0, insertPrefix.length() - " VALUES ".length())
@@ -126,22 +158,24 @@ public final class TargetSql {
     }
 
     /**
-     * {@link #updateArrays}: the keys carry the key column's collation ({@code "C"}), so both joins
-     * compare as the primary key does and read it.
+     * {@link #updateArrays}: the keys carry the key column's collation ({@code "C"}) and their
+     * buckets, so both joins compare as the primary key {@code (bucket, entity_key)} does and read it.
      */
     private static String updateArrays(String table, String payloadColumn) {
-        return "WITH u AS (SELECT CAST(? AS timestamptz) AS t, k COLLATE \"C\" AS k, v, d, p"
-                + " FROM unnest(CAST(? AS text[]), CAST(? AS int8[]), CAST(? AS bool[]), CAST(? AS text[]))"
-                + " AS a(k, v, d, p)),"
+        return "WITH u AS (SELECT CAST(? AS timestamptz) AS t, k COLLATE \"C\" AS k, b, v, d, p"
+                + " FROM unnest(CAST(? AS text[]), CAST(? AS int2[]), CAST(? AS int8[]), CAST(? AS bool[]),"
+                + " CAST(? AS text[])) AS a(k, b, v, d, p)),"
                 + " w AS (UPDATE " + table + " AS cur SET version = u.v, deleted = u.d, " + payloadColumn
-                + " = CAST(u.p AS jsonb), applied_at = u.t FROM u WHERE cur.entity_key = u.k AND cur.version < u.v"
+                + " = CAST(u.p AS jsonb), applied_at = u.t FROM u"
+                + " WHERE cur.bucket = u.b AND cur.entity_key = u.k AND cur.version < u.v"
                 + " RETURNING cur.entity_key)"
                 + " SELECT w.entity_key, TRUE, CAST(NULL AS int8) FROM w"
                 + " UNION ALL SELECT u.k, FALSE, cur.version FROM u LEFT JOIN " + table
-                + " AS cur ON cur.entity_key = u.k WHERE NOT EXISTS (SELECT 1 FROM w WHERE w.entity_key = u.k)";
+                + " AS cur ON cur.bucket = u.b AND cur.entity_key = u.k"
+                + " WHERE NOT EXISTS (SELECT 1 FROM w WHERE w.entity_key = u.k)";
     }
 
-    /** {@code SELECT entity_key, version} of {@code n} keys. */
+    /** {@code SELECT entity_key, version} of {@code n} keys (MySQL/MariaDB and H2). */
     String readVersions(int n) {
         return readVersionsPrefix + "?, ".repeat(n - 1) + "?)";
     }
@@ -158,6 +192,20 @@ public final class TargetSql {
     /** Parameters per inserted row. */
     int rowParameters() {
         return 5 + payloadCount;
+    }
+
+    /**
+     * Binds the lookup of one row by its key from {@code index} on: the key's bucket, then the key,
+     * where the primary key is {@code (bucket, entity_key)}; the key alone elsewhere. Returns the
+     * next index.
+     */
+    int bindLookup(PreparedStatement ps, int index, String key) throws SQLException {
+        int p = index;
+        if (bucketedKey) {
+            ps.setInt(p++, Keys.bucket(key));
+        }
+        bindKey(ps, p++, key);
+        return p;
     }
 
     void bindKey(PreparedStatement ps, int index, String key) throws SQLException {
@@ -188,13 +236,16 @@ public final class TargetSql {
                 : OffsetDateTime.ofInstant(ms, ZoneOffset.UTC);
     }
 
-    /** The DDL that creates the table and its segment index if missing, one statement per element. */
+    /**
+     * The DDL that creates the table (and, on MySQL/MariaDB and H2, its segment index) if missing,
+     * one statement per element.
+     */
     public List<String> schema(String tableName) {
         String index = quote(dialect, tableName + "_segments");
         List<String> columns = new ArrayList<>();
         columns.add(
                 switch (dialect) {
-                    case POSTGRESQL -> "entity_key VARCHAR(1024) COLLATE \"C\" NOT NULL PRIMARY KEY";
+                    case POSTGRESQL -> "entity_key VARCHAR(1024) COLLATE \"C\" NOT NULL";
                     case MYSQL -> "entity_key VARBINARY(3072) NOT NULL PRIMARY KEY";
                     case H2 -> "entity_key VARCHAR(1024) NOT NULL PRIMARY KEY";
                 });
@@ -204,11 +255,17 @@ public final class TargetSql {
         columns.addAll(payload.definitions(dialect));
         columns.add("applied_at " + (dialect == SqlDialect.MYSQL ? "DATETIME(3)" : "TIMESTAMP(3) WITH TIME ZONE")
                 + " NOT NULL");
+        if (bucketedKey) {
+            columns.add("PRIMARY KEY (bucket, entity_key)");
+        }
         String body = "CREATE TABLE IF NOT EXISTS " + table + " (\n  " + String.join(",\n  ", columns);
         if (dialect == SqlDialect.MYSQL) {
             // InnoDB appends the primary key to a secondary index: (bucket) is ordered by (bucket, entity_key)
             return List.of(body + ",\n  INDEX " + index + " (bucket)\n) ENGINE=InnoDB ROW_FORMAT=DYNAMIC"
                     + " DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin");
+        }
+        if (bucketedKey) {
+            return List.of(body + "\n)" + (fillFactor == 100 ? "" : " WITH (fillfactor = " + fillFactor + ")"));
         }
         return List.of(body + "\n)", "CREATE INDEX IF NOT EXISTS " + index + " ON " + table + " (bucket, entity_key)");
     }

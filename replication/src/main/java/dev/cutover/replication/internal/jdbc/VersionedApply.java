@@ -233,7 +233,7 @@ public final class VersionedApply {
         Map<String, Long> stored = new HashMap<>();
         int missing = 0;
         try (PreparedStatement ps = c.prepareStatement(sql.updateArrays)) {
-            bindArrays(c, ps, changes, json, pending, false);
+            bindArrays(c, ps, changes, json, pending);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     String key = rs.getString(1);
@@ -374,9 +374,21 @@ public final class VersionedApply {
 
     private Map<String, Long> readVersions(Connection c, List<Change> changes, List<Integer> rows) throws SQLException {
         Map<String, Long> stored = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement(sql.readVersions(rows.size()))) {
-            for (int k = 0; k < rows.size(); k++) {
-                sql.bindKey(ps, k + 1, changes.get(rows.get(k)).key());
+        try (PreparedStatement ps = c.prepareStatement(
+                sql.readVersionsArrays != null ? sql.readVersionsArrays : sql.readVersions(rows.size()))) {
+            if (sql.readVersionsArrays != null) {
+                Short[] buckets = new Short[rows.size()];
+                String[] keys = new String[rows.size()];
+                for (int k = 0; k < rows.size(); k++) {
+                    keys[k] = changes.get(rows.get(k)).key();
+                    buckets[k] = (short) Keys.bucket(keys[k]);
+                }
+                ps.setArray(1, c.createArrayOf("int2", buckets));
+                ps.setArray(2, c.createArrayOf("text", keys));
+            } else {
+                for (int k = 0; k < rows.size(); k++) {
+                    sql.bindKey(ps, k + 1, changes.get(rows.get(k)).key());
+                }
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -416,23 +428,11 @@ public final class VersionedApply {
         }
     }
 
-    /** Binds the rows of {@link TargetSql#upsertArrays}: the time, then one array per column. */
-    private void bindArrays(Connection c, PreparedStatement ps, List<Change> changes, String[] json, List<Integer> rows)
-            throws SQLException {
-        bindArrays(c, ps, changes, json, rows, true);
-    }
-
     /**
-     * Binds the time, then one array per column, the buckets only when {@code withBuckets} (the
-     * update of {@link TargetSql#updateArrays} keeps a row's bucket, which its key decides).
+     * Binds the rows of {@link TargetSql#insertArrays}, {@link TargetSql#upsertArrays} and {@link
+     * TargetSql#updateArrays}: the time, then one array per column.
      */
-    private void bindArrays(
-            Connection c,
-            PreparedStatement ps,
-            List<Change> changes,
-            String[] json,
-            List<Integer> rows,
-            boolean withBuckets)
+    private void bindArrays(Connection c, PreparedStatement ps, List<Change> changes, String[] json, List<Integer> rows)
             throws SQLException {
         int n = rows.size();
         String[] keys = new String[n];
@@ -444,9 +444,7 @@ public final class VersionedApply {
             int i = rows.get(k);
             Change ch = changes.get(i);
             keys[k] = ch.key();
-            if (withBuckets) {
-                buckets[k] = (short) Keys.bucket(ch.key());
-            }
+            buckets[k] = (short) Keys.bucket(ch.key());
             versions[k] = ch.version();
             deleted[k] = ch.isDelete();
             payloads[k] = json[i];
@@ -454,9 +452,7 @@ public final class VersionedApply {
         ps.setObject(1, sql.timestamp(clock.instant()));
         int p = 2;
         ps.setArray(p++, c.createArrayOf("text", keys));
-        if (withBuckets) {
-            ps.setArray(p++, c.createArrayOf("int2", buckets));
-        }
+        ps.setArray(p++, c.createArrayOf("int2", buckets));
         ps.setArray(p++, c.createArrayOf("int8", versions));
         ps.setArray(p++, c.createArrayOf("bool", deleted));
         ps.setArray(p, c.createArrayOf("text", payloads));
