@@ -893,12 +893,12 @@ class HostileArgumentsProperties {
         return Arbitraries.oneOf(perOption);
     }
 
-    @Property(tries = 120)
+    @Property(tries = 50)
     void aHostileValueIsRefusedNamingItsOptionAndNothingIsWritten(@ForAll("probes") Probe p) throws Exception {
         check(p);
     }
 
-    /** The long variant: ten times the tries ({@code -Dcutover.long=true}). */
+    /** The long variant: 1,200 tries ({@code -Dcutover.long=true}). */
     @Property(tries = 1_200)
     @Tag(LongRuns.TAG)
     void aHostileValueIsRefusedInTheLongRun(@ForAll("probes") Probe p) throws Exception {
